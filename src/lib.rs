@@ -1,0 +1,46 @@
+//! # sessionlab
+//!
+//! A deterministic discrete-event simulator and fuzzing testbed for
+//! multi-device session management as Telegram's MTProto does it.
+//!
+//! ## Bird's-eye view
+//!
+//! A real, sans-IO protocol core ([`proto`]) — the code a production server
+//! and a production client would embed — is driven by a deterministic
+//! simulator through flaky networks and attackers holding stolen keys. The
+//! simulator measures sync traffic and logout bypasses from typed events.
+//!
+//! ```text
+//!  scenario file ──► scenario ──► sim (clock, events, network, actors, oracles) ──► report
+//!                                   │  now, bytes, rng          ▲ outputs, timeouts, events
+//!                                   ▼                           │
+//!                                 proto (crypto ▸ wire ▸ transport ▸ auth ▸ sync ▸ server/client)
+//! ```
+//!
+//! ## Code map
+//!
+//! - [`proto::time`]: `Instant` (µs since the Unix epoch) handed in as `now`.
+//! - [`proto::crypto`]: auth keys, MTProto 2.0 `msg_key`, key derivation, AES-256-IGE.
+//! - [`proto::wire`]: TL primitives, the packet envelope, service-message bodies,
+//!   constructor ids.
+//! - [`proto::transport`]: per-session message ids, seqno, salts, replay window,
+//!   bad-message codes, acks and resends.
+//! - [`cli`]: the subcommands behind the thin `main.rs`.
+//!
+//! ## Architecture invariants
+//!
+//! 1. `proto` imports nothing from `sim`, `scenario`, `report` or `cli`.
+//! 2. `proto` never reads a clock, a global RNG, a socket, a file or an
+//!    environment variable: time arrives as `now`, randomness as
+//!    `&mut impl RngCore`, effects leave as returned values.
+//!    (`tests/architecture.rs` checks 1 and 2 by reading the source.)
+//! 3. The simulator owns the clock, the event queue and every RNG stream;
+//!    streams are ChaCha seeded from (scenario seed, stable label).
+//! 4. Nothing observable depends on `HashMap`/`HashSet` iteration order or on
+//!    wall-clock time: every output is a pure function of (scenario, seed, version).
+//! 5. Anything a peer, an attacker or a file can cause is an error value,
+//!    never a panic; panics and `assert!` guard internal invariants only.
+//! 6. Metrics come from typed events, never from parsing logs.
+
+pub mod cli;
+pub mod proto;

@@ -1,0 +1,328 @@
+//! MTProto 2.0 cryptography: auth keys, `msg_key`, AES key/IV derivation and
+//! AES-256-IGE, built on RustCrypto's `sha1`, `sha2`, `aes` and `ige`.
+//!
+//! The public API is fixed because outside test vectors are checked against
+//! it (see `tests/crypto_vectors.rs`). Packets produced here are
+//! `auth_key_id (8) ‖ msg_key (16) ‖ ciphertext`, as on the wire.
+
+use aes::cipher::{block_padding::NoPadding, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+use rand_core::RngCore;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+/// Bytes in an auth key (2048 bits).
+pub const AUTH_KEY_BYTES: usize = 256;
+/// Bytes in `msg_key`.
+pub const MSG_KEY_BYTES: usize = 16;
+/// Bytes before the ciphertext: `auth_key_id` and `msg_key`.
+pub const PACKET_HEADER_BYTES: usize = 8 + MSG_KEY_BYTES;
+/// MTProto 2.0 requires at least 12 bytes of padding...
+pub const MIN_PADDING_BYTES: usize = 12;
+/// ...and at most 1024.
+pub const MAX_PADDING_BYTES: usize = 1024;
+/// AES block size; plaintext plus padding must be a multiple of it.
+pub const BLOCK_BYTES: usize = 16;
+
+type Aes256IgeEncryptor = ige::Encryptor<aes::Aes256>;
+type Aes256IgeDecryptor = ige::Decryptor<aes::Aes256>;
+
+/// A 2048-bit authorization key shared by one client and one datacenter.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthKey {
+    bytes: [u8; AUTH_KEY_BYTES],
+    id: u64,
+    aux_hash: u64,
+}
+
+impl std::fmt::Debug for AuthKey {
+    // Never print key material: only the public id.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "AuthKey({:#018x})", self.id)
+    }
+}
+
+impl AuthKey {
+    /// Wrap raw key bytes, computing `auth_key_id` and `aux_hash` once.
+    pub fn from_bytes(bytes: [u8; AUTH_KEY_BYTES]) -> AuthKey {
+        let digest = Sha1::digest(bytes);
+        let id = u64::from_le_bytes(array_at(&digest, 12));
+        let aux_hash = u64::from_le_bytes(array_at(&digest, 0));
+        AuthKey { bytes, id, aux_hash }
+    }
+
+    /// A fresh random key (the result of a DH exchange, as far as the simulator cares).
+    pub fn generate(rng: &mut impl RngCore) -> AuthKey {
+        let mut bytes = [0u8; AUTH_KEY_BYTES];
+        rng.fill_bytes(&mut bytes);
+        AuthKey::from_bytes(bytes)
+    }
+
+    /// `auth_key_id`: bytes 12..20 of SHA1(auth_key), little-endian.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// `aux_hash`: bytes 0..8 of SHA1(auth_key), little-endian.
+    pub fn aux_hash(&self) -> u64 {
+        self.aux_hash
+    }
+
+    /// The raw key bytes (needed to copy a "session file").
+    pub fn bytes(&self) -> &[u8; AUTH_KEY_BYTES] {
+        &self.bytes
+    }
+}
+
+/// Which way a message travels; selects `x` in the key derivation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// x = 0.
+    ClientToServer,
+    /// x = 8.
+    ServerToClient,
+}
+
+impl Direction {
+    fn x(self) -> usize {
+        match self {
+            Direction::ClientToServer => 0,
+            Direction::ServerToClient => 8,
+        }
+    }
+}
+
+/// Why a packet could not be decrypted. Every variant is something a peer
+/// or an attacker can cause, so none of them panics.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("packet of {length} bytes is too short for an encrypted message")]
+    TooShort { length: usize },
+    #[error("auth_key_id {found:#018x} does not match the key {expected:#018x}")]
+    WrongKeyId { expected: u64, found: u64 },
+    #[error("ciphertext of {length} bytes is not a multiple of 16")]
+    BadLength { length: usize },
+    #[error("msg_key does not match the decrypted data")]
+    MsgKeyMismatch,
+}
+
+/// `(aes_key, aes_iv)` for `msg_key` and `direction`, per MTProto 2.0.
+pub fn derive_aes_key_iv(key: &AuthKey, msg_key: &[u8; 16], direction: Direction) -> ([u8; 32], [u8; 32]) {
+    let x = direction.x();
+    let auth = &key.bytes;
+    let a: [u8; 32] = Sha256::new()
+        .chain_update(msg_key)
+        .chain_update(&auth[x..x + 36])
+        .finalize()
+        .into();
+    let b: [u8; 32] = Sha256::new()
+        .chain_update(&auth[40 + x..76 + x])
+        .chain_update(msg_key)
+        .finalize()
+        .into();
+    let mut aes_key = [0u8; 32];
+    aes_key[..8].copy_from_slice(&a[..8]);
+    aes_key[8..24].copy_from_slice(&b[8..24]);
+    aes_key[24..].copy_from_slice(&a[24..32]);
+    let mut aes_iv = [0u8; 32];
+    aes_iv[..8].copy_from_slice(&b[..8]);
+    aes_iv[8..24].copy_from_slice(&a[8..24]);
+    aes_iv[24..].copy_from_slice(&b[24..32]);
+    (aes_key, aes_iv)
+}
+
+/// `msg_key = SHA256(auth_key[88+x..120+x] ‖ plaintext ‖ padding)[8..24]`.
+fn compute_msg_key(key: &AuthKey, direction: Direction, padded_plaintext: &[u8]) -> [u8; 16] {
+    let x = direction.x();
+    let large = Sha256::new()
+        .chain_update(&key.bytes[88 + x..120 + x])
+        .chain_update(padded_plaintext)
+        .finalize();
+    array_at(&large, 8)
+}
+
+/// How many padding bytes MTProto 2.0 needs after `plaintext_len` bytes when
+/// `extra_blocks` more 16-byte blocks are added to hide the length.
+pub fn padding_length(plaintext_len: usize, extra_blocks: usize) -> usize {
+    let base = MIN_PADDING_BYTES + (BLOCK_BYTES - (plaintext_len + MIN_PADDING_BYTES) % BLOCK_BYTES) % BLOCK_BYTES;
+    let most_extra = (MAX_PADDING_BYTES - base) / BLOCK_BYTES;
+    base + extra_blocks.min(most_extra) * BLOCK_BYTES
+}
+
+/// Encrypt `plaintext ‖ padding` into `auth_key_id ‖ msg_key ‖ ciphertext`.
+///
+/// # Panics
+/// When `padding` is not 12..=1024 bytes or the total is not a multiple of
+/// 16: the caller chose the padding, so that is a caller bug.
+pub fn encrypt_with_padding(key: &AuthKey, direction: Direction, plaintext: &[u8], padding: &[u8]) -> Vec<u8> {
+    assert!(
+        (MIN_PADDING_BYTES..=MAX_PADDING_BYTES).contains(&padding.len()),
+        "padding must be 12..=1024 bytes, got {}",
+        padding.len()
+    );
+    assert!(
+        (plaintext.len() + padding.len()) % BLOCK_BYTES == 0,
+        "plaintext + padding must be a multiple of 16"
+    );
+    let mut padded = Vec::with_capacity(plaintext.len() + padding.len());
+    padded.extend_from_slice(plaintext);
+    padded.extend_from_slice(padding);
+    let msg_key = compute_msg_key(key, direction, &padded);
+    let (aes_key, aes_iv) = derive_aes_key_iv(key, &msg_key, direction);
+    let ciphertext = ige_encrypt(&aes_key, &aes_iv, &padded);
+    let mut packet = Vec::with_capacity(PACKET_HEADER_BYTES + ciphertext.len());
+    packet.extend_from_slice(&key.id.to_le_bytes());
+    packet.extend_from_slice(&msg_key);
+    packet.extend_from_slice(&ciphertext);
+    packet
+}
+
+/// Encrypt with random padding of the minimal length drawn from `rng`.
+pub fn encrypt(key: &AuthKey, direction: Direction, plaintext: &[u8], rng: &mut impl RngCore) -> Vec<u8> {
+    let mut padding = vec![0u8; padding_length(plaintext.len(), 0)];
+    rng.fill_bytes(&mut padding);
+    encrypt_with_padding(key, direction, plaintext, &padding)
+}
+
+/// The `auth_key_id` a packet claims, if it is long enough to claim one.
+pub fn packet_key_id(packet: &[u8]) -> Option<u64> {
+    packet.get(..8).map(|bytes| u64::from_le_bytes(array_at(bytes, 0)))
+}
+
+/// Decrypt a packet; returns plaintext plus padding.
+pub fn decrypt(key: &AuthKey, direction: Direction, packet: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    if packet.len() < PACKET_HEADER_BYTES + BLOCK_BYTES {
+        return Err(CryptoError::TooShort { length: packet.len() });
+    }
+    let found = u64::from_le_bytes(array_at(packet, 0));
+    if found != key.id {
+        return Err(CryptoError::WrongKeyId {
+            expected: key.id,
+            found,
+        });
+    }
+    let msg_key: [u8; 16] = array_at(packet, 8);
+    let ciphertext = &packet[PACKET_HEADER_BYTES..];
+    if ciphertext.len() % BLOCK_BYTES != 0 {
+        return Err(CryptoError::BadLength {
+            length: ciphertext.len(),
+        });
+    }
+    let (aes_key, aes_iv) = derive_aes_key_iv(key, &msg_key, direction);
+    let padded = ige_decrypt(&aes_key, &aes_iv, ciphertext);
+    // Constant-time comparison is not needed in a simulator, but costs nothing.
+    let expected = compute_msg_key(key, direction, &padded);
+    let difference = expected
+        .iter()
+        .zip(msg_key.iter())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    if difference != 0 {
+        return Err(CryptoError::MsgKeyMismatch);
+    }
+    Ok(padded)
+}
+
+/// AES-256-IGE encryption of whole blocks.
+///
+/// # Panics
+/// When `data` is not a multiple of 16 bytes (a caller bug).
+pub fn ige_encrypt(key: &[u8; 32], iv: &[u8; 32], data: &[u8]) -> Vec<u8> {
+    assert!(data.len() % BLOCK_BYTES == 0, "IGE input must be whole blocks");
+    Aes256IgeEncryptor::new(key.into(), iv.into()).encrypt_padded_vec_mut::<NoPadding>(data)
+}
+
+/// AES-256-IGE decryption of whole blocks.
+///
+/// # Panics
+/// When `data` is not a multiple of 16 bytes (a caller bug; [`decrypt`]
+/// checks lengths first).
+pub fn ige_decrypt(key: &[u8; 32], iv: &[u8; 32], data: &[u8]) -> Vec<u8> {
+    assert!(data.len() % BLOCK_BYTES == 0, "IGE input must be whole blocks");
+    match Aes256IgeDecryptor::new(key.into(), iv.into()).decrypt_padded_vec_mut::<NoPadding>(data) {
+        Ok(plaintext) => plaintext,
+        // NoPadding never fails on whole blocks; the assert above guarantees them.
+        Err(_) => unreachable!("NoPadding unpadding cannot fail on whole blocks"),
+    }
+}
+
+/// `N` bytes of `slice` from `offset`. Callers check lengths first.
+fn array_at<const N: usize>(slice: &[u8], offset: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    out.copy_from_slice(&slice[offset..offset + N]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counting_key() -> AuthKey {
+        AuthKey::from_bytes(std::array::from_fn(|i| i as u8))
+    }
+
+    #[test]
+    fn padding_length_is_in_range_and_aligns() {
+        for len in 0..200 {
+            for extra in [0, 1, 70] {
+                let padding = padding_length(len, extra);
+                assert!((MIN_PADDING_BYTES..=MAX_PADDING_BYTES).contains(&padding));
+                assert_eq!((len + padding) % 16, 0);
+            }
+        }
+        assert_eq!(padding_length(45, 0), 19);
+        assert_eq!(padding_length(4, 0), 12);
+    }
+
+    #[test]
+    fn round_trip_both_directions() {
+        let key = counting_key();
+        for direction in [Direction::ClientToServer, Direction::ServerToClient] {
+            let padding = [7u8; 12];
+            let packet = encrypt_with_padding(&key, direction, b"abcd", &padding);
+            let padded = decrypt(&key, direction, &packet).expect("round trip");
+            assert_eq!(&padded[..4], b"abcd");
+            assert_eq!(&padded[4..], &padding);
+        }
+    }
+
+    #[test]
+    fn decrypt_rejects_wrong_direction_key_and_tampering() {
+        let key = counting_key();
+        let packet = encrypt_with_padding(&key, Direction::ClientToServer, b"abcd", &[0; 12]);
+        assert_eq!(
+            decrypt(&key, Direction::ServerToClient, &packet),
+            Err(CryptoError::MsgKeyMismatch)
+        );
+        let other = AuthKey::from_bytes([9; 256]);
+        assert!(matches!(
+            decrypt(&other, Direction::ClientToServer, &packet),
+            Err(CryptoError::WrongKeyId { .. })
+        ));
+        let mut tampered = packet.clone();
+        tampered[30] ^= 1;
+        assert_eq!(
+            decrypt(&key, Direction::ClientToServer, &tampered),
+            Err(CryptoError::MsgKeyMismatch)
+        );
+        let two_blocks = encrypt_with_padding(&key, Direction::ClientToServer, b"abcd", &[0; 28]);
+        assert_eq!(
+            decrypt(&key, Direction::ClientToServer, &two_blocks[..two_blocks.len() - 1]),
+            Err(CryptoError::BadLength { length: 31 })
+        );
+        assert_eq!(
+            decrypt(&key, Direction::ClientToServer, &packet[..20]),
+            Err(CryptoError::TooShort { length: 20 })
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "padding must be 12..=1024 bytes")]
+    fn short_padding_is_a_caller_bug() {
+        encrypt_with_padding(&counting_key(), Direction::ClientToServer, &[0; 8], &[0; 8]);
+    }
+
+    #[test]
+    #[should_panic(expected = "multiple of 16")]
+    fn misaligned_padding_is_a_caller_bug() {
+        encrypt_with_padding(&counting_key(), Direction::ClientToServer, &[0; 5], &[0; 12]);
+    }
+}

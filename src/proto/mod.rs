@@ -1,0 +1,10 @@
+//! The sans-IO protocol core: what a production server and client would embed.
+//!
+//! Nothing in here reads a clock, a global RNG, a socket, a file or the
+//! environment; time comes in as `now`, randomness as `&mut impl RngCore`,
+//! and effects leave as returned values. See the crate docs for the layers.
+
+pub mod crypto;
+pub mod time;
+pub mod transport;
+pub mod wire;

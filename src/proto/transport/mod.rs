@@ -1,0 +1,1 @@
+//! Transport state per (auth key, session): arrives with the transport layer.

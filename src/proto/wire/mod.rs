@@ -1,0 +1,12 @@
+//! Wire codecs: the packet envelope, TL primitives and the service-message
+//! bodies of the transport layer. Decoding never panics and never allocates
+//! more than the input justifies; encode∘decode is the identity.
+
+pub mod codec;
+pub mod envelope;
+pub mod ids;
+pub mod service;
+
+pub use codec::{DecodeError, Reader, Writer, MAX_BODY_BYTES};
+pub use envelope::{Envelope, Message, ENVELOPE_HEADER_BYTES};
+pub use service::{BadMsgCode, Body, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};
