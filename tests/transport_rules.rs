@@ -124,12 +124,15 @@ fn codes_32_and_33_seqno_order() {
     };
     assert!(send(&mut server, ping(base + 40, 5)).is_empty());
     assert_eq!(send(&mut server, ping(base + 80, 3)), [32], "later id, lower seqno");
-    assert_eq!(send(&mut server, ping(base + 80, 5)), [32], "later id, equal odd seqno");
+    assert_eq!(send(&mut server, ping(base + 84, 5)), [32], "later id, equal odd seqno");
     assert_eq!(send(&mut server, ping(base, 7)), [33], "earlier id, higher seqno");
     assert!(
-        send(&mut server, ping(base, 3)).is_empty(),
+        send(&mut server, ping(base + 4, 3)).is_empty(),
         "an earlier id may arrive late"
     );
+    // A refusal is final: the client re-sends under a new id, so a copy of
+    // the refused one must not be processed even with a seqno that fits.
+    assert_eq!(send(&mut server, ping(base + 80, 7)), [32]);
 }
 
 #[test]
@@ -407,4 +410,18 @@ fn client_resends_with_the_new_salt_on_48() {
         .take_events()
         .iter()
         .any(|event| matches!(event, TransportEvent::SaltUpdated { .. })));
+}
+
+#[test]
+fn an_id_refused_as_too_far_ahead_stays_refused_when_time_catches_up() {
+    let key = key(1);
+    let now = start();
+    let (mut server, client) = pair(&key, now);
+    let ahead = client_msg_id(now + Duration::from_secs(40), 0);
+    let packet = craft(&key, client.salt(), SESSION_ID, ping(ahead, 1));
+    assert_eq!(bad_codes(&receive_one(&mut server, &packet, now).processed), [17]);
+    // Twenty seconds later the id would be inside the window, but the client
+    // has re-sent its content under a new id: the late copy must not count.
+    let later = now + Duration::from_secs(20);
+    assert_eq!(bad_codes(&receive_one(&mut server, &packet, later).processed), [17]);
 }

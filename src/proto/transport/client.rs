@@ -9,14 +9,14 @@
 //! packets, [`ClientSession::next_timeout`] says when to call
 //! [`ClientSession::on_timeout`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
 use rand_core::RngCore;
 
 use super::events::TransportEvent;
 use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
-use super::replay::{IdStatus, ReplayWindow};
+use super::replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
 use super::seqno::SeqNoCounter;
 use crate::proto::crypto::{self, AuthKey, CryptoError, Direction};
 use crate::proto::time::{signed_micros_between, Instant};
@@ -32,6 +32,9 @@ pub const MAX_SEND_ATTEMPTS: u32 = 5;
 pub const MAX_PENDING_MESSAGES: usize = 1024;
 /// How long an acknowledgement may wait for a message to ride along with.
 pub const ACK_DELAY: Duration = Duration::from_millis(200);
+/// Ids a session remembers having issued: more than the server's replay
+/// window, so no id the server may still hold is issued twice.
+pub const ISSUED_IDS_REMEMBERED: usize = 2 * REPLAY_WINDOW_MESSAGES;
 /// Messages per packet (one container).
 const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 
@@ -93,6 +96,8 @@ pub struct ClientSession {
     acks_due: BTreeSet<u64>,
     ack_deadline: Option<Instant>,
     received: ReplayWindow,
+    issued: BTreeSet<u64>,
+    issued_order: VecDeque<u64>,
     events: Vec<TransportEvent>,
 }
 
@@ -110,6 +115,8 @@ impl ClientSession {
             acks_due: BTreeSet::new(),
             ack_deadline: None,
             received: ReplayWindow::new(),
+            issued: BTreeSet::new(),
+            issued_order: VecDeque::new(),
             events: Vec::new(),
         }
     }
@@ -135,6 +142,11 @@ impl ClientSession {
         self.pending.len()
     }
 
+    /// The ids of the messages not yet acknowledged, in order.
+    pub fn pending_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pending.keys().copied()
+    }
+
     /// Events since the last call.
     pub fn take_events(&mut self) -> Vec<TransportEvent> {
         std::mem::take(&mut self.events)
@@ -142,6 +154,29 @@ impl ClientSession {
 
     fn server_time(&self, now: Instant) -> Instant {
         now.offset_by_micros(self.clock_offset_micros)
+    }
+
+    /// A fresh id from the corrected clock that this session has not used
+    /// among its last [`ISSUED_IDS_REMEMBERED`]: after a backwards clock
+    /// correction the clock revisits instants it already issued ids for,
+    /// and a reused id would be taken by the server as a duplicate — acked
+    /// and never processed, a silent loss.
+    fn next_msg_id(&mut self, now: Instant) -> u64 {
+        let at = self.server_time(now);
+        loop {
+            let candidate = self.ids.next(at, MsgIdKind::Client);
+            if self.issued.insert(candidate) {
+                self.issued_order.push_back(candidate);
+                if self.issued_order.len() > ISSUED_IDS_REMEMBERED {
+                    if let Some(oldest) = self.issued_order.pop_front() {
+                        self.issued.remove(&oldest);
+                    }
+                }
+                return candidate;
+            }
+            // Each try is 4 higher, and at most ISSUED_IDS_REMEMBERED ids are
+            // remembered, so this ends.
+        }
     }
 
     /// Queue a content-related body; returns its msg_id (what an
@@ -153,7 +188,7 @@ impl ClientSession {
         if self.pending.len() >= MAX_PENDING_MESSAGES {
             return Err(SendError::QueueFull);
         }
-        let msg_id = self.ids.next(self.server_time(now), MsgIdKind::Client);
+        let msg_id = self.next_msg_id(now);
         let seq_no = self.seqno.next(true);
         self.pending.insert(
             msg_id,
@@ -172,14 +207,17 @@ impl ClientSession {
     /// than one.
     pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
         let mut messages = self.due_messages(now);
+        // A message issued before a backwards clock correction has an id
+        // above any new one: it travels alone, without acks or a container.
+        let lone = matches!(&messages[..], [message] if message.msg_id > self.ids.last());
         let acks_ripe = self.ack_deadline.is_some_and(|deadline| deadline <= now);
-        if !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
+        if !lone && !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
             let acked: Vec<u64> = self.acks_due.iter().copied().take(MAX_ACK_IDS).collect();
             for id in &acked {
                 self.acks_due.remove(id);
             }
             self.ack_deadline = if self.acks_due.is_empty() { None } else { Some(now) };
-            let msg_id = self.ids.next(self.server_time(now), MsgIdKind::Client);
+            let msg_id = self.next_msg_id(now);
             messages.push(Message {
                 msg_id,
                 seq_no: self.seqno.next(false),
@@ -190,7 +228,7 @@ impl ClientSession {
             0 => return None,
             1 => messages.pop()?,
             _ => {
-                let msg_id = self.ids.next(self.server_time(now), MsgIdKind::Client);
+                let msg_id = self.next_msg_id(now);
                 self.containers
                     .insert(msg_id, messages.iter().map(|message| message.msg_id).collect());
                 Message {
@@ -213,14 +251,21 @@ impl ClientSession {
         ))
     }
 
-    /// Pending messages due now, marked as sent.
+    /// Pending messages due now, marked as sent. A message whose id is not
+    /// below the next container id (it was issued before the clock was
+    /// corrected backwards) cannot ride in a container: it goes alone.
     fn due_messages(&mut self, now: Instant) -> Vec<Message> {
+        let container_floor = self.ids.last();
         let mut due = Vec::new();
         for (&msg_id, pending) in self.pending.iter_mut() {
             if due.len() >= MAX_MESSAGES_PER_PACKET {
                 break;
             }
             if pending.resend_at.is_some_and(|at| at > now) || pending.attempts >= MAX_SEND_ATTEMPTS {
+                continue;
+            }
+            let alone = msg_id > container_floor;
+            if alone && !due.is_empty() {
                 continue;
             }
             pending.attempts += 1;
@@ -237,6 +282,9 @@ impl ClientSession {
                 seq_no: pending.seq_no,
                 body: pending.body.clone(),
             });
+            if alone {
+                break;
+            }
         }
         due
     }
@@ -378,7 +426,11 @@ impl ClientSession {
             let Some(mut pending) = self.pending.remove(&old_id) else {
                 continue;
             };
-            let new_id = self.ids.next(self.server_time(now), MsgIdKind::Client);
+            if pending.attempts >= MAX_SEND_ATTEMPTS {
+                self.events.push(TransportEvent::GaveUp { msg_id: old_id });
+                continue;
+            }
+            let new_id = self.next_msg_id(now);
             pending.seq_no = self.seqno.next(true);
             pending.resend_at = None;
             self.events.push(TransportEvent::Resent {

@@ -1,7 +1,8 @@
 //! Server-side validation of one session's incoming messages.
 //!
 //! Order of checks for each message (outer or inside a container): low
-//! bits (18) → duplicate (ignored, re-acked) → time window −300 s / +30 s
+//! bits (18) → duplicate (ignored, re-acked) → refused before as too far
+//! ahead (17 again) → time window −300 s / +30 s
 //! (16, 17) → below the replay window (20) → salt (48, outer only) →
 //! seqno parity (34, 35) → seqno order (32, 33). Duplicates come before
 //! the time window so that a resend of an accepted message is re-acked,
@@ -92,7 +93,9 @@ impl ServerSession {
         }
         if !to_ack.is_empty() {
             debug_assert!(to_ack.len() <= MAX_ACK_IDS);
-            out.replies.push(Body::Ack(to_ack));
+            // Acks go first: a client reading a refusal of a container must
+            // already know which of its messages were processed before.
+            out.replies.insert(0, Body::Ack(to_ack));
         }
         out
     }
@@ -109,6 +112,7 @@ impl ServerSession {
     ) -> bool {
         let content_related = message.constructor().is_some_and(ids::is_content_related);
         if message.msg_id % 4 != 0 || message.msg_id & 0xffff_ffff == 0 {
+            // Never a valid client id: nothing to remember.
             return refuse(message, BadMsgCode::MsgIdBadLowBits, out);
         }
         if self.received.status(message.msg_id) == IdStatus::Duplicate {
@@ -119,13 +123,17 @@ impl ServerSession {
             }
             return false;
         }
+        if let IdStatus::Refused(code) = self.received.status(message.msg_id) {
+            return self.refuse(message, code, out);
+        }
         if let Some(code) = time_window_violation(now, message.msg_id) {
-            return refuse(message, code, out);
+            return self.refuse(message, code, out);
         }
         if self.received.status(message.msg_id) == IdStatus::TooOld {
-            return refuse(message, BadMsgCode::MessageTooOld, out);
+            return self.refuse(message, BadMsgCode::MessageTooOld, out);
         }
         if let Some(salt) = salt.filter(|salt| !salt.valid) {
+            self.received.record_refusal(message.msg_id, BadMsgCode::BadServerSalt);
             out.events.push(TransportEvent::BadMessage {
                 msg_id: message.msg_id,
                 code: BadMsgCode::BadServerSalt,
@@ -140,13 +148,13 @@ impl ServerSession {
         }
         let odd = message.seq_no % 2 == 1;
         if content_related && !odd {
-            return refuse(message, BadMsgCode::OddSeqNoExpected, out);
+            return self.refuse(message, BadMsgCode::OddSeqNoExpected, out);
         }
         if !content_related && odd {
-            return refuse(message, BadMsgCode::EvenSeqNoExpected, out);
+            return self.refuse(message, BadMsgCode::EvenSeqNoExpected, out);
         }
         if let Some(code) = self.received.seqno_conflict(message.msg_id, message.seq_no) {
-            return refuse(message, code, out);
+            return self.refuse(message, code, out);
         }
         self.received.record(message.msg_id, message.seq_no);
         if content_related {
@@ -177,43 +185,56 @@ impl ServerSession {
         out: &mut Processed,
         to_ack: &mut Vec<u64>,
     ) {
-        let inner = match Body::decode(&container.body) {
-            Ok(Body::Container(inner)) => inner,
-            _ => {
-                refuse(container, BadMsgCode::InvalidContainer, out);
-                return;
-            }
-        };
-        if !container_is_well_formed(container.msg_id, &inner) {
+        let Ok(Body::Container(inner)) = Body::decode(&container.body) else {
+            // Undecodable: there is no inner message to judge.
             refuse(container, BadMsgCode::InvalidContainer, out);
             return;
-        }
-        if self.received.status(container.msg_id) == IdStatus::Duplicate {
-            let all_seen = inner
-                .iter()
-                .all(|message| self.received.status(message.msg_id) == IdStatus::Duplicate);
-            if !all_seen {
-                refuse(container, BadMsgCode::ContainerIdReused, out);
-                return;
-            }
-        }
-        if !self.admit(now, Some(salt), container, out, to_ack) {
-            // A duplicate container still gets its content-related inner ids re-acked.
-            for message in inner
-                .iter()
-                .filter(|m| m.constructor().is_some_and(ids::is_content_related))
-            {
-                if self.received.status(message.msg_id) == IdStatus::Duplicate {
-                    to_ack.push(message.msg_id);
+        };
+        let all_seen = inner
+            .iter()
+            .all(|message| self.received.status(message.msg_id) == IdStatus::Duplicate);
+        let admitted = if !container_is_well_formed(container.msg_id, &inner) {
+            self.refuse(container, BadMsgCode::InvalidContainer, out)
+        } else if self.received.status(container.msg_id) == IdStatus::Duplicate && !all_seen {
+            self.refuse(container, BadMsgCode::ContainerIdReused, out)
+        } else {
+            self.admit(now, Some(salt), container, out, to_ack)
+        };
+        if admitted {
+            for message in &inner {
+                if self.admit(now, None, message, out, to_ack) {
+                    self.deliver(message, out);
                 }
             }
-            return;
+        } else {
+            self.settle_refused_container(container.msg_id, &inner, to_ack);
         }
-        for message in &inner {
-            if self.admit(now, None, message, out, to_ack) {
-                self.deliver(message, out);
+    }
+
+    /// The container was refused (or is a duplicate). The client will
+    /// re-send its content under new ids, so: ack what was processed
+    /// before (the client then drops it instead of re-sending it), and make
+    /// every other inner id final-refused so that no copy of it counts.
+    fn settle_refused_container(&mut self, container_id: u64, inner: &[Message], to_ack: &mut Vec<u64>) {
+        let code = match self.received.status(container_id) {
+            IdStatus::Refused(code) => code,
+            _ => BadMsgCode::ContainerIdReused,
+        };
+        for message in inner {
+            match self.received.status(message.msg_id) {
+                IdStatus::Duplicate if message.constructor().is_some_and(ids::is_content_related) => {
+                    to_ack.push(message.msg_id)
+                }
+                IdStatus::Fresh | IdStatus::TooOld => self.received.record_refusal(message.msg_id, code),
+                _ => {}
             }
         }
+    }
+
+    /// Refuse `message` with `code` and remember the refusal.
+    fn refuse(&mut self, message: &Message, code: BadMsgCode, out: &mut Processed) -> bool {
+        self.received.record_refusal(message.msg_id, code);
+        refuse(message, code, out)
     }
 }
 
