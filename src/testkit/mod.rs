@@ -5,4 +5,5 @@
 //! They live in the library (not under `tests/`) so that the cargo-fuzz
 //! crate and the criterion benches can drive exactly the same code.
 
+pub mod fuzz;
 pub mod transport;
