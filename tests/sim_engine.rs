@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
-use rand_core::RngCore;
+use rand_chacha::ChaCha12Rng;
+use rand_core::{RngCore, SeedableRng};
 use sessionlab::proto::time::Instant;
-use sessionlab::sim::distribution::Distribution;
+use sessionlab::sim::distribution::{Distribution, MAX_SAMPLED_BYTES, MAX_SAMPLED_MICROS};
 use sessionlab::sim::engine::{Engine, RunStop};
 use sessionlab::sim::network::fault::{Direction, Fault};
 use sessionlab::sim::network::link::{LinkModel, NetworkConfig};
@@ -232,5 +233,102 @@ proptest! {
             outputs
         };
         prop_assert_eq!(run(false), run(true));
+    }
+}
+
+fn distribution() -> impl Strategy<Value = Distribution> {
+    prop_oneof![
+        (-1e9f64..1e9).prop_map(|value| Distribution::Constant { value }),
+        (-1e9f64..1e9, 0f64..1e9).prop_map(|(min, width)| Distribution::Uniform { min, max: min + width }),
+        (-1e9f64..1e9, 0f64..1e9).prop_map(|(mean, stddev)| Distribution::Normal { mean, stddev }),
+        (1e-3f64..1e9, 1f64..100.0).prop_map(|(median, ratio)| Distribution::LogNormal {
+            median,
+            p99: median * ratio
+        }),
+        (1e-3f64..1e9, 0.05f64..10.0).prop_map(|(scale, shape)| Distribution::Pareto { scale, shape }),
+    ]
+}
+
+fn in_support(distribution: Distribution, sample: f64) -> bool {
+    match distribution {
+        Distribution::Constant { value } => sample == value,
+        // Closed above: min + width·u can round up to max in floating point.
+        Distribution::Uniform { min, max } => min <= sample && sample <= max,
+        Distribution::Normal { .. } => sample.is_finite(),
+        Distribution::LogNormal { .. } => sample >= 0.0,
+        Distribution::Pareto { scale, .. } => sample >= scale,
+    }
+}
+
+proptest! {
+    #[test]
+    fn samples_stay_in_support_and_helpers_stay_bounded(distribution in distribution(), seed in any::<u64>()) {
+        prop_assert_eq!(distribution.validate(), Ok(()));
+        let mut rng = ChaCha12Rng::seed_from_u64(seed);
+        let mut replay = ChaCha12Rng::seed_from_u64(seed);
+        for _ in 0..64 {
+            let sample = distribution.sample(&mut rng);
+            prop_assert!(in_support(distribution, sample), "{:?} gave {}", distribution, sample);
+            prop_assert_eq!(sample.to_bits(), distribution.sample(&mut replay).to_bits());
+            prop_assert!(distribution.sample_micros(&mut rng) <= MAX_SAMPLED_MICROS);
+            prop_assert!(distribution.sample_bytes(&mut rng) <= MAX_SAMPLED_BYTES);
+            prop_assert!(distribution.sample_signed_micros(&mut rng).unsigned_abs() <= MAX_SAMPLED_MICROS);
+            distribution.sample_micros(&mut replay);
+            distribution.sample_bytes(&mut replay);
+            distribution.sample_signed_micros(&mut replay);
+        }
+    }
+
+    #[test]
+    fn network_counters_balance_and_no_copy_lands_in_a_cut(
+        loss in 0f64..=1.0,
+        duplicate in 0f64..=1.0,
+        reorder in 0f64..=1.0,
+        offline in prop::collection::vec((0u64..2_000_000, 1u64..500_000, 0u32..3), 0..4),
+        sends in prop::collection::vec((0u64..2_000_000, 0u32..3, any::<bool>()), 1..200),
+        seed in any::<u64>(),
+    ) {
+        let start = Instant::SCENARIO_EPOCH;
+        let faults = offline
+            .iter()
+            .map(|&(at, duration_micros, device)| Fault::DeviceOffline {
+                at: start.offset_by_micros(at as i64),
+                duration_micros,
+                device,
+            })
+            .collect();
+        let access = LinkModel {
+            latency: Distribution::Uniform { min: 1_000.0, max: 300_000.0 },
+            loss,
+            duplicate,
+            reorder,
+        };
+        let config = NetworkConfig { access, ..NetworkConfig::default() };
+        let mut network = Network::new(config, faults).expect("valid network");
+        for device in 0..3 {
+            network.add_device(device).expect("new device");
+        }
+        let mut rng = ChaCha12Rng::seed_from_u64(seed);
+        for (offset, device, upstream) in sends {
+            let now = start.offset_by_micros(offset as i64);
+            let (from, to) = if upstream {
+                (Node::Device(device), Node::Datacenter(1))
+            } else {
+                (Node::Datacenter(2), Node::Device(device))
+            };
+            let cut_at_send = network.cut(now, from, to);
+            let outcome = network.send(now, from, to, 10, &mut rng).expect("linked");
+            prop_assert!(outcome.deliveries.len() <= 2);
+            if cut_at_send.is_some() {
+                prop_assert!(outcome.deliveries.is_empty());
+                prop_assert_eq!(outcome.dropped, cut_at_send);
+            }
+            for delivery in outcome.deliveries.as_slice() {
+                prop_assert!(delivery.at >= now);
+                prop_assert_eq!(network.cut(delivery.at, from, to), None);
+            }
+            let counters = network.counters();
+            prop_assert_eq!(counters.delivered + counters.dropped_total(), counters.sent + counters.duplicated);
+        }
     }
 }

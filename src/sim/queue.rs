@@ -4,10 +4,11 @@
 //! same order pop them in the same order, ties included: events at the same
 //! instant come out first-scheduled first. Cancellation is lazy — a cancelled
 //! entry stays in the heap as a tombstone until it reaches the top or a
-//! compaction sweeps it — and the number of pending events is bounded.
+//! compaction sweeps it; a slab of slots makes it O(1) — and the number of
+//! pending events is bounded.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 use crate::proto::time::Instant;
 
@@ -21,14 +22,18 @@ pub const MAX_PENDING_EVENTS: usize = 1 << 22;
 /// on every cancellation.
 const COMPACTION_SLACK: usize = 1024;
 
-/// A handle on a scheduled event: its insertion sequence number, unique per queue.
+/// A handle on a scheduled event: its insertion sequence number (unique per
+/// queue, and the tie-breaker of the order) and the slot tracking its state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EventId(u64);
+pub struct EventId {
+    sequence: u64,
+    slot: u32,
+}
 
 impl EventId {
     /// The insertion sequence number (0 for the first event ever scheduled).
     pub const fn sequence(self) -> u64 {
-        self.0
+        self.sequence
     }
 }
 
@@ -45,6 +50,7 @@ pub enum QueueError {
 struct Entry<E> {
     at: Instant,
     sequence: u64,
+    slot: u32,
     event: E,
 }
 
@@ -75,11 +81,23 @@ impl<E> Ord for Entry<E> {
     }
 }
 
+/// The state of one heap entry, so cancellation and pops are O(1) lookups.
+/// A slot is recycled once its entry has left the heap; the sequence number
+/// tells a stale [`EventId`] from the slot's new occupant.
+#[derive(Clone, Copy)]
+struct Slot {
+    sequence: u64,
+    live: bool,
+}
+
 /// A bounded min-heap of events of type `E`, ordered by (time, insertion sequence).
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
-    /// Sequence numbers scheduled and neither popped nor cancelled.
-    live: BTreeSet<u64>,
+    /// One slot per heap entry (live or tombstone), plus free ones.
+    slots: Vec<Slot>,
+    free_slots: Vec<u32>,
+    /// Events scheduled and neither popped nor cancelled.
+    live: usize,
     next_sequence: u64,
     /// Time of the last popped event: nothing may be scheduled before it, so
     /// pops are non-decreasing in time.
@@ -96,9 +114,13 @@ impl<E> EventQueue<E> {
     /// An empty queue bounded by `limit` pending events.
     pub fn with_limit(start: Instant, limit: usize) -> EventQueue<E> {
         assert!(limit > 0, "an event queue must hold at least one event");
+        // Slots are u32-indexed; the heap holds at most about twice the limit.
+        assert!(limit <= (u32::MAX / 4) as usize, "event queue limit too large");
         EventQueue {
             heap: BinaryHeap::new(),
-            live: BTreeSet::new(),
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            live: 0,
             next_sequence: 0,
             floor: start,
             limit,
@@ -107,12 +129,12 @@ impl<E> EventQueue<E> {
 
     /// Pending (scheduled, not popped, not cancelled) events.
     pub fn len(&self) -> usize {
-        self.live.len()
+        self.live
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.live.is_empty()
+        self.live == 0
     }
 
     /// The bound on pending events.
@@ -125,29 +147,50 @@ impl<E> EventQueue<E> {
         if at < self.floor {
             return Err(QueueError::InThePast { at, now: self.floor });
         }
-        if self.live.len() >= self.limit {
+        if self.live >= self.limit {
             return Err(QueueError::Full { limit: self.limit });
         }
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.heap.push(Entry { at, sequence, event });
-        self.live.insert(sequence);
-        Ok(EventId(sequence))
+        let state = Slot { sequence, live: true };
+        let slot = match self.free_slots.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = state;
+                slot
+            }
+            None => {
+                self.slots.push(state);
+                u32::try_from(self.slots.len() - 1).expect("slots bounded by the limit")
+            }
+        };
+        self.heap.push(Entry {
+            at,
+            sequence,
+            slot,
+            event,
+        });
+        self.live += 1;
+        Ok(EventId { sequence, slot })
     }
 
     /// Cancel a pending event. Returns whether it was pending (false when it
     /// was already popped or cancelled, or never existed).
     pub fn cancel(&mut self, id: EventId) -> bool {
-        let was_pending = self.live.remove(&id.0);
-        if was_pending && self.heap.len() > 2 * self.live.len() + COMPACTION_SLACK {
+        if !self.is_pending(id) {
+            return false;
+        }
+        self.slots[id.slot as usize].live = false;
+        self.live -= 1;
+        if self.heap.len() > 2 * self.live + COMPACTION_SLACK {
             self.compact();
         }
-        was_pending
+        true
     }
 
     /// Whether `id` is still pending.
     pub fn is_pending(&self, id: EventId) -> bool {
-        self.live.contains(&id.0)
+        let slot = self.slots.get(id.slot as usize);
+        slot.is_some_and(|slot| slot.live && slot.sequence == id.sequence)
     }
 
     /// The time of the next pending event, discarding cancelled entries on top.
@@ -160,26 +203,43 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(Instant, EventId, E)> {
         self.drop_cancelled_top();
         let entry = self.heap.pop()?;
-        let was_live = self.live.remove(&entry.sequence);
-        assert!(was_live, "a cancelled entry survived drop_cancelled_top");
+        let slot = &mut self.slots[entry.slot as usize];
+        assert!(slot.live && slot.sequence == entry.sequence, "popped a dead entry");
         assert!(entry.at >= self.floor, "the heap yielded an event before the floor");
+        slot.live = false;
+        self.free_slots.push(entry.slot);
+        self.live -= 1;
         self.floor = entry.at;
-        Some((entry.at, EventId(entry.sequence), entry.event))
+        let id = EventId {
+            sequence: entry.sequence,
+            slot: entry.slot,
+        };
+        Some((entry.at, id, entry.event))
     }
 
     fn drop_cancelled_top(&mut self) {
         while let Some(top) = self.heap.peek() {
-            if self.live.contains(&top.sequence) {
+            if self.slots[top.slot as usize].live {
                 return;
             }
+            let slot = top.slot;
             self.heap.pop();
+            self.free_slots.push(slot);
         }
     }
 
+    /// Drop every tombstone and rebuild the free list: after this, exactly
+    /// the slots of live entries are in use.
     fn compact(&mut self) {
-        let live = &self.live;
-        self.heap.retain(|entry| live.contains(&entry.sequence));
-        assert_eq!(self.heap.len(), self.live.len(), "compaction left tombstones");
+        let slots = &self.slots;
+        self.heap.retain(|entry| slots[entry.slot as usize].live);
+        assert_eq!(self.heap.len(), self.live, "compaction left tombstones");
+        self.free_slots.clear();
+        let dead = self.slots.iter().enumerate().filter(|(_, slot)| !slot.live);
+        // Descending, so the lowest free slots are reused first.
+        let mut free: Vec<u32> = dead.map(|(index, _)| index as u32).collect();
+        free.reverse();
+        self.free_slots = free;
     }
 
     /// Entries in the heap, tombstones included (for tests of compaction).
@@ -247,6 +307,18 @@ mod tests {
         queue.pop().unwrap();
         assert!(!queue.is_pending(a));
         assert!(!queue.cancel(a));
+    }
+
+    #[test]
+    fn a_stale_id_never_cancels_the_slot_s_next_occupant() {
+        let mut queue = EventQueue::new(at(0));
+        let old = queue.schedule(at(1), "old").unwrap();
+        queue.pop().unwrap();
+        let new = queue.schedule(at(2), "new").unwrap();
+        assert_eq!(queue.slots.len(), 1, "the slot was recycled");
+        assert!(!queue.cancel(old));
+        assert!(queue.is_pending(new));
+        assert_eq!(drain(&mut queue), vec![(2, "new")]);
     }
 
     #[test]
