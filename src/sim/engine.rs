@@ -106,6 +106,7 @@ impl<E: TraceEncode> Engine<E> {
             _ => {
                 if deadline > self.clock.now() {
                     self.clock.advance_to(deadline);
+                    self.queue.advance_floor(deadline);
                 }
                 None
             }
@@ -183,6 +184,14 @@ mod tests {
         engine.schedule(at_s(5), 5).unwrap();
         assert_eq!(engine.pop_until(at_s(3)), None);
         assert_eq!(engine.now(), at_s(3));
+        assert_eq!(
+            engine.schedule(at_s(2), 2),
+            Err(QueueError::InThePast {
+                at: at_s(2),
+                now: at_s(3)
+            }),
+            "time skipped to the deadline is closed too"
+        );
         assert_eq!(engine.pop_until(at_s(5)), Some((at_s(5), 5)));
     }
 

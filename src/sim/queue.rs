@@ -217,6 +217,19 @@ impl<E> EventQueue<E> {
         Some((entry.at, id, entry.event))
     }
 
+    /// Close the past up to `to`: nothing may be scheduled before it any more.
+    /// The engine calls this when its clock moves to a deadline without an
+    /// event; no pending event may lie before `to` (that would be skipped time).
+    pub fn advance_floor(&mut self, to: Instant) {
+        if to <= self.floor {
+            return;
+        }
+        if let Some(next) = self.peek_time() {
+            assert!(next >= to, "advancing past a pending event");
+        }
+        self.floor = to;
+    }
+
     fn drop_cancelled_top(&mut self) {
         while let Some(top) = self.heap.peek() {
             if self.slots[top.slot as usize].live {
@@ -346,6 +359,30 @@ mod tests {
         queue.pop().unwrap();
         assert!(queue.schedule(at(149), "late").is_err());
         assert!(queue.schedule(at(150), "same instant").is_ok());
+    }
+
+    #[test]
+    fn advancing_the_floor_closes_the_past() {
+        let mut queue = EventQueue::new(at(0));
+        queue.schedule(at(50), "a").unwrap();
+        queue.advance_floor(at(40));
+        queue.advance_floor(at(10)); // never backwards
+        assert_eq!(
+            queue.schedule(at(39), "b"),
+            Err(QueueError::InThePast {
+                at: at(39),
+                now: at(40)
+            })
+        );
+        assert!(queue.schedule(at(40), "c").is_ok());
+    }
+
+    #[test]
+    #[should_panic(expected = "advancing past a pending event")]
+    fn advancing_the_floor_past_a_pending_event_is_a_broken_invariant() {
+        let mut queue = EventQueue::new(at(0));
+        queue.schedule(at(5), "a").unwrap();
+        queue.advance_floor(at(6));
     }
 
     #[test]
