@@ -44,4 +44,5 @@
 
 pub mod cli;
 pub mod proto;
+pub mod sim;
 pub mod testkit;
