@@ -139,6 +139,22 @@ mod tests {
         assert!(matches!(list(&[]).answer(0), ListAnswer::Full { hash: 0, .. }));
     }
 
+    proptest::proptest! {
+        /// The hash is a fold: extending a list extends its hash by one step,
+        /// and a client holding the same non-empty list always gets `NotModified`.
+        #[test]
+        fn hash_is_incremental_and_matches_itself(ids in proptest::collection::vec(proptest::num::u64::ANY, 0..64), next: u64) {
+            let mut extended = ids.clone();
+            extended.push(next);
+            // list_hash([h, 0]) is the mixing step applied to h, plus zero.
+            let mixed = list_hash([list_hash(ids.iter().copied()), 0]);
+            proptest::prop_assert_eq!(list_hash(extended.iter().copied()), mixed.wrapping_add(next));
+            let cached = list(&ids);
+            let expected = if cached.hash() == 0 { ListAnswer::Full { hash: 0, entries: cached.entries().to_vec() } } else { ListAnswer::NotModified };
+            proptest::prop_assert_eq!(cached.answer(list_hash(ids.iter().copied())), expected);
+        }
+    }
+
     #[test]
     fn oversized_list_is_an_error() {
         let entries = vec![ListEntry { id: 1, bytes: 1 }; LIST_ENTRIES_MAX + 1];

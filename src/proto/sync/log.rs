@@ -276,3 +276,7 @@ impl UpdateLog {
 #[cfg(test)]
 #[path = "log_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "log_props.rs"]
+mod props;
