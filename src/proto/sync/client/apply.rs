@@ -24,6 +24,11 @@ fn validate(updates: &[Update]) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// A peer-supplied count for an event, saturating rather than wrapping.
+fn count_u32(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
 impl ClientSync {
     /// A pushed update arrived.
     pub fn on_update(&mut self, now: Instant, update: Update) -> Result<UpdateOutcome, SyncError> {
@@ -64,7 +69,7 @@ impl ClientSync {
                 intermediate_state,
             } => {
                 self.emit(SyncEvent::DifferenceSlice {
-                    updates: updates.len() as u32,
+                    updates: count_u32(updates.len()),
                 });
                 self.offer_all(now, updates);
                 self.adopt(now, intermediate_state);
@@ -105,7 +110,7 @@ impl ClientSync {
         // the rest is the price of the resync.
         let previous = self.state;
         self.store.clear();
-        let loaded = resync.updates.len() as u32;
+        let loaded = count_u32(resync.updates.len());
         for update in resync.updates {
             if update.position.end > previous.counter(update.position.sync_box) {
                 self.emit_applied(now, &update, ApplyPath::FullResync);

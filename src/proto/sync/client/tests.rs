@@ -498,3 +498,20 @@ fn restore_starts_from_the_saved_state() {
     ));
     assert_eq!(stored_seqs(&client), [1, 2]);
 }
+
+#[test]
+fn unpolled_events_are_bounded_and_counted() {
+    let mut log = UpdateLog::new(100).unwrap();
+    let mut client = synced_client(&log, 100);
+    let update = push(&mut log, ms(0));
+    client.on_update(ms(1), update.clone()).unwrap();
+    events(&mut client);
+    // Each duplicate emits a traffic and a duplicate event: two too many.
+    for _ in 0..EVENTS_MAX / 2 + 1 {
+        client.on_update(ms(2), update.clone()).unwrap();
+    }
+    assert_eq!(events(&mut client).len(), EVENTS_MAX);
+    assert_eq!(client.events_dropped(), 2);
+    client.on_update(ms(3), update).unwrap();
+    assert_eq!(events(&mut client).len(), 2, "polling frees room again");
+}
