@@ -377,7 +377,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 }
 
 fn faults_strategy() -> impl Strategy<Value = Faults> {
-    (0u32..40, 0u32..20, 1u64..1_500).prop_map(|(loss_percent, duplicate_percent, latency_max_ms)| Faults {
+    (0u32..60, 0u32..30, 1u64..15_000).prop_map(|(loss_percent, duplicate_percent, latency_max_ms)| Faults {
         loss_percent,
         duplicate_percent,
         latency_max_ms,

@@ -15,12 +15,15 @@ impl ClientSync {
         if self.phase == Phase::Wiped || self.in_flight.is_some() || !self.connected {
             return;
         }
-        self.send(now, reason, 1);
+        self.send(now, reason, None);
     }
 
-    fn send(&mut self, now: Instant, reason: FetchReason, attempt: u32) {
+    /// Send a first attempt, or a retry of the fetch `previous`.
+    fn send(&mut self, now: Instant, reason: FetchReason, previous: Option<InFlight>) {
+        let attempt = previous.map_or(1, |previous| previous.attempt + 1);
         assert!((1..=FETCH_ATTEMPTS_MAX).contains(&attempt));
         let request_id = self.next_request_id;
+        let first_request_id = previous.map_or(request_id, |previous| previous.first_request_id);
         self.next_request_id += 1;
         let (kind, action, message) = match self.phase {
             Phase::NeedsHistory => (
@@ -43,6 +46,7 @@ impl ClientSync {
         };
         self.in_flight = Some(InFlight {
             request_id,
+            first_request_id,
             kind,
             attempt,
             deadline: now + FETCH_ANSWER_TIMEOUT,
@@ -52,11 +56,16 @@ impl ClientSync {
         self.emit(SyncEvent::FetchSent { kind, reason, attempt });
     }
 
-    /// Whether an answer belongs to the request in flight; if so the request
-    /// is done. Answers to older (retried, or pre-disconnect) requests are ignored.
+    /// Whether an answer belongs to the fetch in flight (any of its attempts:
+    /// on a slow link the first attempt's answer may come after the retry
+    /// was sent, and it is just as valid); if so the fetch is done. Answers
+    /// to earlier fetches (abandoned, or sent before a disconnect) are ignored.
     pub(super) fn accept_answer(&mut self, request_id: u64, kind: FetchKind) -> bool {
         match self.in_flight {
-            Some(in_flight) if in_flight.request_id == request_id && in_flight.kind == kind => {
+            Some(in_flight)
+                if (in_flight.first_request_id..=in_flight.request_id).contains(&request_id)
+                    && in_flight.kind == kind =>
+            {
                 self.in_flight = None;
                 true
             }
@@ -95,7 +104,7 @@ impl ClientSync {
                 attempt: in_flight.attempt,
             });
             if in_flight.attempt < FETCH_ATTEMPTS_MAX {
-                self.send(now, FetchReason::Retry, in_flight.attempt + 1);
+                self.send(now, FetchReason::Retry, Some(in_flight));
             } else {
                 self.emit(SyncEvent::FetchAbandoned { kind: in_flight.kind });
                 // The idle timer, restarted here, is the back-off.

@@ -121,7 +121,11 @@ enum Phase {
 
 #[derive(Clone, Copy, Debug)]
 struct InFlight {
+    /// The id of the latest attempt.
     request_id: u64,
+    /// The id of the first attempt: attempts of one fetch have consecutive
+    /// ids, and an answer to any of them is as good as any other.
+    first_request_id: u64,
     kind: FetchKind,
     attempt: u32,
     deadline: Instant,

@@ -515,3 +515,36 @@ fn unpolled_events_are_bounded_and_counted() {
     client.on_update(ms(3), update).unwrap();
     assert_eq!(events(&mut client).len(), 2, "polling frees room again");
 }
+
+#[test]
+fn a_late_answer_to_an_earlier_attempt_completes_the_fetch() {
+    let mut log = UpdateLog::new(100).unwrap();
+    let mut client = synced_client(&log, 100);
+    push(&mut log, ms(0));
+    client.on_new_session_created(ms(0));
+    let Some(SyncAction::GetDifference {
+        request_id: first,
+        request,
+    }) = client.poll_action()
+    else {
+        panic!("expected a request");
+    };
+    client.on_timeout(ms(0) + FETCH_ANSWER_TIMEOUT);
+    let Some(SyncAction::GetDifference { request_id: second, .. }) = client.poll_action() else {
+        panic!("expected a retry");
+    };
+    assert_eq!(second, first + 1);
+    client
+        .on_difference(ms(15_000), first, log.difference(&request).unwrap())
+        .unwrap();
+    assert_eq!(stored_seqs(&client), [1]);
+    assert_eq!(client.in_flight_request(), None);
+    // The retry's answer, arriving after, is now stale.
+    client
+        .on_difference(ms(16_000), second, log.difference(&request).unwrap())
+        .unwrap();
+    assert_eq!(
+        events(&mut client).last(),
+        Some(&SyncEvent::StaleAnswer { request_id: second })
+    );
+}
