@@ -5,6 +5,7 @@
 //! and effects leave as returned values. See the crate docs for the layers.
 
 pub mod crypto;
+pub mod sync;
 pub mod time;
 pub mod transport;
 pub mod wire;
