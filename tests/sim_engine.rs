@@ -87,7 +87,7 @@ proptest! {
                     let expected = model.pop();
                     prop_assert_eq!(got, expected);
                     if let Some(popped) = got {
-                        prop_assert!(last_popped.map_or(true, |last| last <= popped));
+                        prop_assert!(last_popped.is_none_or(|last| last <= popped));
                         last_popped = Some(popped);
                     }
                 }

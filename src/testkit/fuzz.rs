@@ -12,8 +12,11 @@ use crate::proto::wire::{Body, Envelope};
 
 use super::transport::{self, Action};
 
+/// A fuzz target's body.
+pub type FuzzTarget = fn(&[u8]);
+
 /// Every fuzz target by name, for the replay test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[("wire_decode", wire_decode), ("transport_sequence", transport_sequence)];
+pub const TARGETS: &[(&str, FuzzTarget)] = &[("wire_decode", wire_decode), ("transport_sequence", transport_sequence)];
 
 /// Arbitrary bytes into every decoder, and decryption with a fixed key.
 /// Whatever decodes must re-encode to something that decodes the same.
