@@ -185,7 +185,9 @@ const SENT_CODE_FLAGS: u32 = 0b110;
 
 impl TlObject for SentCode {
     const NAME: &'static str = "auth.SentCode";
-    const MIN_BYTES: usize = 4 + AuthAuthorization::MIN_BYTES;
+    // auth.sentCode with no optional fields and an empty hash; shorter than
+    // auth.sentCodeSuccess.
+    const MIN_BYTES: usize = 4 + 4 + SentCodeType::MIN_BYTES + 4;
 
     fn write(&self, writer: &mut Writer) {
         match self {
