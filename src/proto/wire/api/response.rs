@@ -12,6 +12,7 @@ use super::authorization::{AccountAuthorizations, Authorization, AuthorizationsW
 use super::difference::{Difference, Updates};
 use super::login::{AuthAuthorization, SentCode};
 use super::object::{unknown, Constructors, TlObject};
+use super::request::ApiCall;
 use super::tokens::{ExportedAuthorization, LoggedOut, LoginToken};
 use super::update::UpdatesState;
 use crate::proto::wire::codec::{DecodeError, Reader, Writer};
@@ -132,6 +133,36 @@ impl ApiResponse {
     }
 }
 
+impl ApiCall {
+    /// Whether `response` is of the result type this function returns, so
+    /// that a client can refuse a well-formed answer of the wrong type
+    /// (`rpc_error` travels separately and is always possible).
+    pub fn expects(&self, response: &ApiResponse) -> bool {
+        use ApiResponse as R;
+        match self {
+            ApiCall::SendCode(_) => matches!(response, R::SentCode(_)),
+            ApiCall::SignIn(_) | ApiCall::CheckPassword(_) | ApiCall::ImportAuthorization(_) => {
+                matches!(response, R::AuthAuthorization(_))
+            }
+            ApiCall::LogOut(_) => matches!(response, R::LoggedOut(_)),
+            ApiCall::ExportLoginToken(_) | ApiCall::ImportLoginToken(_) => matches!(response, R::LoginToken(_)),
+            ApiCall::AcceptLoginToken(_) => matches!(response, R::Authorization(_)),
+            ApiCall::ExportAuthorization(_) => matches!(response, R::ExportedAuthorization(_)),
+            ApiCall::BindTempAuthKey(_)
+            | ApiCall::ResetAuthorizations(_)
+            | ApiCall::ResetAuthorization(_)
+            | ApiCall::SetAuthorizationTtl(_)
+            | ApiCall::ChangeAuthorizationSettings(_)
+            | ApiCall::DeleteAccount(_) => matches!(response, R::Bool(_)),
+            ApiCall::GetAuthorizations(_) => {
+                matches!(response, R::Authorizations(_) | R::AuthorizationsWithSignals(_))
+            }
+            ApiCall::GetState(_) => matches!(response, R::State(_)),
+            ApiCall::GetDifference(_) => matches!(response, R::Difference(_)),
+        }
+    }
+}
+
 impl TlObject for ApiResponse {
     const NAME: &'static str = "API response";
     const MIN_BYTES: usize = 4;
@@ -194,6 +225,24 @@ mod tests {
         for response in responses {
             assert_eq!(ApiResponse::decode(&response.encode()), Ok(response));
         }
+    }
+
+    #[test]
+    fn each_function_expects_its_result_types() {
+        use super::super::{GetAuthorizations, GetDifference, LogOut, ResetAuthorization};
+        let list = ApiResponse::Authorizations(AccountAuthorizations::default());
+        let with_signals = ApiResponse::AuthorizationsWithSignals(AuthorizationsWithSignals::default());
+        let get = ApiCall::GetAuthorizations(GetAuthorizations);
+        assert!(get.expects(&list) && get.expects(&with_signals));
+        assert!(!get.expects(&ApiResponse::Bool(true)));
+        let reset = ApiCall::ResetAuthorization(ResetAuthorization { hash: 1 });
+        assert!(reset.expects(&ApiResponse::Bool(false)) && !reset.expects(&list));
+        let log_out = ApiCall::LogOut(LogOut);
+        assert!(log_out.expects(&ApiResponse::LoggedOut(LoggedOut::default())));
+        assert!(!log_out.expects(&ApiResponse::Bool(true)));
+        let difference = ApiCall::GetDifference(GetDifference::default());
+        assert!(difference.expects(&ApiResponse::Difference(Difference::TooLong { pts: 1 })));
+        assert!(!difference.expects(&ApiResponse::Updates(Updates::TooLong)));
     }
 
     #[test]
