@@ -2,6 +2,7 @@
 //! bodies of the transport layer. Decoding never panics and never allocates
 //! more than the input justifies; encode∘decode is the identity.
 
+pub mod api;
 pub mod codec;
 pub mod envelope;
 pub mod ids;
