@@ -113,3 +113,22 @@ fn heavy_reordering_and_clock_jumps_keep_exactly_once() {
     assert_eq!(outcome.processed.len() as u32 + outcome.given_up, 40);
     assert!(outcome.processed.values().all(|times| *times == 1));
 }
+
+#[test]
+fn regression_a_clock_jumping_hours_back_does_not_freeze_resends() {
+    // Found by the adversarial property: timers on the jumping wall clock
+    // stopped firing until the clock caught up again.
+    let actions = [
+        Action::Send,
+        Action::Send,
+        Action::Transmit,
+        Action::ClockJump { seconds: -9714 },
+        Action::Send,
+        Action::RotateSalt,
+        Action::DropToServer { index: 109 },
+    ];
+    let outcome = run(2336986178665131995, &actions).expect("no violation");
+    assert_eq!(outcome.messages_queued, 3);
+    assert_eq!(outcome.processed.len(), 3);
+    assert!(outcome.processed.values().all(|times| *times == 1));
+}

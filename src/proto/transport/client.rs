@@ -95,6 +95,8 @@ pub struct ClientSession {
     containers: BTreeMap<u64, Vec<u64>>,
     acks_due: BTreeSet<u64>,
     ack_deadline: Option<Instant>,
+    /// The latest `now` seen, to notice the device clock jumping back.
+    latest_now: Option<Instant>,
     received: ReplayWindow,
     issued: BTreeSet<u64>,
     issued_order: VecDeque<u64>,
@@ -114,6 +116,7 @@ impl ClientSession {
             containers: BTreeMap::new(),
             acks_due: BTreeSet::new(),
             ack_deadline: None,
+            latest_now: None,
             received: ReplayWindow::new(),
             issued: BTreeSet::new(),
             issued_order: VecDeque::new(),
@@ -156,6 +159,24 @@ impl ClientSession {
         now.offset_by_micros(self.clock_offset_micros)
     }
 
+    /// `now` is the device's wall clock, which can jump. A jump back would
+    /// freeze every timer until the clock caught up again (hours, for a
+    /// badly set clock), so deadlines move back with it: timers then behave
+    /// as if they ran on a monotonic clock. A jump forward fires them early,
+    /// which only costs an early resend.
+    fn observe_clock(&mut self, now: Instant) {
+        if let Some(latest) = self.latest_now {
+            if now < latest {
+                let jump = latest.saturating_duration_since(now);
+                for pending in self.pending.values_mut() {
+                    pending.resend_at = pending.resend_at.map(|at| at.saturating_sub(jump));
+                }
+                self.ack_deadline = self.ack_deadline.map(|at| at.saturating_sub(jump));
+            }
+        }
+        self.latest_now = Some(now);
+    }
+
     /// A fresh id from the corrected clock that this session has not used
     /// among its last [`ISSUED_IDS_REMEMBERED`]: after a backwards clock
     /// correction the clock revisits instants it already issued ids for,
@@ -182,6 +203,7 @@ impl ClientSession {
     /// Queue a content-related body; returns its msg_id (what an
     /// `rpc_result` will name).
     pub fn send(&mut self, now: Instant, body: Vec<u8>) -> Result<u64, SendError> {
+        self.observe_clock(now);
         if body.is_empty() || body.len() % 4 != 0 {
             return Err(SendError::MalformedBody);
         }
@@ -206,6 +228,7 @@ impl ClientSession {
     /// be resent) and pending acknowledgements, in one container when more
     /// than one.
     pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
+        self.observe_clock(now);
         let mut messages = self.due_messages(now);
         // A message issued before a backwards clock correction has an id
         // above any new one: it travels alone, without acks or a container.
@@ -298,6 +321,7 @@ impl ClientSession {
     /// Give up on messages whose last attempt went unanswered; the rest
     /// become due and go out at the next `poll_transmit`.
     pub fn on_timeout(&mut self, now: Instant) {
+        self.observe_clock(now);
         let exhausted: Vec<u64> = self
             .pending
             .iter()
@@ -315,6 +339,7 @@ impl ClientSession {
 
     /// Decrypt and handle one server packet.
     pub fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
+        self.observe_clock(now);
         let plaintext = crypto::decrypt(&self.key, Direction::ServerToClient, packet)?;
         let envelope = Envelope::decode(&plaintext)?;
         if envelope.session_id != self.session_id {
