@@ -44,3 +44,4 @@
 
 pub mod cli;
 pub mod proto;
+pub mod scenario;
