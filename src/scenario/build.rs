@@ -20,6 +20,7 @@ use super::quantity::{Probability, SeedRange};
 use super::raw::{RawDatacenters, RawDocument, RawMeta, RawNetwork, RawPolicy};
 use super::sampled::Spec;
 use crate::proto::time::Instant;
+use toml::Spanned;
 
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(24 * 3600);
@@ -107,11 +108,20 @@ fn seed_range(ctx: &Ctx<'_>, node: &Node) -> Result<SeedRange> {
     SeedRange::parse(text, MAX_SEEDS).map_err(|error| ctx.out_of_range("scenario.seeds", node, error.to_string()))
 }
 
-fn epoch(ctx: &Ctx<'_>, node: &Node) -> Result<Instant> {
-    let (NodeValue::Datetime(text) | NodeValue::String(text)) = &node.value else {
-        return Err(ctx.wrong_type("scenario.epoch", node, "a date-time such as 2026-01-01T00:00:00Z"));
+fn epoch(ctx: &Ctx<'_>, value: &Spanned<toml::Value>) -> Result<Instant> {
+    let span = value.span();
+    let text = match value.get_ref() {
+        toml::Value::Datetime(datetime) => datetime.to_string(),
+        toml::Value::String(text) => text.clone(),
+        other => {
+            let message = format!(
+                "`scenario.epoch` must be a date-time such as 2026-01-01T00:00:00Z, found a {}",
+                other.type_str()
+            );
+            return Err(ctx.error(&span, Problem::WrongType(message)));
+        }
     };
-    parse_epoch(text).map_err(|error| ctx.error(&node.span, Problem::Invalid(format!("`scenario.epoch`: {error}"))))
+    parse_epoch(&text).map_err(|error| ctx.error(&span, Problem::Invalid(format!("`scenario.epoch`: {error}"))))
 }
 
 /// A per-seed duration in `min..=max`.

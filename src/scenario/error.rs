@@ -48,7 +48,7 @@ pub enum Problem {
         expected: String,
     },
     /// A duration written as a bare number or without a known unit.
-    #[error("`{key}` = {value:?} has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\"")]
+    #[error("`{key}` = {value} has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\"")]
     DurationWithoutUnit { key: String, value: String },
     /// A distribution table lacking one of its parameters.
     #[error("`{key}`: distribution \"{dist}\" needs parameter `{parameter}`")]
@@ -95,7 +95,7 @@ impl Locator<'_> {
 
     /// A serde error raised while deserializing the document's structure.
     pub fn structure(&self, error: &toml::de::Error) -> ScenarioError {
-        self.error(error.span(), classify(error.message()))
+        self.error(error.span(), classify(error.message(), &key_path(error)))
     }
 }
 
@@ -112,24 +112,55 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Turns serde's stable message shapes into a typed [`Problem`].
-fn classify(message: &str) -> Problem {
+/// The dotted path of the table or value a structure error is in ("" at the
+/// top). toml only shows it in its Display, as a line "in `a.b`".
+fn key_path(error: &toml::de::Error) -> String {
+    // Without the input, Display prints the key path instead of a snippet.
+    let mut bare = error.clone();
+    bare.set_input(None);
+    let text = bare.to_string();
+    let path = text
+        .lines()
+        .find_map(|line| line.strip_prefix("in `").and_then(|rest| rest.strip_suffix('`')));
+    path.unwrap_or("").to_string()
+}
+
+/// Turns serde's stable message shapes into a typed [`Problem`]; `path` is
+/// where the error is (the table for a key error, the value for a type error).
+fn classify(message: &str, path: &str) -> Problem {
     let message = first_line(message);
+    let qualified = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((key, tail)) = rest.split_once('`') {
             let expected = tail.trim_start_matches(", ").trim_start_matches("expected ");
-            let expected = if expected.is_empty() { "no keys here" } else { expected };
             return Problem::UnknownKey {
-                key: key.to_string(),
+                key: qualified(key),
                 expected: expected.to_string(),
             };
         }
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
-        return Problem::MissingKey(rest.trim_end_matches('`').to_string());
+        return Problem::MissingKey(qualified(rest.trim_end_matches('`')));
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return Problem::WrongType(rest.to_string());
+    if message.contains("$__toml_private_datetime") {
+        return Problem::WrongType(format!("`{path}` cannot be a date-time"));
+    }
+    let type_error = message
+        .strip_prefix("invalid type: ")
+        .or(message.starts_with("invalid length").then_some(&*message));
+    if let Some(rest) = type_error {
+        let subject = if path.is_empty() {
+            String::new()
+        } else {
+            format!("`{path}`: ")
+        };
+        return Problem::WrongType(format!("{subject}{rest}"));
     }
     Problem::Invalid(message)
 }
@@ -157,27 +188,29 @@ mod tests {
 
     #[test]
     fn serde_messages_are_classified() {
+        let unknown = |key: &str, expected: &str| Problem::UnknownKey {
+            key: key.into(),
+            expected: expected.into(),
+        };
         assert_eq!(
-            classify("unknown field `foo`, expected one of `a`, `b`"),
-            Problem::UnknownKey {
-                key: "foo".into(),
-                expected: "one of `a`, `b`".into()
-            }
+            classify("unknown field `foo`, expected one of `a`, `b`", "policy"),
+            unknown("policy.foo", "one of `a`, `b`")
+        );
+        assert_eq!(classify("unknown field `foo`, expected `a`", ""), unknown("foo", "`a`"));
+        assert_eq!(
+            classify("missing field `name`", "scenario"),
+            Problem::MissingKey("scenario.name".into())
         );
         assert_eq!(
-            classify("unknown field `foo`, there are no fields"),
-            Problem::UnknownKey {
-                key: "foo".into(),
-                expected: "there are no fields".into()
-            }
-        );
-        assert_eq!(classify("missing field `name`"), Problem::MissingKey("name".into()));
-        assert_eq!(
-            classify("invalid type: integer `3`, expected a string"),
-            Problem::WrongType("integer `3`, expected a string".into())
+            classify("invalid type: integer `3`, expected a string", "a.b"),
+            Problem::WrongType("`a.b`: integer `3`, expected a string".into())
         );
         assert_eq!(
-            classify("something else\nmore"),
+            classify("invalid length 1, expected a table", ""),
+            Problem::WrongType("invalid length 1, expected a table".into())
+        );
+        assert_eq!(
+            classify("something else\nmore", ""),
             Problem::Invalid("something else".into())
         );
     }

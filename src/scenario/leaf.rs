@@ -131,30 +131,23 @@ impl Ctx<'_> {
         match &node.value {
             NodeValue::String(text) => Ok(text),
             // A bare number is the most common unit mistake: say so.
-            NodeValue::Integer(_) | NodeValue::Float(_) => Err(self.error(
-                &node.span,
-                Problem::DurationWithoutUnit {
-                    key: key.to_string(),
-                    value: node.to_string(),
-                },
-            )),
+            NodeValue::Integer(_) | NodeValue::Float(_) => Err(self.no_unit(key, node)),
             _ => Err(self.wrong_type(key, node, "a duration such as \"30s\"")),
         }
     }
 
-    fn duration_error(&self, key: &str, node: &Node, error: DurationError) -> ScenarioError {
-        let value = match &node.value {
-            NodeValue::String(text) => text.clone(),
-            _ => node.to_string(),
+    /// `key` holds a duration without a unit (`node` as written).
+    fn no_unit(&self, key: &str, node: &Node) -> ScenarioError {
+        let problem = Problem::DurationWithoutUnit {
+            key: key.to_string(),
+            value: node.to_string(),
         };
+        self.error(&node.span, problem)
+    }
+
+    fn duration_error(&self, key: &str, node: &Node, error: DurationError) -> ScenarioError {
         match error {
-            DurationError::NoUnit => self.error(
-                &node.span,
-                Problem::DurationWithoutUnit {
-                    key: key.to_string(),
-                    value,
-                },
-            ),
+            DurationError::NoUnit => self.no_unit(key, node),
             DurationError::TooLong => {
                 self.out_of_range(key, node, format!("at most {}", format_duration(MAX_DURATION)))
             }
@@ -203,13 +196,7 @@ impl Ctx<'_> {
         let (mode, delay) = text.split_once(':').unwrap_or((text, ""));
         let delay = || {
             parse_duration(delay).map_err(|error| match error {
-                DurationError::NoUnit => self.error(
-                    &node.span,
-                    Problem::DurationWithoutUnit {
-                        key: key.to_string(),
-                        value: delay.to_string(),
-                    },
-                ),
+                DurationError::NoUnit => self.no_unit(key, node),
                 _ => self.out_of_range(key, node, EXPECTED),
             })
         };

@@ -74,3 +74,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     }
     parse_scenario(&source, &file_name)
 }
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_ranges;

@@ -5,15 +5,16 @@
 //! percentages, ...) are kept as [`Node`]s and converted by our code, so that
 //! each rule can report a typed [`super::Problem`] at the exact position of the
 //! offending value, even inside an inline table.
+//!
+//! A native TOML date-time cannot be a `Node` (toml passes it through serde
+//! as a private map that `Spanned` keys cannot read); the only date-time key,
+//! `scenario.epoch`, is read as a `Spanned<toml::Value>` instead.
 
 use std::fmt;
 use std::ops::Range;
 
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
-
-/// The key toml uses to smuggle a native date-time through serde.
-const DATETIME_KEY: &str = "$__toml_private_datetime";
 
 /// A TOML value with the byte span it occupies in the source.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +30,6 @@ pub(crate) enum NodeValue {
     Float(f64),
     Boolean(bool),
     String(String),
-    Datetime(String),
     Array(Vec<Node>),
     Table(Vec<(Key, Node)>),
 }
@@ -49,7 +49,6 @@ impl NodeValue {
             NodeValue::Float(_) => "a float",
             NodeValue::Boolean(_) => "a boolean",
             NodeValue::String(_) => "a string",
-            NodeValue::Datetime(_) => "a date-time",
             NodeValue::Array(_) => "an array",
             NodeValue::Table(_) => "a table",
         }
@@ -64,7 +63,6 @@ impl fmt::Display for Node {
             NodeValue::Float(value) => write!(f, "{value}"),
             NodeValue::Boolean(value) => write!(f, "{value}"),
             NodeValue::String(value) => write!(f, "{value:?}"),
-            NodeValue::Datetime(value) => write!(f, "{value}"),
             NodeValue::Array(_) => write!(f, "[...]"),
             NodeValue::Table(_) => write!(f, "{{...}}"),
         }
@@ -129,11 +127,6 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeValue, A::Error> {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key::<Spanned<String>>()? {
-            if key.get_ref() == DATETIME_KEY {
-                // A native TOML date-time: its text is the only entry.
-                let text: String = map.next_value()?;
-                return Ok(NodeValue::Datetime(text));
-            }
             let span = key.span();
             let value = map.next_value::<Node>()?;
             entries.push((
@@ -177,10 +170,6 @@ mod tests {
         assert_eq!(parse("v = 'x'").value, NodeValue::String("x".into()));
         assert_eq!(parse("v = 1.5").value, NodeValue::Float(1.5));
         assert_eq!(parse("v = true").value, NodeValue::Boolean(true));
-        assert_eq!(
-            parse("v = 2026-01-01T00:00:00Z").value,
-            NodeValue::Datetime("2026-01-01T00:00:00Z".into())
-        );
     }
 
     #[test]

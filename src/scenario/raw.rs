@@ -38,7 +38,7 @@ pub(crate) struct RawMeta {
     pub duration: Node,
     pub seeds: Option<Node>,
     pub quiet_period: Option<Node>,
-    pub epoch: Option<Node>,
+    pub epoch: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
