@@ -78,3 +78,5 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
 mod tests_errors;
 #[cfg(test)]
 mod tests_ranges;
+#[cfg(test)]
+mod tests_rules;

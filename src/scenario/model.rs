@@ -28,7 +28,7 @@ pub struct Scenario<S: Stage = Spec> {
     pub faults: Vec<Fault<S>>,
     pub population: Population<S>,
     pub attackers: Vec<Attacker<S>>,
-    /// `[expect]`, in file order.
+    /// `[expect]`, sorted by metric name.
     pub expectations: Vec<Expectation>,
 }
 

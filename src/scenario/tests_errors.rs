@@ -8,7 +8,7 @@ pub(super) const MINIMAL: &str = "[scenario]\nname = \"t\"\nduration = \"7d\"\n\
 [population]\naccounts = 10\ndevices = [{ kind = \"phone\" }]\n";
 
 /// The error message `source` gives, as `file:line:column: problem`.
-fn error(source: &str) -> String {
+pub(super) fn error(source: &str) -> String {
     match parse_scenario(source, "t.toml") {
         Ok(scenario) => panic!("expected an error, parsed {scenario:?}"),
         Err(error) => error.to_string(),
@@ -16,7 +16,7 @@ fn error(source: &str) -> String {
 }
 
 /// The error message `MINIMAL` followed by `extra` gives (`extra` starts on line 7).
-fn error_after_minimal(extra: &str) -> String {
+pub(super) fn error_after_minimal(extra: &str) -> String {
     error(&format!("{MINIMAL}{extra}"))
 }
 

@@ -1,19 +1,7 @@
 //! One test per out-of-range and consistency rule, asserting the exact
 //! message with its line and column.
 
-use super::tests_errors::MINIMAL;
-use super::*;
-
-fn error(source: &str) -> String {
-    match parse_scenario(source, "t.toml") {
-        Ok(scenario) => panic!("expected an error, parsed {scenario:?}"),
-        Err(error) => error.to_string(),
-    }
-}
-
-fn error_after_minimal(extra: &str) -> String {
-    error(&format!("{MINIMAL}{extra}"))
-}
+use super::tests_errors::{error, error_after_minimal};
 
 /// A scenario with `population` as its population section.
 fn with_population(population: &str) -> String {
