@@ -163,4 +163,14 @@ mod tests {
         assert_eq!(format_duration(Duration::from_nanos(1500)), "1us");
         assert_eq!(format_signed_duration(SignedDuration { micros: -2_000_000 }), "-2s");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn formatted_durations_parse_back(micros in 0u64..=315_000_000_000_000) {
+            let duration = Duration::from_micros(micros);
+            proptest::prop_assert_eq!(parse_duration(&format_duration(duration)), Ok(duration));
+            let negative = SignedDuration { micros: -i64::try_from(micros).unwrap() };
+            proptest::prop_assert_eq!(parse_signed_duration(&format_signed_duration(negative)), Ok(negative));
+        }
+    }
 }

@@ -226,4 +226,13 @@ mod tests {
         let error = locator.error(None, Problem::Invalid("boom".into()));
         assert_eq!((error.line, error.column), (1, 1));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_offset_maps_to_a_position_from_one(source in "\\PC{0,40}", offset in 0usize..60) {
+            let (line, column) = line_column(&source, offset);
+            proptest::prop_assert!(line >= 1 && column >= 1);
+            proptest::prop_assert!(line <= source.matches('\n').count() + 1);
+        }
+    }
 }

@@ -269,7 +269,7 @@ pub enum Behavior {
 
 impl Value for Revocation {
     /// Revocation policies are not ordered: a `{ min, max }` range is refused
-    /// by the parser; lists in `[swarm]` go through [`Sampled::OneOf`].
+    /// by the parser; lists in `[swarm]` go through [`Sampled::OneOf`](super::sampled::Sampled::OneOf).
     fn draw_between<R: RngCore>(min: &Self, max: &Self, rng: &mut R) -> Self {
         either(min, max, rng)
     }

@@ -196,4 +196,20 @@ mod tests {
         assert_eq!(SeedRange::parse("..100", 1000), Err(SeedRangeError::Malformed));
         assert_eq!(SeedRange::parse("0..=100", 1000), Err(SeedRangeError::Malformed));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_share_never_exceeds_the_total(percent in 0.0f64..=100.0, count: u64, total in 0u64..10_000_000) {
+            let fraction = Share::Fraction(Probability::new(percent / 100.0).unwrap());
+            proptest::prop_assert!(fraction.of(total) <= total);
+            proptest::prop_assert_eq!(Share::Count(count).of(total), count.min(total));
+            proptest::prop_assert_eq!(Share::ALL.of(total), total);
+        }
+
+        #[test]
+        fn seed_ranges_parse_what_they_print(start in 0u64..1000, length in 1u64..1000) {
+            let seeds = SeedRange::parse(&format!("{start}..{}", start + length), 1000).unwrap();
+            proptest::prop_assert_eq!((seeds.start(), seeds.len()), (start, length));
+        }
+    }
 }
