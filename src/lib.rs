@@ -44,5 +44,6 @@
 
 pub mod cli;
 pub mod proto;
+pub mod scenario;
 pub mod sim;
 pub mod testkit;

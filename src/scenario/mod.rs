@@ -1,0 +1,82 @@
+//! The TOML scenario format: parsing, validation and the typed model.
+//!
+//! ```text
+//!  text ──toml──► RawDocument (serde, deny_unknown_fields, spanned values)
+//!       ──build──► Scenario<Spec>   (validated; per-seed settings are Sampled)
+//!       ──resolve(seed)──► Scenario<Resolved>   (concrete values for one run)
+//! ```
+//!
+//! Every problem is a [`ScenarioError`] naming the file, line and column.
+//! `scenarios/README.md` documents every key, its default and its meaning.
+//! This module reads files; `proto` never does (architecture invariant 2).
+
+mod build;
+mod build_actors;
+mod compound;
+pub mod distribution;
+pub mod duration;
+pub mod epoch;
+pub mod error;
+pub mod expect;
+mod leaf;
+pub mod limits;
+pub mod metrics;
+pub mod model;
+mod node;
+pub mod quantity;
+mod raw;
+mod resolve;
+pub mod sampled;
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub use distribution::{ByteDistribution, Distribution, DurationDistribution, OffsetDistribution};
+pub use duration::{parse_duration, SignedDuration};
+pub use error::{Problem, ScenarioError};
+pub use expect::{Bound, Expectation, ExpectationFailure, MetricValue};
+pub use metrics::{Metric, MetricKind, METRICS, METRIC_NAMES};
+pub use model::*;
+pub use quantity::{Probability, SeedRange, Share};
+pub use sampled::{Resolved, Sampled, Spec, Stage, SwarmRng};
+
+use error::Locator;
+
+/// Parses and validates scenario text; `file_name` only labels errors.
+pub fn parse_scenario(source: &str, file_name: &str) -> Result<Scenario, ScenarioError> {
+    let locator = Locator {
+        source,
+        file: file_name,
+    };
+    let deserializer = toml::de::Deserializer::parse(source).map_err(|error| locator.syntax(&error))?;
+    let document = raw::RawDocument::deserialize(deserializer).map_err(|error| locator.structure(&error))?;
+    build::build(locator, document)
+}
+
+/// Reads and parses a scenario file (at most [`limits::MAX_SOURCE_BYTES`]).
+pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
+    let file_name = path.display().to_string();
+    let read_error = |reason: String| ScenarioError {
+        file: file_name.clone(),
+        line: 1,
+        column: 1,
+        problem: Problem::Read(reason),
+    };
+    let file = std::fs::File::open(path).map_err(|error| read_error(error.to_string()))?;
+    let mut source = String::new();
+    file.take(limits::MAX_SOURCE_BYTES + 1)
+        .read_to_string(&mut source)
+        .map_err(|error| read_error(error.to_string()))?;
+    if source.len() as u64 > limits::MAX_SOURCE_BYTES {
+        return Err(read_error(format!("larger than {} bytes", limits::MAX_SOURCE_BYTES)));
+    }
+    parse_scenario(&source, &file_name)
+}
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_ranges;
+#[cfg(test)]
+mod tests_rules;

@@ -1,0 +1,181 @@
+//! One test per error rule of the format, asserting the exact message with
+//! its line and column.
+
+use super::*;
+
+/// The smallest valid scenario; tests append sections to it.
+pub(super) const MINIMAL: &str = "[scenario]\nname = \"t\"\nduration = \"7d\"\n\
+[population]\naccounts = 10\ndevices = [{ kind = \"phone\" }]\n";
+
+/// The error message `source` gives, as `file:line:column: problem`.
+pub(super) fn error(source: &str) -> String {
+    match parse_scenario(source, "t.toml") {
+        Ok(scenario) => panic!("expected an error, parsed {scenario:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+/// The error message `MINIMAL` followed by `extra` gives (`extra` starts on line 7).
+pub(super) fn error_after_minimal(extra: &str) -> String {
+    error(&format!("{MINIMAL}{extra}"))
+}
+
+#[test]
+fn syntax_errors_point_at_the_bad_token() {
+    assert_eq!(
+        error("[scenario\n"),
+        "t.toml:1:10: TOML syntax error: unclosed table, expected `]`"
+    );
+}
+
+#[test]
+fn unknown_keys_are_errors_in_every_section() {
+    assert_eq!(
+        error_after_minimal("[bogus]\n"),
+        "t.toml:7:2: unknown key `bogus`, expected one of `scenario`, `policy`, `datacenters`, `network`, \
+         `fault`, `population`, `attacker`, `expect`, `swarm`"
+    );
+    assert_eq!(
+        error_after_minimal("[datacenters]\ncount = 2\nlatency = \"1ms\"\n"),
+        "t.toml:9:1: unknown key `datacenters.latency`, expected `count` or `inter_dc_latency`"
+    );
+    let online = format!("{MINIMAL}online = {{ mean_session = \"1m\", gap = \"1h\" }}\n");
+    assert_eq!(
+        error(&online),
+        "t.toml:7:33: unknown key `population.online.gap`, expected `mean_session` or `mean_gap`"
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\nfresh_reset = \"1h\"\n")
+            .lines()
+            .next()
+            .map(|line| line.split(", expected").next()),
+        Some(Some("t.toml:8:1: unknown key `policy.fresh_reset`"))
+    );
+}
+
+#[test]
+fn unknown_keys_inside_distributions_and_ranges() {
+    assert_eq!(
+        error_after_minimal("[network]\nlatency = { dist = \"normal\", mean = \"1s\", foo = 2 }\n"),
+        "t.toml:8:43: unknown key `network.latency.foo`, expected `dist`, `value`, `min`, `max`, `mean`, \
+         `stddev`, `median`, `p99`, `scale`, `shape`"
+    );
+    assert_eq!(
+        error_after_minimal("[network]\nlatency = { dist = \"normal\", median = \"1s\" }\n"),
+        "t.toml:8:30: unknown key `network.latency.median`, expected `mean`, `stddev` for dist = \"normal\""
+    );
+    assert_eq!(
+        error_after_minimal("[network]\nloss = { min = 0.1, most = 0.2 }\n"),
+        "t.toml:8:21: unknown key `network.loss.most`, expected `min`, `max`"
+    );
+}
+
+#[test]
+fn swarm_paths_must_name_a_sampled_setting() {
+    assert_eq!(
+        error_after_minimal("[swarm]\n\"network.nope\" = [1, 2]\n"),
+        "t.toml:8:1: unknown key `network.nope`, expected the path of a setting that may vary per seed, \
+         e.g. \"network.loss\""
+    );
+    // Fixed-per-file settings are not drawn per seed.
+    assert_eq!(
+        error_after_minimal("[swarm]\nscenario.duration = [\"1d\", \"2d\"]\n")
+            .split(',')
+            .next(),
+        Some("t.toml:8:10: unknown key `scenario.duration`")
+    );
+}
+
+#[test]
+fn wrong_types_name_the_key_and_both_types() {
+    assert_eq!(
+        error_after_minimal("[network]\nloss = \"high\"\n"),
+        "t.toml:8:8: wrong type: `network.loss` must be a number, found a string"
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\nnotify_new_login = 1\n"),
+        "t.toml:8:20: wrong type: `policy.notify_new_login` must be true or false, found an integer"
+    );
+    assert_eq!(
+        error("[scenario]\nname = \"t\"\nduration = \"1d\"\n[population]\naccounts = 1\ndevices = \"phone\"\n"),
+        "t.toml:6:11: wrong type: `population.devices`: string \"phone\", expected a sequence"
+    );
+    assert_eq!(
+        error_after_minimal("[[fault]]\nkind = \"partition\"\nat = 2026-01-02T00:00:00Z\nduration = \"1h\"\n"),
+        "t.toml:9:6: wrong type: `fault.at` cannot be a date-time"
+    );
+    assert_eq!(
+        error("[scenario]\nname = \"t\"\nduration = \"1d\"\n[[population]]\n"),
+        "t.toml:4:1: wrong type: `population`: invalid length 1, expected a table"
+    );
+}
+
+#[test]
+fn missing_keys_name_their_full_path() {
+    assert_eq!(
+        error("[scenario]\nname = \"t\"\n"),
+        "t.toml:1:1: missing key `scenario.duration`"
+    );
+    assert_eq!(
+        error("[scenario]\nname = \"t\"\nduration = \"1d\"\n[population]\naccounts = 3\n"),
+        "t.toml:4:1: missing key `population.devices`"
+    );
+    assert_eq!(
+        error_after_minimal("[[fault]]\nkind = \"partition\"\nat = \"1d\"\nduration = \"1h\"\n"),
+        "t.toml:7:1: missing key `fault.0.devices`"
+    );
+    assert_eq!(
+        error_after_minimal(
+            "[[attacker]]\nname = \"a\"\ntargets = 1\nacquire = { kind = \"stolen_key\", at = \"1d\" }\n"
+        ),
+        "t.toml:10:11: missing key `attacker.0.acquire.device`"
+    );
+    assert_eq!(
+        error_after_minimal("[network]\nlatency = { mean = \"1s\" }\n"),
+        "t.toml:8:11: missing key `network.latency.dist`"
+    );
+}
+
+#[test]
+fn durations_need_a_unit() {
+    assert_eq!(
+        error("[scenario]\nname = \"t\"\nduration = 7\n"),
+        "t.toml:3:12: `scenario.duration` = 7 has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\""
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\nautoconfirm_period = \"30\"\n"),
+        "t.toml:8:22: `policy.autoconfirm_period` = \"30\" has no unit: write a number followed by ms, s, m, h or d, \
+         e.g. \"30s\""
+    );
+    assert_eq!(
+        error_after_minimal("[network]\nlatency = { dist = \"uniform\", min = \"1ms\", max = 9 }\n"),
+        "t.toml:8:50: `network.latency.max` = 9 has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\""
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\nrevocation = \"async:2\"\n"),
+        "t.toml:8:14: `policy.revocation` = \"async:2\" has no unit: write a number followed by ms, s, m, h or d, \
+         e.g. \"30s\""
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\ntemp_key_lifetime = \"1.5h\"\n"),
+        "t.toml:8:21: `policy.temp_key_lifetime` = \"1.5h\" is not a duration: unknown unit \".5h\" \
+         (expected us, ms, s, m, h or d)"
+    );
+}
+
+#[test]
+fn distributions_need_every_parameter() {
+    assert_eq!(
+        error_after_minimal("[network]\nlatency = { dist = \"normal\", mean = \"1s\" }\n"),
+        "t.toml:8:11: `network.latency`: distribution \"normal\" needs parameter `stddev`"
+    );
+    assert_eq!(
+        error_after_minimal("[population.update_bytes]\ndist = \"pareto\"\nscale = 10\n"),
+        "t.toml:7:1: `population.update_bytes`: distribution \"pareto\" needs parameter `shape`"
+    );
+    assert_eq!(
+        error_after_minimal("[network]\nlatency = { dist = \"gauss\" }\n"),
+        "t.toml:8:20: `network.latency.dist` = \"gauss\" is out of range: expected one of \"constant\", \"uniform\", \
+         \"normal\", \"lognormal\", \"pareto\""
+    );
+}
