@@ -19,13 +19,23 @@
 //!
 //! ## Code map
 //!
-//! - [`proto::time`]: `Instant` (µs since the Unix epoch) handed in as `now`.
-//! - [`proto::crypto`]: auth keys, MTProto 2.0 `msg_key`, key derivation, AES-256-IGE.
-//! - [`proto::wire`]: TL primitives, the packet envelope, service-message bodies,
-//!   constructor ids.
-//! - [`proto::transport`]: per-session message ids, seqno, salts, replay window,
-//!   bad-message codes, acks and resends.
-//! - [`cli`]: the subcommands behind the thin `main.rs`.
+//! - [`proto`] — the sans-IO core, bottom-up:
+//!   - [`proto::time`]: `Instant` (µs since the Unix epoch) handed in as `now`.
+//!   - [`proto::crypto`]: auth keys, MTProto 2.0 `msg_key`, key derivation, AES-256-IGE.
+//!   - [`proto::wire`]: TL primitives, the packet envelope, service messages,
+//!     constructor ids; [`proto::wire::api`]: the auth/account/updates API
+//!     codecs and the project-private constructors.
+//!   - [`proto::transport`]: per-session message ids, seqnos, salts, the replay
+//!     window, bad-message codes, acks, resends and client recovery.
+//!   - [`proto::sync`]: the update log (pts/qts/seq), differences, the
+//!     client's sync state machine, the list hash, sync traffic accounting.
+//! - [`sim`] — the simulator's base: clock, event queue, trace hash, RNG
+//!   streams, distributions, clock skew, the network model and its faults.
+//! - [`scenario`] — the TOML scenario format: parsing, validation with
+//!   file:line:column errors, per-seed swarm draws, `[expect]`, metric names.
+//! - [`testkit`] — harnesses shared by property tests, fuzz targets and
+//!   benches (the adversarial transport channel; the fuzz target bodies).
+//! - [`cli`] — the subcommands behind the thin `main.rs`.
 //!
 //! ## Architecture invariants
 //!
