@@ -10,10 +10,7 @@ use std::time::Duration;
 use rand_core::RngCore;
 
 use super::duration::SignedDuration;
-use super::sampled::uniform_f64;
-
-/// z-score of the 99th percentile of a standard normal distribution.
-const Z_P99: f64 = 2.326_347_874_040_841;
+use crate::sim::distribution::Distribution as BaseDistribution;
 
 /// A distribution over values of type `T`.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,22 +78,28 @@ impl Quantity for u64 {
 }
 
 impl<T: Quantity> Distribution<T> {
+    /// The same distribution in base units (µs, bytes): what the simulator
+    /// samples. One sampler serves both, so a file and a run never disagree.
+    pub fn to_base(&self) -> BaseDistribution {
+        match self {
+            Distribution::Constant(value) => BaseDistribution::Constant { value: value.to_base() },
+            Distribution::Uniform { min, max } => BaseDistribution::Uniform { min: min.to_base(), max: max.to_base() },
+            Distribution::Normal { mean, stddev } => {
+                BaseDistribution::Normal { mean: mean.to_base(), stddev: stddev.to_base() }
+            }
+            Distribution::LogNormal { median, p99 } => {
+                BaseDistribution::LogNormal { median: median.to_base(), p99: p99.to_base() }
+            }
+            Distribution::Pareto { scale, shape } => BaseDistribution::Pareto { scale: scale.to_base(), shape: *shape },
+        }
+    }
+
     /// One draw.
     pub fn sample<R: RngCore>(&self, rng: &mut R) -> T {
-        let base = match self {
-            Distribution::Constant(value) => return value.clone(),
-            Distribution::Uniform { min, max } => uniform_f64(min.to_base(), max.to_base(), rng),
-            Distribution::Normal { mean, stddev } => mean.to_base() + stddev.to_base() * standard_normal(rng),
-            Distribution::LogNormal { median, p99 } => {
-                let sigma = (p99.to_base() / median.to_base()).ln() / Z_P99;
-                median.to_base() * (sigma * standard_normal(rng)).exp()
-            }
-            Distribution::Pareto { scale, shape } => {
-                // Inverse CDF with u in (0, 1]: scale / u^(1/shape) >= scale.
-                let u = 1.0 - uniform_f64(0.0, 1.0, rng) * (1.0 - f64::EPSILON);
-                scale.to_base() / u.powf(1.0 / shape)
-            }
-        };
+        if let Distribution::Constant(value) = self {
+            return value.clone();
+        }
+        let base = self.to_base().sample(rng);
         T::from_base(if T::SIGNED { base } else { base.max(0.0) })
     }
 
@@ -110,14 +113,6 @@ impl<T: Quantity> Distribution<T> {
             Distribution::Pareto { .. } => "pareto",
         }
     }
-}
-
-/// A standard normal draw (Box-Muller; one of the pair is discarded so that
-/// each draw consumes a fixed amount of randomness).
-fn standard_normal<R: RngCore>(rng: &mut R) -> f64 {
-    let u1 = 1.0 - uniform_f64(0.0, 1.0, rng) * (1.0 - f64::EPSILON);
-    let u2 = uniform_f64(0.0, 1.0, rng);
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
 #[cfg(test)]
