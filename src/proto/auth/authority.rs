@@ -116,6 +116,11 @@ impl DcAuthority {
         self.accounts.get(&user_id)
     }
 
+    /// The account registered with `phone`.
+    pub fn user_of_phone(&self, phone: &str) -> Option<UserId> {
+        self.phones.get(phone).copied()
+    }
+
     /// Accounts homed here, by user id.
     pub fn accounts(&self) -> impl Iterator<Item = &Account> {
         self.accounts.values()

@@ -26,6 +26,8 @@ pub struct PendingCode {
     pub code: String,
     pub key_id: KeyId,
     pub expires_at: Instant,
+    /// Sending order, so that "oldest first" holds when expiries tie.
+    pub sent_serial: u64,
 }
 
 /// The outcome of a login step that can create an authorization.
@@ -112,8 +114,10 @@ impl DcAuthority {
                 code: code.clone(),
                 key_id,
                 expires_at,
+                sent_serial: self.next_id,
             },
         );
+        self.next_id += 1;
         self.timers.schedule(
             expires_at,
             Timer::CodeExpiry {
@@ -232,10 +236,10 @@ impl DcAuthority {
     /// Drop the account's oldest codes until at most `keep` remain.
     fn evict_codes_beyond(&mut self, user_id: UserId, keep: usize) {
         loop {
-            let mut mine: Vec<(Instant, u64)> = self
+            let mut mine: Vec<(u64, u64)> = self
                 .codes
                 .range((user_id, 0)..=(user_id, u64::MAX))
-                .map(|((_, hash), pending)| (pending.expires_at, *hash))
+                .map(|((_, hash), pending)| (pending.sent_serial, *hash))
                 .collect();
             if mine.len() <= keep {
                 return;

@@ -26,6 +26,7 @@
 //! - [`lifecycle`]: block, number change, three-phase deletion.
 //! - [`timers`]: the deadline queue behind `on_timeout`; [`fifo`]: bounded tombstones.
 //! - [`events`]: typed events and effects.
+//! - [`cluster`]: an in-process cluster that carries inter-DC messages (tests, benches).
 
 pub mod account;
 pub mod anomaly;
@@ -33,6 +34,7 @@ pub mod authenticate;
 pub mod authority;
 pub mod authorization;
 pub mod client_info;
+pub mod cluster;
 pub mod credentials;
 pub mod error;
 pub mod events;
@@ -55,10 +57,14 @@ pub use account::{Account, AccountState, DeletionPhase};
 pub use authority::DcAuthority;
 pub use authorization::{Authorization, AuthorizationHandle, AuthorizationKind};
 pub use client_info::{ClientInfo, GeoPoint, NetworkOrigin};
+pub use cluster::Cluster;
 pub use error::{AuthRejection, RpcError};
 pub use events::{AuthEvent, AuthEventKind, CreatedVia, Effect, RevocationCause};
 pub use interdc::{InterDcBody, InterDcMessage};
+pub use login::{LoginResult, SentCode, SignIn};
 pub use policy::{Policy, RevocationPolicy};
+pub use revoke::ResetAnswer;
+pub use sessions::{AuthorizationList, AuthorizationView};
 
 /// A datacenter id (Telegram numbers them 1..=5).
 pub type DcId = u32;
@@ -66,3 +72,6 @@ pub type DcId = u32;
 pub type UserId = u64;
 /// An `auth_key_id` (lower 64 bits of SHA1 of the key).
 pub type KeyId = u64;
+
+#[cfg(test)]
+mod tests;
