@@ -154,7 +154,11 @@ impl DcAuthority {
         };
         self.make_room_for_revocation(now);
         self.revocations.insert(revocation_id, pending);
-        self.timers.schedule(send_at, Timer::RevocationSend { revocation_id });
+        if send_at <= now {
+            self.send_revocation(now, revocation_id);
+        } else {
+            self.timers.schedule(send_at, Timer::RevocationSend { revocation_id });
+        }
         match answer {
             Some(held) => ResetAnswer::Held {
                 answer_id: held.answer_id,
