@@ -104,8 +104,7 @@ fn export_and_import_refuse_bad_requests() {
 #[test]
 fn sync_holds_the_answer_until_every_dc_acknowledged() {
     let mut world = World::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "Stolen laptop");
+    world.owner_and_stolen_laptop();
     derive(&mut world, 2, OTHER, 41).expect("derive");
     derive(&mut world, 2, THIRD, 51).expect("derive");
     world.take_outside();
@@ -127,8 +126,7 @@ fn sync_holds_the_answer_until_every_dc_acknowledged() {
 #[test]
 fn lost_revocations_are_retried_until_acknowledged() {
     let mut world = World::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "Stolen laptop");
+    world.owner_and_stolen_laptop();
     derive(&mut world, 2, OTHER, 41).expect("derive");
     let now = world.now;
     let ResetAnswer::Held { answer_id } = world.home().reset_authorizations(now, 1).expect("reset") else {
@@ -156,8 +154,7 @@ fn async_answers_at_once_and_revokes_after_the_delay() {
         revocation: RevocationPolicy::Async { delay },
         ..Policy::default()
     });
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "Stolen laptop");
+    world.owner_and_stolen_laptop();
     derive(&mut world, 2, OTHER, 41).expect("derive");
     let now = world.now;
     assert_eq!(world.home().reset_authorizations(now, 1), Ok(ResetAnswer::Done));
@@ -175,8 +172,7 @@ fn lazy_revalidates_after_the_cache_ttl() {
         revocation: RevocationPolicy::Lazy { cache_ttl },
         ..Policy::default()
     });
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "Stolen laptop");
+    world.owner_and_stolen_laptop();
     derive(&mut world, 2, OTHER, 41).expect("derive");
     let exported_at = world.now;
     world.advance(Duration::from_secs(299));
@@ -219,8 +215,7 @@ fn lazy_revalidates_after_the_cache_ttl() {
 #[test]
 fn a_token_exported_before_a_revocation_cannot_be_imported_after_it() {
     let mut world = World::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "Stolen laptop");
+    world.owner_and_stolen_laptop();
     let now = world.now;
     let stolen = world
         .cluster
@@ -263,8 +258,7 @@ fn temp_keys_act_as_their_permanent_key_until_expiry() {
 #[test]
 fn revoking_an_authorization_kills_its_temp_keys_everywhere() {
     let mut world = World::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "Stolen laptop");
+    world.owner_and_stolen_laptop();
     derive(&mut world, 2, OTHER, 41).expect("derive");
     let now = world.now;
     world

@@ -1,7 +1,5 @@
 //! Account lifecycle rules: block, change of number, deletion phases.
 
-use rand_chacha::rand_core::SeedableRng;
-
 use super::*;
 use crate::proto::auth::account::{AccountState, DeletionPhase};
 use crate::proto::auth::events::RevocationCause;
@@ -101,12 +99,8 @@ fn deletion_locks_then_erases_then_releases() {
 fn deletion_with_two_factor_and_no_password_waits_seven_days() {
     let mut world = World::new(Policy::default());
     world.login(1, "Pixel 8");
+    world.enable_two_factor(1);
     let now = world.now;
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
-    world
-        .home()
-        .update_password(now, 1, None, Some(b"pw"), &mut rng)
-        .expect("2FA");
     assert_eq!(
         world.home().delete_account(now, 1, Some(b"bad")),
         Err(RpcError::PasswordHashInvalid)
@@ -136,12 +130,8 @@ fn deletion_with_two_factor_and_no_password_waits_seven_days() {
 fn a_waiting_deletion_can_be_cancelled_and_a_password_skips_the_wait() {
     let mut world = World::new(Policy::default());
     world.login(1, "Pixel 8");
+    world.enable_two_factor(1);
     let now = world.now;
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
-    world
-        .home()
-        .update_password(now, 1, None, Some(b"pw"), &mut rng)
-        .expect("2FA");
     world.home().delete_account(now, 1, None).expect("scheduled");
     world.home().cancel_account_deletion(now, 1).expect("cancelled");
     assert_eq!(state(&mut world), AccountState::Active);

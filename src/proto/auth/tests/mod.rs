@@ -95,6 +95,19 @@ impl World {
         hash
     }
 
+    /// The owner's aged phone (key 1) and a stolen laptop session (key 2).
+    pub fn owner_and_stolen_laptop(&mut self) {
+        self.login_aged(1, "Pixel 8");
+        self.login(2, "Stolen laptop");
+    }
+
+    /// Turn 2FA on with password "pw" from `key`.
+    pub fn enable_two_factor(&mut self, key: KeyId) {
+        let now = self.now;
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        self.home().update_password(now, key, None, Some(b"pw"), &mut rng).expect("2FA on");
+    }
+
     /// Every effect produced so far for the outside world; clears them.
     pub fn take_outside(&mut self) -> Vec<(DcId, Effect)> {
         self.pump();
