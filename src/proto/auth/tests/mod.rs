@@ -105,7 +105,9 @@ impl World {
     pub fn enable_two_factor(&mut self, key: KeyId) {
         let now = self.now;
         let mut rng = ChaCha8Rng::seed_from_u64(2);
-        self.home().update_password(now, key, None, Some(b"pw"), &mut rng).expect("2FA on");
+        self.home()
+            .update_password(now, key, None, Some(b"pw"), &mut rng)
+            .expect("2FA on");
     }
 
     /// Every effect produced so far for the outside world; clears them.
