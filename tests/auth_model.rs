@@ -617,6 +617,15 @@ impl Scene {
         [self.accepted(HOME, 2), self.accepted(4, 24), self.accepted(5, 25)]
     }
 
+    /// The owner runs "terminate all other sessions" from the phone (key 1).
+    fn owner_terminates_all(&mut self) {
+        self.cluster
+            .dc(HOME)
+            .reset_authorizations(self.now, 1)
+            .expect("terminate all");
+        self.cluster.pump(self.now);
+    }
+
     /// The attacker, holding key `via`, mints an authorization for its own
     /// fresh key `new_key` by accepting a QR login token.
     fn mint_by_qr(&mut self, via: KeyId, new_key: KeyId) -> Result<LoginResult, RpcError> {
@@ -724,12 +733,7 @@ fn a_qr_foothold_minted_by_the_stolen_key_dies_with_an_unlimited_terminate_all()
         scene.mint_by_qr(2, 99).is_ok(),
         "the stolen desktop is a confirmed session"
     );
-    scene
-        .cluster
-        .dc(HOME)
-        .reset_authorizations(scene.now, 1)
-        .expect("terminate all");
-    scene.cluster.pump(scene.now);
+    scene.owner_terminates_all();
     assert!(!scene.accepted(HOME, 99));
     assert!(!scene.accepted(HOME, 2));
 }
@@ -744,12 +748,7 @@ fn a_qr_foothold_survives_when_the_terminate_all_limit_leaves_it() {
         scene.login(key); // the owner's other devices, older than the foothold
     }
     assert!(scene.mint_by_qr(2, 99).is_ok());
-    scene
-        .cluster
-        .dc(HOME)
-        .reset_authorizations(scene.now, 1)
-        .expect("terminate all");
-    scene.cluster.pump(scene.now);
+    scene.owner_terminates_all();
     assert!(
         !scene.accepted(HOME, 2),
         "the stolen desktop itself is among the oldest five"
