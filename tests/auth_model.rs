@@ -271,7 +271,7 @@ impl Harness {
             Op::Derive { who, dc } => self.derive(who, OTHERS[dc]),
             Op::Advance { seconds } => {
                 self.model.now = now + Duration::from_secs(seconds);
-                self.cluster.on_timeout(self.model.now, &mut self.rng);
+                self.cluster.on_timeout(self.model.now);
                 self.model.run_timers();
             }
             Op::Block => {
@@ -605,7 +605,7 @@ impl Scene {
 
     fn advance(&mut self, by: Duration) {
         self.now = self.now + by;
-        self.cluster.on_timeout(self.now, &mut self.rng);
+        self.cluster.on_timeout(self.now);
     }
 
     /// Whether a request under `key` on `dc` gets through.

@@ -147,13 +147,13 @@ impl DcAuthority {
     }
 
     /// Run every timer due at or before `now`.
-    pub fn on_timeout(&mut self, now: Instant, rng: &mut impl RngCore) {
+    pub fn on_timeout(&mut self, now: Instant) {
         while let Some((_, timer)) = self.timers.pop_due(now) {
-            self.fire(now, timer, rng);
+            self.fire(now, timer);
         }
     }
 
-    fn fire(&mut self, now: Instant, timer: Timer, rng: &mut impl RngCore) {
+    fn fire(&mut self, now: Instant, timer: Timer) {
         match timer {
             Timer::AuthorizationTtl { user_id, serial } => self.check_ttl(now, user_id, serial),
             Timer::AutoConfirm { user_id, serial } => self.auto_confirm(now, user_id, serial),
@@ -166,9 +166,6 @@ impl DcAuthority {
             Timer::DeletionLock { user_id } => self.lock_after_wait(now, user_id),
             Timer::TempKeyExpiry { temp_key_id } => self.expire_temp_key(now, temp_key_id),
         }
-        // Randomness is not needed by any timer today; the parameter keeps
-        // the signature stable for ones that will (e.g. jittered retries).
-        let _ = rng;
     }
 
     /// Take every queued effect, in order.

@@ -88,9 +88,9 @@ impl Cluster {
     }
 
     /// Run every DC's timers due by `now`, then deliver.
-    pub fn on_timeout(&mut self, now: Instant, rng: &mut impl RngCore) {
+    pub fn on_timeout(&mut self, now: Instant) {
         for dc in self.dcs.values_mut() {
-            dc.on_timeout(now, rng);
+            dc.on_timeout(now);
         }
         self.pump(now);
     }

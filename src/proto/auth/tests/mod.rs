@@ -66,7 +66,7 @@ impl World {
     /// Move time forward and run every timer due.
     pub fn advance(&mut self, by: Duration) {
         self.now = self.now + by;
-        self.cluster.on_timeout(self.now, &mut self.rng);
+        self.cluster.on_timeout(self.now);
     }
 
     pub fn pump(&mut self) {
