@@ -516,6 +516,9 @@ impl Harness {
 
     /// Every key ever used, on its DC, against the model; and the list.
     fn check(&mut self) {
+        for dc in self.cluster.dcs.values() {
+            dc.check_invariants();
+        }
         let now = self.model.now;
         for (key, (dc, _)) in self.model.keys.clone() {
             let actual = self.cluster.dc(dc).peek(now, key).map(|_| ());

@@ -236,4 +236,24 @@ mod tests {
         };
         assert_eq!(signals.count(), 2);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn distance_is_symmetric_non_negative_and_zero_on_itself(
+            a_lat in -90_000_000i32..=90_000_000, a_lon in -180_000_000i32..=180_000_000,
+            b_lat in -90_000_000i32..=90_000_000, b_lon in -180_000_000i32..=180_000_000,
+        ) {
+            let a = GeoPoint { lat_micro_deg: a_lat, lon_micro_deg: a_lon };
+            let b = GeoPoint { lat_micro_deg: b_lat, lon_micro_deg: b_lon };
+            let ab = distance_km(a, b);
+            proptest::prop_assert!(ab >= 0.0 && ab.is_finite());
+            proptest::prop_assert_eq!(ab, distance_km(b, a));
+            proptest::prop_assert_eq!(distance_km(a, a), 0.0);
+        }
+
+        #[test]
+        fn version_rank_never_panics(version in ".{0,40}") {
+            let _ = version_rank(&version);
+        }
+    }
 }

@@ -122,4 +122,14 @@ mod tests {
             }
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_strings_are_prefixes_within_the_limit(text in ".{0,200}") {
+            let cut = bounded_string(&text);
+            proptest::prop_assert!(cut.len() <= MAX_CLIENT_STRING_BYTES);
+            proptest::prop_assert!(text.starts_with(&cut));
+            proptest::prop_assert!(cut.len() == text.len() || cut.len() + 4 > MAX_CLIENT_STRING_BYTES);
+        }
+    }
 }

@@ -70,4 +70,16 @@ mod tests {
         assert_eq!(map.get(&2), Some(&'b'));
         assert_eq!(map.get(&3), Some(&'d'));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_exceeds_capacity_and_keeps_the_newest(capacity in 1usize..8, keys in proptest::collection::vec(0u8..16, 0..64)) {
+            let mut map = FifoMap::new(capacity);
+            for key in &keys {
+                map.insert(*key, ());
+                proptest::prop_assert!(map.len() <= capacity);
+                proptest::prop_assert!(map.contains(key));
+            }
+        }
+    }
 }

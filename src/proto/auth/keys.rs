@@ -53,8 +53,9 @@ impl KeyTable {
         self.bindings.get_mut(&key_id)
     }
 
+    /// Whether `key_id` is in use: bound to an authorization or as a temp key.
     pub fn is_bound(&self, key_id: KeyId) -> bool {
-        self.bindings.contains_key(&key_id)
+        self.bindings.contains_key(&key_id) || self.temp.contains_key(&key_id)
     }
 
     pub fn bound_count(&self) -> usize {
@@ -63,6 +64,7 @@ impl KeyTable {
 
     /// Bind a permanent key; it must not be bound already (callers check).
     pub fn bind(&mut self, key_id: KeyId, binding: KeyBinding) {
+        assert!(!self.temp.contains_key(&key_id), "key {key_id:#x} is a temp key");
         let previous = self.bindings.insert(key_id, binding);
         assert!(previous.is_none(), "key {key_id:#x} bound twice");
         // A key that logs in again is no longer revoked. Its entry in
@@ -159,6 +161,28 @@ impl KeyTable {
         Some(binding)
     }
 
+    /// Keys bound to derived authorizations.
+    pub fn derived_keys(&self) -> impl Iterator<Item = KeyId> + '_ {
+        self.bindings
+            .iter()
+            .filter(|(_, b)| matches!(b, KeyBinding::Derived(_)))
+            .map(|(k, _)| *k)
+    }
+
+    /// The temp-key indexes agree and respect their bounds.
+    pub fn check_invariants(&self) {
+        let indexed: usize = self.temp_by_perm.values().map(BTreeSet::len).sum();
+        assert_eq!(indexed, self.temp.len(), "temp index out of step");
+        for (perm, temps) in &self.temp_by_perm {
+            assert!(!temps.is_empty() && temps.len() <= MAX_TEMP_KEYS_PER_PERM_KEY);
+            for temp in temps {
+                assert_eq!(self.temp.get(temp).map(|b| b.perm_key_id), Some(*perm));
+                assert!(!self.bindings.contains_key(temp), "a key is both temp and permanent");
+            }
+        }
+        assert!(self.revoked.len() <= MAX_REVOKED_KEYS_REMEMBERED);
+    }
+
     /// Temp keys currently bound to `perm_key_id`.
     pub fn temps_of(&self, perm_key_id: KeyId) -> Vec<KeyId> {
         self.temp_by_perm
@@ -250,5 +274,50 @@ mod tests {
         assert_eq!(table.expire_temp(Instant::from_unix_seconds(9), 100), None);
         assert!(table.expire_temp(expires_at, 100).is_some());
         assert_eq!(table.temps_of(1).len(), MAX_TEMP_KEYS_PER_PERM_KEY - 1);
+    }
+
+    #[derive(Clone, Debug)]
+    enum KeyOp {
+        Bind(u64),
+        Revoke(u64),
+        BindTemp(u64, u64, u64),
+        Expire(u64, u64),
+    }
+
+    fn key_op() -> impl proptest::strategy::Strategy<Value = KeyOp> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u64..6).prop_map(KeyOp::Bind),
+            (0u64..6).prop_map(KeyOp::Revoke),
+            (0u64..12, 0u64..6, 1u64..10).prop_map(|(t, p, e)| KeyOp::BindTemp(t, p, e)),
+            (0u64..12, 0u64..12).prop_map(|(t, now)| KeyOp::Expire(t, now)),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn indexes_stay_consistent(ops in proptest::collection::vec(key_op(), 0..80)) {
+            let mut table = KeyTable::default();
+            for op in ops {
+                match op {
+                    KeyOp::Bind(key) if !table.is_bound(key) => table.bind(key, home(key)),
+                    KeyOp::Bind(_) => {}
+                    KeyOp::Revoke(key) => {
+                        let temps = table.revoke(key, AuthRejection::SessionRevoked);
+                        for temp in temps {
+                            proptest::prop_assert_eq!(table.rejection_of_unbound(temp), AuthRejection::SessionRevoked);
+                        }
+                    }
+                    KeyOp::BindTemp(temp, perm, expires) => {
+                        let binding = TempBinding { perm_key_id: perm, expires_at: Instant::from_unix_seconds(expires) };
+                        let _ = table.bind_temp(temp, binding);
+                    }
+                    KeyOp::Expire(temp, now) => {
+                        let _ = table.expire_temp(Instant::from_unix_seconds(now), temp);
+                    }
+                }
+                table.check_invariants();
+            }
+        }
     }
 }

@@ -26,6 +26,7 @@
 //! - [`lifecycle`]: block, number change, three-phase deletion.
 //! - [`timers`]: the deadline queue behind `on_timeout`; [`fifo`]: bounded tombstones.
 //! - [`events`]: typed events and effects.
+//! - [`invariants`]: `check_invariants`, run by tests after every step.
 //! - [`cluster`]: an in-process cluster that carries inter-DC messages (tests, benches).
 
 pub mod account;
@@ -41,6 +42,7 @@ pub mod events;
 pub mod export;
 pub mod fifo;
 pub mod interdc;
+pub mod invariants;
 pub mod keys;
 pub mod lifecycle;
 pub mod limits;

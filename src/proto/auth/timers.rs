@@ -103,4 +103,24 @@ mod tests {
         assert_eq!(timers.pop_due(t(20)), Some((t(20), Timer::DeletionLock { user_id: 1 })));
         assert!(timers.is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn one_entry_per_timer_and_pops_in_order(arms in proptest::collection::vec((0u64..100, 0u64..5), 0..50)) {
+            let mut timers = Timers::default();
+            let mut latest = std::collections::BTreeMap::new();
+            for (at, key) in &arms {
+                timers.schedule(Instant::from_unix_seconds(*at), Timer::TempKeyExpiry { temp_key_id: *key });
+                latest.insert(*key, *at);
+            }
+            proptest::prop_assert_eq!(timers.len(), latest.len());
+            let mut last = Instant::EPOCH;
+            while let Some((at, Timer::TempKeyExpiry { temp_key_id })) = timers.pop_due(Instant::from_unix_seconds(100)) {
+                proptest::prop_assert!(at >= last);
+                proptest::prop_assert_eq!(Some(&at.unix_seconds()), latest.get(&temp_key_id));
+                last = at;
+            }
+            proptest::prop_assert!(timers.is_empty());
+        }
+    }
 }

@@ -115,4 +115,26 @@ mod tests {
             Err(TokenError::Decode(_))
         ));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..120)) {
+            let result = ExportClaims::decode(b"secret", &bytes);
+            proptest::prop_assert!(result.is_err() || bytes.len() == TOKEN_BYTES);
+        }
+
+        #[test]
+        fn every_claim_round_trips(user_id: u64, home_dc: u32, home_hash: i64, target_dc: u32, issued: u64, expires: u64, nonce: u64) {
+            let claims = ExportClaims {
+                user_id,
+                home_dc,
+                home_hash,
+                target_dc,
+                issued_at: Instant::from_unix_micros(issued),
+                expires_at: Instant::from_unix_micros(expires),
+                nonce,
+            };
+            proptest::prop_assert_eq!(ExportClaims::decode(b"k", &claims.encode(b"k")), Ok(claims));
+        }
+    }
 }

@@ -349,3 +349,33 @@ fn a_bound_key_cannot_log_in_again() {
     world.login(1, "Pixel 8");
     assert_eq!(send(&mut world, 1, &NO_TOKENS), Err(RpcError::KeyAlreadyAuthorized));
 }
+
+#[test]
+fn peek_answers_like_authenticate_without_side_effects() {
+    let mut world = World::new(Policy::default());
+    world.login(1, "Pixel 8");
+    world.take_events();
+    let created = world.now;
+    world.now = world.now + Duration::from_secs(60);
+    let now = world.now;
+    assert_eq!(world.home().peek(now, 1).map(|h| h.user_id), Ok(USER));
+    assert_eq!(world.home().peek(now, 2), Err(AuthRejection::KeyUnregistered));
+    let account = world.home().account(USER).expect("account");
+    assert_eq!(account.authorizations().next().map(|a| a.date_active), Some(created));
+    assert!(world.take_events().is_empty());
+}
+
+#[test]
+fn a_temp_key_cannot_log_in_as_a_permanent_key() {
+    let mut world = World::new(Policy::default());
+    let now = world.now;
+    world
+        .home()
+        .bind_temp_auth_key(now, 1, 9, now + DAY)
+        .expect("bind before login");
+    assert_eq!(send(&mut world, 9, &NO_TOKENS), Err(RpcError::KeyAlreadyAuthorized));
+    // Logging in under the temp key means logging in the permanent key it resolves to.
+    assert_eq!(world.home().resolve_key(now, 9), 1);
+    world.login(1, "Pixel 8");
+    assert_eq!(world.auth(HOME, 9).map(|_| ()), Ok(()));
+}

@@ -69,8 +69,12 @@ impl World {
         self.cluster.on_timeout(self.now);
     }
 
+    /// Deliver inter-DC messages, then check every DC's invariants.
     pub fn pump(&mut self) {
         self.cluster.pump(self.now);
+        for dc in self.cluster.dcs.values() {
+            dc.check_invariants();
+        }
     }
 
     /// Log `key` in with a code; returns the result.
