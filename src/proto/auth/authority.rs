@@ -218,16 +218,20 @@ impl DcAuthority {
     }
 
     /// A random authorization hash, never 0 and unique within the account.
+    /// A degenerate RNG cannot spin us forever: after a bounded number of
+    /// draws the next creation serial (unique on this DC) is used.
     pub(crate) fn fresh_hash(&self, user_id: UserId, rng: &mut impl RngCore) -> i64 {
-        loop {
-            let hash = rng.next_u64() as i64;
-            let taken = self
-                .accounts
-                .get(&user_id)
-                .is_some_and(|account| account.serial_of_hash(hash).is_some());
-            if hash != 0 && !taken {
-                return hash;
-            }
-        }
+        const MAX_HASH_DRAWS: usize = 16;
+        let free = |hash: i64| {
+            hash != 0
+                && !self
+                    .accounts
+                    .get(&user_id)
+                    .is_some_and(|account| account.serial_of_hash(hash).is_some())
+        };
+        (0..MAX_HASH_DRAWS)
+            .map(|_| rng.next_u64() as i64)
+            .find(|hash| free(*hash))
+            .unwrap_or_else(|| i64::try_from(self.next_serial).unwrap_or(i64::MAX).wrapping_neg())
     }
 }

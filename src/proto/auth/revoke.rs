@@ -3,6 +3,19 @@
 //! may hold a derived authorization acknowledged; `async` answers at once and
 //! sends after the delay; `lazy` sends nothing (targets re-validate).
 //! Unacknowledged revocations are resent with exponential backoff.
+//!
+//! What each policy promises, for the logout-bypass oracle. The home DC
+//! commits a revocation (`AuthEventKind::AuthorizationRevoked`, time t) and
+//! rejects the key at once. Then, for derived keys on other DCs:
+//! - `sync`: rejected everywhere before `AnswerReleased` (the owner's answer);
+//!   between t and the release they may still pass — that gap is the price of
+//!   the network, bounded by acknowledgements, never by hope.
+//! - `async(delay)`: revocations leave at t + delay; with reliable delivery
+//!   they are rejected from t + delay + inter-DC latency on; with loss, only
+//!   eventually (retries).
+//! - `lazy(cache_ttl)`: rejected from t + cache_ttl on, whatever the network.
+//!
+//! `tests/auth_model/promises.rs` checks all three under random loss.
 
 use std::collections::BTreeSet;
 
