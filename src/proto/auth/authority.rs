@@ -235,3 +235,59 @@ impl DcAuthority {
             .unwrap_or_else(|| i64::try_from(self.next_serial).unwrap_or(i64::MAX).wrapping_neg())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An RNG that always yields zero: the worst case for `fresh_hash`.
+    struct Zeros;
+
+    impl RngCore for Zeros {
+        fn next_u32(&mut self) -> u32 {
+            0
+        }
+        fn next_u64(&mut self) -> u64 {
+            0
+        }
+        fn fill_bytes(&mut self, bytes: &mut [u8]) {
+            bytes.fill(0);
+        }
+    }
+
+    #[test]
+    fn registration_rejects_bad_and_taken_numbers() {
+        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        assert_eq!(dc.register_account(1, ""), Err(RpcError::PhoneNumberInvalid));
+        assert_eq!(
+            dc.register_account(1, &"9".repeat(33)),
+            Err(RpcError::PhoneNumberInvalid)
+        );
+        assert_eq!(dc.register_account(1, "+1"), Ok(()));
+        assert_eq!(dc.register_account(2, "+1"), Err(RpcError::PhoneNumberOccupied));
+        assert_eq!(dc.register_account(1, "+2"), Err(RpcError::PhoneNumberOccupied));
+        assert_eq!(dc.user_of_phone("+1"), Some(1));
+        assert_eq!(dc.account(1).map(|a| a.authorization_ttl_days), Some(180));
+    }
+
+    #[test]
+    fn a_degenerate_rng_still_yields_a_nonzero_hash() {
+        let dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        assert_eq!(dc.fresh_hash(1, &mut Zeros), -1);
+    }
+
+    #[test]
+    fn undrained_events_are_dropped_oldest_first_and_reported() {
+        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        for _ in 0..MAX_QUEUED_EVENTS + 3 {
+            dc.event(Instant::EPOCH, AuthEventKind::AccountBlocked { user_id: 1 });
+        }
+        let events = dc.drain_events();
+        assert_eq!(events.len(), MAX_QUEUED_EVENTS + 1);
+        assert_eq!(
+            events.last().map(|e| e.kind.clone()),
+            Some(AuthEventKind::EventsDropped { count: 3 })
+        );
+        assert!(dc.drain_events().is_empty());
+    }
+}

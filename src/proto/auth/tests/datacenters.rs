@@ -19,6 +19,18 @@ fn derive(world: &mut World, home_key: KeyId, target: DcId, key: KeyId) -> Resul
         .import_authorization(now, key, exported.id, &exported.bytes)
 }
 
+/// The owner's phone (key 1) and a stolen laptop (key 2) whose derived key
+/// 41 lives on OTHER, under `revocation`.
+fn stolen_laptop_on_other_dc(revocation: RevocationPolicy) -> World {
+    let mut world = World::new(Policy {
+        revocation,
+        ..Policy::default()
+    });
+    world.owner_and_stolen_laptop();
+    derive(&mut world, 2, OTHER, 41).expect("derive");
+    world
+}
+
 fn released(world: &mut World) -> Vec<u64> {
     world
         .take_outside()
@@ -103,9 +115,7 @@ fn export_and_import_refuse_bad_requests() {
 
 #[test]
 fn sync_holds_the_answer_until_every_dc_acknowledged() {
-    let mut world = World::new(Policy::default());
-    world.owner_and_stolen_laptop();
-    derive(&mut world, 2, OTHER, 41).expect("derive");
+    let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Sync);
     derive(&mut world, 2, THIRD, 51).expect("derive");
     world.take_outside();
     let now = world.now;
@@ -125,9 +135,7 @@ fn sync_holds_the_answer_until_every_dc_acknowledged() {
 
 #[test]
 fn lost_revocations_are_retried_until_acknowledged() {
-    let mut world = World::new(Policy::default());
-    world.owner_and_stolen_laptop();
-    derive(&mut world, 2, OTHER, 41).expect("derive");
+    let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Sync);
     let now = world.now;
     let ResetAnswer::Held { answer_id } = world.home().reset_authorizations(now, 1).expect("reset") else {
         panic!("held")
@@ -150,12 +158,7 @@ fn lost_revocations_are_retried_until_acknowledged() {
 #[test]
 fn async_answers_at_once_and_revokes_after_the_delay() {
     let delay = Duration::from_secs(2);
-    let mut world = World::new(Policy {
-        revocation: RevocationPolicy::Async { delay },
-        ..Policy::default()
-    });
-    world.owner_and_stolen_laptop();
-    derive(&mut world, 2, OTHER, 41).expect("derive");
+    let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Async { delay });
     let now = world.now;
     assert_eq!(world.home().reset_authorizations(now, 1), Ok(ResetAnswer::Done));
     world.pump();
@@ -168,12 +171,7 @@ fn async_answers_at_once_and_revokes_after_the_delay() {
 #[test]
 fn lazy_revalidates_after_the_cache_ttl() {
     let cache_ttl = Duration::from_secs(300);
-    let mut world = World::new(Policy {
-        revocation: RevocationPolicy::Lazy { cache_ttl },
-        ..Policy::default()
-    });
-    world.owner_and_stolen_laptop();
-    derive(&mut world, 2, OTHER, 41).expect("derive");
+    let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Lazy { cache_ttl });
     let exported_at = world.now;
     world.advance(Duration::from_secs(299));
     assert!(world.auth(OTHER, 41).is_ok());
@@ -257,9 +255,7 @@ fn temp_keys_act_as_their_permanent_key_until_expiry() {
 
 #[test]
 fn revoking_an_authorization_kills_its_temp_keys_everywhere() {
-    let mut world = World::new(Policy::default());
-    world.owner_and_stolen_laptop();
-    derive(&mut world, 2, OTHER, 41).expect("derive");
+    let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Sync);
     let now = world.now;
     world
         .home()
@@ -300,4 +296,33 @@ fn messages_for_another_dc_are_refused() {
         body: InterDcBody::RevokeAck { revocation_id: 1 },
     };
     assert!(world.home().handle_inter_dc(now, stray).is_err());
+}
+
+#[test]
+fn a_late_validation_reply_counts_from_when_the_home_dc_vouched() {
+    let cache_ttl = Duration::from_secs(300);
+    let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Lazy { cache_ttl });
+    world.now = world.now + cache_ttl;
+    let vouched_at = world.now;
+    assert_eq!(
+        world.dc(OTHER).authenticate(vouched_at, 41),
+        Err(AuthRejection::Revalidating)
+    );
+    let Some(Effect::InterDc(ask)) = world.dc(OTHER).drain_effects().pop() else {
+        panic!("a validation request")
+    };
+    world.dc(HOME).handle_inter_dc(vouched_at, ask).expect("home");
+    let Some(Effect::InterDc(reply)) = world.dc(HOME).drain_effects().pop() else {
+        panic!("a reply")
+    };
+    // The reply arrives 200 s late: the cache still ends 300 s after vouching.
+    let arrival = vouched_at + Duration::from_secs(200);
+    world.dc(OTHER).handle_inter_dc(arrival, reply).expect("other");
+    assert!(world.dc(OTHER).peek(arrival, 41).is_ok());
+    let just_before = (vouched_at + cache_ttl).saturating_sub(Duration::from_micros(1));
+    assert!(world.dc(OTHER).peek(just_before, 41).is_ok());
+    assert_eq!(
+        world.dc(OTHER).peek(vouched_at + cache_ttl, 41).map(|_| ()),
+        Err(AuthRejection::Revalidating)
+    );
 }
