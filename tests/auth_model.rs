@@ -22,6 +22,7 @@ const HOME: DcId = 2;
 const OTHERS: [DcId; 2] = [4, 5];
 const USER: u64 = 7;
 const DAY_S: u64 = 86_400;
+const PASSWORD: &[u8] = b"correct horse";
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -38,6 +39,8 @@ enum Op {
     ChangeNumber { caller: usize },
     Delete { caller: usize },
     AdvanceDeletion,
+    EnablePassword { caller: usize },
+    CheckPassword { who: usize },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -58,6 +61,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => pick.clone().prop_map(|caller| Op::Delete { caller }),
         1 => Just(Op::AdvanceDeletion),
         1 => Just(Op::Block),
+        1 => pick.clone().prop_map(|caller| Op::EnablePassword { caller }),
+        2 => pick.clone().prop_map(|who| Op::CheckPassword { who }),
     ]
 }
 
@@ -76,6 +81,8 @@ struct ModelAuth {
     active: Instant,
     unconfirmed: bool,
     derived: Vec<(DcId, KeyId)>,
+    /// Logged in with a code while 2FA is on; the password is still owed.
+    pending: bool,
 }
 
 /// What the implementation should do, kept as simply as possible.
@@ -84,6 +91,8 @@ struct Model {
     ttl_days: u64,
     state: State,
     limit: usize,
+    /// Whether 2FA is on (the password is always `PASSWORD`).
+    password: bool,
     auths: BTreeMap<KeyId, ModelAuth>,
     /// Every key ever used, with its DC and, once ended, why.
     keys: BTreeMap<KeyId, (DcId, Option<AuthRejection>)>,
@@ -107,6 +116,9 @@ impl Model {
         }
         if dc == HOME && !self.serves() {
             return Err(AuthRejection::UserDeactivated);
+        }
+        if self.auths.get(&key).is_some_and(|auth| auth.pending) {
+            return Err(AuthRejection::PasswordNeeded);
         }
         Ok(())
     }
@@ -206,6 +218,7 @@ impl Harness {
         let model = Model {
             now: Instant::SCENARIO_EPOCH,
             ttl_days: 180,
+            password: false,
             state: State::Active,
             limit: if limit == 0 { usize::MAX } else { limit },
             auths: BTreeMap::new(),
@@ -250,6 +263,7 @@ impl Harness {
                 active: now,
                 unconfirmed,
                 derived: Vec::new(),
+                pending: self.model.password,
             },
         );
     }
@@ -290,6 +304,8 @@ impl Harness {
             Op::ChangeNumber { caller } => self.change_number(caller),
             Op::Delete { caller } => self.delete(caller),
             Op::AdvanceDeletion => self.advance_deletion(),
+            Op::EnablePassword { caller } => self.enable_password(caller),
+            Op::CheckPassword { who } => self.check_password(who),
         }
         self.cluster.pump(self.model.now);
     }
@@ -301,8 +317,14 @@ impl Harness {
             .cluster
             .login_with_code(now, HOME, key, &phone, &info(), &mut self.rng);
         if self.model.serves() {
-            assert!(matches!(result, Ok(LoginResult::Authorized { .. })), "{result:?}");
-            let others = !self.model.auths.is_empty();
+            assert!(result.is_ok(), "{result:?}");
+            let expected = if self.model.password {
+                "PasswordNeeded"
+            } else {
+                "Authorized"
+            };
+            assert!(format!("{result:?}").contains(expected), "{result:?}");
+            let others = self.model.auths.values().any(|auth| !auth.pending);
             self.new_auth(key, others);
         } else {
             assert!(result.is_err());
@@ -481,7 +503,8 @@ impl Harness {
     fn delete(&mut self, caller: usize) {
         let Some(caller) = self.model.live(caller) else { return };
         let now = self.model.now;
-        let result = self.cluster.dc(HOME).delete_account(now, caller, None);
+        let password = Some(PASSWORD).filter(|_| self.model.password);
+        let result = self.cluster.dc(HOME).delete_account(now, caller, password);
         self.touch(caller);
         if let Err(rejection) = self.model.expect(caller) {
             assert_eq!(result.map(|_| ()), Err(rejection.rpc_error()));
@@ -496,7 +519,11 @@ impl Harness {
         let now = self.model.now;
         let result = self.cluster.dc(HOME).advance_deletion(now, USER, 1234);
         match self.model.state {
-            State::Frozen => self.model.state = State::Erased,
+            State::Frozen => {
+                // Erasing forgets the 2FA verifier with everything else.
+                self.model.state = State::Erased;
+                self.model.password = false;
+            }
             State::Erased => {
                 self.model.state = State::Deleted;
                 for key in self.model.auths.keys().copied().collect::<Vec<_>>() {
@@ -509,6 +536,39 @@ impl Harness {
             }
         }
         assert!(result.is_ok(), "{result:?}");
+    }
+
+    fn enable_password(&mut self, caller: usize) {
+        let Some(caller) = self.model.live(caller) else { return };
+        let now = self.model.now;
+        let current = Some(PASSWORD).filter(|_| self.model.password);
+        let result = self
+            .cluster
+            .dc(HOME)
+            .update_password(now, caller, current, Some(PASSWORD), &mut self.rng);
+        self.touch(caller);
+        let expected = self.model.expect(caller).map_err(AuthRejection::rpc_error);
+        assert_eq!(result, expected);
+        if expected.is_ok() {
+            self.model.password = true;
+        }
+    }
+
+    fn check_password(&mut self, who: usize) {
+        let Some(key) = self.model.live(who) else { return };
+        let now = self.model.now;
+        let result = self.cluster.dc(HOME).check_password(now, key, PASSWORD);
+        let pending = self.model.auths[&key].pending;
+        if !self.model.serves() {
+            assert_eq!(result.map(|_| ()), Err(RpcError::UserDeactivated));
+        } else if !pending {
+            assert_eq!(result.map(|_| ()), Err(RpcError::AccountStateInvalid));
+        } else {
+            assert!(matches!(result, Ok(LoginResult::Authorized { .. })), "{result:?}");
+            if let Some(auth) = self.model.auths.get_mut(&key) {
+                auth.pending = false;
+            }
+        }
     }
 
     fn hash_of(&mut self, key: KeyId) -> i64 {
@@ -526,8 +586,16 @@ impl Harness {
             assert_eq!(actual, self.model.expect(key), "key {key} on DC {dc} at {now:?}");
         }
         let account = self.cluster.dc(HOME).account(USER).expect("account");
-        let actual: Vec<(KeyId, bool)> = account.authorizations().map(|a| (a.key_id, a.unconfirmed)).collect();
-        let expected: Vec<(KeyId, bool)> = self.model.auths.iter().map(|(k, a)| (*k, a.unconfirmed)).collect();
+        let actual: Vec<(KeyId, bool, bool)> = account
+            .authorizations()
+            .map(|a| (a.key_id, a.unconfirmed, a.password_pending))
+            .collect();
+        let expected: Vec<(KeyId, bool, bool)> = self
+            .model
+            .auths
+            .iter()
+            .map(|(k, a)| (*k, a.unconfirmed, a.pending))
+            .collect();
         assert_eq!(actual, expected);
     }
 }
