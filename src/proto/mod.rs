@@ -4,6 +4,7 @@
 //! environment; time comes in as `now`, randomness as `&mut impl RngCore`,
 //! and effects leave as returned values. See the crate docs for the layers.
 
+pub mod auth;
 pub mod crypto;
 pub mod sync;
 pub mod time;

@@ -1,0 +1,191 @@
+//! Every knob of the session layer in one [`Policy`] value (no globals).
+//! `Default` is Telegram's documented behaviour; the seeds' weaker claims
+//! (e.g. "terminate all" limited to 5) are settings a scenario turns on.
+
+use std::time::Duration;
+
+use super::limits::{MAX_FUTURE_TOKENS_PER_ACCOUNT, MAX_TTL_DAYS, MIN_TTL_DAYS, SECONDS_PER_DAY};
+
+/// How a revocation on the home DC reaches derived authorizations elsewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevocationPolicy {
+    /// The owner's answer is released only once every DC that may hold a
+    /// derived authorization acknowledged the revocation.
+    Sync,
+    /// Answer at once; send the revocations `delay` later.
+    Async { delay: Duration },
+    /// Send nothing; other DCs re-validate a derived authorization with the
+    /// home DC when their cached validity is older than `cache_ttl`.
+    Lazy { cache_ttl: Duration },
+}
+
+impl RevocationPolicy {
+    /// How long after the home DC commits a revocation a derived key may
+    /// still be accepted under this policy (the oracle's promised window).
+    pub fn promised_window(self) -> Duration {
+        match self {
+            RevocationPolicy::Sync => Duration::ZERO,
+            RevocationPolicy::Async { delay } => delay,
+            RevocationPolicy::Lazy { cache_ttl } => cache_ttl,
+        }
+    }
+}
+
+/// Every session-layer knob of the `[policy]` scenario section, plus login knobs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// A session younger than this may not terminate others or change the TTL.
+    pub fresh_reset_window: Duration,
+    /// Default inactivity TTL of a new account, in days.
+    pub authorization_ttl_days: u32,
+    /// An unconfirmed login becomes confirmed by itself after this.
+    pub autoconfirm_period: Duration,
+    /// Whether an unconfirmed session may terminate others or change the TTL.
+    pub unconfirmed_can_reset: bool,
+    /// Whether an unconfirmed session may accept a QR login token.
+    pub unconfirmed_can_accept_login_token: bool,
+    /// "Terminate all other sessions" ends at most this many (oldest first);
+    /// 0 = no limit. Seed 000 claims 5.
+    pub terminate_all_limit: u32,
+    pub revocation: RevocationPolicy,
+    /// Longest life of a temp key binding; zero disables temp keys.
+    pub temp_key_lifetime: Duration,
+    /// Whether other sessions hear of a new login (and it starts unconfirmed).
+    pub notify_new_login: bool,
+    /// How long a login code is valid.
+    pub code_lifetime: Duration,
+    /// Failed sign-in or password attempts before FLOOD_WAIT.
+    pub max_sign_in_attempts: u32,
+    /// How long FLOOD_WAIT lasts.
+    pub flood_wait: Duration,
+    /// Lifetime of a QR login token (about 30 s).
+    pub login_token_lifetime: Duration,
+    /// Future auth tokens kept per account (≤ 20).
+    pub max_future_tokens: usize,
+    /// With 2FA and no password given, deletion waits this long.
+    pub deletion_wait_2fa: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            fresh_reset_window: Duration::from_secs(SECONDS_PER_DAY),
+            authorization_ttl_days: 180,
+            autoconfirm_period: Duration::from_secs(7 * SECONDS_PER_DAY),
+            unconfirmed_can_reset: false,
+            unconfirmed_can_accept_login_token: false,
+            terminate_all_limit: 0,
+            revocation: RevocationPolicy::Sync,
+            temp_key_lifetime: Duration::from_secs(SECONDS_PER_DAY),
+            notify_new_login: true,
+            code_lifetime: Duration::from_secs(300),
+            max_sign_in_attempts: 5,
+            flood_wait: Duration::from_secs(3600),
+            login_token_lifetime: Duration::from_secs(30),
+            max_future_tokens: MAX_FUTURE_TOKENS_PER_ACCOUNT,
+            deletion_wait_2fa: Duration::from_secs(7 * SECONDS_PER_DAY),
+        }
+    }
+}
+
+/// A policy value out of range.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("authorization_ttl must be {MIN_TTL_DAYS}..={MAX_TTL_DAYS} days, got {0}")]
+    TtlDays(u32),
+    #[error("max_future_tokens must be at most {MAX_FUTURE_TOKENS_PER_ACCOUNT}, got {0}")]
+    FutureTokens(usize),
+    #[error("max_sign_in_attempts must be at least 1")]
+    SignInAttempts,
+    #[error("{0} must be positive")]
+    ZeroDuration(&'static str),
+}
+
+impl Policy {
+    /// Check every value against its documented range.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        if !(MIN_TTL_DAYS..=MAX_TTL_DAYS).contains(&self.authorization_ttl_days) {
+            return Err(PolicyError::TtlDays(self.authorization_ttl_days));
+        }
+        if self.max_future_tokens > MAX_FUTURE_TOKENS_PER_ACCOUNT {
+            return Err(PolicyError::FutureTokens(self.max_future_tokens));
+        }
+        if self.max_sign_in_attempts == 0 {
+            return Err(PolicyError::SignInAttempts);
+        }
+        let durations = [
+            ("code_lifetime", self.code_lifetime),
+            ("login_token_lifetime", self.login_token_lifetime),
+            ("autoconfirm_period", self.autoconfirm_period),
+        ];
+        match durations.iter().find(|(_, duration)| duration.is_zero()) {
+            Some((name, _)) => Err(PolicyError::ZeroDuration(name)),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether temp keys (PFS) may be bound at all.
+    pub fn temp_keys_enabled(&self) -> bool {
+        !self.temp_key_lifetime.is_zero()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_documented_telegram_behaviour() {
+        let policy = Policy::default();
+        assert_eq!(policy.fresh_reset_window, Duration::from_secs(86_400));
+        assert_eq!(policy.authorization_ttl_days, 180);
+        assert_eq!(policy.autoconfirm_period, Duration::from_secs(7 * 86_400));
+        assert!(!policy.unconfirmed_can_reset);
+        assert!(!policy.unconfirmed_can_accept_login_token);
+        assert_eq!(policy.terminate_all_limit, 0);
+        assert_eq!(policy.revocation, RevocationPolicy::Sync);
+        assert_eq!(policy.temp_key_lifetime, Duration::from_secs(86_400));
+        assert!(policy.notify_new_login);
+        assert_eq!(policy.login_token_lifetime, Duration::from_secs(30));
+        assert_eq!(policy.max_future_tokens, 20);
+        assert_eq!(policy.validate(), Ok(()));
+    }
+
+    #[test]
+    fn validate_rejects_out_of_range_values() {
+        let bad_ttl = Policy {
+            authorization_ttl_days: 367,
+            ..Policy::default()
+        };
+        assert_eq!(bad_ttl.validate(), Err(PolicyError::TtlDays(367)));
+        let bad_tokens = Policy {
+            max_future_tokens: 21,
+            ..Policy::default()
+        };
+        assert_eq!(bad_tokens.validate(), Err(PolicyError::FutureTokens(21)));
+        let bad_attempts = Policy {
+            max_sign_in_attempts: 0,
+            ..Policy::default()
+        };
+        assert_eq!(bad_attempts.validate(), Err(PolicyError::SignInAttempts));
+        let bad_code = Policy {
+            code_lifetime: Duration::ZERO,
+            ..Policy::default()
+        };
+        assert_eq!(bad_code.validate(), Err(PolicyError::ZeroDuration("code_lifetime")));
+    }
+
+    #[test]
+    fn promised_windows_and_temp_key_switch() {
+        assert_eq!(RevocationPolicy::Sync.promised_window(), Duration::ZERO);
+        let delay = Duration::from_secs(2);
+        assert_eq!(RevocationPolicy::Async { delay }.promised_window(), delay);
+        assert_eq!(RevocationPolicy::Lazy { cache_ttl: delay }.promised_window(), delay);
+        let no_temp = Policy {
+            temp_key_lifetime: Duration::ZERO,
+            ..Policy::default()
+        };
+        assert!(!no_temp.temp_keys_enabled());
+        assert!(Policy::default().temp_keys_enabled());
+    }
+}
