@@ -160,7 +160,7 @@ impl DcAuthority {
         };
         let due = derived
             .validation_requested_at
-            .map_or(true, |asked| now >= asked.saturating_add(INTER_DC_RETRY_INITIAL));
+            .is_none_or(|asked| now >= asked.saturating_add(INTER_DC_RETRY_INITIAL));
         if due {
             derived.validation_requested_at = Some(now);
             self.send_inter_dc(home_dc, InterDcBody::Validate { user_id, home_hash });

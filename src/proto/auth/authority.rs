@@ -224,10 +224,10 @@ impl DcAuthority {
         const MAX_HASH_DRAWS: usize = 16;
         let free = |hash: i64| {
             hash != 0
-                && !self
+                && self
                     .accounts
                     .get(&user_id)
-                    .is_some_and(|account| account.serial_of_hash(hash).is_some())
+                    .is_none_or(|account| account.serial_of_hash(hash).is_none())
         };
         (0..MAX_HASH_DRAWS)
             .map(|_| rng.next_u64() as i64)
