@@ -83,14 +83,22 @@ impl<T: Quantity> Distribution<T> {
     pub fn to_base(&self) -> BaseDistribution {
         match self {
             Distribution::Constant(value) => BaseDistribution::Constant { value: value.to_base() },
-            Distribution::Uniform { min, max } => BaseDistribution::Uniform { min: min.to_base(), max: max.to_base() },
-            Distribution::Normal { mean, stddev } => {
-                BaseDistribution::Normal { mean: mean.to_base(), stddev: stddev.to_base() }
-            }
-            Distribution::LogNormal { median, p99 } => {
-                BaseDistribution::LogNormal { median: median.to_base(), p99: p99.to_base() }
-            }
-            Distribution::Pareto { scale, shape } => BaseDistribution::Pareto { scale: scale.to_base(), shape: *shape },
+            Distribution::Uniform { min, max } => BaseDistribution::Uniform {
+                min: min.to_base(),
+                max: max.to_base(),
+            },
+            Distribution::Normal { mean, stddev } => BaseDistribution::Normal {
+                mean: mean.to_base(),
+                stddev: stddev.to_base(),
+            },
+            Distribution::LogNormal { median, p99 } => BaseDistribution::LogNormal {
+                median: median.to_base(),
+                p99: p99.to_base(),
+            },
+            Distribution::Pareto { scale, shape } => BaseDistribution::Pareto {
+                scale: scale.to_base(),
+                shape: *shape,
+            },
         }
     }
 

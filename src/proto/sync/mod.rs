@@ -23,6 +23,7 @@ pub mod pending;
 pub mod size;
 pub mod store;
 pub mod update;
+pub mod wire;
 
 pub use client::{Bootstrap, ClientConfig, ClientSync, SyncAction, SyncError, UpdateOutcome};
 pub use difference::{Difference, DifferenceRequest, FullResync};

@@ -96,3 +96,6 @@ pub const SESSIONLAB_DC_REVOCATION_ACK: u32 = 0x5e55_1ab6;
 pub const SESSIONLAB_DC_CHECK_AUTHORIZATION: u32 = 0x5e55_1ab7;
 /// `sessionlab.dcAuthorizationStatus`: home DC → other DC, the answer and its cache TTL.
 pub const SESSIONLAB_DC_AUTHORIZATION_STATUS: u32 = 0x5e55_1ab8;
+/// `sessionlab.getFullState = updates.Difference`: a full resync after
+/// `updates.differenceTooLong` (Telegram clients refetch dialogs instead).
+pub const SESSIONLAB_GET_FULL_STATE: u32 = 0x5e55_1ab9;

@@ -54,7 +54,7 @@ pub use object::{Bare, Constructors, TlObject};
 pub use password::{InputCheckPassword, VERIFIER_BYTES};
 pub use request::{ApiCall, ApiRequest, InitConnection, API_CALL_IDS};
 pub use response::{ApiResponse, API_RESPONSE_IDS};
-pub use sync_functions::{GetDifference, GetState};
+pub use sync_functions::{GetDifference, GetFullState, GetState};
 pub use tokens::{ExportedAuthorization, LoggedOut, LoginToken};
 pub use update::{UnconfirmedLogin, Update, UpdatesState};
 pub use user::User;

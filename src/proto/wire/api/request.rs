@@ -24,7 +24,7 @@ use super::auth_functions::{
 };
 use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
 use super::object::{arb, read_flags, unknown, Bare, TlObject};
-use super::sync_functions::{GetDifference, GetState};
+use super::sync_functions::{GetDifference, GetFullState, GetState};
 use crate::proto::wire::codec::{DecodeError, Reader, Writer};
 use crate::proto::wire::ids;
 
@@ -94,6 +94,7 @@ api_calls! {
     DeleteAccount(DeleteAccount),
     GetState(GetState),
     GetDifference(GetDifference),
+    GetFullState(GetFullState),
 }
 
 /// What `initConnection` says about the connecting app.
@@ -370,7 +371,7 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), API_CALL_IDS.len());
-        assert_eq!(API_CALL_IDS.len(), 18);
+        assert_eq!(API_CALL_IDS.len(), 19);
         for id in API_CALL_IDS {
             // Each id is recognised: a truncated body fails later than dispatch.
             let result = ApiRequest::decode(&id.to_le_bytes());

@@ -158,7 +158,7 @@ impl ApiCall {
                 matches!(response, R::Authorizations(_) | R::AuthorizationsWithSignals(_))
             }
             ApiCall::GetState(_) => matches!(response, R::State(_)),
-            ApiCall::GetDifference(_) => matches!(response, R::Difference(_)),
+            ApiCall::GetDifference(_) | ApiCall::GetFullState(_) => matches!(response, R::Difference(_)),
         }
     }
 }

@@ -98,6 +98,7 @@ pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
         ids::SESSIONLAB_DC_AUTHORIZATION_STATUS,
         "sessionlab.dcAuthorizationStatus#5e551ab8 query_id:long auth_key_id:long valid:Bool cache_ttl_s:int = sessionlab.DcMessage;",
     ),
+    (ids::SESSIONLAB_GET_FULL_STATE, "sessionlab.getFullState#5e551ab9 = updates.Difference;"),
 ];
 
 /// The constructor id TL assigns to `definition` (`name#id fields = Type;`):
