@@ -80,8 +80,8 @@ pub const PRIVATE_ID_FIRST: u32 = 0x5e55_1ab0;
 pub const PRIVATE_ID_LAST: u32 = 0x5e55_1abf;
 /// `sessionlab.user`: the compact stand-in for Telegram's very large `user`.
 pub const SESSIONLAB_USER: u32 = 0x5e55_1ab0;
-/// `sessionlab.inputCheckPasswordSha256`: a salted SHA-256 verifier instead of SRP.
-pub const SESSIONLAB_INPUT_CHECK_PASSWORD_SHA256: u32 = 0x5e55_1ab1;
+/// `sessionlab.inputCheckPasswordPlain`: the password itself (encrypted in transit) instead of SRP.
+pub const SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN: u32 = 0x5e55_1ab1;
 /// `sessionlab.updateOpaque`: the stand-in for `updateNewMessage`.
 pub const SESSIONLAB_UPDATE_OPAQUE: u32 = 0x5e55_1ab2;
 /// `sessionlab.authorizationSignals`: anomaly signals of one authorization.

@@ -204,13 +204,13 @@ mod tests {
         assert_eq!(hex::encode(plain.encode()), "74cfc0a20000000001780000");
         let with_password = DeleteAccount {
             reason: String::new(),
-            password: Some(InputCheckPassword::Sha256([3; 32])),
+            password: Some(InputCheckPassword::Plain(vec![3; 32])),
         };
         let encoded = with_password.encode();
         assert_eq!(hex::encode(&encoded[4..12]), "0100000000000000");
         assert_eq!(
             encoded[12..16],
-            ids::SESSIONLAB_INPUT_CHECK_PASSWORD_SHA256.to_le_bytes()
+            ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN.to_le_bytes()
         );
         for call in [plain, with_password] {
             assert_eq!(DeleteAccount::decode(&call.encode()), Ok(call));

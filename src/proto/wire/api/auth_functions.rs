@@ -140,7 +140,7 @@ impl Bare for SignIn {
 }
 
 /// `auth.checkPassword`: the 2FA step after `SESSION_PASSWORD_NEEDED`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Arbitrary)]
+#[derive(Clone, Debug, PartialEq, Eq, Arbitrary)]
 pub struct CheckPassword {
     pub password: InputCheckPassword,
 }

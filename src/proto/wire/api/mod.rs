@@ -51,7 +51,7 @@ pub use difference::{Difference, DifferencePart, Updates};
 pub use interdc::DcMessage;
 pub use login::{AuthAuthorization, CodeSettings, CodeType, SentCode, SentCodeType};
 pub use object::{Bare, Constructors, TlObject};
-pub use password::{InputCheckPassword, VERIFIER_BYTES};
+pub use password::{InputCheckPassword, MAX_PASSWORD_BYTES};
 pub use request::{ApiCall, ApiRequest, InitConnection, API_CALL_IDS};
 pub use response::{ApiResponse, API_RESPONSE_IDS};
 pub use sync_functions::{GetDifference, GetFullState, GetState};

@@ -3,33 +3,45 @@
 //!
 //! ```text
 //! inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP;
-//! sessionlab.inputCheckPasswordSha256#5e551ab1 verifier:int256 = InputCheckPasswordSRP;
+//! sessionlab.inputCheckPasswordPlain#5e551ab1 password:bytes = InputCheckPasswordSRP;
 //! ```
 //!
 //! Telegram proves the password with SRP (`inputCheckPasswordSRP#d27ff082
 //! srp_id:long A:bytes M1:bytes`). The simulator only models *who knows the
 //! password*, not SRP's resistance to a malicious server, so the project
 //! replaces SRP with a project-private constructor of the same boxed type
-//! carrying a salted SHA-256 verifier, `SHA256(salt ‖ password ‖ salt)`
-//! (DESIGN.md §3.2), as a raw 32-byte `int256`. The real
-//! `inputCheckPasswordEmpty` stays for "no password given".
+//! that carries the password itself, inside the encrypted channel. The
+//! server keeps only a salted SHA-256 verifier, `SHA256(salt ‖ password ‖
+//! salt)` (DESIGN.md §3.2), and checks the password against it; a client
+//! therefore needs no salt. The real `inputCheckPasswordEmpty` stays for
+//! "no password given".
 
 use arbitrary::Arbitrary;
 
-use super::object::{unknown, TlObject};
+use super::object::{arb, unknown, TlObject};
 use crate::proto::wire::codec::{DecodeError, Reader, Writer};
 use crate::proto::wire::ids;
 
-/// Bytes of a SHA-256 verifier.
-pub const VERIFIER_BYTES: usize = 32;
+/// Longest password accepted.
+pub const MAX_PASSWORD_BYTES: usize = 256;
 
-/// A password proof, or none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Arbitrary)]
+/// A password, or none.
+#[derive(Clone, PartialEq, Eq, Hash, Arbitrary)]
 pub enum InputCheckPassword {
     /// `inputCheckPasswordEmpty`: no password supplied.
     Empty,
-    /// `sessionlab.inputCheckPasswordSha256`: `SHA256(salt ‖ password ‖ salt)`.
-    Sha256([u8; VERIFIER_BYTES]),
+    /// `sessionlab.inputCheckPasswordPlain`: the password (encrypted in transit).
+    Plain(#[arbitrary(with = arb::bytes::<MAX_PASSWORD_BYTES>)] Vec<u8>),
+}
+
+impl std::fmt::Debug for InputCheckPassword {
+    // Never print a password.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputCheckPassword::Empty => formatter.write_str("Empty"),
+            InputCheckPassword::Plain(password) => write!(formatter, "Plain({} bytes)", password.len()),
+        }
+    }
 }
 
 impl TlObject for InputCheckPassword {
@@ -39,8 +51,8 @@ impl TlObject for InputCheckPassword {
     fn write(&self, writer: &mut Writer) {
         match self {
             InputCheckPassword::Empty => writer.u32(ids::INPUT_CHECK_PASSWORD_EMPTY),
-            InputCheckPassword::Sha256(verifier) => {
-                writer.u32(ids::SESSIONLAB_INPUT_CHECK_PASSWORD_SHA256).raw(verifier)
+            InputCheckPassword::Plain(password) => {
+                writer.u32(ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN).bytes(password)
             }
         };
     }
@@ -48,10 +60,8 @@ impl TlObject for InputCheckPassword {
     fn read(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         match reader.u32()? {
             ids::INPUT_CHECK_PASSWORD_EMPTY => Ok(InputCheckPassword::Empty),
-            ids::SESSIONLAB_INPUT_CHECK_PASSWORD_SHA256 => {
-                let mut verifier = [0u8; VERIFIER_BYTES];
-                verifier.copy_from_slice(reader.take(VERIFIER_BYTES)?);
-                Ok(InputCheckPassword::Sha256(verifier))
+            ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN => {
+                Ok(InputCheckPassword::Plain(reader.bytes(MAX_PASSWORD_BYTES)?.to_vec()))
             }
             constructor => Err(unknown(constructor, Self::NAME)),
         }
@@ -65,10 +75,9 @@ mod tests {
     #[test]
     fn layouts_are_byte_exact() {
         assert_eq!(hex::encode(InputCheckPassword::Empty.encode()), "58f68098");
-        let proof = InputCheckPassword::Sha256([0xab; VERIFIER_BYTES]);
+        let proof = InputCheckPassword::Plain(b"hunter2".to_vec());
         let encoded = proof.encode();
-        assert_eq!(hex::encode(&encoded[..4]), "b11a555e");
-        assert_eq!(encoded.len(), 4 + VERIFIER_BYTES, "int256 is raw, no length prefix");
+        assert_eq!(hex::encode(&encoded), "b11a555e0768756e74657232");
         assert_eq!(InputCheckPassword::decode(&encoded), Ok(proof));
         assert_eq!(
             InputCheckPassword::decode(&InputCheckPassword::Empty.encode()),
@@ -77,16 +86,31 @@ mod tests {
     }
 
     #[test]
-    fn real_srp_and_short_verifier_are_errors() {
+    fn real_srp_long_and_truncated_passwords_are_errors() {
         // inputCheckPasswordSRP#d27ff082 is deliberately not supported.
         assert!(matches!(
             InputCheckPassword::decode(&0xd27f_f082u32.to_le_bytes()),
             Err(DecodeError::UnknownConstructor { .. })
         ));
-        let encoded = InputCheckPassword::Sha256([1; VERIFIER_BYTES]).encode();
+        let encoded = InputCheckPassword::Plain(vec![1; 20]).encode();
         assert!(matches!(
-            InputCheckPassword::decode(&encoded[..20]),
+            InputCheckPassword::decode(&encoded[..12]),
             Err(DecodeError::UnexpectedEnd { .. })
         ));
+        let mut long = Writer::new();
+        long.u32(ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN)
+            .bytes(&[0; MAX_PASSWORD_BYTES + 1]);
+        assert!(matches!(
+            InputCheckPassword::decode(&long.finish()),
+            Err(DecodeError::TooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        assert_eq!(
+            format!("{:?}", InputCheckPassword::Plain(b"secret".to_vec())),
+            "Plain(6 bytes)"
+        );
     }
 }

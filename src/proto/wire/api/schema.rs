@@ -67,8 +67,8 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
 pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
     (ids::SESSIONLAB_USER, "sessionlab.user#5e551ab0 id:long phone:string = User;"),
     (
-        ids::SESSIONLAB_INPUT_CHECK_PASSWORD_SHA256,
-        "sessionlab.inputCheckPasswordSha256#5e551ab1 verifier:int256 = InputCheckPasswordSRP;",
+        ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN,
+        "sessionlab.inputCheckPasswordPlain#5e551ab1 password:bytes = InputCheckPasswordSRP;",
     ),
     (
         ids::SESSIONLAB_UPDATE_OPAQUE,
