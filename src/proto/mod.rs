@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod crypto;
+pub mod server;
 pub mod sync;
 pub mod time;
 pub mod transport;

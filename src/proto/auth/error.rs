@@ -104,6 +104,12 @@ pub enum RpcError {
     /// A transient server-side wait (lazy re-validation in flight).
     #[error("-503 Timeout")]
     Timeout,
+    /// `updates.getDifference` from a state the server never had (ahead of it).
+    #[error("400 PERSISTENT_TIMESTAMP_INVALID")]
+    PersistentTimestampInvalid,
+    /// A request body that decodes to no known function.
+    #[error("400 INPUT_METHOD_INVALID")]
+    InputMethodInvalid,
 }
 
 impl RpcError {
@@ -158,6 +164,12 @@ mod tests {
             (RpcError::HashInvalid, 400, "HASH_INVALID"),
             (RpcError::UserMigrate(2), 303, "USER_MIGRATE_2"),
             (RpcError::Timeout, -503, "Timeout"),
+            (
+                RpcError::PersistentTimestampInvalid,
+                400,
+                "PERSISTENT_TIMESTAMP_INVALID",
+            ),
+            (RpcError::InputMethodInvalid, 400, "INPUT_METHOD_INVALID"),
         ];
         for (error, code, message) in cases {
             assert_eq!(error.code(), code, "{error:?}");
