@@ -5,5 +5,6 @@
 //! They live in the library (not under `tests/`) so that the cargo-fuzz
 //! crate and the criterion benches can drive exactly the same code.
 
+pub mod cluster;
 pub mod fuzz;
 pub mod transport;
