@@ -1,21 +1,41 @@
 //! Subcommands of the `sessionlab` binary. `main.rs` stays thin and calls
-//! [`main_with_args`]; each subcommand lives in its own file as it arrives.
+//! [`main_with_args`]; this file parses the arguments (clap derive) and maps
+//! every outcome to an exit code ([`Exit`]); each subcommand has its own file.
+//!
+//! `anyhow` is used here, at the edge, only for failures to write output;
+//! everything a file can get wrong arrives as a typed error from the library.
+
+mod check;
+mod exit;
+mod list_metrics;
+mod status;
+mod table;
 
 use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code: everything held.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: an expectation failed or an oracle was violated.
-pub const EXIT_EXPECTATION_FAILED: u8 = 1;
-/// Exit code: bad input (arguments, files).
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub use check::{check, ok_line, printable, MAX_CHECK_FILES};
+pub use exit::{Exit, EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK};
+pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
+pub use status::status_text;
+pub use table::aligned_table;
 
 /// Deterministic simulator and fuzzing testbed for multi-device session management.
 #[derive(Debug, Parser)]
-#[command(name = "sessionlab", version, about, long_about = None)]
+#[command(
+    name = "sessionlab",
+    version,
+    about,
+    long_about = "Deterministic discrete-event simulator and fuzzing testbed for multi-device session \
+                  management modelled on Telegram's MTProto. Scenarios are TOML files (see \
+                  scenarios/README.md). Exit codes: 0 ok, 1 an expectation failed or an oracle was \
+                  violated, 2 bad input (arguments, unreadable or invalid files).",
+    after_help = "Example:\n  sessionlab check scenarios/*.toml"
+)]
 pub struct Arguments {
     #[command(subcommand)]
     pub command: Command,
@@ -24,41 +44,122 @@ pub struct Arguments {
 /// The subcommands that exist today.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the version and what each layer of the core can do so far.
+    /// Validate scenario files without running them.
+    #[command(
+        long_about = "Validate scenario files without running them. Each SCENARIO is read and checked \
+                      against the scenario format (scenarios/README.md): known keys, right types, values \
+                      in range, durations with units, complete distributions, a non-empty population. A \
+                      valid file prints `ok  <file>  (<name>: <n> seeds, <duration>)` on stdout, an \
+                      invalid one its `file:line:column: problem` on stderr; every file is checked even \
+                      after one fails. Exits 0 when all are valid, 2 otherwise.",
+        after_help = "Example:\n  sessionlab check scenarios/*.toml"
+    )]
+    Check(CheckArguments),
+    /// List the metrics a run reports, with unit and meaning.
+    #[command(
+        long_about = "List the metrics a run reports, with unit and meaning: the columns of runs.csv and \
+                      the keys an [expect] section may bound. The default is an aligned table for \
+                      reading; `--format csv` prints `name,unit,kind,meaning` CSV for scripts.",
+        after_help = "Example:\n  sessionlab list-metrics --format csv > metrics.csv"
+    )]
+    ListMetrics(ListMetricsArguments),
+    /// Print the version, the layers that exist so far and the subcommands.
+    #[command(
+        long_about = "Print the version, the layers of the protocol core and the simulator that exist \
+                      so far, what each can do, what is not built yet, and the subcommands.",
+        after_help = "Example:\n  sessionlab status"
+    )]
     Status,
 }
 
-/// Parse `args` and run the chosen subcommand; returns the process exit code.
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArguments {
+    /// Scenario files (TOML) to validate.
+    #[arg(value_name = "SCENARIO", required = true, num_args = 1..=MAX_CHECK_FILES)]
+    pub scenarios: Vec<PathBuf>,
+}
+
+/// Arguments of `list-metrics`.
+#[derive(Debug, clap::Args)]
+pub struct ListMetricsArguments {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MetricsFormat::Table)]
+    pub format: MetricsFormat,
+}
+
+/// Parse `args` (the program name first) and run the chosen subcommand on the
+/// process's stdout and stderr; returns the process exit code.
 pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    run_with_args(args, &mut stdout.lock(), &mut stderr.lock()).into()
+}
+
+/// [`main_with_args`] writing to `out` and `err`, for tests.
+pub fn run_with_args<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Exit
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
     let arguments = match Arguments::try_parse_from(args) {
         Ok(arguments) => arguments,
-        Err(error) => {
-            // clap prints help/version to stdout with exit 0, and errors to stderr.
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK });
-        }
+        Err(error) => return report_parse_error(&error, out, err),
     };
-    match arguments.command {
-        Command::Status => {
-            println!("{}", status_text());
-            ExitCode::from(EXIT_OK)
+    match run(arguments.command, out, err) {
+        Ok(exit) => exit,
+        Err(error) => {
+            // A closed pipe (`sessionlab list-metrics | head`) is not worth a
+            // message, but the command did not finish, so it is not a success.
+            if !is_broken_pipe(&error) {
+                let _ = writeln!(err, "sessionlab: cannot write the output: {error:#}");
+            }
+            Exit::BadInput
         }
     }
 }
 
-/// The text of `sessionlab status`.
-pub fn status_text() -> String {
-    format!(
-        "sessionlab {}\n\
-         layers:\n  \
-         proto::crypto     MTProto 2.0 auth keys, msg_key, AES-256-IGE\n  \
-         proto::wire       packet envelope and service-message codecs\n  \
-         proto::transport  message ids, seqno, salts, replay window, resend\n\
-         subcommands: status",
-        env!("CARGO_PKG_VERSION")
-    )
+/// Runs one parsed subcommand.
+pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    match command {
+        Command::Check(arguments) => check(&arguments.scenarios, out, err),
+        Command::ListMetrics(arguments) => list_metrics(arguments.format, out),
+        Command::Status => {
+            writeln!(out, "{}", status_text())?;
+            out.flush()?;
+            Ok(Exit::Ok)
+        }
+    }
 }
+
+/// clap renders `--help` and `--version` as errors meant for stdout (exit 0)
+/// and real argument errors for stderr (exit 2, bad input).
+fn report_parse_error(error: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let text = error.render().to_string();
+    if error.use_stderr() {
+        let _ = write!(err, "{text}").and_then(|()| err.flush());
+        Exit::BadInput
+    } else {
+        let _ = write!(out, "{text}").and_then(|()| out.flush());
+        Exit::Ok
+    }
+}
+
+/// Whether `error` comes from writing to a pipe whose reader has gone
+/// (directly or inside a csv error, which does not expose its source).
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    error.chain().any(|cause| {
+        let csv_io = cause.downcast_ref::<csv::Error>().and_then(|csv| match csv.kind() {
+            csv::ErrorKind::Io(io) => Some(io),
+            _ => None,
+        });
+        cause.downcast_ref::<std::io::Error>().or(csv_io).is_some_and(broken)
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,7 @@ use arbitrary::{Arbitrary, Unstructured};
 
 use crate::proto::crypto::{self, AuthKey, Direction};
 use crate::proto::wire::{Body, Envelope};
+use crate::scenario::parse_scenario;
 
 use super::transport::{self, Action};
 
@@ -16,7 +17,11 @@ use super::transport::{self, Action};
 pub type FuzzTarget = fn(&[u8]);
 
 /// Every fuzz target by name, for the replay test.
-pub const TARGETS: &[(&str, FuzzTarget)] = &[("wire_decode", wire_decode), ("transport_sequence", transport_sequence)];
+pub const TARGETS: &[(&str, FuzzTarget)] = &[
+    ("wire_decode", wire_decode),
+    ("transport_sequence", transport_sequence),
+    ("scenario_parse", scenario_parse),
+];
 
 /// Arbitrary bytes into every decoder, and decryption with a fixed key.
 /// Whatever decodes must re-encode to something that decodes the same.
@@ -61,5 +66,26 @@ pub fn transport_sequence(data: &[u8]) {
     };
     if let Err(violation) = transport::run(seed, &actions) {
         panic!("{violation}");
+    }
+}
+
+/// The file name scenario errors carry in [`scenario_parse`].
+const SCENARIO_FILE: &str = "fuzz.toml";
+
+/// Arbitrary bytes as a scenario file: parsing never panics, every error
+/// names the file and a 1-based line and column, and a valid scenario
+/// resolves deterministically for a few seeds (its first, 0 and the largest).
+pub fn scenario_parse(data: &[u8]) {
+    let Ok(source) = std::str::from_utf8(data) else { return };
+    match parse_scenario(source, SCENARIO_FILE) {
+        Err(error) => {
+            assert_eq!(error.file, SCENARIO_FILE, "{error}");
+            assert!(error.line >= 1 && error.column >= 1, "position from 1: {error}");
+        }
+        Ok(scenario) => {
+            for seed in [scenario.meta.seeds.start(), 0, u64::MAX] {
+                assert_eq!(scenario.resolve(seed), scenario.resolve(seed), "resolve is pure");
+            }
+        }
     }
 }

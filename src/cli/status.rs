@@ -1,0 +1,78 @@
+//! `sessionlab status`: the version, the layers that exist so far and the
+//! subcommands. Kept in step with the code map in `src/lib.rs` by hand; the
+//! test below checks it names every top-level module that has code.
+
+/// One layer that exists: its module path and what it does today.
+const LAYERS: &[(&str, &str)] = &[
+    (
+        "proto::crypto",
+        "MTProto 2.0 auth keys, msg_key, key derivation, AES-256-IGE",
+    ),
+    (
+        "proto::wire",
+        "TL codec, packet envelope, service messages, auth/account/updates API codecs",
+    ),
+    (
+        "proto::transport",
+        "message ids, seqnos, salts, replay window, bad_msg codes, acks, resends",
+    ),
+    (
+        "proto::sync",
+        "update log, differences, client gap rule and timers, list hash",
+    ),
+    (
+        "sim",
+        "simulator base: clock, event queue, trace hash, RNG streams, network faults",
+    ),
+    (
+        "scenario",
+        "TOML scenarios: validation with file:line:column errors, swarm draws, metrics",
+    ),
+];
+
+/// The subcommands that exist, in the order `--help` lists them.
+const SUBCOMMANDS: &[&str] = &["check", "list-metrics", "status"];
+
+/// The text of `sessionlab status`.
+pub fn status_text() -> String {
+    let rows: Vec<Vec<&str>> = LAYERS.iter().map(|(module, what)| vec![*module, *what]).collect();
+    let layers: String = super::table::aligned_table(&rows)
+        .lines()
+        .map(|line| format!("  {line}\n"))
+        .collect();
+    format!(
+        "sessionlab {}\nlayers:\n{layers}not yet: sessions and logins, the simulator's actors and oracles, run, replay\n\
+         subcommands: {}",
+        env!("CARGO_PKG_VERSION"),
+        SUBCOMMANDS.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_the_version_every_layer_and_subcommand() {
+        let text = status_text();
+        assert!(text.starts_with(&format!("sessionlab {}\nlayers:\n", env!("CARGO_PKG_VERSION"))));
+        for (module, what) in LAYERS {
+            let line = text
+                .lines()
+                .find(|line| line.trim_start().starts_with(&format!("{module} ")))
+                .unwrap_or_else(|| panic!("{module} missing from\n{text}"));
+            assert!(line.ends_with(what), "{line}");
+        }
+        assert!(text.ends_with("subcommands: check, list-metrics, status"));
+    }
+
+    #[test]
+    fn every_layer_listed_exists_in_the_source() {
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for (module, _) in LAYERS {
+            let path = source.join(module.replace("::", "/"));
+            let exists = path.is_dir() || path.with_extension("rs").is_file();
+            assert!(exists, "status lists `{module}`, which is not in src/: update LAYERS");
+        }
+    }
+}
