@@ -114,7 +114,12 @@ impl Cluster {
     pub fn advance(&mut self, by: Duration) {
         let target = self.now.saturating_add(by);
         loop {
-            let next = self.servers.values().filter_map(Server::next_timeout).filter(|at| *at <= target).min();
+            let next = self
+                .servers
+                .values()
+                .filter_map(Server::next_timeout)
+                .filter(|at| *at <= target)
+                .min();
             let Some(at) = next else { break };
             self.now = self.now.max(at);
             for server in self.servers.values_mut() {
@@ -164,11 +169,23 @@ impl Cluster {
     /// The answer to `request_id`, if it arrived.
     pub fn answer(&mut self, device: DeviceId, request_id: u64) -> Result<ApiResponse, CallError> {
         let Some(bytes) = self.devices[device].answers.remove(&request_id) else {
-            return Err(CallError { code: 0, message: "NO_ANSWER".into() });
+            return Err(CallError {
+                code: 0,
+                message: "NO_ANSWER".into(),
+            });
         };
         match Body::decode(&bytes) {
-            Ok(Body::RpcError { error_code, error_message }) => Err(CallError { code: error_code, message: error_message }),
-            _ => ApiResponse::decode(&bytes).map_err(|error| CallError { code: 0, message: error.to_string() }),
+            Ok(Body::RpcError {
+                error_code,
+                error_message,
+            }) => Err(CallError {
+                code: error_code,
+                message: error_message,
+            }),
+            _ => ApiResponse::decode(&bytes).map_err(|error| CallError {
+                code: 0,
+                message: error.to_string(),
+            }),
         }
     }
 
@@ -198,9 +215,12 @@ impl Cluster {
         }
         let dcs: Vec<DcId> = self.servers.keys().copied().collect();
         for dc in dcs {
-            let Some(server) = self.servers.get_mut(&dc) else { continue };
+            let Some(server) = self.servers.get_mut(&dc) else {
+                continue;
+            };
             let outputs = server.drain_outputs();
-            self.events.extend(server.drain_events().into_iter().map(|event| (dc, event)));
+            self.events
+                .extend(server.drain_events().into_iter().map(|event| (dc, event)));
             for output in outputs {
                 moved = true;
                 self.route(dc, output);
@@ -211,7 +231,11 @@ impl Cluster {
 
     fn route(&mut self, from_dc: DcId, output: ServerOutput) {
         match output {
-            ServerOutput::Packet { auth_key_id, session_id, bytes } => {
+            ServerOutput::Packet {
+                auth_key_id,
+                session_id,
+                bytes,
+            } => {
                 let now = self.now;
                 for device in self.devices.iter_mut().filter(|device| {
                     device.dc == from_dc && device.key.id() == auth_key_id && device.session.session_id() == session_id
@@ -234,7 +258,9 @@ impl Cluster {
                     server.handle_inter_dc(now, message, &mut self.rng);
                 }
             }
-            ServerOutput::DeliverCode { phone, code, delivery, .. } => self.codes.push((phone, code, delivery)),
+            ServerOutput::DeliverCode {
+                phone, code, delivery, ..
+            } => self.codes.push((phone, code, delivery)),
         }
     }
 
@@ -250,11 +276,22 @@ impl Cluster {
                 settings: api::CodeSettings::default(),
             }),
         )?;
-        let ApiResponse::SentCode(api::SentCode::Sent { phone_code_hash, .. }) = sent else { return Ok(sent) };
-        let code = self.codes.iter().rev().find(|(to, _, _)| to == phone).map(|(_, code, _)| code.clone());
+        let ApiResponse::SentCode(api::SentCode::Sent { phone_code_hash, .. }) = sent else {
+            return Ok(sent);
+        };
+        let code = self
+            .codes
+            .iter()
+            .rev()
+            .find(|(to, _, _)| to == phone)
+            .map(|(_, code, _)| code.clone());
         self.call(
             device,
-            ApiCall::SignIn(api::SignIn { phone_number: phone.into(), phone_code_hash, phone_code: code, ..Default::default() }),
+            ApiCall::SignIn(api::SignIn {
+                phone_number: phone.into(),
+                phone_code_hash,
+                phone_code: code,
+            }),
         )
     }
 
