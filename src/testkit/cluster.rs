@@ -21,6 +21,11 @@ use crate::proto::transport::{ClientSession, Delivery};
 use crate::proto::wire::api::{self, ApiCall, ApiRequest, ApiResponse};
 use crate::proto::wire::Body;
 
+/// A deterministic RNG for tests that drive a server directly.
+pub fn seeded(seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed)
+}
+
 /// Deliveries one `settle` carries out at most: a broken loop ends as an error.
 pub const MAX_DELIVERIES_PER_SETTLE: usize = 100_000;
 
@@ -42,6 +47,8 @@ pub struct RawDevice {
     pub session: ClientSession,
     initialized: bool,
     answers: BTreeMap<u64, Vec<u8>>,
+    /// A reissued request's current msg_id → the id `send` returned.
+    aliases: BTreeMap<u64, u64>,
     /// Content the server pushed (encoded `Updates`), oldest first.
     pub pushed: Vec<Vec<u8>>,
     pub origin: NetworkOrigin,
@@ -104,6 +111,7 @@ impl Cluster {
             session: ClientSession::new(key, session_id, 0),
             initialized: false,
             answers: BTreeMap::new(),
+            aliases: BTreeMap::new(),
             pushed: Vec::new(),
             origin: NetworkOrigin::default(),
         });
@@ -243,7 +251,12 @@ impl Cluster {
                     for delivery in device.session.receive(now, &bytes).unwrap_or_default() {
                         match delivery {
                             Delivery::RpcResult { req_msg_id, result } => {
-                                device.answers.insert(req_msg_id, result);
+                                let original = device.aliases.remove(&req_msg_id).unwrap_or(req_msg_id);
+                                device.answers.insert(original, result);
+                            }
+                            Delivery::Reissued { old_msg_id, new_msg_id } => {
+                                let original = device.aliases.remove(&old_msg_id).unwrap_or(old_msg_id);
+                                device.aliases.insert(new_msg_id, original);
                             }
                             Delivery::Notification { body, .. } => device.pushed.push(body),
                             Delivery::NewSessionCreated { .. } => {}

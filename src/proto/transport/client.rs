@@ -69,6 +69,9 @@ pub enum Delivery {
     Notification { msg_id: u64, body: Vec<u8> },
     /// The server created a new session: updates may have been missed.
     NewSessionCreated { first_msg_id: u64, server_salt: u64 },
+    /// The server refused message `old_msg_id`; its content goes out again
+    /// as `new_msg_id`, which is what its `rpc_result` will name.
+    Reissued { old_msg_id: u64, new_msg_id: u64 },
 }
 
 #[derive(Clone, Debug)]
@@ -395,7 +398,7 @@ impl ClientSession {
                 if matches!(code, Some(BadMsgCode::MsgIdTooLow | BadMsgCode::MsgIdTooHigh)) {
                     self.correct_clock(now, message.msg_id);
                 }
-                self.reissue(now, bad_msg_id);
+                self.reissue(now, bad_msg_id, deliveries);
             }
             Body::BadServerSalt {
                 bad_msg_id,
@@ -404,7 +407,7 @@ impl ClientSession {
             } => {
                 self.salt = new_server_salt;
                 self.events.push(TransportEvent::SaltUpdated { salt: new_server_salt });
-                self.reissue(now, bad_msg_id);
+                self.reissue(now, bad_msg_id, deliveries);
             }
             Body::NewSessionCreated {
                 first_msg_id,
@@ -445,7 +448,7 @@ impl ClientSession {
 
     /// Send a refused message (or a refused container's content) again
     /// under a fresh id and seqno; attempts carry over, so it stays bounded.
-    fn reissue(&mut self, now: Instant, refused_id: u64) {
+    fn reissue(&mut self, now: Instant, refused_id: u64, reissued: &mut Vec<Delivery>) {
         let targets = self.containers.remove(&refused_id).unwrap_or_else(|| vec![refused_id]);
         for old_id in targets {
             let Some(mut pending) = self.pending.remove(&old_id) else {
@@ -458,9 +461,14 @@ impl ClientSession {
             let new_id = self.next_msg_id(now);
             pending.seq_no = self.seqno.next(true);
             pending.resend_at = None;
-            self.events.push(TransportEvent::Resent {
-                msg_id: new_id,
+            self.events.push(TransportEvent::Reissued {
+                old_msg_id: old_id,
+                new_msg_id: new_id,
                 attempt: pending.attempts + 1,
+            });
+            reissued.push(Delivery::Reissued {
+                old_msg_id: old_id,
+                new_msg_id: new_id,
             });
             self.pending.insert(new_id, pending);
         }

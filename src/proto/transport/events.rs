@@ -14,8 +14,14 @@ pub enum TransportEvent {
     SessionCreated { session_id: u64 },
     /// The least recently active session of a key was dropped to make room.
     SessionEvicted { session_id: u64 },
-    /// A client message was sent again (same id, or a new id after a refusal).
+    /// A client message was sent again under the same id (no ack in time).
     Resent { msg_id: u64, attempt: u32 },
+    /// A refused client message was queued again under a new id.
+    Reissued {
+        old_msg_id: u64,
+        new_msg_id: u64,
+        attempt: u32,
+    },
     /// A client message was dropped after the last allowed attempt.
     GaveUp { msg_id: u64 },
     /// A client adopted a new server salt.
