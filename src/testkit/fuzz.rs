@@ -21,7 +21,21 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("wire_decode", wire_decode),
     ("transport_sequence", transport_sequence),
     ("scenario_parse", scenario_parse),
+    ("server_ops", server_ops),
 ];
+
+/// Random operations against a three-DC cluster of real servers, checked
+/// after every step against the session model (`testkit::server_model`).
+pub fn server_ops(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(seed) = u64::arbitrary(&mut input) else { return };
+    let Ok(operations) = Vec::<super::server_model::Operation>::arbitrary(&mut input) else {
+        return;
+    };
+    if let Err(mismatch) = super::server_model::run(seed, &operations) {
+        panic!("{mismatch}");
+    }
+}
 
 /// Arbitrary bytes into every decoder, and decryption with a fixed key.
 /// Whatever decodes must re-encode to something that decodes the same.

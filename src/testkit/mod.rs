@@ -7,4 +7,5 @@
 
 pub mod cluster;
 pub mod fuzz;
+pub mod server_model;
 pub mod transport;
