@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use arbitrary::Arbitrary;
 
-use super::cluster::{CallError, Cluster, DeviceId};
+use super::cluster::{CallError, Cluster};
 use crate::proto::auth::policy::Policy;
 use crate::proto::time::Instant;
 use crate::proto::wire::api::{self, ApiCall, ApiResponse};
