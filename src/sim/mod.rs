@@ -10,6 +10,7 @@ pub mod clock;
 pub mod distribution;
 pub mod engine;
 pub mod network;
+pub mod oracle;
 pub mod queue;
 pub mod rng;
 pub mod skew;
