@@ -7,6 +7,7 @@
 //! Actors, oracles and metrics sit on top of these pieces and drive `proto`.
 
 pub mod clock;
+pub mod config;
 pub mod distribution;
 pub mod engine;
 pub mod network;

@@ -19,10 +19,10 @@ use rand_core::RngCore;
 
 use crate::proto::time::Instant;
 use crate::sim::distribution::bernoulli;
-use counters::{DropReason, NetworkCounters};
-use fault::{Fault, FaultError, FaultSchedule};
-use link::{LinkError, LinkModel, NetworkConfig};
-use topology::{Node, Topology, TopologyError};
+pub use counters::{DropReason, NetworkCounters};
+pub use fault::{Direction, Fault, FaultError, FaultSchedule};
+pub use link::{LinkError, LinkModel, NetworkConfig};
+pub use topology::{Node, Topology, TopologyError};
 
 /// Copies one send can produce: the packet and at most one duplicate.
 pub const MAX_DELIVERIES_PER_SEND: usize = 2;
