@@ -1,0 +1,233 @@
+//! Packets between app instances, the network and the datacenters, and
+//! the timers of both. Every server event is attributed to the app whose
+//! packet caused it, which is how the oracles know an attacker's request
+//! from an owner's.
+
+use crate::proto::auth::events::{AuthEvent, AuthEventKind, CodeDelivery};
+use crate::proto::auth::interdc::InterDcMessage;
+use crate::proto::client::ClientEvent;
+use crate::proto::server::{ServerEvent, ServerOutput};
+use crate::proto::time::Instant;
+use crate::proto::transport::TransportEvent;
+use crate::sim::network::Node;
+
+use super::{AppId, Event, Holder, World};
+
+impl World {
+    /// The app's own clock: the true time shifted by its skew.
+    pub(super) fn local_now(&self, app: AppId, now: Instant) -> Instant {
+        now.offset_by_micros(self.apps[app].skew_micros)
+    }
+
+    pub(super) fn is_attacker(&self, app: AppId) -> bool {
+        matches!(self.apps[app].holder, Holder::Attacker { .. })
+    }
+
+    /// Send whatever the app has to send, re-arm its timer, handle its events.
+    pub(super) fn pump_app(&mut self, now: Instant, app: AppId) {
+        let local = self.local_now(app, now);
+        loop {
+            let entry = &mut self.apps[app];
+            let Some((dc, bytes)) = entry.client.poll_transmit(local, &mut entry.rng) else { break };
+            if !entry.online {
+                self.counters.packets_unsent_offline += 1;
+                continue;
+            }
+            let from = entry.node;
+            let outcome = self.network.send(now, from, Node::Datacenter(dc), bytes.len() as u64, &mut self.network_rng);
+            if let Ok(outcome) = outcome {
+                for delivery in outcome.deliveries.as_slice() {
+                    self.schedule(delivery.at, Event::ToDc { dc, app, bytes: bytes.clone() });
+                }
+            }
+        }
+        self.arm_app_timer(now, app);
+        self.drain_app_events(now, app);
+    }
+
+    fn arm_app_timer(&mut self, now: Instant, app: AppId) {
+        let skew = self.apps[app].skew_micros;
+        let Some(local_deadline) = self.apps[app].client.next_timeout() else {
+            self.apps[app].timer_at = None;
+            return;
+        };
+        let deadline = local_deadline.offset_by_micros(skew.saturating_neg()).max(now);
+        if self.apps[app].timer_at == Some(deadline) {
+            return;
+        }
+        let entry = &mut self.apps[app];
+        entry.timer_generation += 1;
+        entry.timer_at = Some(deadline);
+        let generation = entry.timer_generation;
+        self.schedule(deadline, Event::AppTimer { app, generation });
+    }
+
+    pub(super) fn app_timer(&mut self, now: Instant, app: AppId, generation: u64) {
+        if self.apps[app].timer_generation != generation {
+            return;
+        }
+        self.apps[app].timer_at = None;
+        let local = self.local_now(app, now);
+        self.apps[app].client.on_timeout(local);
+        self.pump_app(now, app);
+    }
+
+    pub(super) fn deliver_to_app(&mut self, now: Instant, app: AppId, dc: u32, bytes: &[u8]) {
+        if !self.apps[app].online {
+            self.counters.packets_lost_offline += 1;
+            return;
+        }
+        let local = self.local_now(app, now);
+        if self.apps[app].client.handle_packet(local, dc, bytes).is_err() {
+            self.counters.packets_refused_by_apps += 1;
+        }
+        self.pump_app(now, app);
+    }
+
+    pub(super) fn deliver_to_dc(&mut self, now: Instant, dc: u32, app: AppId, bytes: &[u8]) {
+        let origin = self.apps[app].origin.clone();
+        let Some(server) = self.servers.get_mut(&dc) else { return };
+        server.handle_packet(now, bytes, &origin, &mut self.server_rng);
+        self.drain_server(now, dc, Some(app));
+    }
+
+    pub(super) fn deliver_inter_dc(&mut self, now: Instant, message: InterDcMessage) {
+        let to = message.to;
+        let Some(server) = self.servers.get_mut(&to) else { return };
+        server.handle_inter_dc(now, message, &mut self.server_rng);
+        self.drain_server(now, to, None);
+    }
+
+    pub(super) fn server_timer(&mut self, now: Instant, dc: u32, generation: u64) {
+        if self.server_timers.get(&dc).map(|(current, _)| *current) != Some(generation) {
+            return;
+        }
+        self.server_timers.insert(dc, (generation, None));
+        if let Some(server) = self.servers.get_mut(&dc) {
+            server.on_timeout(now, &mut self.server_rng);
+        }
+        self.drain_server(now, dc, None);
+    }
+
+    /// Carry out a server's outputs, observe its events (attributed to
+    /// `sender`), re-arm its timer.
+    pub(super) fn drain_server(&mut self, now: Instant, dc: u32, sender: Option<AppId>) {
+        let Some(server) = self.servers.get_mut(&dc) else { return };
+        let outputs = server.drain_outputs();
+        let events = server.drain_events();
+        let deadline = server.next_timeout();
+        let by_attacker = sender.is_some_and(|app| self.is_attacker(app));
+        for event in events {
+            self.observe_server_event(now, dc, &event, sender, by_attacker);
+        }
+        for output in outputs {
+            self.carry_out(now, dc, output, sender);
+        }
+        let (generation, armed) = self.server_timers.get(&dc).copied().unwrap_or((0, None));
+        if let Some(deadline) = deadline {
+            if armed != Some(deadline) {
+                let generation = generation + 1;
+                self.server_timers.insert(dc, (generation, Some(deadline)));
+                self.schedule(deadline.max(now), Event::ServerTimer { dc, generation });
+            }
+        }
+    }
+
+    fn carry_out(&mut self, now: Instant, dc: u32, output: ServerOutput, sender: Option<AppId>) {
+        match output {
+            ServerOutput::Packet { auth_key_id, session_id, bytes } => {
+                let route = (dc, auth_key_id, session_id);
+                let app = match (self.routes.get(&route), sender) {
+                    (Some(app), _) => *app,
+                    (None, Some(sender)) => {
+                        self.routes.insert(route, sender);
+                        sender
+                    }
+                    (None, None) => return,
+                };
+                let from = Node::Datacenter(dc);
+                let to = self.apps[app].node;
+                if let Ok(outcome) = self.network.send(now, from, to, bytes.len() as u64, &mut self.network_rng) {
+                    for delivery in outcome.deliveries.as_slice() {
+                        self.schedule(delivery.at, Event::ToApp { app, dc, bytes: bytes.clone() });
+                    }
+                }
+            }
+            ServerOutput::TransportError { .. } => self.counters.transport_errors += 1,
+            ServerOutput::InterDc(message) => {
+                let from = Node::Datacenter(message.from);
+                let to = Node::Datacenter(message.to);
+                if let Ok(outcome) = self.network.send(now, from, to, 64, &mut self.network_rng) {
+                    for delivery in outcome.deliveries.as_slice() {
+                        self.schedule(delivery.at, Event::InterDc { message: message.clone() });
+                    }
+                }
+            }
+            ServerOutput::DeliverCode { user_id, code, delivery, .. } => self.deliver_code(now, user_id, &code, &delivery),
+        }
+    }
+
+    fn observe_server_event(&mut self, now: Instant, dc: u32, event: &ServerEvent, sender: Option<AppId>, by_attacker: bool) {
+        match event {
+            ServerEvent::Auth(auth) => {
+                self.bypasses.observe(auth, by_attacker);
+                self.credentials.observe(auth);
+                self.observe_auth(now, auth, sender, by_attacker);
+            }
+            ServerEvent::Transport { event: TransportEvent::BadMessage { .. }, .. } => {
+                self.counters.bad_msg_notifications += 1
+            }
+            ServerEvent::Rpc { method, .. } if by_attacker => {
+                self.counters.attacker_requests += 1;
+                let _ = method;
+            }
+            _ => {}
+        }
+        let _ = dc;
+    }
+
+    fn observe_auth(&mut self, now: Instant, event: &AuthEvent, sender: Option<AppId>, by_attacker: bool) {
+        match &event.kind {
+            AuthEventKind::AuthorizationCreated { user_id, hash, via, .. } => {
+                self.counters.authorizations_created += 1;
+                if let Some(app) = sender {
+                    self.holders.entry((*user_id, *hash)).or_insert(app);
+                    if by_attacker && !matches!(via, crate::proto::auth::events::CreatedVia::Import { .. }) {
+                        self.counters.footholds_minted += 1;
+                        self.attacker_held.insert((*user_id, *hash));
+                    }
+                }
+                self.note(now, || format!("\"event\":\"authorization_created\",\"user\":{user_id},\"hash\":{hash},\"dc\":{},\"attacker\":{by_attacker}", event.dc));
+            }
+            AuthEventKind::AuthorizationRevoked { user_id, hash, cause, .. } => {
+                self.counters.authorizations_revoked += 1;
+                self.note(now, || format!("\"event\":\"authorization_revoked\",\"user\":{user_id},\"hash\":{hash},\"cause\":\"{cause:?}\""));
+            }
+            AuthEventKind::RequestAccepted { .. } if by_attacker => self.counters.attacker_requests_accepted += 1,
+            _ => {}
+        }
+    }
+
+    /// A login code reaches whoever it is delivered to.
+    fn deliver_code(&mut self, now: Instant, user_id: u64, code: &str, delivery: &CodeDelivery) {
+        let Some(account) = self.accounts.iter().position(|account| account.user_id == user_id) else { return };
+        match delivery {
+            CodeDelivery::Sms => match self.accounts[account].sim_holder {
+                Some(attacker) => self.attacker_got_code(now, attacker, code),
+                None => self.owner_got_code(now, account, code),
+            },
+            CodeDelivery::App { .. } => self.owner_got_code(now, account, code),
+        }
+    }
+
+    /// Handle what the app's client reported.
+    pub(super) fn drain_app_events(&mut self, now: Instant, app: AppId) {
+        while let Some(event) = self.apps[app].client.poll_event() {
+            self.counters.observe_client_event(&event, self.is_attacker(app));
+            match self.apps[app].holder {
+                Holder::Owner { account, .. } => self.owner_event(now, account, app, event),
+                Holder::Attacker { attacker } => self.attacker_event(now, attacker, app, event),
+            }
+        }
+    }
+}

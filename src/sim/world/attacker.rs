@@ -1,0 +1,233 @@
+//! What attackers do: acquire access (a copied key, a whole session file,
+//! codes after a SIM swap, a phished code), then exfiltrate, heartbeat,
+//! persist by minting new authorizations, terminate the owner's sessions,
+//! and log in again after being thrown out.
+//!
+//! Not modelled yet: replaying and reordering captured packets (the
+//! transport's replay protection is covered by its own property tests).
+
+use std::time::Duration;
+
+use crate::proto::client::{ClientConfig, ClientEvent, Command, SessionFile};
+use crate::proto::time::Instant;
+use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
+use crate::sim::oracle::credentials::{Credential, Link};
+
+use super::build::device_info;
+use super::{AppId, Event, Holder, World, HEARTBEAT_EVERY};
+
+/// How long after being thrown out a re-logging attacker tries again.
+const RELOGIN_AFTER: Duration = Duration::from_secs(3600);
+
+impl World {
+    fn attacker_config(&self, attacker: usize) -> ClientConfig {
+        let account = self.attackers[attacker].account;
+        ClientConfig {
+            home_dc: self.accounts[account].home_dc,
+            device: device_info(DeviceKind::Desktop),
+            ..ClientConfig::default()
+        }
+        .with_model("Linux desktop", "Ubuntu 22.04")
+    }
+
+    fn attacker_command(&mut self, now: Instant, app: AppId, command: Command) {
+        let local = self.local_now(app, now);
+        if self.apps[app].client.command(local, command).is_err() {
+            self.counters.commands_refused += 1;
+        }
+        self.pump_app(now, app);
+    }
+
+    pub(super) fn acquire(&mut self, now: Instant, attacker: usize) {
+        let account = self.attackers[attacker].account;
+        let kind = self.attackers[attacker].acquire;
+        match kind {
+            AcquireKind::StolenKey { device } | AcquireKind::SessionFile { device } => {
+                let victim = self.accounts[account]
+                    .devices
+                    .iter()
+                    .copied()
+                    .find(|app| matches!(self.apps[*app].holder, Holder::Owner { kind, .. } if kind == device));
+                let Some(victim) = victim else { return };
+                if !self.apps[victim].client.is_logged_in() {
+                    return;
+                }
+                let mut file = self.apps[victim].client.session_file();
+                if matches!(kind, AcquireKind::StolenKey { .. }) {
+                    file.keep_only_home_dc();
+                }
+                self.take_session_file(now, attacker, file, &format!("{device:?} {}", describe(kind)));
+            }
+            AcquireKind::SimSwap => {
+                self.accounts[account].sim_holder = Some(attacker);
+                self.attacker_login(now, attacker);
+            }
+            AcquireKind::PhishedCode => self.attacker_login(now, attacker),
+        }
+        self.attackers[attacker].acquired = true;
+        self.schedule(now.saturating_add(HEARTBEAT_EVERY), Event::AttackerTick { attacker });
+    }
+
+    fn take_session_file(&mut self, now: Instant, attacker: usize, file: SessionFile, what: &str) {
+        let config = self.attacker_config(attacker);
+        let id = self.apps.len();
+        let holder = Holder::Attacker { attacker };
+        let client = crate::proto::client::Client::from_session_file(file.clone(), config.clone());
+        let mut app = super::build::new_app(id, config, holder, self.seed, 0);
+        app.client = client;
+        self.apps.push(app);
+        self.attackers[attacker].apps.push(id);
+        let name = self.attackers[attacker].name.clone();
+        let account = self.attackers[attacker].account;
+        let user_id = self.accounts[account].user_id;
+        for (dc, key_id) in file.key_ids() {
+            let key = Credential::Key { dc, key_id };
+            self.credentials.link(Credential::Stolen { attacker: name.clone(), what: what.to_string() }, key, Link::Holds);
+            if let Some((owner, hash)) = self.bypasses.acts_for(dc, key_id) {
+                if owner == user_id {
+                    self.attacker_held.insert((owner, hash));
+                }
+            }
+        }
+        let local = self.local_now(id, now);
+        self.apps[id].client.on_connected(local);
+        self.after_access(now, attacker, id);
+    }
+
+    /// A fresh attacker app asks for a login code (SIM swap, phishing).
+    fn attacker_login(&mut self, now: Instant, attacker: usize) {
+        let account = self.attackers[attacker].account;
+        let config = self.attacker_config(attacker);
+        let app = self.add_app(config, Holder::Attacker { attacker });
+        self.attackers[attacker].apps.push(app);
+        self.attackers[attacker].pending_login = Some(app);
+        let home_dc = self.accounts[account].home_dc;
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(home_dc, &mut entry.rng)
+        };
+        if let Some(server) = self.servers.get_mut(&home_dc) {
+            server.register_key(key, &mut self.server_rng);
+        }
+        let name = self.attackers[attacker].name.clone();
+        let what = describe(self.attackers[attacker].acquire).to_string();
+        self.credentials.link(
+            Credential::Stolen { attacker: name, what },
+            Credential::Key { dc: home_dc, key_id: key_id_of(&self.apps[app].client, home_dc) },
+            Link::Holds,
+        );
+        let local = self.local_now(app, now);
+        self.apps[app].client.on_connected(local);
+        let phone = self.accounts[account].phone.clone();
+        self.attacker_command(now, app, Command::SendCode { phone });
+        if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
+            // The phished owner will hand over the next code the account gets.
+            self.accounts[account].sim_holder = Some(attacker);
+        }
+    }
+
+    pub(super) fn attacker_got_code(&mut self, now: Instant, attacker: usize, code: &str) {
+        if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
+            // One code only.
+            let account = self.attackers[attacker].account;
+            self.accounts[account].sim_holder = None;
+        }
+        if let Some(app) = self.attackers[attacker].pending_login {
+            self.attacker_command(now, app, Command::SignIn { code: code.to_string() });
+        }
+    }
+
+    /// What an attacker does once it holds a working session.
+    fn after_access(&mut self, now: Instant, attacker: usize, app: AppId) {
+        let behavior = self.attackers[attacker].behavior.clone();
+        if behavior.contains(&Behavior::TerminateOthers) {
+            self.attacker_command(now, app, Command::ResetAuthorizations);
+        }
+        if behavior.contains(&Behavior::Persist) {
+            // Mint a second authorization by QR login: a fresh app exports a
+            // token, the stolen session accepts it.
+            let config = self.attacker_config(attacker);
+            let minter = self.add_app(config, Holder::Attacker { attacker });
+            self.attackers[attacker].apps.push(minter);
+            let home_dc = self.apps[app].client.home_dc();
+            let key = {
+                let entry = &mut self.apps[minter];
+                entry.client.auth_key_for(home_dc, &mut entry.rng)
+            };
+            if let Some(server) = self.servers.get_mut(&home_dc) {
+                server.register_key(key, &mut self.server_rng);
+            }
+            let local = self.local_now(minter, now);
+            self.apps[minter].client.on_connected(local);
+            self.attackers[attacker].pending_login = Some(app);
+            self.attacker_command(now, minter, Command::ExportLoginToken);
+        }
+    }
+
+    pub(super) fn attacker_tick(&mut self, now: Instant, attacker: usize) {
+        let behavior = self.attackers[attacker].behavior.clone();
+        if behavior.contains(&Behavior::Heartbeat) {
+            for app in self.attackers[attacker].apps.clone() {
+                if self.apps[app].client.is_logged_in() {
+                    self.attacker_command(now, app, Command::GetState);
+                }
+            }
+        }
+        let next = now.saturating_add(HEARTBEAT_EVERY);
+        if next < self.end {
+            self.schedule(next, Event::AttackerTick { attacker });
+        }
+    }
+
+    pub(super) fn attacker_event(&mut self, now: Instant, attacker: usize, app: AppId, event: ClientEvent) {
+        match event {
+            ClientEvent::LoginTokenExported { token, .. } => {
+                // Hand the token to the stolen session, which accepts it.
+                if let Some(accepter) = self.attackers[attacker].pending_login.take() {
+                    self.attacker_command(now, accepter, Command::AcceptLoginToken { token });
+                }
+            }
+            ClientEvent::LoggedIn { .. } => {
+                if self.attackers[attacker].pending_login == Some(app) {
+                    self.attackers[attacker].pending_login = None;
+                    self.after_access(now, attacker, app);
+                }
+            }
+            ClientEvent::Sync(crate::proto::sync::SyncEvent::Applied { .. }) => self.count_exfiltration(now, app),
+            ClientEvent::Wiped { .. } => {
+                let relogin = self.attackers[attacker].behavior.contains(&Behavior::Relogin);
+                let by_code = matches!(self.attackers[attacker].acquire, AcquireKind::SimSwap);
+                if relogin && by_code {
+                    let at = now.saturating_add(RELOGIN_AFTER);
+                    if at < self.end {
+                        self.schedule(at, Event::Acquire { attacker });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An update read by an attacker after its authorization was revoked.
+    fn count_exfiltration(&mut self, now: Instant, app: AppId) {
+        let home_dc = self.apps[app].client.home_dc();
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else { return };
+        let Some(authorization) = self.bypasses.acts_for(home_dc, key_id) else { return };
+        if self.bypasses.revoked_at(authorization).is_some_and(|at| at < now) {
+            self.counters.updates_exfiltrated_after_revocation += 1;
+        }
+    }
+}
+
+fn describe(kind: AcquireKind) -> &'static str {
+    match kind {
+        AcquireKind::StolenKey { .. } => "auth key",
+        AcquireKind::SessionFile { .. } => "session file",
+        AcquireKind::SimSwap => "SIM (swapped)",
+        AcquireKind::PhishedCode => "phished login code",
+    }
+}
+
+fn key_id_of(client: &crate::proto::client::Client, dc: u32) -> u64 {
+    client.auth_key_id(dc).unwrap_or(0)
+}

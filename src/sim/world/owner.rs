@@ -1,0 +1,217 @@
+//! What the humans behind accounts do: log their devices in, come and go
+//! online, answer new-login notifications, and audit the session list now
+//! and then using the anomaly signals.
+
+use crate::proto::client::{ClientEvent, Command};
+use crate::proto::sync::UpdateKind;
+use crate::proto::time::Instant;
+use crate::scenario::model::AuditAction;
+use crate::sim::distribution::bernoulli;
+
+use super::build::exponential;
+use super::{AccountIndex, AppId, Event, Holder, World};
+
+impl World {
+    fn command(&mut self, now: Instant, app: AppId, command: Command) {
+        let local = self.local_now(app, now);
+        if self.apps[app].client.command(local, command).is_err() {
+            self.counters.commands_refused += 1;
+        }
+        self.pump_app(now, app);
+    }
+
+    /// An owner's device starts a login (the first one ever, or after a wipe).
+    pub(super) fn owner_login(&mut self, now: Instant, app: AppId) {
+        let Holder::Owner { account, .. } = self.apps[app].holder else { return };
+        if self.apps[app].client.is_logged_in() {
+            return;
+        }
+        let home_dc = self.accounts[account].home_dc;
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(home_dc, &mut entry.rng)
+        };
+        if let Some(server) = self.servers.get_mut(&home_dc) {
+            server.register_key(key, &mut self.server_rng);
+        }
+        self.accounts[account].pending_login = Some(app);
+        let phone = self.accounts[account].phone.clone();
+        self.command(now, app, Command::SendCode { phone });
+    }
+
+    /// A code for the owner: it types it into the device that asked.
+    pub(super) fn owner_got_code(&mut self, now: Instant, account: AccountIndex, code: &str) {
+        if let Some(app) = self.accounts[account].pending_login {
+            self.command(now, app, Command::SignIn { code: code.to_string() });
+        }
+    }
+
+    pub(super) fn owner_online(&mut self, now: Instant, app: AppId, online: bool) {
+        let Holder::Owner { .. } = self.apps[app].holder else { return };
+        let in_quiet_period = now >= self.quiet_from;
+        let online = online || in_quiet_period;
+        let local = self.local_now(app, now);
+        self.apps[app].online = online;
+        if online {
+            self.apps[app].client.on_connected(local);
+        } else {
+            self.apps[app].client.on_disconnected();
+        }
+        self.pump_app(now, app);
+        if in_quiet_period {
+            return;
+        }
+        let habits = &self.scenario.population.online;
+        let mean = if online { habits.mean_session } else { habits.mean_gap };
+        let Holder::Owner { account, .. } = self.apps[app].holder else { return };
+        let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
+        self.schedule(next, Event::Online { app, online: !online });
+    }
+
+    pub(super) fn quiet_period(&mut self, now: Instant) {
+        for app in 0..self.apps.len() {
+            if matches!(self.apps[app].holder, Holder::Owner { .. }) && !self.apps[app].online {
+                self.owner_online(now, app, true);
+            }
+        }
+    }
+
+    /// Something happens on the account: a message arrives.
+    pub(super) fn new_update(&mut self, now: Instant, account: AccountIndex) {
+        let bytes = self.scenario.population.update_bytes.sample(&mut self.accounts[account].rng);
+        let payload_bytes = u32::try_from(bytes).unwrap_or(u32::MAX).min(64 * 1024 - 64);
+        let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
+        if let Some(server) = self.servers.get_mut(&home_dc) {
+            if server.push_update(now, user_id, UpdateKind::NewMessage, payload_bytes, &mut self.server_rng).is_ok() {
+                self.counters.updates_created += 1;
+            }
+        }
+        self.drain_server(now, home_dc, None);
+        // No new traffic during the quiet period: sync must converge on what exists.
+        let per_day = self.scenario.population.updates_per_day.max(1);
+        let mean = std::time::Duration::from_secs_f64(86_400.0 / per_day as f64);
+        let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
+        if next < self.quiet_from {
+            self.schedule(next, Event::NewUpdate { account });
+        }
+    }
+
+    /// The owner looks at the session list from a logged-in device.
+    pub(super) fn audit(&mut self, now: Instant, account: AccountIndex) {
+        let audit = self.scenario.population.audit.clone();
+        let next = now.saturating_add(audit.every);
+        if next < self.end {
+            self.schedule(next, Event::Audit { account });
+        }
+        if !bernoulli(&mut self.accounts[account].rng, audit.probability.get()) {
+            return;
+        }
+        let device = self.accounts[account]
+            .devices
+            .iter()
+            .copied()
+            .find(|app| self.apps[*app].client.is_logged_in() && self.apps[*app].online);
+        if let Some(app) = device {
+            self.counters.audits += 1;
+            self.command(now, app, Command::GetAuthorizations);
+        }
+    }
+
+    pub(super) fn owner_event(&mut self, now: Instant, account: AccountIndex, app: AppId, event: ClientEvent) {
+        match event {
+            ClientEvent::PasswordNeeded => {
+                if let Some(password) = self.accounts[account].password.clone() {
+                    self.command(now, app, Command::CheckPassword { password });
+                }
+            }
+            ClientEvent::LoggedIn { .. } => {
+                self.accounts[account].pending_login = None;
+                self.enable_two_factor_once(now, account, app);
+            }
+            ClientEvent::NewLogin { hash, unconfirmed: true, .. } => self.answer_new_login(now, account, app, hash),
+            ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
+            ClientEvent::Wiped { .. } => {
+                // The owner logs the device in again an hour later.
+                let at = now.saturating_add(std::time::Duration::from_secs(3600));
+                if at < self.quiet_from {
+                    self.schedule(at, Event::Login { app });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// 2FA is set up from the first device to log in, when the owner uses it.
+    fn enable_two_factor_once(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let Some(password) = self.accounts[account].password.clone() else { return };
+        let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else { return };
+        let Some(server) = self.servers.get_mut(&home_dc) else { return };
+        let has_password = server.authority().account(user_id).is_some_and(|record| record.password.is_some());
+        if !has_password {
+            let mut rng = super::build::stream(self.seed, &format!("password/{account}"));
+            let _ = server.administer(now, &mut self.server_rng, |authority| {
+                authority.update_password(now, key_id, None, Some(&password), &mut rng)
+            });
+            self.drain_server(now, home_dc, None);
+        }
+    }
+
+    /// A new login on the account: confirm it when it is the owner's own
+    /// device (the owner knows), deny an unrecognized one with the
+    /// scenario's probability.
+    fn answer_new_login(&mut self, now: Instant, account: AccountIndex, app: AppId, hash: i64) {
+        let user_id = self.accounts[account].user_id;
+        let holder = self.holders.get(&(user_id, hash)).map(|holder| self.apps[*holder].holder);
+        let own = matches!(holder, Some(Holder::Owner { account: owner, .. }) if owner == account);
+        if own {
+            self.command(now, app, Command::ConfirmAuthorization { hash });
+        } else if bernoulli(&mut self.accounts[account].rng, self.scenario.population.deny_unrecognized_login.get()) {
+            self.count_detection(user_id, hash);
+            self.command(now, app, Command::ResetAuthorization { hash });
+        }
+    }
+
+    fn act_on_audit(
+        &mut self,
+        now: Instant,
+        account: AccountIndex,
+        app: AppId,
+        list: &crate::proto::wire::api::AuthorizationsWithSignals,
+    ) {
+        let user_id = self.accounts[account].user_id;
+        match self.scenario.population.audit.action {
+            AuditAction::None => {}
+            AuditAction::TerminateAllOthers => {
+                for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
+                    self.count_detection(user_id, authorization.hash);
+                }
+                self.command(now, app, Command::ResetAuthorizations);
+            }
+            AuditAction::TerminateSuspicious => {
+                for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
+                    let flagged = list.signals_of(authorization.hash).is_some_and(|signals| {
+                        signals.unseen_device_model
+                            || signals.outdated_app_version
+                            || signals.impossible_travel
+                            || signals.unusual_hours
+                    });
+                    if flagged {
+                        self.count_detection(user_id, authorization.hash);
+                        self.command(now, app, Command::ResetAuthorization { hash: authorization.hash });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A session the owner terminates as suspicious: a true positive when an
+    /// attacker holds it (the simulator knows), else a false positive.
+    fn count_detection(&mut self, user_id: u64, hash: i64) {
+        if self.attacker_held.contains(&(user_id, hash)) {
+            self.counters.detection_true_positives += 1;
+        } else {
+            self.counters.detection_false_positives += 1;
+        }
+    }
+}
