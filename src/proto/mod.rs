@@ -5,6 +5,7 @@
 //! and effects leave as returned values. See the crate docs for the layers.
 
 pub mod auth;
+pub mod client;
 pub mod crypto;
 pub mod server;
 pub mod sync;

@@ -1,0 +1,101 @@
+//! The client's login state and its transitions: logged in (by code, 2FA,
+//! future token or QR), logged out (keeping the future auth token), and
+//! wiped (the authorization was revoked: local data goes, keys stay).
+
+use super::config::{KEEP_ALIVE_INTERVAL, MAX_FUTURE_AUTH_TOKENS};
+use super::event::{ClientEvent, WipeReason};
+use super::Client;
+use crate::proto::sync::ClientSync;
+use crate::proto::time::Instant;
+use crate::proto::wire::api::AuthAuthorization;
+
+/// Where a login in progress stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct LoginProgress {
+    /// The phone of the last `auth.sendCode`.
+    pub phone: Option<String>,
+    /// From `auth.sentCode`, echoed by `auth.signIn`.
+    pub phone_code_hash: Option<String>,
+    /// `SESSION_PASSWORD_NEEDED` came back: `auth.checkPassword` is next.
+    pub password_needed: bool,
+    /// A QR token was exported: `updateLoginToken` means export again.
+    pub qr_exported: bool,
+}
+
+impl Client {
+    /// An `auth.authorization` arrived: this instance is logged in.
+    pub(super) fn logged_in(&mut self, now: Instant, authorization: AuthAuthorization) {
+        if let Some(token) = authorization.future_auth_token {
+            self.keep_future_token(token);
+        }
+        let user_id = authorization.user.id;
+        self.user = Some(authorization.user);
+        self.login = LoginProgress::default();
+        self.wiped = None;
+        let home = self.config.home_dc;
+        if let Some(link) = self.links.get_mut(&home) {
+            link.authorized = true;
+        }
+        let mut sync = ClientSync::new(self.config.sync, self.config.bootstrap)
+            .expect("the sync config was validated in Client::new");
+        if self.online {
+            sync.on_connected(now);
+            self.next_ping_at = Some(now.saturating_add(KEEP_ALIVE_INTERVAL));
+        }
+        self.sync = Some(sync);
+        self.emit(ClientEvent::LoggedIn { user_id });
+    }
+
+    /// `auth.loggedOut` arrived: local data goes, the token is kept.
+    pub(super) fn logged_out(&mut self, future_auth_token: Option<Vec<u8>>) {
+        let token_kept = future_auth_token.is_some();
+        if let Some(token) = future_auth_token {
+            self.keep_future_token(token);
+        }
+        self.forget_account();
+        self.sync = None;
+        self.emit(ClientEvent::LoggedOut { token_kept });
+    }
+
+    /// The authorization was revoked. A client that is not logged in has
+    /// nothing to wipe, and a wiped one has already said so: `Wiped` is
+    /// emitted once per authorization.
+    pub(super) fn wipe(&mut self, reason: WipeReason) {
+        if self.user.is_none() {
+            return;
+        }
+        if let Some(sync) = self.sync.as_mut() {
+            sync.wipe();
+        }
+        self.forget_account();
+        self.future_tokens.clear();
+        // Nothing outstanding can be answered usefully any more.
+        self.requests.clear();
+        for link in self.links.values_mut() {
+            link.by_msg_id.clear();
+        }
+        self.wiped = Some(reason);
+        self.emit(ClientEvent::Wiped { reason });
+    }
+
+    fn forget_account(&mut self) {
+        self.user = None;
+        self.login = LoginProgress::default();
+        self.next_ping_at = None;
+        for link in self.links.values_mut() {
+            link.authorized = false;
+        }
+    }
+
+    /// Keep a future auth token, dropping the oldest beyond the limit.
+    pub(super) fn keep_future_token(&mut self, token: Vec<u8>) {
+        if self.future_tokens.contains(&token) {
+            return;
+        }
+        if self.future_tokens.len() == MAX_FUTURE_AUTH_TOKENS {
+            self.future_tokens.pop_front();
+        }
+        self.future_tokens.push_back(token);
+        assert!(self.future_tokens.len() <= MAX_FUTURE_AUTH_TOKENS);
+    }
+}
