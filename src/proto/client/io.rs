@@ -27,6 +27,8 @@ impl Client {
             match delivery {
                 Delivery::RpcResult { req_msg_id, result } => self.on_rpc_result(now, from_dc, req_msg_id, &result),
                 Delivery::Notification { body, .. } => self.on_notification(now, from_dc, &body),
+                // `DcLink::receive` already follows re-issued msg_ids.
+                Delivery::Reissued { .. } => {}
                 Delivery::NewSessionCreated { .. } => {
                     if from_dc == self.config.home_dc && self.user.is_some() {
                         if let Some(sync) = self.sync.as_mut() {
