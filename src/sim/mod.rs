@@ -16,3 +16,4 @@ pub mod queue;
 pub mod rng;
 pub mod skew;
 pub mod trace;
+pub mod world;

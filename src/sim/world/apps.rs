@@ -5,7 +5,6 @@
 
 use crate::proto::auth::events::{AuthEvent, AuthEventKind, CodeDelivery};
 use crate::proto::auth::interdc::InterDcMessage;
-use crate::proto::client::ClientEvent;
 use crate::proto::server::{ServerEvent, ServerOutput};
 use crate::proto::time::Instant;
 use crate::proto::transport::TransportEvent;
@@ -28,16 +27,31 @@ impl World {
         let local = self.local_now(app, now);
         loop {
             let entry = &mut self.apps[app];
-            let Some((dc, bytes)) = entry.client.poll_transmit(local, &mut entry.rng) else { break };
+            let Some((dc, bytes)) = entry.client.poll_transmit(local, &mut entry.rng) else {
+                break;
+            };
             if !entry.online {
                 self.counters.packets_unsent_offline += 1;
                 continue;
             }
             let from = entry.node;
-            let outcome = self.network.send(now, from, Node::Datacenter(dc), bytes.len() as u64, &mut self.network_rng);
+            let outcome = self.network.send(
+                now,
+                from,
+                Node::Datacenter(dc),
+                bytes.len() as u64,
+                &mut self.network_rng,
+            );
             if let Ok(outcome) = outcome {
                 for delivery in outcome.deliveries.as_slice() {
-                    self.schedule(delivery.at, Event::ToDc { dc, app, bytes: bytes.clone() });
+                    self.schedule(
+                        delivery.at,
+                        Event::ToDc {
+                            dc,
+                            app,
+                            bytes: bytes.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -86,14 +100,18 @@ impl World {
 
     pub(super) fn deliver_to_dc(&mut self, now: Instant, dc: u32, app: AppId, bytes: &[u8]) {
         let origin = self.apps[app].origin.clone();
-        let Some(server) = self.servers.get_mut(&dc) else { return };
+        let Some(server) = self.servers.get_mut(&dc) else {
+            return;
+        };
         server.handle_packet(now, bytes, &origin, &mut self.server_rng);
         self.drain_server(now, dc, Some(app));
     }
 
     pub(super) fn deliver_inter_dc(&mut self, now: Instant, message: InterDcMessage) {
         let to = message.to;
-        let Some(server) = self.servers.get_mut(&to) else { return };
+        let Some(server) = self.servers.get_mut(&to) else {
+            return;
+        };
         server.handle_inter_dc(now, message, &mut self.server_rng);
         self.drain_server(now, to, None);
     }
@@ -112,7 +130,9 @@ impl World {
     /// Carry out a server's outputs, observe its events (attributed to
     /// `sender`), re-arm its timer.
     pub(super) fn drain_server(&mut self, now: Instant, dc: u32, sender: Option<AppId>) {
-        let Some(server) = self.servers.get_mut(&dc) else { return };
+        let Some(server) = self.servers.get_mut(&dc) else {
+            return;
+        };
         let outputs = server.drain_outputs();
         let events = server.drain_events();
         let deadline = server.next_timeout();
@@ -135,7 +155,11 @@ impl World {
 
     fn carry_out(&mut self, now: Instant, dc: u32, output: ServerOutput, sender: Option<AppId>) {
         match output {
-            ServerOutput::Packet { auth_key_id, session_id, bytes } => {
+            ServerOutput::Packet {
+                auth_key_id,
+                session_id,
+                bytes,
+            } => {
                 let route = (dc, auth_key_id, session_id);
                 let app = match (self.routes.get(&route), sender) {
                     (Some(app), _) => *app,
@@ -147,9 +171,19 @@ impl World {
                 };
                 let from = Node::Datacenter(dc);
                 let to = self.apps[app].node;
-                if let Ok(outcome) = self.network.send(now, from, to, bytes.len() as u64, &mut self.network_rng) {
+                if let Ok(outcome) = self
+                    .network
+                    .send(now, from, to, bytes.len() as u64, &mut self.network_rng)
+                {
                     for delivery in outcome.deliveries.as_slice() {
-                        self.schedule(delivery.at, Event::ToApp { app, dc, bytes: bytes.clone() });
+                        self.schedule(
+                            delivery.at,
+                            Event::ToApp {
+                                app,
+                                dc,
+                                bytes: bytes.clone(),
+                            },
+                        );
                     }
                 }
             }
@@ -159,24 +193,42 @@ impl World {
                 let to = Node::Datacenter(message.to);
                 if let Ok(outcome) = self.network.send(now, from, to, 64, &mut self.network_rng) {
                     for delivery in outcome.deliveries.as_slice() {
-                        self.schedule(delivery.at, Event::InterDc { message: message.clone() });
+                        self.schedule(
+                            delivery.at,
+                            Event::InterDc {
+                                message: message.clone(),
+                            },
+                        );
                     }
                 }
             }
-            ServerOutput::DeliverCode { user_id, code, delivery, .. } => self.deliver_code(now, user_id, &code, &delivery),
+            ServerOutput::DeliverCode {
+                user_id,
+                code,
+                delivery,
+                ..
+            } => self.deliver_code(now, user_id, &code, &delivery),
         }
     }
 
-    fn observe_server_event(&mut self, now: Instant, dc: u32, event: &ServerEvent, sender: Option<AppId>, by_attacker: bool) {
+    fn observe_server_event(
+        &mut self,
+        now: Instant,
+        dc: u32,
+        event: &ServerEvent,
+        sender: Option<AppId>,
+        by_attacker: bool,
+    ) {
         match event {
             ServerEvent::Auth(auth) => {
                 self.bypasses.observe(auth, by_attacker);
                 self.credentials.observe(auth);
                 self.observe_auth(now, auth, sender, by_attacker);
             }
-            ServerEvent::Transport { event: TransportEvent::BadMessage { .. }, .. } => {
-                self.counters.bad_msg_notifications += 1
-            }
+            ServerEvent::Transport {
+                event: TransportEvent::BadMessage { .. },
+                ..
+            } => self.counters.bad_msg_notifications += 1,
             ServerEvent::Rpc { method, .. } if by_attacker => {
                 self.counters.attacker_requests += 1;
                 let _ = method;
@@ -199,7 +251,9 @@ impl World {
                 }
                 self.note(now, || format!("\"event\":\"authorization_created\",\"user\":{user_id},\"hash\":{hash},\"dc\":{},\"attacker\":{by_attacker}", event.dc));
             }
-            AuthEventKind::AuthorizationRevoked { user_id, hash, cause, .. } => {
+            AuthEventKind::AuthorizationRevoked {
+                user_id, hash, cause, ..
+            } => {
                 self.counters.authorizations_revoked += 1;
                 self.note(now, || format!("\"event\":\"authorization_revoked\",\"user\":{user_id},\"hash\":{hash},\"cause\":\"{cause:?}\""));
             }
@@ -210,7 +264,9 @@ impl World {
 
     /// A login code reaches whoever it is delivered to.
     fn deliver_code(&mut self, now: Instant, user_id: u64, code: &str, delivery: &CodeDelivery) {
-        let Some(account) = self.accounts.iter().position(|account| account.user_id == user_id) else { return };
+        let Some(account) = self.accounts.iter().position(|account| account.user_id == user_id) else {
+            return;
+        };
         match delivery {
             CodeDelivery::Sms => match self.accounts[account].sim_holder {
                 Some(attacker) => self.attacker_got_code(now, attacker, code),
@@ -224,6 +280,9 @@ impl World {
     pub(super) fn drain_app_events(&mut self, now: Instant, app: AppId) {
         while let Some(event) = self.apps[app].client.poll_event() {
             self.counters.observe_client_event(&event, self.is_attacker(app));
+            if std::env::var_os("SIM_DEBUG").is_some() {
+                eprintln!("{} app {app}: {event:?}", now.unix_micros());
+            }
             match self.apps[app].holder {
                 Holder::Owner { account, .. } => self.owner_event(now, account, app, event),
                 Holder::Attacker { attacker } => self.attacker_event(now, attacker, app, event),

@@ -22,12 +22,14 @@ const RELOGIN_AFTER: Duration = Duration::from_secs(3600);
 impl World {
     fn attacker_config(&self, attacker: usize) -> ClientConfig {
         let account = self.attackers[attacker].account;
+        let mut device = device_info(DeviceKind::Desktop);
+        device.device_model = "Linux desktop".into();
+        device.system_version = "Ubuntu 22.04".into();
         ClientConfig {
             home_dc: self.accounts[account].home_dc,
-            device: device_info(DeviceKind::Desktop),
+            device,
             ..ClientConfig::default()
         }
-        .with_model("Linux desktop", "Ubuntu 22.04")
     }
 
     fn attacker_command(&mut self, now: Instant, app: AppId, command: Command) {
@@ -54,7 +56,9 @@ impl World {
                 }
                 let mut file = self.apps[victim].client.session_file();
                 if matches!(kind, AcquireKind::StolenKey { .. }) {
-                    file.keep_only_home_dc();
+                    // One key: the home DC's (what a key-stealing tool takes).
+                    let home_dc = file.home_dc;
+                    file.keys.retain(|dc, _| *dc == home_dc);
                 }
                 self.take_session_file(now, attacker, file, &format!("{device:?} {}", describe(kind)));
             }
@@ -72,17 +76,26 @@ impl World {
         let config = self.attacker_config(attacker);
         let id = self.apps.len();
         let holder = Holder::Attacker { attacker };
-        let client = crate::proto::client::Client::from_session_file(file.clone(), config.clone());
-        let mut app = super::build::new_app(id, config, holder, self.seed, 0);
-        app.client = client;
+        let mut app = super::build::new_app(id, config.clone(), holder, self.seed, 0);
+        match crate::proto::client::Client::from_session_file(file.clone(), config, &mut app.rng) {
+            Ok(client) => app.client = client,
+            Err(_) => return,
+        }
         self.apps.push(app);
         self.attackers[attacker].apps.push(id);
         let name = self.attackers[attacker].name.clone();
         let account = self.attackers[attacker].account;
         let user_id = self.accounts[account].user_id;
-        for (dc, key_id) in file.key_ids() {
+        for (dc, key_id) in file.keys.iter().map(|(dc, stored)| (*dc, stored.key.id())) {
             let key = Credential::Key { dc, key_id };
-            self.credentials.link(Credential::Stolen { attacker: name.clone(), what: what.to_string() }, key, Link::Holds);
+            self.credentials.link(
+                Credential::Stolen {
+                    attacker: name.clone(),
+                    what: what.to_string(),
+                },
+                key,
+                Link::Holds,
+            );
             if let Some((owner, hash)) = self.bypasses.acts_for(dc, key_id) {
                 if owner == user_id {
                     self.attacker_held.insert((owner, hash));
@@ -113,7 +126,10 @@ impl World {
         let what = describe(self.attackers[attacker].acquire).to_string();
         self.credentials.link(
             Credential::Stolen { attacker: name, what },
-            Credential::Key { dc: home_dc, key_id: key_id_of(&self.apps[app].client, home_dc) },
+            Credential::Key {
+                dc: home_dc,
+                key_id: key_id_of(&self.apps[app].client, home_dc),
+            },
             Link::Holds,
         );
         let local = self.local_now(app, now);
@@ -132,9 +148,19 @@ impl World {
             let account = self.attackers[attacker].account;
             self.accounts[account].sim_holder = None;
         }
-        if let Some(app) = self.attackers[attacker].pending_login {
-            self.attacker_command(now, app, Command::SignIn { code: code.to_string() });
+        self.attackers[attacker].code = Some(code.to_string());
+        self.attacker_try_sign_in(now, attacker);
+    }
+
+    fn attacker_try_sign_in(&mut self, now: Instant, attacker: usize) {
+        let record = &mut self.attackers[attacker];
+        let Some(app) = record.pending_login else { return };
+        if !record.code_requested {
+            return;
         }
+        let Some(code) = record.code.take() else { return };
+        record.code_requested = false;
+        self.attacker_command(now, app, Command::SignIn { code });
     }
 
     /// What an attacker does once it holds a working session.
@@ -181,17 +207,19 @@ impl World {
 
     pub(super) fn attacker_event(&mut self, now: Instant, attacker: usize, app: AppId, event: ClientEvent) {
         match event {
+            ClientEvent::CodeSent { .. } if self.attackers[attacker].pending_login == Some(app) => {
+                self.attackers[attacker].code_requested = true;
+                self.attacker_try_sign_in(now, attacker);
+            }
             ClientEvent::LoginTokenExported { token, .. } => {
                 // Hand the token to the stolen session, which accepts it.
                 if let Some(accepter) = self.attackers[attacker].pending_login.take() {
                     self.attacker_command(now, accepter, Command::AcceptLoginToken { token });
                 }
             }
-            ClientEvent::LoggedIn { .. } => {
-                if self.attackers[attacker].pending_login == Some(app) {
-                    self.attackers[attacker].pending_login = None;
-                    self.after_access(now, attacker, app);
-                }
+            ClientEvent::LoggedIn { .. } if self.attackers[attacker].pending_login == Some(app) => {
+                self.attackers[attacker].pending_login = None;
+                self.after_access(now, attacker, app);
             }
             ClientEvent::Sync(crate::proto::sync::SyncEvent::Applied { .. }) => self.count_exfiltration(now, app),
             ClientEvent::Wiped { .. } => {
@@ -211,8 +239,12 @@ impl World {
     /// An update read by an attacker after its authorization was revoked.
     fn count_exfiltration(&mut self, now: Instant, app: AppId) {
         let home_dc = self.apps[app].client.home_dc();
-        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else { return };
-        let Some(authorization) = self.bypasses.acts_for(home_dc, key_id) else { return };
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else {
+            return;
+        };
+        let Some(authorization) = self.bypasses.acts_for(home_dc, key_id) else {
+            return;
+        };
         if self.bypasses.revoked_at(authorization).is_some_and(|at| at < now) {
             self.counters.updates_exfiltrated_after_revocation += 1;
         }

@@ -12,7 +12,6 @@ use super::{AccountSim, App, AttackerSim, Event, Holder, RunOptions, SimError, W
 use crate::proto::auth::client_info::{GeoPoint, NetworkOrigin};
 use crate::proto::client::{Client, ClientConfig, DeviceInfo};
 use crate::proto::server::Server;
-use crate::proto::time::Instant;
 use crate::scenario::model::{DeviceKind, ResolvedScenario};
 use crate::sim::config;
 use crate::sim::distribution::{bernoulli, unit_open_above};
@@ -96,7 +95,9 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
 pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<World, SimError> {
     let epoch = scenario.meta.epoch;
     let dc_count = config::datacenter_count(scenario);
-    let servers = (1..=dc_count).map(|dc| (dc, Server::new(config::server_config(scenario, dc)))).collect();
+    let servers = (1..=dc_count)
+        .map(|dc| (dc, Server::new(config::server_config(scenario, dc))))
+        .collect();
     let mut population = stream(seed, "population");
     let skew = config::clock_skew(scenario);
     let mut world = World {
@@ -143,8 +144,18 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
         let mut devices = Vec::new();
         for (order, kind) in kinds.into_iter().enumerate() {
             let skew_micros = skew.sample_signed_micros(&mut population);
-            let config = ClientConfig { home_dc, device: device_info(kind), ..ClientConfig::default() };
-            let app = new_app(world.apps.len(), config, Holder::Owner { account: index, kind }, seed, skew_micros);
+            let config = ClientConfig {
+                home_dc,
+                device: device_info(kind),
+                ..ClientConfig::default()
+            };
+            let app = new_app(
+                world.apps.len(),
+                config,
+                Holder::Owner { account: index, kind },
+                seed,
+                skew_micros,
+            );
             let id = world.apps.len();
             world.apps.push(app);
             world.register_app_node(id)?;
@@ -161,6 +172,8 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
             devices,
             pending_login: None,
             sim_holder: None,
+            code: None,
+            code_requested: false,
             rng: stream(seed, &format!("owner/{index}")),
         });
         world.schedule_account_processes(index);
@@ -202,7 +215,9 @@ impl World {
         let account = &mut self.accounts[index];
         if per_day > 0 {
             let mean = Duration::from_secs_f64(86_400.0 / per_day as f64);
-            let first = epoch.saturating_add(Duration::from_secs(3600)).saturating_add(exponential(&mut account.rng, mean));
+            let first = epoch
+                .saturating_add(Duration::from_secs(3600))
+                .saturating_add(exponential(&mut account.rng, mean));
             self.schedule(first, Event::NewUpdate { account: index });
         }
         if audit_every > Duration::ZERO {
@@ -226,7 +241,8 @@ impl World {
                     apps: Vec::new(),
                     acquired: false,
                     pending_login: None,
-                    rng: stream(seed, &rng::attacker_label(&spec.name, account as u64)),
+                    code: None,
+                    code_requested: false,
                 });
                 let at = self.scenario.meta.epoch.saturating_add(spec.acquire.at);
                 self.schedule(at, Event::Acquire { attacker: index });
@@ -246,9 +262,13 @@ impl World {
             .collect();
         let faults = config::faults(&self.scenario, |share| {
             let count = share.of(owner_devices.len() as u64) as usize;
-            choose(&mut picker, owner_devices.len(), count).into_iter().map(|i| owner_devices[i]).collect()
+            choose(&mut picker, owner_devices.len(), count)
+                .into_iter()
+                .map(|i| owner_devices[i])
+                .collect()
         });
-        let mut network = Network::new(config::network(&self.scenario), faults).map_err(|e| SimError::Network(e.to_string()))?;
+        let mut network =
+            Network::new(config::network(&self.scenario), faults).map_err(|e| SimError::Network(e.to_string()))?;
         for app in &self.apps {
             let added = match app.node {
                 Node::Device(id) => network.add_device(id),
@@ -273,9 +293,4 @@ pub(super) fn choose(rng: &mut impl RngCore, total: usize, count: usize) -> Vec<
     }
     let chosen: BTreeSet<usize> = indices.into_iter().take(count).collect();
     chosen.into_iter().collect()
-}
-
-/// The instant `offset` after the epoch.
-pub(super) fn after(epoch: Instant, offset: Duration) -> Instant {
-    epoch.saturating_add(offset)
 }

@@ -82,6 +82,10 @@ pub struct AccountSim {
     pub pending_login: Option<AppId>,
     /// Who holds the SIM (an attacker after a SIM swap).
     pub sim_holder: Option<usize>,
+    /// A code that arrived before the device had the server's answer.
+    pub code: Option<String>,
+    /// The pending device has the server's `sentCode` answer.
+    pub code_requested: bool,
     rng: ChaCha12Rng,
 }
 
@@ -95,7 +99,8 @@ pub struct AttackerSim {
     pub acquired: bool,
     /// An app waiting for a code / a QR acceptance.
     pub pending_login: Option<AppId>,
-    rng: ChaCha12Rng,
+    pub code: Option<String>,
+    pub code_requested: bool,
 }
 
 /// The whole world of one run.

@@ -44,9 +44,10 @@ impl Counters {
     pub fn observe_client_event(&mut self, event: &ClientEvent, attacker: bool) {
         match event {
             ClientEvent::Wiped { .. } => self.devices_wiped += 1,
-            ClientEvent::Transport { event: TransportEvent::Resent { .. } | TransportEvent::Reissued { .. }, .. } => {
-                self.resends += 1
-            }
+            ClientEvent::Transport {
+                event: TransportEvent::Resent { .. } | TransportEvent::Reissued { .. },
+                ..
+            } => self.resends += 1,
             ClientEvent::Sync(sync) if !attacker => {
                 self.sync.record(sync);
                 if let SyncEvent::Applied { latency_micros, .. } = sync {
@@ -99,12 +100,19 @@ impl World {
     fn surviving_footholds(&self) -> Vec<Foothold> {
         let mut footholds = Vec::new();
         for app in &self.apps {
-            let Holder::Attacker { attacker } = app.holder else { continue };
+            let Holder::Attacker { attacker } = app.holder else {
+                continue;
+            };
             let spec = &self.attackers[attacker];
             let user_id = self.accounts[spec.account].user_id;
             for (dc, server) in &self.servers {
-                let Some(key_id) = app.client.auth_key_id(*dc) else { continue };
-                let accepted = server.authority().peek(self.end, key_id).is_ok_and(|handle| handle.user_id == user_id);
+                let Some(key_id) = app.client.auth_key_id(*dc) else {
+                    continue;
+                };
+                let accepted = server
+                    .authority()
+                    .peek(self.end, key_id)
+                    .is_ok_and(|handle| handle.user_id == user_id);
                 if accepted {
                     footholds.push(Foothold {
                         attacker: spec.name.clone(),
@@ -125,20 +133,30 @@ impl World {
     fn convergence(&self) -> (bool, u64, u64) {
         let (mut converged, mut lost, mut duplicated) = (true, 0u64, 0u64);
         for app in &self.apps {
-            let Holder::Owner { account, .. } = app.holder else { continue };
+            let Holder::Owner { account, .. } = app.holder else {
+                continue;
+            };
             if !app.online || !app.client.is_logged_in() || app.client.is_wiped() {
                 continue;
             }
             let record = &self.accounts[account];
-            let Some(server) = self.servers.get(&record.home_dc) else { continue };
+            let Some(server) = self.servers.get(&record.home_dc) else {
+                continue;
+            };
             let held: Vec<u32> = app.client.applied_updates().filter_map(|update| update.pts()).collect();
             let mut seen = std::collections::BTreeSet::new();
             duplicated += held.iter().filter(|pts| !seen.insert(**pts)).count() as u64;
             let start = held.first().copied().unwrap_or(u32::MAX);
-            let expected: Vec<u32> =
-                server.updates(record.user_id).filter_map(|update| update.pts()).filter(|pts| *pts >= start).collect();
+            let expected: Vec<u32> = server
+                .updates(record.user_id)
+                .filter_map(|update| update.pts())
+                .filter(|pts| *pts >= start)
+                .collect();
             let missing = expected.iter().filter(|pts| !seen.contains(pts)).count() as u64;
-            let state_matches = app.client.sync_state().is_some_and(|state| state.pts == server.sync_state(record.user_id).pts);
+            let state_matches = app
+                .client
+                .sync_state()
+                .is_some_and(|state| state.pts == server.sync_state(record.user_id).pts);
             lost += missing;
             if missing > 0 || !state_matches {
                 converged = false;
@@ -164,18 +182,32 @@ impl World {
             })
             .collect();
         if self.counters.events_dropped > 0 {
-            violations.push(format!("{} events dropped by the bounded queue", self.counters.events_dropped));
+            violations.push(format!(
+                "{} events dropped by the bounded queue",
+                self.counters.events_dropped
+            ));
         }
         let counters = &self.counters;
         let sync = &counters.sync;
         let mut latencies = counters.latencies_micros.clone();
         latencies.sort_unstable();
         let attacker_bypasses: Vec<&Bypass> = self.bypasses.attacker_bypasses().collect();
-        let max_window_ms = attacker_bypasses.iter().map(|bypass| bypass.window().as_millis() as f64).fold(0.0, f64::max);
+        let max_window_ms = attacker_bypasses
+            .iter()
+            .map(|bypass| bypass.window().as_millis() as f64)
+            .fold(0.0, f64::max);
         let network = self.network.counters();
-        let devices = self.apps.iter().filter(|app| matches!(app.holder, Holder::Owner { .. })).count();
+        let devices = self
+            .apps
+            .iter()
+            .filter(|app| matches!(app.holder, Holder::Owner { .. }))
+            .count();
         let sync_bytes = sync.bytes_up + sync.bytes_down;
-        let overhead = if sync.payload_bytes_applied == 0 { 0.0 } else { sync_bytes as f64 / sync.payload_bytes_applied as f64 };
+        let overhead = if sync.payload_bytes_applied == 0 {
+            0.0
+        } else {
+            sync_bytes as f64 / sync.payload_bytes_applied as f64
+        };
         let number = |value: u64| MetricValue::Number(value as f64);
         let values: Vec<(&'static str, MetricValue)> = vec![
             ("seed", number(self.seed)),
@@ -201,13 +233,19 @@ impl World {
             ("bad_msg_notifications", number(counters.bad_msg_notifications)),
             ("resends", number(counters.resends)),
             ("attacker_requests", number(counters.attacker_requests)),
-            ("attacker_requests_accepted", number(counters.attacker_requests_accepted)),
+            (
+                "attacker_requests_accepted",
+                number(counters.attacker_requests_accepted),
+            ),
             ("logout_bypasses", number(attacker_bypasses.len() as u64)),
             ("max_bypass_window_ms", MetricValue::Number(max_window_ms)),
             ("oracle_violations", number(violations.len() as u64)),
             ("footholds_minted", number(counters.footholds_minted)),
             ("surviving_footholds", number(footholds.len() as u64)),
-            ("updates_exfiltrated_after_revocation", number(counters.updates_exfiltrated_after_revocation)),
+            (
+                "updates_exfiltrated_after_revocation",
+                number(counters.updates_exfiltrated_after_revocation),
+            ),
             ("detection_true_positives", number(counters.detection_true_positives)),
             ("detection_false_positives", number(counters.detection_false_positives)),
             ("devices_wiped", number(counters.devices_wiped)),

@@ -22,7 +22,9 @@ impl World {
 
     /// An owner's device starts a login (the first one ever, or after a wipe).
     pub(super) fn owner_login(&mut self, now: Instant, app: AppId) {
-        let Holder::Owner { account, .. } = self.apps[app].holder else { return };
+        let Holder::Owner { account, .. } = self.apps[app].holder else {
+            return;
+        };
         if self.apps[app].client.is_logged_in() {
             return;
         }
@@ -35,19 +37,43 @@ impl World {
             server.register_key(key, &mut self.server_rng);
         }
         self.accounts[account].pending_login = Some(app);
+        self.accounts[account].code = None;
+        self.accounts[account].code_requested = false;
+        if self.apps[app].online && !self.apps[app].client.is_online() {
+            let local = self.local_now(app, now);
+            self.apps[app].client.on_connected(local);
+            // Devices then alternate between online and offline sessions.
+            let mean = self.scenario.population.online.mean_session;
+            let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
+            self.schedule(next, Event::Online { app, online: false });
+        }
         let phone = self.accounts[account].phone.clone();
         self.command(now, app, Command::SendCode { phone });
     }
 
     /// A code for the owner: it types it into the device that asked.
+    /// The code may arrive before the device has the server's answer (the
+    /// phone_code_hash); the owner types it once both are there.
     pub(super) fn owner_got_code(&mut self, now: Instant, account: AccountIndex, code: &str) {
-        if let Some(app) = self.accounts[account].pending_login {
-            self.command(now, app, Command::SignIn { code: code.to_string() });
+        self.accounts[account].code = Some(code.to_string());
+        self.owner_try_sign_in(now, account);
+    }
+
+    fn owner_try_sign_in(&mut self, now: Instant, account: AccountIndex) {
+        let record = &mut self.accounts[account];
+        let Some(app) = record.pending_login else { return };
+        if !record.code_requested {
+            return;
         }
+        let Some(code) = record.code.take() else { return };
+        record.code_requested = false;
+        self.command(now, app, Command::SignIn { code });
     }
 
     pub(super) fn owner_online(&mut self, now: Instant, app: AppId, online: bool) {
-        let Holder::Owner { .. } = self.apps[app].holder else { return };
+        let Holder::Owner { .. } = self.apps[app].holder else {
+            return;
+        };
         let in_quiet_period = now >= self.quiet_from;
         let online = online || in_quiet_period;
         let local = self.local_now(app, now);
@@ -63,7 +89,9 @@ impl World {
         }
         let habits = &self.scenario.population.online;
         let mean = if online { habits.mean_session } else { habits.mean_gap };
-        let Holder::Owner { account, .. } = self.apps[app].holder else { return };
+        let Holder::Owner { account, .. } = self.apps[app].holder else {
+            return;
+        };
         let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
         self.schedule(next, Event::Online { app, online: !online });
     }
@@ -78,11 +106,24 @@ impl World {
 
     /// Something happens on the account: a message arrives.
     pub(super) fn new_update(&mut self, now: Instant, account: AccountIndex) {
-        let bytes = self.scenario.population.update_bytes.sample(&mut self.accounts[account].rng);
+        let bytes = self
+            .scenario
+            .population
+            .update_bytes
+            .sample(&mut self.accounts[account].rng);
         let payload_bytes = u32::try_from(bytes).unwrap_or(u32::MAX).min(64 * 1024 - 64);
         let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
         if let Some(server) = self.servers.get_mut(&home_dc) {
-            if server.push_update(now, user_id, UpdateKind::NewMessage, payload_bytes, &mut self.server_rng).is_ok() {
+            if server
+                .push_update(
+                    now,
+                    user_id,
+                    UpdateKind::NewMessage,
+                    payload_bytes,
+                    &mut self.server_rng,
+                )
+                .is_ok()
+            {
                 self.counters.updates_created += 1;
             }
         }
@@ -119,6 +160,10 @@ impl World {
 
     pub(super) fn owner_event(&mut self, now: Instant, account: AccountIndex, app: AppId, event: ClientEvent) {
         match event {
+            ClientEvent::CodeSent { .. } if self.accounts[account].pending_login == Some(app) => {
+                self.accounts[account].code_requested = true;
+                self.owner_try_sign_in(now, account);
+            }
             ClientEvent::PasswordNeeded => {
                 if let Some(password) = self.accounts[account].password.clone() {
                     self.command(now, app, Command::CheckPassword { password });
@@ -128,7 +173,11 @@ impl World {
                 self.accounts[account].pending_login = None;
                 self.enable_two_factor_once(now, account, app);
             }
-            ClientEvent::NewLogin { hash, unconfirmed: true, .. } => self.answer_new_login(now, account, app, hash),
+            ClientEvent::NewLogin {
+                hash,
+                unconfirmed: true,
+                ..
+            } => self.answer_new_login(now, account, app, hash),
             ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
             ClientEvent::Wiped { .. } => {
                 // The owner logs the device in again an hour later.
@@ -143,11 +192,20 @@ impl World {
 
     /// 2FA is set up from the first device to log in, when the owner uses it.
     fn enable_two_factor_once(&mut self, now: Instant, account: AccountIndex, app: AppId) {
-        let Some(password) = self.accounts[account].password.clone() else { return };
+        let Some(password) = self.accounts[account].password.clone() else {
+            return;
+        };
         let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
-        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else { return };
-        let Some(server) = self.servers.get_mut(&home_dc) else { return };
-        let has_password = server.authority().account(user_id).is_some_and(|record| record.password.is_some());
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else {
+            return;
+        };
+        let Some(server) = self.servers.get_mut(&home_dc) else {
+            return;
+        };
+        let has_password = server
+            .authority()
+            .account(user_id)
+            .is_some_and(|record| record.password.is_some());
         if !has_password {
             let mut rng = super::build::stream(self.seed, &format!("password/{account}"));
             let _ = server.administer(now, &mut self.server_rng, |authority| {
@@ -162,11 +220,17 @@ impl World {
     /// scenario's probability.
     fn answer_new_login(&mut self, now: Instant, account: AccountIndex, app: AppId, hash: i64) {
         let user_id = self.accounts[account].user_id;
-        let holder = self.holders.get(&(user_id, hash)).map(|holder| self.apps[*holder].holder);
+        let holder = self
+            .holders
+            .get(&(user_id, hash))
+            .map(|holder| self.apps[*holder].holder);
         let own = matches!(holder, Some(Holder::Owner { account: owner, .. }) if owner == account);
         if own {
             self.command(now, app, Command::ConfirmAuthorization { hash });
-        } else if bernoulli(&mut self.accounts[account].rng, self.scenario.population.deny_unrecognized_login.get()) {
+        } else if bernoulli(
+            &mut self.accounts[account].rng,
+            self.scenario.population.deny_unrecognized_login.get(),
+        ) {
             self.count_detection(user_id, hash);
             self.command(now, app, Command::ResetAuthorization { hash });
         }
@@ -198,7 +262,13 @@ impl World {
                     });
                     if flagged {
                         self.count_detection(user_id, authorization.hash);
-                        self.command(now, app, Command::ResetAuthorization { hash: authorization.hash });
+                        self.command(
+                            now,
+                            app,
+                            Command::ResetAuthorization {
+                                hash: authorization.hash,
+                            },
+                        );
                     }
                 }
             }
