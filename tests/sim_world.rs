@@ -41,3 +41,46 @@ fn a_tiny_baseline_converges_and_is_deterministic() {
     let other = run(&resolved, 2, RunOptions::default()).expect("runs");
     assert_ne!(first.trace_hash, other.trace_hash);
 }
+
+const STOLEN: &str = r#"
+[scenario]
+name = "tiny-stolen-key"
+duration = "4d"
+quiet_period = "1h"
+
+[policy]
+revocation = "REVOCATION"
+
+[datacenters]
+count = 2
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 4
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "2h" }
+updates_per_day = 20
+update_bytes = 200
+audit = { every = "2d", probability = 1.0, action = "terminate_all_others" }
+
+[[attacker]]
+name = "malware-copy"
+targets = "100%"
+acquire = { kind = "session_file", device = "desktop", at = "1d" }
+behavior = ["exfiltrate", "heartbeat", "persist"]
+"#;
+
+#[test]
+fn a_stolen_session_file_is_found_by_audits() {
+    let resolved = scenario(&STOLEN.replace("REVOCATION", "sync"));
+    let outcome = run(&resolved, 3, RunOptions::default()).expect("runs");
+    for (name, value) in &outcome.metrics {
+        eprintln!("{name} = {value:?}");
+    }
+    for foothold in &outcome.footholds {
+        eprintln!("foothold {foothold:?}");
+    }
+    eprintln!("violations {:?}", outcome.violations);
+}

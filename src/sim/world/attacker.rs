@@ -82,6 +82,7 @@ impl World {
             Err(_) => return,
         }
         self.apps.push(app);
+        self.register_attacker_node(id);
         self.attackers[attacker].apps.push(id);
         let name = self.attackers[attacker].name.clone();
         let account = self.attackers[attacker].account;

@@ -201,10 +201,15 @@ impl World {
         let id = self.apps.len();
         let app = new_app(id, config, holder, self.seed, 0);
         self.apps.push(app);
+        self.register_attacker_node(id);
+        id
+    }
+
+    /// Put an app added at run time on the network.
+    pub(super) fn register_attacker_node(&mut self, id: usize) {
         if self.register_app_node(id).is_err() {
             self.counters.events_dropped += 1;
         }
-        id
     }
 
     fn schedule_account_processes(&mut self, index: usize) {

@@ -147,12 +147,13 @@ impl World {
         if !bernoulli(&mut self.accounts[account].rng, audit.probability.get()) {
             return;
         }
-        let device = self.accounts[account]
-            .devices
-            .iter()
-            .copied()
-            .find(|app| self.apps[*app].client.is_logged_in() && self.apps[*app].online);
+        // The owner picks up the first logged-in device (the phone, usually),
+        // bringing it online if it was not.
+        let device = self.accounts[account].devices.iter().copied().find(|app| self.apps[*app].client.is_logged_in());
         if let Some(app) = device {
+            if !self.apps[app].online {
+                self.owner_online(now, app, true);
+            }
             self.counters.audits += 1;
             self.command(now, app, Command::GetAuthorizations);
         }
