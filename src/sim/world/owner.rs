@@ -76,6 +76,11 @@ impl World {
         };
         let in_quiet_period = now >= self.quiet_from;
         let online = online || in_quiet_period;
+        if self.apps[app].online == online && self.apps[app].client.is_online() == online {
+            // Already so (an audit brought it online early): this chain ends here,
+            // the newer one goes on.
+            return;
+        }
         let local = self.local_now(app, now);
         self.apps[app].online = online;
         if online {
@@ -149,7 +154,11 @@ impl World {
         }
         // The owner picks up the first logged-in device (the phone, usually),
         // bringing it online if it was not.
-        let device = self.accounts[account].devices.iter().copied().find(|app| self.apps[*app].client.is_logged_in());
+        let device = self.accounts[account]
+            .devices
+            .iter()
+            .copied()
+            .find(|app| self.apps[*app].client.is_logged_in());
         if let Some(app) = device {
             if !self.apps[app].online {
                 self.owner_online(now, app, true);
