@@ -84,3 +84,19 @@ fn a_stolen_session_file_is_found_by_audits() {
     }
     eprintln!("violations {:?}", outcome.violations);
 }
+
+#[test]
+fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
+    let scenario = parse_scenario(BASELINE, "test.toml").expect("valid");
+    let seeds = [4, 5, 6];
+    let one = sessionlab::sim::batch::run_seeds(&scenario, &seeds, 1, &|_| {}).expect("runs");
+    let two = sessionlab::sim::batch::run_seeds(&scenario, &seeds, 2, &|_| {}).expect("runs");
+    let hashes = |outcomes: &[sessionlab::sim::world::RunOutcome]| {
+        outcomes
+            .iter()
+            .map(|outcome| (outcome.seed, outcome.trace_hash.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(hashes(&one), hashes(&two));
+    assert_eq!(one.iter().map(|outcome| outcome.seed).collect::<Vec<_>>(), seeds);
+}

@@ -6,6 +6,7 @@
 //! stream, and every collection whose order can reach an output is ordered.
 //! Actors, oracles and metrics sit on top of these pieces and drive `proto`.
 
+pub mod batch;
 pub mod clock;
 pub mod config;
 pub mod distribution;
