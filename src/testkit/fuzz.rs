@@ -22,6 +22,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("transport_sequence", transport_sequence),
     ("scenario_parse", scenario_parse),
     ("server_ops", server_ops),
+    ("sim_swarm", super::swarm::sim_swarm),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

@@ -8,4 +8,5 @@
 pub mod cluster;
 pub mod fuzz;
 pub mod server_model;
+pub mod swarm;
 pub mod transport;
