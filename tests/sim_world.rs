@@ -100,3 +100,113 @@ fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
     assert_eq!(hashes(&one), hashes(&two));
     assert_eq!(one.iter().map(|outcome| outcome.seed).collect::<Vec<_>>(), seeds);
 }
+
+fn metric(outcome: &sessionlab::sim::world::RunOutcome, name: &str) -> f64 {
+    match outcome.metrics.get(name) {
+        Some(sessionlab::scenario::MetricValue::Number(value)) => *value,
+        Some(sessionlab::scenario::MetricValue::Bool(value)) => f64::from(u8::from(*value)),
+        None => panic!("no metric {name}"),
+    }
+}
+
+const OFFLINE_WEEK: &str = r#"
+[scenario]
+name = "week-offline"
+duration = "9d"
+quiet_period = "2h"
+
+[policy]
+pts_limit = 100
+pts_total_limit = 500
+
+[datacenters]
+count = 1
+
+[network]
+latency = "40ms"
+
+[[fault]]
+kind = "device_offline"
+at = "1d"
+duration = "7d"
+devices = "50%"
+
+[population]
+accounts = 1
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "2h", mean_gap = "1h" }
+updates_per_day = 200
+update_bytes = 100
+audit = { every = "30d", probability = 0.0, action = "none" }
+"#;
+
+#[test]
+fn a_week_offline_ends_in_a_full_resync_and_convergence() {
+    let outcome = run(&scenario(OFFLINE_WEEK), 1, RunOptions::default()).expect("runs");
+    for name in [
+        "difference_too_long",
+        "difference_calls",
+        "difference_slices",
+        "sync_converged",
+        "updates_lost",
+    ] {
+        eprintln!("{name} = {}", metric(&outcome, name));
+    }
+    assert!(metric(&outcome, "difference_too_long") >= 1.0);
+    assert_eq!(metric(&outcome, "sync_converged"), 1.0);
+    assert_eq!(metric(&outcome, "updates_lost"), 0.0);
+    assert_eq!(metric(&outcome, "oracle_violations"), 0.0);
+}
+
+const PARTITIONED_RESET: &str = r#"
+[scenario]
+name = "terminate-all-during-partition"
+duration = "3d"
+quiet_period = "1h"
+
+[policy]
+revocation = "REVOCATION"
+
+[datacenters]
+count = 3
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 3
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "1h", mean_gap = "1h" }
+updates_per_day = 20
+update_bytes = 100
+audit = { every = "2d", probability = 1.0, action = "terminate_all_others" }
+
+[[attacker]]
+name = "file-thief"
+targets = "100%"
+acquire = { kind = "session_file", device = "desktop", at = "1d" }
+behavior = ["exfiltrate", "heartbeat"]
+"#;
+
+#[test]
+fn revocation_policies_order_the_bypass_window() {
+    let mut windows = Vec::new();
+    for policy in ["sync", "async:30s", "lazy:10m"] {
+        let outcome = run(
+            &scenario(&PARTITIONED_RESET.replace("REVOCATION", policy)),
+            2,
+            RunOptions::default(),
+        )
+        .expect("runs");
+        eprintln!(
+            "{policy}: bypasses {} max window {} ms violations {:?} footholds {}",
+            metric(&outcome, "logout_bypasses"),
+            metric(&outcome, "max_bypass_window_ms"),
+            outcome.violations,
+            metric(&outcome, "surviving_footholds")
+        );
+        assert!(outcome.violations.is_empty(), "{policy}: {:?}", outcome.violations);
+        windows.push(metric(&outcome, "max_bypass_window_ms"));
+    }
+    assert!(windows[0] <= windows[1] && windows[1] <= windows[2], "{windows:?}");
+}

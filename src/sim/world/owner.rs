@@ -28,6 +28,15 @@ impl World {
         if self.apps[app].client.is_logged_in() {
             return;
         }
+        if self.apps[app].client.is_wiped() {
+            // A wiped app starts from scratch, with new keys: an old key
+            // (which an attacker may hold) is never logged in again.
+            let config = self.apps[app].client.config().clone();
+            match crate::proto::client::Client::new(config) {
+                Ok(client) => self.apps[app].client = client,
+                Err(_) => return,
+            }
+        }
         let home_dc = self.accounts[account].home_dc;
         let key = {
             let entry = &mut self.apps[app];
