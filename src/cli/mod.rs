@@ -8,6 +8,7 @@
 mod check;
 mod exit;
 mod list_metrics;
+mod replay;
 mod status;
 mod table;
 
@@ -21,6 +22,7 @@ use clap::{Parser, Subcommand};
 pub use check::{check, ok_line, printable, MAX_CHECK_FILES};
 pub use exit::{Exit, EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
+pub use replay::{replay, ReplayArguments};
 pub use status::status_text;
 pub use table::aligned_table;
 
@@ -63,6 +65,16 @@ pub enum Command {
         after_help = "Example:\n  sessionlab list-metrics --format csv > metrics.csv"
     )]
     ListMetrics(ListMetricsArguments),
+    /// Run one seed and explain its bypasses and footholds.
+    #[command(
+        long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
+                      an attacker with how long after the revocation it got through, and the causal \
+                      chain of every surviving foothold (stolen material → minted or derived \
+                      credentials → the key still accepted). With --trace, the run's events are \
+                      written as JSON Lines. Exits 1 when an oracle is violated.",
+        after_help = "Example:\n  sessionlab replay scenarios/stolen-desktop-key.toml --seed 3 --trace trace.jsonl"
+    )]
+    Replay(ReplayArguments),
     /// Print the version, the layers that exist so far and the subcommands.
     #[command(
         long_about = "Print the version, the layers of the protocol core and the simulator that exist \
@@ -127,6 +139,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     match command {
         Command::Check(arguments) => check(&arguments.scenarios, out, err),
         Command::ListMetrics(arguments) => list_metrics(arguments.format, out),
+        Command::Replay(arguments) => replay(&arguments, out, err),
         Command::Status => {
             writeln!(out, "{}", status_text())?;
             out.flush()?;
