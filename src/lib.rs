@@ -54,6 +54,7 @@
 
 pub mod cli;
 pub mod proto;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod testkit;

@@ -9,6 +9,7 @@ mod check;
 mod exit;
 mod list_metrics;
 mod replay;
+mod run;
 mod status;
 mod table;
 
@@ -23,6 +24,7 @@ pub use check::{check, ok_line, printable, MAX_CHECK_FILES};
 pub use exit::{Exit, EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
 pub use replay::{replay, ReplayArguments};
+pub use run::{run_command, RunArguments, MAX_SEEDS};
 pub use status::status_text;
 pub use table::aligned_table;
 
@@ -65,6 +67,17 @@ pub enum Command {
         after_help = "Example:\n  sessionlab list-metrics --format csv > metrics.csv"
     )]
     ListMetrics(ListMetricsArguments),
+    /// Run scenarios over many seeds and write their reports.
+    #[command(
+        long_about = "Run every seed of each SCENARIO (the file's `seeds` range, or --seeds) on --jobs \
+                      threads. Writes DIR/<name>/runs.csv (one row per seed), summary.csv (mean, p50, \
+                      p95, p99, min, max per metric), summary.md and report.html, byte-identical for \
+                      the same inputs whatever --jobs is, and prints a short summary. Exits 0 when every \
+                      [expect] bound holds on every seed and no oracle was violated, 1 otherwise, 2 on \
+                      bad input.",
+        after_help = "Example:\n  sessionlab run scenarios/healthy-baseline.toml --seeds 0..10 --jobs 2 --out out"
+    )]
+    Run(RunArguments),
     /// Run one seed and explain its bypasses and footholds.
     #[command(
         long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
@@ -140,6 +153,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         Command::Check(arguments) => check(&arguments.scenarios, out, err),
         Command::ListMetrics(arguments) => list_metrics(arguments.format, out),
         Command::Replay(arguments) => replay(&arguments, out, err),
+        Command::Run(arguments) => run_command(&arguments, out, err),
         Command::Status => {
             writeln!(out, "{}", status_text())?;
             out.flush()?;

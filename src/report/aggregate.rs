@@ -1,0 +1,122 @@
+//! Per-metric aggregation over seeds: mean, p50, p95, p99, min, max.
+//! Percentiles are nearest-rank: the value at rank ⌈p·n⌉ of the sorted
+//! values. Booleans count as 1 (true) and 0 (false), so their mean is the
+//! fraction of seeds where they held.
+
+use std::collections::BTreeMap;
+
+use crate::scenario::{Metric, MetricValue, METRICS};
+
+/// One seed's row: a value for every metric of [`METRICS`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub seed: u64,
+    pub values: BTreeMap<&'static str, MetricValue>,
+}
+
+impl Row {
+    /// The value of `metric` as a number (booleans as 0/1); `None` if absent.
+    pub fn number(&self, metric: &str) -> Option<f64> {
+        self.values.get(metric).map(|value| match value {
+            MetricValue::Number(number) => *number,
+            MetricValue::Bool(flag) => f64::from(u8::from(*flag)),
+        })
+    }
+}
+
+/// One metric over all seeds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricSummary {
+    pub metric: Metric,
+    /// `None` when no seed reported a finite value.
+    pub stats: Option<Stats>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stats {
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Nearest-rank percentile of sorted, non-empty values.
+pub fn percentile(sorted: &[f64], fraction: f64) -> f64 {
+    debug_assert!(!sorted.is_empty());
+    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn stats(mut values: Vec<f64>) -> Option<Stats> {
+    values.retain(|value| value.is_finite());
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    Some(Stats {
+        mean,
+        p50: percentile(&values, 0.50),
+        p95: percentile(&values, 0.95),
+        p99: percentile(&values, 0.99),
+        min: values[0],
+        max: values[values.len() - 1],
+    })
+}
+
+/// Every metric of [`METRICS`] (in that order) over `rows`.
+pub fn aggregate(rows: &[Row]) -> Vec<MetricSummary> {
+    METRICS
+        .iter()
+        .map(|metric| MetricSummary {
+            metric: *metric,
+            stats: stats(rows.iter().filter_map(|row| row.number(metric.name)).collect()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        assert_eq!(percentile(&values, 0.50), 5.0);
+        assert_eq!(percentile(&values, 0.95), 10.0);
+        assert_eq!(percentile(&values, 0.10), 1.0);
+        assert_eq!(percentile(&[7.0], 0.99), 7.0);
+    }
+
+    #[test]
+    fn stats_ignore_non_finite_values_and_empty_is_none() {
+        let summary = stats(vec![3.0, f64::NAN, 1.0, 2.0]).expect("finite values");
+        assert_eq!(
+            (summary.min, summary.p50, summary.max, summary.mean),
+            (1.0, 2.0, 3.0, 2.0)
+        );
+        assert_eq!(stats(vec![f64::NAN]), None);
+    }
+
+    #[test]
+    fn booleans_aggregate_as_fractions() {
+        let rows: Vec<Row> = [true, false, true, true]
+            .iter()
+            .enumerate()
+            .map(|(seed, flag)| Row {
+                seed: seed as u64,
+                values: [("sync_converged", MetricValue::Bool(*flag))].into_iter().collect(),
+            })
+            .collect();
+        let summary = aggregate(&rows);
+        let converged = summary
+            .iter()
+            .find(|s| s.metric.name == "sync_converged")
+            .and_then(|s| s.stats);
+        assert_eq!(converged.map(|stats| stats.mean), Some(0.75));
+        let absent = summary.iter().find(|s| s.metric.name == "resends").map(|s| s.stats);
+        assert_eq!(absent, Some(None));
+    }
+}

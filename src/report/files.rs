@@ -1,0 +1,87 @@
+//! Writing a batch's reports to a directory, and checking its `[expect]`
+//! section against every seed.
+
+use std::path::{Path, PathBuf};
+
+use crate::scenario::{Expectation, ExpectationFailure};
+
+use super::aggregate::{aggregate, Row};
+use super::{html, text};
+
+/// Why the reports could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {source}")]
+pub struct ReportError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// The files written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportPaths {
+    pub runs_csv: PathBuf,
+    pub summary_csv: PathBuf,
+    pub summary_md: PathBuf,
+    pub report_html: PathBuf,
+}
+
+/// One expectation judged over every seed: the first failing seed, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectationOutcome {
+    pub description: String,
+    pub failure: Option<(u64, ExpectationFailure)>,
+}
+
+/// Judge each expectation against every row (a seed missing the metric fails it).
+pub fn check_expectations(rows: &[Row], expectations: &[Expectation]) -> Vec<ExpectationOutcome> {
+    expectations
+        .iter()
+        .map(|expectation| {
+            let failure = rows.iter().find_map(|row| {
+                let actual = row.values.get(expectation.metric.as_str()).copied()?;
+                expectation.check(actual).err().map(|failure| (row.seed, failure))
+            });
+            ExpectationOutcome {
+                description: format!("{} {}", expectation.metric, expectation.bound),
+                failure,
+            }
+        })
+        .collect()
+}
+
+fn write(path: PathBuf, contents: &str) -> Result<PathBuf, ReportError> {
+    std::fs::write(&path, contents).map_err(|source| ReportError {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// Write `runs.csv`, `summary.csv`, `summary.md` and `report.html` into `dir`.
+pub fn write_reports(
+    dir: &Path,
+    name: &str,
+    description: &str,
+    rows: &[Row],
+    expectations: &[ExpectationOutcome],
+) -> Result<ReportPaths, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut sorted = rows.to_vec();
+    sorted.sort_by_key(|row| row.seed);
+    let summaries = aggregate(&sorted);
+    Ok(ReportPaths {
+        runs_csv: write(dir.join("runs.csv"), &text::runs_csv(&sorted))?,
+        summary_csv: write(dir.join("summary.csv"), &text::summary_csv(&summaries))?,
+        summary_md: write(
+            dir.join("summary.md"),
+            &text::summary_markdown(name, description, &sorted, &summaries, expectations),
+        )?,
+        report_html: write(
+            dir.join("report.html"),
+            &html::report_html(name, description, &sorted, &summaries),
+        )?,
+    })
+}
