@@ -29,10 +29,18 @@
 //!     window, bad-message codes, acks, resends and client recovery.
 //!   - [`proto::sync`]: the update log (pts/qts/seq), differences, the
 //!     client's sync state machine, the list hash, sync traffic accounting.
-//! - [`sim`] — the simulator's base: clock, event queue, trace hash, RNG
-//!   streams, distributions, clock skew, the network model and its faults.
+//!   - [`proto::auth`]: the session layer's state machine — accounts, logins,
+//!     authorizations, revocation across datacenters, temp keys, lifecycle.
+//!   - [`proto::server`]: one datacenter (transport + API dispatch + session
+//!     layer + update logs); [`proto::client`]: one app instance.
+//! - [`sim`] — the simulator: clock, event queue, trace hash, RNG streams,
+//!   distributions, clock skew, the network model and its faults
+//!   ([`sim::network`]), the world of a run with owners, devices and
+//!   attackers ([`sim::world`]), oracles ([`sim::oracle`]), the scenario
+//!   mapping ([`sim::config`]) and parallel seeds ([`sim::batch`]).
 //! - [`scenario`] — the TOML scenario format: parsing, validation with
 //!   file:line:column errors, per-seed swarm draws, `[expect]`, metric names.
+//! - [`report`] — runs.csv, summary.csv, summary.md, report.html.
 //! - [`testkit`] — harnesses shared by property tests, fuzz targets and
 //!   benches (the adversarial transport channel; the fuzz target bodies).
 //! - [`cli`] — the subcommands behind the thin `main.rs`.

@@ -235,12 +235,14 @@ fn status_lists_the_layers_and_subcommands() {
             run.stdout
         );
     }
-    assert!(run.stdout.ends_with("subcommands: check, list-metrics, status\n"));
+    assert!(run
+        .stdout
+        .ends_with("subcommands: run, check, replay, list-metrics, status\n"));
 }
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for subcommand in ["check", "list-metrics", "status"] {
+    for subcommand in ["run", "check", "replay", "list-metrics", "status"] {
         let run = sessionlab(&[subcommand, "--help"]);
         assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:?}");
         assert!(

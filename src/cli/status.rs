@@ -21,17 +21,30 @@ const LAYERS: &[(&str, &str)] = &[
         "update log, differences, client gap rule and timers, list hash",
     ),
     (
+        "proto::auth",
+        "accounts, logins, QR, authorizations, revocation across DCs, temp keys, lifecycle",
+    ),
+    (
+        "proto::server",
+        "one datacenter: API dispatch, pushes to online sessions, held answers",
+    ),
+    (
+        "proto::client",
+        "one app instance: logins, sync driving, revocation wipe, session file",
+    ),
+    (
         "sim",
-        "simulator base: clock, event queue, trace hash, RNG streams, network faults",
+        "simulator: event queue, network faults, owners, devices, attackers, oracles, metrics",
     ),
     (
         "scenario",
         "TOML scenarios: validation with file:line:column errors, swarm draws, metrics",
     ),
+    ("report", "runs.csv, summary.csv, summary.md, report.html"),
 ];
 
 /// The subcommands that exist, in the order `--help` lists them.
-const SUBCOMMANDS: &[&str] = &["check", "list-metrics", "status"];
+const SUBCOMMANDS: &[&str] = &["run", "check", "replay", "list-metrics", "status"];
 
 /// The text of `sessionlab status`.
 pub fn status_text() -> String {
@@ -41,7 +54,7 @@ pub fn status_text() -> String {
         .map(|line| format!("  {line}\n"))
         .collect();
     format!(
-        "sessionlab {}\nlayers:\n{layers}not yet: sessions and logins, the simulator's actors and oracles, run, replay\n\
+        "sessionlab {}\nlayers:\n{layers}not yet: packet replay attacks, SIM-swap code resend by SMS, media traffic on other DCs\n\
          subcommands: {}",
         env!("CARGO_PKG_VERSION"),
         SUBCOMMANDS.join(", ")
@@ -63,7 +76,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{module} missing from\n{text}"));
             assert!(line.ends_with(what), "{line}");
         }
-        assert!(text.ends_with("subcommands: check, list-metrics, status"));
+        assert!(text.ends_with("subcommands: run, check, replay, list-metrics, status"));
     }
 
     #[test]

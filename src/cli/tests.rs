@@ -69,7 +69,7 @@ fn help_and_version_are_ok_on_stdout() {
     }
     let (exit, out, _) = sessionlab(&["--help"]);
     assert_eq!(exit, Exit::Ok);
-    for subcommand in ["check", "list-metrics", "status"] {
+    for subcommand in ["run", "check", "replay", "list-metrics", "status"] {
         assert!(out.contains(&format!("  {subcommand} ")), "{out}");
     }
 }
