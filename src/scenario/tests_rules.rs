@@ -297,7 +297,7 @@ fn resolve_draws_every_setting_within_its_range_and_is_deterministic() {
     for seed in 0..64 {
         let resolved: ResolvedScenario = scenario.resolve(seed);
         assert_eq!(resolved, scenario.resolve(seed), "same seed, same draw");
-        assert!((100..=400).contains(&resolved.population.accounts));
+        assert!((40..=100).contains(&resolved.population.accounts));
         assert!(resolved.network.loss.get() <= 0.2);
         let outage = resolved.faults[1].duration;
         assert!((Duration::from_secs(600)..=Duration::from_secs(7200)).contains(&outage));
