@@ -196,8 +196,11 @@ impl Run {
             assert!(home.is_err(), "home accepted revoked key {}", device.key);
             let promised = match self.revocation {
                 RevocationPolicy::Sync => self.released.contains(&device.hash),
-                RevocationPolicy::Async { delay } => now >= committed + delay,
-                RevocationPolicy::Lazy { cache_ttl } => now >= committed + cache_ttl,
+                // Strictly after: the revocation messages leave at commit +
+                // delay and need the next delivery round to arrive (with a
+                // zero delay, the check right after the commit is too soon).
+                RevocationPolicy::Async { delay } => now > committed + delay,
+                RevocationPolicy::Lazy { cache_ttl } => now > committed + cache_ttl,
             };
             for (slot, dc) in DERIVED_DCS.iter().enumerate() {
                 let derived = self.cluster.dcs[dc].peek(now, device.derived[slot]);
