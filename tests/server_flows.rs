@@ -346,3 +346,122 @@ fn qr_login_by_a_stolen_key_mints_a_session_that_terminate_all_ends() {
     );
     assert!(cluster.accepted_requests(1, cluster.devices[thief].key.id()) >= 3);
 }
+
+#[test]
+fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
+    use sessionlab::proto::auth::account::DeletionPhase;
+    let (mut cluster, phone) = account_with_phone(Policy::default());
+    let delete = |password: Option<&str>| {
+        ApiCall::DeleteAccount(api::DeleteAccount {
+            reason: "leaving".into(),
+            password: password.map(|p| api::InputCheckPassword::Plain(p.as_bytes().to_vec())),
+        })
+    };
+    // With 2FA and no password, deletion waits 7 days and requests still work.
+    let key_id = cluster.devices[phone].key.id();
+    let now = cluster.now;
+    let mut rng = sessionlab::testkit::cluster::seeded(1);
+    let mut password_rng = sessionlab::testkit::cluster::seeded(2);
+    let server = cluster.servers.get_mut(&1).expect("dc 1");
+    server
+        .administer(now, &mut rng, |authority| {
+            authority.update_password(now, key_id, None, Some(b"secret"), &mut password_rng)
+        })
+        .expect("2FA enabled");
+    assert_eq!(cluster.call(phone, delete(None)), Ok(ApiResponse::Bool(true)));
+    assert!(cluster.call(phone, get_state()).is_ok(), "scheduled, not locked yet");
+    cluster.advance(7 * DAY + Duration::from_secs(1));
+    assert_eq!(
+        cluster.call(phone, get_state()),
+        Err(error(401, "USER_DEACTIVATED")),
+        "locked after a week"
+    );
+    // Erase (with the bytes the account held) and release.
+    let now = cluster.now;
+    let server = cluster.servers.get_mut(&1).expect("dc 1");
+    let erase = server.administer(now, &mut rng, |authority| authority.advance_deletion(now, USER, 12_345));
+    assert_eq!(erase, Ok(DeletionPhase::Erase));
+    let release = server.administer(now, &mut rng, |authority| authority.advance_deletion(now, USER, 0));
+    assert_eq!(release, Ok(DeletionPhase::Release));
+    cluster.settle();
+    let erased: Vec<u64> = cluster
+        .events
+        .iter()
+        .filter_map(|(_, event)| match event {
+            sessionlab::proto::server::ServerEvent::Auth(auth) => match auth.kind {
+                sessionlab::proto::auth::events::AuthEventKind::DeletionAdvanced {
+                    erased_bytes,
+                    phase: DeletionPhase::Erase,
+                    ..
+                } => Some(erased_bytes),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    assert_eq!(erased, [12_345]);
+}
+
+#[test]
+fn a_qr_minted_session_survives_terminate_all_when_the_limit_leaves_it() {
+    // Seed 000's claim: "terminate all" ends at most 5 sessions, oldest first.
+    let policy = Policy {
+        terminate_all_limit: 5,
+        ..Policy::default()
+    };
+    let (mut cluster, phone) = account_with_phone(policy);
+    for _ in 0..5 {
+        let device = cluster.add_device(1);
+        cluster.login_with_code(device, PHONE).expect("login");
+    }
+    let thief = cluster.add_device_with_key(1, cluster.devices[1].key.clone());
+    let attacker_device = cluster.add_device(1);
+    let token = match cluster.call(
+        attacker_device,
+        ApiCall::ExportLoginToken(api::ExportLoginToken {
+            api_id: 4,
+            api_hash: "h".into(),
+            except_ids: vec![],
+        }),
+    ) {
+        Ok(ApiResponse::LoginToken(api::LoginToken::Token { token, .. })) => token,
+        other => panic!("{other:?}"),
+    };
+    // A token lives about 30 s.
+    cluster.advance(Duration::from_secs(31));
+    let late = cluster.call(phone, ApiCall::AcceptLoginToken(api::AcceptLoginToken { token }));
+    assert_eq!(late, Err(error(400, "AUTH_TOKEN_EXPIRED")));
+    // A week later every session is confirmed (auto-confirm after 7 days) and old.
+    cluster.advance(8 * DAY);
+    // The thief (a copy of device 1) accepts a fresh token; then the owner
+    // terminates all others: the five oldest go, the minted session is the sixth.
+    let token = match cluster.call(
+        attacker_device,
+        ApiCall::ExportLoginToken(api::ExportLoginToken {
+            api_id: 4,
+            api_hash: "h".into(),
+            except_ids: vec![],
+        }),
+    ) {
+        Ok(ApiResponse::LoginToken(api::LoginToken::Token { token, .. })) => token,
+        other => panic!("{other:?}"),
+    };
+    assert!(cluster
+        .call(thief, ApiCall::AcceptLoginToken(api::AcceptLoginToken { token }))
+        .is_ok());
+    assert_eq!(
+        cluster.call(phone, ApiCall::ResetAuthorizations(api::ResetAuthorizations)),
+        Ok(ApiResponse::Bool(true))
+    );
+    assert!(
+        cluster.call(thief, get_state()).is_err_and(|e| e.code == 401),
+        "device 1 was among the oldest five"
+    );
+    assert!(
+        cluster.call(attacker_device, get_state()).is_ok(),
+        "the minted session survives the limited sweep"
+    );
+    // Without the limit it would not have.
+    let remaining = authorizations(&mut cluster, phone).authorizations.authorizations.len();
+    assert_eq!(remaining, 2, "the phone and the minted session");
+}

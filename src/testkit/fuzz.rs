@@ -23,6 +23,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("scenario_parse", scenario_parse),
     ("server_ops", server_ops),
     ("sim_swarm", super::swarm::sim_swarm),
+    ("sync_sequence", super::sync_model::fuzz),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

@@ -9,4 +9,5 @@ pub mod cluster;
 pub mod fuzz;
 pub mod server_model;
 pub mod swarm;
+pub mod sync_model;
 pub mod transport;
