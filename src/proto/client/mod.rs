@@ -27,6 +27,7 @@ mod event;
 mod io;
 mod login;
 mod push;
+pub mod scripted;
 mod session_file;
 mod syncing;
 

@@ -1,0 +1,233 @@
+//! Login rules: code, 2FA, future auth tokens (kept at most 20, presented
+//! at the next login, skipping the code), QR login, and which commands a
+//! client in each state refuses.
+
+use super::*;
+use crate::proto::client::{CommandError, MAX_FUTURE_AUTH_TOKENS};
+use crate::proto::wire::api::{ApiCall, ApiRequest, InputCheckPassword, LoginToken, Update, Updates};
+
+fn logout_tokens(inbound: &Inbound) -> Option<Vec<Vec<u8>>> {
+    match inbound.request.as_ref().map(ApiRequest::call) {
+        Ok(ApiCall::SendCode(send_code)) => send_code.settings.logout_tokens.clone(),
+        other => panic!("not auth.sendCode: {other:?}"),
+    }
+}
+
+/// Log in, then log out receiving `token`.
+fn log_in_and_out(world: &mut World, token: Vec<u8>) {
+    world.log_in(state(0));
+    world.log_out(token);
+}
+
+#[test]
+fn code_login_emits_code_sent_then_logged_in_and_starts_sync() {
+    let mut world = World::new();
+    let send = world.command(Command::SendCode { phone: PHONE.into() });
+    let send_code = world.expect_one("auth.sendCode");
+    world.answer(&send_code, sent_code());
+    let sign = world.command(Command::SignIn { code: "12345".into() });
+    let sign_in = world.expect_one("auth.signIn");
+    match sign_in.request.as_ref().map(ApiRequest::call) {
+        Ok(ApiCall::SignIn(sign_in)) => {
+            assert_eq!(sign_in.phone_number, PHONE);
+            assert_eq!(sign_in.phone_code_hash, "hash-1");
+            assert_eq!(sign_in.phone_code.as_deref(), Some("12345"));
+        }
+        other => panic!("{other:?}"),
+    }
+    world.answer(&sign_in, authorization(None));
+    assert_eq!(
+        world.events(),
+        [
+            ClientEvent::RequestDone {
+                request: send,
+                method: "auth.sendCode"
+            },
+            ClientEvent::CodeSent {
+                kind: SentCodeType::Sms { length: 5 }
+            },
+            ClientEvent::RequestDone {
+                request: sign,
+                method: "auth.signIn"
+            },
+            ClientEvent::LoggedIn { user_id: USER_ID },
+        ]
+    );
+    assert!(world.client.is_logged_in());
+    assert!(world.client.is_dc_authorized(HOME));
+    assert!(!world.client.is_dc_authorized(MEDIA));
+    world.expect_one("updates.getState");
+}
+
+#[test]
+fn two_factor_login_asks_for_the_password_and_checks_it() {
+    let mut world = World::new();
+    world.command(Command::SendCode { phone: PHONE.into() });
+    let send_code = world.expect_one("auth.sendCode");
+    world.answer(&send_code, sent_code());
+    world.command(Command::SignIn { code: "12345".into() });
+    let sign_in = world.expect_one("auth.signIn");
+    world.fail(&sign_in, 401, "SESSION_PASSWORD_NEEDED");
+    assert_eq!(world.events()[2..], [ClientEvent::PasswordNeeded]);
+    assert!(!world.client.is_logged_in() && !world.client.is_wiped());
+    world.command(Command::CheckPassword {
+        password: b"hunter2".to_vec(),
+    });
+    let check = world.expect_one("auth.checkPassword");
+    match check.request.as_ref().map(ApiRequest::call) {
+        Ok(ApiCall::CheckPassword(check)) => {
+            assert_eq!(check.password, InputCheckPassword::Plain(b"hunter2".to_vec()))
+        }
+        other => panic!("{other:?}"),
+    }
+    world.answer(&check, authorization(None));
+    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+}
+
+#[test]
+fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
+    let mut world = World::new();
+    log_in_and_out(&mut world, vec![1; 8]);
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::LoggedOut { token_kept: true })
+    );
+    assert!(!world.client.is_logged_in() && !world.client.is_wiped());
+    assert_eq!(world.client.sync_state(), None);
+    world.command(Command::SendCode { phone: PHONE.into() });
+    let send_code = world.expect_one("auth.sendCode");
+    assert_eq!(logout_tokens(&send_code), Some(vec![vec![1; 8]]));
+    // A matching token skips the code.
+    world.answer(
+        &send_code,
+        ApiResponse::SentCode(SentCode::Success(auth_authorization(None))),
+    );
+    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+}
+
+#[test]
+fn at_most_twenty_future_tokens_are_kept_oldest_dropped_first() {
+    let mut world = World::new();
+    for index in 0..(MAX_FUTURE_AUTH_TOKENS as u8 + 2) {
+        log_in_and_out(&mut world, vec![index; 4]);
+    }
+    let kept: Vec<Vec<u8>> = world.client.future_auth_tokens().map(<[u8]>::to_vec).collect();
+    let expected: Vec<Vec<u8>> = (2..(MAX_FUTURE_AUTH_TOKENS as u8 + 2))
+        .map(|index| vec![index; 4])
+        .collect();
+    assert_eq!(kept, expected);
+}
+
+#[test]
+fn a_token_in_auth_authorization_is_kept_too() {
+    let mut world = World::new();
+    world.command(Command::SendCode { phone: PHONE.into() });
+    let send_code = world.expect_one("auth.sendCode");
+    world.answer(&send_code, sent_code());
+    world.command(Command::SignIn { code: "1".into() });
+    let sign_in = world.expect_one("auth.signIn");
+    world.answer(&sign_in, authorization(Some(vec![9; 3])));
+    assert_eq!(world.client.future_auth_tokens().collect::<Vec<_>>(), [&[9u8; 3][..]]);
+}
+
+#[test]
+fn qr_login_exports_a_token_and_exports_again_when_it_was_accepted() {
+    let mut world = World::new();
+    world.command(Command::ExportLoginToken);
+    let export = world.expect_one("auth.exportLoginToken");
+    world.answer(
+        &export,
+        ApiResponse::LoginToken(LoginToken::Token {
+            expires: 1_767_225_630,
+            token: vec![5; 16],
+        }),
+    );
+    assert_eq!(
+        world.events()[1..],
+        [ClientEvent::LoginTokenExported {
+            token: vec![5; 16],
+            expires: 1_767_225_630
+        }]
+    );
+    world.push(
+        &export,
+        Updates::Short {
+            update: Update::LoginToken,
+            date: 1_767_225_610,
+        },
+    );
+    let again = world.expect_one("auth.exportLoginToken");
+    world.answer(
+        &again,
+        ApiResponse::LoginToken(LoginToken::Success(auth_authorization(None))),
+    );
+    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+}
+
+#[test]
+fn update_login_token_without_an_export_is_ignored() {
+    let mut world = World::new();
+    let get_state = world.log_in(state(0));
+    world.push(
+        &get_state,
+        Updates::Short {
+            update: Update::LoginToken,
+            date: 0,
+        },
+    );
+    assert!(world.pump().is_empty());
+}
+
+#[test]
+fn commands_are_refused_in_the_wrong_state() {
+    let mut world = World::new();
+    let now = world.now;
+    let client = &mut world.client;
+    assert_eq!(
+        client.command(now, Command::SignIn { code: "1".into() }),
+        Err(CommandError::NoCodeRequested)
+    );
+    for command in [
+        Command::LogOut,
+        Command::GetAuthorizations,
+        Command::ResetAuthorizations,
+        Command::GetState,
+        Command::ConnectDc { dc: MEDIA },
+    ] {
+        assert_eq!(client.command(now, command), Err(CommandError::NotLoggedIn));
+    }
+    assert_eq!(client.pending_requests(), 0);
+    world.log_in(state(0));
+    let now = world.now;
+    let client = &mut world.client;
+    assert_eq!(
+        client.command(now, Command::SendCode { phone: PHONE.into() }),
+        Err(CommandError::AlreadyLoggedIn)
+    );
+    assert_eq!(
+        client.command(now, Command::ExportLoginToken),
+        Err(CommandError::AlreadyLoggedIn)
+    );
+    assert_eq!(
+        client.command(now, Command::ConnectDc { dc: HOME }),
+        Err(CommandError::HomeDc { dc: HOME })
+    );
+    assert_eq!(
+        client.command(now, Command::ConnectDc { dc: 5 }),
+        Err(CommandError::NoKey { dc: 5 })
+    );
+}
+
+#[test]
+fn requests_per_dc_are_bounded() {
+    let mut world = World::new();
+    world.log_in(state(0));
+    let limit = crate::proto::client::MAX_PENDING_REQUESTS_PER_DC;
+    for _ in 0..limit {
+        world.command(Command::GetAuthorizations);
+    }
+    assert_eq!(
+        world.client.command(world.now, Command::GetAuthorizations),
+        Err(CommandError::TooManyPending { dc: HOME })
+    );
+}
