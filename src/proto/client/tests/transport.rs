@@ -75,7 +75,7 @@ fn a_request_refused_for_its_salt_is_resent_and_its_answer_still_found() {
             transport[..],
             [
                 TransportEvent::SaltUpdated { .. },
-                TransportEvent::Resent { msg_id: reissued, attempt: 2 },
+                TransportEvent::Reissued { new_msg_id: reissued, attempt: 2, .. },
                 TransportEvent::Resent { msg_id: sent, attempt: 2 },
             ] if reissued == sent && reissued == send_code.msg_id
         ),
