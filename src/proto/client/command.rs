@@ -56,6 +56,11 @@ pub enum Command {
     },
     /// A manual `updates.getState` (sync fetches its own).
     GetState,
+    /// Fetch a file from datacenter `dc` (a media DC the client connected
+    /// with `ConnectDc`). The project models only that an authorized key
+    /// makes a request there: it travels as `updates.getState` on that DC,
+    /// standing in for `upload.getFile`.
+    FetchFile { dc: u32 },
 }
 
 impl Client {
@@ -63,8 +68,11 @@ impl Client {
     /// returned id.
     pub fn command(&mut self, now: Instant, command: Command) -> Result<RequestId, CommandError> {
         let call = self.call_for(&command)?;
-        let home = self.config.home_dc;
-        let request = self.submit(now, home, call, None)?;
+        let target = match command {
+            Command::FetchFile { dc } => dc,
+            _ => self.config.home_dc,
+        };
+        let request = self.submit(now, target, call, None)?;
         match command {
             Command::SendCode { phone } => self.login.phone = Some(phone),
             Command::ExportLoginToken => self.login.qr_exported = true,
@@ -114,6 +122,12 @@ impl Client {
                 })
             }
             Command::GetState => ApiCall::GetState(GetState),
+            Command::FetchFile { dc } => {
+                if !self.is_dc_authorized(*dc) {
+                    return Err(CommandError::NoKey { dc: *dc });
+                }
+                ApiCall::GetState(GetState)
+            }
             Command::SendCode { .. }
             | Command::SignIn { .. }
             | Command::CheckPassword { .. }

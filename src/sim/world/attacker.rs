@@ -14,7 +14,7 @@ use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
 use crate::sim::oracle::credentials::{Credential, Link};
 
 use super::build::device_info;
-use super::{AppId, Event, Holder, World, HEARTBEAT_EVERY};
+use super::{AppId, Event, Holder, World, ATTACKER_FETCH_EVERY, HEARTBEAT_EVERY};
 
 /// How long after being thrown out a re-logging attacker tries again.
 const RELOGIN_AFTER: Duration = Duration::from_secs(3600);
@@ -70,6 +70,9 @@ impl World {
         }
         self.attackers[attacker].acquired = true;
         self.schedule(now.saturating_add(HEARTBEAT_EVERY), Event::AttackerTick { attacker });
+        if self.attackers[attacker].behavior.contains(&Behavior::Exfiltrate) {
+            self.schedule(now.saturating_add(ATTACKER_FETCH_EVERY), Event::AttackerFetch { attacker });
+        }
     }
 
     fn take_session_file(&mut self, now: Instant, attacker: usize, file: SessionFile, what: &str) {
@@ -203,6 +206,28 @@ impl World {
         let next = now.saturating_add(HEARTBEAT_EVERY);
         if next < self.end {
             self.schedule(next, Event::AttackerTick { attacker });
+        }
+    }
+
+    /// Fetch from every media DC a held session is authorized on.
+    pub(super) fn attacker_fetch(&mut self, now: Instant, attacker: usize) {
+        let dcs: Vec<u32> = self.servers.keys().copied().collect();
+        let mut active = false;
+        for app in self.attackers[attacker].apps.clone() {
+            let client = &self.apps[app].client;
+            if client.is_wiped() {
+                continue;
+            }
+            let home = client.home_dc();
+            let media: Vec<u32> = dcs.iter().copied().filter(|dc| *dc != home && client.is_dc_authorized(*dc)).collect();
+            for dc in media {
+                active = true;
+                self.attacker_command(now, app, Command::FetchFile { dc });
+            }
+        }
+        let next = now.saturating_add(ATTACKER_FETCH_EVERY);
+        if active && next < self.end {
+            self.schedule(next, Event::AttackerFetch { attacker });
         }
     }
 

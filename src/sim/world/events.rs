@@ -34,6 +34,8 @@ pub enum Event {
     Acquire { attacker: usize },
     /// An attacker's periodic activity (heartbeat, re-login).
     AttackerTick { attacker: usize },
+    /// An exfiltrating attacker fetches files from media datacenters.
+    AttackerFetch { attacker: usize },
     /// Faults stop; every owner device comes online.
     QuietPeriod,
     /// The end of the run.
@@ -73,6 +75,7 @@ impl TraceEncode for Event {
             Event::Audit { account } => put(out, 9, &[*account as u64]),
             Event::Acquire { attacker } => put(out, 10, &[*attacker as u64]),
             Event::AttackerTick { attacker } => put(out, 11, &[*attacker as u64]),
+            Event::AttackerFetch { attacker } => put(out, 14, &[*attacker as u64]),
             Event::QuietPeriod => put(out, 12, &[]),
             Event::End => put(out, 13, &[]),
         }

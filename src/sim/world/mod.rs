@@ -37,6 +37,9 @@ pub use outcome::{Foothold, RunOutcome};
 /// Events one run processes at most: a runaway feedback loop ends as an
 /// error, not a hang.
 pub const MAX_EVENTS_PER_RUN: u64 = 200_000_000;
+/// How often an exfiltrating attacker fetches files from media DCs: often
+/// enough to land inside short revocation windows (`async:2s` aside).
+pub const ATTACKER_FETCH_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 /// Heartbeat period of attackers that defeat the inactivity TTL.
 pub const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
 
@@ -175,6 +178,7 @@ impl World {
             Event::Audit { account } => self.audit(now, account),
             Event::Acquire { attacker } => self.acquire(now, attacker),
             Event::AttackerTick { attacker } => self.attacker_tick(now, attacker),
+            Event::AttackerFetch { attacker } => self.attacker_fetch(now, attacker),
             Event::QuietPeriod => self.quiet_period(now),
             Event::End => {}
         }

@@ -94,6 +94,7 @@ impl World {
         self.apps[app].online = online;
         if online {
             self.apps[app].client.on_connected(local);
+            self.fetch_media(now, app);
         } else {
             self.apps[app].client.on_disconnected();
         }
@@ -191,6 +192,7 @@ impl World {
             ClientEvent::LoggedIn { .. } => {
                 self.accounts[account].pending_login = None;
                 self.enable_two_factor_once(now, account, app);
+                self.connect_media_dc(now, account, app);
             }
             ClientEvent::NewLogin {
                 hash,
@@ -206,6 +208,35 @@ impl World {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Devices fetch media from another datacenter, so they hold a derived
+    /// authorization and a key there (which a copied session file carries).
+    fn connect_media_dc(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let count = self.servers.len() as u32;
+        if count < 2 {
+            return;
+        }
+        let home = self.accounts[account].home_dc;
+        let media = home % count + 1;
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(media, &mut entry.rng)
+        };
+        if let Some(server) = self.servers.get_mut(&media) {
+            server.register_key(key, &mut self.server_rng);
+        }
+        self.command(now, app, Command::ConnectDc { dc: media });
+    }
+
+    /// Fetch media from every connected media DC (when the device comes online).
+    fn fetch_media(&mut self, now: Instant, app: AppId) {
+        let home = self.apps[app].client.home_dc();
+        let media: Vec<u32> =
+            self.servers.keys().copied().filter(|dc| *dc != home && self.apps[app].client.is_dc_authorized(*dc)).collect();
+        for dc in media {
+            self.command(now, app, Command::FetchFile { dc });
         }
     }
 
