@@ -24,6 +24,7 @@ mod command;
 mod config;
 mod dc;
 mod event;
+pub mod harness;
 mod io;
 mod login;
 mod push;

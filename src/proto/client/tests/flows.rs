@@ -2,7 +2,6 @@
 //! state machine, new-login notifications, the session list, moving to
 //! another DC, and what happens to answers and pushes that make no sense.
 
-use super::revocation::opaque;
 use super::*;
 use crate::proto::client::ClientError;
 use crate::proto::sync::event::ApplyPath;
@@ -13,18 +12,9 @@ use crate::proto::wire::api::{
 use crate::proto::wire::DecodeError;
 
 fn applied_seqs(world: &mut World) -> Vec<u32> {
-    world
-        .sync_events()
-        .into_iter()
-        .filter_map(|event| match event {
-            SyncEvent::Applied { seq, path, .. } => Some((seq, path)),
-            _ => None,
-        })
-        .map(|(seq, path)| {
-            assert_eq!(path, ApplyPath::Push);
-            seq
-        })
-        .collect()
+    let applied = world.applied();
+    assert!(applied.iter().all(|(_, path)| *path == ApplyPath::Push), "{applied:?}");
+    applied.into_iter().map(|(seq, _)| seq).collect()
 }
 
 #[test]
