@@ -89,8 +89,18 @@ fn login_with_two_factor_authentication() {
     let sign_in = world.request_code_and_sign_in();
     world.fail(&sign_in, 401, "SESSION_PASSWORD_NEEDED");
     assert_eq!(world.events().last(), Some(&ClientEvent::PasswordNeeded));
+    assert!(world.client.is_password_needed() && !world.client.is_logged_in());
+    assert_eq!(
+        format!(
+            "{:?}",
+            Command::CheckPassword {
+                password: b"secret"[..].into()
+            }
+        ),
+        "CheckPassword { password: Password(6 bytes) }"
+    );
     world.command(Command::CheckPassword {
-        password: b"wrong".to_vec(),
+        password: b"wrong"[..].into(),
     });
     let check = world.expect_one("auth.checkPassword");
     world.fail(&check, 400, "PASSWORD_HASH_INVALID");
@@ -99,7 +109,7 @@ fn login_with_two_factor_authentication() {
         [ClientEvent::RequestFailed { code: 400, ref message, .. }] if message == "PASSWORD_HASH_INVALID"
     ));
     world.command(Command::CheckPassword {
-        password: b"right".to_vec(),
+        password: b"right"[..].into(),
     });
     let check = world.expect_one("auth.checkPassword");
     match check.request.as_ref().map(ApiRequest::call) {
@@ -396,8 +406,13 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-const COMMANDS: [fn() -> Command; 5] = [
+/// Commands the fuzzed client cycles through; those that do not fit its
+/// state (logged in or not) are refused and send nothing.
+const COMMANDS: [fn() -> Command; 8] = [
     || Command::GetAuthorizations,
+    || Command::SendCode { phone: PHONE.into() },
+    || Command::SignIn { code: "1".into() },
+    || Command::ExportLoginToken,
     || Command::GetState,
     || Command::ResetAuthorizations,
     || Command::ConnectDc { dc: MEDIA },
@@ -421,6 +436,8 @@ proptest! {
             let now = world.now;
             let packet = match step {
                 Step::Push(body) => world.dc(HOME).push_raw(now, &like, body),
+                // Structured Updates go where updates go: pushed.
+                Step::Structured(ApiResponse::Updates(updates)) => world.dc(HOME).push(now, &like, &updates),
                 Step::Tick(millis) => {
                     world.advance(Duration::from_millis(u64::from(millis)));
                     world.tick();

@@ -249,7 +249,7 @@ fn account_commands_become_their_api_calls() {
         ),
         (
             Command::DeleteAccount {
-                password: Some(b"pw".to_vec()),
+                password: Some(b"pw"[..].into()),
             },
             ApiCall::DeleteAccount(DeleteAccount {
                 reason: "deleted from Telegram Android".into(),
