@@ -11,6 +11,23 @@ use crate::proto::wire::api::{
     ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
 };
 
+/// A 2FA password as the user types it. Its `Debug` never shows it, so
+/// commands can be logged and traced.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub Vec<u8>);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "Password({} bytes)", self.0.len())
+    }
+}
+
+impl From<&[u8]> for Password {
+    fn from(bytes: &[u8]) -> Password {
+        Password(bytes.to_vec())
+    }
+}
+
 /// A user action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -24,7 +41,7 @@ pub enum Command {
     },
     /// `auth.checkPassword` after `PasswordNeeded`.
     CheckPassword {
-        password: Vec<u8>,
+        password: Password,
     },
     LogOut,
     /// `auth.exportLoginToken`: show a QR code (not logged in).
@@ -48,7 +65,7 @@ pub enum Command {
         hash: i64,
     },
     DeleteAccount {
-        password: Option<Vec<u8>>,
+        password: Option<Password>,
     },
     /// `auth.exportAuthorization` on the home DC, then `auth.importAuthorization` on `dc`.
     ConnectDc {
@@ -60,7 +77,9 @@ pub enum Command {
     /// with `ConnectDc`). The project models only that an authorized key
     /// makes a request there: it travels as `updates.getState` on that DC,
     /// standing in for `upload.getFile`.
-    FetchFile { dc: u32 },
+    FetchFile {
+        dc: u32,
+    },
 }
 
 impl Client {
@@ -108,7 +127,7 @@ impl Client {
             }
             Command::DeleteAccount { password } => ApiCall::DeleteAccount(DeleteAccount {
                 reason: format!("deleted from {}", device.app_name),
-                password: password.clone().map(InputCheckPassword::Plain),
+                password: password.clone().map(|password| InputCheckPassword::Plain(password.0)),
             }),
             Command::ConnectDc { dc } => {
                 if *dc == self.config.home_dc {
@@ -161,7 +180,7 @@ impl Client {
                 })
             }
             Command::CheckPassword { password } => ApiCall::CheckPassword(CheckPassword {
-                password: InputCheckPassword::Plain(password.clone()),
+                password: InputCheckPassword::Plain(password.0.clone()),
             }),
             Command::ExportLoginToken => ApiCall::ExportLoginToken(ExportLoginToken {
                 api_id: device.api_id,

@@ -24,6 +24,7 @@ mod command;
 mod config;
 mod dc;
 mod event;
+pub mod harness;
 mod io;
 mod login;
 mod push;
@@ -46,7 +47,7 @@ use crate::proto::sync::{ClientSync, SyncState, Update};
 use crate::proto::time::Instant;
 use crate::proto::wire::api::{ApiCall, User};
 
-pub use command::Command;
+pub use command::{Command, Password};
 pub use config::{
     ClientConfig, DeviceInfo, API_LAYER, KEEP_ALIVE_INTERVAL, MAX_DATACENTERS, MAX_EVENTS, MAX_FUTURE_AUTH_TOKENS,
     MAX_PENDING_REQUESTS_PER_DC, REQUEST_TIMEOUT,
@@ -174,6 +175,11 @@ impl Client {
 
     pub fn wipe_reason(&self) -> Option<WipeReason> {
         self.wiped
+    }
+
+    /// Whether the last sign-in answered `SESSION_PASSWORD_NEEDED` (2FA is next).
+    pub fn is_password_needed(&self) -> bool {
+        self.login.password_needed
     }
 
     pub fn is_online(&self) -> bool {

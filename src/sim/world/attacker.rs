@@ -71,7 +71,10 @@ impl World {
         self.attackers[attacker].acquired = true;
         self.schedule(now.saturating_add(HEARTBEAT_EVERY), Event::AttackerTick { attacker });
         if self.attackers[attacker].behavior.contains(&Behavior::Exfiltrate) {
-            self.schedule(now.saturating_add(ATTACKER_FETCH_EVERY), Event::AttackerFetch { attacker });
+            self.schedule(
+                now.saturating_add(ATTACKER_FETCH_EVERY),
+                Event::AttackerFetch { attacker },
+            );
         }
     }
 
@@ -219,7 +222,11 @@ impl World {
                 continue;
             }
             let home = client.home_dc();
-            let media: Vec<u32> = dcs.iter().copied().filter(|dc| *dc != home && client.is_dc_authorized(*dc)).collect();
+            let media: Vec<u32> = dcs
+                .iter()
+                .copied()
+                .filter(|dc| *dc != home && client.is_dc_authorized(*dc))
+                .collect();
             for dc in media {
                 active = true;
                 self.attacker_command(now, app, Command::FetchFile { dc });

@@ -186,7 +186,13 @@ impl World {
             }
             ClientEvent::PasswordNeeded => {
                 if let Some(password) = self.accounts[account].password.clone() {
-                    self.command(now, app, Command::CheckPassword { password });
+                    self.command(
+                        now,
+                        app,
+                        Command::CheckPassword {
+                            password: crate::proto::client::Password(password),
+                        },
+                    );
                 }
             }
             ClientEvent::LoggedIn { .. } => {
@@ -233,8 +239,12 @@ impl World {
     /// Fetch media from every connected media DC (when the device comes online).
     fn fetch_media(&mut self, now: Instant, app: AppId) {
         let home = self.apps[app].client.home_dc();
-        let media: Vec<u32> =
-            self.servers.keys().copied().filter(|dc| *dc != home && self.apps[app].client.is_dc_authorized(*dc)).collect();
+        let media: Vec<u32> = self
+            .servers
+            .keys()
+            .copied()
+            .filter(|dc| *dc != home && self.apps[app].client.is_dc_authorized(*dc))
+            .collect();
         for dc in media {
             self.command(now, app, Command::FetchFile { dc });
         }

@@ -2,7 +2,6 @@
 //! state machine, new-login notifications, the session list, moving to
 //! another DC, and what happens to answers and pushes that make no sense.
 
-use super::revocation::opaque;
 use super::*;
 use crate::proto::client::ClientError;
 use crate::proto::sync::event::ApplyPath;
@@ -13,18 +12,9 @@ use crate::proto::wire::api::{
 use crate::proto::wire::DecodeError;
 
 fn applied_seqs(world: &mut World) -> Vec<u32> {
-    world
-        .sync_events()
-        .into_iter()
-        .filter_map(|event| match event {
-            SyncEvent::Applied { seq, path, .. } => Some((seq, path)),
-            _ => None,
-        })
-        .map(|(seq, path)| {
-            assert_eq!(path, ApplyPath::Push);
-            seq
-        })
-        .collect()
+    let applied = world.applied();
+    assert!(applied.iter().all(|(_, path)| *path == ApplyPath::Push), "{applied:?}");
+    applied.into_iter().map(|(seq, _)| seq).collect()
 }
 
 #[test]
@@ -229,4 +219,66 @@ fn a_packet_from_an_unknown_dc_or_under_another_key_is_an_error() {
         world.client.handle_packet(world.now, MEDIA, &packet),
         Err(ClientError::Transport(_))
     ));
+}
+
+#[test]
+fn account_commands_become_their_api_calls() {
+    use crate::proto::wire::api::{
+        ChangeAuthorizationSettings, DeleteAccount, InputCheckPassword, ResetAuthorization, SetAuthorizationTtl,
+    };
+    let mut world = World::new();
+    world.log_in(state(0));
+    let cases = [
+        (
+            Command::ResetAuthorization { hash: -5 },
+            ApiCall::ResetAuthorization(ResetAuthorization { hash: -5 }),
+        ),
+        (
+            Command::SetAuthorizationTtl { days: 7 },
+            ApiCall::SetAuthorizationTtl(SetAuthorizationTtl {
+                authorization_ttl_days: 7,
+            }),
+        ),
+        (
+            Command::ConfirmAuthorization { hash: 9 },
+            ApiCall::ChangeAuthorizationSettings(ChangeAuthorizationSettings {
+                confirmed: true,
+                hash: 9,
+                ..ChangeAuthorizationSettings::default()
+            }),
+        ),
+        (
+            Command::DeleteAccount {
+                password: Some(b"pw"[..].into()),
+            },
+            ApiCall::DeleteAccount(DeleteAccount {
+                reason: "deleted from Telegram Android".into(),
+                password: Some(InputCheckPassword::Plain(b"pw".to_vec())),
+            }),
+        ),
+    ];
+    for (command, call) in cases {
+        world.command(command);
+        let inbound = world.expect_one(call.name());
+        assert_eq!(
+            inbound.request,
+            Ok(crate::proto::wire::api::ApiRequest::Call(call.clone()))
+        );
+        world.answer(&inbound, ApiResponse::Bool(true));
+        assert!(matches!(world.events()[..], [ClientEvent::RequestDone { method, .. }] if method == call.name()));
+    }
+}
+
+#[test]
+fn a_session_file_of_a_logged_out_device_gives_a_logged_out_client() {
+    let world = World::new();
+    let file = world.client.session_file();
+    assert_eq!(file.user, None);
+    assert!(file.keys.values().all(|stored| !stored.authorized));
+    let mut rng = <rand_chacha::ChaCha8Rng as rand_chacha::rand_core::SeedableRng>::seed_from_u64(5);
+    let copy = super::super::Client::from_session_file(file, super::super::ClientConfig::default(), &mut rng)
+        .expect("valid config");
+    assert!(!copy.is_logged_in() && copy.sync().is_none());
+    assert_eq!(copy.auth_key_id(HOME), world.client.auth_key_id(HOME));
+    assert_ne!(copy.session_id(HOME), world.client.session_id(HOME));
 }

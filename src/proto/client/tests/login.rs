@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::proto::client::{CommandError, MAX_FUTURE_AUTH_TOKENS};
-use crate::proto::wire::api::{ApiCall, ApiRequest, InputCheckPassword, LoginToken, Update, Updates};
+use crate::proto::wire::api::{ApiCall, ApiRequest, LoginToken, Update, Updates};
 
 fn logout_tokens(inbound: &Inbound) -> Option<Vec<Vec<u8>>> {
     match inbound.request.as_ref().map(ApiRequest::call) {
@@ -17,71 +17,6 @@ fn logout_tokens(inbound: &Inbound) -> Option<Vec<Vec<u8>>> {
 fn log_in_and_out(world: &mut World, token: Vec<u8>) {
     world.log_in(state(0));
     world.log_out(token);
-}
-
-#[test]
-fn code_login_emits_code_sent_then_logged_in_and_starts_sync() {
-    let mut world = World::new();
-    let send = world.command(Command::SendCode { phone: PHONE.into() });
-    let send_code = world.expect_one("auth.sendCode");
-    world.answer(&send_code, sent_code());
-    let sign = world.command(Command::SignIn { code: "12345".into() });
-    let sign_in = world.expect_one("auth.signIn");
-    match sign_in.request.as_ref().map(ApiRequest::call) {
-        Ok(ApiCall::SignIn(sign_in)) => {
-            assert_eq!(sign_in.phone_number, PHONE);
-            assert_eq!(sign_in.phone_code_hash, "hash-1");
-            assert_eq!(sign_in.phone_code.as_deref(), Some("12345"));
-        }
-        other => panic!("{other:?}"),
-    }
-    world.answer(&sign_in, authorization(None));
-    assert_eq!(
-        world.events(),
-        [
-            ClientEvent::RequestDone {
-                request: send,
-                method: "auth.sendCode"
-            },
-            ClientEvent::CodeSent {
-                kind: SentCodeType::Sms { length: 5 }
-            },
-            ClientEvent::RequestDone {
-                request: sign,
-                method: "auth.signIn"
-            },
-            ClientEvent::LoggedIn { user_id: USER_ID },
-        ]
-    );
-    assert!(world.client.is_logged_in());
-    assert!(world.client.is_dc_authorized(HOME));
-    assert!(!world.client.is_dc_authorized(MEDIA));
-    world.expect_one("updates.getState");
-}
-
-#[test]
-fn two_factor_login_asks_for_the_password_and_checks_it() {
-    let mut world = World::new();
-    world.command(Command::SendCode { phone: PHONE.into() });
-    let send_code = world.expect_one("auth.sendCode");
-    world.answer(&send_code, sent_code());
-    world.command(Command::SignIn { code: "12345".into() });
-    let sign_in = world.expect_one("auth.signIn");
-    world.fail(&sign_in, 401, "SESSION_PASSWORD_NEEDED");
-    assert_eq!(world.events()[2..], [ClientEvent::PasswordNeeded]);
-    assert!(!world.client.is_logged_in() && !world.client.is_wiped());
-    world.command(Command::CheckPassword {
-        password: b"hunter2".to_vec(),
-    });
-    let check = world.expect_one("auth.checkPassword");
-    match check.request.as_ref().map(ApiRequest::call) {
-        Ok(ApiCall::CheckPassword(check)) => {
-            assert_eq!(check.password, InputCheckPassword::Plain(b"hunter2".to_vec()))
-        }
-        other => panic!("{other:?}"),
-    }
-    world.answer(&check, authorization(None));
-    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
 }
 
 #[test]
@@ -121,11 +56,7 @@ fn at_most_twenty_future_tokens_are_kept_oldest_dropped_first() {
 #[test]
 fn a_token_in_auth_authorization_is_kept_too() {
     let mut world = World::new();
-    world.command(Command::SendCode { phone: PHONE.into() });
-    let send_code = world.expect_one("auth.sendCode");
-    world.answer(&send_code, sent_code());
-    world.command(Command::SignIn { code: "1".into() });
-    let sign_in = world.expect_one("auth.signIn");
+    let sign_in = world.request_code_and_sign_in();
     world.answer(&sign_in, authorization(Some(vec![9; 3])));
     assert_eq!(world.client.future_auth_tokens().collect::<Vec<_>>(), [&[9u8; 3][..]]);
 }

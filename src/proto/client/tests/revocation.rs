@@ -5,9 +5,7 @@
 
 use super::*;
 use crate::proto::client::{CommandError, WipeReason};
-use crate::proto::sync::update::{Position, SyncBox, UpdateKind};
-use crate::proto::sync::wire::update_to_wire;
-use crate::proto::wire::api::{Update as WireUpdate, Updates};
+use crate::proto::wire::api::Updates;
 
 const REVOKING: [(&str, WipeReason); 4] = [
     ("AUTH_KEY_UNREGISTERED", WipeReason::AuthKeyUnregistered),
@@ -15,22 +13,6 @@ const REVOKING: [(&str, WipeReason); 4] = [
     ("SESSION_EXPIRED", WipeReason::SessionExpired),
     ("USER_DEACTIVATED", WipeReason::UserDeactivated),
 ];
-
-pub(in crate::proto::client) fn opaque(pts: u32) -> WireUpdate {
-    update_to_wire(&crate::proto::sync::Update {
-        position: Position {
-            sync_box: SyncBox::Common,
-            end: pts,
-            count: 1,
-        },
-        seq: pts,
-        date: 1_767_225_600,
-        created_at: Instant::SCENARIO_EPOCH,
-        kind: UpdateKind::NewMessage,
-        payload_bytes: 10,
-    })
-    .expect("common box")
-}
 
 /// A logged-in client holding one applied update and a future token.
 fn world_with_data() -> (World, Inbound) {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::proto::client::config::{API_LAYER, KEEP_ALIVE_INTERVAL};
-use crate::proto::client::DeviceInfo;
+use crate::proto::client::{DeviceInfo, RequestId};
 use crate::proto::transport::TransportEvent;
 use crate::proto::wire::api::{ApiCall, ApiRequest, CodeSettings, InitConnection, SendCode};
 
@@ -155,17 +155,30 @@ fn an_acknowledged_request_whose_answer_never_comes_is_reported_lost() {
     world.expect_one("account.getAuthorizations");
     world.advance(crate::proto::client::REQUEST_TIMEOUT);
     world.tick();
+    assert_lost_alone(&mut world, request, "account.getAuthorizations");
+}
+
+#[test]
+fn a_request_that_never_reaches_the_dc_is_reported_lost_when_the_transport_gives_up() {
+    let mut world = World::new();
+    world.log_in(state(0));
+    let request = world.command(Command::GetAuthorizations);
+    for _ in 0..64 {
+        // Every packet is lost on the way.
+        while world.client.poll_transmit(world.now, &mut world.rng).is_some() {}
+        world.advance(Duration::from_secs(1));
+        world.tick();
+    }
+    assert_lost_alone(&mut world, request, "account.getAuthorizations");
+}
+
+/// `request` was reported lost, no other request was, and nothing is pending.
+fn assert_lost_alone(world: &mut World, request: RequestId, method: &'static str) {
     let lost: Vec<ClientEvent> = world
         .events()
         .into_iter()
         .filter(|event| matches!(event, ClientEvent::RequestLost { .. }))
         .collect();
-    assert_eq!(
-        lost,
-        [ClientEvent::RequestLost {
-            request,
-            method: "account.getAuthorizations"
-        }]
-    );
+    assert_eq!(lost, [ClientEvent::RequestLost { request, method }]);
     assert_eq!(world.client.pending_requests(), 0);
 }
