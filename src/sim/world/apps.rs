@@ -267,6 +267,11 @@ impl World {
         let Some(account) = self.accounts.iter().position(|account| account.user_id == user_id) else {
             return;
         };
+        if let Some(attacker) = self.accounts[account].phished_by.take() {
+            // One code only: the phished owner hands this one over.
+            self.attacker_got_code(now, attacker, code);
+            return;
+        }
         match delivery {
             CodeDelivery::Sms => match self.accounts[account].sim_holder {
                 Some(attacker) => self.attacker_got_code(now, attacker, code),
@@ -280,9 +285,6 @@ impl World {
     pub(super) fn drain_app_events(&mut self, now: Instant, app: AppId) {
         while let Some(event) = self.apps[app].client.poll_event() {
             self.counters.observe_client_event(&event, self.is_attacker(app));
-            if std::env::var_os("SIM_DEBUG").is_some() {
-                eprintln!("{} app {app}: {event:?}", now.unix_micros());
-            }
             match self.apps[app].holder {
                 Holder::Owner { account, .. } => self.owner_event(now, account, app, event),
                 Holder::Attacker { attacker } => self.attacker_event(now, attacker, app, event),

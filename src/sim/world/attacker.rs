@@ -144,17 +144,13 @@ impl World {
         let phone = self.accounts[account].phone.clone();
         self.attacker_command(now, app, Command::SendCode { phone });
         if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
-            // The phished owner will hand over the next code the account gets.
-            self.accounts[account].sim_holder = Some(attacker);
+            // The phished owner will hand over the next code the account
+            // gets, wherever it is delivered (SMS or in the app).
+            self.accounts[account].phished_by = Some(attacker);
         }
     }
 
     pub(super) fn attacker_got_code(&mut self, now: Instant, attacker: usize, code: &str) {
-        if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
-            // One code only.
-            let account = self.attackers[attacker].account;
-            self.accounts[account].sim_holder = None;
-        }
         self.attackers[attacker].code = Some(code.to_string());
         self.attacker_try_sign_in(now, attacker);
     }

@@ -172,6 +172,7 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
             devices,
             pending_login: None,
             sim_holder: None,
+            phished_by: None,
             code: None,
             code_requested: false,
             rng: stream(seed, &format!("owner/{index}")),

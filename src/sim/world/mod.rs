@@ -85,6 +85,8 @@ pub struct AccountSim {
     pub pending_login: Option<AppId>,
     /// Who holds the SIM (an attacker after a SIM swap).
     pub sim_holder: Option<usize>,
+    /// An attacker the owner will hand the next login code to (phishing).
+    pub phished_by: Option<usize>,
     /// A code that arrived before the device had the server's answer.
     pub code: Option<String>,
     /// The pending device has the server's `sentCode` answer.
