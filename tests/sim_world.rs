@@ -76,13 +76,24 @@ behavior = ["exfiltrate", "heartbeat", "persist"]
 fn a_stolen_session_file_is_found_by_audits() {
     let resolved = scenario(&STOLEN.replace("REVOCATION", "sync"));
     let outcome = run(&resolved, 3, RunOptions::default()).expect("runs");
-    for (name, value) in &outcome.metrics {
-        eprintln!("{name} = {value:?}");
+    // Seed 3, exactly: each of the four thieves mints a QR session; the
+    // owners' terminate-all audits on day 2 end the stolen desktops and the
+    // minted sessions (8 revocations, all of attacker-held sessions), the
+    // thieves' apps and the owners' desktops are wiped, nothing survives.
+    let expected = [
+        ("footholds_minted", 4.0),
+        ("authorizations_revoked", 8.0),
+        ("detection_true_positives", 8.0),
+        ("detection_false_positives", 0.0),
+        ("devices_wiped", 12.0),
+        ("surviving_footholds", 0.0),
+        ("logout_bypasses", 0.0),
+        ("oracle_violations", 0.0),
+        ("sync_converged", 1.0),
+    ];
+    for (name, value) in expected {
+        assert_eq!(metric(&outcome, name), value, "{name}");
     }
-    for foothold in &outcome.footholds {
-        eprintln!("foothold {foothold:?}");
-    }
-    eprintln!("violations {:?}", outcome.violations);
 }
 
 #[test]
@@ -208,5 +219,16 @@ fn revocation_policies_order_the_bypass_window() {
         assert!(outcome.violations.is_empty(), "{policy}: {:?}", outcome.violations);
         windows.push(metric(&outcome, "max_bypass_window_ms"));
     }
-    assert!(windows[0] <= windows[1] && windows[1] <= windows[2], "{windows:?}");
+    // Weaker designs cost more, and the oracle sees it: milliseconds of
+    // in-flight requests under sync, up to the delay under async, up to
+    // the cache TTL under lazy.
+    assert!(windows[0] < 1_000.0, "{windows:?}");
+    assert!(
+        windows[1] > windows[0] && windows[1] <= 30_000.0 + 1_000.0,
+        "{windows:?}"
+    );
+    assert!(
+        windows[2] > windows[1] && windows[2] <= 600_000.0 + 1_000.0,
+        "{windows:?}"
+    );
 }
