@@ -17,10 +17,22 @@ pub const SALT_PERIOD_SECONDS: u64 = 1800;
 pub const SALT_GRACE_SECONDS: u64 = 1800;
 
 /// The salt schedule of one auth key.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SaltSchedule {
     secret: [u8; 32],
+    /// (period, salt of that period, salt of the one before): every packet
+    /// asks, and a period lasts 30 minutes, so one SHA-256 per period
+    /// instead of up to three per packet.
+    cache: std::cell::Cell<Option<(u64, u64, u64)>>,
 }
+
+impl PartialEq for SaltSchedule {
+    fn eq(&self, other: &SaltSchedule) -> bool {
+        self.secret == other.secret
+    }
+}
+
+impl Eq for SaltSchedule {}
 
 impl std::fmt::Debug for SaltSchedule {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,11 +44,31 @@ impl SaltSchedule {
     pub fn new(rng: &mut impl RngCore) -> SaltSchedule {
         let mut secret = [0u8; 32];
         rng.fill_bytes(&mut secret);
-        SaltSchedule { secret }
+        SaltSchedule::from_secret(secret)
     }
 
     pub fn from_secret(secret: [u8; 32]) -> SaltSchedule {
-        SaltSchedule { secret }
+        SaltSchedule {
+            secret,
+            cache: std::cell::Cell::new(None),
+        }
+    }
+
+    /// (current, previous) salts of `period`, computed once per period.
+    fn salts_of(&self, period: u64) -> (u64, u64) {
+        if let Some((cached, current, previous)) = self.cache.get() {
+            if cached == period {
+                return (current, previous);
+            }
+        }
+        let current = self.salt_for_period(period);
+        let previous = if period > 0 {
+            self.salt_for_period(period - 1)
+        } else {
+            current
+        };
+        self.cache.set(Some((period, current, previous)));
+        (current, previous)
     }
 
     fn period(at: Instant) -> u64 {
@@ -55,20 +87,18 @@ impl SaltSchedule {
 
     /// The salt a client should use now.
     pub fn current(&self, now: Instant) -> u64 {
-        self.salt_for_period(Self::period(now))
+        self.salts_of(Self::period(now)).0
     }
 
     /// Whether `salt` is accepted now: the current one, or the previous one
     /// within its grace period.
     pub fn is_valid(&self, salt: u64, now: Instant) -> bool {
         let period = Self::period(now);
-        if salt == self.salt_for_period(period) {
-            return true;
-        }
+        let (current, previous) = self.salts_of(period);
         // The previous period's salt became non-current at period·1800 s;
         // with a 1800 s grace it is valid throughout the current period.
         const _: () = assert!(SALT_GRACE_SECONDS == SALT_PERIOD_SECONDS);
-        period > 0 && salt == self.salt_for_period(period - 1)
+        salt == current || (period > 0 && salt == previous)
     }
 
     /// When the current salt stops being current.
