@@ -12,7 +12,32 @@ use crate::sim::network::Node;
 
 use super::{AppId, Event, Holder, World};
 
+/// A login code is typed in once both it and the server's `sentCode`
+/// answer (with the phone_code_hash) have arrived, in either order.
+pub(super) fn ready_code(
+    pending: Option<AppId>,
+    requested: &mut bool,
+    code: &mut Option<String>,
+) -> Option<(AppId, String)> {
+    let app = pending?;
+    if !*requested {
+        return None;
+    }
+    let code = code.take()?;
+    *requested = false;
+    Some((app, code))
+}
+
 impl World {
+    /// Give `app` a command (as its user would), then send what follows.
+    pub(super) fn command(&mut self, now: Instant, app: AppId, command: crate::proto::client::Command) {
+        let local = self.local_now(app, now);
+        if self.apps[app].client.command(local, command).is_err() {
+            self.counters.commands_refused += 1;
+        }
+        self.pump_app(now, app);
+    }
+
     /// The app's own clock: the true time shifted by its skew.
     pub(super) fn local_now(&self, app: AppId, now: Instant) -> Instant {
         now.offset_by_micros(self.apps[app].skew_micros)

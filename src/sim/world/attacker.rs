@@ -13,6 +13,7 @@ use crate::proto::time::Instant;
 use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
 use crate::sim::oracle::credentials::{Credential, Link};
 
+use super::apps::ready_code;
 use super::build::device_info;
 use super::{AppId, Event, Holder, World, ATTACKER_FETCH_EVERY, HEARTBEAT_EVERY};
 
@@ -30,14 +31,6 @@ impl World {
             device,
             ..ClientConfig::default()
         }
-    }
-
-    fn attacker_command(&mut self, now: Instant, app: AppId, command: Command) {
-        let local = self.local_now(app, now);
-        if self.apps[app].client.command(local, command).is_err() {
-            self.counters.commands_refused += 1;
-        }
-        self.pump_app(now, app);
     }
 
     pub(super) fn acquire(&mut self, now: Instant, attacker: usize) {
@@ -142,7 +135,7 @@ impl World {
         let local = self.local_now(app, now);
         self.apps[app].client.on_connected(local);
         let phone = self.accounts[account].phone.clone();
-        self.attacker_command(now, app, Command::SendCode { phone });
+        self.command(now, app, Command::SendCode { phone });
         if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
             // The phished owner will hand over the next code the account
             // gets, wherever it is delivered (SMS or in the app).
@@ -157,20 +150,16 @@ impl World {
 
     fn attacker_try_sign_in(&mut self, now: Instant, attacker: usize) {
         let record = &mut self.attackers[attacker];
-        let Some(app) = record.pending_login else { return };
-        if !record.code_requested {
-            return;
+        if let Some((app, code)) = ready_code(record.pending_login, &mut record.code_requested, &mut record.code) {
+            self.command(now, app, Command::SignIn { code });
         }
-        let Some(code) = record.code.take() else { return };
-        record.code_requested = false;
-        self.attacker_command(now, app, Command::SignIn { code });
     }
 
     /// What an attacker does once it holds a working session.
     fn after_access(&mut self, now: Instant, attacker: usize, app: AppId) {
         let behavior = self.attackers[attacker].behavior.clone();
         if behavior.contains(&Behavior::TerminateOthers) {
-            self.attacker_command(now, app, Command::ResetAuthorizations);
+            self.command(now, app, Command::ResetAuthorizations);
         }
         if behavior.contains(&Behavior::Persist) {
             // Mint a second authorization by QR login: a fresh app exports a
@@ -189,7 +178,7 @@ impl World {
             let local = self.local_now(minter, now);
             self.apps[minter].client.on_connected(local);
             self.attackers[attacker].pending_login = Some(app);
-            self.attacker_command(now, minter, Command::ExportLoginToken);
+            self.command(now, minter, Command::ExportLoginToken);
         }
     }
 
@@ -198,7 +187,7 @@ impl World {
         if behavior.contains(&Behavior::Heartbeat) {
             for app in self.attackers[attacker].apps.clone() {
                 if self.apps[app].client.is_logged_in() {
-                    self.attacker_command(now, app, Command::GetState);
+                    self.command(now, app, Command::GetState);
                 }
             }
         }
@@ -225,7 +214,7 @@ impl World {
                 .collect();
             for dc in media {
                 active = true;
-                self.attacker_command(now, app, Command::FetchFile { dc });
+                self.command(now, app, Command::FetchFile { dc });
             }
         }
         let next = now.saturating_add(ATTACKER_FETCH_EVERY);
@@ -243,7 +232,7 @@ impl World {
             ClientEvent::LoginTokenExported { token, .. } => {
                 // Hand the token to the stolen session, which accepts it.
                 if let Some(accepter) = self.attackers[attacker].pending_login.take() {
-                    self.attacker_command(now, accepter, Command::AcceptLoginToken { token });
+                    self.command(now, accepter, Command::AcceptLoginToken { token });
                 }
             }
             ClientEvent::LoggedIn { .. } if self.attackers[attacker].pending_login == Some(app) => {

@@ -8,18 +8,11 @@ use crate::proto::time::Instant;
 use crate::scenario::model::AuditAction;
 use crate::sim::distribution::bernoulli;
 
+use super::apps::ready_code;
 use super::build::exponential;
 use super::{AccountIndex, AppId, Event, Holder, World};
 
 impl World {
-    fn command(&mut self, now: Instant, app: AppId, command: Command) {
-        let local = self.local_now(app, now);
-        if self.apps[app].client.command(local, command).is_err() {
-            self.counters.commands_refused += 1;
-        }
-        self.pump_app(now, app);
-    }
-
     /// An owner's device starts a login (the first one ever, or after a wipe).
     pub(super) fn owner_login(&mut self, now: Instant, app: AppId) {
         let Holder::Owner { account, .. } = self.apps[app].holder else {
@@ -70,13 +63,9 @@ impl World {
 
     fn owner_try_sign_in(&mut self, now: Instant, account: AccountIndex) {
         let record = &mut self.accounts[account];
-        let Some(app) = record.pending_login else { return };
-        if !record.code_requested {
-            return;
+        if let Some((app, code)) = ready_code(record.pending_login, &mut record.code_requested, &mut record.code) {
+            self.command(now, app, Command::SignIn { code });
         }
-        let Some(code) = record.code.take() else { return };
-        record.code_requested = false;
-        self.command(now, app, Command::SignIn { code });
     }
 
     pub(super) fn owner_online(&mut self, now: Instant, app: AppId, online: bool) {
