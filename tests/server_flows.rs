@@ -25,6 +25,22 @@ fn get_state() -> ApiCall {
     ApiCall::GetState(api::GetState)
 }
 
+fn export_call() -> ApiCall {
+    ApiCall::ExportLoginToken(api::ExportLoginToken {
+        api_id: 4,
+        api_hash: "h".into(),
+        except_ids: vec![],
+    })
+}
+
+/// A fresh QR login token exported by `device` (an unauthorized key).
+fn export_login_token(cluster: &mut Cluster, device: usize) -> Vec<u8> {
+    match cluster.call(device, export_call()) {
+        Ok(ApiResponse::LoginToken(api::LoginToken::Token { token, .. })) => token,
+        other => panic!("{other:?}"),
+    }
+}
+
 fn authorizations(cluster: &mut Cluster, device: usize) -> api::AuthorizationsWithSignals {
     match cluster.call(device, ApiCall::GetAuthorizations(api::GetAuthorizations)) {
         Ok(ApiResponse::AuthorizationsWithSignals(list)) => list,
@@ -305,28 +321,11 @@ fn qr_login_by_a_stolen_key_mints_a_session_that_terminate_all_ends() {
     let (mut cluster, phone) = account_with_phone(Policy::default());
     let thief = cluster.add_device_with_key(1, cluster.devices[phone].key.clone());
     let attacker_device = cluster.add_device(1);
-    let token = match cluster.call(
-        attacker_device,
-        ApiCall::ExportLoginToken(api::ExportLoginToken {
-            api_id: 4,
-            api_hash: "h".into(),
-            except_ids: vec![],
-        }),
-    ) {
-        Ok(ApiResponse::LoginToken(api::LoginToken::Token { token, .. })) => token,
-        other => panic!("{other:?}"),
-    };
+    let token = export_login_token(&mut cluster, attacker_device);
     let accepted = cluster.call(thief, ApiCall::AcceptLoginToken(api::AcceptLoginToken { token }));
     assert!(matches!(accepted, Ok(ApiResponse::Authorization(_))), "{accepted:?}");
     // The exporting key is now logged in: exporting again says so.
-    let again = cluster.call(
-        attacker_device,
-        ApiCall::ExportLoginToken(api::ExportLoginToken {
-            api_id: 4,
-            api_hash: "h".into(),
-            except_ids: vec![],
-        }),
-    );
+    let again = cluster.call(attacker_device, export_call());
     assert!(
         matches!(again, Ok(ApiResponse::LoginToken(api::LoginToken::Success(_)))),
         "{again:?}"
@@ -416,17 +415,7 @@ fn a_qr_minted_session_survives_terminate_all_when_the_limit_leaves_it() {
     }
     let thief = cluster.add_device_with_key(1, cluster.devices[1].key.clone());
     let attacker_device = cluster.add_device(1);
-    let token = match cluster.call(
-        attacker_device,
-        ApiCall::ExportLoginToken(api::ExportLoginToken {
-            api_id: 4,
-            api_hash: "h".into(),
-            except_ids: vec![],
-        }),
-    ) {
-        Ok(ApiResponse::LoginToken(api::LoginToken::Token { token, .. })) => token,
-        other => panic!("{other:?}"),
-    };
+    let token = export_login_token(&mut cluster, attacker_device);
     // A token lives about 30 s.
     cluster.advance(Duration::from_secs(31));
     let late = cluster.call(phone, ApiCall::AcceptLoginToken(api::AcceptLoginToken { token }));
@@ -435,17 +424,7 @@ fn a_qr_minted_session_survives_terminate_all_when_the_limit_leaves_it() {
     cluster.advance(8 * DAY);
     // The thief (a copy of device 1) accepts a fresh token; then the owner
     // terminates all others: the five oldest go, the minted session is the sixth.
-    let token = match cluster.call(
-        attacker_device,
-        ApiCall::ExportLoginToken(api::ExportLoginToken {
-            api_id: 4,
-            api_hash: "h".into(),
-            except_ids: vec![],
-        }),
-    ) {
-        Ok(ApiResponse::LoginToken(api::LoginToken::Token { token, .. })) => token,
-        other => panic!("{other:?}"),
-    };
+    let token = export_login_token(&mut cluster, attacker_device);
     assert!(cluster
         .call(thief, ApiCall::AcceptLoginToken(api::AcceptLoginToken { token }))
         .is_ok());
