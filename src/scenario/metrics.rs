@@ -111,6 +111,16 @@ pub const METRICS: &[Metric] = &[
         "attacker requests a datacenter accepted",
     ),
     number(
+        "replayed_packets",
+        "count",
+        "captured packets attackers re-injected (reordered and stale copies)",
+    ),
+    number(
+        "replays_accepted",
+        "count",
+        "replayed packets a datacenter processed (their original was lost); twice is a violation",
+    ),
+    number(
         "logout_bypasses",
         "count",
         "requests accepted under a key after its revocation was committed",
@@ -196,7 +206,7 @@ mod tests {
         ] {
             assert!(metric(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_NAMES.len(), 33);
+        assert_eq!(METRIC_NAMES.len(), 35);
         assert_eq!(metric("sync_converged").map(|m| m.kind), Some(MetricKind::Bool));
         assert_eq!(metric("nope"), None);
     }

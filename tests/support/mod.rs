@@ -2,6 +2,8 @@
 //! packet crafting, so that tests can send what a real client never would.
 #![allow(dead_code)]
 
+pub mod sim;
+
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sessionlab::proto::crypto::{self, AuthKey, Direction};

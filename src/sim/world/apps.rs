@@ -60,6 +60,7 @@ impl World {
                 continue;
             }
             let from = entry.node;
+            self.capture(app, dc, &bytes);
             let outcome = self.network.send(
                 now,
                 from,
@@ -124,12 +125,21 @@ impl World {
     }
 
     pub(super) fn deliver_to_dc(&mut self, now: Instant, dc: u32, app: AppId, bytes: &[u8]) {
-        let origin = self.apps[app].origin.clone();
+        let calls = self.deliver_packet_to_dc(now, dc, app, bytes);
+        if self.taps.contains_key(&app) {
+            self.observe_watched_delivery(bytes, calls, false);
+        }
+    }
+
+    /// Hand a packet from `sender`'s host to datacenter `dc`; returns how
+    /// many API calls it made the datacenter run.
+    pub(super) fn deliver_packet_to_dc(&mut self, now: Instant, dc: u32, sender: AppId, bytes: &[u8]) -> usize {
+        let origin = self.apps[sender].origin.clone();
         let Some(server) = self.servers.get_mut(&dc) else {
-            return;
+            return 0;
         };
         server.handle_packet(now, bytes, &origin, &mut self.server_rng);
-        self.drain_server(now, dc, Some(app));
+        self.drain_server(now, dc, Some(sender))
     }
 
     pub(super) fn deliver_inter_dc(&mut self, now: Instant, message: InterDcMessage) {
@@ -153,15 +163,19 @@ impl World {
     }
 
     /// Carry out a server's outputs, observe its events (attributed to
-    /// `sender`), re-arm its timer.
-    pub(super) fn drain_server(&mut self, now: Instant, dc: u32, sender: Option<AppId>) {
+    /// `sender`), re-arm its timer. Returns how many API calls it ran.
+    pub(super) fn drain_server(&mut self, now: Instant, dc: u32, sender: Option<AppId>) -> usize {
         let Some(server) = self.servers.get_mut(&dc) else {
-            return;
+            return 0;
         };
         let outputs = server.drain_outputs();
         let events = server.drain_events();
         let deadline = server.next_timeout();
         let by_attacker = sender.is_some_and(|app| self.is_attacker(app));
+        let calls = events
+            .iter()
+            .filter(|event| matches!(event, ServerEvent::Rpc { .. }))
+            .count();
         for event in events {
             self.observe_server_event(now, dc, &event, sender, by_attacker);
         }
@@ -176,6 +190,7 @@ impl World {
                 self.schedule(deadline.max(now), Event::ServerTimer { dc, generation });
             }
         }
+        calls
     }
 
     fn carry_out(&mut self, now: Instant, dc: u32, output: ServerOutput, sender: Option<AppId>) {

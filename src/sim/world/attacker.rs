@@ -1,10 +1,8 @@
 //! What attackers do: acquire access (a copied key, a whole session file,
 //! codes after a SIM swap, a phished code), then exfiltrate, heartbeat,
 //! persist by minting new authorizations, terminate the owner's sessions,
-//! and log in again after being thrown out.
-//!
-//! Not modelled yet: replaying and reordering captured packets (the
-//! transport's replay protection is covered by its own property tests).
+//! and log in again after being thrown out. Replaying captured packets is
+//! in [`super::replay`].
 
 use std::time::Duration;
 
@@ -54,6 +52,7 @@ impl World {
                     file.keys.retain(|dc, _| *dc == home_dc);
                 }
                 self.take_session_file(now, attacker, file, &format!("{device:?} {}", describe(kind)));
+                self.start_tap(now, attacker, victim);
             }
             AcquireKind::SimSwap => {
                 self.accounts[account].sim_holder = Some(attacker);

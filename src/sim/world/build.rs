@@ -112,6 +112,8 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
         routes: BTreeMap::new(),
         holders: BTreeMap::new(),
         attacker_held: BTreeSet::new(),
+        taps: BTreeMap::new(),
+        replay_watch: BTreeMap::new(),
         server_timers: BTreeMap::new(),
         bypasses: BypassOracle::new(config::policy(scenario).revocation),
         credentials: CredentialGraph::new(),
@@ -249,6 +251,7 @@ impl World {
                     pending_login: None,
                     code: None,
                     code_requested: false,
+                    capture: Default::default(),
                 });
                 let at = self.scenario.meta.epoch.saturating_add(spec.acquire.at);
                 self.schedule(at, Event::Acquire { attacker: index });

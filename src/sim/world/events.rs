@@ -36,6 +36,10 @@ pub enum Event {
     AttackerTick { attacker: usize },
     /// An exfiltrating attacker fetches files from media datacenters.
     AttackerFetch { attacker: usize },
+    /// A replaying attacker re-injects the packets it captured.
+    AttackerReplay { attacker: usize },
+    /// A replayed packet arrives at datacenter `dc` from an attacker's host.
+    ReplayToDc { dc: u32, attacker: usize, bytes: Vec<u8> },
     /// Faults stop; every owner device comes online.
     QuietPeriod,
     /// The end of the run.
@@ -83,6 +87,11 @@ impl TraceEncode for Event {
             Event::Acquire { attacker } => put(out, 10, &[*attacker as u64]),
             Event::AttackerTick { attacker } => put(out, 11, &[*attacker as u64]),
             Event::AttackerFetch { attacker } => put(out, 14, &[*attacker as u64]),
+            Event::AttackerReplay { attacker } => put(out, 15, &[*attacker as u64]),
+            Event::ReplayToDc { dc, attacker, bytes: data } => {
+                put(out, 16, &[u64::from(*dc), *attacker as u64]);
+                packet(out, data);
+            }
             Event::QuietPeriod => put(out, 12, &[]),
             Event::End => put(out, 13, &[]),
         }

@@ -17,6 +17,7 @@ mod build;
 pub mod events;
 mod outcome;
 mod owner;
+mod replay;
 
 use std::collections::BTreeMap;
 
@@ -106,6 +107,8 @@ pub struct AttackerSim {
     pub pending_login: Option<AppId>,
     pub code: Option<String>,
     pub code_requested: bool,
+    /// Packets captured on the victim's device (`replay` behaviour).
+    pub capture: replay::Capture,
 }
 
 /// The whole world of one run.
@@ -124,6 +127,10 @@ pub struct World {
     pub holders: BTreeMap<(u64, i64), AppId>,
     /// Authorizations an attacker holds (stolen or minted): ground truth.
     pub attacker_held: std::collections::BTreeSet<(u64, i64)>,
+    /// Tapped owner devices → the replaying attacker with malware on them.
+    taps: BTreeMap<AppId, usize>,
+    /// Captured packets → how many deliveries of them ran API calls.
+    replay_watch: BTreeMap<replay::PacketFingerprint, u32>,
     server_timers: BTreeMap<u32, (u64, Option<Instant>)>,
     pub bypasses: BypassOracle,
     pub credentials: CredentialGraph,
@@ -181,6 +188,8 @@ impl World {
             Event::Acquire { attacker } => self.acquire(now, attacker),
             Event::AttackerTick { attacker } => self.attacker_tick(now, attacker),
             Event::AttackerFetch { attacker } => self.attacker_fetch(now, attacker),
+            Event::AttackerReplay { attacker } => self.attacker_replay(now, attacker),
+            Event::ReplayToDc { dc, attacker, bytes } => self.deliver_replay(now, dc, attacker, &bytes),
             Event::QuietPeriod => self.quiet_period(now),
             Event::End => {}
         }

@@ -34,6 +34,12 @@ pub struct Counters {
     pub packets_lost_offline: u64,
     pub packets_refused_by_apps: u64,
     pub events_dropped: u64,
+    /// Captured packets attackers re-injected (each delivered copy).
+    pub replayed_packets: u64,
+    /// Replays that made a datacenter run an API call.
+    pub replays_accepted: u64,
+    /// Captured packets processed twice (original and replay): a bug.
+    pub replays_processed_twice: u64,
     /// Owner devices' sync traffic and work.
     pub sync: SyncTotals,
     /// Update latencies (creation → application), µs.
@@ -181,6 +187,12 @@ impl World {
                 )
             })
             .collect();
+        if self.counters.replays_processed_twice > 0 {
+            violations.push(format!(
+                "{} replayed packets were processed a second time",
+                self.counters.replays_processed_twice
+            ));
+        }
         if self.counters.events_dropped > 0 {
             violations.push(format!(
                 "{} events dropped by the bounded queue",
@@ -237,6 +249,8 @@ impl World {
                 "attacker_requests_accepted",
                 number(counters.attacker_requests_accepted),
             ),
+            ("replayed_packets", number(counters.replayed_packets)),
+            ("replays_accepted", number(counters.replays_accepted)),
             ("logout_bypasses", number(attacker_bypasses.len() as u64)),
             ("max_bypass_window_ms", MetricValue::Number(max_window_ms)),
             ("oracle_violations", number(violations.len() as u64)),
