@@ -41,6 +41,8 @@ pub(crate) fn build(locator: Locator<'_>, document: RawDocument) -> Result<Scena
     let population = super::build_actors::population(&mut ctx, document.population.as_ref())?;
     let faults = super::build_actors::faults(&mut ctx, &document.fault, &meta, &datacenters)?;
     let attackers = super::build_actors::attackers(&mut ctx, &document.attacker, &meta, &population)?;
+    let owner_actions = super::build_events::owner_actions(&mut ctx, &document.owner_action, &meta, &population)?;
+    let device_events = super::build_events::device_events(&mut ctx, &document.device_event, &meta, &population)?;
     let expectations = match &document.expect {
         Some(expect) => ctx.expectations(expect)?,
         None => Vec::new(),
@@ -54,6 +56,8 @@ pub(crate) fn build(locator: Locator<'_>, document: RawDocument) -> Result<Scena
         faults,
         population,
         attackers,
+        owner_actions,
+        device_events,
         expectations,
     })
 }

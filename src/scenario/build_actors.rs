@@ -20,7 +20,7 @@ use super::quantity::Probability;
 use super::raw::{RawAcquire, RawAttacker, RawFault, RawPopulation};
 use super::sampled::{Sampled, Spec};
 
-const DEVICE_KINDS: &[(&str, DeviceKind)] = &[
+pub(crate) const DEVICE_KINDS: &[(&str, DeviceKind)] = &[
     ("phone", DeviceKind::Phone),
     ("desktop", DeviceKind::Desktop),
     ("tablet", DeviceKind::Tablet),
@@ -239,7 +239,7 @@ fn fault(
 }
 
 /// A per-seed start time that is before the end of the scenario for every draw.
-fn starts_before_end(ctx: &mut Ctx<'_>, path: &str, node: &Node, meta: &Meta) -> Result<Sampled<Duration>> {
+pub(crate) fn starts_before_end(ctx: &mut Ctx<'_>, path: &str, node: &Node, meta: &Meta) -> Result<Sampled<Duration>> {
     let end = meta.duration;
     ctx.sampled(path, Some(node), Duration::ZERO, true, |ctx, key, node| {
         let at = ctx.any_duration(key, node)?;
@@ -302,12 +302,13 @@ fn acquire(
         ("session_file", 1),
         ("sim_swap", 2),
         ("phished_code", 3),
+        ("stolen_device", 4),
     ];
     let kind_code = ctx.name_of(&format!("{path}.kind"), &raw.kind, kinds)?;
     let at = starts_before_end(ctx, &format!("{path}.at"), &raw.at, meta)?;
     let device_key = format!("{path}.device");
     let device = match (&raw.device, kind_code) {
-        (Some(node), 0 | 1) => {
+        (Some(node), 0 | 1 | 4) => {
             let device = ctx.name_of(&device_key, node, DEVICE_KINDS)?;
             if !population.devices.iter().any(|spec| spec.kind == device) {
                 let message = format!("`{device_key}` = {node}: no device of that kind in `population.devices`");
@@ -315,7 +316,7 @@ fn acquire(
             }
             Some(device)
         }
-        (None, 0 | 1) => return Err(ctx.error(&spanned.span(), Problem::MissingKey(device_key))),
+        (None, 0 | 1 | 4) => return Err(ctx.error(&spanned.span(), Problem::MissingKey(device_key))),
         (Some(node), _) => {
             let message = format!("`{device_key}` does not apply to kind = {}", raw.kind);
             return Err(ctx.error(&node.span, Problem::Invalid(message)));
@@ -325,6 +326,7 @@ fn acquire(
     let kind = match (kind_code, device) {
         (0, Some(device)) => AcquireKind::StolenKey { device },
         (1, Some(device)) => AcquireKind::SessionFile { device },
+        (4, Some(device)) => AcquireKind::StolenDevice { device },
         (2, _) => AcquireKind::SimSwap,
         _ => AcquireKind::PhishedCode,
     };

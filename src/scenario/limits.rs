@@ -22,6 +22,10 @@ pub const MAX_DATACENTERS: u64 = 16;
 pub const MAX_FAULTS: usize = 256;
 /// `[[attacker]]` entries.
 pub const MAX_ATTACKERS: usize = 64;
+/// `[[owner_action]]` entries.
+pub const MAX_OWNER_ACTIONS: usize = 256;
+/// `[[device_event]]` entries.
+pub const MAX_DEVICE_EVENTS: usize = 256;
 /// Seeds in one range, so that a typo cannot schedule a billion runs.
 pub const MAX_SEEDS: u64 = 1_000_000;
 /// Characters in a name or a description.

@@ -12,6 +12,7 @@
 
 mod build;
 mod build_actors;
+mod build_events;
 mod compound;
 pub mod distribution;
 pub mod duration;
@@ -76,6 +77,8 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
 }
 #[cfg(test)]
 mod tests_errors;
+#[cfg(test)]
+mod tests_events;
 #[cfg(test)]
 mod tests_ranges;
 #[cfg(test)]

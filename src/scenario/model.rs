@@ -28,6 +28,10 @@ pub struct Scenario<S: Stage = Spec> {
     pub faults: Vec<Fault<S>>,
     pub population: Population<S>,
     pub attackers: Vec<Attacker<S>>,
+    /// `[[owner_action]]`: what owners do at a given time.
+    pub owner_actions: Vec<OwnerAction<S>>,
+    /// `[[device_event]]`: devices lost or restored from a backup.
+    pub device_events: Vec<DeviceEvent<S>>,
     /// `[expect]`, sorted by metric name.
     pub expectations: Vec<Expectation>,
 }
@@ -248,6 +252,58 @@ pub enum AcquireKind {
     SimSwap,
     /// One login code, phished.
     PhishedCode,
+    /// The device itself, unlocked: the thief uses its sessions and the
+    /// owner no longer has it.
+    StolenDevice { device: DeviceKind },
+}
+
+/// One `[[owner_action]]`: owners of a share of accounts act at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerAction<S: Stage = Spec> {
+    pub action: OwnerActionKind,
+    /// From the scenario's epoch.
+    pub at: S::Of<Duration>,
+    /// Accounts whose owners act (chosen per seed).
+    pub accounts: Share,
+    /// The device in the owner's hand; `None`: the first logged-in one.
+    pub from: Option<DeviceKind>,
+}
+
+/// What an owner does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OwnerActionKind {
+    /// "Terminate all other sessions" (`auth.resetAuthorizations`).
+    TerminateAllOthers,
+    /// Terminate the session of one device (`account.resetAuthorization`).
+    TerminateDevice { device: DeviceKind },
+    /// Log out on the device in hand (`auth.logOut`).
+    LogOut,
+    /// Set the inactivity TTL (`account.setAuthorizationTTL`), in days.
+    SetTtl { days: u32 },
+    /// Turn two-factor authentication on (when off).
+    EnableTwoFactor,
+    /// Change the 2FA password (turns it on when off).
+    ChangePassword,
+    /// Delete the account (`account.deleteAccount`).
+    DeleteAccount,
+}
+
+/// One `[[device_event]]`: what happens to a device of a share of accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceEvent<S: Stage = Spec> {
+    pub kind: DeviceEventKind,
+    pub device: DeviceKind,
+    pub accounts: Share,
+    pub at: S::Of<Duration>,
+}
+
+/// What happens to the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DeviceEventKind {
+    /// Lost: it never comes online again; its session stays until ended.
+    Lost,
+    /// Its app data is replaced by a backup taken `backup_age` earlier.
+    RestoredFromBackup { backup_age: Duration },
 }
 
 /// What an attacker does with access.

@@ -26,6 +26,10 @@ pub(crate) struct RawDocument {
     pub population: Option<RawPopulation>,
     #[serde(default)]
     pub attacker: Vec<Spanned<RawAttacker>>,
+    #[serde(default)]
+    pub owner_action: Vec<Spanned<RawOwnerAction>>,
+    #[serde(default)]
+    pub device_event: Vec<Spanned<RawDeviceEvent>>,
     pub expect: Option<Node>,
     pub swarm: Option<Node>,
 }
@@ -137,4 +141,31 @@ pub(crate) struct RawAcquire {
     pub kind: Node,
     pub device: Option<Node>,
     pub at: Node,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table { action, at, accounts, from, device, ttl }"
+)]
+pub(crate) struct RawOwnerAction {
+    pub action: Node,
+    pub at: Node,
+    pub accounts: Option<Node>,
+    pub from: Option<Node>,
+    pub device: Option<Node>,
+    pub ttl: Option<Node>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table { kind, device, accounts, at, backup_age }"
+)]
+pub(crate) struct RawDeviceEvent {
+    pub kind: Node,
+    pub device: Node,
+    pub accounts: Option<Node>,
+    pub at: Node,
+    pub backup_age: Option<Node>,
 }

@@ -38,6 +38,22 @@ impl Scenario<Spec> {
                 .enumerate()
                 .map(|(index, attacker)| attacker.resolve(index, swarm))
                 .collect(),
+            owner_actions: (self.owner_actions.iter().enumerate())
+                .map(|(index, action)| OwnerAction {
+                    action: action.action,
+                    at: swarm.draw(&format!("owner_action.{index}.at"), &action.at),
+                    accounts: action.accounts,
+                    from: action.from,
+                })
+                .collect(),
+            device_events: (self.device_events.iter().enumerate())
+                .map(|(index, event)| DeviceEvent {
+                    kind: event.kind,
+                    device: event.device,
+                    accounts: event.accounts,
+                    at: swarm.draw(&format!("device_event.{index}.at"), &event.at),
+                })
+                .collect(),
             expectations: self.expectations.clone(),
         }
     }

@@ -33,7 +33,7 @@ fn unknown_keys_are_errors_in_every_section() {
     assert_eq!(
         error_after_minimal("[bogus]\n"),
         "t.toml:7:2: unknown key `bogus`, expected one of `scenario`, `policy`, `datacenters`, `network`, \
-         `fault`, `population`, `attacker`, `expect`, `swarm`"
+         `fault`, `population`, `attacker`, `owner_action`, `device_event`, `expect`, `swarm`"
     );
     assert_eq!(
         error_after_minimal("[datacenters]\ncount = 2\nlatency = \"1ms\"\n"),

@@ -65,7 +65,14 @@ impl SwarmConfig {
                 _ => "{ kind = \"phished_code\", at = \"AT\" }",
             }
             .replace("AT", &format!("{}h", u32::from(at_hours) % hours));
-            let behaviors = ["exfiltrate", "heartbeat", "persist", "relogin", "terminate_others"];
+            let behaviors = [
+                "exfiltrate",
+                "heartbeat",
+                "persist",
+                "relogin",
+                "terminate_others",
+                "replay",
+            ];
             let chosen: Vec<String> = behaviors
                 .iter()
                 .enumerate()

@@ -35,23 +35,37 @@ impl World {
         let account = self.attackers[attacker].account;
         let kind = self.attackers[attacker].acquire;
         match kind {
-            AcquireKind::StolenKey { device } | AcquireKind::SessionFile { device } => {
-                let victim = self.accounts[account]
-                    .devices
-                    .iter()
-                    .copied()
-                    .find(|app| matches!(self.apps[*app].holder, Holder::Owner { kind, .. } if kind == device));
-                let Some(victim) = victim else { return };
-                if !self.apps[victim].client.is_logged_in() {
+            AcquireKind::StolenKey { device }
+            | AcquireKind::SessionFile { device }
+            | AcquireKind::StolenDevice { device } => {
+                let Some(victim) = self.device_of(account, device) else {
+                    return;
+                };
+                if !self.apps[victim].client.is_logged_in() || self.apps[victim].lost {
                     return;
                 }
                 let mut file = self.apps[victim].client.session_file();
-                if matches!(kind, AcquireKind::StolenKey { .. }) {
+                let mut config = self.attacker_config(attacker);
+                match kind {
                     // One key: the home DC's (what a key-stealing tool takes).
-                    let home_dc = file.home_dc;
-                    file.keys.retain(|dc, _| *dc == home_dc);
+                    AcquireKind::StolenKey { .. } => {
+                        let home_dc = file.home_dc;
+                        file.keys.retain(|dc, _| *dc == home_dc);
+                    }
+                    // The device itself: the same app, and the owner loses it.
+                    AcquireKind::StolenDevice { .. } => {
+                        config = self.apps[victim].client.config().clone();
+                        self.lose_device(now, victim);
+                    }
+                    _ => {}
                 }
-                self.take_session_file(now, attacker, file, &format!("{device:?} {}", describe(kind)));
+                self.take_session_file(now, attacker, file, config, &format!("{device:?} {}", describe(kind)));
+                if matches!(kind, AcquireKind::StolenDevice { .. }) {
+                    // The thief starts where the device was taken.
+                    if let Some(app) = self.attackers[attacker].apps.last().copied() {
+                        self.apps[app].origin = self.apps[victim].origin.clone();
+                    }
+                }
                 self.start_tap(now, attacker, victim);
             }
             AcquireKind::SimSwap => {
@@ -70,8 +84,14 @@ impl World {
         }
     }
 
-    fn take_session_file(&mut self, now: Instant, attacker: usize, file: SessionFile, what: &str) {
-        let config = self.attacker_config(attacker);
+    fn take_session_file(
+        &mut self,
+        now: Instant,
+        attacker: usize,
+        file: SessionFile,
+        config: ClientConfig,
+        what: &str,
+    ) {
         let id = self.apps.len();
         let holder = Holder::Attacker { attacker };
         let mut app = super::build::new_app(id, config.clone(), holder, self.seed, 0);
@@ -274,6 +294,7 @@ fn describe(kind: AcquireKind) -> &'static str {
         AcquireKind::SessionFile { .. } => "session file",
         AcquireKind::SimSwap => "SIM (swapped)",
         AcquireKind::PhishedCode => "phished login code",
+        AcquireKind::StolenDevice { .. } => "device (stolen, unlocked)",
     }
 }
 

@@ -84,6 +84,7 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
         online: true,
         timer_generation: 0,
         timer_at: None,
+        lost: false,
         origin: match holder {
             Holder::Owner { account, .. } => home_origin(account),
             Holder::Attacker { attacker } => attacker_origin(attacker),
@@ -114,6 +115,7 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
         attacker_held: BTreeSet::new(),
         taps: BTreeMap::new(),
         replay_watch: BTreeMap::new(),
+        backups: BTreeMap::new(),
         server_timers: BTreeMap::new(),
         bypasses: BypassOracle::new(config::policy(scenario).revocation),
         credentials: CredentialGraph::new(),
@@ -177,11 +179,14 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
             phished_by: None,
             code: None,
             code_requested: false,
+            deleted: false,
             rng: stream(seed, &format!("owner/{index}")),
         });
         world.schedule_account_processes(index);
     }
     world.build_attackers(seed);
+    world.schedule_owner_actions(seed);
+    world.schedule_device_events(seed);
     world.install_faults(seed)?;
     let (quiet_from, end) = (world.quiet_from, world.end);
     world.schedule(quiet_from, Event::QuietPeriod);

@@ -40,6 +40,12 @@ pub enum Event {
     AttackerReplay { attacker: usize },
     /// A replayed packet arrives at datacenter `dc` from an attacker's host.
     ReplayToDc { dc: u32, attacker: usize, bytes: Vec<u8> },
+    /// Owners of `account` carry out `[[owner_action]]` number `action`.
+    OwnerAction { account: AccountIndex, action: usize },
+    /// `app`'s storage is backed up for `[[device_event]]` number `event`.
+    Backup { app: AppId, event: usize },
+    /// `[[device_event]]` number `event` happens to `app`.
+    DeviceFate { app: AppId, event: usize },
     /// Faults stop; every owner device comes online.
     QuietPeriod,
     /// The end of the run.
@@ -88,10 +94,17 @@ impl TraceEncode for Event {
             Event::AttackerTick { attacker } => put(out, 11, &[*attacker as u64]),
             Event::AttackerFetch { attacker } => put(out, 14, &[*attacker as u64]),
             Event::AttackerReplay { attacker } => put(out, 15, &[*attacker as u64]),
-            Event::ReplayToDc { dc, attacker, bytes: data } => {
+            Event::ReplayToDc {
+                dc,
+                attacker,
+                bytes: data,
+            } => {
                 put(out, 16, &[u64::from(*dc), *attacker as u64]);
                 packet(out, data);
             }
+            Event::OwnerAction { account, action } => put(out, 17, &[*account as u64, *action as u64]),
+            Event::Backup { app, event } => put(out, 18, &[*app as u64, *event as u64]),
+            Event::DeviceFate { app, event } => put(out, 19, &[*app as u64, *event as u64]),
             Event::QuietPeriod => put(out, 12, &[]),
             Event::End => put(out, 13, &[]),
         }

@@ -8,15 +8,19 @@
 //!
 //! Files: [`events`] (what happens), [`build`] (population), [`apps`]
 //! (packets between apps, the network and the servers), [`owner`] (what the
-//! humans do), [`attacker`] (what attackers do), [`outcome`] (oracles at the
+//! humans do), [`owner_actions`] (what they do on a schedule), [`devices`]
+//! (devices lost, restored from backups), [`attacker`] (what attackers do),
+//! [`replay`] (captured packets re-injected), [`outcome`] (oracles at the
 //! end and the metric row).
 
 mod apps;
 mod attacker;
 mod build;
+mod devices;
 pub mod events;
 mod outcome;
 mod owner;
+mod owner_actions;
 mod replay;
 
 use std::collections::BTreeMap;
@@ -72,6 +76,8 @@ pub struct App {
     pub timer_generation: u64,
     pub timer_at: Option<Instant>,
     pub origin: crate::proto::auth::client_info::NetworkOrigin,
+    /// The owner lost the device (or it was stolen): it never comes back.
+    pub lost: bool,
     rng: ChaCha12Rng,
 }
 
@@ -92,6 +98,8 @@ pub struct AccountSim {
     pub code: Option<String>,
     /// The pending device has the server's `sentCode` answer.
     pub code_requested: bool,
+    /// The owner deleted the account: nobody logs in to it again.
+    pub deleted: bool,
     rng: ChaCha12Rng,
 }
 
@@ -131,6 +139,8 @@ pub struct World {
     taps: BTreeMap<AppId, usize>,
     /// Captured packets → how many deliveries of them ran API calls.
     replay_watch: BTreeMap<replay::PacketFingerprint, u32>,
+    /// (device, `[[device_event]]` index) → the app state backed up for it.
+    backups: BTreeMap<(AppId, usize), Client>,
     server_timers: BTreeMap<u32, (u64, Option<Instant>)>,
     pub bypasses: BypassOracle,
     pub credentials: CredentialGraph,
@@ -190,6 +200,9 @@ impl World {
             Event::AttackerFetch { attacker } => self.attacker_fetch(now, attacker),
             Event::AttackerReplay { attacker } => self.attacker_replay(now, attacker),
             Event::ReplayToDc { dc, attacker, bytes } => self.deliver_replay(now, dc, attacker, &bytes),
+            Event::OwnerAction { account, action } => self.owner_action(now, account, action),
+            Event::Backup { app, event } => self.back_up(app, event),
+            Event::DeviceFate { app, event } => self.device_fate(now, app, event),
             Event::QuietPeriod => self.quiet_period(now),
             Event::End => {}
         }
@@ -210,3 +223,5 @@ impl World {
         }
     }
 }
+#[cfg(test)]
+mod oracle_tests;

@@ -34,6 +34,11 @@ pub struct Counters {
     pub packets_lost_offline: u64,
     pub packets_refused_by_apps: u64,
     pub events_dropped: u64,
+    pub devices_lost: u64,
+    pub devices_restored: u64,
+    /// `[[owner_action]]`s carried out, and skipped (no device at hand).
+    pub owner_actions: u64,
+    pub owner_actions_skipped: u64,
     /// Captured packets attackers re-injected (each delivered copy).
     pub replayed_packets: u64,
     /// Replays that made a datacenter run an API call.
@@ -133,6 +138,37 @@ impl World {
         footholds
     }
 
+    /// The wipe oracle: an owner's device whose home authorization was
+    /// revoked before the quiet period, and which was online through it (so
+    /// it talked to its datacenter), must have wiped its data. Lost devices
+    /// are exempt: they never make contact again.
+    fn unwiped_terminated_devices(&self) -> Vec<String> {
+        let mut unwiped = Vec::new();
+        for (id, app) in self.apps.iter().enumerate() {
+            let Holder::Owner { account, .. } = app.holder else {
+                continue;
+            };
+            if app.lost || !app.online || app.client.is_wiped() || !app.client.is_logged_in() {
+                continue;
+            }
+            let home_dc = self.accounts[account].home_dc;
+            let Some(key_id) = app.client.auth_key_id(home_dc) else {
+                continue;
+            };
+            let revoked = self
+                .bypasses
+                .acts_for(home_dc, key_id)
+                .and_then(|authorization| self.bypasses.revoked_at(authorization));
+            if let Some(at) = revoked.filter(|at| *at < self.quiet_from) {
+                let seconds = at.saturating_duration_since(self.scenario.meta.epoch).as_secs();
+                unwiped.push(format!(
+                    "device {id} (account {account}) was terminated at {seconds} s and did not wipe its data"
+                ));
+            }
+        }
+        unwiped
+    }
+
     /// (converged, updates lost, updates duplicated) over the owners'
     /// logged-in online devices: each must hold every update the server
     /// retains from its own starting point on, once.
@@ -187,6 +223,7 @@ impl World {
                 )
             })
             .collect();
+        violations.extend(self.unwiped_terminated_devices());
         if self.counters.replays_processed_twice > 0 {
             violations.push(format!(
                 "{} replayed packets were processed a second time",

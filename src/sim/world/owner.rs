@@ -18,7 +18,7 @@ impl World {
         let Holder::Owner { account, .. } = self.apps[app].holder else {
             return;
         };
-        if self.apps[app].client.is_logged_in() {
+        if self.apps[app].client.is_logged_in() || self.apps[app].lost || self.accounts[account].deleted {
             return;
         }
         if self.apps[app].client.is_wiped() {
@@ -72,6 +72,9 @@ impl World {
         let Holder::Owner { .. } = self.apps[app].holder else {
             return;
         };
+        if self.apps[app].lost {
+            return;
+        }
         let in_quiet_period = now >= self.quiet_from;
         let online = online || in_quiet_period;
         if self.apps[app].online == online && self.apps[app].client.is_online() == online {
@@ -157,7 +160,7 @@ impl World {
             .devices
             .iter()
             .copied()
-            .find(|app| self.apps[*app].client.is_logged_in());
+            .find(|app| !self.apps[*app].lost && self.apps[*app].client.is_logged_in());
         if let Some(app) = device {
             if !self.apps[app].online {
                 self.owner_online(now, app, true);

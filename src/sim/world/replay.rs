@@ -181,7 +181,10 @@ mod tests {
         let packet = vec![7u8; 64];
         world.replay_watch.insert(fingerprint(&packet).expect("long"), 0);
         world.observe_watched_delivery(&packet, 0, false);
-        assert_eq!(world.counters.replays_processed_twice, 0, "nothing ran: nothing counted");
+        assert_eq!(
+            world.counters.replays_processed_twice, 0,
+            "nothing ran: nothing counted"
+        );
         world.observe_watched_delivery(&packet, 1, false);
         assert_eq!(world.counters.replays_processed_twice, 0, "the original, once");
         world.observe_watched_delivery(&packet, 2, true);

@@ -1,0 +1,124 @@
+//! `[[owner_action]]`: owners of a share of accounts act at a set time from
+//! the device in their hand — terminate all other sessions, terminate one
+//! device's session, log out, set the inactivity TTL, turn on 2FA, change
+//! the password, delete the account. The device in hand matters: "terminate
+//! all other sessions" from a device whose session file was copied leaves
+//! the copy in.
+
+use crate::proto::client::{Command, Password};
+use crate::proto::time::Instant;
+use crate::scenario::model::OwnerActionKind;
+
+use super::build::{choose, stream};
+use super::{AccountIndex, AppId, Event, World};
+
+impl World {
+    /// Schedule every `[[owner_action]]` on the accounts it picks.
+    pub(super) fn schedule_owner_actions(&mut self, seed: u64) {
+        let epoch = self.scenario.meta.epoch;
+        for (index, spec) in self.scenario.owner_actions.clone().into_iter().enumerate() {
+            let mut picker = stream(seed, &format!("owner_action/{index}"));
+            let total = self.accounts.len();
+            let count = spec.accounts.of(total as u64) as usize;
+            for account in choose(&mut picker, total, count) {
+                self.schedule(
+                    epoch.saturating_add(spec.at),
+                    Event::OwnerAction { account, action: index },
+                );
+            }
+        }
+    }
+
+    /// The device the owner acts from: the one the action names when it is
+    /// logged in and at hand, else the first logged-in device at hand.
+    fn device_in_hand(&self, account: AccountIndex, from: Option<crate::scenario::model::DeviceKind>) -> Option<AppId> {
+        let usable = |app: &AppId| !self.apps[*app].lost && self.apps[*app].client.is_logged_in();
+        let named = from.and_then(|kind| self.device_of(account, kind)).filter(usable);
+        named.or_else(|| self.accounts[account].devices.iter().copied().find(usable))
+    }
+
+    pub(super) fn owner_action(&mut self, now: Instant, account: AccountIndex, action: usize) {
+        let Some(spec) = self.scenario.owner_actions.get(action).cloned() else {
+            return;
+        };
+        if self.accounts[account].deleted {
+            return;
+        }
+        let Some(app) = self.device_in_hand(account, spec.from) else {
+            self.counters.owner_actions_skipped += 1;
+            return;
+        };
+        if !self.apps[app].online {
+            self.owner_online(now, app, true);
+        }
+        self.counters.owner_actions += 1;
+        self.note(now, || {
+            format!(
+                "\"event\":\"owner_action\",\"account\":{account},\"app\":{app},\"action\":\"{:?}\"",
+                spec.action
+            )
+        });
+        let command = match spec.action {
+            OwnerActionKind::TerminateAllOthers => Command::ResetAuthorizations,
+            OwnerActionKind::TerminateDevice { device } => {
+                let Some(hash) = self
+                    .device_of(account, device)
+                    .and_then(|target| self.current_hash(account, target))
+                else {
+                    self.counters.owner_actions_skipped += 1;
+                    return;
+                };
+                Command::ResetAuthorization { hash }
+            }
+            OwnerActionKind::LogOut => Command::LogOut,
+            OwnerActionKind::SetTtl { days } => Command::SetAuthorizationTtl {
+                days: i32::try_from(days).unwrap_or(i32::MAX),
+            },
+            OwnerActionKind::EnableTwoFactor | OwnerActionKind::ChangePassword => {
+                self.set_password(now, account, app, spec.action);
+                return;
+            }
+            OwnerActionKind::DeleteAccount => {
+                self.accounts[account].deleted = true;
+                Command::DeleteAccount {
+                    password: self.accounts[account].password.clone().map(Password),
+                }
+            }
+        };
+        self.command(now, app, command);
+    }
+
+    /// The home authorization `app` holds now (the newest one it logged in with).
+    fn current_hash(&self, account: AccountIndex, app: AppId) -> Option<i64> {
+        let user_id = self.accounts[account].user_id;
+        let home_dc = self.accounts[account].home_dc;
+        let key_id = self.apps[app].client.auth_key_id(home_dc)?;
+        let (owner, hash) = self.bypasses.acts_for(home_dc, key_id)?;
+        (owner == user_id).then_some(hash)
+    }
+
+    /// Turn 2FA on, or change the password: a new password the owner keeps.
+    fn set_password(&mut self, now: Instant, account: AccountIndex, app: AppId, action: OwnerActionKind) {
+        let current = self.accounts[account].password.clone();
+        if action == OwnerActionKind::EnableTwoFactor && current.is_some() {
+            return;
+        }
+        let generation = self.counters.owner_actions;
+        let new = format!("password-{account}-{generation}").into_bytes();
+        let home_dc = self.accounts[account].home_dc;
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else {
+            return;
+        };
+        let Some(server) = self.servers.get_mut(&home_dc) else {
+            return;
+        };
+        let mut rng = stream(self.seed, &format!("password/{account}/{generation}"));
+        let changed = server.administer(now, &mut self.server_rng, |authority| {
+            authority.update_password(now, key_id, current.as_deref(), Some(&new), &mut rng)
+        });
+        if changed.is_ok() {
+            self.accounts[account].password = Some(new);
+        }
+        self.drain_server(now, home_dc, None);
+    }
+}
