@@ -57,3 +57,187 @@ fn replayed_and_reordered_packets_are_never_processed_twice() {
     assert_eq!(metric(&outcome, "replays_accepted"), 0.0);
     assert_eq!(metric(&outcome, "oracle_violations"), 0.0);
 }
+
+/// A desktop key is stolen, then the desktop is lost: only the thief uses
+/// the authorization, and the owners shorten the inactivity TTL to 2 days.
+const TTL: &str = r#"
+[scenario]
+name = "tiny-ttl"
+duration = "6d"
+quiet_period = "1h"
+
+[datacenters]
+count = 1
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 4
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "3h" }
+updates_per_day = 10
+update_bytes = 200
+audit = { every = "30d", probability = 0.0, action = "none" }
+
+[[owner_action]]
+action = "set_ttl"
+at = "25h"
+ttl = "2d"
+from = "phone"
+
+[[device_event]]
+kind = "lost"
+device = "desktop"
+at = "12h"
+
+[[attacker]]
+name = "thief"
+targets = "100%"
+acquire = { kind = "stolen_key", device = "desktop", at = "6h" }
+behavior = BEHAVIOR
+"#;
+
+#[test]
+fn heartbeats_keep_a_stolen_key_alive_past_the_inactivity_ttl() {
+    let idle = run(
+        &resolved(&TTL.replace("BEHAVIOR", "[\"exfiltrate\"]")),
+        2,
+        RunOptions::default(),
+    )
+    .expect("runs");
+    show(&idle);
+    let beating = run(
+        &resolved(&TTL.replace("BEHAVIOR", "[\"heartbeat\"]")),
+        2,
+        RunOptions::default(),
+    )
+    .expect("runs");
+    show(&beating);
+    assert!(idle.violations.is_empty() && beating.violations.is_empty());
+    // Seed 2, exactly. Idle thieves: the owners' 2-day TTL (set from the
+    // phone on day 2) ends all four stolen desktop authorizations.
+    assert_eq!(metric(&idle, "authorizations_revoked"), 4.0);
+    assert_eq!(metric(&idle, "surviving_footholds"), 0.0);
+    assert_eq!(metric(&idle, "attacker_requests"), 0.0);
+    // Heartbeating thieves keep them active: none expires, all four survive.
+    assert_eq!(metric(&beating, "authorizations_revoked"), 0.0);
+    assert_eq!(metric(&beating, "surviving_footholds"), 4.0);
+    assert_eq!(metric(&beating, "attacker_requests_accepted"), 1966.0);
+}
+
+/// Seed 000's claim: "terminate all other sessions" ends at most five. A
+/// thief with a copied desktop session file mints eight QR sessions; on
+/// day 2 every owner terminates all others from the phone.
+const LIMIT: &str = r#"
+[scenario]
+name = "tiny-limit"
+duration = "3d"
+quiet_period = "1h"
+
+[policy]
+terminate_all_limit = LIMIT
+
+[datacenters]
+count = 1
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 2
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "3h" }
+updates_per_day = 10
+update_bytes = 200
+audit = { every = "30d", probability = 0.0, action = "none" }
+
+[[owner_action]]
+action = "terminate_all_others"
+at = "2d"
+from = "phone"
+
+[[attacker]]
+name = "thief"
+targets = "100%"
+acquire = { kind = "session_file", device = "desktop", at = "1d" }
+behavior = ["persist"]
+footholds = 8
+"#;
+
+#[test]
+fn a_terminate_all_limit_of_five_leaves_minted_sessions_alive() {
+    let limited = run(&resolved(&LIMIT.replace("LIMIT", "5")), 0, RunOptions::default()).expect("runs");
+    show(&limited);
+    let unlimited = run(&resolved(&LIMIT.replace("LIMIT", "0")), 0, RunOptions::default()).expect("runs");
+    show(&unlimited);
+    assert!(limited.violations.is_empty() && unlimited.violations.is_empty());
+    // Seed 0, exactly. Each account has nine other sessions: the desktop
+    // (whose copy the thief holds) and eight minted ones. Limited to five,
+    // oldest first: the desktop and four minted end (ten revocations; twelve
+    // wipes, since the owner's desktop and the thief's copy both wipe), four
+    // minted sessions per account survive.
+    assert_eq!(metric(&limited, "footholds_minted"), 16.0);
+    assert_eq!(metric(&limited, "authorizations_revoked"), 10.0);
+    assert_eq!(metric(&limited, "devices_wiped"), 12.0);
+    assert_eq!(metric(&limited, "surviving_footholds"), 8.0);
+    // Without the limit all nine end on both accounts.
+    assert_eq!(metric(&unlimited, "authorizations_revoked"), 18.0);
+    assert_eq!(metric(&unlimited, "devices_wiped"), 20.0);
+    assert_eq!(metric(&unlimited, "surviving_footholds"), 0.0);
+}
+
+/// Owners delete their accounts on day 1; half have 2FA, which holds the
+/// deletion for a week. A thief holds every desktop's session file.
+const DELETION: &str = r#"
+[scenario]
+name = "tiny-deletion"
+duration = "10d"
+quiet_period = "1h"
+
+[datacenters]
+count = 2
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 4
+two_factor = 0.5
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "3h" }
+updates_per_day = 10
+update_bytes = 200
+audit = { every = "30d", probability = 0.0, action = "none" }
+
+[[owner_action]]
+action = "delete_account"
+at = "2d"
+from = "phone"
+
+[[attacker]]
+name = "thief"
+targets = "100%"
+acquire = { kind = "session_file", device = "desktop", at = "1d" }
+behavior = ["exfiltrate", "heartbeat"]
+"#;
+
+#[test]
+fn deleting_the_account_ends_every_session_and_every_foothold() {
+    let outcome = run(&resolved(DELETION), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly. The owners give their password, so every deletion
+    // locks at once on day 2 (derived authorizations on the media DC end,
+    // home ones are refused), is erased an hour later and released an hour
+    // after that: all eight authorizations are revoked, the phones, the
+    // desktops and the thieves' copies (twelve apps) wipe, nothing survives.
+    // The thieves fetched from the media DC every 20 s for a day until the
+    // lock; five of their requests were refused.
+    assert_eq!(metric(&outcome, "authorizations_revoked"), 8.0);
+    assert_eq!(metric(&outcome, "devices_wiped"), 12.0);
+    assert_eq!(metric(&outcome, "surviving_footholds"), 0.0);
+    assert_eq!(metric(&outcome, "attacker_requests"), 17656.0);
+    assert_eq!(metric(&outcome, "attacker_requests_accepted"), 17651.0);
+    assert_eq!(metric(&outcome, "logout_bypasses"), 0.0);
+}

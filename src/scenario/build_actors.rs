@@ -279,11 +279,20 @@ pub(crate) fn attackers(
             None => BTreeSet::from([Behavior::Exfiltrate]),
             Some(node) => behaviors(ctx, &path("behavior"), node)?,
         };
+        let footholds = match &raw.footholds {
+            None => 1,
+            Some(node) if !behavior.contains(&Behavior::Persist) => {
+                let message = format!("`{}` needs \"persist\" in `{}`", path("footholds"), path("behavior"));
+                return Err(ctx.error(&node.span, Problem::Invalid(message)));
+            }
+            Some(node) => ctx.integer(&path("footholds"), node, 1, MAX_FOOTHOLDS_PER_ATTACKER)? as u32,
+        };
         attackers.push(Attacker {
             name,
             targets,
             acquire,
             behavior,
+            footholds,
         });
     }
     Ok(attackers)

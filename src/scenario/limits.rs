@@ -26,6 +26,8 @@ pub const MAX_ATTACKERS: usize = 64;
 pub const MAX_OWNER_ACTIONS: usize = 256;
 /// `[[device_event]]` entries.
 pub const MAX_DEVICE_EVENTS: usize = 256;
+/// Authorizations one attacker's `persist` mints.
+pub const MAX_FOOTHOLDS_PER_ATTACKER: u64 = 32;
 /// Seeds in one range, so that a typo cannot schedule a billion runs.
 pub const MAX_SEEDS: u64 = 1_000_000;
 /// Characters in a name or a description.

@@ -232,6 +232,8 @@ pub struct Attacker<S: Stage = Spec> {
     pub targets: Share,
     pub acquire: Acquire<S>,
     pub behavior: BTreeSet<Behavior>,
+    /// Authorizations `persist` mints (QR logins accepted by the stolen session).
+    pub footholds: u32,
 }
 
 /// How and when an attacker gets access.

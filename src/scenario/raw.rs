@@ -133,6 +133,7 @@ pub(crate) struct RawAttacker {
     pub targets: Node,
     pub acquire: Spanned<RawAcquire>,
     pub behavior: Option<Node>,
+    pub footholds: Option<Node>,
 }
 
 #[derive(Debug, Deserialize)]

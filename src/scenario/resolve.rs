@@ -130,6 +130,7 @@ impl Attacker<Spec> {
                 at: swarm.draw(&format!("attacker.{index}.acquire.at"), &self.acquire.at),
             },
             behavior: self.behavior.clone(),
+            footholds: self.footholds,
         }
     }
 }

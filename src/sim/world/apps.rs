@@ -298,6 +298,7 @@ impl World {
                 self.note(now, || format!("\"event\":\"authorization_revoked\",\"user\":{user_id},\"hash\":{hash},\"cause\":\"{cause:?}\""));
             }
             AuthEventKind::RequestAccepted { .. } if by_attacker => self.counters.attacker_requests_accepted += 1,
+            AuthEventKind::DeletionAdvanced { user_id, phase, .. } => self.deletion_advanced(now, *user_id, *phase),
             _ => {}
         }
     }

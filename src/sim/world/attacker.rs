@@ -181,23 +181,25 @@ impl World {
             self.command(now, app, Command::ResetAuthorizations);
         }
         if behavior.contains(&Behavior::Persist) {
-            // Mint a second authorization by QR login: a fresh app exports a
-            // token, the stolen session accepts it.
-            let config = self.attacker_config(attacker);
-            let minter = self.add_app(config, Holder::Attacker { attacker });
-            self.attackers[attacker].apps.push(minter);
+            // Mint authorizations by QR login: fresh apps export tokens, the
+            // stolen session accepts them.
+            self.attackers[attacker].persist_from = Some(app);
             let home_dc = self.apps[app].client.home_dc();
-            let key = {
-                let entry = &mut self.apps[minter];
-                entry.client.auth_key_for(home_dc, &mut entry.rng)
-            };
-            if let Some(server) = self.servers.get_mut(&home_dc) {
-                server.register_key(key, &mut self.server_rng);
+            for _ in 0..self.attackers[attacker].footholds {
+                let config = self.attacker_config(attacker);
+                let minter = self.add_app(config, Holder::Attacker { attacker });
+                self.attackers[attacker].apps.push(minter);
+                let key = {
+                    let entry = &mut self.apps[minter];
+                    entry.client.auth_key_for(home_dc, &mut entry.rng)
+                };
+                if let Some(server) = self.servers.get_mut(&home_dc) {
+                    server.register_key(key, &mut self.server_rng);
+                }
+                let local = self.local_now(minter, now);
+                self.apps[minter].client.on_connected(local);
+                self.command(now, minter, Command::ExportLoginToken);
             }
-            let local = self.local_now(minter, now);
-            self.apps[minter].client.on_connected(local);
-            self.attackers[attacker].pending_login = Some(app);
-            self.command(now, minter, Command::ExportLoginToken);
         }
     }
 
@@ -250,7 +252,7 @@ impl World {
             }
             ClientEvent::LoginTokenExported { token, .. } => {
                 // Hand the token to the stolen session, which accepts it.
-                if let Some(accepter) = self.attackers[attacker].pending_login.take() {
+                if let Some(accepter) = self.attackers[attacker].persist_from {
                     self.command(now, accepter, Command::AcceptLoginToken { token });
                 }
             }

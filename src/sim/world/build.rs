@@ -251,6 +251,8 @@ impl World {
                     account,
                     acquire: spec.acquire.kind,
                     behavior: spec.behavior.clone(),
+                    footholds: spec.footholds,
+                    persist_from: None,
                     apps: Vec::new(),
                     acquired: false,
                     pending_login: None,

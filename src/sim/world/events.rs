@@ -46,6 +46,8 @@ pub enum Event {
     Backup { app: AppId, event: usize },
     /// `[[device_event]]` number `event` happens to `app`.
     DeviceFate { app: AppId, event: usize },
+    /// The operator moves `account`'s deletion to its next phase.
+    AdvanceDeletion { account: AccountIndex },
     /// Faults stop; every owner device comes online.
     QuietPeriod,
     /// The end of the run.
@@ -105,6 +107,7 @@ impl TraceEncode for Event {
             Event::OwnerAction { account, action } => put(out, 17, &[*account as u64, *action as u64]),
             Event::Backup { app, event } => put(out, 18, &[*app as u64, *event as u64]),
             Event::DeviceFate { app, event } => put(out, 19, &[*app as u64, *event as u64]),
+            Event::AdvanceDeletion { account } => put(out, 20, &[*account as u64]),
             Event::QuietPeriod => put(out, 12, &[]),
             Event::End => put(out, 13, &[]),
         }

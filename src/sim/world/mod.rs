@@ -109,6 +109,10 @@ pub struct AttackerSim {
     pub account: AccountIndex,
     pub acquire: AcquireKind,
     pub behavior: std::collections::BTreeSet<Behavior>,
+    /// Authorizations `persist` mints.
+    pub footholds: u32,
+    /// The stolen session that accepts the QR tokens `persist` mints with.
+    pub persist_from: Option<AppId>,
     pub apps: Vec<AppId>,
     pub acquired: bool,
     /// An app waiting for a code / a QR acceptance.
@@ -203,6 +207,7 @@ impl World {
             Event::OwnerAction { account, action } => self.owner_action(now, account, action),
             Event::Backup { app, event } => self.back_up(app, event),
             Event::DeviceFate { app, event } => self.device_fate(now, app, event),
+            Event::AdvanceDeletion { account } => self.advance_deletion(now, account),
             Event::QuietPeriod => self.quiet_period(now),
             Event::End => {}
         }

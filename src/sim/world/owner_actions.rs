@@ -12,6 +12,11 @@ use crate::scenario::model::OwnerActionKind;
 use super::build::{choose, stream};
 use super::{AccountIndex, AppId, Event, World};
 
+/// How long the operator takes between the phases of an account deletion
+/// (lock → erase → release): the real service takes longer, but what the
+/// oracles see is the order, and a short step keeps it inside short runs.
+pub const DELETION_STEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
 impl World {
     /// Schedule every `[[owner_action]]` on the accounts it picks.
     pub(super) fn schedule_owner_actions(&mut self, seed: u64) {
@@ -120,5 +125,38 @@ impl World {
             self.accounts[account].password = Some(new);
         }
         self.drain_server(now, home_dc, None);
+    }
+
+    /// The operator moves a deletion on: a locked account is erased, an
+    /// erased one released (its authorizations revoked, its number free).
+    pub(super) fn advance_deletion(&mut self, now: Instant, account: AccountIndex) {
+        let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
+        let Some(server) = self.servers.get_mut(&home_dc) else {
+            return;
+        };
+        let stored_bytes: u64 = server
+            .updates(user_id)
+            .map(|update| u64::from(update.payload_bytes))
+            .sum();
+        let _ = server.administer(now, &mut self.server_rng, |authority| {
+            authority.advance_deletion(now, user_id, stored_bytes)
+        });
+        self.drain_server(now, home_dc, None);
+    }
+
+    /// A deletion reached `phase`: the operator takes the next step later.
+    pub(super) fn deletion_advanced(
+        &mut self,
+        now: Instant,
+        user_id: u64,
+        phase: crate::proto::auth::account::DeletionPhase,
+    ) {
+        use crate::proto::auth::account::DeletionPhase;
+        if !matches!(phase, DeletionPhase::Lock | DeletionPhase::Erase) {
+            return;
+        }
+        if let Some(account) = self.accounts.iter().position(|record| record.user_id == user_id) {
+            self.schedule(now.saturating_add(DELETION_STEP), Event::AdvanceDeletion { account });
+        }
     }
 }
