@@ -67,7 +67,7 @@ fn check_reports_each_kind_of_malformed_scenario_with_its_position() {
             "unknown-key.toml",
             format!("{MINIMAL}[bogus]\n"),
             "unknown-key.toml:7:2: unknown key `bogus`, expected one of `scenario`, `policy`, `datacenters`, \
-             `network`, `fault`, `population`, `attacker`, `expect`, `swarm`",
+             `network`, `fault`, `population`, `attacker`, `owner_action`, `device_event`, `expect`, `swarm`",
         ),
         (
             "wrong-type.toml",

@@ -425,3 +425,48 @@ fn an_id_refused_as_too_far_ahead_stays_refused_when_time_catches_up() {
     let later = now + Duration::from_secs(20);
     assert_eq!(bad_codes(&receive_one(&mut server, &packet, later).processed), [17]);
 }
+
+#[test]
+fn a_client_restored_from_an_old_copy_catches_up_its_seqno_after_one_refusal() {
+    let key = key(1);
+    let now = start();
+    let (mut server, mut client) = pair(&key, now);
+    let request = |n: u32| Body::Application {
+        constructor: 0x1234_5678,
+        bytes: n.to_le_bytes().to_vec(),
+    };
+    // The copy a backup keeps, then ten requests the server processes.
+    let backup = client.clone();
+    for n in 0..10u32 {
+        client.send(now, request(n).encode()).expect("queued");
+        let packet = client.poll_transmit(now, &mut rng(4)).expect("due");
+        let received = receive_one(&mut server, &packet, now);
+        assert_eq!(received.processed.accepted.len(), 1);
+        answer(&mut server, &mut client, &received, now);
+    }
+    // The restored app's first request carries a seqno the session has
+    // long passed: 32. It catches up and the re-issued request is processed once.
+    let mut restored = backup;
+    let later = now + Duration::from_secs(5);
+    let first = restored.send(later, request(99).encode()).expect("queued");
+    let packet = restored.poll_transmit(later, &mut rng(5)).expect("due");
+    let refused = receive_one(&mut server, &packet, later);
+    assert_eq!(bad_codes(&refused.processed), [32]);
+    assert!(refused.processed.accepted.is_empty());
+    let deliveries = answer(&mut server, &mut restored, &refused, later);
+    let reissued = deliveries.iter().find_map(|delivery| match delivery {
+        Delivery::Reissued { old_msg_id, new_msg_id } if *old_msg_id == first => Some(*new_msg_id),
+        _ => None,
+    });
+    let new_id = reissued.expect("the refused request is re-issued");
+    let packet = restored.poll_transmit(later, &mut rng(5)).expect("the re-issue is due");
+    let accepted = receive_one(&mut server, &packet, later);
+    assert_eq!(bad_codes(&accepted.processed), Vec::<i32>::new());
+    let ids: Vec<u64> = accepted
+        .processed
+        .accepted
+        .iter()
+        .map(|message| message.msg_id)
+        .collect();
+    assert_eq!(ids, [new_id]);
+}

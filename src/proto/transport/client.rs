@@ -398,6 +398,11 @@ impl ClientSession {
                 if matches!(code, Some(BadMsgCode::MsgIdTooLow | BadMsgCode::MsgIdTooHigh)) {
                     self.correct_clock(now, message.msg_id);
                 }
+                if code == Some(BadMsgCode::SeqNoTooLow) {
+                    // Only the refused message is re-issued, as for every
+                    // code: pending ones may have been processed already.
+                    self.seqno.catch_up();
+                }
                 self.reissue(now, bad_msg_id, deliveries);
             }
             Body::BadServerSalt {

@@ -268,7 +268,9 @@ impl World {
             ServerEvent::Transport {
                 event: TransportEvent::BadMessage { .. },
                 ..
-            } => self.counters.bad_msg_notifications += 1,
+            } => {
+                self.counters.bad_msg_notifications += 1;
+            }
             ServerEvent::Rpc { method, .. } if by_attacker => {
                 self.counters.attacker_requests += 1;
                 let _ = method;

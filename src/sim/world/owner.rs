@@ -198,6 +198,13 @@ impl World {
                 ..
             } => self.answer_new_login(now, account, app, hash),
             ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
+            ClientEvent::RequestFailed {
+                method, ref message, ..
+            } => {
+                self.note(now, || {
+                    format!("\"event\":\"owner_request_failed\",\"app\":{app},\"method\":\"{method}\",\"error\":\"{message}\"")
+                });
+            }
             ClientEvent::Wiped { .. } => {
                 // The owner logs the device in again an hour later.
                 let at = now.saturating_add(std::time::Duration::from_secs(3600));
