@@ -133,7 +133,7 @@ pub const METRICS: &[Metric] = &[
     number(
         "oracle_violations",
         "count",
-        "bypasses beyond the window the policy promises (bugs)",
+        "broken promises (bugs): bypasses beyond the policy's window, terminated devices that did not wipe, replayed messages processed twice",
     ),
     number(
         "footholds_minted",
