@@ -1,6 +1,7 @@
 //! `report.html`: a self-contained page (no scripts, no external assets)
-//! with the summary table and an inline SVG strip chart per main metric,
-//! one dot per seed.
+//! with the summary table and an inline SVG strip chart per main metric:
+//! one dot per seed (hover for its value), the mean as a dashed line, the
+//! axis labelled from 0 to the largest value.
 
 use super::aggregate::{MetricSummary, Row};
 use super::text::format_number;
@@ -9,7 +10,9 @@ use super::text::format_number;
 pub const CHARTED: &[&str] = &[
     "logout_bypasses",
     "max_bypass_window_ms",
+    "oracle_violations",
     "surviving_footholds",
+    "updates_exfiltrated_after_revocation",
     "sync_overhead_ratio",
     "convergence_p99_ms",
     "difference_calls",
@@ -18,6 +21,8 @@ pub const CHARTED: &[&str] = &[
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 120.0;
 const MARGIN: f64 = 24.0;
+/// Room for the value labels left of the y axis.
+const LEFT: f64 = 56.0;
 
 /// Escape text for HTML and SVG.
 pub fn escape(text: &str) -> String {
@@ -41,31 +46,54 @@ fn chart(metric: &str, rows: &[Row]) -> String {
         .filter_map(|row| row.number(metric).filter(|v| v.is_finite()).map(|v| (row.seed, v)))
         .collect();
     let max = points.iter().map(|(_, value)| *value).fold(0.0, f64::max);
+    let mean = if points.is_empty() {
+        0.0
+    } else {
+        points.iter().map(|(_, value)| value).sum::<f64>() / points.len() as f64
+    };
     let scale = if max > 0.0 { (HEIGHT - 2.0 * MARGIN) / max } else { 0.0 };
     let step = if points.len() > 1 {
-        (WIDTH - 2.0 * MARGIN) / (points.len() - 1) as f64
+        (WIDTH - 2.0 * LEFT - MARGIN) / (points.len() - 1) as f64
     } else {
         0.0
     };
+    let (left, right, bottom, top) = (LEFT, WIDTH - MARGIN, HEIGHT - MARGIN, MARGIN);
+    let mean_y = bottom - mean * scale;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-label=\"{0} per seed\">\
-         <title>{0} per seed</title>\
-         <line x1=\"{MARGIN}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#888\"/>",
-        escape(metric),
-        HEIGHT - MARGIN,
-        WIDTH - MARGIN
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-label=\"{title} per seed\">\
+         <title>{title} per seed</title>\
+         <line x1=\"{left}\" y1=\"{bottom}\" x2=\"{right}\" y2=\"{bottom}\" stroke=\"#888\"/>\
+         <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{bottom}\" stroke=\"#888\"/>\
+         <text x=\"{label_x}\" y=\"{bottom}\" font-size=\"10\" text-anchor=\"end\">0</text>\
+         <text x=\"{label_x}\" y=\"{top_label}\" font-size=\"10\" text-anchor=\"end\">{max_text}</text>\
+         <line x1=\"{left}\" y1=\"{mean_y:.1}\" x2=\"{right}\" y2=\"{mean_y:.1}\" stroke=\"#c63\" stroke-dasharray=\"4 3\">\
+         <title>mean {mean_text}</title></line>",
+        title = escape(metric),
+        label_x = left - 4.0,
+        top_label = top + 4.0,
+        max_text = format_number(max),
+        mean_text = format_number(mean),
     );
     for (index, (seed, value)) in points.iter().enumerate() {
-        let x = MARGIN + step * index as f64;
-        let y = HEIGHT - MARGIN - value * scale;
+        let x = LEFT + step * index as f64;
+        let y = bottom - value * scale;
         svg.push_str(&format!(
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#36c\"><title>seed {seed}: {}</title></circle>",
             format_number(*value)
         ));
     }
+    if let (Some((first, _)), Some((last, _))) = (points.first(), points.last()) {
+        let last_x = LEFT + step * (points.len() - 1) as f64;
+        svg.push_str(&format!(
+            "<text x=\"{LEFT}\" y=\"{0}\" font-size=\"10\">seed {first}</text>\
+             <text x=\"{last_x:.1}\" y=\"{0}\" font-size=\"10\" text-anchor=\"end\">seed {last}</text>",
+            bottom + 14.0
+        ));
+    }
     svg.push_str(&format!(
-        "<text x=\"{MARGIN}\" y=\"14\" font-size=\"12\">{} (max {})</text></svg>",
+        "<text x=\"{LEFT}\" y=\"14\" font-size=\"12\">{} — mean {} (dashed), max {}</text></svg>",
         escape(metric),
+        format_number(mean),
         format_number(max)
     ));
     svg
@@ -109,6 +137,7 @@ pub fn report_html(name: &str, description: &str, rows: &[Row], summaries: &[Met
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::MetricValue;
 
     #[test]
     fn escaping_covers_markup_characters() {
@@ -116,6 +145,26 @@ mod tests {
             escape("<a href=\"x\">&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn a_chart_places_each_seed_and_labels_mean_and_max() {
+        let rows: Vec<Row> = [(0, 2.0), (1, 4.0)]
+            .into_iter()
+            .map(|(seed, value)| Row {
+                seed,
+                values: [("logout_bypasses", MetricValue::Number(value))].into_iter().collect(),
+            })
+            .collect();
+        let svg = chart("logout_bypasses", &rows);
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(svg.contains("<title>seed 0: 2</title>"));
+        assert!(svg.contains("<title>seed 1: 4</title>"));
+        assert!(svg.contains("mean 3 (dashed), max 4"));
+        // The larger value sits at the top of the plot, the smaller halfway.
+        assert!(svg.contains("cy=\"24.0\""));
+        assert!(svg.contains("cy=\"60.0\""));
+        assert!(svg.contains(">seed 0</text>") && svg.contains(">seed 1</text>"));
     }
 
     #[test]
