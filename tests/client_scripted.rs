@@ -132,6 +132,8 @@ fn login_with_a_future_token_skips_the_code() {
         world.events().last(),
         Some(&ClientEvent::LoggedOut { token_kept: true })
     );
+    // The logged-out key is dead: the next login runs under a fresh one.
+    world.ensure_keys();
     world.command(Command::SendCode { phone: PHONE.into() });
     let send_code = world.expect_one("auth.sendCode");
     match send_code.request.as_ref().map(ApiRequest::call) {

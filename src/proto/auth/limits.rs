@@ -21,8 +21,12 @@ pub const MAX_LOGIN_TOKENS_PER_DC: usize = 1 << 16;
 pub const LOGIN_TOKEN_TOMBSTONE: Duration = Duration::from_secs(600);
 /// Temp keys bound to one permanent key at once.
 pub const MAX_TEMP_KEYS_PER_PERM_KEY: usize = 8;
-/// Revoked keys whose reason is remembered; beyond it the oldest falls back
-/// to AUTH_KEY_UNREGISTERED, which is still a rejection.
+/// Revoked keys remembered per DC, oldest forgotten first. A remembered key
+/// is dead: it is never bound to an authorization again and every request
+/// under it is refused (with its revocation's 401). Beyond the bound the
+/// oldest is forgotten: it then looks like a key never seen, which could log
+/// in again — an attacker would have to hold a stolen key across this many
+/// later revocations on the same DC.
 pub const MAX_REVOKED_KEYS_REMEMBERED: usize = 1 << 18;
 /// Derived authorizations on one DC.
 pub const MAX_DERIVED_PER_DC: usize = 1 << 20;

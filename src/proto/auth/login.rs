@@ -82,6 +82,7 @@ impl DcAuthority {
         info: &ClientInfo,
         rng: &mut impl RngCore,
     ) -> Result<SentCode, RpcError> {
+        self.refuse_revoked_key(now, key_id)?;
         let user_id = self.login_account(now, phone)?;
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
@@ -160,6 +161,7 @@ impl DcAuthority {
             code,
             info,
         } = *request;
+        self.refuse_revoked_key(now, key_id)?;
         let user_id = self.login_account(now, phone)?;
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
@@ -285,7 +287,8 @@ impl DcAuthority {
     /// Create an authorization binding `key_id` to `user_id`. It owes the
     /// password when 2FA is on; it starts unconfirmed when the account had
     /// other authorizations and `notify_new_login` (a QR login accepted by
-    /// a confirmed session is confirmed by that very act).
+    /// a confirmed session is confirmed by that very act). A revoked key is
+    /// refused with `AUTH_KEY_UNREGISTERED`.
     pub(crate) fn create_authorization(
         &mut self,
         now: Instant,
@@ -295,6 +298,9 @@ impl DcAuthority {
         via: CreatedVia,
         rng: &mut impl RngCore,
     ) -> Result<LoginResult, RpcError> {
+        if self.keys.is_revoked(key_id) {
+            return Err(RpcError::AuthKeyUnregistered);
+        }
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
         }

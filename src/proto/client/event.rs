@@ -78,8 +78,13 @@ pub enum ClientEvent {
         device: String,
         location: String,
     },
-    /// The authorization was revoked; local data is gone.
+    /// The authorization was revoked; local data and keys are gone (call
+    /// `auth_key_for` for fresh keys before logging in again).
     Wiped { reason: WipeReason },
+    /// The server called `dc`'s key unregistered while no account was logged
+    /// in (a revoked key is dead): the key is dropped; `auth_key_for` makes
+    /// a fresh one.
+    KeyDropped { dc: u32 },
     /// `auth.importAuthorization` succeeded on `dc`.
     DcConnected { dc: u32 },
     /// Sync accounting, passed through from the sync state machine.

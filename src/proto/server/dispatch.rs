@@ -134,7 +134,12 @@ impl Server {
                 })
                 .into(),
             ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, info, rng),
-            ApiCall::ImportLoginToken(_) => Reply::Error(RpcError::AuthTokenInvalid),
+            // Tokens are only exported and accepted on the home DC here (no
+            // migration), so an import never succeeds; a dead key hears so.
+            ApiCall::ImportLoginToken(_) => match authority.refuse_revoked_key(now, key_id) {
+                Ok(()) => Reply::Error(RpcError::AuthTokenInvalid),
+                Err(error) => Reply::Error(error),
+            },
             ApiCall::AcceptLoginToken(request) => {
                 match authority.accept_login_token(now, key_id, &request.token, rng) {
                     Ok(LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash }) => {

@@ -22,6 +22,7 @@ fn log_in_and_out(world: &mut World, token: Vec<u8>) {
 #[test]
 fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
     let mut world = World::new();
+    let old_key = world.client.auth_key_id(HOME);
     log_in_and_out(&mut world, vec![1; 8]);
     assert_eq!(
         world.events().last(),
@@ -29,6 +30,16 @@ fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
     );
     assert!(!world.client.is_logged_in() && !world.client.is_wiped());
     assert_eq!(world.client.sync_state(), None);
+    // The logged-out key is dead at the server: it is gone, and the next
+    // login needs a fresh one.
+    assert_eq!(world.client.auth_key_id(HOME), None);
+    assert_eq!(world.client.auth_key_id(MEDIA), None);
+    assert_eq!(
+        world.client.command(world.now, Command::SendCode { phone: PHONE.into() }),
+        Err(CommandError::NoKey { dc: HOME })
+    );
+    world.ensure_keys();
+    assert!(world.client.auth_key_id(HOME).is_some() && world.client.auth_key_id(HOME) != old_key);
     world.command(Command::SendCode { phone: PHONE.into() });
     let send_code = world.expect_one("auth.sendCode");
     assert_eq!(logout_tokens(&send_code), Some(vec![vec![1; 8]]));
