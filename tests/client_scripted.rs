@@ -65,7 +65,9 @@ fn full_login_with_a_code() {
                 method: "auth.sendCode"
             },
             ClientEvent::CodeSent {
-                kind: sessionlab::proto::wire::api::SentCodeType::Sms { length: 5 }
+                kind: sessionlab::proto::wire::api::SentCodeType::Sms { length: 5 },
+                next_type: None,
+                timeout_s: None,
             },
             ClientEvent::RequestDone {
                 request: sign,

@@ -159,6 +159,13 @@ pub enum AuthEventKind {
         user_id: UserId,
         delivery: CodeDelivery,
     },
+    /// `auth.resendCode` sent a pending code again, by SMS; `resends`
+    /// counts the re-sends of that code so far.
+    CodeResent {
+        user_id: UserId,
+        key_id: KeyId,
+        resends: u32,
+    },
     SignInFailed {
         user_id: UserId,
         key_id: KeyId,

@@ -10,6 +10,9 @@ pub const MAX_ACCOUNTS_PER_DC: usize = 1 << 20;
 pub const MAX_AUTHORIZATIONS_PER_ACCOUNT: usize = 512;
 /// Unexpired login codes kept per account; the oldest is dropped first.
 pub const MAX_PENDING_CODES_PER_ACCOUNT: usize = 4;
+/// Times one login code may be re-sent (`auth.resendCode`, by SMS); the
+/// next attempt gets SEND_CODE_UNAVAILABLE and the user must ask for a new code.
+pub const MAX_CODE_RESENDS: u32 = 2;
 /// Login codes pending on one DC.
 pub const MAX_PENDING_CODES_PER_DC: usize = 1 << 16;
 /// Future auth tokens kept per account (clients keep at most 20, api/auth).

@@ -81,13 +81,20 @@ impl Client {
         let dc = outstanding.dc;
         match (outstanding.call, response) {
             (
-                ApiCall::SendCode(_),
+                ApiCall::SendCode(_) | ApiCall::ResendCode(_),
                 ApiResponse::SentCode(SentCode::Sent {
-                    kind, phone_code_hash, ..
+                    kind,
+                    phone_code_hash,
+                    next_type,
+                    timeout_s,
                 }),
             ) => {
                 self.login.phone_code_hash = Some(phone_code_hash);
-                self.emit(ClientEvent::CodeSent { kind });
+                self.emit(ClientEvent::CodeSent {
+                    kind,
+                    next_type,
+                    timeout_s,
+                });
             }
             (_, ApiResponse::SentCode(SentCode::Success(authorization)))
             | (_, ApiResponse::LoginToken(LoginToken::Success(authorization))) => self.logged_in(now, authorization),

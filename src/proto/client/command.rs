@@ -7,8 +7,8 @@ use super::Client;
 use crate::proto::time::Instant;
 use crate::proto::wire::api::{
     AcceptLoginToken, ApiCall, ChangeAuthorizationSettings, CheckPassword, CodeSettings, DeleteAccount,
-    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut, ResetAuthorization,
-    ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
+    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut, ResendCode,
+    ResetAuthorization, ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
 };
 
 /// A 2FA password as the user types it. Its `Debug` never shows it, so
@@ -35,6 +35,10 @@ pub enum Command {
     SendCode {
         phone: String,
     },
+    /// `auth.resendCode` for the code of the last `SendCode`: once the
+    /// `timeout` of `CodeSent` has passed, the server sends it again by the
+    /// announced `next_type` (SMS). Answered by `CodeSent` again.
+    ResendCode,
     /// `auth.signIn` with the code received out of band.
     SignIn {
         code: String,
@@ -148,6 +152,7 @@ impl Client {
                 ApiCall::GetState(GetState)
             }
             Command::SendCode { .. }
+            | Command::ResendCode
             | Command::SignIn { .. }
             | Command::CheckPassword { .. }
             | Command::ExportLoginToken => unreachable!("login commands are handled above"),
@@ -169,6 +174,16 @@ impl Client {
                     ..CodeSettings::default()
                 },
             }),
+            Command::ResendCode => {
+                let (Some(phone), Some(hash)) = (&self.login.phone, &self.login.phone_code_hash) else {
+                    return Err(CommandError::NoCodeRequested);
+                };
+                ApiCall::ResendCode(ResendCode {
+                    phone_number: phone.clone(),
+                    phone_code_hash: hash.clone(),
+                    reason: None,
+                })
+            }
             Command::SignIn { code } => {
                 let (Some(phone), Some(hash)) = (&self.login.phone, &self.login.phone_code_hash) else {
                     return Err(CommandError::NoCodeRequested);

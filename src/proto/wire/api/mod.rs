@@ -44,7 +44,7 @@ pub use account_functions::{
 };
 pub use auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
-    ImportLoginToken, LogOut, ResetAuthorizations, SendCode, SignIn,
+    ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};

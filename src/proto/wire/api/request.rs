@@ -20,7 +20,7 @@ use super::account_functions::{
 };
 use super::auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
-    ImportLoginToken, LogOut, ResetAuthorizations, SendCode, SignIn,
+    ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
 use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
 use super::object::{arb, read_flags, unknown, Bare, TlObject};
@@ -77,6 +77,7 @@ macro_rules! api_calls {
 
 api_calls! {
     SendCode(SendCode),
+    ResendCode(ResendCode),
     SignIn(SignIn),
     CheckPassword(CheckPassword),
     LogOut(LogOut),
@@ -371,7 +372,7 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), API_CALL_IDS.len());
-        assert_eq!(API_CALL_IDS.len(), 19);
+        assert_eq!(API_CALL_IDS.len(), 20);
         for id in API_CALL_IDS {
             // Each id is recognised: a truncated body fails later than dispatch.
             let result = ApiRequest::decode(&id.to_le_bytes());

@@ -97,7 +97,7 @@ macro_rules! api_responses {
 api_responses! {
     /// `Bool`: most account functions, `auth.bindTempAuthKey`, `auth.resetAuthorizations`.
     Bool(bool),
-    /// `auth.SentCode`: `auth.sendCode`.
+    /// `auth.SentCode`: `auth.sendCode`, `auth.resendCode`.
     SentCode(SentCode),
     /// `auth.Authorization`: `auth.signIn`, `auth.checkPassword`, `auth.importAuthorization`.
     AuthAuthorization(AuthAuthorization),
@@ -140,7 +140,7 @@ impl ApiCall {
     pub fn expects(&self, response: &ApiResponse) -> bool {
         use ApiResponse as R;
         match self {
-            ApiCall::SendCode(_) => matches!(response, R::SentCode(_)),
+            ApiCall::SendCode(_) | ApiCall::ResendCode(_) => matches!(response, R::SentCode(_)),
             ApiCall::SignIn(_) | ApiCall::CheckPassword(_) | ApiCall::ImportAuthorization(_) => {
                 matches!(response, R::AuthAuthorization(_))
             }

@@ -33,6 +33,7 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::AUTH_LOG_OUT, "auth.logOut#3e72ba19 = auth.LoggedOut;"),
     (ids::AUTH_LOGGED_OUT, "auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut;"),
     (ids::AUTH_RESET_AUTHORIZATIONS, "auth.resetAuthorizations#9fab0d1a = Bool;"),
+    (ids::AUTH_RESEND_CODE, "auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode;"),
     (ids::AUTH_LOGIN_TOKEN, "auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken;"),
     (ids::AUTH_LOGIN_TOKEN_MIGRATE_TO, "auth.loginTokenMigrateTo#68e9916 dc_id:int token:bytes = auth.LoginToken;"),
     (ids::AUTH_LOGIN_TOKEN_SUCCESS, "auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken;"),
