@@ -166,6 +166,13 @@ pub enum AuthEventKind {
         key_id: KeyId,
         resends: u32,
     },
+    /// The 2FA password was set, changed (`enabled`) or removed from the
+    /// session `hash`. Other sessions are not terminated.
+    PasswordUpdated {
+        user_id: UserId,
+        hash: i64,
+        enabled: bool,
+    },
     SignInFailed {
         user_id: UserId,
         key_id: KeyId,

@@ -19,7 +19,7 @@
 //! - [`keys`]: auth key id → binding, revoked-key reasons, temp keys.
 //! - [`authority`]: the per-DC state and its queues; [`authenticate`].
 //! - [`login`], [`resend`], [`qr`], [`password`], [`credentials`]: getting an
-//!   authorization (re-sending a code by SMS), 2FA, logging out.
+//!   authorization (re-sending a code by SMS), 2FA and changing it, logging out.
 //!   A revoked key is dead: it never logs in again ([`keys`]).
 //! - [`sessions`], [`anomaly`]: listing, terminating, TTL, confirmation, signals.
 //! - [`revoke`], [`interdc`], [`export`], [`token`]: ending authorizations

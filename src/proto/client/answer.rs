@@ -96,6 +96,11 @@ impl Client {
                     timeout_s,
                 });
             }
+            (ApiCall::UpdatePasswordSettings(update), ApiResponse::Bool(true)) => {
+                self.emit(ClientEvent::PasswordUpdated {
+                    enabled: update.new_settings.new_password.is_some(),
+                });
+            }
             (_, ApiResponse::SentCode(SentCode::Success(authorization)))
             | (_, ApiResponse::LoginToken(LoginToken::Success(authorization))) => self.logged_in(now, authorization),
             (ApiCall::ImportAuthorization(_), ApiResponse::AuthAuthorization(_)) => {

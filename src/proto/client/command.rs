@@ -7,8 +7,9 @@ use super::Client;
 use crate::proto::time::Instant;
 use crate::proto::wire::api::{
     AcceptLoginToken, ApiCall, ChangeAuthorizationSettings, CheckPassword, CodeSettings, DeleteAccount,
-    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut, ResendCode,
-    ResetAuthorization, ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
+    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut,
+    PasswordInputSettings, ResendCode, ResetAuthorization, ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
+    UpdatePasswordSettings,
 };
 
 /// A 2FA password as the user types it. Its `Debug` never shows it, so
@@ -71,6 +72,13 @@ pub enum Command {
     DeleteAccount {
         password: Option<Password>,
     },
+    /// `account.updatePasswordSettings`: turn 2FA on (`current` None, `new`
+    /// Some), change it, or off (`new` None); `current` proves the password
+    /// set now. Answered by `PasswordUpdated`. Other sessions stay logged in.
+    UpdatePassword {
+        current: Option<Password>,
+        new: Option<Password>,
+    },
     /// `auth.exportAuthorization` on the home DC, then `auth.importAuthorization` on `dc`.
     ConnectDc {
         dc: u32,
@@ -132,6 +140,14 @@ impl Client {
             Command::DeleteAccount { password } => ApiCall::DeleteAccount(DeleteAccount {
                 reason: format!("deleted from {}", device.app_name),
                 password: password.clone().map(|password| InputCheckPassword::Plain(password.0)),
+            }),
+            Command::UpdatePassword { current, new } => ApiCall::UpdatePasswordSettings(UpdatePasswordSettings {
+                password: current
+                    .clone()
+                    .map_or(InputCheckPassword::Empty, |password| InputCheckPassword::Plain(password.0)),
+                new_settings: PasswordInputSettings {
+                    new_password: new.clone().map(|password| password.0),
+                },
             }),
             Command::ConnectDc { dc } => {
                 if *dc == self.config.home_dc {

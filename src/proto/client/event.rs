@@ -61,6 +61,9 @@ pub enum ClientEvent {
     /// `auth.logOut` succeeded; `token_kept` when it returned a future auth
     /// token. The keys are gone: call `auth_key_for` before the next login.
     LoggedOut { token_kept: bool },
+    /// `account.updatePasswordSettings` succeeded: 2FA is now on
+    /// (`enabled`, with the new password) or off.
+    PasswordUpdated { enabled: bool },
     /// A QR login token to show until `expires` (Unix seconds).
     LoginTokenExported { token: Vec<u8>, expires: i32 },
     /// The answer to `Command::GetAuthorizations` (signals empty when the

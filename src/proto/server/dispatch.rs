@@ -193,6 +193,17 @@ impl Server {
                     .map(|_| ApiResponse::Bool(true))
                     .into()
             }
+            ApiCall::UpdatePasswordSettings(request) => {
+                let current = match &request.password {
+                    InputCheckPassword::Plain(password) => Some(password.as_slice()),
+                    InputCheckPassword::Empty => None,
+                };
+                let new = request.new_settings.new_password.as_deref();
+                authority
+                    .update_password(now, key_id, current, new, rng)
+                    .map(|_| ApiResponse::Bool(true))
+                    .into()
+            }
             ApiCall::GetAuthorizations(_) => authority
                 .get_authorizations(now, key_id)
                 .map(|list| ApiResponse::AuthorizationsWithSignals(convert::authorization_list(&list)))

@@ -17,6 +17,7 @@ use arbitrary::{Arbitrary, Unstructured};
 
 use super::account_functions::{
     ChangeAuthorizationSettings, DeleteAccount, GetAuthorizations, ResetAuthorization, SetAuthorizationTtl,
+    UpdatePasswordSettings,
 };
 use super::auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
@@ -93,6 +94,7 @@ api_calls! {
     SetAuthorizationTtl(SetAuthorizationTtl),
     ChangeAuthorizationSettings(ChangeAuthorizationSettings),
     DeleteAccount(DeleteAccount),
+    UpdatePasswordSettings(UpdatePasswordSettings),
     GetState(GetState),
     GetDifference(GetDifference),
     GetFullState(GetFullState),
@@ -372,7 +374,7 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), API_CALL_IDS.len());
-        assert_eq!(API_CALL_IDS.len(), 20);
+        assert_eq!(API_CALL_IDS.len(), 21);
         for id in API_CALL_IDS {
             // Each id is recognised: a truncated body fails later than dispatch.
             let result = ApiRequest::decode(&id.to_le_bytes());

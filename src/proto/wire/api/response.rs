@@ -95,7 +95,8 @@ macro_rules! api_responses {
 }
 
 api_responses! {
-    /// `Bool`: most account functions, `auth.bindTempAuthKey`, `auth.resetAuthorizations`.
+    /// `Bool`: most account functions (`account.updatePasswordSettings` too),
+    /// `auth.bindTempAuthKey`, `auth.resetAuthorizations`.
     Bool(bool),
     /// `auth.SentCode`: `auth.sendCode`, `auth.resendCode`.
     SentCode(SentCode),
@@ -153,7 +154,8 @@ impl ApiCall {
             | ApiCall::ResetAuthorization(_)
             | ApiCall::SetAuthorizationTtl(_)
             | ApiCall::ChangeAuthorizationSettings(_)
-            | ApiCall::DeleteAccount(_) => matches!(response, R::Bool(_)),
+            | ApiCall::DeleteAccount(_)
+            | ApiCall::UpdatePasswordSettings(_) => matches!(response, R::Bool(_)),
             ApiCall::GetAuthorizations(_) => {
                 matches!(response, R::Authorizations(_) | R::AuthorizationsWithSignals(_))
             }
