@@ -116,7 +116,12 @@ fn sim_swap(cluster: &mut Cluster, phone: usize) -> (usize, Result<ApiResponse, 
     };
     let (in_app, delivery) = last_code(cluster);
     let phone_key = cluster.devices[phone].key.id();
-    assert_eq!(delivery, CodeDelivery::App { key_ids: vec![phone_key] });
+    assert_eq!(
+        delivery,
+        CodeDelivery::App {
+            key_ids: vec![phone_key]
+        }
+    );
     // The swapped SIM has nothing yet, and asking early is a flood wait.
     assert_eq!(
         cluster.call(attacker, resend_code(&hash)),

@@ -45,20 +45,43 @@ pub const MAX_OPERATIONS: usize = 64;
 #[derive(Arbitrary, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     Login,
-    Copy { device: u8 },
-    TerminateAll { from: u8 },
-    Terminate { from: u8, target: u8 },
-    Confirm { from: u8, target: u8 },
-    LogOut { device: u8 },
-    Advance { hours: u8 },
-    Request { device: u8 },
+    Copy {
+        device: u8,
+    },
+    TerminateAll {
+        from: u8,
+    },
+    Terminate {
+        from: u8,
+        target: u8,
+    },
+    Confirm {
+        from: u8,
+        target: u8,
+    },
+    LogOut {
+        device: u8,
+    },
+    Advance {
+        hours: u8,
+    },
+    Request {
+        device: u8,
+    },
     /// A new device asks for a code, waits `wait_s` seconds, asks for it
     /// again (`auth.resendCode`) and signs in with the SMS when it came.
-    LoginBySms { wait_s: u8 },
+    LoginBySms {
+        wait_s: u8,
+    },
     /// `device` logs in by code again under its (possibly dead) key.
-    Relogin { device: u8 },
+    Relogin {
+        device: u8,
+    },
     /// `from` turns 2FA on (`enable`) or off with the current password.
-    SetPassword { from: u8, enable: bool },
+    SetPassword {
+        from: u8,
+        enable: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -172,11 +195,9 @@ impl Run {
                 let Some(from) = self.pick(from) else { return Ok(()) };
                 let expected = self.alive(from);
                 let call = ApiCall::UpdatePasswordSettings(api::UpdatePasswordSettings {
-                    password: self
-                        .password
-                        .map_or(api::InputCheckPassword::Empty, |current| {
-                            api::InputCheckPassword::Plain(current.to_vec())
-                        }),
+                    password: self.password.map_or(api::InputCheckPassword::Empty, |current| {
+                        api::InputCheckPassword::Plain(current.to_vec())
+                    }),
                     new_settings: api::PasswordInputSettings {
                         new_password: enable.then(|| PASSWORD.to_vec()),
                     },
@@ -328,7 +349,9 @@ impl Run {
             (None, None)
         };
         if in_app != had_others || announced != expected {
-            return Err(format!("code type {kind:?}, next {announced:?} with others alive: {had_others}"));
+            return Err(format!(
+                "code type {kind:?}, next {announced:?} with others alive: {had_others}"
+            ));
         }
         let first = self.last_code();
         self.cluster.advance(Duration::from_secs(wait_s));
@@ -343,7 +366,14 @@ impl Run {
             expect_error(&resent, (420, &message))?;
             return Ok(false);
         }
-        if !matches!(resent, Ok(ApiResponse::SentCode(api::SentCode::Sent { kind: api::SentCodeType::Sms { .. }, next_type: None, .. }))) {
+        if !matches!(
+            resent,
+            Ok(ApiResponse::SentCode(api::SentCode::Sent {
+                kind: api::SentCodeType::Sms { .. },
+                next_type: None,
+                ..
+            }))
+        ) {
             return Err(format!("resendCode answered {resent:?}"));
         }
         let by_sms = self.last_code();

@@ -200,7 +200,11 @@ impl KeyTable {
             }
         }
         assert!(self.revoked.len() <= MAX_REVOKED_KEYS_REMEMBERED);
-        assert_eq!(self.revoked.len(), self.revoked_order.len(), "revoked index out of step");
+        assert_eq!(
+            self.revoked.len(),
+            self.revoked_order.len(),
+            "revoked index out of step"
+        );
         for key_id in self.bindings.keys().chain(self.temp.keys()) {
             assert!(!self.revoked.contains_key(key_id), "revoked key {key_id:#x} is bound");
         }

@@ -142,9 +142,9 @@ impl Client {
                 password: password.clone().map(|password| InputCheckPassword::Plain(password.0)),
             }),
             Command::UpdatePassword { current, new } => ApiCall::UpdatePasswordSettings(UpdatePasswordSettings {
-                password: current
-                    .clone()
-                    .map_or(InputCheckPassword::Empty, |password| InputCheckPassword::Plain(password.0)),
+                password: current.clone().map_or(InputCheckPassword::Empty, |password| {
+                    InputCheckPassword::Plain(password.0)
+                }),
                 new_settings: PasswordInputSettings {
                     new_password: new.clone().map(|password| password.0),
                 },

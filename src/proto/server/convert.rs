@@ -170,7 +170,10 @@ mod tests {
     fn seconds_until_rounds_up_and_stops_at_zero() {
         let now = Instant::from_unix_seconds(100);
         assert_eq!(seconds_until(now, Instant::from_unix_seconds(160)), 60);
-        assert_eq!(seconds_until(now, now.saturating_add(std::time::Duration::from_millis(1))), 1);
+        assert_eq!(
+            seconds_until(now, now.saturating_add(std::time::Duration::from_millis(1))),
+            1
+        );
         assert_eq!(seconds_until(now, Instant::from_unix_seconds(99)), 0);
     }
 

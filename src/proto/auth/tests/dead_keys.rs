@@ -113,7 +113,10 @@ fn an_expired_key_is_dead() {
     world.login(1, "Pixel 8");
     world.login(2, "Laptop");
     let now = world.now;
-    world.home().set_authorization_ttl(now, 1, 7).expect_err("fresh session");
+    world
+        .home()
+        .set_authorization_ttl(now, 1, 7)
+        .expect_err("fresh session");
     world.advance(DAY + Duration::from_secs(1));
     let now = world.now;
     world.home().set_authorization_ttl(now, 1, 7).expect("ttl");
@@ -141,7 +144,9 @@ fn a_qr_token_exported_by_a_key_revoked_meanwhile_is_worthless() {
     let now = world.now;
     // The acceptor hears AUTH_TOKEN_INVALID (not a 401 that would wipe it).
     assert_eq!(
-        world.home().accept_login_token(now, 1, &token, &mut ChaCha8Rng::seed_from_u64(9)),
+        world
+            .home()
+            .accept_login_token(now, 1, &token, &mut ChaCha8Rng::seed_from_u64(9)),
         Err(RpcError::AuthTokenInvalid)
     );
     assert!(!world.home().is_key_bound(9));
@@ -162,7 +167,10 @@ fn a_derived_key_ended_with_its_home_authorization_cannot_be_imported_again() {
         .dc(OTHER)
         .import_authorization(now, 42, first.id, &first.bytes)
         .expect("import");
-    world.home().log_out(now, 2, &mut ChaCha8Rng::seed_from_u64(11)).expect("log out");
+    world
+        .home()
+        .log_out(now, 2, &mut ChaCha8Rng::seed_from_u64(11))
+        .expect("log out");
     world.pump();
     assert!(world.dc(OTHER).is_key_revoked(42));
     // The phone exports a fresh, valid token: the dead key still cannot use it.
@@ -175,7 +183,10 @@ fn a_derived_key_ended_with_its_home_authorization_cannot_be_imported_again() {
         Err(RpcError::AuthKeyUnregistered)
     );
     assert!(!world.dc(OTHER).is_key_bound(42));
-    assert!(world.dc(OTHER).import_authorization(now, 43, fresh.id, &fresh.bytes).is_ok());
+    assert!(world
+        .dc(OTHER)
+        .import_authorization(now, 43, fresh.id, &fresh.bytes)
+        .is_ok());
 }
 
 #[test]
@@ -186,7 +197,10 @@ fn revoked_temp_keys_are_dead_too() {
     let now = world.now;
     let until = now + Duration::from_secs(3600);
     world.home().bind_temp_auth_key(now, 2, 20, until).expect("temp key");
-    world.home().log_out(now, 2, &mut ChaCha8Rng::seed_from_u64(13)).expect("log out");
+    world
+        .home()
+        .log_out(now, 2, &mut ChaCha8Rng::seed_from_u64(13))
+        .expect("log out");
     assert!(world.home().is_key_revoked(20));
     assert_eq!(
         world.home().bind_temp_auth_key(now, 1, 20, until),

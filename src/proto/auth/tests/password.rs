@@ -81,11 +81,14 @@ fn turning_two_factor_off_needs_the_password_and_on_needs_none() {
     assert_eq!(update(&mut world, 1, None, None), Err(RpcError::PasswordHashInvalid));
     update(&mut world, 1, Some(b"first"), None).expect("off");
     assert!(!world.home().account(USER).is_some_and(|a| a.has_password()));
-    assert!(world.take_events().iter().any(|event| matches!(
-        event,
-        AuthEventKind::PasswordUpdated { enabled: false, .. }
-    )));
-    assert!(matches!(world.try_login(2, "Laptop"), Ok(LoginResult::Authorized { .. })));
+    assert!(world
+        .take_events()
+        .iter()
+        .any(|event| matches!(event, AuthEventKind::PasswordUpdated { enabled: false, .. })));
+    assert!(matches!(
+        world.try_login(2, "Laptop"),
+        Ok(LoginResult::Authorized { .. })
+    ));
 }
 
 #[test]

@@ -140,7 +140,9 @@ fn after_the_timeout_the_same_code_goes_to_the_sim_and_signs_in() {
         info: &laptop,
     };
     assert!(matches!(
-        world.home().sign_in(now, 2, &request, &mut ChaCha8Rng::seed_from_u64(4)),
+        world
+            .home()
+            .sign_in(now, 2, &request, &mut ChaCha8Rng::seed_from_u64(4)),
         Ok(LoginResult::Authorized { .. })
     ));
 }
@@ -225,7 +227,9 @@ fn a_flooded_account_cannot_resend() {
             code: wrong,
             info: &laptop,
         };
-        let _ = world.home().sign_in(now, 2, &request, &mut ChaCha8Rng::seed_from_u64(1));
+        let _ = world
+            .home()
+            .sign_in(now, 2, &request, &mut ChaCha8Rng::seed_from_u64(1));
     }
     world.advance(MINUTE);
     assert!(matches!(resend(&mut world, 2, hash), Err(RpcError::FloodWait { .. })));

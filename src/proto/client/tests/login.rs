@@ -36,7 +36,9 @@ fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
     assert_eq!(world.client.auth_key_id(HOME), None);
     assert_eq!(world.client.auth_key_id(MEDIA), None);
     assert_eq!(
-        world.client.command(world.now, Command::SendCode { phone: PHONE.into() }),
+        world
+            .client
+            .command(world.now, Command::SendCode { phone: PHONE.into() }),
         Err(CommandError::NoKey { dc: HOME })
     );
     world.ensure_keys();
@@ -277,7 +279,10 @@ fn update_password_maps_current_and_new_and_reports_the_result() {
         current: None,
         new: Some(Password(b"secret".to_vec())),
     };
-    assert!(!format!("{enable:?}").contains("secret"), "commands never show a password");
+    assert!(
+        !format!("{enable:?}").contains("secret"),
+        "commands never show a password"
+    );
     assert_eq!(
         world.client.command(world.now, enable.clone()),
         Err(CommandError::NotLoggedIn)

@@ -105,7 +105,9 @@ fn a_wiped_client_sends_nothing_but_a_new_login() {
     assert!(world.pump().is_empty());
     assert_eq!(world.client.applied_updates().count(), 0);
     assert_eq!(
-        world.client.command(world.now, Command::SendCode { phone: PHONE.into() }),
+        world
+            .client
+            .command(world.now, Command::SendCode { phone: PHONE.into() }),
         Err(CommandError::NoKey { dc: HOME })
     );
     world.log_in(state(2));

@@ -258,10 +258,7 @@ mod tests {
                 new_password: Some(b"pw".to_vec()),
             },
         };
-        assert_eq!(
-            hex::encode(enable.encode()),
-            "2f109ba558f68098ba1a555e0100000002707700"
-        );
+        assert_eq!(hex::encode(enable.encode()), "2f109ba558f68098ba1a555e0100000002707700");
         let disable = UpdatePasswordSettings {
             password: InputCheckPassword::Plain(b"pw".to_vec()),
             new_settings: PasswordInputSettings::default(),

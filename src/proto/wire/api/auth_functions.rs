@@ -176,7 +176,9 @@ impl Bare for ResendCode {
         Ok(ResendCode {
             phone_number: reader.string(MAX_PHONE_BYTES)?,
             phone_code_hash: reader.string(MAX_SHORT_STRING_BYTES)?,
-            reason: has(flags, 0).then(|| reader.string(MAX_SHORT_STRING_BYTES)).transpose()?,
+            reason: has(flags, 0)
+                .then(|| reader.string(MAX_SHORT_STRING_BYTES))
+                .transpose()?,
         })
     }
 }
