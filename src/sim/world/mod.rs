@@ -71,6 +71,11 @@ pub struct App {
     pub timer_generation: u64,
     pub timer_at: Option<Instant>,
     pub origin: crate::proto::auth::client_info::NetworkOrigin,
+    /// An attacker app's keys by DC, as acquired (a copied session file) or
+    /// made (a fresh login): the surviving-foothold oracle checks these,
+    /// since the attacker keeps the key bytes even after its client, told
+    /// it is revoked, drops them.
+    pub keys_held: BTreeMap<u32, u64>,
     rng: ChaCha12Rng,
 }
 
