@@ -65,7 +65,9 @@ fn full_login_with_a_code() {
                 method: "auth.sendCode"
             },
             ClientEvent::CodeSent {
-                kind: sessionlab::proto::wire::api::SentCodeType::Sms { length: 5 }
+                kind: sessionlab::proto::wire::api::SentCodeType::Sms { length: 5 },
+                next_type: None,
+                timeout_s: None,
             },
             ClientEvent::RequestDone {
                 request: sign,
@@ -132,6 +134,8 @@ fn login_with_a_future_token_skips_the_code() {
         world.events().last(),
         Some(&ClientEvent::LoggedOut { token_kept: true })
     );
+    // The logged-out key is dead: the next login runs under a fresh one.
+    world.ensure_keys();
     world.command(Command::SendCode { phone: PHONE.into() });
     let send_code = world.expect_one("auth.sendCode");
     match send_code.request.as_ref().map(ApiRequest::call) {

@@ -43,6 +43,23 @@ fn a_scripted_sequence_exercises_every_rule() {
         Request { device: 0 },
         LogOut { device: 3 },
         Request { device: 3 },
+        // Device 3's key is dead; device 0's is alive: neither logs in again.
+        Relogin { device: 3 },
+        Relogin { device: 0 },
+        SetPassword { from: 0, enable: true },
+        // Device 4 asks for the SMS too early (FLOOD_WAIT) and is not in...
+        LoginBySms { wait_s: 30 },
+        Request { device: 4 },
+        // ...but its key never logged in, so it may (owing the password).
+        Relogin { device: 4 },
+        Request { device: 4 },
+        // Device 5 gets the in-app code by SMS after 61 s.
+        LoginBySms { wait_s: 61 },
+        Request { device: 5 },
+        SetPassword { from: 3, enable: false },
+        SetPassword { from: 5, enable: false },
+        Login,
+        Request { device: 6 },
     ];
     run(5, &operations).expect("every step matches the model");
 }

@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &str)] = &[
     ),
     (
         "proto::auth",
-        "accounts, logins, QR, authorizations, revocation across DCs, temp keys, lifecycle",
+        "accounts, logins, code re-send by SMS, 2FA changes, QR, authorizations, dead revoked keys, revocation across DCs, temp keys, lifecycle",
     ),
     (
         "proto::server",
@@ -30,7 +30,7 @@ const LAYERS: &[(&str, &str)] = &[
     ),
     (
         "proto::client",
-        "one app instance: logins, sync driving, revocation wipe, session file",
+        "one app instance: logins, sync driving, revocation wipe (keys too), session file",
     ),
     (
         "sim",
@@ -54,7 +54,7 @@ pub fn status_text() -> String {
         .map(|line| format!("  {line}\n"))
         .collect();
     format!(
-        "sessionlab {}\nlayers:\n{layers}not yet: packet replay attacks, SIM-swap code resend by SMS, media traffic on other DCs\n\
+        "sessionlab {}\nlayers:\n{layers}not yet: packet replay attacks, simulated SIM-swap attackers asking for the SMS re-send, media traffic on other DCs\n\
          subcommands: {}",
         env!("CARGO_PKG_VERSION"),
         SUBCOMMANDS.join(", ")

@@ -1,29 +1,41 @@
 //! A model-based check of `proto::Server` (sled style): random operations —
-//! logins, stolen copies, terminate one, terminate all, log out, time
-//! passing, requests — run against a real three-DC cluster over encrypted
-//! packets, and after every step each device's request must be accepted
-//! exactly when a simple model says its authorization is alive.
+//! logins (by an in-app code re-sent by SMS too), stolen copies, terminate
+//! one, terminate all, log out, logging in again under an old key, setting
+//! the 2FA password, time passing, requests — run against a real three-DC
+//! cluster over encrypted packets, and after every step each device's
+//! request must be accepted exactly when a simple model says its
+//! authorization is alive.
 //!
 //! The model: a device is alive from its login until it logs out or is
-//! terminated; a copy shares its original's key and so its fate. A
-//! terminate (one or all) succeeds only from a live session that is at
-//! least 24 h old (the fresh-session rule) and confirmed (logins after the
-//! first are unconfirmed for 7 days unless confirmed; unconfirmed sessions
-//! may not terminate others). Time advances by at most a few days per
-//! step and every live device is used on each `Advance`, so the 180-day
-//! inactivity TTL never fires.
+//! terminated; a copy shares its original's key and so its fate. A key
+//! whose authorization ended is dead: logging in under it again is refused
+//! (AUTH_KEY_UNREGISTERED), under a live one too (AUTH_KEY_ALREADY_AUTHORIZED);
+//! only a key that never logged in may. A code goes in-app when a session
+//! is alive (then `next_type` SMS after 60 s), else by SMS; `resendCode`
+//! before 60 s is FLOOD_WAIT, after it the same code comes by SMS. With a
+//! password set, every login also owes it. A terminate (one or all)
+//! succeeds only from a live session that is at least 24 h old (the
+//! fresh-session rule) and confirmed (logins after the first are
+//! unconfirmed for 7 days unless confirmed; unconfirmed sessions may not
+//! terminate others). Time advances by at most a few days per step and
+//! every live device is used on each `Advance`, so the 180-day inactivity
+//! TTL never fires.
 
 use std::time::Duration;
 
 use arbitrary::Arbitrary;
 
-use super::cluster::{CallError, Cluster};
+use super::cluster::{CallError, Cluster, DeviceId};
+use crate::proto::auth::events::CodeDelivery;
 use crate::proto::auth::policy::Policy;
 use crate::proto::time::Instant;
 use crate::proto::wire::api::{self, ApiCall, ApiResponse};
 
 const PHONE: &str = "+15550100";
 const USER: u64 = 100;
+const PASSWORD: &[u8] = b"model password";
+/// The policy's `resend_code_after`, in seconds.
+const RESEND_AFTER_S: u64 = 60;
 /// Devices one run creates at most (bounds the run's cost).
 pub const MAX_DEVICES: usize = 12;
 /// Operations one run executes at most.
@@ -33,13 +45,43 @@ pub const MAX_OPERATIONS: usize = 64;
 #[derive(Arbitrary, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     Login,
-    Copy { device: u8 },
-    TerminateAll { from: u8 },
-    Terminate { from: u8, target: u8 },
-    Confirm { from: u8, target: u8 },
-    LogOut { device: u8 },
-    Advance { hours: u8 },
-    Request { device: u8 },
+    Copy {
+        device: u8,
+    },
+    TerminateAll {
+        from: u8,
+    },
+    Terminate {
+        from: u8,
+        target: u8,
+    },
+    Confirm {
+        from: u8,
+        target: u8,
+    },
+    LogOut {
+        device: u8,
+    },
+    Advance {
+        hours: u8,
+    },
+    Request {
+        device: u8,
+    },
+    /// A new device asks for a code, waits `wait_s` seconds, asks for it
+    /// again (`auth.resendCode`) and signs in with the SMS when it came.
+    LoginBySms {
+        wait_s: u8,
+    },
+    /// `device` logs in by code again under its (possibly dead) key.
+    Relogin {
+        device: u8,
+    },
+    /// `from` turns 2FA on (`enable`) or off with the current password.
+    SetPassword {
+        from: u8,
+        enable: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -68,6 +110,8 @@ pub struct Mismatch {
 struct Run {
     cluster: Cluster,
     model: Vec<ModelDevice>,
+    /// The 2FA password set now, if any.
+    password: Option<&'static [u8]>,
 }
 
 const FRESH_WINDOW: Duration = Duration::from_secs(86_400);
@@ -109,20 +153,60 @@ impl Run {
         match operation {
             Operation::Login if self.model.len() < MAX_DEVICES => {
                 let device = self.cluster.add_device(1);
-                let had_others = (0..self.model.len()).any(|index| self.alive(index));
+                let had_others = self.any_alive();
                 let result = self.cluster.login_with_code(device, PHONE);
-                if !matches!(result, Ok(ApiResponse::AuthAuthorization(_))) {
-                    return Err(mismatch(format!("login failed: {result:?}")));
-                }
-                let login = Login {
-                    at: self.cluster.now,
-                    alive: true,
-                    confirmed: !had_others,
-                };
+                self.complete_login(device, result).map_err(mismatch)?;
+                let login = self.new_login(had_others);
                 self.model.push(ModelDevice {
                     key_of: device,
                     login: Some(login),
                 });
+            }
+            Operation::LoginBySms { wait_s } if self.model.len() < MAX_DEVICES => {
+                let device = self.cluster.add_device(1);
+                let had_others = self.any_alive();
+                let logged_in = self
+                    .login_by_sms(device, u64::from(wait_s), had_others)
+                    .map_err(mismatch)?;
+                let login = logged_in.then(|| self.new_login(had_others));
+                self.model.push(ModelDevice { key_of: device, login });
+            }
+            Operation::Relogin { device } => {
+                let Some(device) = self.pick(device) else { return Ok(()) };
+                let key_of = self.model[device].key_of;
+                let had_others = self.any_alive();
+                let result = self.cluster.login_with_code(device, PHONE);
+                match self.model[key_of].login {
+                    None => {
+                        self.complete_login(device, result).map_err(mismatch)?;
+                        self.model[key_of].login = Some(self.new_login(had_others));
+                    }
+                    Some(login) => {
+                        let expected = if login.alive {
+                            (400, "AUTH_KEY_ALREADY_AUTHORIZED")
+                        } else {
+                            (401, "AUTH_KEY_UNREGISTERED")
+                        };
+                        expect_error(&result, expected).map_err(mismatch)?;
+                    }
+                }
+            }
+            Operation::SetPassword { from, enable } => {
+                let Some(from) = self.pick(from) else { return Ok(()) };
+                let expected = self.alive(from);
+                let call = ApiCall::UpdatePasswordSettings(api::UpdatePasswordSettings {
+                    password: self.password.map_or(api::InputCheckPassword::Empty, |current| {
+                        api::InputCheckPassword::Plain(current.to_vec())
+                    }),
+                    new_settings: api::PasswordInputSettings {
+                        new_password: enable.then(|| PASSWORD.to_vec()),
+                    },
+                });
+                let result = self.cluster.call(from, call);
+                check_outcome(expected, &result).map_err(mismatch)?;
+                if expected {
+                    self.password = enable.then_some(PASSWORD);
+                }
             }
             Operation::Copy { device } if self.model.len() < MAX_DEVICES => {
                 if let Some(original) = self.pick(device) {
@@ -199,9 +283,123 @@ impl Run {
                     self.expect_request(device).map_err(mismatch)?;
                 }
             }
-            Operation::Login | Operation::Copy { .. } => {}
+            Operation::Login | Operation::Copy { .. } | Operation::LoginBySms { .. } => {}
         }
         Ok(())
+    }
+
+    fn any_alive(&self) -> bool {
+        (0..self.model.len()).any(|index| self.alive(index))
+    }
+
+    /// A login completed now; confirmed when it was the only live one.
+    fn new_login(&self, had_others: bool) -> Login {
+        Login {
+            at: self.cluster.now,
+            alive: true,
+            confirmed: !had_others,
+        }
+    }
+
+    /// The sign-in answer must log in, or ask for the password the model
+    /// knows is set, which then logs in.
+    fn complete_login(&mut self, device: DeviceId, result: Result<ApiResponse, CallError>) -> Result<(), String> {
+        match (result, self.password) {
+            (Ok(ApiResponse::AuthAuthorization(_)), None) => Ok(()),
+            (Err(error), Some(password)) if error.code == 401 && error.message == "SESSION_PASSWORD_NEEDED" => {
+                let check = ApiCall::CheckPassword(api::CheckPassword {
+                    password: api::InputCheckPassword::Plain(password.to_vec()),
+                });
+                match self.cluster.call(device, check) {
+                    Ok(ApiResponse::AuthAuthorization(_)) => Ok(()),
+                    other => Err(format!("checkPassword failed: {other:?}")),
+                }
+            }
+            (other, password) => Err(format!(
+                "login ended in {other:?} (password set: {})",
+                password.is_some()
+            )),
+        }
+    }
+
+    /// `sendCode`, `wait_s` seconds, `resendCode`, and the sign-in with the
+    /// SMS when it came. Returns whether `device` logged in.
+    fn login_by_sms(&mut self, device: DeviceId, wait_s: u64, had_others: bool) -> Result<bool, String> {
+        let send = ApiCall::SendCode(api::SendCode {
+            phone_number: PHONE.into(),
+            api_id: 4,
+            api_hash: "hash".into(),
+            settings: api::CodeSettings::default(),
+        });
+        let sent = self.cluster.call(device, send);
+        let Ok(ApiResponse::SentCode(api::SentCode::Sent {
+            kind,
+            phone_code_hash,
+            next_type,
+            timeout_s,
+        })) = sent
+        else {
+            return Err(format!("sendCode answered {sent:?}"));
+        };
+        let in_app = matches!(kind, api::SentCodeType::App { .. });
+        let announced = (next_type, timeout_s);
+        let expected = if had_others {
+            (Some(api::CodeType::Sms), i32::try_from(RESEND_AFTER_S).ok())
+        } else {
+            (None, None)
+        };
+        if in_app != had_others || announced != expected {
+            return Err(format!(
+                "code type {kind:?}, next {announced:?} with others alive: {had_others}"
+            ));
+        }
+        let first = self.last_code();
+        self.cluster.advance(Duration::from_secs(wait_s));
+        let resend = ApiCall::ResendCode(api::ResendCode {
+            phone_number: PHONE.into(),
+            phone_code_hash: phone_code_hash.clone(),
+            reason: None,
+        });
+        let resent = self.cluster.call(device, resend);
+        if wait_s < RESEND_AFTER_S {
+            let message = format!("FLOOD_WAIT_{}", RESEND_AFTER_S - wait_s);
+            expect_error(&resent, (420, &message))?;
+            return Ok(false);
+        }
+        if !matches!(
+            resent,
+            Ok(ApiResponse::SentCode(api::SentCode::Sent {
+                kind: api::SentCodeType::Sms { .. },
+                next_type: None,
+                ..
+            }))
+        ) {
+            return Err(format!("resendCode answered {resent:?}"));
+        }
+        let by_sms = self.last_code();
+        match (&first, &by_sms) {
+            (Some((code, _)), Some((again, CodeDelivery::Sms))) if code == again => {}
+            _ => return Err(format!("resent {by_sms:?} after {first:?}")),
+        }
+        let code = by_sms.map(|(code, _)| code);
+        let sign_in = ApiCall::SignIn(api::SignIn {
+            phone_number: PHONE.into(),
+            phone_code_hash,
+            phone_code: code,
+        });
+        let result = self.cluster.call(device, sign_in);
+        self.complete_login(device, result)?;
+        Ok(true)
+    }
+
+    /// The last code delivered for the account's phone, and where it went.
+    fn last_code(&self) -> Option<(String, CodeDelivery)> {
+        self.cluster
+            .codes
+            .iter()
+            .rev()
+            .find(|(to, _, _)| to == PHONE)
+            .map(|(_, code, delivery)| (code.clone(), delivery.clone()))
     }
 
     /// The hash of `target_key`'s authorization, as `from` would list it
@@ -229,6 +427,14 @@ impl Run {
     }
 }
 
+/// Exactly the RPC error `(code, message)`.
+fn expect_error(result: &Result<ApiResponse, CallError>, (code, message): (i32, &str)) -> Result<(), String> {
+    match result {
+        Err(error) if error.code == code && error.message == message => Ok(()),
+        other => Err(format!("expected {code} {message}, got {other:?}")),
+    }
+}
+
 /// Success when expected; otherwise a 401/406/400 RPC error (never a lost answer).
 fn check_outcome(expected: bool, result: &Result<ApiResponse, CallError>) -> Result<(), String> {
     match (expected, result) {
@@ -248,6 +454,7 @@ pub fn run(seed: u64, operations: &[Operation]) -> Result<(), Mismatch> {
     let mut run = Run {
         cluster,
         model: Vec::new(),
+        password: None,
     };
     for operation in operations.iter().take(MAX_OPERATIONS) {
         run.apply(*operation)?;

@@ -4,7 +4,7 @@
 
 use super::authorization::{AuthorizationHandle, AuthorizationKind};
 use super::client_info::NetworkOrigin;
-use super::error::AuthRejection;
+use super::error::{AuthRejection, RpcError};
 use super::events::AuthEventKind;
 use super::interdc::InterDcBody;
 use super::keys::KeyBinding;
@@ -66,6 +66,25 @@ impl DcAuthority {
         };
         self.event(now, kind);
         result
+    }
+
+    /// Whether `key_id` was revoked here (and is still remembered): a dead
+    /// key, which never logs in again.
+    pub fn is_key_revoked(&self, key_id: KeyId) -> bool {
+        self.keys.is_revoked(key_id)
+    }
+
+    /// Refuse a login step (`sendCode`, `signIn`, `resendCode`,
+    /// `exportLoginToken`, `importLoginToken`, `importAuthorization`,
+    /// `bindTempAuthKey`) under a dead key with `AUTH_KEY_UNREGISTERED`, the
+    /// error that makes a client drop its keys. Emits `RequestRejected`.
+    pub fn refuse_revoked_key(&mut self, now: Instant, key_id: KeyId) -> Result<(), RpcError> {
+        if !self.keys.is_revoked(key_id) {
+            return Ok(());
+        }
+        let rejection = AuthRejection::KeyUnregistered;
+        self.event(now, AuthEventKind::RequestRejected { key_id, rejection });
+        Err(rejection.rpc_error())
     }
 
     /// What `authenticate` would answer, without touching anything (no

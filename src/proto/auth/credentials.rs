@@ -1,6 +1,12 @@
 //! The steps after and around a login: `check_password` (2FA),
 //! `update_password` (turn 2FA on, change or off), and `log_out`, which
 //! ends the caller's authorization and hands back a future auth token.
+//!
+//! Changing the password does not terminate other sessions, as in
+//! Telegram: a session that is already logged in stays so. Terminating them
+//! is a separate step (`auth.resetAuthorizations`); a stolen, logged-in key
+//! survives a password change. Sessions still owing the password
+//! (`password_pending`) must give the new one.
 
 use rand_core::RngCore;
 
@@ -50,8 +56,10 @@ impl DcAuthority {
         Ok(LoginResult::Authorized { user_id, hash })
     }
 
-    /// Turn 2FA on (`new` = Some), change it, or off (`new` = None). With a
-    /// password set, `current` must match it.
+    /// `account.updatePasswordSettings`: turn 2FA on (`new` = Some), change
+    /// it, or off (`new` = None), from a logged-in home session. With a
+    /// password set, `current` must match it (a wrong one counts as a failed
+    /// attempt toward FLOOD_WAIT). Other sessions are left alone.
     pub fn update_password(
         &mut self,
         now: Instant,
@@ -63,7 +71,7 @@ impl DcAuthority {
         if new.is_some_and(|password| password.len() > MAX_PASSWORD_BYTES || password.is_empty()) {
             return Err(RpcError::PasswordTooLong);
         }
-        let (user_id, _) = self.home_session(now, key_id)?;
+        let (user_id, serial) = self.home_session(now, key_id)?;
         self.check_flood(now, user_id)?;
         let account = self.accounts.get(&user_id).ok_or(RpcError::AuthKeyUnregistered)?;
         if let Some(verifier) = &account.password {
@@ -74,9 +82,14 @@ impl DcAuthority {
             }
         }
         let verifier = new.map(|password| PasswordVerifier::new(password, rng));
+        let enabled = verifier.is_some();
+        let mut hash = 0;
         if let Some(account) = self.accounts.get_mut(&user_id) {
             account.password = verifier;
+            account.failed_attempts = 0;
+            hash = account.authorizations.get(&serial).map_or(0, |auth| auth.hash);
         }
+        self.event(now, AuthEventKind::PasswordUpdated { user_id, hash, enabled });
         Ok(())
     }
 

@@ -107,6 +107,9 @@ pub enum RpcError {
     /// `updates.getDifference` from a state the server never had (ahead of it).
     #[error("400 PERSISTENT_TIMESTAMP_INVALID")]
     PersistentTimestampInvalid,
+    /// `auth.resendCode` past the resend limit: ask for a new code.
+    #[error("406 SEND_CODE_UNAVAILABLE")]
+    SendCodeUnavailable,
     /// A request body that decodes to no known function.
     #[error("400 INPUT_METHOD_INVALID")]
     InputMethodInvalid,
@@ -116,7 +119,7 @@ impl RpcError {
     /// Telegram's numeric error code.
     pub fn code(&self) -> i32 {
         match self {
-            RpcError::FreshResetForbidden | RpcError::UnconfirmedForbidden => 406,
+            RpcError::FreshResetForbidden | RpcError::UnconfirmedForbidden | RpcError::SendCodeUnavailable => 406,
             RpcError::FloodWait { .. } => 420,
             RpcError::SessionPasswordNeeded
             | RpcError::AuthKeyUnregistered
@@ -170,6 +173,7 @@ mod tests {
                 "PERSISTENT_TIMESTAMP_INVALID",
             ),
             (RpcError::InputMethodInvalid, 400, "INPUT_METHOD_INVALID"),
+            (RpcError::SendCodeUnavailable, 406, "SEND_CODE_UNAVAILABLE"),
         ];
         for (error, code, message) in cases {
             assert_eq!(error.code(), code, "{error:?}");

@@ -159,6 +159,20 @@ pub enum AuthEventKind {
         user_id: UserId,
         delivery: CodeDelivery,
     },
+    /// `auth.resendCode` sent a pending code again, by SMS; `resends`
+    /// counts the re-sends of that code so far.
+    CodeResent {
+        user_id: UserId,
+        key_id: KeyId,
+        resends: u32,
+    },
+    /// The 2FA password was set, changed (`enabled`) or removed from the
+    /// session `hash`. Other sessions are not terminated.
+    PasswordUpdated {
+        user_id: UserId,
+        hash: i64,
+        enabled: bool,
+    },
     SignInFailed {
         user_id: UserId,
         key_id: KeyId,

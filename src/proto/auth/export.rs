@@ -61,6 +61,7 @@ impl DcAuthority {
         id: UserId,
         bytes: &[u8],
     ) -> Result<AuthorizationKind, RpcError> {
+        self.refuse_revoked_key(now, key_id)?;
         let claims = ExportClaims::decode(&self.cluster_secret, bytes).map_err(|_| RpcError::AuthBytesInvalid)?;
         let valid = claims.user_id == id
             && claims.target_dc == self.dc_id
@@ -126,6 +127,9 @@ impl DcAuthority {
         if !self.policy.temp_keys_enabled() {
             return Err(RpcError::TempKeysDisabled);
         }
+        // Neither a dead temp key nor a dead permanent key comes back this way.
+        self.refuse_revoked_key(now, temp_key_id)?;
+        self.refuse_revoked_key(now, perm_key_id)?;
         if expires_at <= now {
             return Err(RpcError::ExpireDateInvalid);
         }
@@ -144,6 +148,7 @@ impl DcAuthority {
             .map_err(|error| match error {
                 TempBindError::AlreadyBound => RpcError::TempAuthKeyAlreadyBound,
                 TempBindError::TooMany => RpcError::LimitExceeded,
+                TempBindError::Revoked => RpcError::AuthKeyUnregistered,
             })?;
         self.timers.schedule(expires_at, Timer::TempKeyExpiry { temp_key_id });
         self.event(

@@ -1,6 +1,11 @@
 //! The key table of one DC: which authorization each auth key id is bound
 //! to, why each revoked key was revoked (so the right 401 comes back), and
 //! temp keys bound to permanent keys (PFS).
+//!
+//! A revoked key is dead: it is remembered (a FIFO of at most
+//! [`MAX_REVOKED_KEYS_REMEMBERED`] keys) and never bound again, neither to a
+//! new authorization nor as a temp key. Whoever holds a stolen copy of it
+//! cannot log back in with it; the device that owned it makes a new key.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -31,6 +36,8 @@ pub struct TempBinding {
 pub enum TempBindError {
     AlreadyBound,
     TooMany,
+    /// The temp key was revoked before: it is dead.
+    Revoked,
 }
 
 /// Key id → binding, revoked reasons and temp keys.
@@ -62,20 +69,28 @@ impl KeyTable {
         self.bindings.len()
     }
 
-    /// Bind a permanent key; it must not be bound already (callers check).
+    /// Whether `key_id` was revoked (and is still remembered): a dead key.
+    pub fn is_revoked(&self, key_id: KeyId) -> bool {
+        self.revoked.contains_key(&key_id)
+    }
+
+    /// Bind a permanent key; it must be neither bound already nor revoked
+    /// (callers check both).
     pub fn bind(&mut self, key_id: KeyId, binding: KeyBinding) {
         assert!(!self.temp.contains_key(&key_id), "key {key_id:#x} is a temp key");
+        assert!(!self.is_revoked(key_id), "key {key_id:#x} was revoked: it is dead");
         let previous = self.bindings.insert(key_id, binding);
         assert!(previous.is_none(), "key {key_id:#x} bound twice");
-        // A key that logs in again is no longer revoked. Its entry in
-        // `revoked_order` stays and is skipped when evicted.
-        self.revoked.remove(&key_id);
     }
 
     /// Unbind a permanent key, remember why, and end its temp keys.
     /// Returns the ended temp keys.
     pub fn revoke(&mut self, key_id: KeyId, reason: AuthRejection) -> Vec<KeyId> {
         self.bindings.remove(&key_id);
+        // A temp key revoked on its own stops acting for its permanent key.
+        if let Some(binding) = self.temp.remove(&key_id) {
+            self.unindex_temp(binding.perm_key_id, key_id);
+        }
         self.remember_revoked(key_id, reason);
         let temps: Vec<KeyId> = self
             .temp_by_perm
@@ -96,9 +111,7 @@ impl KeyTable {
         }
         while self.revoked_order.len() > MAX_REVOKED_KEYS_REMEMBERED {
             if let Some(oldest) = self.revoked_order.pop_front() {
-                if !self.bindings.contains_key(&oldest) {
-                    self.revoked.remove(&oldest);
-                }
+                self.revoked.remove(&oldest);
             }
         }
     }
@@ -134,13 +147,15 @@ impl KeyTable {
         if self.bindings.contains_key(&temp_key_id) {
             return Err(TempBindError::AlreadyBound);
         }
+        if self.is_revoked(temp_key_id) {
+            return Err(TempBindError::Revoked);
+        }
         let temps = self.temp_by_perm.entry(binding.perm_key_id).or_default();
         if !temps.contains(&temp_key_id) && temps.len() >= MAX_TEMP_KEYS_PER_PERM_KEY {
             return Err(TempBindError::TooMany);
         }
         temps.insert(temp_key_id);
         self.temp.insert(temp_key_id, binding);
-        self.revoked.remove(&temp_key_id);
         Ok(())
     }
 
@@ -152,13 +167,17 @@ impl KeyTable {
             .copied()
             .filter(|binding| now >= binding.expires_at)?;
         self.temp.remove(&temp_key_id);
-        if let Some(temps) = self.temp_by_perm.get_mut(&binding.perm_key_id) {
+        self.unindex_temp(binding.perm_key_id, temp_key_id);
+        Some(binding)
+    }
+
+    fn unindex_temp(&mut self, perm_key_id: KeyId, temp_key_id: KeyId) {
+        if let Some(temps) = self.temp_by_perm.get_mut(&perm_key_id) {
             temps.remove(&temp_key_id);
             if temps.is_empty() {
-                self.temp_by_perm.remove(&binding.perm_key_id);
+                self.temp_by_perm.remove(&perm_key_id);
             }
         }
-        Some(binding)
     }
 
     /// Keys bound to derived authorizations.
@@ -181,6 +200,14 @@ impl KeyTable {
             }
         }
         assert!(self.revoked.len() <= MAX_REVOKED_KEYS_REMEMBERED);
+        assert_eq!(
+            self.revoked.len(),
+            self.revoked_order.len(),
+            "revoked index out of step"
+        );
+        for key_id in self.bindings.keys().chain(self.temp.keys()) {
+            assert!(!self.revoked.contains_key(key_id), "revoked key {key_id:#x} is bound");
+        }
     }
 
     /// Temp keys currently bound to `perm_key_id`.
@@ -201,17 +228,41 @@ mod tests {
     }
 
     #[test]
-    fn revoked_keys_keep_their_reason_until_bound_again() {
+    fn revoked_keys_keep_their_reason_and_stay_dead() {
         let mut table = KeyTable::default();
         assert_eq!(table.rejection_of_unbound(5), AuthRejection::KeyUnregistered);
+        assert!(!table.is_revoked(5));
         table.bind(5, home(1));
         assert!(table.is_bound(5));
         table.revoke(5, AuthRejection::SessionRevoked);
-        assert!(!table.is_bound(5));
+        assert!(!table.is_bound(5) && table.is_revoked(5));
         assert_eq!(table.rejection_of_unbound(5), AuthRejection::SessionRevoked);
-        table.bind(5, home(2));
+        // Revoking again keeps the first reason's place in the FIFO.
         table.revoke(5, AuthRejection::KeyUnregistered);
         assert_eq!(table.rejection_of_unbound(5), AuthRejection::KeyUnregistered);
+        table.check_invariants();
+    }
+
+    #[test]
+    #[should_panic(expected = "dead")]
+    fn binding_a_revoked_key_is_a_bug() {
+        let mut table = KeyTable::default();
+        table.bind(5, home(1));
+        table.revoke(5, AuthRejection::KeyUnregistered);
+        table.bind(5, home(2));
+    }
+
+    #[test]
+    fn a_revoked_key_cannot_become_a_temp_key() {
+        let mut table = KeyTable::default();
+        table.bind(5, home(1));
+        table.revoke(5, AuthRejection::KeyUnregistered);
+        let binding = TempBinding {
+            perm_key_id: 1,
+            expires_at: Instant::from_unix_seconds(10),
+        };
+        assert_eq!(table.bind_temp(5, binding), Err(TempBindError::Revoked));
+        assert!(table.temps_of(1).is_empty());
     }
 
     #[test]
@@ -300,7 +351,7 @@ mod tests {
             let mut table = KeyTable::default();
             for op in ops {
                 match op {
-                    KeyOp::Bind(key) if !table.is_bound(key) => table.bind(key, home(key)),
+                    KeyOp::Bind(key) if !table.is_bound(key) && !table.is_revoked(key) => table.bind(key, home(key)),
                     KeyOp::Bind(_) => {}
                     KeyOp::Revoke(key) => {
                         let temps = table.revoke(key, AuthRejection::SessionRevoked);

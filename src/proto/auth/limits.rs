@@ -10,6 +10,9 @@ pub const MAX_ACCOUNTS_PER_DC: usize = 1 << 20;
 pub const MAX_AUTHORIZATIONS_PER_ACCOUNT: usize = 512;
 /// Unexpired login codes kept per account; the oldest is dropped first.
 pub const MAX_PENDING_CODES_PER_ACCOUNT: usize = 4;
+/// Times one login code may be re-sent (`auth.resendCode`, by SMS); the
+/// next attempt gets SEND_CODE_UNAVAILABLE and the user must ask for a new code.
+pub const MAX_CODE_RESENDS: u32 = 2;
 /// Login codes pending on one DC.
 pub const MAX_PENDING_CODES_PER_DC: usize = 1 << 16;
 /// Future auth tokens kept per account (clients keep at most 20, api/auth).
@@ -21,8 +24,12 @@ pub const MAX_LOGIN_TOKENS_PER_DC: usize = 1 << 16;
 pub const LOGIN_TOKEN_TOMBSTONE: Duration = Duration::from_secs(600);
 /// Temp keys bound to one permanent key at once.
 pub const MAX_TEMP_KEYS_PER_PERM_KEY: usize = 8;
-/// Revoked keys whose reason is remembered; beyond it the oldest falls back
-/// to AUTH_KEY_UNREGISTERED, which is still a rejection.
+/// Revoked keys remembered per DC, oldest forgotten first. A remembered key
+/// is dead: it is never bound to an authorization again and every request
+/// under it is refused (with its revocation's 401). Beyond the bound the
+/// oldest is forgotten: it then looks like a key never seen, which could log
+/// in again — an attacker would have to hold a stolen key across this many
+/// later revocations on the same DC.
 pub const MAX_REVOKED_KEYS_REMEMBERED: usize = 1 << 18;
 /// Derived authorizations on one DC.
 pub const MAX_DERIVED_PER_DC: usize = 1 << 20;

@@ -1,7 +1,11 @@
 //! Logging in with a phone code: `send_code` (or a future auth token, which
 //! skips the code), `sign_in`, bounded attempts then FLOOD_WAIT, and the
 //! creation of the authorization every login path shares (with its
-//! new-login notification to the account's other sessions).
+//! new-login notification to the account's other sessions). Re-sending a
+//! pending code by SMS is in [`resend`](super::resend).
+//!
+//! A revoked key is dead: every login step under it is refused with
+//! `AUTH_KEY_UNREGISTERED` and no authorization is ever bound to it again.
 
 use rand_core::RngCore;
 
@@ -28,6 +32,11 @@ pub struct PendingCode {
     pub expires_at: Instant,
     /// Sending order, so that "oldest first" holds when expiries tie.
     pub sent_serial: u64,
+    /// The earliest instant `auth.resendCode` may deliver it again (by SMS):
+    /// the last delivery plus the policy's `resend_code_after`.
+    pub resend_at: Instant,
+    /// Times it was re-sent (at most `MAX_CODE_RESENDS`).
+    pub resends: u32,
 }
 
 /// The outcome of a login step that can create an authorization.
@@ -66,6 +75,9 @@ pub enum SentCode {
         phone_code_hash: u64,
         delivery: CodeDelivery,
         expires_at: Instant,
+        /// When the code went in-app: from this instant `auth.resendCode`
+        /// sends it by SMS (`next_type = auth.codeTypeSms`, `timeout`).
+        sms_from: Option<Instant>,
     },
     Success(LoginResult),
 }
@@ -82,6 +94,7 @@ impl DcAuthority {
         info: &ClientInfo,
         rng: &mut impl RngCore,
     ) -> Result<SentCode, RpcError> {
+        self.refuse_revoked_key(now, key_id)?;
         let user_id = self.login_account(now, phone)?;
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
@@ -107,6 +120,7 @@ impl DcAuthority {
         );
         let phone_code_hash = rng.next_u64();
         let expires_at = now.saturating_add(self.policy.code_lifetime);
+        let resend_at = now.saturating_add(self.policy.resend_code_after);
         let delivery = self.code_delivery(user_id);
         self.codes.insert(
             (user_id, phone_code_hash),
@@ -115,6 +129,8 @@ impl DcAuthority {
                 key_id,
                 expires_at,
                 sent_serial: self.next_id,
+                resend_at,
+                resends: 0,
             },
         );
         self.next_id += 1;
@@ -139,10 +155,12 @@ impl DcAuthority {
                 delivery: delivery.clone(),
             },
         );
+        let sms_from = matches!(delivery, CodeDelivery::App { .. }).then_some(resend_at);
         Ok(SentCode::Code {
             phone_code_hash,
             delivery,
             expires_at,
+            sms_from,
         })
     }
 
@@ -160,6 +178,7 @@ impl DcAuthority {
             code,
             info,
         } = *request;
+        self.refuse_revoked_key(now, key_id)?;
         let user_id = self.login_account(now, phone)?;
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
@@ -285,7 +304,8 @@ impl DcAuthority {
     /// Create an authorization binding `key_id` to `user_id`. It owes the
     /// password when 2FA is on; it starts unconfirmed when the account had
     /// other authorizations and `notify_new_login` (a QR login accepted by
-    /// a confirmed session is confirmed by that very act).
+    /// a confirmed session is confirmed by that very act). A revoked key is
+    /// refused with `AUTH_KEY_UNREGISTERED`.
     pub(crate) fn create_authorization(
         &mut self,
         now: Instant,
@@ -295,6 +315,9 @@ impl DcAuthority {
         via: CreatedVia,
         rng: &mut impl RngCore,
     ) -> Result<LoginResult, RpcError> {
+        if self.keys.is_revoked(key_id) {
+            return Err(RpcError::AuthKeyUnregistered);
+        }
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
         }

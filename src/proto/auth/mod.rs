@@ -18,8 +18,9 @@
 //! - [`account`], [`authorization`], [`client_info`]: the records.
 //! - [`keys`]: auth key id → binding, revoked-key reasons, temp keys.
 //! - [`authority`]: the per-DC state and its queues; [`authenticate`].
-//! - [`login`], [`qr`], [`password`], [`credentials`]: getting an
-//!   authorization, 2FA, logging out.
+//! - [`login`], [`resend`], [`qr`], [`password`], [`credentials`]: getting an
+//!   authorization (re-sending a code by SMS), 2FA and changing it, logging out.
+//!   A revoked key is dead: it never logs in again ([`keys`]).
 //! - [`sessions`], [`anomaly`]: listing, terminating, TTL, confirmation, signals.
 //! - [`revoke`], [`interdc`], [`export`], [`token`]: ending authorizations
 //!   everywhere, across DCs.
@@ -50,6 +51,7 @@ pub mod login;
 pub mod password;
 pub mod policy;
 pub mod qr;
+pub mod resend;
 pub mod revoke;
 pub mod sessions;
 pub mod timers;

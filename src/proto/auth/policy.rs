@@ -54,6 +54,9 @@ pub struct Policy {
     pub notify_new_login: bool,
     /// How long a login code is valid.
     pub code_lifetime: Duration,
+    /// How long after a code was delivered `auth.resendCode` may deliver it
+    /// again by SMS (the `timeout` of `auth.sentCode`). Telegram: about 60 s.
+    pub resend_code_after: Duration,
     /// Failed sign-in or password attempts before FLOOD_WAIT.
     pub max_sign_in_attempts: u32,
     /// How long FLOOD_WAIT lasts.
@@ -79,6 +82,7 @@ impl Default for Policy {
             temp_key_lifetime: Duration::from_secs(SECONDS_PER_DAY),
             notify_new_login: true,
             code_lifetime: Duration::from_secs(300),
+            resend_code_after: Duration::from_secs(60),
             max_sign_in_attempts: 5,
             flood_wait: Duration::from_secs(3600),
             login_token_lifetime: Duration::from_secs(30),
@@ -147,6 +151,7 @@ mod tests {
         assert_eq!(policy.temp_key_lifetime, Duration::from_secs(86_400));
         assert!(policy.notify_new_login);
         assert_eq!(policy.login_token_lifetime, Duration::from_secs(30));
+        assert_eq!(policy.resend_code_after, Duration::from_secs(60));
         assert_eq!(policy.max_future_tokens, 20);
         assert_eq!(policy.validate(), Ok(()));
     }

@@ -44,6 +44,7 @@ impl DcAuthority {
         info: &ClientInfo,
         rng: &mut impl RngCore,
     ) -> Result<ExportedLoginToken, RpcError> {
+        self.refuse_revoked_key(now, key_id)?;
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
         }
@@ -97,8 +98,11 @@ impl DcAuthority {
         }
         let via = CreatedVia::QrLogin { accepted_by_hash };
         let result = self.create_authorization(now, user_id, record.key_id, &record.info, via, rng);
+        // The exporting key logged in otherwise, or was revoked meanwhile:
+        // the token is worthless, and the acceptor must not hear a 401 that
+        // would make its own app wipe.
         let result = result.map_err(|error| match error {
-            RpcError::KeyAlreadyAuthorized => RpcError::AuthTokenInvalid,
+            RpcError::KeyAlreadyAuthorized | RpcError::AuthKeyUnregistered => RpcError::AuthTokenInvalid,
             other => other,
         })?;
         if let Some(record) = self.login_tokens.get_mut(&token_id) {

@@ -17,6 +17,8 @@ impl Client {
     /// `rpc_result(req_msg_id, result)` from `dc`.
     pub(super) fn on_rpc_result(&mut self, now: Instant, dc: u32, req_msg_id: u64, result: &[u8]) {
         let Some(link) = self.links.get_mut(&dc) else {
+            // The key was dropped while this packet was being handled.
+            self.ignore(dc, ClientError::UnknownRequest { msg_id: req_msg_id });
             return;
         };
         // Any answer shows the server has the connection's initConnection.
@@ -34,7 +36,7 @@ impl Client {
                 Ok(Body::RpcError {
                     error_code,
                     error_message,
-                }) => self.on_rpc_error(request, method, error_code, error_message),
+                }) => self.on_rpc_error(dc, request, method, error_code, error_message),
                 Ok(_) => self.ignore(dc, ClientError::WrongAnswerType { method }),
                 Err(error) => self.ignore(dc, error.into()),
             }
@@ -50,7 +52,7 @@ impl Client {
         }
     }
 
-    fn on_rpc_error(&mut self, request: RequestId, method: &'static str, code: i32, message: String) {
+    fn on_rpc_error(&mut self, dc: u32, request: RequestId, method: &'static str, code: i32, message: String) {
         if code == 401 && message == "SESSION_PASSWORD_NEEDED" {
             self.login.password_needed = true;
             self.emit(ClientEvent::PasswordNeeded);
@@ -63,8 +65,15 @@ impl Client {
             code,
             message,
         });
-        if let Some(reason) = revoked {
-            self.wipe(reason);
+        match revoked {
+            Some(reason) if self.user.is_some() => self.wipe(reason),
+            // No account to wipe, but the key is dead (or was never bound):
+            // a login under it can never succeed.
+            Some(_) => {
+                self.drop_key(dc);
+                self.emit(ClientEvent::KeyDropped { dc });
+            }
+            None => {}
         }
     }
 
@@ -72,13 +81,25 @@ impl Client {
         let dc = outstanding.dc;
         match (outstanding.call, response) {
             (
-                ApiCall::SendCode(_),
+                ApiCall::SendCode(_) | ApiCall::ResendCode(_),
                 ApiResponse::SentCode(SentCode::Sent {
-                    kind, phone_code_hash, ..
+                    kind,
+                    phone_code_hash,
+                    next_type,
+                    timeout_s,
                 }),
             ) => {
                 self.login.phone_code_hash = Some(phone_code_hash);
-                self.emit(ClientEvent::CodeSent { kind });
+                self.emit(ClientEvent::CodeSent {
+                    kind,
+                    next_type,
+                    timeout_s,
+                });
+            }
+            (ApiCall::UpdatePasswordSettings(update), ApiResponse::Bool(true)) => {
+                self.emit(ClientEvent::PasswordUpdated {
+                    enabled: update.new_settings.new_password.is_some(),
+                });
             }
             (_, ApiResponse::SentCode(SentCode::Success(authorization)))
             | (_, ApiResponse::LoginToken(LoginToken::Success(authorization))) => self.logged_in(now, authorization),

@@ -7,8 +7,9 @@ use super::Client;
 use crate::proto::time::Instant;
 use crate::proto::wire::api::{
     AcceptLoginToken, ApiCall, ChangeAuthorizationSettings, CheckPassword, CodeSettings, DeleteAccount,
-    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut, ResetAuthorization,
-    ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
+    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut,
+    PasswordInputSettings, ResendCode, ResetAuthorization, ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
+    UpdatePasswordSettings,
 };
 
 /// A 2FA password as the user types it. Its `Debug` never shows it, so
@@ -35,6 +36,10 @@ pub enum Command {
     SendCode {
         phone: String,
     },
+    /// `auth.resendCode` for the code of the last `SendCode`: once the
+    /// `timeout` of `CodeSent` has passed, the server sends it again by the
+    /// announced `next_type` (SMS). Answered by `CodeSent` again.
+    ResendCode,
     /// `auth.signIn` with the code received out of band.
     SignIn {
         code: String,
@@ -66,6 +71,13 @@ pub enum Command {
     },
     DeleteAccount {
         password: Option<Password>,
+    },
+    /// `account.updatePasswordSettings`: turn 2FA on (`current` None, `new`
+    /// Some), change it, or off (`new` None); `current` proves the password
+    /// set now. Answered by `PasswordUpdated`. Other sessions stay logged in.
+    UpdatePassword {
+        current: Option<Password>,
+        new: Option<Password>,
     },
     /// `auth.exportAuthorization` on the home DC, then `auth.importAuthorization` on `dc`.
     ConnectDc {
@@ -129,6 +141,14 @@ impl Client {
                 reason: format!("deleted from {}", device.app_name),
                 password: password.clone().map(|password| InputCheckPassword::Plain(password.0)),
             }),
+            Command::UpdatePassword { current, new } => ApiCall::UpdatePasswordSettings(UpdatePasswordSettings {
+                password: current.clone().map_or(InputCheckPassword::Empty, |password| {
+                    InputCheckPassword::Plain(password.0)
+                }),
+                new_settings: PasswordInputSettings {
+                    new_password: new.clone().map(|password| password.0),
+                },
+            }),
             Command::ConnectDc { dc } => {
                 if *dc == self.config.home_dc {
                     return Err(CommandError::HomeDc { dc: *dc });
@@ -148,6 +168,7 @@ impl Client {
                 ApiCall::GetState(GetState)
             }
             Command::SendCode { .. }
+            | Command::ResendCode
             | Command::SignIn { .. }
             | Command::CheckPassword { .. }
             | Command::ExportLoginToken => unreachable!("login commands are handled above"),
@@ -169,6 +190,16 @@ impl Client {
                     ..CodeSettings::default()
                 },
             }),
+            Command::ResendCode => {
+                let (Some(phone), Some(hash)) = (&self.login.phone, &self.login.phone_code_hash) else {
+                    return Err(CommandError::NoCodeRequested);
+                };
+                ApiCall::ResendCode(ResendCode {
+                    phone_number: phone.clone(),
+                    phone_code_hash: hash.clone(),
+                    reason: None,
+                })
+            }
             Command::SignIn { code } => {
                 let (Some(phone), Some(hash)) = (&self.login.phone, &self.login.phone_code_hash) else {
                     return Err(CommandError::NoCodeRequested);

@@ -6,7 +6,7 @@
 use crate::proto::sync::wire::WireSyncError;
 use crate::proto::sync::{SyncError, SyncEvent};
 use crate::proto::transport::{ClientReceiveError, SendError, TransportEvent};
-use crate::proto::wire::api::{AuthorizationsWithSignals, SentCodeType};
+use crate::proto::wire::api::{AuthorizationsWithSignals, CodeType, SentCodeType};
 use crate::proto::wire::DecodeError;
 
 /// Names one request the client sent (commands, sync fetches, transfers).
@@ -47,13 +47,23 @@ impl WipeReason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientEvent {
     /// `auth.sentCode`: a code is on its way (issue `Command::SignIn`).
-    CodeSent { kind: SentCodeType },
+    /// With `next_type`, `Command::ResendCode` sends it that way once
+    /// `timeout_s` seconds have passed.
+    CodeSent {
+        kind: SentCodeType,
+        next_type: Option<CodeType>,
+        timeout_s: Option<i32>,
+    },
     /// This app instance is logged in as `user_id`.
     LoggedIn { user_id: i64 },
     /// The account has 2FA: issue `Command::CheckPassword`.
     PasswordNeeded,
-    /// `auth.logOut` succeeded; `token_kept` when it returned a future auth token.
+    /// `auth.logOut` succeeded; `token_kept` when it returned a future auth
+    /// token. The keys are gone: call `auth_key_for` before the next login.
     LoggedOut { token_kept: bool },
+    /// `account.updatePasswordSettings` succeeded: 2FA is now on
+    /// (`enabled`, with the new password) or off.
+    PasswordUpdated { enabled: bool },
     /// A QR login token to show until `expires` (Unix seconds).
     LoginTokenExported { token: Vec<u8>, expires: i32 },
     /// The answer to `Command::GetAuthorizations` (signals empty when the
@@ -78,8 +88,13 @@ pub enum ClientEvent {
         device: String,
         location: String,
     },
-    /// The authorization was revoked; local data is gone.
+    /// The authorization was revoked; local data and keys are gone (call
+    /// `auth_key_for` for fresh keys before logging in again).
     Wiped { reason: WipeReason },
+    /// The server called `dc`'s key unregistered while no account was logged
+    /// in (a revoked key is dead): the key is dropped; `auth_key_for` makes
+    /// a fresh one.
+    KeyDropped { dc: u32 },
     /// `auth.importAuthorization` succeeded on `dc`.
     DcConnected { dc: u32 },
     /// Sync accounting, passed through from the sync state machine.

@@ -53,18 +53,28 @@ impl World {
         };
         let mut world = World {
             client: Client::new(config).expect("valid config"),
-            dcs: BTreeMap::new(),
+            dcs: [HOME, MEDIA]
+                .into_iter()
+                .map(|dc| (dc, ScriptedDc::new(dc, u64::from(dc))))
+                .collect(),
             rng: ChaCha8Rng::seed_from_u64(11),
             now: Instant::SCENARIO_EPOCH,
         };
-        for dc in [HOME, MEDIA] {
-            let key = world.client.auth_key_for(dc, &mut world.rng);
-            let mut scripted = ScriptedDc::new(dc, u64::from(dc));
-            scripted.add_key(key);
-            world.dcs.insert(dc, scripted);
-        }
+        world.ensure_keys();
         world.client.on_connected(world.now);
         world
+    }
+
+    /// Give the client a key on HOME and MEDIA where it has none (at the
+    /// start, and after a log-out or a wipe dropped them), registered at
+    /// the scripted DC as the key exchange would.
+    pub fn ensure_keys(&mut self) {
+        for dc in [HOME, MEDIA] {
+            if self.client.auth_key_id(dc).is_none() {
+                let key = self.client.auth_key_for(dc, &mut self.rng);
+                self.dc(dc).add_key(key);
+            }
+        }
     }
 
     pub fn pump(&mut self) -> Vec<Inbound> {
@@ -163,6 +173,7 @@ impl World {
     /// `auth.sendCode` answered with [`sent_code`], then `auth.signIn`
     /// sent: returns the sign-in request, unanswered.
     pub fn request_code_and_sign_in(&mut self) -> Inbound {
+        self.ensure_keys();
         self.command(Command::SendCode { phone: PHONE.into() });
         let send_code = self.expect_one("auth.sendCode");
         self.answer(&send_code, sent_code());

@@ -145,7 +145,7 @@ impl Client {
     }
 
     /// `request` will never be answered.
-    fn lose(&mut self, request: RequestId) {
+    pub(super) fn lose(&mut self, request: RequestId) {
         let Some(outstanding) = self.requests.remove(&request) else {
             return;
         };
@@ -164,7 +164,7 @@ impl Client {
         self.drain_transport_events();
     }
 
-    fn drain_transport_events(&mut self) {
+    pub(super) fn drain_transport_events(&mut self) {
         let mut collected = Vec::new();
         for (dc, link) in self.links.iter_mut() {
             for event in link.take_events() {

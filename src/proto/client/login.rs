@@ -1,6 +1,13 @@
 //! The client's login state and its transitions: logged in (by code, 2FA,
 //! future token or QR), logged out (keeping the future auth token), and
-//! wiped (the authorization was revoked: local data goes, keys stay).
+//! wiped (the authorization was revoked: local data goes).
+//!
+//! Keys go with the authorization: the server never binds a revoked key
+//! again (a logged-out, terminated or expired key is dead), so after a
+//! log-out or a wipe every DC's key and session is dropped and
+//! [`Client::auth_key_for`] makes fresh ones, which the caller registers
+//! before the next login. A key the server calls unregistered while no
+//! account is logged in is dropped the same way (`KeyDropped`).
 
 use super::config::{KEEP_ALIVE_INTERVAL, MAX_FUTURE_AUTH_TOKENS};
 use super::event::{ClientEvent, WipeReason};
@@ -54,6 +61,7 @@ impl Client {
         }
         self.forget_account();
         self.sync = None;
+        self.drop_keys();
         self.emit(ClientEvent::LoggedOut { token_kept });
     }
 
@@ -74,8 +82,32 @@ impl Client {
         for link in self.links.values_mut() {
             link.by_msg_id.clear();
         }
+        self.drop_keys();
         self.wiped = Some(reason);
         self.emit(ClientEvent::Wiped { reason });
+    }
+
+    /// Drop every DC's key and session. What their transports still had to
+    /// report is reported first; requests still waiting on them are lost.
+    fn drop_keys(&mut self) {
+        let dcs: Vec<u32> = self.links.keys().copied().collect();
+        for dc in dcs {
+            self.drop_key(dc);
+        }
+    }
+
+    /// Drop `dc`'s key and session (see [`Client::drop_keys`]).
+    pub(super) fn drop_key(&mut self, dc: u32) {
+        self.drain_transport_events();
+        let Some(link) = self.links.remove(&dc) else {
+            return;
+        };
+        self.retired_bytes.0 += link.bytes_sent;
+        self.retired_bytes.1 += link.bytes_received;
+        let waiting: Vec<_> = link.by_msg_id.into_values().collect();
+        for request in waiting {
+            self.lose(request);
+        }
     }
 
     fn forget_account(&mut self) {

@@ -3,7 +3,8 @@
 //! It holds an auth key and a transport session per datacenter, logs in
 //! (code, 2FA, future auth tokens, QR), follows its sync state machine,
 //! keeps the home session alive with pings, reacts to revocation by wiping
-//! its local data, and reports everything as typed [`ClientEvent`]s.
+//! its local data and dropping its keys, and reports everything as typed
+//! [`ClientEvent`]s.
 //!
 //! ```text
 //!  caller ── command ──► Client ── ApiCall ──► DcLink (ClientSession per DC) ── poll_transmit ──► (dc, packet)
@@ -17,7 +18,10 @@
 //! the caller; every request is wrapped in `invokeWithLayer(initConnection)`
 //! until its session has had an answer; a 401 `AUTH_KEY_UNREGISTERED`,
 //! `SESSION_REVOKED`, `SESSION_EXPIRED` or `USER_DEACTIVATED` wipes the
-//! client; pushed `Updates` arrive as content messages on their own.
+//! client; pushed `Updates` arrive as content messages on their own. The
+//! server never binds a revoked key again, so a log-out or a wipe drops
+//! every key: the caller asks `auth_key_for` for fresh ones (and registers
+//! them) before the next login.
 
 mod answer;
 mod command;
@@ -90,6 +94,8 @@ pub struct Client {
     events_dropped: u64,
     /// The DC after which `poll_transmit` looks first, for fairness.
     last_transmit_dc: Option<u32>,
+    /// Bytes (sent, received) over keys dropped since: the totals survive.
+    retired_bytes: (u64, u64),
 }
 
 impl Client {
@@ -114,12 +120,14 @@ impl Client {
             events: VecDeque::new(),
             events_dropped: 0,
             last_transmit_dc: None,
+            retired_bytes: (0, 0),
         })
     }
 
-    /// The auth key for `dc`, created on first use (the DH exchange is not
-    /// modelled): a key and a random session id drawn from a ChaCha stream
-    /// seeded from `rng`. The caller registers the key at that DC.
+    /// The auth key for `dc`, created on first use and again after the keys
+    /// were dropped (log-out, wipe, a dead key): the DH exchange is not
+    /// modelled, so a key and a random session id are drawn from a ChaCha
+    /// stream seeded from `rng`. The caller registers the key at that DC.
     ///
     /// # Panics
     /// When more than [`MAX_DATACENTERS`] DCs are asked for: the caller
@@ -226,12 +234,12 @@ impl Client {
 
     /// Packet bytes sent to every DC.
     pub fn bytes_sent(&self) -> u64 {
-        self.links.values().map(|link| link.bytes_sent).sum()
+        self.retired_bytes.0 + self.links.values().map(|link| link.bytes_sent).sum::<u64>()
     }
 
     /// Packet bytes received from every DC.
     pub fn bytes_received(&self) -> u64 {
-        self.links.values().map(|link| link.bytes_received).sum()
+        self.retired_bytes.1 + self.links.values().map(|link| link.bytes_received).sum::<u64>()
     }
 
     /// Events lost because the caller did not poll them.

@@ -14,6 +14,14 @@ pub fn date(at: Instant) -> i32 {
     i32::try_from(at.unix_seconds()).unwrap_or(i32::MAX)
 }
 
+/// Whole seconds from `now` until `at`, rounded up (0 when past), as TL's
+/// `int`: the `timeout` of `auth.sentCode`.
+pub fn seconds_until(now: Instant, at: Instant) -> i32 {
+    let wait = at.saturating_duration_since(now);
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    i32::try_from(seconds).unwrap_or(i32::MAX)
+}
+
 /// `rpc_error` for a session-layer error.
 pub fn rpc_error(error: &RpcError) -> Body {
     Body::RpcError {
@@ -156,6 +164,17 @@ mod tests {
         }
         assert_eq!(phone_code_hash_from_wire("xyz"), 0);
         assert_eq!(phone_code_hash_from_wire("zzzzzzzzzzzzzzzz"), 0);
+    }
+
+    #[test]
+    fn seconds_until_rounds_up_and_stops_at_zero() {
+        let now = Instant::from_unix_seconds(100);
+        assert_eq!(seconds_until(now, Instant::from_unix_seconds(160)), 60);
+        assert_eq!(
+            seconds_until(now, now.saturating_add(std::time::Duration::from_millis(1))),
+            1
+        );
+        assert_eq!(seconds_until(now, Instant::from_unix_seconds(99)), 0);
     }
 
     #[test]

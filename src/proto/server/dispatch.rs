@@ -13,7 +13,8 @@ use super::Server;
 use crate::proto::auth::account::FUTURE_TOKEN_BYTES;
 use crate::proto::auth::client_info::ClientInfo;
 use crate::proto::auth::error::RpcError;
-use crate::proto::auth::login::{LoginResult, SentCode, SignIn};
+use crate::proto::auth::events::CodeDelivery;
+use crate::proto::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
 use crate::proto::auth::revoke::ResetAnswer;
 use crate::proto::auth::{KeyId, UserId};
 use crate::proto::sync::difference::DifferenceRequest;
@@ -55,6 +56,9 @@ fn done(answer: ResetAnswer) -> Reply {
     }
 }
 
+/// `length` of `auth.sentCodeType*`: the digits of a code.
+const CODE_LENGTH: i32 = CODE_DIGITS as i32;
+
 fn non_negative(value: i32) -> u32 {
     u32::try_from(value).unwrap_or(0)
 }
@@ -81,27 +85,12 @@ impl Server {
                     .filter_map(|token| token.as_slice().try_into().ok())
                     .collect();
                 let sent = authority.send_code(now, key_id, &request.phone_number, &tokens, info, rng);
-                match sent {
-                    Ok(SentCode::Code {
-                        phone_code_hash,
-                        delivery,
-                        ..
-                    }) => Reply::Answer(ApiResponse::SentCode(api::SentCode::Sent {
-                        kind: match delivery {
-                            crate::proto::auth::events::CodeDelivery::Sms => api::SentCodeType::Sms { length: 5 },
-                            crate::proto::auth::events::CodeDelivery::App { .. } => {
-                                api::SentCodeType::App { length: 5 }
-                            }
-                        },
-                        phone_code_hash: convert::phone_code_hash_to_wire(phone_code_hash),
-                        next_type: None,
-                        timeout_s: None,
-                    })),
-                    Ok(SentCode::Success(result)) => {
-                        self.login_answer(result, None, |auth| ApiResponse::SentCode(api::SentCode::Success(auth)))
-                    }
-                    Err(error) => Reply::Error(error),
-                }
+                self.sent_code_answer(now, sent)
+            }
+            ApiCall::ResendCode(request) => {
+                let hash = convert::phone_code_hash_from_wire(&request.phone_code_hash);
+                let sent = authority.resend_code(now, key_id, &request.phone_number, hash);
+                self.sent_code_answer(now, sent)
             }
             ApiCall::SignIn(request) => {
                 let sign_in = SignIn {
@@ -134,7 +123,12 @@ impl Server {
                 })
                 .into(),
             ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, info, rng),
-            ApiCall::ImportLoginToken(_) => Reply::Error(RpcError::AuthTokenInvalid),
+            // Tokens are only exported and accepted on the home DC here (no
+            // migration), so an import never succeeds; a dead key hears so.
+            ApiCall::ImportLoginToken(_) => match authority.refuse_revoked_key(now, key_id) {
+                Ok(()) => Reply::Error(RpcError::AuthTokenInvalid),
+                Err(error) => Reply::Error(error),
+            },
             ApiCall::AcceptLoginToken(request) => {
                 match authority.accept_login_token(now, key_id, &request.token, rng) {
                     Ok(LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash }) => {
@@ -199,6 +193,17 @@ impl Server {
                     .map(|_| ApiResponse::Bool(true))
                     .into()
             }
+            ApiCall::UpdatePasswordSettings(request) => {
+                let current = match &request.password {
+                    InputCheckPassword::Plain(password) => Some(password.as_slice()),
+                    InputCheckPassword::Empty => None,
+                };
+                let new = request.new_settings.new_password.as_deref();
+                authority
+                    .update_password(now, key_id, current, new, rng)
+                    .map(|_| ApiResponse::Bool(true))
+                    .into()
+            }
             ApiCall::GetAuthorizations(_) => authority
                 .get_authorizations(now, key_id)
                 .map(|list| ApiResponse::AuthorizationsWithSignals(convert::authorization_list(&list)))
@@ -218,6 +223,32 @@ impl Server {
             .authenticate(now, key_id)
             .map(|handle| handle.user_id)
             .map_err(|rejection| rejection.rpc_error())
+    }
+
+    /// `auth.sentCode` for a code on its way: its type, and for a code that
+    /// went in-app `next_type = auth.codeTypeSms` with the seconds until
+    /// `auth.resendCode` may send it by SMS.
+    fn sent_code_answer(&mut self, now: Instant, sent: Result<SentCode, RpcError>) -> Reply {
+        match sent {
+            Ok(SentCode::Code {
+                phone_code_hash,
+                delivery,
+                sms_from,
+                ..
+            }) => Reply::Answer(ApiResponse::SentCode(api::SentCode::Sent {
+                kind: match delivery {
+                    CodeDelivery::Sms => api::SentCodeType::Sms { length: CODE_LENGTH },
+                    CodeDelivery::App { .. } => api::SentCodeType::App { length: CODE_LENGTH },
+                },
+                phone_code_hash: convert::phone_code_hash_to_wire(phone_code_hash),
+                next_type: sms_from.map(|_| api::CodeType::Sms),
+                timeout_s: sms_from.map(|at| convert::seconds_until(now, at)),
+            })),
+            Ok(SentCode::Success(result)) => {
+                self.login_answer(result, None, |auth| ApiResponse::SentCode(api::SentCode::Success(auth)))
+            }
+            Err(error) => Reply::Error(error),
+        }
     }
 
     fn login_answer(

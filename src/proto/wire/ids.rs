@@ -62,11 +62,13 @@ pub const AUTH_EXPORT_AUTHORIZATION: u32 = 0xe5bf_ffcd;
 pub const AUTH_IMPORT_AUTHORIZATION: u32 = 0xa57a_7dad;
 pub const AUTH_BIND_TEMP_AUTH_KEY: u32 = 0xcdd4_2a05;
 pub const AUTH_RESET_AUTHORIZATIONS: u32 = 0x9fab_0d1a;
+pub const AUTH_RESEND_CODE: u32 = 0xcae4_7523;
 pub const ACCOUNT_GET_AUTHORIZATIONS: u32 = 0xe320_c158;
 pub const ACCOUNT_RESET_AUTHORIZATION: u32 = 0xdf77_f3bc;
 pub const ACCOUNT_SET_AUTHORIZATION_TTL: u32 = 0xbf89_9aa0;
 pub const ACCOUNT_CHANGE_AUTHORIZATION_SETTINGS: u32 = 0x40f4_8462;
 pub const ACCOUNT_DELETE_ACCOUNT: u32 = 0xa2c0_cf74;
+pub const ACCOUNT_UPDATE_PASSWORD_SETTINGS: u32 = 0xa59b_102f;
 pub const UPDATES_GET_STATE: u32 = 0xedd4_882a;
 pub const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
 
@@ -99,3 +101,6 @@ pub const SESSIONLAB_DC_AUTHORIZATION_STATUS: u32 = 0x5e55_1ab8;
 /// `sessionlab.getFullState = updates.Difference`: a full resync after
 /// `updates.differenceTooLong` (Telegram clients refetch dialogs instead).
 pub const SESSIONLAB_GET_FULL_STATE: u32 = 0x5e55_1ab9;
+/// `sessionlab.passwordInputSettings`: the new 2FA password itself (or none:
+/// 2FA off) instead of SRP's `account.passwordInputSettings`.
+pub const SESSIONLAB_PASSWORD_INPUT_SETTINGS: u32 = 0x5e55_1aba;

@@ -99,6 +99,7 @@ impl World {
             Ok(client) => app.client = client,
             Err(_) => return,
         }
+        app.keys_held = file.keys.iter().map(|(dc, stored)| (*dc, stored.key.id())).collect();
         self.apps.push(app);
         self.register_attacker_node(id);
         self.attackers[attacker].apps.push(id);
@@ -138,6 +139,7 @@ impl World {
             let entry = &mut self.apps[app];
             entry.client.auth_key_for(home_dc, &mut entry.rng)
         };
+        self.apps[app].keys_held.insert(home_dc, key.id());
         if let Some(server) = self.servers.get_mut(&home_dc) {
             server.register_key(key, &mut self.server_rng);
         }
@@ -193,6 +195,7 @@ impl World {
                     let entry = &mut self.apps[minter];
                     entry.client.auth_key_for(home_dc, &mut entry.rng)
                 };
+                self.apps[minter].keys_held.insert(home_dc, key.id());
                 if let Some(server) = self.servers.get_mut(&home_dc) {
                     server.register_key(key, &mut self.server_rng);
                 }

@@ -89,6 +89,7 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
             Holder::Owner { account, .. } => home_origin(account),
             Holder::Attacker { attacker } => attacker_origin(attacker),
         },
+        keys_held: Default::default(),
         rng: stream(seed, &rng::device_label(world_apps as u64)),
     }
 }

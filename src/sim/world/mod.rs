@@ -78,6 +78,11 @@ pub struct App {
     pub origin: crate::proto::auth::client_info::NetworkOrigin,
     /// The owner lost the device (or it was stolen): it never comes back.
     pub lost: bool,
+    /// An attacker app's keys by DC, as acquired (a copied session file) or
+    /// made (a fresh login): the surviving-foothold oracle checks these,
+    /// since the attacker keeps the key bytes even after its client, told
+    /// it is revoked, drops them.
+    pub keys_held: BTreeMap<u32, u64>,
     rng: ChaCha12Rng,
 }
 

@@ -117,7 +117,7 @@ impl World {
             let spec = &self.attackers[attacker];
             let user_id = self.accounts[spec.account].user_id;
             for (dc, server) in &self.servers {
-                let Some(key_id) = app.client.auth_key_id(*dc) else {
+                let Some(&key_id) = app.keys_held.get(dc) else {
                     continue;
                 };
                 let accepted = server

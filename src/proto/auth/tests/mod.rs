@@ -2,9 +2,12 @@
 //! in-process cluster (home DC 2, other DCs 4 and 5) with a seeded RNG.
 
 mod datacenters;
+mod dead_keys;
 mod lifecycle;
 mod login;
+mod password;
 mod qr;
+mod resend;
 mod sessions;
 
 use std::time::Duration;

@@ -1,6 +1,7 @@
-//! Login rules: code, 2FA, future auth tokens (kept at most 20, presented
-//! at the next login, skipping the code), QR login, and which commands a
-//! client in each state refuses.
+//! Login rules: code (and its re-send by SMS), 2FA and changing the
+//! password, future auth tokens (kept at most 20, presented at the next
+//! login, skipping the code), QR login, and which commands a client in each
+//! state refuses.
 
 use super::*;
 use crate::proto::client::{CommandError, MAX_FUTURE_AUTH_TOKENS};
@@ -22,6 +23,7 @@ fn log_in_and_out(world: &mut World, token: Vec<u8>) {
 #[test]
 fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
     let mut world = World::new();
+    let old_key = world.client.auth_key_id(HOME);
     log_in_and_out(&mut world, vec![1; 8]);
     assert_eq!(
         world.events().last(),
@@ -29,6 +31,18 @@ fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
     );
     assert!(!world.client.is_logged_in() && !world.client.is_wiped());
     assert_eq!(world.client.sync_state(), None);
+    // The logged-out key is dead at the server: it is gone, and the next
+    // login needs a fresh one.
+    assert_eq!(world.client.auth_key_id(HOME), None);
+    assert_eq!(world.client.auth_key_id(MEDIA), None);
+    assert_eq!(
+        world
+            .client
+            .command(world.now, Command::SendCode { phone: PHONE.into() }),
+        Err(CommandError::NoKey { dc: HOME })
+    );
+    world.ensure_keys();
+    assert!(world.client.auth_key_id(HOME).is_some() && world.client.auth_key_id(HOME) != old_key);
     world.command(Command::SendCode { phone: PHONE.into() });
     let send_code = world.expect_one("auth.sendCode");
     assert_eq!(logout_tokens(&send_code), Some(vec![vec![1; 8]]));
@@ -160,5 +174,161 @@ fn requests_per_dc_are_bounded() {
     assert_eq!(
         world.client.command(world.now, Command::GetAuthorizations),
         Err(CommandError::TooManyPending { dc: HOME })
+    );
+}
+
+fn call_of(inbound: &Inbound) -> ApiCall {
+    inbound
+        .request
+        .as_ref()
+        .map(|request| request.call().clone())
+        .expect("a decoded request")
+}
+
+#[test]
+fn resend_code_asks_for_the_pending_code_by_sms_and_reports_it() {
+    use crate::proto::wire::api::CodeType;
+    let mut world = World::new();
+    assert_eq!(
+        world.client.command(world.now, Command::ResendCode),
+        Err(CommandError::NoCodeRequested)
+    );
+    world.command(Command::SendCode { phone: PHONE.into() });
+    let send_code = world.expect_one("auth.sendCode");
+    world.answer(
+        &send_code,
+        ApiResponse::SentCode(SentCode::Sent {
+            kind: SentCodeType::App { length: 5 },
+            phone_code_hash: "hash-app".into(),
+            next_type: Some(CodeType::Sms),
+            timeout_s: Some(60),
+        }),
+    );
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::CodeSent {
+            kind: SentCodeType::App { length: 5 },
+            next_type: Some(CodeType::Sms),
+            timeout_s: Some(60),
+        })
+    );
+    world.command(Command::ResendCode);
+    let resend = world.expect_one("auth.resendCode");
+    match call_of(&resend) {
+        ApiCall::ResendCode(call) => {
+            assert_eq!(call.phone_number, PHONE);
+            assert_eq!(call.phone_code_hash, "hash-app");
+            assert_eq!(call.reason, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    world.answer(
+        &resend,
+        ApiResponse::SentCode(SentCode::Sent {
+            kind: SentCodeType::Sms { length: 5 },
+            phone_code_hash: "hash-sms".into(),
+            next_type: None,
+            timeout_s: None,
+        }),
+    );
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::CodeSent {
+            kind: SentCodeType::Sms { length: 5 },
+            next_type: None,
+            timeout_s: None,
+        })
+    );
+    // The sign-in echoes the hash of the latest answer.
+    world.command(Command::SignIn { code: "12345".into() });
+    let sign_in = world.expect_one("auth.signIn");
+    assert!(matches!(call_of(&sign_in), ApiCall::SignIn(call) if call.phone_code_hash == "hash-sms"));
+    world.answer(&sign_in, authorization(None));
+    assert!(world.client.is_logged_in());
+    // The login is over: there is no pending code any more (as for SignIn).
+    assert_eq!(
+        world.client.command(world.now, Command::ResendCode),
+        Err(CommandError::NoCodeRequested)
+    );
+}
+
+#[test]
+fn a_refused_resend_is_a_failed_request_and_the_login_goes_on() {
+    let mut world = World::new();
+    world.command(Command::SendCode { phone: PHONE.into() });
+    let send_code = world.expect_one("auth.sendCode");
+    world.answer(&send_code, sent_code());
+    world.events();
+    world.command(Command::ResendCode);
+    let resend = world.expect_one("auth.resendCode");
+    world.fail(&resend, 420, "FLOOD_WAIT_42");
+    assert!(matches!(
+        world.events()[..],
+        [ClientEvent::RequestFailed { code: 420, ref message, .. }] if message == "FLOOD_WAIT_42"
+    ));
+    world.command(Command::SignIn { code: "12345".into() });
+    world.expect_one("auth.signIn");
+}
+
+#[test]
+fn update_password_maps_current_and_new_and_reports_the_result() {
+    use crate::proto::client::Password;
+    use crate::proto::wire::api::InputCheckPassword;
+    let mut world = World::new();
+    let enable = Command::UpdatePassword {
+        current: None,
+        new: Some(Password(b"secret".to_vec())),
+    };
+    assert!(
+        !format!("{enable:?}").contains("secret"),
+        "commands never show a password"
+    );
+    assert_eq!(
+        world.client.command(world.now, enable.clone()),
+        Err(CommandError::NotLoggedIn)
+    );
+    world.log_in(state(0));
+    world.command(enable);
+    let request = world.expect_one("account.updatePasswordSettings");
+    match call_of(&request) {
+        ApiCall::UpdatePasswordSettings(call) => {
+            assert_eq!(call.password, InputCheckPassword::Empty);
+            assert_eq!(call.new_settings.new_password, Some(b"secret".to_vec()));
+        }
+        other => panic!("{other:?}"),
+    }
+    world.answer(&request, ApiResponse::Bool(true));
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::PasswordUpdated { enabled: true })
+    );
+    // A wrong current password is a failed request; nothing is wiped.
+    world.command(Command::UpdatePassword {
+        current: Some(Password(b"guess".to_vec())),
+        new: None,
+    });
+    let wrong = world.expect_one("account.updatePasswordSettings");
+    world.fail(&wrong, 400, "PASSWORD_HASH_INVALID");
+    assert!(matches!(
+        world.events()[..],
+        [ClientEvent::RequestFailed { code: 400, .. }]
+    ));
+    assert!(world.client.is_logged_in());
+    world.command(Command::UpdatePassword {
+        current: Some(Password(b"secret".to_vec())),
+        new: None,
+    });
+    let disable = world.expect_one("account.updatePasswordSettings");
+    match call_of(&disable) {
+        ApiCall::UpdatePasswordSettings(call) => {
+            assert_eq!(call.password, InputCheckPassword::Plain(b"secret".to_vec()));
+            assert_eq!(call.new_settings.new_password, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    world.answer(&disable, ApiResponse::Bool(true));
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::PasswordUpdated { enabled: false })
     );
 }

@@ -1,7 +1,7 @@
 //! Revocation: a 401 `AUTH_KEY_UNREGISTERED`, `SESSION_REVOKED`,
 //! `SESSION_EXPIRED` or `USER_DEACTIVATED` wipes the client exactly once
-//! (local data and tokens go, keys stay); `SESSION_PASSWORD_NEEDED` and
-//! other errors do not.
+//! (local data, tokens and keys go: a revoked key is dead at the server);
+//! `SESSION_PASSWORD_NEEDED` and other errors do not.
 
 use super::*;
 use crate::proto::client::{CommandError, WipeReason};
@@ -33,7 +33,7 @@ fn world_with_data() -> (World, Inbound) {
 }
 
 #[test]
-fn each_revoking_401_wipes_local_data_once_and_keeps_the_keys() {
+fn each_revoking_401_wipes_local_data_and_keys_once() {
     for (message, reason) in REVOKING {
         let (mut world, _) = world_with_data();
         let key_id = world.client.auth_key_id(HOME);
@@ -42,7 +42,14 @@ fn each_revoking_401_wipes_local_data_once_and_keeps_the_keys() {
         let inbound = world.pump();
         assert_eq!(inbound.len(), 2, "{message}");
         world.fail(&inbound[0], 401, message);
-        world.fail(&inbound[1], 401, message);
+        // The second answer comes under the key the wipe dropped: the
+        // client cannot even decrypt it any more.
+        let now = world.now;
+        let late = world.dc(HOME).answer_error(now, &inbound[1], 401, message);
+        assert_eq!(
+            world.client.handle_packet(now, HOME, &late),
+            Err(crate::proto::client::ClientError::UnknownDc { dc: HOME })
+        );
         assert_eq!(
             world.events(),
             [
@@ -53,13 +60,6 @@ fn each_revoking_401_wipes_local_data_once_and_keeps_the_keys() {
                     message: message.into()
                 },
                 ClientEvent::Wiped { reason },
-                // The second answer belongs to a request the wipe dropped.
-                ClientEvent::Ignored {
-                    dc: HOME,
-                    error: crate::proto::client::ClientError::UnknownRequest {
-                        msg_id: inbound[1].msg_id
-                    }
-                },
             ],
             "{message} (second request {second:?})"
         );
@@ -68,9 +68,15 @@ fn each_revoking_401_wipes_local_data_once_and_keeps_the_keys() {
         assert_eq!(world.client.user_id(), None);
         assert_eq!(world.client.applied_updates().count(), 0);
         assert_eq!(world.client.future_auth_tokens().count(), 0);
-        assert_eq!(world.client.auth_key_id(HOME), key_id);
+        assert_eq!(world.client.auth_key_id(HOME), None, "{message}");
+        assert_eq!(world.client.auth_key_id(MEDIA), None, "{message}");
         assert!(!world.client.is_dc_authorized(HOME));
         assert_eq!(world.client.pending_requests(), 0);
+        assert!(world.client.bytes_sent() > 0, "the byte totals survive the keys");
+        // A fresh key, never the dead one, for the next login.
+        world.ensure_keys();
+        assert!(world.client.auth_key_id(HOME).is_some());
+        assert_ne!(world.client.auth_key_id(HOME), key_id, "{message}");
     }
 }
 
@@ -85,18 +91,25 @@ fn a_wiped_client_sends_nothing_but_a_new_login() {
         world.client.command(world.now, Command::GetAuthorizations),
         Err(CommandError::NotLoggedIn)
     );
-    // Pushed updates are not applied any more; no keep-alive, no fetch.
-    world.push(
+    // Pushes under the dropped key cannot be read; no keep-alive, no fetch.
+    let pushed = world.push_packet(
         &get_state,
         Updates::Short {
             update: opaque(2),
             date: 0,
         },
     );
+    assert!(world.client.handle_packet(world.now, HOME, &pushed).is_err());
     world.advance(std::time::Duration::from_secs(3600));
     world.tick();
     assert!(world.pump().is_empty());
     assert_eq!(world.client.applied_updates().count(), 0);
+    assert_eq!(
+        world
+            .client
+            .command(world.now, Command::SendCode { phone: PHONE.into() }),
+        Err(CommandError::NoKey { dc: HOME })
+    );
     world.log_in(state(2));
     assert!(!world.client.is_wiped() && world.client.is_logged_in());
 }
@@ -125,16 +138,26 @@ fn password_needed_and_other_errors_do_not_wipe() {
 }
 
 #[test]
-fn a_revoking_error_before_any_login_wipes_nothing() {
+fn a_revoking_error_before_any_login_wipes_nothing_but_drops_the_dead_key() {
     let mut world = World::new();
+    let dead = world.client.auth_key_id(HOME);
     world.command(Command::SendCode { phone: PHONE.into() });
     let send_code = world.expect_one("auth.sendCode");
     world.fail(&send_code, 401, "AUTH_KEY_UNREGISTERED");
     assert!(!world.client.is_wiped());
     assert!(matches!(
         world.events()[..],
-        [ClientEvent::RequestFailed { code: 401, .. }]
+        [
+            ClientEvent::RequestFailed { code: 401, .. },
+            ClientEvent::KeyDropped { dc: HOME }
+        ]
     ));
+    assert_eq!(world.client.auth_key_id(HOME), None);
+    assert!(world.client.auth_key_id(MEDIA).is_some(), "only that DC's key");
+    // The next login runs under a fresh key.
+    world.log_in(state(0));
+    assert!(world.client.is_logged_in());
+    assert_ne!(world.client.auth_key_id(HOME), dead);
 }
 
 #[test]

@@ -90,7 +90,9 @@ fn a_request_refused_for_its_salt_is_resent_and_its_answer_still_found() {
                 method: "auth.sendCode"
             },
             ClientEvent::CodeSent {
-                kind: SentCodeType::Sms { length: 5 }
+                kind: SentCodeType::Sms { length: 5 },
+                next_type: None,
+                timeout_s: None,
             },
         ]
     );

@@ -9,7 +9,13 @@
 //!   encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool;
 //! account.deleteAccount#a2c0cf74 flags:# reason:string
 //!   password:flags.0?InputCheckPasswordSRP = Bool;
+//! account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP
+//!   new_settings:account.PasswordInputSettings = Bool;
 //! ```
+//!
+//! `account.updatePasswordSettings` carries the project's plain password
+//! proof and new-password settings (see [`InputCheckPassword`] and
+//! [`PasswordInputSettings`]), as `auth.checkPassword` does.
 //!
 //! The project's server may answer `account.getAuthorizations` with the
 //! private `sessionlab.authorizationsWithSignals` (see
@@ -20,7 +26,7 @@ use arbitrary::Arbitrary;
 use super::auth_functions::parameterless;
 use super::limits::MAX_SHORT_STRING_BYTES;
 use super::object::{arb, bit, has, read_flags, Bare, TlObject};
-use super::password::InputCheckPassword;
+use super::password::{InputCheckPassword, PasswordInputSettings};
 use crate::proto::wire::codec::{DecodeError, Reader, Writer};
 use crate::proto::wire::ids;
 
@@ -148,6 +154,33 @@ impl Bare for DeleteAccount {
     }
 }
 
+/// `account.updatePasswordSettings`: set, change or remove the 2FA
+/// password. `password` proves the current one (`inputCheckPasswordEmpty`
+/// when there is none).
+#[derive(Clone, Debug, PartialEq, Eq, Arbitrary)]
+pub struct UpdatePasswordSettings {
+    pub password: InputCheckPassword,
+    pub new_settings: PasswordInputSettings,
+}
+
+impl Bare for UpdatePasswordSettings {
+    const ID: u32 = ids::ACCOUNT_UPDATE_PASSWORD_SETTINGS;
+    const NAME: &'static str = "account.updatePasswordSettings";
+    const MIN_BODY_BYTES: usize = InputCheckPassword::MIN_BYTES + PasswordInputSettings::MIN_BYTES;
+
+    fn write_body(&self, writer: &mut Writer) {
+        self.password.write(writer);
+        self.new_settings.write(writer);
+    }
+
+    fn read_body(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(UpdatePasswordSettings {
+            password: InputCheckPassword::read(reader)?,
+            new_settings: PasswordInputSettings::read(reader)?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +247,28 @@ mod tests {
         );
         for call in [plain, with_password] {
             assert_eq!(DeleteAccount::decode(&call.encode()), Ok(call));
+        }
+    }
+
+    #[test]
+    fn update_password_settings_layout() {
+        let enable = UpdatePasswordSettings {
+            password: InputCheckPassword::Empty,
+            new_settings: PasswordInputSettings {
+                new_password: Some(b"pw".to_vec()),
+            },
+        };
+        assert_eq!(hex::encode(enable.encode()), "2f109ba558f68098ba1a555e0100000002707700");
+        let disable = UpdatePasswordSettings {
+            password: InputCheckPassword::Plain(b"pw".to_vec()),
+            new_settings: PasswordInputSettings::default(),
+        };
+        assert_eq!(
+            hex::encode(disable.encode()),
+            "2f109ba5b11a555e02707700ba1a555e00000000"
+        );
+        for call in [enable, disable] {
+            assert_eq!(UpdatePasswordSettings::decode(&call.encode()), Ok(call));
         }
     }
 }

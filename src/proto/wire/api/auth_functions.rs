@@ -5,6 +5,8 @@
 //!   settings:CodeSettings = auth.SentCode;
 //! auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string
 //!   phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization;
+//! auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string
+//!   reason:flags.0?string = auth.SentCode;
 //! auth.checkPassword#d18b4d16 password:InputCheckPasswordSRP = auth.Authorization;
 //! auth.logOut#3e72ba19 = auth.LoggedOut;
 //! auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken;
@@ -18,8 +20,10 @@
 //! ```
 //!
 //! `auth.signIn.email_verification` (flags.1) is not modelled and decodes
-//! to an error; `auth.checkPassword` carries the project's SHA-256 verifier
-//! (see [`InputCheckPassword`]).
+//! to an error; `auth.resendCode.reason` (flags.0, a device-integrity
+//! failure official apps report) is carried but ignored by the server;
+//! `auth.checkPassword` carries the project's SHA-256 verifier (see
+//! [`InputCheckPassword`]).
 
 use arbitrary::Arbitrary;
 
@@ -135,6 +139,46 @@ impl Bare for SignIn {
             phone_number: reader.string(MAX_PHONE_BYTES)?,
             phone_code_hash: reader.string(MAX_SHORT_STRING_BYTES)?,
             phone_code: has(flags, 0).then(|| reader.string(MAX_PHONE_CODE_BYTES)).transpose()?,
+        })
+    }
+}
+
+/// `auth.resendCode`: deliver the pending code again, by the `next_type`
+/// the last `auth.sentCode` announced (this project: SMS).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Arbitrary)]
+pub struct ResendCode {
+    #[arbitrary(with = arb::string::<MAX_PHONE_BYTES>)]
+    pub phone_number: String,
+    #[arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>)]
+    pub phone_code_hash: String,
+    /// flags.0
+    #[arbitrary(with = arb::option_string::<MAX_SHORT_STRING_BYTES>)]
+    pub reason: Option<String>,
+}
+
+impl Bare for ResendCode {
+    const ID: u32 = ids::AUTH_RESEND_CODE;
+    const NAME: &'static str = "auth.resendCode";
+    const MIN_BODY_BYTES: usize = 4 + 4 + 4;
+
+    fn write_body(&self, writer: &mut Writer) {
+        writer
+            .u32(bit(self.reason.is_some(), 0))
+            .string(&self.phone_number)
+            .string(&self.phone_code_hash);
+        if let Some(reason) = &self.reason {
+            writer.string(reason);
+        }
+    }
+
+    fn read_body(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let flags = read_flags(reader, 0b1, "auth.resendCode.flags")?;
+        Ok(ResendCode {
+            phone_number: reader.string(MAX_PHONE_BYTES)?,
+            phone_code_hash: reader.string(MAX_SHORT_STRING_BYTES)?,
+            reason: has(flags, 0)
+                .then(|| reader.string(MAX_SHORT_STRING_BYTES))
+                .transpose()?,
         })
     }
 }
@@ -366,6 +410,30 @@ mod tests {
         let mut encoded = SignIn::default().encode();
         encoded[4] = 0b10;
         assert!(matches!(SignIn::decode(&encoded), Err(DecodeError::Invalid { .. })));
+    }
+
+    #[test]
+    fn resend_code_layout_and_reason_flag() {
+        let plain = ResendCode {
+            phone_number: "1".into(),
+            phone_code_hash: "h".into(),
+            reason: None,
+        };
+        assert_eq!(hex::encode(plain.encode()), "2375e4ca000000000131000001680000");
+        let with_reason = ResendCode {
+            reason: Some("x".into()),
+            ..plain.clone()
+        };
+        assert_eq!(
+            hex::encode(with_reason.encode()),
+            "2375e4ca01000000013100000168000001780000"
+        );
+        for call in [plain, with_reason] {
+            assert_eq!(ResendCode::decode(&call.encode()), Ok(call));
+        }
+        let mut encoded = ResendCode::default().encode();
+        encoded[4] = 0b10;
+        assert!(matches!(ResendCode::decode(&encoded), Err(DecodeError::Invalid { .. })));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! ([`schema::PUBLIC_DEFINITIONS`], each id checked against the CRC32 of its
 //! definition). Where the project needs something Telegram does not publish
 //! or that is far too large to model — a compact `User`, a SHA-256 password
-//! verifier instead of SRP, an opaque pts-carrying update standing in for
+//! verifier instead of SRP (both to check and to set a password), an opaque pts-carrying update standing in for
 //! `updateNewMessage`, anomaly signals next to the session list, inter-DC
 //! messages — it uses project-private constructors in the reserved id range
 //! `0x5e551ab0..=0x5e551abf` ([`schema::PRIVATE_DEFINITIONS`]).
@@ -41,17 +41,18 @@ pub mod user;
 
 pub use account_functions::{
     ChangeAuthorizationSettings, DeleteAccount, GetAuthorizations, ResetAuthorization, SetAuthorizationTtl,
+    UpdatePasswordSettings,
 };
 pub use auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
-    ImportLoginToken, LogOut, ResetAuthorizations, SendCode, SignIn,
+    ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};
 pub use interdc::DcMessage;
 pub use login::{AuthAuthorization, CodeSettings, CodeType, SentCode, SentCodeType};
 pub use object::{Bare, Constructors, TlObject};
-pub use password::{InputCheckPassword, MAX_PASSWORD_BYTES};
+pub use password::{InputCheckPassword, PasswordInputSettings, MAX_PASSWORD_BYTES};
 pub use request::{ApiCall, ApiRequest, InitConnection, API_CALL_IDS};
 pub use response::{ApiResponse, API_RESPONSE_IDS};
 pub use sync_functions::{GetDifference, GetFullState, GetState};

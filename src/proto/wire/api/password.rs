@@ -1,9 +1,12 @@
-//! The 2FA password proof carried by `auth.checkPassword` and
-//! `account.deleteAccount`.
+//! The 2FA password proof carried by `auth.checkPassword`,
+//! `account.deleteAccount` and `account.updatePasswordSettings`, and the new
+//! password the last one sets.
 //!
 //! ```text
 //! inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP;
 //! sessionlab.inputCheckPasswordPlain#5e551ab1 password:bytes = InputCheckPasswordSRP;
+//! sessionlab.passwordInputSettings#5e551aba flags:# new_password:flags.0?bytes
+//!   = account.PasswordInputSettings;
 //! ```
 //!
 //! Telegram proves the password with SRP (`inputCheckPasswordSRP#d27ff082
@@ -15,10 +18,15 @@
 //! salt)` (DESIGN.md §3.2), and checks the password against it; a client
 //! therefore needs no salt. The real `inputCheckPasswordEmpty` stays for
 //! "no password given".
+//!
+//! Likewise Telegram's `account.passwordInputSettings` (an SRP verifier with
+//! its KDF parameters, a hint, a recovery email) is replaced by a private
+//! constructor of the same boxed type carrying the new password itself, or
+//! none to turn 2FA off; the server derives its own verifier.
 
 use arbitrary::Arbitrary;
 
-use super::object::{arb, unknown, TlObject};
+use super::object::{arb, bit, has, read_bytes, read_flags, unknown, TlObject};
 use crate::proto::wire::codec::{DecodeError, Reader, Writer};
 use crate::proto::wire::ids;
 
@@ -41,6 +49,48 @@ impl std::fmt::Debug for InputCheckPassword {
             InputCheckPassword::Empty => formatter.write_str("Empty"),
             InputCheckPassword::Plain(password) => write!(formatter, "Plain({} bytes)", password.len()),
         }
+    }
+}
+
+/// `account.PasswordInputSettings`: the password to set, or none (2FA off).
+#[derive(Clone, Default, PartialEq, Eq, Hash, Arbitrary)]
+pub struct PasswordInputSettings {
+    /// flags.0
+    #[arbitrary(with = arb::option_bytes::<MAX_PASSWORD_BYTES>)]
+    pub new_password: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for PasswordInputSettings {
+    // Never print a password.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.new_password {
+            None => formatter.write_str("PasswordInputSettings(none)"),
+            Some(password) => write!(formatter, "PasswordInputSettings({} bytes)", password.len()),
+        }
+    }
+}
+
+impl TlObject for PasswordInputSettings {
+    const NAME: &'static str = "account.PasswordInputSettings";
+    const MIN_BYTES: usize = 8;
+
+    fn write(&self, writer: &mut Writer) {
+        writer
+            .u32(ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS)
+            .u32(bit(self.new_password.is_some(), 0));
+        if let Some(password) = &self.new_password {
+            writer.bytes(password);
+        }
+    }
+
+    fn read(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.expect_constructor(ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS, Self::NAME)?;
+        let flags = read_flags(reader, 0b1, "sessionlab.passwordInputSettings.flags")?;
+        Ok(PasswordInputSettings {
+            new_password: has(flags, 0)
+                .then(|| read_bytes(reader, MAX_PASSWORD_BYTES))
+                .transpose()?,
+        })
     }
 }
 
@@ -112,5 +162,35 @@ mod tests {
             format!("{:?}", InputCheckPassword::Plain(b"secret".to_vec())),
             "Plain(6 bytes)"
         );
+        let settings = PasswordInputSettings {
+            new_password: Some(b"secret".to_vec()),
+        };
+        assert_eq!(format!("{settings:?}"), "PasswordInputSettings(6 bytes)");
+    }
+
+    #[test]
+    fn password_input_settings_layouts() {
+        let off = PasswordInputSettings::default();
+        assert_eq!(hex::encode(off.encode()), "ba1a555e00000000");
+        let on = PasswordInputSettings {
+            new_password: Some(b"pw".to_vec()),
+        };
+        assert_eq!(hex::encode(on.encode()), "ba1a555e0100000002707700");
+        for settings in [off, on] {
+            assert_eq!(PasswordInputSettings::decode(&settings.encode()), Ok(settings));
+        }
+        let mut long = Writer::new();
+        long.u32(ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS)
+            .u32(1)
+            .bytes(&[0; MAX_PASSWORD_BYTES + 1]);
+        assert!(matches!(
+            PasswordInputSettings::decode(&long.finish()),
+            Err(DecodeError::TooLong { .. })
+        ));
+        // Telegram's SRP account.passwordInputSettings#c23727c9 is not supported.
+        assert!(matches!(
+            PasswordInputSettings::decode(&0xc237_27c9u32.to_le_bytes()),
+            Err(DecodeError::UnknownConstructor { .. })
+        ));
     }
 }

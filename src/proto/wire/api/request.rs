@@ -17,10 +17,11 @@ use arbitrary::{Arbitrary, Unstructured};
 
 use super::account_functions::{
     ChangeAuthorizationSettings, DeleteAccount, GetAuthorizations, ResetAuthorization, SetAuthorizationTtl,
+    UpdatePasswordSettings,
 };
 use super::auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
-    ImportLoginToken, LogOut, ResetAuthorizations, SendCode, SignIn,
+    ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
 use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
 use super::object::{arb, read_flags, unknown, Bare, TlObject};
@@ -77,6 +78,7 @@ macro_rules! api_calls {
 
 api_calls! {
     SendCode(SendCode),
+    ResendCode(ResendCode),
     SignIn(SignIn),
     CheckPassword(CheckPassword),
     LogOut(LogOut),
@@ -92,6 +94,7 @@ api_calls! {
     SetAuthorizationTtl(SetAuthorizationTtl),
     ChangeAuthorizationSettings(ChangeAuthorizationSettings),
     DeleteAccount(DeleteAccount),
+    UpdatePasswordSettings(UpdatePasswordSettings),
     GetState(GetState),
     GetDifference(GetDifference),
     GetFullState(GetFullState),
@@ -371,7 +374,7 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), API_CALL_IDS.len());
-        assert_eq!(API_CALL_IDS.len(), 19);
+        assert_eq!(API_CALL_IDS.len(), 21);
         for id in API_CALL_IDS {
             // Each id is recognised: a truncated body fails later than dispatch.
             let result = ApiRequest::decode(&id.to_le_bytes());

@@ -95,9 +95,10 @@ macro_rules! api_responses {
 }
 
 api_responses! {
-    /// `Bool`: most account functions, `auth.bindTempAuthKey`, `auth.resetAuthorizations`.
+    /// `Bool`: most account functions (`account.updatePasswordSettings` too),
+    /// `auth.bindTempAuthKey`, `auth.resetAuthorizations`.
     Bool(bool),
-    /// `auth.SentCode`: `auth.sendCode`.
+    /// `auth.SentCode`: `auth.sendCode`, `auth.resendCode`.
     SentCode(SentCode),
     /// `auth.Authorization`: `auth.signIn`, `auth.checkPassword`, `auth.importAuthorization`.
     AuthAuthorization(AuthAuthorization),
@@ -140,7 +141,7 @@ impl ApiCall {
     pub fn expects(&self, response: &ApiResponse) -> bool {
         use ApiResponse as R;
         match self {
-            ApiCall::SendCode(_) => matches!(response, R::SentCode(_)),
+            ApiCall::SendCode(_) | ApiCall::ResendCode(_) => matches!(response, R::SentCode(_)),
             ApiCall::SignIn(_) | ApiCall::CheckPassword(_) | ApiCall::ImportAuthorization(_) => {
                 matches!(response, R::AuthAuthorization(_))
             }
@@ -153,7 +154,8 @@ impl ApiCall {
             | ApiCall::ResetAuthorization(_)
             | ApiCall::SetAuthorizationTtl(_)
             | ApiCall::ChangeAuthorizationSettings(_)
-            | ApiCall::DeleteAccount(_) => matches!(response, R::Bool(_)),
+            | ApiCall::DeleteAccount(_)
+            | ApiCall::UpdatePasswordSettings(_) => matches!(response, R::Bool(_)),
             ApiCall::GetAuthorizations(_) => {
                 matches!(response, R::Authorizations(_) | R::AuthorizationsWithSignals(_))
             }

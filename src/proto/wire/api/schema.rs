@@ -33,6 +33,7 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::AUTH_LOG_OUT, "auth.logOut#3e72ba19 = auth.LoggedOut;"),
     (ids::AUTH_LOGGED_OUT, "auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut;"),
     (ids::AUTH_RESET_AUTHORIZATIONS, "auth.resetAuthorizations#9fab0d1a = Bool;"),
+    (ids::AUTH_RESEND_CODE, "auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode;"),
     (ids::AUTH_LOGIN_TOKEN, "auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken;"),
     (ids::AUTH_LOGIN_TOKEN_MIGRATE_TO, "auth.loginTokenMigrateTo#68e9916 dc_id:int token:bytes = auth.LoginToken;"),
     (ids::AUTH_LOGIN_TOKEN_SUCCESS, "auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken;"),
@@ -45,6 +46,7 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::AUTH_BIND_TEMP_AUTH_KEY, "auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool;"),
     (ids::ACCOUNT_SET_AUTHORIZATION_TTL, "account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool;"),
     (ids::ACCOUNT_DELETE_ACCOUNT, "account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool;"),
+    (ids::ACCOUNT_UPDATE_PASSWORD_SETTINGS, "account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings = Bool;"),
     (ids::UPDATES_GET_STATE, "updates.getState#edd4882a = updates.State;"),
     (ids::UPDATES_STATE, "updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State;"),
     (ids::UPDATES_GET_DIFFERENCE, "updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference;"),
@@ -99,6 +101,10 @@ pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
         "sessionlab.dcAuthorizationStatus#5e551ab8 query_id:long auth_key_id:long valid:Bool cache_ttl_s:int = sessionlab.DcMessage;",
     ),
     (ids::SESSIONLAB_GET_FULL_STATE, "sessionlab.getFullState#5e551ab9 = updates.Difference;"),
+    (
+        ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS,
+        "sessionlab.passwordInputSettings#5e551aba flags:# new_password:flags.0?bytes = account.PasswordInputSettings;",
+    ),
 ];
 
 /// The constructor id TL assigns to `definition` (`name#id fields = Type;`):
