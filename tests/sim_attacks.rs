@@ -241,3 +241,67 @@ fn deleting_the_account_ends_every_session_and_every_foothold() {
     assert_eq!(metric(&outcome, "attacker_requests_accepted"), 17651.0);
     assert_eq!(metric(&outcome, "logout_bypasses"), 0.0);
 }
+
+/// A SIM swap on day 1 against accounts with logged-in devices: the login
+/// code goes in-app, so the attacker asks for it again by SMS after 60 s
+/// (`auth.resendCode`) and signs in — unless 2FA asks for a password it
+/// does not have. Owners ignore the new-login notification.
+const SIM_SWAP: &str = r#"
+[scenario]
+name = "tiny-sim-swap"
+duration = "3d"
+quiet_period = "1h"
+
+[datacenters]
+count = 2
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 4
+two_factor = TWO_FACTOR
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "2h" }
+updates_per_day = 20
+update_bytes = 200
+audit = { every = "30d", probability = 0.0, action = "none" }
+deny_unrecognized_login = 0.0
+
+[[attacker]]
+name = "sim-swapper"
+targets = "100%"
+acquire = { kind = "sim_swap", at = "1d" }
+behavior = ["exfiltrate", "heartbeat", "terminate_others"]
+"#;
+
+#[test]
+fn a_sim_swap_takes_over_accounts_without_2fa_only() {
+    let open = run(
+        &resolved(&SIM_SWAP.replace("TWO_FACTOR", "0.0")),
+        0,
+        RunOptions::default(),
+    )
+    .expect("runs");
+    show(&open);
+    let guarded = run(
+        &resolved(&SIM_SWAP.replace("TWO_FACTOR", "1.0")),
+        0,
+        RunOptions::default(),
+    )
+    .expect("runs");
+    show(&guarded);
+    assert!(open.violations.is_empty() && guarded.violations.is_empty());
+    // Seed 0, exactly. Without 2FA each of the four attackers signs in with
+    // the SMS copy of the code and keeps its session to the end; its
+    // "terminate all others" is refused, the session being fresh.
+    assert_eq!(metric(&open, "footholds_minted"), 4.0);
+    assert_eq!(metric(&open, "authorizations_revoked"), 0.0);
+    assert_eq!(metric(&open, "surviving_footholds"), 4.0);
+    assert_eq!(metric(&open, "attacker_requests_accepted"), 712.0);
+    // With 2FA the four authorizations are created but owe the password:
+    // no attacker request is ever accepted, nothing survives.
+    assert_eq!(metric(&guarded, "footholds_minted"), 4.0);
+    assert_eq!(metric(&guarded, "attacker_requests_accepted"), 0.0);
+    assert_eq!(metric(&guarded, "surviving_footholds"), 0.0);
+}

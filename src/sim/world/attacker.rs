@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::proto::client::{ClientConfig, ClientEvent, Command, SessionFile};
 use crate::proto::time::Instant;
+use crate::proto::wire::api::{CodeType, SentCodeType};
 use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
 use crate::sim::oracle::credentials::{Credential, Link};
 
@@ -164,6 +165,13 @@ impl World {
         }
     }
 
+    /// The SIM-swap attacker's `auth.resendCode`: the same code, by SMS.
+    pub(super) fn attacker_resend_code(&mut self, now: Instant, attacker: usize) {
+        if let Some(app) = self.attackers[attacker].pending_login {
+            self.command(now, app, Command::ResendCode);
+        }
+    }
+
     pub(super) fn attacker_got_code(&mut self, now: Instant, attacker: usize, code: &str) {
         self.attackers[attacker].code = Some(code.to_string());
         self.attacker_try_sign_in(now, attacker);
@@ -249,9 +257,24 @@ impl World {
 
     pub(super) fn attacker_event(&mut self, now: Instant, attacker: usize, app: AppId, event: ClientEvent) {
         match event {
-            ClientEvent::CodeSent { .. } if self.attackers[attacker].pending_login == Some(app) => {
+            ClientEvent::CodeSent {
+                kind,
+                next_type,
+                timeout_s,
+            } if self.attackers[attacker].pending_login == Some(app) => {
                 self.attackers[attacker].code_requested = true;
                 self.attacker_try_sign_in(now, attacker);
+                // The code went to the owner's logged-in devices; with the
+                // SIM in hand, ask for it again by SMS once allowed.
+                let in_app = matches!(kind, SentCodeType::App { .. });
+                let by_sms_next = next_type == Some(CodeType::Sms);
+                if in_app && by_sms_next && self.attackers[attacker].acquire == AcquireKind::SimSwap {
+                    let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
+                    let at = now.saturating_add(Duration::from_secs(wait_s + 1));
+                    if at < self.end {
+                        self.schedule(at, Event::AttackerResendCode { attacker });
+                    }
+                }
             }
             ClientEvent::LoginTokenExported { token, .. } => {
                 // Hand the token to the stolen session, which accepts it.

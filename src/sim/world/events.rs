@@ -48,6 +48,8 @@ pub enum Event {
     DeviceFate { app: AppId, event: usize },
     /// The operator moves `account`'s deletion to its next phase.
     AdvanceDeletion { account: AccountIndex },
+    /// A SIM-swap attacker asks for its in-app code again, by SMS.
+    AttackerResendCode { attacker: usize },
     /// Faults stop; every owner device comes online.
     QuietPeriod,
     /// The end of the run.
@@ -108,6 +110,7 @@ impl TraceEncode for Event {
             Event::Backup { app, event } => put(out, 18, &[*app as u64, *event as u64]),
             Event::DeviceFate { app, event } => put(out, 19, &[*app as u64, *event as u64]),
             Event::AdvanceDeletion { account } => put(out, 20, &[*account as u64]),
+            Event::AttackerResendCode { attacker } => put(out, 21, &[*attacker as u64]),
             Event::QuietPeriod => put(out, 12, &[]),
             Event::End => put(out, 13, &[]),
         }

@@ -213,6 +213,7 @@ impl World {
             Event::Backup { app, event } => self.back_up(app, event),
             Event::DeviceFate { app, event } => self.device_fate(now, app, event),
             Event::AdvanceDeletion { account } => self.advance_deletion(now, account),
+            Event::AttackerResendCode { attacker } => self.attacker_resend_code(now, attacker),
             Event::QuietPeriod => self.quiet_period(now),
             Event::End => {}
         }
