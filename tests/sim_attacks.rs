@@ -305,3 +305,43 @@ fn a_sim_swap_takes_over_accounts_without_2fa_only() {
     assert_eq!(metric(&guarded, "attacker_requests_accepted"), 0.0);
     assert_eq!(metric(&guarded, "surviving_footholds"), 0.0);
 }
+
+#[test]
+fn owners_who_turn_on_2fa_before_a_sim_swap_stop_it() {
+    let text = format!(
+        "{}\n[[owner_action]]\naction = \"enable_2fa\"\nat = \"20h\"\nfrom = \"phone\"\n",
+        SIM_SWAP.replace("TWO_FACTOR", "0.0")
+    );
+    let outcome = run(&resolved(&text), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly: as with 2FA from the start, the four sign-ins owe a
+    // password the attackers do not have.
+    assert_eq!(metric(&outcome, "footholds_minted"), 4.0);
+    assert_eq!(metric(&outcome, "attacker_requests_accepted"), 0.0);
+    assert_eq!(metric(&outcome, "surviving_footholds"), 0.0);
+}
+
+#[test]
+fn a_changed_password_is_the_one_a_re_login_needs() {
+    // 2FA on from the start; on day 1 the owners change the password, on
+    // day 2 they terminate the desktop, which wipes and logs in again an
+    // hour later: the 2FA step must take the new password.
+    let without_attacker = &SIM_SWAP[..SIM_SWAP.find("[[attacker]]").expect("an attacker section")];
+    let text = format!(
+        "{}\n[[owner_action]]\naction = \"change_password\"\nat = \"25h\"\nfrom = \"phone\"\n\n\
+         [[owner_action]]\naction = \"terminate_device\"\ndevice = \"desktop\"\nat = \"2d\"\nfrom = \"phone\"\n",
+        without_attacker.replace("TWO_FACTOR", "1.0")
+    );
+    let outcome = run(&resolved(&text), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly: 16 authorizations at the start (two devices, home
+    // and media DC, four accounts); the four desktops are terminated; their
+    // re-logins make four home authorizations and, only because the new
+    // password passed the 2FA step (the media DC is connected once logged
+    // in), four imports: 24.
+    assert_eq!(metric(&outcome, "authorizations_revoked"), 4.0);
+    assert_eq!(metric(&outcome, "authorizations_created"), 24.0);
+    assert_eq!(metric(&outcome, "sync_converged"), 1.0);
+}

@@ -34,6 +34,9 @@ pub struct DcAuthority {
     pub(crate) keys: KeyTable,
     /// Derived authorizations on this DC by the home authorization they derive from.
     pub(crate) derived_by_home: BTreeMap<(UserId, i64), BTreeSet<KeyId>>,
+    /// Keys in `derived_by_home`, counted as they come and go: the limit
+    /// check on every import must not walk the whole index.
+    pub(crate) derived_total: usize,
     /// Login codes by (user, phone_code_hash).
     pub(crate) codes: BTreeMap<(UserId, u64), PendingCode>,
     /// QR login tokens by id.
@@ -66,6 +69,7 @@ impl DcAuthority {
             phones: BTreeMap::new(),
             keys: KeyTable::default(),
             derived_by_home: BTreeMap::new(),
+            derived_total: 0,
             codes: BTreeMap::new(),
             login_tokens: BTreeMap::new(),
             revocations: BTreeMap::new(),
@@ -133,7 +137,7 @@ impl DcAuthority {
 
     /// Number of derived authorizations on this DC.
     pub fn derived_count(&self) -> usize {
-        self.derived_by_home.values().map(BTreeSet::len).sum()
+        self.derived_total
     }
 
     /// Revocations still waiting for other DCs.

@@ -93,10 +93,12 @@ impl DcAuthority {
             validation_requested_at: None,
         };
         self.keys.bind(key_id, KeyBinding::Derived(derived));
-        self.derived_by_home
+        let added = self
+            .derived_by_home
             .entry((claims.user_id, claims.home_hash))
             .or_default()
             .insert(key_id);
+        self.derived_total += usize::from(added);
         let via = CreatedVia::Import {
             home_dc: claims.home_dc,
             home_hash: claims.home_hash,

@@ -164,7 +164,9 @@ impl DcAuthority {
         reason: AuthRejection,
     ) {
         if let Some(keys) = self.derived_by_home.get_mut(&(user_id, home_hash)) {
-            keys.remove(&key_id);
+            if keys.remove(&key_id) {
+                self.derived_total -= 1;
+            }
             if keys.is_empty() {
                 self.derived_by_home.remove(&(user_id, home_hash));
             }

@@ -49,6 +49,8 @@ impl DcAuthority {
                 assert_eq!((derived.user_id, derived.home_hash), (*user_id, *home_hash));
             }
         }
+        let indexed: usize = self.derived_by_home.values().map(|keys| keys.len()).sum();
+        assert_eq!(indexed, self.derived_total, "derived count drifted from the index");
         let derived_bound = self.keys.derived_keys().count();
         assert_eq!(
             derived_bound,

@@ -307,7 +307,7 @@ impl World {
 
     /// A login code reaches whoever it is delivered to.
     fn deliver_code(&mut self, now: Instant, user_id: u64, code: &str, delivery: &CodeDelivery) {
-        let Some(account) = self.accounts.iter().position(|account| account.user_id == user_id) else {
+        let Some(account) = self.account_of(user_id) else {
             return;
         };
         if let Some(attacker) = self.accounts[account].phished_by.take() {

@@ -94,6 +94,9 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
     }
 }
 
+/// The user id of account 0; account `i` is `FIRST_USER_ID + i`.
+pub(super) const FIRST_USER_ID: u64 = 1_000;
+
 pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<World, SimError> {
     let epoch = scenario.meta.epoch;
     let dc_count = config::datacenter_count(scenario);
@@ -130,7 +133,7 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
     let accounts = scenario.population.accounts.min(MAX_ACCOUNTS) as usize;
     for index in 0..accounts {
         let home_dc = 1 + (population.next_u32() % dc_count);
-        let user_id = 1_000 + index as u64;
+        let user_id = FIRST_USER_ID + index as u64;
         let phone = format!("+1555{index:07}");
         let two_factor = bernoulli(&mut population, scenario.population.two_factor.get());
         if let Some(server) = world.servers.get_mut(&home_dc) {
@@ -181,6 +184,7 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
             code: None,
             code_requested: false,
             deleted: false,
+            new_password: None,
             rng: stream(seed, &format!("owner/{index}")),
         });
         world.schedule_account_processes(index);

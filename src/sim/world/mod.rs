@@ -105,6 +105,8 @@ pub struct AccountSim {
     pub code_requested: bool,
     /// The owner deleted the account: nobody logs in to it again.
     pub deleted: bool,
+    /// A password change the server has not confirmed yet.
+    pub new_password: Option<Vec<u8>>,
     rng: ChaCha12Rng,
 }
 
@@ -226,6 +228,15 @@ impl World {
         if self.engine.schedule(at, event).is_err() {
             self.counters.events_dropped += 1;
         }
+    }
+
+    /// The account of `user_id` (user ids are assigned in account order).
+    fn account_of(&self, user_id: u64) -> Option<AccountIndex> {
+        let index = usize::try_from(user_id.checked_sub(build::FIRST_USER_ID)?).ok()?;
+        self.accounts
+            .get(index)
+            .filter(|record| record.user_id == user_id)
+            .map(|_| index)
     }
 
     fn note(&mut self, now: Instant, what: impl FnOnce() -> String) {

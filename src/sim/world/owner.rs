@@ -198,6 +198,7 @@ impl World {
                 ..
             } => self.answer_new_login(now, account, app, hash),
             ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
+            ClientEvent::PasswordUpdated { .. } => self.password_updated(account),
             ClientEvent::RequestFailed {
                 method, ref message, ..
             } => {

@@ -102,7 +102,9 @@ impl World {
         (owner == user_id).then_some(hash)
     }
 
-    /// Turn 2FA on, or change the password: a new password the owner keeps.
+    /// Turn 2FA on, or change the password, through the API
+    /// (`account.updatePasswordSettings`); the owner remembers the new one
+    /// once the server confirms it.
     fn set_password(&mut self, now: Instant, account: AccountIndex, app: AppId, action: OwnerActionKind) {
         let current = self.accounts[account].password.clone();
         if action == OwnerActionKind::EnableTwoFactor && current.is_some() {
@@ -110,21 +112,19 @@ impl World {
         }
         let generation = self.counters.owner_actions;
         let new = format!("password-{account}-{generation}").into_bytes();
-        let home_dc = self.accounts[account].home_dc;
-        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else {
-            return;
+        self.accounts[account].new_password = Some(new.clone());
+        let command = Command::UpdatePassword {
+            current: current.map(Password),
+            new: Some(Password(new)),
         };
-        let Some(server) = self.servers.get_mut(&home_dc) else {
-            return;
-        };
-        let mut rng = stream(self.seed, &format!("password/{account}/{generation}"));
-        let changed = server.administer(now, &mut self.server_rng, |authority| {
-            authority.update_password(now, key_id, current.as_deref(), Some(&new), &mut rng)
-        });
-        if changed.is_ok() {
+        self.command(now, app, command);
+    }
+
+    /// The server took the new password.
+    pub(super) fn password_updated(&mut self, account: AccountIndex) {
+        if let Some(new) = self.accounts[account].new_password.take() {
             self.accounts[account].password = Some(new);
         }
-        self.drain_server(now, home_dc, None);
     }
 
     /// The operator moves a deletion on: a locked account is erased, an
@@ -155,7 +155,7 @@ impl World {
         if !matches!(phase, DeletionPhase::Lock | DeletionPhase::Erase) {
             return;
         }
-        if let Some(account) = self.accounts.iter().position(|record| record.user_id == user_id) {
+        if let Some(account) = self.account_of(user_id) {
             self.schedule(now.saturating_add(DELETION_STEP), Event::AdvanceDeletion { account });
         }
     }
