@@ -35,9 +35,11 @@
 //!     layer + update logs); [`proto::client`]: one app instance.
 //! - [`sim`] — the simulator: clock, event queue, trace hash, RNG streams,
 //!   distributions, clock skew, the network model and its faults
-//!   ([`sim::network`]), the world of a run with owners, devices and
-//!   attackers ([`sim::world`]), oracles ([`sim::oracle`]), the scenario
-//!   mapping ([`sim::config`]) and parallel seeds ([`sim::batch`]).
+//!   ([`sim::network`]), the world of a run ([`sim::world`]: owners and
+//!   their scheduled actions, devices lost, stolen or restored from
+//!   backups, attackers including packet replay, and the end-of-run
+//!   oracles), the bypass oracle and credential graph ([`sim::oracle`]),
+//!   the scenario mapping ([`sim::config`]) and parallel seeds ([`sim::batch`]).
 //! - [`scenario`] — the TOML scenario format: parsing, validation with
 //!   file:line:column errors, per-seed swarm draws, `[expect]`, metric names.
 //! - [`report`] — runs.csv, summary.csv, summary.md, report.html.

@@ -9,5 +9,10 @@ fn random_small_worlds_run_without_oracle_violations() {
         sessionlab::testkit::swarm::sim_swarm(&data);
         Ok(())
     })
-    .budget_ms(6_000);
+    .budget_ms(
+        std::env::var("SWARM_BUDGET_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(6_000),
+    );
 }

@@ -34,7 +34,7 @@ const LAYERS: &[(&str, &str)] = &[
     ),
     (
         "sim",
-        "simulator: event queue, network faults, owners, devices, attackers, oracles, metrics",
+        "simulator: event queue, network faults, owners and their scheduled actions, lost/stolen/restored devices, attackers (replay, SIM swap with SMS re-send), oracles, metrics",
     ),
     (
         "scenario",
@@ -54,7 +54,7 @@ pub fn status_text() -> String {
         .map(|line| format!("  {line}\n"))
         .collect();
     format!(
-        "sessionlab {}\nlayers:\n{layers}not yet: packet replay attacks, simulated SIM-swap attackers asking for the SMS re-send, media traffic on other DCs\n\
+        "sessionlab {}\nlayers:\n{layers}not yet: device replacement after a loss (a new phone logging in), account number changes and blocks driven by scenarios\n\
          subcommands: {}",
         env!("CARGO_PKG_VERSION"),
         SUBCOMMANDS.join(", ")

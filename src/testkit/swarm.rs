@@ -23,6 +23,10 @@ pub struct SwarmConfig {
     partition_percent: u8,
     attacker: Option<(u8, u8, u8)>,
     audit_hours: u8,
+    /// (action, hour) of one `[[owner_action]]`.
+    owner_action: Option<(u8, u8)>,
+    /// (kind, hour) of one `[[device_event]]`.
+    device_event: Option<(u8, u8)>,
 }
 
 impl SwarmConfig {
@@ -57,11 +61,37 @@ impl SwarmConfig {
              audit = {{ every = \"{}h\", probability = 1.0, action = \"terminate_suspicious\" }}\n\n",
             1 + u32::from(self.audit_hours % 24)
         ));
+        if let Some((action, at_hours)) = self.owner_action {
+            let action = match action % 7 {
+                0 => "action = \"terminate_all_others\"",
+                1 => "action = \"terminate_device\"\ndevice = \"phone\"",
+                2 => "action = \"log_out\"",
+                3 => "action = \"set_ttl\"\nttl = \"1d\"",
+                4 => "action = \"enable_2fa\"",
+                5 => "action = \"change_password\"",
+                _ => "action = \"delete_account\"",
+            };
+            text.push_str(&format!(
+                "[[owner_action]]\n{action}\nat = \"{}h\"\n\n",
+                u32::from(at_hours) % hours
+            ));
+        }
+        if let Some((kind, at_hours)) = self.device_event {
+            let kind = match kind % 2 {
+                0 => "kind = \"lost\"",
+                _ => "kind = \"restored_from_backup\"\nbackup_age = \"3h\"",
+            };
+            text.push_str(&format!(
+                "[[device_event]]\n{kind}\ndevice = \"phone\"\nat = \"{}h\"\n\n",
+                u32::from(at_hours) % hours
+            ));
+        }
         if let Some((kind, at_hours, behavior)) = self.attacker {
-            let acquire = match kind % 4 {
+            let acquire = match kind % 5 {
                 0 => "{ kind = \"stolen_key\", device = \"phone\", at = \"AT\" }",
                 1 => "{ kind = \"session_file\", device = \"phone\", at = \"AT\" }",
                 2 => "{ kind = \"sim_swap\", at = \"AT\" }",
+                3 => "{ kind = \"stolen_device\", device = \"phone\", at = \"AT\" }",
                 _ => "{ kind = \"phished_code\", at = \"AT\" }",
             }
             .replace("AT", &format!("{}h", u32::from(at_hours) % hours));

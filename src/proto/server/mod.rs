@@ -398,8 +398,10 @@ impl Server {
             return false;
         }
         let mut sent = false;
-        // A container holds at most 1024 messages; more go in several packets.
-        for chunk in messages.chunks(crate::proto::wire::MAX_CONTAINER_MESSAGES) {
+        // A container holds at most 1024 messages and 1 MiB; more go in
+        // several packets. A message too large for any packet is dropped
+        // by `seal` (an error value), never sent cut.
+        for chunk in packet_chunks(messages) {
             if let Ok(bytes) = self.transport.seal(now, address.0, address.1, chunk, rng) {
                 self.outputs.push_back(ServerOutput::Packet {
                     auth_key_id: address.0,
@@ -494,4 +496,60 @@ fn new_log(retained_limit: usize) -> UpdateLog {
     UpdateLog::new(retained_limit)
         .or_else(|_| UpdateLog::new(RETAINED_UPDATES_DEFAULT))
         .unwrap_or_else(|_| unreachable!("the default retention limit is valid"))
+}
+
+/// Split `messages` into runs that each fit one packet: at most
+/// [`MAX_CONTAINER_MESSAGES`](crate::proto::wire::MAX_CONTAINER_MESSAGES)
+/// messages and a body of at most [`MAX_BODY_BYTES`](crate::proto::wire::MAX_BODY_BYTES).
+/// A message too large even alone gets a run of its own (which `seal` refuses).
+fn packet_chunks(messages: &[Outgoing]) -> Vec<&[Outgoing]> {
+    use crate::proto::transport::{CONTAINER_HEADER_BYTES, CONTAINER_ITEM_OVERHEAD_BYTES};
+    use crate::proto::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < messages.len() {
+        // The run grows while it fits as a container.
+        let mut container_bytes = CONTAINER_HEADER_BYTES + messages[start].body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
+        let mut end = start + 1;
+        while end < messages.len() && end - start < MAX_CONTAINER_MESSAGES {
+            let grown = container_bytes + messages[end].body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
+            if grown > MAX_BODY_BYTES {
+                break;
+            }
+            container_bytes = grown;
+            end += 1;
+        }
+        chunks.push(&messages[start..end]);
+        start = end;
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod packet_chunk_tests {
+    use super::*;
+    use crate::proto::transport::sealed_body_bytes;
+    use crate::proto::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
+
+    fn outgoing(bytes: usize) -> Outgoing {
+        Outgoing {
+            body: vec![0; bytes],
+            kind: crate::proto::transport::MsgIdKind::ServerResponse,
+        }
+    }
+
+    #[test]
+    fn chunks_respect_the_message_count_and_the_byte_limit() {
+        let many: Vec<Outgoing> = (0..2500).map(|_| outgoing(8)).collect();
+        let sizes: Vec<usize> = packet_chunks(&many).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [MAX_CONTAINER_MESSAGES, MAX_CONTAINER_MESSAGES, 452]);
+        let big: Vec<Outgoing> = (0..5).map(|_| outgoing(400 * 1024)).collect();
+        let chunks = packet_chunks(&big);
+        assert_eq!(chunks.iter().map(|chunk| chunk.len()).collect::<Vec<_>>(), [2, 2, 1]);
+        assert!(chunks.iter().all(|chunk| sealed_body_bytes(chunk) <= MAX_BODY_BYTES));
+        // Too large alone: a run of its own, which `seal` refuses.
+        let huge = [outgoing(8), outgoing(MAX_BODY_BYTES + 4), outgoing(8)];
+        let sizes: Vec<usize> = packet_chunks(&huge).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [1, 1, 1]);
+    }
 }

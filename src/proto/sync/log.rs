@@ -236,8 +236,15 @@ impl UpdateLog {
         let limit = request.pts_limit.min(PTS_LIMIT_MAX) as usize;
         let mut updates = Vec::new();
         let mut last: Option<&Entry> = None;
+        let mut bytes = 0u64;
         for entry in self.entries.range(start..) {
             if updates.len() == limit {
+                break;
+            }
+            // One answer must fit one packet: a slice also ends at
+            // DIFFERENCE_MAX_BYTES (but always carries one update).
+            let entry_bytes = u64::from(entry.update.payload_bytes) + DIFFERENCE_UPDATE_OVERHEAD_BYTES;
+            if !updates.is_empty() && bytes + entry_bytes > DIFFERENCE_MAX_BYTES {
                 break;
             }
             let client_counter = match entry.update.position.sync_box {
@@ -246,6 +253,7 @@ impl UpdateLog {
             };
             if entry.update.position.end > client_counter {
                 updates.push(entry.update.clone());
+                bytes += entry_bytes;
                 last = Some(entry);
             }
         }
@@ -272,6 +280,13 @@ impl UpdateLog {
         }
     }
 }
+
+/// Payload bytes one difference carries at most: half the 1 MiB packet
+/// body limit, leaving room for whatever shares the container.
+pub const DIFFERENCE_MAX_BYTES: u64 = 512 * 1024;
+/// Wire bytes of one update besides its payload (constructor, counters,
+/// date, the opaque update's header), rounded up.
+pub const DIFFERENCE_UPDATE_OVERHEAD_BYTES: u64 = 64;
 
 #[cfg(test)]
 #[path = "log_tests.rs"]

@@ -200,6 +200,29 @@ fn difference_slices_at_pts_limit_then_completes() {
 }
 
 #[test]
+fn difference_slices_at_the_byte_limit_but_always_carries_one_update() {
+    let mut log = UpdateLog::new(100).unwrap();
+    // 200 KiB payloads: two fit under DIFFERENCE_MAX_BYTES, a third does not.
+    let big = 200 * 1024;
+    for index in 0..5u64 {
+        let now = T0 + std::time::Duration::from_secs(index);
+        log.push(now, UpdateKind::NewMessage, big, 1).unwrap();
+    }
+    let Ok(Difference::Slice { updates, .. }) = log.difference(&request(0, 0, 1000, 100_000)) else {
+        panic!("expected a slice cut by bytes");
+    };
+    assert_eq!(ends(&updates), [1, 2]);
+    // One update larger than the limit still travels alone.
+    let mut huge = UpdateLog::new(10).unwrap();
+    huge.push(T0, UpdateKind::NewMessage, 600 * 1024, 1).unwrap();
+    huge.push(T0, UpdateKind::NewMessage, 10, 1).unwrap();
+    let Ok(Difference::Slice { updates, .. }) = huge.difference(&request(0, 0, 1000, 100_000)) else {
+        panic!("expected a slice of one");
+    };
+    assert_eq!(ends(&updates), [1]);
+}
+
+#[test]
 fn difference_skips_what_the_other_box_already_has() {
     let mut log = log_with(10, &[1]);
     log.push_secondary(T0, UpdateKind::SecondaryBoxEvent, 1).unwrap();

@@ -20,5 +20,8 @@ pub use msg_id::{msg_id_instant, msg_id_unix_seconds, MsgIdGenerator, MsgIdKind}
 pub use replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
 pub use salt::SaltSchedule;
 pub use seqno::SeqNoCounter;
-pub use server::{Outgoing, ReceiveError, Received, SealError, ServerTransport};
+pub use server::{
+    sealed_body_bytes, Outgoing, ReceiveError, Received, SealError, ServerTransport, CONTAINER_HEADER_BYTES,
+    CONTAINER_ITEM_OVERHEAD_BYTES,
+};
 pub use server_session::{Processed, SaltCheck, ServerSession, MAX_MSG_AGE, MAX_MSG_LEAD};

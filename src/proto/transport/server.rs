@@ -16,7 +16,7 @@ use super::salt::SaltSchedule;
 use super::server_session::{Processed, SaltCheck, ServerSession};
 use crate::proto::crypto::{self, AuthKey, CryptoError, Direction};
 use crate::proto::time::Instant;
-use crate::proto::wire::{Body, DecodeError, Envelope, Message, MAX_CONTAINER_MESSAGES};
+use crate::proto::wire::{Body, DecodeError, Envelope, Message, MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
 
 /// Sessions one auth key may have at once; the least recently active one
 /// is dropped beyond this (a client that comes back gets a new session).
@@ -48,6 +48,8 @@ pub enum SealError {
     TooManyMessages { count: usize },
     #[error("nothing to send")]
     Empty,
+    #[error("a packet body of {bytes} bytes is over the {MAX_BODY_BYTES}-byte limit")]
+    TooLarge { bytes: usize },
 }
 
 /// The result of one accepted packet.
@@ -194,6 +196,11 @@ impl ServerTransport {
             .sessions
             .get_mut(&session_id)
             .ok_or(SealError::UnknownSession { session_id })?;
+        // Refused before any id is stamped: the envelope asserts its limit.
+        let bytes = sealed_body_bytes(messages);
+        if bytes > MAX_BODY_BYTES {
+            return Err(SealError::TooLarge { bytes });
+        }
         let mut stamp = |outgoing: &Outgoing| {
             let content = Body::decode(&outgoing.body).map_or(true, |body| body.is_content_related());
             let (msg_id, seq_no) = session.next_outgoing(now, outgoing.kind, content);
@@ -230,6 +237,27 @@ impl ServerTransport {
             &envelope.encode(),
             rng,
         ))
+    }
+}
+
+/// Bytes of one inner message of a container besides its body: msg_id,
+/// seqno and length.
+pub const CONTAINER_ITEM_OVERHEAD_BYTES: usize = 16;
+/// Bytes of a container's constructor and count.
+pub const CONTAINER_HEADER_BYTES: usize = 8;
+
+/// The body length `seal` would produce for `messages`: the one body, or a
+/// container of them.
+pub fn sealed_body_bytes(messages: &[Outgoing]) -> usize {
+    match messages {
+        [one] => one.body.len(),
+        many => {
+            CONTAINER_HEADER_BYTES
+                + many
+                    .iter()
+                    .map(|outgoing| outgoing.body.len() + CONTAINER_ITEM_OVERHEAD_BYTES)
+                    .sum::<usize>()
+        }
     }
 }
 

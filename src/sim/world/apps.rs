@@ -247,7 +247,7 @@ impl World {
                 code,
                 delivery,
                 ..
-            } => self.deliver_code(now, user_id, &code, &delivery),
+            } => self.deliver_code(now, user_id, &code, &delivery, sender),
         }
     }
 
@@ -305,22 +305,44 @@ impl World {
         }
     }
 
-    /// A login code reaches whoever it is delivered to.
-    fn deliver_code(&mut self, now: Instant, user_id: u64, code: &str, delivery: &CodeDelivery) {
+    /// A login code reaches whoever it is delivered to. `requester` is the
+    /// app whose `auth.sendCode` / `auth.resendCode` made the code.
+    fn deliver_code(
+        &mut self,
+        now: Instant,
+        user_id: u64,
+        code: &str,
+        delivery: &CodeDelivery,
+        requester: Option<AppId>,
+    ) {
         let Some(account) = self.account_of(user_id) else {
             return;
         };
-        if let Some(attacker) = self.accounts[account].phished_by.take() {
-            // One code only: the phished owner hands this one over.
-            self.attacker_got_code(now, attacker, code);
+        let Some(requester) = requester else {
             return;
-        }
-        match delivery {
-            CodeDelivery::Sms => match self.accounts[account].sim_holder {
-                Some(attacker) => self.attacker_got_code(now, attacker, code),
-                None => self.owner_got_code(now, account, code),
-            },
-            CodeDelivery::App { .. } => self.owner_got_code(now, account, code),
+        };
+        match self.apps[requester].holder {
+            Holder::Attacker { attacker } => {
+                let phished = self.accounts[account].phished_by == Some(attacker);
+                let swapped =
+                    matches!(delivery, CodeDelivery::Sms) && self.accounts[account].sim_holder == Some(attacker);
+                if phished {
+                    // One code only: the phished owner hands this one over.
+                    self.accounts[account].phished_by = None;
+                }
+                if phished || swapped {
+                    self.attacker_got_code(now, attacker, code);
+                }
+                // Otherwise the code reaches the owner, who did not ask for it.
+            }
+            Holder::Owner { .. } => {
+                let intercepted = matches!(delivery, CodeDelivery::Sms) && self.accounts[account].sim_holder.is_some();
+                // A swapped SIM's SMS never reaches the owner (nor helps the
+                // attacker: the code is bound to the owner's phone_code_hash).
+                if !intercepted {
+                    self.owner_got_code(now, account, requester, code);
+                }
+            }
         }
     }
 

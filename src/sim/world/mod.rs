@@ -93,21 +93,26 @@ pub struct AccountSim {
     pub home_dc: u32,
     pub password: Option<Vec<u8>>,
     pub devices: Vec<AppId>,
-    /// The device waiting for a login code, if any.
-    pub pending_login: Option<AppId>,
+    /// The owner's devices logging in, each waiting for its login code.
+    pub pending_logins: BTreeMap<AppId, PendingLogin>,
     /// Who holds the SIM (an attacker after a SIM swap).
     pub sim_holder: Option<usize>,
     /// An attacker the owner will hand the next login code to (phishing).
     pub phished_by: Option<usize>,
-    /// A code that arrived before the device had the server's answer.
-    pub code: Option<String>,
-    /// The pending device has the server's `sentCode` answer.
-    pub code_requested: bool,
     /// The owner deleted the account: nobody logs in to it again.
     pub deleted: bool,
     /// A password change the server has not confirmed yet.
     pub new_password: Option<Vec<u8>>,
     rng: ChaCha12Rng,
+}
+
+/// A device of the owner's that is logging in.
+#[derive(Clone, Debug, Default)]
+pub struct PendingLogin {
+    /// The device has the server's `sentCode` answer (the phone_code_hash).
+    pub code_requested: bool,
+    /// A code that arrived before that answer.
+    pub code: Option<String>,
 }
 
 /// One attacker against one account.

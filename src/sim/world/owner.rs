@@ -38,9 +38,9 @@ impl World {
         if let Some(server) = self.servers.get_mut(&home_dc) {
             server.register_key(key, &mut self.server_rng);
         }
-        self.accounts[account].pending_login = Some(app);
-        self.accounts[account].code = None;
-        self.accounts[account].code_requested = false;
+        self.accounts[account]
+            .pending_logins
+            .insert(app, super::PendingLogin::default());
         if self.apps[app].online && !self.apps[app].client.is_online() {
             let local = self.local_now(app, now);
             self.apps[app].client.on_connected(local);
@@ -56,14 +56,18 @@ impl World {
     /// A code for the owner: it types it into the device that asked.
     /// The code may arrive before the device has the server's answer (the
     /// phone_code_hash); the owner types it once both are there.
-    pub(super) fn owner_got_code(&mut self, now: Instant, account: AccountIndex, code: &str) {
-        self.accounts[account].code = Some(code.to_string());
-        self.owner_try_sign_in(now, account);
+    pub(super) fn owner_got_code(&mut self, now: Instant, account: AccountIndex, app: AppId, code: &str) {
+        if let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) {
+            pending.code = Some(code.to_string());
+            self.owner_try_sign_in(now, account, app);
+        }
     }
 
-    fn owner_try_sign_in(&mut self, now: Instant, account: AccountIndex) {
-        let record = &mut self.accounts[account];
-        if let Some((app, code)) = ready_code(record.pending_login, &mut record.code_requested, &mut record.code) {
+    fn owner_try_sign_in(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) else {
+            return;
+        };
+        if let Some((app, code)) = ready_code(Some(app), &mut pending.code_requested, &mut pending.code) {
             self.command(now, app, Command::SignIn { code });
         }
     }
@@ -172,9 +176,11 @@ impl World {
 
     pub(super) fn owner_event(&mut self, now: Instant, account: AccountIndex, app: AppId, event: ClientEvent) {
         match event {
-            ClientEvent::CodeSent { .. } if self.accounts[account].pending_login == Some(app) => {
-                self.accounts[account].code_requested = true;
-                self.owner_try_sign_in(now, account);
+            ClientEvent::CodeSent { .. } => {
+                if let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) {
+                    pending.code_requested = true;
+                    self.owner_try_sign_in(now, account, app);
+                }
             }
             ClientEvent::PasswordNeeded => {
                 if let Some(password) = self.accounts[account].password.clone() {
@@ -188,7 +194,7 @@ impl World {
                 }
             }
             ClientEvent::LoggedIn { .. } => {
-                self.accounts[account].pending_login = None;
+                self.accounts[account].pending_logins.remove(&app);
                 self.enable_two_factor_once(now, account, app);
                 self.connect_media_dc(now, account, app);
             }
@@ -199,6 +205,16 @@ impl World {
             } => self.answer_new_login(now, account, app, hash),
             ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
             ClientEvent::PasswordUpdated { .. } => self.password_updated(account),
+            ClientEvent::RequestLost { method, .. } => {
+                self.note(now, || {
+                    format!("\"event\":\"owner_request_lost\",\"app\":{app},\"method\":\"{method}\"")
+                });
+            }
+            ClientEvent::Ignored { dc, ref error } => {
+                self.note(now, || {
+                    format!("\"event\":\"owner_app_ignored\",\"app\":{app},\"dc\":{dc},\"error\":\"{error}\"")
+                });
+            }
             ClientEvent::RequestFailed {
                 method, ref message, ..
             } => {
