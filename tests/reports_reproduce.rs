@@ -10,7 +10,7 @@ use sessionlab::cli::run_with_args;
 
 /// Scenarios whose committed reports `cargo test` reproduces: each runs its
 /// default seeds in seconds even in a debug build.
-const SMALL: &[&str] = &["smoke", "terminate-all-limit", "ttl-heartbeat", "ttl-idle"];
+const SMALL: &[&str] = &["smoke", "sim-swap-2fa", "sim-swap-no-2fa"];
 
 fn reproduce(name: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -234,7 +234,11 @@ impl World {
             let first = epoch
                 .saturating_add(Duration::from_secs(3600))
                 .saturating_add(exponential(&mut account.rng, mean));
-            self.schedule(first, Event::NewUpdate { account: index });
+            // No update in the quiet period, the first one included: sync
+            // must converge on what exists, with time for the idle fetch.
+            if first < self.quiet_from {
+                self.schedule(first, Event::NewUpdate { account: index });
+            }
         }
         if audit_every > Duration::ZERO {
             self.schedule(epoch.saturating_add(audit_every), Event::Audit { account: index });
