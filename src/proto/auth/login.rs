@@ -178,19 +178,7 @@ impl DcAuthority {
             code,
             info,
         } = *request;
-        self.refuse_revoked_key(now, key_id)?;
-        let user_id = self.login_account(now, phone)?;
-        if self.keys.is_bound(key_id) {
-            return Err(RpcError::KeyAlreadyAuthorized);
-        }
-        let pending = match self.codes.get(&(user_id, phone_code_hash)) {
-            Some(pending) if pending.key_id == key_id => pending.clone(),
-            _ => return Err(RpcError::PhoneCodeExpired),
-        };
-        if now >= pending.expires_at {
-            self.codes.remove(&(user_id, phone_code_hash));
-            return Err(RpcError::PhoneCodeExpired);
-        }
+        let (user_id, pending) = self.live_pending_code(now, key_id, phone, phone_code_hash)?;
         if pending.code != code {
             return Err(self.failed_attempt(now, user_id, key_id, RpcError::PhoneCodeInvalid));
         }
@@ -250,6 +238,32 @@ impl DcAuthority {
             },
         );
         error
+    }
+
+    /// The unexpired code `key_id` asked for under `phone_code_hash`, for a
+    /// sign-in or a re-send: the key must be live and unbound, the code its
+    /// own. An expired code is forgotten here.
+    pub(crate) fn live_pending_code(
+        &mut self,
+        now: Instant,
+        key_id: KeyId,
+        phone: &str,
+        phone_code_hash: u64,
+    ) -> Result<(UserId, PendingCode), RpcError> {
+        self.refuse_revoked_key(now, key_id)?;
+        let user_id = self.login_account(now, phone)?;
+        if self.keys.is_bound(key_id) {
+            return Err(RpcError::KeyAlreadyAuthorized);
+        }
+        let pending = match self.codes.get(&(user_id, phone_code_hash)) {
+            Some(pending) if pending.key_id == key_id => pending.clone(),
+            _ => return Err(RpcError::PhoneCodeExpired),
+        };
+        if now >= pending.expires_at {
+            self.codes.remove(&(user_id, phone_code_hash));
+            return Err(RpcError::PhoneCodeExpired);
+        }
+        Ok((user_id, pending))
     }
 
     /// Drop the account's oldest codes until at most `keep` remain.

@@ -34,19 +34,7 @@ impl DcAuthority {
         phone: &str,
         phone_code_hash: u64,
     ) -> Result<SentCode, RpcError> {
-        self.refuse_revoked_key(now, key_id)?;
-        let user_id = self.login_account(now, phone)?;
-        if self.keys.is_bound(key_id) {
-            return Err(RpcError::KeyAlreadyAuthorized);
-        }
-        let pending = match self.codes.get(&(user_id, phone_code_hash)) {
-            Some(pending) if pending.key_id == key_id => pending.clone(),
-            _ => return Err(RpcError::PhoneCodeExpired),
-        };
-        if now >= pending.expires_at {
-            self.codes.remove(&(user_id, phone_code_hash));
-            return Err(RpcError::PhoneCodeExpired);
-        }
+        let (user_id, pending) = self.live_pending_code(now, key_id, phone, phone_code_hash)?;
         if pending.resends >= MAX_CODE_RESENDS {
             return Err(RpcError::SendCodeUnavailable);
         }
