@@ -6,8 +6,8 @@
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sessionlab::proto::auth::{ClientInfo, Cluster, DcId, GeoPoint, NetworkOrigin, Policy};
-use sessionlab::proto::time::Instant;
+use sessionlab_proto::auth::{ClientInfo, Cluster, DcId, GeoPoint, NetworkOrigin, Policy};
+use sessionlab_proto::time::Instant;
 
 const HOME: DcId = 2;
 const OTHERS: [DcId; 3] = [1, 4, 5];

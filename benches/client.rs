@@ -10,8 +10,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant as WallClock};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sessionlab::proto::client::harness::{opaque, state, World, HOME};
-use sessionlab::proto::wire::api::Updates;
+use sessionlab_proto::client::harness::{opaque, state, World, HOME};
+use sessionlab_proto::wire::api::Updates;
 
 /// Packets sealed ahead of each timed run.
 const CHUNK_PACKETS: u64 = 1_000;

@@ -4,7 +4,7 @@
 //! 200-byte payloads, the median update size of the reference scenarios).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use sessionlab::proto::wire::api::{
+use sessionlab_proto::wire::api::{
     AccountAuthorizations, Authorization, Difference, DifferencePart, TlObject, Update, UpdatesState, User,
 };
 

@@ -3,9 +3,9 @@
 //! a `updates.getState`, and `account.getAuthorizations` with 50 sessions.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use sessionlab::proto::auth::policy::Policy;
-use sessionlab::proto::wire::api::{self, ApiCall};
 use sessionlab::testkit::cluster::Cluster;
+use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::wire::api::{self, ApiCall};
 
 const PHONE: &str = "+15550200";
 

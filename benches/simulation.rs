@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use sessionlab::scenario::load_scenario;
-use sessionlab::sim::world::{run, RunOptions};
+use sessionlab::world::{run, RunOptions};
 
 fn reference_day(c: &mut Criterion) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/reference-10k.toml");

@@ -5,10 +5,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use sessionlab::proto::sync::{
+use sessionlab_proto::sync::{
     list_hash, Bootstrap, ClientConfig, ClientSync, DifferenceRequest, SyncAction, SyncState, UpdateKind, UpdateLog,
 };
-use sessionlab::proto::time::Instant;
+use sessionlab_proto::time::Instant;
 
 const NOW: Instant = Instant::SCENARIO_EPOCH;
 const PAYLOAD_BYTES: u32 = 200;

@@ -7,10 +7,10 @@ use std::time::Duration;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sessionlab::proto::crypto::{self, AuthKey, Direction};
-use sessionlab::proto::time::Instant;
-use sessionlab::proto::transport::{MsgIdGenerator, MsgIdKind, SeqNoCounter, ServerTransport};
-use sessionlab::proto::wire::{Body, Envelope, Message};
+use sessionlab_proto::crypto::{self, AuthKey, Direction};
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::{MsgIdGenerator, MsgIdKind, SeqNoCounter, ServerTransport};
+use sessionlab_proto::wire::{Body, Envelope, Message};
 
 fn key() -> AuthKey {
     AuthKey::from_bytes(std::array::from_fn(|i| (i as u8).wrapping_mul(7)))

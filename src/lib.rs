@@ -63,8 +63,8 @@
 //! 6. Metrics come from typed events, never from parsing logs.
 
 pub mod cli;
-pub mod proto;
+pub mod engine;
 pub mod report;
 pub mod scenario;
-pub mod sim;
 pub mod testkit;
+pub mod world;

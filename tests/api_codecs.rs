@@ -14,7 +14,7 @@ use std::fmt::Debug;
 
 use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
-use sessionlab::proto::wire::api::*;
+use sessionlab_proto::wire::api::*;
 
 /// Decode `value`'s encoding, compare, and check the size bound.
 fn assert_round_trip<T: TlObject + PartialEq + Debug>(value: &T) {

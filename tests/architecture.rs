@@ -1,15 +1,16 @@
-//! Architecture invariants 1 and 2 (see `src/lib.rs`), checked by reading
-//! the source of `src/proto/`: the core imports no outer layer and touches
-//! no clock, global RNG, socket, file or environment.
+//! Architecture invariants (see `ARCHITECTURE.md`).
+//!
+//! Invariant 1 — the core depends on nothing of the simulator, the scenario
+//! format, the reports or the command line — is enforced by the compiler:
+//! `sessionlab-proto` is its own crate. What this file checks is that the
+//! crate stays that way (its manifest names only the allowed dependencies)
+//! and invariant 2, by reading the core's source: it touches no clock,
+//! global RNG, socket, file or environment.
 
 use std::path::{Path, PathBuf};
 
+/// What the core's source must never name (invariant 2).
 const FORBIDDEN: &[&str] = &[
-    "crate::sim",
-    "crate::scenario",
-    "crate::report",
-    "crate::cli",
-    "sessionlab::sim",
     "SystemTime::now",
     "Instant::now",
     "thread_rng",
@@ -24,9 +25,27 @@ const FORBIDDEN: &[&str] = &[
     "println!",
 ];
 
+/// The only crates `sessionlab-proto` may depend on outside its tests: the
+/// crypto crates, `rand_core` (with ChaCha for key material), `thiserror`,
+/// and `arbitrary` behind the fuzzing feature.
+const ALLOWED_DEPENDENCIES: &[&str] = &[
+    "aes",
+    "ige",
+    "sha1",
+    "sha2",
+    "rand_core",
+    "rand_chacha",
+    "thiserror",
+    "arbitrary",
+];
+
+fn core_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/proto")
+}
+
 fn rust_files(directory: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(directory)
-        .expect("src/proto is readable")
+        .expect("crates/proto/src is readable")
         .map(|entry| entry.expect("directory entry").path())
         .collect();
     entries.sort();
@@ -47,12 +66,30 @@ fn violations(source: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The dependency names of the `[dependencies]` table of a manifest.
+fn normal_dependencies(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_table = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_table = line == "[dependencies]";
+            continue;
+        }
+        if in_table && !line.is_empty() && !line.starts_with('#') {
+            if let Some((name, _)) = line.split_once('=') {
+                names.push(name.trim().to_string());
+            }
+        }
+    }
+    names
+}
+
 #[test]
-fn proto_imports_no_outer_layer_and_does_no_io() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/proto");
+fn core_does_no_io() {
     let mut files = Vec::new();
-    rust_files(&root, &mut files);
-    assert!(files.len() >= 5, "expected the proto sources, found {files:?}");
+    rust_files(&core_root().join("src"), &mut files);
+    assert!(files.len() >= 5, "expected the core's sources, found {files:?}");
     let mut found = Vec::new();
     for file in &files {
         let source = std::fs::read_to_string(file).expect("source is UTF-8");
@@ -60,13 +97,31 @@ fn proto_imports_no_outer_layer_and_does_no_io() {
             found.push(format!("{}: {needle}", file.display()));
         }
     }
-    assert!(found.is_empty(), "architecture invariant broken:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "architecture invariant 2 broken:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
-fn the_checker_catches_each_kind_of_violation() {
-    // The negative side: the checker is not vacuous.
-    assert_eq!(violations("use crate::sim::engine;"), ["crate::sim"]);
+fn core_depends_only_on_the_allowed_crates() {
+    let manifest = std::fs::read_to_string(core_root().join("Cargo.toml")).expect("core manifest");
+    let names = normal_dependencies(&manifest);
+    assert!(names.contains(&"sha2".to_string()), "parsed {names:?}");
+    let extra: Vec<_> = names
+        .iter()
+        .filter(|name| !ALLOWED_DEPENDENCIES.contains(&name.as_str()))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "sessionlab-proto depends on {extra:?}: the core takes no such crate"
+    );
+}
+
+#[test]
+fn the_checkers_catch_each_kind_of_violation() {
+    // The negative side: the checkers are not vacuous.
     assert_eq!(
         violations("let t = std::time::SystemTime::now();"),
         ["SystemTime::now", "std::time::SystemTime"]
@@ -75,5 +130,7 @@ fn the_checker_catches_each_kind_of_violation() {
     assert_eq!(violations("std::fs::read(path)"), ["std::fs"]);
     assert_eq!(violations("std::env::var(\"X\")"), ["std::env"]);
     assert_eq!(violations("std::net::UdpSocket::bind(a)"), ["std::net"]);
-    assert!(violations("use crate::proto::wire;").is_empty());
+    assert!(violations("use crate::client::Client;").is_empty());
+    let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nsha2 = \"0.10\"\n# a comment\nclap = \"4\"\n\n[dev-dependencies]\nproptest = \"1\"\n";
+    assert_eq!(normal_dependencies(manifest), ["sha2", "clap"]);
 }

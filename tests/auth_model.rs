@@ -13,10 +13,10 @@ use std::time::Duration;
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-pub use sessionlab::proto::auth::events::Effect;
-use sessionlab::proto::auth::{AuthRejection, ClientInfo, Cluster, DcId, KeyId, LoginResult, Policy, RpcError};
-pub use sessionlab::proto::auth::{ResetAnswer, RevocationPolicy};
-use sessionlab::proto::time::Instant;
+pub use sessionlab_proto::auth::events::Effect;
+use sessionlab_proto::auth::{AuthRejection, ClientInfo, Cluster, DcId, KeyId, LoginResult, Policy, RpcError};
+pub use sessionlab_proto::auth::{ResetAnswer, RevocationPolicy};
+use sessionlab_proto::time::Instant;
 
 const HOME: DcId = 2;
 const OTHERS: [DcId; 2] = [4, 5];

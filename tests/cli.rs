@@ -220,12 +220,13 @@ fn status_lists_the_layers_and_subcommands() {
         .stdout
         .starts_with(&format!("sessionlab {}\nlayers:\n", env!("CARGO_PKG_VERSION"))));
     for layer in [
-        "proto::crypto",
-        "proto::wire",
-        "proto::transport",
-        "proto::sync",
-        "sim",
-        "scenario",
+        "crates/proto/src/crypto",
+        "crates/proto/src/wire",
+        "crates/proto/src/transport",
+        "crates/proto/src/sync",
+        "src/engine",
+        "src/scenario",
+        "src/world",
     ] {
         assert!(
             run.stdout

@@ -12,13 +12,13 @@ use std::time::Duration;
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sessionlab::proto::client::harness::*;
-use sessionlab::proto::client::scripted::{pump, Inbound};
-use sessionlab::proto::client::{Client, ClientConfig, ClientEvent, Command, WipeReason};
-use sessionlab::proto::sync::event::{ApplyPath, FetchKind};
-use sessionlab::proto::sync::wire::difference_to_wire;
-use sessionlab::proto::sync::{Difference, SyncEvent};
-use sessionlab::proto::wire::api::{
+use sessionlab_proto::client::harness::*;
+use sessionlab_proto::client::scripted::{pump, Inbound};
+use sessionlab_proto::client::{Client, ClientConfig, ClientEvent, Command, WipeReason};
+use sessionlab_proto::sync::event::{ApplyPath, FetchKind};
+use sessionlab_proto::sync::wire::difference_to_wire;
+use sessionlab_proto::sync::{Difference, SyncEvent};
+use sessionlab_proto::wire::api::{
     ApiCall, ApiRequest, ApiResponse, GetDifference, InputCheckPassword, SentCode, Updates,
 };
 
@@ -65,7 +65,7 @@ fn full_login_with_a_code() {
                 method: "auth.sendCode"
             },
             ClientEvent::CodeSent {
-                kind: sessionlab::proto::wire::api::SentCodeType::Sms { length: 5 },
+                kind: sessionlab_proto::wire::api::SentCodeType::Sms { length: 5 },
                 next_type: None,
                 timeout_s: None,
             },
@@ -75,7 +75,7 @@ fn full_login_with_a_code() {
             },
             ClientEvent::LoggedIn { user_id: USER_ID },
             ClientEvent::RequestDone {
-                request: sessionlab::proto::client::RequestId(sign.0 + 1),
+                request: sessionlab_proto::client::RequestId(sign.0 + 1),
                 method: "updates.getState"
             },
         ]
@@ -213,7 +213,7 @@ fn sync_catch_up_through_a_slice_and_too_long_to_a_full_resync() {
     );
     assert!(sync_events.contains(&SyncEvent::FetchSent {
         kind: FetchKind::FullResync,
-        reason: sessionlab::proto::sync::event::FetchReason::TooLong,
+        reason: sessionlab_proto::sync::event::FetchReason::TooLong,
         attempt: 1
     }));
     assert_eq!(world.client.sync_state(), Some(state(8)));
@@ -318,7 +318,7 @@ fn a_copied_session_file_works_as_a_second_app_instance() {
     let export = world.expect_one("auth.exportAuthorization");
     world.answer(
         &export,
-        ApiResponse::ExportedAuthorization(sessionlab::proto::wire::api::ExportedAuthorization {
+        ApiResponse::ExportedAuthorization(sessionlab_proto::wire::api::ExportedAuthorization {
             id: USER_ID,
             bytes: vec![1; 8],
         }),
@@ -452,7 +452,7 @@ proptest! {
                     let result = match answer {
                         Step::Answer(bytes) => bytes,
                         Step::Structured(response) => response.encode(),
-                        Step::Error(code, message) => sessionlab::proto::wire::Body::RpcError {
+                        Step::Error(code, message) => sessionlab_proto::wire::Body::RpcError {
                             error_code: code,
                             error_message: message,
                         }
@@ -465,8 +465,8 @@ proptest! {
             let _ = world.client.handle_packet(now, HOME, &packet);
             let _ = world.client.handle_packet(now, MEDIA, &packet);
             world.all_events();
-            prop_assert!(world.client.pending_requests() <= 2 * sessionlab::proto::client::MAX_PENDING_REQUESTS_PER_DC);
-            prop_assert!(world.client.future_auth_tokens().count() <= sessionlab::proto::client::MAX_FUTURE_AUTH_TOKENS);
+            prop_assert!(world.client.pending_requests() <= 2 * sessionlab_proto::client::MAX_PENDING_REQUESTS_PER_DC);
+            prop_assert!(world.client.future_auth_tokens().count() <= sessionlab_proto::client::MAX_FUTURE_AUTH_TOKENS);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! MTProto implementation (the grammers project's test suite): auth key =
 //! bytes 0..=255, msg_key = bytes 0..16, AES key/IV = bytes 0..32.
 
-use sessionlab::proto::crypto::{
+use sessionlab_proto::crypto::{
     decrypt, derive_aes_key_iv, encrypt_with_padding, ige_decrypt, ige_encrypt, AuthKey, Direction,
 };
 

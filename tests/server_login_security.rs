@@ -6,10 +6,10 @@
 
 use std::time::Duration;
 
-use sessionlab::proto::auth::events::CodeDelivery;
-use sessionlab::proto::auth::policy::Policy;
-use sessionlab::proto::wire::api::{self, ApiCall, ApiResponse};
 use sessionlab::testkit::cluster::{CallError, Cluster};
+use sessionlab_proto::auth::events::CodeDelivery;
+use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse};
 
 const PHONE: &str = "+15550002";
 const USER: u64 = 43;

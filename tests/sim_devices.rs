@@ -4,7 +4,7 @@
 
 mod support;
 
-use sessionlab::sim::world::{run, RunOptions, RunOutcome};
+use sessionlab::world::{run, RunOptions, RunOutcome};
 use support::sim::{metric, resolved};
 
 const BASE: &str = r#"

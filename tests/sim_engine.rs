@@ -7,16 +7,16 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use rand_chacha::ChaCha12Rng;
 use rand_core::{RngCore, SeedableRng};
-use sessionlab::proto::time::Instant;
-use sessionlab::sim::distribution::{Distribution, MAX_SAMPLED_BYTES, MAX_SAMPLED_MICROS};
-use sessionlab::sim::engine::{Engine, RunStop};
-use sessionlab::sim::network::fault::{Direction, Fault};
-use sessionlab::sim::network::link::{LinkModel, NetworkConfig};
-use sessionlab::sim::network::topology::Node;
-use sessionlab::sim::network::Network;
-use sessionlab::sim::queue::{EventId, EventQueue, QueueError};
-use sessionlab::sim::rng::{device_label, RngStreams, NETWORK_LABEL};
-use sessionlab::sim::trace::TraceEncode;
+use sessionlab::engine::distribution::{Distribution, MAX_SAMPLED_BYTES, MAX_SAMPLED_MICROS};
+use sessionlab::engine::event_loop::{Engine, RunStop};
+use sessionlab::engine::network::fault::{Direction, Fault};
+use sessionlab::engine::network::link::{LinkModel, NetworkConfig};
+use sessionlab::engine::network::topology::Node;
+use sessionlab::engine::network::Network;
+use sessionlab::engine::queue::{EventId, EventQueue, QueueError};
+use sessionlab::engine::rng::{device_label, RngStreams, NETWORK_LABEL};
+use sessionlab::engine::trace::TraceEncode;
+use sessionlab_proto::time::Instant;
 
 #[derive(Clone, Debug)]
 enum Op {

@@ -2,7 +2,7 @@
 //! simulated network, judged by the oracles.
 
 use sessionlab::scenario::parse_scenario;
-use sessionlab::sim::world::{run, RunOptions};
+use sessionlab::world::{run, RunOptions};
 
 fn scenario(text: &str) -> sessionlab::scenario::ResolvedScenario {
     parse_scenario(text, "test.toml").expect("valid scenario").resolve(0)
@@ -100,9 +100,9 @@ fn a_stolen_session_file_is_found_by_audits() {
 fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
     let scenario = parse_scenario(BASELINE, "test.toml").expect("valid");
     let seeds = [4, 5, 6];
-    let one = sessionlab::sim::batch::run_seeds(&scenario, &seeds, 1, &|_| {}).expect("runs");
-    let two = sessionlab::sim::batch::run_seeds(&scenario, &seeds, 2, &|_| {}).expect("runs");
-    let hashes = |outcomes: &[sessionlab::sim::world::RunOutcome]| {
+    let one = sessionlab::world::batch::run_seeds(&scenario, &seeds, 1, &|_| {}).expect("runs");
+    let two = sessionlab::world::batch::run_seeds(&scenario, &seeds, 2, &|_| {}).expect("runs");
+    let hashes = |outcomes: &[sessionlab::world::RunOutcome]| {
         outcomes
             .iter()
             .map(|outcome| (outcome.seed, outcome.trace_hash.clone()))
@@ -112,7 +112,7 @@ fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
     assert_eq!(one.iter().map(|outcome| outcome.seed).collect::<Vec<_>>(), seeds);
 }
 
-fn metric(outcome: &sessionlab::sim::world::RunOutcome, name: &str) -> f64 {
+fn metric(outcome: &sessionlab::world::RunOutcome, name: &str) -> f64 {
     match outcome.metrics.get(name) {
         Some(sessionlab::scenario::MetricValue::Number(value)) => *value,
         Some(sessionlab::scenario::MetricValue::Bool(value)) => f64::from(u8::from(*value)),

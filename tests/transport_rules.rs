@@ -6,11 +6,11 @@ mod support;
 
 use std::time::Duration;
 
-use sessionlab::proto::time::Instant;
-use sessionlab::proto::transport::{
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::{
     ClientSession, Delivery, ReceiveError, Received, ServerTransport, TransportEvent, REPLAY_WINDOW_MESSAGES,
 };
-use sessionlab::proto::wire::{Body, Message};
+use sessionlab_proto::wire::{Body, Message};
 use support::*;
 
 fn receive_one(server: &mut ServerTransport, packet: &[u8], now: Instant) -> Received {

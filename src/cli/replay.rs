@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::check::printable;
 use super::Exit;
 use crate::scenario::{load_scenario, MetricValue};
-use crate::sim::world::{run, RunOptions};
+use crate::world::{run, RunOptions};
 
 /// Arguments of `replay`.
 #[derive(Debug, clap::Args)]

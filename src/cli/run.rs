@@ -12,8 +12,8 @@ use super::check::printable;
 use super::Exit;
 use crate::report::{self, Row};
 use crate::scenario::{load_scenario, Scenario, SeedRange};
-use crate::sim::batch::{run_seeds, MAX_JOBS};
-use crate::sim::world::RunOutcome;
+use crate::world::batch::{run_seeds, MAX_JOBS};
+use crate::world::RunOutcome;
 
 /// Seeds one invocation runs at most per scenario.
 pub const MAX_SEEDS: u64 = 1_000_000;

@@ -19,7 +19,7 @@ use super::node::{Node, NodeValue};
 use super::quantity::{Probability, SeedRange};
 use super::raw::{RawDatacenters, RawDocument, RawMeta, RawNetwork, RawPolicy};
 use super::sampled::Spec;
-use crate::proto::time::Instant;
+use sessionlab_proto::time::Instant;
 use toml::Spanned;
 
 const HOUR: Duration = Duration::from_secs(3600);

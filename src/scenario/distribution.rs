@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand_core::RngCore;
 
 use super::duration::SignedDuration;
-use crate::sim::distribution::Distribution as BaseDistribution;
+use crate::engine::distribution::Distribution as BaseDistribution;
 
 /// A distribution over values of type `T`.
 #[derive(Debug, Clone, PartialEq)]

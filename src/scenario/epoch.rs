@@ -1,11 +1,11 @@
 //! The scenario epoch: an RFC 3339 date-time with an offset (a TOML
 //! date-time or a string) converted to a [`proto::time::Instant`].
 //!
-//! [`proto::time::Instant`]: crate::proto::time::Instant
+//! [`proto::time::Instant`]: sessionlab_proto::time::Instant
 
 use toml::value::{Datetime, Offset};
 
-use crate::proto::time::{Instant, MICROS_PER_SECOND};
+use sessionlab_proto::time::{Instant, MICROS_PER_SECOND};
 
 /// Why an epoch is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -16,7 +16,7 @@ use super::distribution::{ByteDistribution, DurationDistribution, OffsetDistribu
 use super::expect::Expectation;
 use super::quantity::{Probability, SeedRange, Share};
 use super::sampled::{either, Resolved, Spec, Stage, Value};
-use crate::proto::time::Instant;
+use sessionlab_proto::time::Instant;
 
 /// One scenario file.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::tests_errors::MINIMAL;
 use super::*;
-use crate::proto::time::Instant;
+use sessionlab_proto::time::Instant;
 
 fn parse(source: &str) -> Scenario {
     parse_scenario(source, "t.toml").unwrap_or_else(|error| panic!("{error}"))

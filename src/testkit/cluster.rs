@@ -10,16 +10,16 @@ use std::time::Duration;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::proto::auth::client_info::NetworkOrigin;
-use crate::proto::auth::events::CodeDelivery;
-use crate::proto::auth::policy::Policy;
-use crate::proto::auth::{DcId, UserId};
-use crate::proto::crypto::AuthKey;
-use crate::proto::server::{Server, ServerConfig, ServerEvent, ServerOutput};
-use crate::proto::time::Instant;
-use crate::proto::transport::{ClientSession, Delivery};
-use crate::proto::wire::api::{self, ApiCall, ApiRequest, ApiResponse};
-use crate::proto::wire::Body;
+use sessionlab_proto::auth::client_info::NetworkOrigin;
+use sessionlab_proto::auth::events::CodeDelivery;
+use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::auth::{DcId, UserId};
+use sessionlab_proto::crypto::AuthKey;
+use sessionlab_proto::server::{Server, ServerConfig, ServerEvent, ServerOutput};
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::{ClientSession, Delivery};
+use sessionlab_proto::wire::api::{self, ApiCall, ApiRequest, ApiResponse};
+use sessionlab_proto::wire::Body;
 
 /// A deterministic RNG for tests that drive a server directly.
 pub fn seeded(seed: u64) -> ChaCha8Rng {
@@ -310,7 +310,7 @@ impl Cluster {
 
     /// Requests accepted under `key_id` on `dc` since the start.
     pub fn accepted_requests(&self, dc: DcId, key_id: u64) -> usize {
-        use crate::proto::auth::events::AuthEventKind;
+        use sessionlab_proto::auth::events::AuthEventKind;
         self.events
             .iter()
             .filter(|(at, event)| {

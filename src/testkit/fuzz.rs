@@ -7,9 +7,9 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use crate::proto::crypto::{self, AuthKey, Direction};
-use crate::proto::wire::{Body, Envelope};
 use crate::scenario::parse_scenario;
+use sessionlab_proto::crypto::{self, AuthKey, Direction};
+use sessionlab_proto::wire::{Body, Envelope};
 
 use super::transport::{self, Action};
 

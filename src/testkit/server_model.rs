@@ -26,10 +26,10 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 
 use super::cluster::{CallError, Cluster, DeviceId};
-use crate::proto::auth::events::CodeDelivery;
-use crate::proto::auth::policy::Policy;
-use crate::proto::time::Instant;
-use crate::proto::wire::api::{self, ApiCall, ApiResponse};
+use sessionlab_proto::auth::events::CodeDelivery;
+use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse};
 
 const PHONE: &str = "+15550100";
 const USER: u64 = 100;

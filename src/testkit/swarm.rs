@@ -6,7 +6,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 
 use crate::scenario::parse_scenario;
-use crate::sim::world::{run, RunOptions};
+use crate::world::{run, RunOptions};
 
 /// A small world described by the fuzzer.
 #[derive(Arbitrary, Debug, Clone)]

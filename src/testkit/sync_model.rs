@@ -14,11 +14,11 @@ use arbitrary::{Arbitrary, Unstructured};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::proto::sync::{
+use sessionlab_proto::sync::{
     Bootstrap, ClientConfig, ClientSync, Difference, FullResync, SyncAction, SyncEvent, SyncState, Update, UpdateKind,
     UpdateLog,
 };
-use crate::proto::time::Instant;
+use sessionlab_proto::time::Instant;
 
 /// Clients of the one server.
 pub const CLIENTS: usize = 3;

@@ -15,10 +15,10 @@ use arbitrary::Arbitrary;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::proto::crypto::AuthKey;
-use crate::proto::time::Instant;
-use crate::proto::transport::{ClientSession, Outgoing, ServerTransport, TransportEvent};
-use crate::proto::wire::Body;
+use sessionlab_proto::crypto::AuthKey;
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::{ClientSession, Outgoing, ServerTransport, TransportEvent};
+use sessionlab_proto::wire::Body;
 
 /// The application constructor the harness sends; the payload is a counter.
 const HARNESS_CONSTRUCTOR: u32 = 0x5e55_0001;

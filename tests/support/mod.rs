@@ -6,10 +6,10 @@ pub mod sim;
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sessionlab::proto::crypto::{self, AuthKey, Direction};
-use sessionlab::proto::time::Instant;
-use sessionlab::proto::transport::{ClientSession, Delivery, Processed, Received, ServerTransport};
-use sessionlab::proto::wire::{Body, Envelope, Message};
+use sessionlab_proto::crypto::{self, AuthKey, Direction};
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::{ClientSession, Delivery, Processed, Received, ServerTransport};
+use sessionlab_proto::wire::{Body, Envelope, Message};
 
 pub const SESSION_ID: u64 = 0x5e55_1011;
 
@@ -102,7 +102,7 @@ pub fn answer_skewed(
     now: Instant,
     client_now: Instant,
 ) -> Vec<Delivery> {
-    use sessionlab::proto::transport::Outgoing;
+    use sessionlab_proto::transport::Outgoing;
     let replies: Vec<Outgoing> = received.processed.replies.iter().map(Outgoing::response).collect();
     if replies.is_empty() {
         return Vec::new();

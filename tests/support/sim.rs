@@ -2,7 +2,7 @@
 //! of a run as a number.
 
 use sessionlab::scenario::{parse_scenario, MetricValue, ResolvedScenario};
-use sessionlab::sim::world::RunOutcome;
+use sessionlab::world::RunOutcome;
 
 /// Seed 0's draw of a scenario written inline.
 pub fn resolved(text: &str) -> ResolvedScenario {

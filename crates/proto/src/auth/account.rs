@@ -1,0 +1,143 @@
+//! An account as its home DC stores it: phone, 2FA verifier, inactivity TTL,
+//! lifecycle state, future auth tokens, its authorizations and the activity
+//! profile behind the anomaly signals.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::anomaly::ActivityProfile;
+use super::authorization::Authorization;
+use super::password::PasswordVerifier;
+use super::{DcId, UserId};
+use crate::time::Instant;
+
+/// Bytes of a future auth token.
+pub const FUTURE_TOKEN_BYTES: usize = 32;
+
+/// Where an account is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountState {
+    Active,
+    /// Blocked by the service: every authorization ended.
+    Blocked,
+    /// Being deleted, phase by phase (seed 000).
+    Deleting {
+        phase: DeletionPhase,
+        since: Instant,
+        /// With 2FA and no password, deletion waits until then (7 days).
+        waiting_for_2fa_until: Option<Instant>,
+    },
+    /// Deleted; `erased_bytes` is what the erase phase reported.
+    Deleted {
+        erased_bytes: u64,
+    },
+}
+
+/// The phases of deletion. `Scheduled` is the 2FA wait before `Lock`;
+/// `Release` ends in [`AccountState::Deleted`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DeletionPhase {
+    /// Waiting for the 2FA grace period; the account still works.
+    Scheduled,
+    /// Frozen: every request is rejected, nothing is ended yet.
+    Lock,
+    /// Data erased (the caller reported how many bytes).
+    Erase,
+    /// Devices unbound: every authorization ended.
+    Release,
+}
+
+impl AccountState {
+    /// Whether requests under the account's authorizations are served.
+    pub fn serves_requests(self) -> bool {
+        match self {
+            AccountState::Active => true,
+            AccountState::Deleting { phase, .. } => phase == DeletionPhase::Scheduled,
+            AccountState::Blocked | AccountState::Deleted { .. } => false,
+        }
+    }
+}
+
+/// One account on its home DC.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user_id: UserId,
+    pub phone: String,
+    pub home_dc: DcId,
+    pub authorization_ttl_days: u32,
+    pub state: AccountState,
+    pub(crate) password: Option<PasswordVerifier>,
+    /// Future auth tokens handed out by log-outs, oldest first.
+    pub(crate) future_tokens: VecDeque<[u8; FUTURE_TOKEN_BYTES]>,
+    /// Authorizations by serial (creation order: lowest is oldest).
+    pub(crate) authorizations: BTreeMap<u64, Authorization>,
+    pub(crate) profile: ActivityProfile,
+    /// Failed sign-in or password attempts since the last success or flood.
+    pub(crate) failed_attempts: u32,
+    pub(crate) flood_until: Option<Instant>,
+    /// Bytes the erase phase of deletion reported.
+    pub(crate) erased_bytes: u64,
+}
+
+impl Account {
+    /// A fresh, active account without authorizations.
+    pub fn new(user_id: UserId, phone: String, home_dc: DcId, authorization_ttl_days: u32) -> Account {
+        Account {
+            user_id,
+            phone,
+            home_dc,
+            authorization_ttl_days,
+            state: AccountState::Active,
+            password: None,
+            future_tokens: VecDeque::new(),
+            authorizations: BTreeMap::new(),
+            profile: ActivityProfile::default(),
+            failed_attempts: 0,
+            flood_until: None,
+            erased_bytes: 0,
+        }
+    }
+
+    /// Whether 2FA is on.
+    pub fn has_password(&self) -> bool {
+        self.password.is_some()
+    }
+
+    /// The account's authorizations, oldest first.
+    pub fn authorizations(&self) -> impl Iterator<Item = &Authorization> {
+        self.authorizations.values()
+    }
+
+    /// The serial of the authorization with public handle `hash`.
+    pub fn serial_of_hash(&self, hash: i64) -> Option<u64> {
+        self.authorizations
+            .values()
+            .find(|auth| auth.hash == hash)
+            .map(|auth| auth.serial)
+    }
+
+    /// Future auth tokens currently valid.
+    pub fn future_token_count(&self) -> usize {
+        self.future_tokens.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_active_and_scheduled_accounts_serve_requests() {
+        let at = Instant::from_unix_seconds(1);
+        let deleting = |phase| AccountState::Deleting {
+            phase,
+            since: at,
+            waiting_for_2fa_until: None,
+        };
+        assert!(AccountState::Active.serves_requests());
+        assert!(deleting(DeletionPhase::Scheduled).serves_requests());
+        assert!(!deleting(DeletionPhase::Lock).serves_requests());
+        assert!(!deleting(DeletionPhase::Erase).serves_requests());
+        assert!(!AccountState::Blocked.serves_requests());
+        assert!(!AccountState::Deleted { erased_bytes: 0 }.serves_requests());
+    }
+}

@@ -1,0 +1,297 @@
+//! [`DcAuthority`]: one datacenter's session-layer state and its queues of
+//! effects and events. The operations live in the sibling modules as
+//! further `impl DcAuthority` blocks; this file holds the state, account
+//! registration, timers and the plumbing every operation shares.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use rand_core::RngCore;
+
+use super::account::Account;
+use super::events::{AuthEvent, AuthEventKind, Effect};
+use super::fifo::FifoMap;
+use super::keys::KeyTable;
+use super::limits::{MAX_ACCOUNTS_PER_DC, MAX_QUEUED_EVENTS, MAX_REVOKED_HOME_TOMBSTONES, MAX_USED_EXPORT_NONCES};
+use super::login::PendingCode;
+use super::policy::Policy;
+use super::qr::LoginToken;
+use super::revoke::PendingRevocation;
+use super::timers::{Timer, Timers};
+use super::{error::AuthRejection, error::RpcError, DcId, KeyId, UserId};
+use crate::time::Instant;
+
+/// Bytes of the secret all DCs of a cluster share (MACs exported tokens).
+pub const CLUSTER_SECRET_BYTES: usize = 32;
+
+/// One DC's session layer.
+#[derive(Debug)]
+pub struct DcAuthority {
+    pub(crate) dc_id: DcId,
+    pub(crate) cluster_secret: [u8; CLUSTER_SECRET_BYTES],
+    pub(crate) policy: Policy,
+    pub(crate) accounts: BTreeMap<UserId, Account>,
+    pub(crate) phones: BTreeMap<String, UserId>,
+    pub(crate) keys: KeyTable,
+    /// Derived authorizations on this DC by the home authorization they derive from.
+    pub(crate) derived_by_home: BTreeMap<(UserId, i64), BTreeSet<KeyId>>,
+    /// Keys in `derived_by_home`, counted as they come and go: the limit
+    /// check on every import must not walk the whole index.
+    pub(crate) derived_total: usize,
+    /// Login codes by (user, phone_code_hash).
+    pub(crate) codes: BTreeMap<(UserId, u64), PendingCode>,
+    /// QR login tokens by id.
+    pub(crate) login_tokens: BTreeMap<u64, LoginToken>,
+    /// Revocations awaiting acknowledgements (home side).
+    pub(crate) revocations: BTreeMap<u64, PendingRevocation>,
+    /// Home authorizations known to be revoked, with why: on the home DC to
+    /// answer lazy re-validation, on a target DC to refuse late imports.
+    pub(crate) revoked_homes: FifoMap<(UserId, i64), AuthRejection>,
+    /// Nonces of imported tokens (one-time use).
+    pub(crate) used_export_nonces: FifoMap<u64, ()>,
+    pub(crate) timers: Timers,
+    effects: Vec<Effect>,
+    events: VecDeque<AuthEvent>,
+    events_dropped: u64,
+    /// Creation counter of authorizations: "oldest first" is lowest first.
+    pub(crate) next_serial: u64,
+    /// Counter for revocation and held-answer ids.
+    pub(crate) next_id: u64,
+}
+
+impl DcAuthority {
+    /// A DC with no accounts. All DCs of a cluster share `cluster_secret`.
+    pub fn new(dc_id: DcId, cluster_secret: [u8; CLUSTER_SECRET_BYTES], policy: Policy) -> DcAuthority {
+        DcAuthority {
+            dc_id,
+            cluster_secret,
+            policy,
+            accounts: BTreeMap::new(),
+            phones: BTreeMap::new(),
+            keys: KeyTable::default(),
+            derived_by_home: BTreeMap::new(),
+            derived_total: 0,
+            codes: BTreeMap::new(),
+            login_tokens: BTreeMap::new(),
+            revocations: BTreeMap::new(),
+            revoked_homes: FifoMap::new(MAX_REVOKED_HOME_TOMBSTONES),
+            used_export_nonces: FifoMap::new(MAX_USED_EXPORT_NONCES),
+            timers: Timers::default(),
+            effects: Vec::new(),
+            events: VecDeque::new(),
+            events_dropped: 0,
+            next_serial: 1,
+            next_id: 1,
+        }
+    }
+
+    pub fn dc_id(&self) -> DcId {
+        self.dc_id
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Register an account homed on this DC (sign-up is not modelled: the
+    /// simulator creates its population this way).
+    pub fn register_account(&mut self, user_id: UserId, phone: &str) -> Result<(), RpcError> {
+        if phone.is_empty() || phone.len() > 32 {
+            return Err(RpcError::PhoneNumberInvalid);
+        }
+        if self.phones.contains_key(phone) || self.accounts.contains_key(&user_id) {
+            return Err(RpcError::PhoneNumberOccupied);
+        }
+        if self.accounts.len() >= MAX_ACCOUNTS_PER_DC {
+            return Err(RpcError::LimitExceeded);
+        }
+        let account = Account::new(
+            user_id,
+            phone.to_string(),
+            self.dc_id,
+            self.policy.authorization_ttl_days,
+        );
+        self.accounts.insert(user_id, account);
+        self.phones.insert(phone.to_string(), user_id);
+        Ok(())
+    }
+
+    /// An account homed here.
+    pub fn account(&self, user_id: UserId) -> Option<&Account> {
+        self.accounts.get(&user_id)
+    }
+
+    /// The account registered with `phone`.
+    pub fn user_of_phone(&self, phone: &str) -> Option<UserId> {
+        self.phones.get(phone).copied()
+    }
+
+    /// Accounts homed here, by user id.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
+    /// Whether `key_id` is bound to a (home or derived) authorization here.
+    pub fn is_key_bound(&self, key_id: KeyId) -> bool {
+        self.keys.is_bound(key_id)
+    }
+
+    /// Number of derived authorizations on this DC.
+    pub fn derived_count(&self) -> usize {
+        self.derived_total
+    }
+
+    /// Revocations still waiting for other DCs.
+    pub fn pending_revocations(&self) -> usize {
+        self.revocations.len()
+    }
+
+    /// The earliest instant at which `on_timeout` has work.
+    pub fn next_timeout(&self) -> Option<Instant> {
+        self.timers.next()
+    }
+
+    /// Run every timer due at or before `now`.
+    pub fn on_timeout(&mut self, now: Instant) {
+        while let Some((_, timer)) = self.timers.pop_due(now) {
+            self.fire(now, timer);
+        }
+    }
+
+    fn fire(&mut self, now: Instant, timer: Timer) {
+        match timer {
+            Timer::AuthorizationTtl { user_id, serial } => self.check_ttl(now, user_id, serial),
+            Timer::AutoConfirm { user_id, serial } => self.auto_confirm(now, user_id, serial),
+            Timer::CodeExpiry {
+                user_id,
+                phone_code_hash,
+            } => self.expire_code(now, user_id, phone_code_hash),
+            Timer::LoginTokenPurge { token_id } => self.purge_login_token(now, token_id),
+            Timer::RevocationSend { revocation_id } => self.send_revocation(now, revocation_id),
+            Timer::DeletionLock { user_id } => self.lock_after_wait(now, user_id),
+            Timer::TempKeyExpiry { temp_key_id } => self.expire_temp_key(now, temp_key_id),
+        }
+    }
+
+    /// Take every queued effect, in order.
+    pub fn drain_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Take every queued event, in order.
+    pub fn drain_events(&mut self) -> Vec<AuthEvent> {
+        let mut events: Vec<AuthEvent> = self.events.drain(..).collect();
+        if self.events_dropped > 0 {
+            // Report the loss after the survivors so metrics can flag the run.
+            let at = events.last().map_or(Instant::EPOCH, |event| event.at);
+            events.push(AuthEvent {
+                at,
+                dc: self.dc_id,
+                kind: AuthEventKind::EventsDropped {
+                    count: self.events_dropped,
+                },
+            });
+            self.events_dropped = 0;
+        }
+        events
+    }
+
+    /// Queue an effect. Effects are never dropped: every one is bounded by
+    /// the objects that caused it and the caller drains after each call.
+    pub(crate) fn effect(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    /// Queue an event, dropping the oldest past [`MAX_QUEUED_EVENTS`].
+    pub(crate) fn event(&mut self, at: Instant, kind: AuthEventKind) {
+        if self.events.len() >= MAX_QUEUED_EVENTS {
+            self.events.pop_front();
+            self.events_dropped += 1;
+        }
+        self.events.push_back(AuthEvent {
+            at,
+            dc: self.dc_id,
+            kind,
+        });
+    }
+
+    /// A fresh id for revocations and held answers.
+    pub(crate) fn allocate_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// A random authorization hash, never 0 and unique within the account.
+    /// A degenerate RNG cannot spin us forever: after a bounded number of
+    /// draws the next creation serial (unique on this DC) is used.
+    pub(crate) fn fresh_hash(&self, user_id: UserId, rng: &mut impl RngCore) -> i64 {
+        const MAX_HASH_DRAWS: usize = 16;
+        let free = |hash: i64| {
+            hash != 0
+                && self
+                    .accounts
+                    .get(&user_id)
+                    .is_none_or(|account| account.serial_of_hash(hash).is_none())
+        };
+        (0..MAX_HASH_DRAWS)
+            .map(|_| rng.next_u64() as i64)
+            .find(|hash| free(*hash))
+            .unwrap_or_else(|| i64::try_from(self.next_serial).unwrap_or(i64::MAX).wrapping_neg())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An RNG that always yields zero: the worst case for `fresh_hash`.
+    struct Zeros;
+
+    impl RngCore for Zeros {
+        fn next_u32(&mut self) -> u32 {
+            0
+        }
+        fn next_u64(&mut self) -> u64 {
+            0
+        }
+        fn fill_bytes(&mut self, bytes: &mut [u8]) {
+            bytes.fill(0);
+        }
+    }
+
+    #[test]
+    fn registration_rejects_bad_and_taken_numbers() {
+        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        assert_eq!(dc.register_account(1, ""), Err(RpcError::PhoneNumberInvalid));
+        assert_eq!(
+            dc.register_account(1, &"9".repeat(33)),
+            Err(RpcError::PhoneNumberInvalid)
+        );
+        assert_eq!(dc.register_account(1, "+1"), Ok(()));
+        assert_eq!(dc.register_account(2, "+1"), Err(RpcError::PhoneNumberOccupied));
+        assert_eq!(dc.register_account(1, "+2"), Err(RpcError::PhoneNumberOccupied));
+        assert_eq!(dc.user_of_phone("+1"), Some(1));
+        assert_eq!(dc.account(1).map(|a| a.authorization_ttl_days), Some(180));
+    }
+
+    #[test]
+    fn a_degenerate_rng_still_yields_a_nonzero_hash() {
+        let dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        assert_eq!(dc.fresh_hash(1, &mut Zeros), -1);
+    }
+
+    #[test]
+    fn undrained_events_are_dropped_oldest_first_and_reported() {
+        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        for _ in 0..MAX_QUEUED_EVENTS + 3 {
+            dc.event(Instant::EPOCH, AuthEventKind::AccountBlocked { user_id: 1 });
+        }
+        let events = dc.drain_events();
+        assert_eq!(events.len(), MAX_QUEUED_EVENTS + 1);
+        assert_eq!(
+            events.last().map(|e| e.kind.clone()),
+            Some(AuthEventKind::EventsDropped { count: 3 })
+        );
+        assert!(dc.drain_events().is_empty());
+    }
+}

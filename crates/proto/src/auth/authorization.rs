@@ -1,0 +1,77 @@
+//! An authorization — what users call a session — binds one auth key to an
+//! account, with what the client said about itself and the flags of
+//! DESIGN.md 3.2. A [`AuthorizationHandle`] is what an accepted request is
+//! attributed to.
+
+use std::collections::BTreeSet;
+
+use super::client_info::ClientInfo;
+use super::events::CreatedVia;
+use super::{DcId, KeyId, UserId};
+use crate::time::Instant;
+
+/// Hours in a day: the activity histogram's bins.
+pub const HOURS_PER_DAY: usize = 24;
+
+/// One authorization on the account's home DC.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authorization {
+    /// DC-wide creation counter: orders "oldest first".
+    pub serial: u64,
+    /// The random public handle (`authorization.hash`).
+    pub hash: i64,
+    pub key_id: KeyId,
+    pub info: ClientInfo,
+    pub date_created: Instant,
+    pub date_active: Instant,
+    pub official_app: bool,
+    /// Logged in with a code; the 2FA password is still owed.
+    pub password_pending: bool,
+    /// A new login the owner has not confirmed yet.
+    pub unconfirmed: bool,
+    pub created_via: CreatedVia,
+    /// DCs this authorization was exported to: where derived ones may live.
+    pub exported_to: BTreeSet<DcId>,
+    /// Whether the device model was new to the account when it logged in.
+    pub device_model_was_new: bool,
+    /// Requests per UTC hour of day, saturating.
+    pub hours: [u32; HOURS_PER_DAY],
+}
+
+/// Where the authorization that accepted a request lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AuthorizationKind {
+    /// On the account's home DC.
+    Home,
+    /// Imported from the home DC via export/import.
+    Derived { home_dc: DcId },
+}
+
+/// What an accepted request is attributed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AuthorizationHandle {
+    pub user_id: UserId,
+    /// The home authorization's hash (for a derived one, the one it derives from).
+    pub hash: i64,
+    pub kind: AuthorizationKind,
+    /// The key the request came under (a temp key when `via_temp`).
+    pub key_id: KeyId,
+    /// The permanent key the authorization is bound to.
+    pub perm_key_id: KeyId,
+    pub via_temp: bool,
+}
+
+/// An authorization on a non-home DC, derived from a home authorization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DerivedAuthorization {
+    pub user_id: UserId,
+    pub home_dc: DcId,
+    pub home_hash: i64,
+    pub key_id: KeyId,
+    pub date_created: Instant,
+    pub date_active: Instant,
+    /// When the home DC last vouched for it (lazy revocation's cache).
+    pub validated_at: Instant,
+    /// When a re-validation was last asked for, to avoid asking on every request.
+    pub validation_requested_at: Option<Instant>,
+}

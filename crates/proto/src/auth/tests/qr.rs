@@ -1,0 +1,112 @@
+//! QR login rules: export from an unauthorized key only, accept once,
+//! before expiry, from a session the policy allows.
+
+use std::time::Duration;
+
+use super::*;
+use crate::auth::events::{CreatedVia, Notification};
+use crate::auth::RpcError;
+
+fn export(world: &mut World, key: KeyId) -> Result<[u8; 16], RpcError> {
+    let now = world.now;
+    world
+        .cluster
+        .dc(HOME)
+        .export_login_token(now, key, &info("Web"), &mut world.rng)
+        .map(|t| t.token)
+}
+
+fn accept(world: &mut World, key: KeyId, token: &[u8]) -> Result<LoginResult, RpcError> {
+    let now = world.now;
+    world
+        .cluster
+        .dc(HOME)
+        .accept_login_token(now, key, token, &mut world.rng)
+}
+
+#[test]
+fn accepted_token_authorizes_the_exporting_key_once() {
+    let mut world = World::new(Policy::default());
+    let phone_hash = world.login(1, "Pixel 8");
+    let token = export(&mut world, 9).expect("export");
+    world.take_outside();
+    assert!(matches!(
+        accept(&mut world, 1, &token),
+        Ok(LoginResult::Authorized { .. })
+    ));
+    assert!(world.auth(HOME, 9).is_ok());
+    let account = world.home().account(USER).expect("account");
+    let web = account.authorizations().find(|a| a.key_id == 9).expect("web session");
+    assert_eq!(
+        web.created_via,
+        CreatedVia::QrLogin {
+            accepted_by_hash: phone_hash
+        }
+    );
+    assert!(!web.unconfirmed, "accepted by a confirmed session");
+    assert_eq!(web.info.device_model, "Web");
+    let told = world.take_outside().into_iter().any(|(_, effect)| {
+        effect
+            == Effect::Notify {
+                key_id: 9,
+                notification: Notification::LoginTokenAccepted,
+            }
+    });
+    assert!(told);
+    assert_eq!(accept(&mut world, 1, &token), Err(RpcError::AuthTokenAlreadyAccepted));
+}
+
+#[test]
+fn export_needs_an_unauthorized_key() {
+    let mut world = World::new(Policy::default());
+    world.login(1, "Pixel 8");
+    assert_eq!(export(&mut world, 1), Err(RpcError::KeyAlreadyAuthorized));
+}
+
+#[test]
+fn expired_and_unknown_tokens_are_refused() {
+    let mut world = World::new(Policy::default());
+    world.login(1, "Pixel 8");
+    let token = export(&mut world, 9).expect("export");
+    assert_eq!(accept(&mut world, 1, &[1, 2, 3]), Err(RpcError::AuthTokenInvalid));
+    assert_eq!(accept(&mut world, 1, &[0; 16]), Err(RpcError::AuthTokenInvalid));
+    world.advance(Duration::from_secs(30));
+    assert_eq!(accept(&mut world, 1, &token), Err(RpcError::AuthTokenExpired));
+    // Forgotten after the tombstone period: then simply invalid.
+    world.advance(Duration::from_secs(601));
+    assert_eq!(accept(&mut world, 1, &token), Err(RpcError::AuthTokenInvalid));
+}
+
+#[test]
+fn an_unauthorized_key_cannot_accept() {
+    let mut world = World::new(Policy::default());
+    let token = export(&mut world, 9).expect("export");
+    assert_eq!(accept(&mut world, 3, &token), Err(RpcError::AuthKeyUnregistered));
+}
+
+#[test]
+fn unconfirmed_sessions_accept_only_when_the_policy_allows() {
+    for allowed in [false, true] {
+        let policy = Policy {
+            unconfirmed_can_accept_login_token: allowed,
+            ..Policy::default()
+        };
+        let mut world = World::new(policy);
+        world.login(1, "Pixel 8");
+        world.login(2, "Attacker box"); // unconfirmed
+        let token = export(&mut world, 9).expect("export");
+        let result = accept(&mut world, 2, &token);
+        if allowed {
+            assert!(result.is_ok());
+            let account = world.home().account(USER).expect("account");
+            let minted = account.authorizations().find(|a| a.key_id == 9).expect("minted");
+            assert!(
+                minted.unconfirmed,
+                "a login minted by an unconfirmed session stays unconfirmed"
+            );
+        } else {
+            assert_eq!(result, Err(RpcError::UnconfirmedForbidden));
+            assert_eq!(world.auth(HOME, 9), Err(RpcError::AuthKeyUnregistered));
+        }
+    }
+}

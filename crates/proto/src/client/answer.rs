@@ -1,0 +1,190 @@
+//! Answers: an `rpc_result` finds its request by msg_id, and is either an
+//! `rpc_error` (a failure, the 2FA step, or a revocation that wipes the
+//! client) or an [`ApiResponse`] of the type the call expects, which moves
+//! the login, the DC transfer or the sync state machine on.
+
+use super::event::{ClientError, ClientEvent, RequestId, WipeReason};
+use super::{Client, Outstanding};
+use crate::sync::wire::{difference_from_wire, state_from_wire};
+use crate::sync::{Difference, FullResync};
+use crate::time::Instant;
+use crate::wire::api::{
+    self, ApiCall, ApiResponse, AuthorizationsWithSignals, ImportAuthorization, LoginToken, SentCode,
+};
+use crate::wire::{ids, Body};
+
+impl Client {
+    /// `rpc_result(req_msg_id, result)` from `dc`.
+    pub(super) fn on_rpc_result(&mut self, now: Instant, dc: u32, req_msg_id: u64, result: &[u8]) {
+        let Some(link) = self.links.get_mut(&dc) else {
+            // The key was dropped while this packet was being handled.
+            self.ignore(dc, ClientError::UnknownRequest { msg_id: req_msg_id });
+            return;
+        };
+        // Any answer shows the server has the connection's initConnection.
+        link.connection_initialized = true;
+        let Some(request) = link.by_msg_id.remove(&req_msg_id) else {
+            self.ignore(dc, ClientError::UnknownRequest { msg_id: req_msg_id });
+            return;
+        };
+        let Some(outstanding) = self.requests.remove(&request) else {
+            return; // expired or wiped meanwhile
+        };
+        let method = outstanding.call.name();
+        if result.get(..4) == Some(&ids::RPC_ERROR.to_le_bytes()[..]) {
+            match Body::decode(result) {
+                Ok(Body::RpcError {
+                    error_code,
+                    error_message,
+                }) => self.on_rpc_error(dc, request, method, error_code, error_message),
+                Ok(_) => self.ignore(dc, ClientError::WrongAnswerType { method }),
+                Err(error) => self.ignore(dc, error.into()),
+            }
+            return;
+        }
+        match ApiResponse::decode(result) {
+            Ok(response) if outstanding.call.expects(&response) => {
+                self.emit(ClientEvent::RequestDone { request, method });
+                self.on_response(now, outstanding, response);
+            }
+            Ok(_) => self.ignore(dc, ClientError::WrongAnswerType { method }),
+            Err(error) => self.ignore(dc, error.into()),
+        }
+    }
+
+    fn on_rpc_error(&mut self, dc: u32, request: RequestId, method: &'static str, code: i32, message: String) {
+        if code == 401 && message == "SESSION_PASSWORD_NEEDED" {
+            self.login.password_needed = true;
+            self.emit(ClientEvent::PasswordNeeded);
+            return;
+        }
+        let revoked = WipeReason::from_rpc_error(code, &message);
+        self.emit(ClientEvent::RequestFailed {
+            request,
+            method,
+            code,
+            message,
+        });
+        match revoked {
+            Some(reason) if self.user.is_some() => self.wipe(reason),
+            // No account to wipe, but the key is dead (or was never bound):
+            // a login under it can never succeed.
+            Some(_) => {
+                self.drop_key(dc);
+                self.emit(ClientEvent::KeyDropped { dc });
+            }
+            None => {}
+        }
+    }
+
+    fn on_response(&mut self, now: Instant, outstanding: Outstanding, response: ApiResponse) {
+        let dc = outstanding.dc;
+        match (outstanding.call, response) {
+            (
+                ApiCall::SendCode(_) | ApiCall::ResendCode(_),
+                ApiResponse::SentCode(SentCode::Sent {
+                    kind,
+                    phone_code_hash,
+                    next_type,
+                    timeout_s,
+                }),
+            ) => {
+                self.login.phone_code_hash = Some(phone_code_hash);
+                self.emit(ClientEvent::CodeSent {
+                    kind,
+                    next_type,
+                    timeout_s,
+                });
+            }
+            (ApiCall::UpdatePasswordSettings(update), ApiResponse::Bool(true)) => {
+                self.emit(ClientEvent::PasswordUpdated {
+                    enabled: update.new_settings.new_password.is_some(),
+                });
+            }
+            (_, ApiResponse::SentCode(SentCode::Success(authorization)))
+            | (_, ApiResponse::LoginToken(LoginToken::Success(authorization))) => self.logged_in(now, authorization),
+            (ApiCall::ImportAuthorization(_), ApiResponse::AuthAuthorization(_)) => {
+                if let Some(link) = self.links.get_mut(&dc) {
+                    link.authorized = true;
+                }
+                self.emit(ClientEvent::DcConnected { dc });
+            }
+            (_, ApiResponse::AuthAuthorization(authorization)) => self.logged_in(now, authorization),
+            (_, ApiResponse::LoggedOut(logged_out)) => self.logged_out(logged_out.future_auth_token),
+            (_, ApiResponse::LoginToken(LoginToken::Token { expires, token })) => {
+                self.emit(ClientEvent::LoginTokenExported { token, expires });
+            }
+            (_, ApiResponse::Authorizations(authorizations)) => {
+                self.emit(ClientEvent::Authorizations(AuthorizationsWithSignals {
+                    authorizations,
+                    signals: Vec::new(),
+                }));
+            }
+            (_, ApiResponse::AuthorizationsWithSignals(list)) => self.emit(ClientEvent::Authorizations(list)),
+            (ApiCall::ExportAuthorization(export), ApiResponse::ExportedAuthorization(exported)) => {
+                self.import_authorization(now, export.dc_id, exported);
+            }
+            (call, response) => self.on_sync_response(now, dc, &call, outstanding.sync_request, response),
+        }
+    }
+
+    /// The second half of `Command::ConnectDc`: present the exported
+    /// authorization to the target DC (its session's first request, so
+    /// wrapped in `initConnection` like any first request).
+    fn import_authorization(&mut self, now: Instant, dc_id: i32, exported: api::ExportedAuthorization) {
+        let Ok(dc) = u32::try_from(dc_id) else {
+            return;
+        };
+        let call = ApiCall::ImportAuthorization(ImportAuthorization {
+            id: exported.id,
+            bytes: exported.bytes,
+        });
+        // A refusal (queue full) ends the transfer; the caller may retry ConnectDc.
+        let _ = self.submit(now, dc, call, None);
+    }
+
+    /// Answers to sync fetches go to the sync state machine; a manual
+    /// `GetState` (no sync id) was already reported done.
+    fn on_sync_response(
+        &mut self,
+        now: Instant,
+        dc: u32,
+        call: &ApiCall,
+        sync_request: Option<u64>,
+        response: ApiResponse,
+    ) {
+        let (Some(request_id), Some(sync)) = (sync_request, self.sync.as_mut()) else {
+            return;
+        };
+        let outcome = match (call, response) {
+            (ApiCall::GetState(_), ApiResponse::State(state)) => state_from_wire(state)
+                .map(|state| sync.on_state(now, request_id, state))
+                .map_err(ClientError::from),
+            (ApiCall::GetDifference(_), ApiResponse::Difference(difference)) => {
+                match difference_from_wire(&difference, sync.state()) {
+                    Ok(difference) => sync
+                        .on_difference(now, request_id, difference)
+                        .map_err(ClientError::from),
+                    Err(error) => Err(error.into()),
+                }
+            }
+            (ApiCall::GetFullState(_), ApiResponse::Difference(difference)) => {
+                match difference_from_wire(&difference, sync.state()) {
+                    Ok(Difference::Full { updates, state }) => sync
+                        .on_full_resync(now, request_id, FullResync { state, updates })
+                        .map_err(ClientError::from),
+                    Ok(_) => Err(ClientError::WrongAnswerType { method: call.name() }),
+                    Err(error) => Err(error.into()),
+                }
+            }
+            _ => Ok(()),
+        };
+        if let Err(error) = outcome {
+            self.ignore(dc, error);
+        }
+    }
+
+    pub(super) fn ignore(&mut self, dc: u32, error: ClientError) {
+        self.emit(ClientEvent::Ignored { dc, error });
+    }
+}

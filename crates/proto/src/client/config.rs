@@ -1,0 +1,83 @@
+//! What a client is configured with (the device it runs on, its home DC,
+//! its sync settings) and the named limits every client queue obeys.
+
+use std::time::Duration;
+
+use crate::sync::{Bootstrap, ClientConfig as SyncConfig};
+
+/// The schema layer this client speaks, sent in `invokeWithLayer`.
+pub const API_LAYER: i32 = 185;
+/// Requests waiting for an answer on one DC at most: a caller that issues
+/// more gets [`CommandError::TooManyPending`](super::CommandError), so a
+/// dead DC cannot make the client grow without bound.
+pub const MAX_PENDING_REQUESTS_PER_DC: usize = 256;
+/// Events kept until polled; beyond this they are counted and dropped.
+pub const MAX_EVENTS: usize = 65_536;
+/// Future auth tokens kept from earlier log-outs (Telegram clients keep 20;
+/// the oldest is dropped first).
+pub const MAX_FUTURE_AUTH_TOKENS: usize = 20;
+/// Datacenters a client holds keys for at most (Telegram has five).
+pub const MAX_DATACENTERS: usize = 16;
+/// How often an online, logged-in client pings its home DC: the server
+/// pushes updates only to sessions seen within the last five minutes, so a
+/// minute keeps the session well inside that window.
+pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The device and app, as `initConnection` and the session list show them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub device_model: String,
+    /// Sent as `initConnection.lang_pack` (Telegram's lang packs are named
+    /// after platforms: "android", "ios", "tdesktop"), the one field of
+    /// `initConnection` that says which platform the app is for.
+    pub platform: String,
+    pub system_version: String,
+    pub app_name: String,
+    pub app_version: String,
+    pub api_id: i32,
+    pub api_hash: String,
+    pub lang_code: String,
+}
+
+impl Default for DeviceInfo {
+    fn default() -> DeviceInfo {
+        DeviceInfo {
+            device_model: "Pixel 8".into(),
+            platform: "android".into(),
+            system_version: "Android 14".into(),
+            app_name: "Telegram Android".into(),
+            app_version: "11.0.0".into(),
+            api_id: 6,
+            api_hash: "eb06d4abfb49dc3eeb1aeb98ae0f581e".into(),
+            lang_code: "en".into(),
+        }
+    }
+}
+
+/// Everything a [`Client`](super::Client) is built from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// The account's home datacenter: logins, sync and keep-alives go there.
+    pub home_dc: u32,
+    pub device: DeviceInfo,
+    pub sync: SyncConfig,
+    /// How a freshly logged-in client starts syncing.
+    pub bootstrap: Bootstrap,
+}
+
+impl Default for ClientConfig {
+    fn default() -> ClientConfig {
+        ClientConfig {
+            home_dc: 1,
+            device: DeviceInfo::default(),
+            sync: SyncConfig::default(),
+            bootstrap: Bootstrap::CurrentStateOnly,
+        }
+    }
+}
+
+/// How long a request may wait for its answer while online. Longer than
+/// the transport's give-up time (62 s), so this only fires when every
+/// attempt was acknowledged but the answer itself was lost: the request
+/// is then reported lost instead of occupying a slot forever.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);

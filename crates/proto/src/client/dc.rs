@@ -1,0 +1,184 @@
+//! One datacenter as the client sees it: its auth key, the transport
+//! session, whether the connection was initialised (`initConnection`) and
+//! the key authorized, which request each outstanding msg_id carries, and
+//! the bytes exchanged.
+//!
+//! The transport re-issues a refused message under a new msg_id and says
+//! only the new id (`TransportEvent::Resent`). [`DcLink::receive`] follows
+//! the move so that the answer, which names the new id, still finds its
+//! request (see [`settled_in_packet`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand_core::RngCore;
+
+use super::config::{DeviceInfo, API_LAYER, MAX_PENDING_REQUESTS_PER_DC};
+use super::event::{CommandError, RequestId};
+use crate::crypto::{self, AuthKey, Direction};
+use crate::time::Instant;
+use crate::transport::{ClientReceiveError, ClientSession, Delivery, TransportEvent};
+use crate::wire::api::{ApiCall, ApiRequest, InitConnection};
+use crate::wire::{Body, Envelope};
+
+/// The client's side of one datacenter.
+#[derive(Clone, Debug)]
+pub(super) struct DcLink {
+    pub key: AuthKey,
+    pub session: ClientSession,
+    /// Whether the server answered a request of this session. Until then
+    /// every request is wrapped in `invokeWithLayer(initConnection(..))`:
+    /// if the first one were lost, the server would otherwise never learn
+    /// what the app is.
+    pub connection_initialized: bool,
+    /// Whether this DC's key is bound to the account (login or import).
+    pub authorized: bool,
+    /// The request each outstanding msg_id carries.
+    pub by_msg_id: BTreeMap<u64, RequestId>,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    events: Vec<TransportEvent>,
+}
+
+impl DcLink {
+    /// A link with a fresh session. The salt starts at 0: the server answers
+    /// `bad_server_salt` with the right one and the transport resends.
+    pub fn new(key: AuthKey, session_id: u64) -> DcLink {
+        DcLink {
+            session: ClientSession::new(key.clone(), session_id, 0),
+            key,
+            connection_initialized: false,
+            authorized: false,
+            by_msg_id: BTreeMap::new(),
+            bytes_sent: 0,
+            bytes_received: 0,
+            events: Vec::new(),
+        }
+    }
+
+    /// The request body for `call`: wrapped until the connection is initialised.
+    pub fn request_body(&self, call: ApiCall, device: &DeviceInfo) -> Vec<u8> {
+        let call = ApiRequest::Call(call);
+        if self.connection_initialized {
+            return call.encode();
+        }
+        let params = InitConnection {
+            api_id: device.api_id,
+            device_model: device.device_model.clone(),
+            system_version: device.system_version.clone(),
+            app_version: device.app_version.clone(),
+            system_lang_code: device.lang_code.clone(),
+            lang_pack: device.platform.clone(),
+            lang_code: device.lang_code.clone(),
+        };
+        ApiRequest::InvokeWithLayer {
+            layer: API_LAYER,
+            query: Box::new(ApiRequest::InitConnection {
+                params,
+                query: Box::new(call),
+            }),
+        }
+        .encode()
+    }
+
+    /// Whether another request may be queued.
+    pub fn check_capacity(&self, dc: u32) -> Result<(), CommandError> {
+        if self.by_msg_id.len() >= MAX_PENDING_REQUESTS_PER_DC {
+            return Err(CommandError::TooManyPending { dc });
+        }
+        Ok(())
+    }
+
+    /// Queue a request body under `request`.
+    pub fn send(&mut self, now: Instant, body: Vec<u8>, request: RequestId) -> Result<(), CommandError> {
+        let msg_id = self.session.send(now, body)?;
+        self.by_msg_id.insert(msg_id, request);
+        Ok(())
+    }
+
+    /// Queue a transport `ping` (not a request: it is answered by a pong).
+    pub fn ping(&mut self, now: Instant, ping_id: u64) {
+        // A full transport queue only delays the keep-alive to the next interval.
+        let _ = self.session.send(now, Body::Ping { ping_id }.encode());
+    }
+
+    pub fn transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
+        let packet = self.session.poll_transmit(now, rng)?;
+        self.bytes_sent += packet.len() as u64;
+        Some(packet)
+    }
+
+    /// Decrypt and handle one packet, following re-issued msg_ids.
+    pub fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
+        self.events.append(&mut self.session.take_events());
+        let before: BTreeSet<u64> = self.session.pending_ids().collect();
+        let deliveries = self.session.receive(now, packet)?;
+        self.bytes_received += packet.len() as u64;
+        let events = self.session.take_events();
+        let after: BTreeSet<u64> = self.session.pending_ids().collect();
+        let fresh: Vec<u64> = after.difference(&before).copied().collect();
+        if !fresh.is_empty() {
+            let mut settled = settled_in_packet(&self.key, packet);
+            settled.extend(events.iter().filter_map(|event| match event {
+                TransportEvent::GaveUp { msg_id } => Some(*msg_id),
+                _ => None,
+            }));
+            let reissued = before.difference(&after).filter(|msg_id| !settled.contains(msg_id));
+            // The transport re-issues in the order of the refused ids and
+            // hands out increasing ids, so the k-th re-issued old id is the
+            // k-th fresh one.
+            for (old, new) in reissued.zip(fresh) {
+                if let Some(request) = self.by_msg_id.remove(old) {
+                    self.by_msg_id.insert(new, request);
+                }
+            }
+        }
+        self.events.extend(events);
+        Ok(deliveries)
+    }
+
+    /// Transport events since the last call.
+    pub fn take_events(&mut self) -> Vec<TransportEvent> {
+        self.events.append(&mut self.session.take_events());
+        std::mem::take(&mut self.events)
+    }
+
+    /// Forget `request` (answered, lost or expired).
+    pub fn forget(&mut self, request: RequestId) {
+        self.by_msg_id.retain(|_, candidate| *candidate != request);
+    }
+}
+
+/// The client msg_ids a server packet settles without re-issuing them:
+/// acknowledged, answered by `rpc_result`, or answered by `pong`. Only
+/// needed when the packet made the transport re-issue something, so the
+/// second decryption is paid on refusals only.
+fn settled_in_packet(key: &AuthKey, packet: &[u8]) -> BTreeSet<u64> {
+    let mut settled = BTreeSet::new();
+    let Ok(plaintext) = crypto::decrypt(key, Direction::ServerToClient, packet) else {
+        return settled;
+    };
+    let Ok(envelope) = Envelope::decode(&plaintext) else {
+        return settled;
+    };
+    let bodies = match Body::decode(&envelope.message.body) {
+        Ok(Body::Container(inner)) => inner
+            .into_iter()
+            .filter_map(|message| Body::decode(&message.body).ok())
+            .collect(),
+        Ok(body) => vec![body],
+        Err(_) => Vec::new(),
+    };
+    for body in bodies {
+        match body {
+            Body::Ack(msg_ids) => settled.extend(msg_ids),
+            Body::RpcResult { req_msg_id, .. } => {
+                settled.insert(req_msg_id);
+            }
+            Body::Pong { msg_id, .. } => {
+                settled.insert(msg_id);
+            }
+            _ => {}
+        }
+    }
+    settled
+}

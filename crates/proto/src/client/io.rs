@@ -1,0 +1,185 @@
+//! The sans-IO surface: packets in (`handle_packet`), packets out
+//! (`poll_transmit`), timers (`next_timeout`, `on_timeout`) and the link
+//! going up and down (`on_connected`, `on_disconnected`).
+//!
+//! Offline, nothing is transmitted and no timer runs: messages wait in
+//! their sessions and go out on reconnect.
+
+use rand_core::RngCore;
+
+use super::config::{KEEP_ALIVE_INTERVAL, REQUEST_TIMEOUT};
+use super::event::{ClientError, ClientEvent, RequestId};
+use super::Client;
+use crate::time::Instant;
+use crate::transport::{Delivery, TransportEvent};
+
+impl Client {
+    /// One packet from `dc`. A packet the transport rejects is an error and
+    /// changes nothing; problems with single messages inside it are
+    /// reported as [`ClientEvent::Ignored`] and the rest is processed.
+    pub fn handle_packet(&mut self, now: Instant, from_dc: u32, packet: &[u8]) -> Result<(), ClientError> {
+        let link = self
+            .links
+            .get_mut(&from_dc)
+            .ok_or(ClientError::UnknownDc { dc: from_dc })?;
+        let deliveries = link.receive(now, packet)?;
+        for delivery in deliveries {
+            match delivery {
+                Delivery::RpcResult { req_msg_id, result } => self.on_rpc_result(now, from_dc, req_msg_id, &result),
+                Delivery::Notification { body, .. } => self.on_notification(now, from_dc, &body),
+                // `DcLink::receive` already follows re-issued msg_ids.
+                Delivery::Reissued { .. } => {}
+                Delivery::NewSessionCreated { .. } => {
+                    if from_dc == self.config.home_dc && self.user.is_some() {
+                        if let Some(sync) = self.sync.as_mut() {
+                            sync.on_new_session_created(now);
+                        }
+                    }
+                }
+            }
+        }
+        self.after_input(now);
+        Ok(())
+    }
+
+    /// The next packet to send and the DC it is for; `None` when offline
+    /// or idle. DCs take turns so that one busy DC cannot starve another.
+    pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<(u32, Vec<u8>)> {
+        if !self.online {
+            return None;
+        }
+        let start = self.last_transmit_dc;
+        let order: Vec<u32> = {
+            let (after, upto): (Vec<u32>, Vec<u32>) = self
+                .links
+                .keys()
+                .partition(|dc| start.is_some_and(|start| **dc > start));
+            after.into_iter().chain(upto).collect()
+        };
+        for dc in order {
+            let Some(link) = self.links.get_mut(&dc) else {
+                continue;
+            };
+            if let Some(packet) = link.transmit(now, rng) {
+                self.last_transmit_dc = Some(dc);
+                self.drain_transport_events();
+                return Some((dc, packet));
+            }
+        }
+        self.drain_transport_events();
+        None
+    }
+
+    /// When `on_timeout` must next be called; `None` offline.
+    pub fn next_timeout(&self) -> Option<Instant> {
+        if !self.online {
+            return None;
+        }
+        let sessions = self.links.values().filter_map(|link| link.session.next_timeout()).min();
+        let sync = self.sync.as_ref().and_then(|sync| sync.next_timeout());
+        let requests = self.requests.values().map(|outstanding| outstanding.deadline).min();
+        [sessions, sync, requests, self.next_ping_at]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// Fire every timer due at `now`: transport resends and give-ups, sync
+    /// timers, lost requests, the keep-alive ping.
+    pub fn on_timeout(&mut self, now: Instant) {
+        if !self.online {
+            return;
+        }
+        for link in self.links.values_mut() {
+            link.session.on_timeout(now);
+        }
+        if let Some(sync) = self.sync.as_mut() {
+            sync.on_timeout(now);
+        }
+        self.expire_requests(now);
+        if self.next_ping_at.is_some_and(|at| at <= now) && self.user.is_some() {
+            let ping_id = self.next_ping_id;
+            self.next_ping_id += 1;
+            if let Some(link) = self.links.get_mut(&self.config.home_dc) {
+                link.ping(now, ping_id);
+            }
+            self.next_ping_at = Some(now.saturating_add(KEEP_ALIVE_INTERVAL));
+        }
+        self.after_input(now);
+    }
+
+    /// The network is back: resume transmitting, restart the request
+    /// clocks, fetch what was missed, keep the session alive.
+    pub fn on_connected(&mut self, now: Instant) {
+        self.online = true;
+        for outstanding in self.requests.values_mut() {
+            outstanding.deadline = now.saturating_add(REQUEST_TIMEOUT);
+        }
+        if self.user.is_some() {
+            if let Some(sync) = self.sync.as_mut() {
+                sync.on_connected(now);
+            }
+            self.next_ping_at = Some(now.saturating_add(KEEP_ALIVE_INTERVAL));
+        }
+        self.after_input(now);
+    }
+
+    /// The network is gone: nothing is transmitted until `on_connected`.
+    pub fn on_disconnected(&mut self) {
+        self.online = false;
+        if let Some(sync) = self.sync.as_mut() {
+            sync.on_disconnected();
+        }
+    }
+
+    fn expire_requests(&mut self, now: Instant) {
+        let expired: Vec<RequestId> = self
+            .requests
+            .iter()
+            .filter(|(_, outstanding)| outstanding.deadline <= now)
+            .map(|(request, _)| *request)
+            .collect();
+        for request in expired {
+            self.lose(request);
+        }
+    }
+
+    /// `request` will never be answered.
+    pub(super) fn lose(&mut self, request: RequestId) {
+        let Some(outstanding) = self.requests.remove(&request) else {
+            return;
+        };
+        if let Some(link) = self.links.get_mut(&outstanding.dc) {
+            link.forget(request);
+        }
+        self.emit(ClientEvent::RequestLost {
+            request,
+            method: outstanding.call.name(),
+        });
+    }
+
+    /// After any input: send what sync asks for, report transport events.
+    pub(super) fn after_input(&mut self, now: Instant) {
+        self.drive_sync(now);
+        self.drain_transport_events();
+    }
+
+    pub(super) fn drain_transport_events(&mut self) {
+        let mut collected = Vec::new();
+        for (dc, link) in self.links.iter_mut() {
+            for event in link.take_events() {
+                let lost = match event {
+                    TransportEvent::GaveUp { msg_id } => link.by_msg_id.remove(&msg_id),
+                    _ => None,
+                };
+                collected.push((*dc, event, lost));
+            }
+        }
+        for (dc, event, lost) in collected {
+            self.emit(ClientEvent::Transport { dc, event });
+            if let Some(request) = lost {
+                self.lose(request);
+            }
+        }
+    }
+}

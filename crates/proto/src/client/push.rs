@@ -1,0 +1,92 @@
+//! What the server pushes outside any answer: `Updates` carrying opaque
+//! pts updates (for the sync state machine), new-login notifications, and
+//! the QR-login signal that a token this client exported was accepted.
+
+use super::event::{ClientError, ClientEvent};
+use super::Client;
+use crate::sync::wire::update_from_wire;
+use crate::time::Instant;
+use crate::wire::api::{ApiCall, ApiResponse, ExportLoginToken, Update, Updates};
+
+impl Client {
+    /// A content message from `dc` that is not an answer.
+    pub(super) fn on_notification(&mut self, now: Instant, dc: u32, body: &[u8]) {
+        match ApiResponse::decode(body) {
+            Ok(ApiResponse::Updates(updates)) => self.on_updates(now, dc, updates),
+            Ok(_) => self.ignore(dc, ClientError::NotUpdates),
+            Err(error) => self.ignore(dc, error.into()),
+        }
+    }
+
+    fn on_updates(&mut self, now: Instant, dc: u32, updates: Updates) {
+        match updates {
+            Updates::TooLong => {
+                // "Too many to push: fetch a difference." The sync state
+                // machine's entry point for "updates may have been missed"
+                // is the new-session one; its fetch covers this case exactly.
+                if let Some(sync) = self.sync.as_mut().filter(|_| self.user.is_some()) {
+                    sync.on_new_session_created(now);
+                }
+            }
+            Updates::Short { update, .. } => self.on_update(now, dc, update),
+            Updates::Batch { updates, .. } => {
+                for update in updates {
+                    self.on_update(now, dc, update);
+                }
+            }
+        }
+    }
+
+    fn on_update(&mut self, now: Instant, dc: u32, update: Update) {
+        match update {
+            Update::Opaque { .. } => self.on_opaque_update(now, dc, &update),
+            Update::NewAuthorization { hash, unconfirmed } => {
+                if self.user.is_none() {
+                    return;
+                }
+                let unconfirmed_login = unconfirmed.is_some();
+                let details = unconfirmed.unwrap_or_default();
+                self.emit(ClientEvent::NewLogin {
+                    hash,
+                    unconfirmed: unconfirmed_login,
+                    date: details.date,
+                    device: details.device,
+                    location: details.location,
+                });
+            }
+            Update::LoginToken => {
+                if self.user.is_some() || !self.login.qr_exported {
+                    return;
+                }
+                // The token was accepted: exporting again returns
+                // auth.loginTokenSuccess, which logs this client in.
+                let call = ApiCall::ExportLoginToken(ExportLoginToken {
+                    api_id: self.config.device.api_id,
+                    api_hash: self.config.device.api_hash.clone(),
+                    except_ids: Vec::new(),
+                });
+                let home = self.config.home_dc;
+                // A full queue loses this signal; the token expires and the
+                // user exports a new one.
+                let _ = self.submit(now, home, call, None);
+            }
+        }
+    }
+
+    fn on_opaque_update(&mut self, now: Instant, dc: u32, update: &Update) {
+        if self.user.is_none() {
+            return;
+        }
+        let Some(sync) = self.sync.as_mut() else {
+            return;
+        };
+        let outcome = match update_from_wire(update) {
+            Ok(Some(update)) => sync.on_update(now, update).map(|_| ()).map_err(ClientError::from),
+            Ok(None) => Ok(()),
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = outcome {
+            self.ignore(dc, error);
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! One decoded API call → the session or sync layer → an answer.
+//!
+//! Calls the session layer authenticates itself (everything that acts on
+//! an existing authorization) go straight to it; the sync calls are
+//! authenticated here. Either way each call under a key yields exactly one
+//! `RequestAccepted` or `RequestRejected` event, which is what the logout
+//! bypass oracle counts.
+
+use rand_core::RngCore;
+
+use super::convert;
+use super::Server;
+use crate::auth::account::FUTURE_TOKEN_BYTES;
+use crate::auth::client_info::ClientInfo;
+use crate::auth::error::RpcError;
+use crate::auth::events::CodeDelivery;
+use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
+use crate::auth::revoke::ResetAnswer;
+use crate::auth::{KeyId, UserId};
+use crate::sync::difference::DifferenceRequest;
+use crate::sync::wire::{difference_to_wire, state_to_wire};
+use crate::sync::{Difference, SyncState};
+use crate::time::Instant;
+use crate::wire::api::{self, ApiCall, ApiResponse, InputCheckPassword};
+
+/// The most bytes of updates one `sessionlab.getFullState` answer carries:
+/// well inside the 1 MiB message limit. A longer log answers its newest
+/// updates; the client's store starts there.
+pub const FULL_STATE_MAX_BYTES: usize = 512 * 1024;
+
+/// What a call produced. Short-lived, one per call: its size does not matter.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Reply {
+    Answer(ApiResponse),
+    Error(RpcError),
+    /// The answer waits for other datacenters (`sync` revocation).
+    Held {
+        answer_id: u64,
+    },
+}
+
+impl From<Result<ApiResponse, RpcError>> for Reply {
+    fn from(result: Result<ApiResponse, RpcError>) -> Reply {
+        match result {
+            Ok(response) => Reply::Answer(response),
+            Err(error) => Reply::Error(error),
+        }
+    }
+}
+
+fn done(answer: ResetAnswer) -> Reply {
+    match answer {
+        ResetAnswer::Done => Reply::Answer(ApiResponse::Bool(true)),
+        ResetAnswer::Held { answer_id } => Reply::Held { answer_id },
+    }
+}
+
+/// `length` of `auth.sentCodeType*`: the digits of a code.
+const CODE_LENGTH: i32 = CODE_DIGITS as i32;
+
+fn non_negative(value: i32) -> u32 {
+    u32::try_from(value).unwrap_or(0)
+}
+
+impl Server {
+    /// Run one call under `key_id`. `info` is what the key's connection
+    /// told about the device.
+    pub(super) fn dispatch(
+        &mut self,
+        now: Instant,
+        key_id: KeyId,
+        call: &ApiCall,
+        info: &ClientInfo,
+        rng: &mut impl RngCore,
+    ) -> Reply {
+        let authority = &mut self.authority;
+        match call {
+            ApiCall::SendCode(request) => {
+                let tokens: Vec<[u8; FUTURE_TOKEN_BYTES]> = request
+                    .settings
+                    .logout_tokens
+                    .iter()
+                    .flatten()
+                    .filter_map(|token| token.as_slice().try_into().ok())
+                    .collect();
+                let sent = authority.send_code(now, key_id, &request.phone_number, &tokens, info, rng);
+                self.sent_code_answer(now, sent)
+            }
+            ApiCall::ResendCode(request) => {
+                let hash = convert::phone_code_hash_from_wire(&request.phone_code_hash);
+                let sent = authority.resend_code(now, key_id, &request.phone_number, hash);
+                self.sent_code_answer(now, sent)
+            }
+            ApiCall::SignIn(request) => {
+                let sign_in = SignIn {
+                    phone: &request.phone_number,
+                    phone_code_hash: convert::phone_code_hash_from_wire(&request.phone_code_hash),
+                    code: request.phone_code.as_deref().unwrap_or(""),
+                    info,
+                };
+                match authority.sign_in(now, key_id, &sign_in, rng) {
+                    Ok(result) => self.login_answer(result, None, ApiResponse::AuthAuthorization),
+                    Err(error) => Reply::Error(error),
+                }
+            }
+            ApiCall::CheckPassword(request) => {
+                let password = match &request.password {
+                    InputCheckPassword::Plain(password) => password.as_slice(),
+                    InputCheckPassword::Empty => &[],
+                };
+                match authority.check_password(now, key_id, password) {
+                    Ok(result) => self.login_answer(result, None, ApiResponse::AuthAuthorization),
+                    Err(error) => Reply::Error(error),
+                }
+            }
+            ApiCall::LogOut(_) => authority
+                .log_out(now, key_id, rng)
+                .map(|token| {
+                    ApiResponse::LoggedOut(api::LoggedOut {
+                        future_auth_token: token.map(|t| t.to_vec()),
+                    })
+                })
+                .into(),
+            ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, info, rng),
+            // Tokens are only exported and accepted on the home DC here (no
+            // migration), so an import never succeeds; a dead key hears so.
+            ApiCall::ImportLoginToken(_) => match authority.refuse_revoked_key(now, key_id) {
+                Ok(()) => Reply::Error(RpcError::AuthTokenInvalid),
+                Err(error) => Reply::Error(error),
+            },
+            ApiCall::AcceptLoginToken(request) => {
+                match authority.accept_login_token(now, key_id, &request.token, rng) {
+                    Ok(LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash }) => {
+                        self.listed_authorization(user_id, hash)
+                    }
+                    Err(error) => Reply::Error(error),
+                }
+            }
+            ApiCall::ExportAuthorization(request) => authority
+                .export_authorization(now, key_id, non_negative(request.dc_id), rng)
+                .map(|exported| {
+                    ApiResponse::ExportedAuthorization(api::ExportedAuthorization {
+                        id: i64::try_from(exported.id).unwrap_or(i64::MAX),
+                        bytes: exported.bytes,
+                    })
+                })
+                .into(),
+            ApiCall::ImportAuthorization(request) => {
+                let user_id = u64::try_from(request.id).unwrap_or(0);
+                match authority.import_authorization(now, key_id, user_id, &request.bytes) {
+                    Ok(_) => Reply::Answer(ApiResponse::AuthAuthorization(convert::auth_authorization(
+                        user_id, "", None,
+                    ))),
+                    Err(error) => Reply::Error(error),
+                }
+            }
+            ApiCall::BindTempAuthKey(request) => {
+                let perm_key_id = request.perm_auth_key_id as u64;
+                let expires_at = Instant::from_unix_seconds(u64::from(non_negative(request.expires_at)));
+                authority
+                    .bind_temp_auth_key(now, perm_key_id, key_id, expires_at)
+                    .map(|_| ApiResponse::Bool(true))
+                    .into()
+            }
+            ApiCall::ResetAuthorizations(_) => authority
+                .reset_authorizations(now, key_id)
+                .map_or_else(Reply::Error, done),
+            ApiCall::ResetAuthorization(request) => authority
+                .reset_authorization(now, key_id, request.hash)
+                .map_or_else(Reply::Error, done),
+            ApiCall::SetAuthorizationTtl(request) => {
+                let days = u32::try_from(request.authorization_ttl_days).unwrap_or(0);
+                authority
+                    .set_authorization_ttl(now, key_id, days)
+                    .map(|_| ApiResponse::Bool(true))
+                    .into()
+            }
+            ApiCall::ChangeAuthorizationSettings(request) if request.confirmed => authority
+                .confirm_authorization(now, key_id, request.hash)
+                .map(|_| ApiResponse::Bool(true))
+                .into(),
+            ApiCall::ChangeAuthorizationSettings(_) => {
+                self.authenticated(now, key_id).map(|_| ApiResponse::Bool(true)).into()
+            }
+            ApiCall::DeleteAccount(request) => {
+                let password = match &request.password {
+                    Some(InputCheckPassword::Plain(password)) => Some(password.as_slice()),
+                    _ => None,
+                };
+                authority
+                    .delete_account(now, key_id, password)
+                    .map(|_| ApiResponse::Bool(true))
+                    .into()
+            }
+            ApiCall::UpdatePasswordSettings(request) => {
+                let current = match &request.password {
+                    InputCheckPassword::Plain(password) => Some(password.as_slice()),
+                    InputCheckPassword::Empty => None,
+                };
+                let new = request.new_settings.new_password.as_deref();
+                authority
+                    .update_password(now, key_id, current, new, rng)
+                    .map(|_| ApiResponse::Bool(true))
+                    .into()
+            }
+            ApiCall::GetAuthorizations(_) => authority
+                .get_authorizations(now, key_id)
+                .map(|list| ApiResponse::AuthorizationsWithSignals(convert::authorization_list(&list)))
+                .into(),
+            ApiCall::GetState(_) => self
+                .authenticated(now, key_id)
+                .map(|user_id| ApiResponse::State(state_to_wire(self.sync_state(user_id))))
+                .into(),
+            ApiCall::GetDifference(request) => self.get_difference(now, key_id, request),
+            ApiCall::GetFullState(_) => self.get_full_state(now, key_id),
+        }
+    }
+
+    /// Authenticate a call the session layer does not check itself.
+    fn authenticated(&mut self, now: Instant, key_id: KeyId) -> Result<UserId, RpcError> {
+        self.authority
+            .authenticate(now, key_id)
+            .map(|handle| handle.user_id)
+            .map_err(|rejection| rejection.rpc_error())
+    }
+
+    /// `auth.sentCode` for a code on its way: its type, and for a code that
+    /// went in-app `next_type = auth.codeTypeSms` with the seconds until
+    /// `auth.resendCode` may send it by SMS.
+    fn sent_code_answer(&mut self, now: Instant, sent: Result<SentCode, RpcError>) -> Reply {
+        match sent {
+            Ok(SentCode::Code {
+                phone_code_hash,
+                delivery,
+                sms_from,
+                ..
+            }) => Reply::Answer(ApiResponse::SentCode(api::SentCode::Sent {
+                kind: match delivery {
+                    CodeDelivery::Sms => api::SentCodeType::Sms { length: CODE_LENGTH },
+                    CodeDelivery::App { .. } => api::SentCodeType::App { length: CODE_LENGTH },
+                },
+                phone_code_hash: convert::phone_code_hash_to_wire(phone_code_hash),
+                next_type: sms_from.map(|_| api::CodeType::Sms),
+                timeout_s: sms_from.map(|at| convert::seconds_until(now, at)),
+            })),
+            Ok(SentCode::Success(result)) => {
+                self.login_answer(result, None, |auth| ApiResponse::SentCode(api::SentCode::Success(auth)))
+            }
+            Err(error) => Reply::Error(error),
+        }
+    }
+
+    fn login_answer(
+        &mut self,
+        result: LoginResult,
+        future_auth_token: Option<Vec<u8>>,
+        wrap: impl FnOnce(api::AuthAuthorization) -> ApiResponse,
+    ) -> Reply {
+        match result {
+            LoginResult::Authorized { user_id, .. } => {
+                let phone = self
+                    .authority
+                    .account(user_id)
+                    .map(|account| account.phone.clone())
+                    .unwrap_or_default();
+                Reply::Answer(wrap(convert::auth_authorization(user_id, &phone, future_auth_token)))
+            }
+            LoginResult::PasswordNeeded { .. } => Reply::Error(RpcError::SessionPasswordNeeded),
+        }
+    }
+
+    /// `auth.exportLoginToken`: a fresh token, or — once another session
+    /// accepted this key's token — `auth.loginTokenSuccess`.
+    fn export_login_token(&mut self, now: Instant, key_id: KeyId, info: &ClientInfo, rng: &mut impl RngCore) -> Reply {
+        if let Ok(handle) = self.authority.peek(now, key_id) {
+            let result = LoginResult::Authorized {
+                user_id: handle.user_id,
+                hash: handle.hash,
+            };
+            return self.login_answer(result, None, |auth| {
+                ApiResponse::LoginToken(api::LoginToken::Success(auth))
+            });
+        }
+        self.authority
+            .export_login_token(now, key_id, info, rng)
+            .map(|exported| {
+                ApiResponse::LoginToken(api::LoginToken::Token {
+                    expires: convert::date(exported.expires_at),
+                    token: exported.token.to_vec(),
+                })
+            })
+            .into()
+    }
+
+    /// The `authorization` a QR acceptance created, as the list shows it.
+    fn listed_authorization(&self, user_id: UserId, hash: i64) -> Reply {
+        let Some(account) = self.authority.account(user_id) else {
+            return Reply::Error(RpcError::AuthKeyUnregistered);
+        };
+        match account
+            .authorizations()
+            .find(|authorization| authorization.hash == hash)
+        {
+            Some(record) => {
+                let view = crate::auth::sessions::AuthorizationView {
+                    current: false,
+                    authorization: record.clone(),
+                    signals: Default::default(),
+                };
+                Reply::Answer(ApiResponse::Authorization(convert::authorization(&view)))
+            }
+            None => Reply::Error(RpcError::AuthKeyUnregistered),
+        }
+    }
+
+    fn get_difference(&mut self, now: Instant, key_id: KeyId, request: &api::GetDifference) -> Reply {
+        let user_id = match self.authenticated(now, key_id) {
+            Ok(user_id) => user_id,
+            Err(error) => return Reply::Error(error),
+        };
+        let limit =
+            |asked: Option<i32>, ceiling: u32| asked.map_or(ceiling, |asked| non_negative(asked).clamp(1, ceiling));
+        let sync_request = DifferenceRequest::from_state(
+            SyncState {
+                pts: non_negative(request.pts),
+                qts: non_negative(request.qts),
+                seq: 0,
+                date: non_negative(request.date),
+            },
+            limit(request.pts_limit, self.config.pts_limit),
+            limit(request.pts_total_limit, self.config.pts_total_limit),
+        );
+        let Some(log) = self.logs.get(&user_id) else {
+            // Not this account's home DC: nothing was logged here.
+            return Reply::Answer(ApiResponse::Difference(difference_to_wire(&Difference::Empty {
+                state: SyncState::default(),
+            })));
+        };
+        match log.difference(&sync_request) {
+            Ok(difference) => Reply::Answer(ApiResponse::Difference(difference_to_wire(&difference))),
+            Err(_) => Reply::Error(RpcError::PersistentTimestampInvalid),
+        }
+    }
+
+    fn get_full_state(&mut self, now: Instant, key_id: KeyId) -> Reply {
+        let user_id = match self.authenticated(now, key_id) {
+            Ok(user_id) => user_id,
+            Err(error) => return Reply::Error(error),
+        };
+        let state = self.sync_state(user_id);
+        let mut updates = Vec::new();
+        if let Some(log) = self.logs.get(&user_id) {
+            let mut budget = FULL_STATE_MAX_BYTES;
+            for update in log.updates().collect::<Vec<_>>().into_iter().rev() {
+                let cost = update.payload_bytes as usize + crate::sync::wire::OPAQUE_HEADER_BYTES + 16;
+                if cost > budget || updates.len() >= api::limits::MAX_UPDATES {
+                    break;
+                }
+                budget -= cost;
+                updates.push(update.clone());
+            }
+            updates.reverse();
+        }
+        Reply::Answer(ApiResponse::Difference(difference_to_wire(&Difference::Full {
+            updates,
+            state,
+        })))
+    }
+}

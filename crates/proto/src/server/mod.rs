@@ -1,0 +1,555 @@
+//! `proto::Server`: one datacenter, sans-IO.
+//!
+//! Packets in, packets out: [`Server::handle_packet`] decrypts and validates
+//! through the transport layer, decodes each accepted message as an API
+//! request, runs it against the session layer ([`DcAuthority`]) or the
+//! account's update log, and seals the answers — transport replies and
+//! `rpc_result`s — into one packet for the session. Everything else the
+//! datacenter does comes out as [`ServerOutput`]s (pushed updates, login
+//! codes to deliver, messages for other datacenters) and typed
+//! [`ServerEvent`]s, drained by the caller. Time arrives as `now`,
+//! randomness as `rng`; [`Server::next_timeout`] / [`Server::on_timeout`]
+//! drive expiry, auto-confirmation and revocation retries.
+//!
+//! Conventions shared with `proto::client`:
+//! - The key exchange is not on the wire: the caller registers a client's
+//!   key with [`Server::register_key`].
+//! - The first request of a session is `invokeWithLayer(initConnection(…))`;
+//!   the server records the device it describes for the key.
+//! - Every request gets `rpc_result(req_msg_id, answer | rpc_error)`.
+//! - Updates are pushed as `updateShort` content messages to the sessions of
+//!   the account heard from within [`online::ONLINE_WINDOW`] whose key is
+//!   still valid; common-box log updates travel as `sessionlab.updateOpaque`
+//!   (see `proto::sync::wire`).
+//! - A revoked key learns it at its next request (401); the session layer's
+//!   `Terminated` notification is not pushed, because nothing could be
+//!   delivered under a key the server no longer accepts.
+
+mod convert;
+mod dispatch;
+pub mod online;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use rand_core::RngCore;
+
+use crate::auth::client_info::{ClientInfo, NetworkOrigin};
+use crate::auth::error::RpcError;
+use crate::auth::events::{AuthEvent, CodeDelivery, Effect, Notification};
+use crate::auth::interdc::InterDcMessage;
+use crate::auth::policy::Policy;
+use crate::auth::{DcAuthority, DcId, KeyId, UserId};
+use crate::crypto::AuthKey;
+use crate::sync::log::RETAINED_UPDATES_DEFAULT;
+use crate::sync::wire::update_to_wire;
+use crate::sync::{PushError, SyncState, Update, UpdateKind, UpdateLog};
+use crate::time::Instant;
+use crate::transport::{MsgIdKind, Outgoing, ReceiveError, ServerTransport, TransportEvent};
+use crate::wire::api::{self, ApiRequest, TlObject};
+use crate::wire::Body;
+
+use dispatch::Reply;
+pub use dispatch::FULL_STATE_MAX_BYTES;
+use online::{OnlineSessions, SessionAddress};
+
+/// Keys whose `initConnection` device description a server remembers.
+pub const MAX_CONNECTION_INFOS: usize = 1 << 20;
+/// Answers held for other datacenters' acknowledgements at once.
+pub const MAX_HELD_ANSWERS: usize = 1 << 16;
+
+/// Everything that makes one datacenter what it is.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    pub dc_id: DcId,
+    /// Shared by every datacenter of the cluster: it authenticates exported authorizations.
+    pub cluster_secret: [u8; 32],
+    pub policy: Policy,
+    /// Most pts events one difference answer carries (the client may ask for fewer).
+    pub pts_limit: u32,
+    /// A gap above this answers `differenceTooLong`.
+    pub pts_total_limit: u32,
+    /// Updates an account's log keeps before compacting the oldest.
+    pub log_retained_limit: usize,
+}
+
+impl ServerConfig {
+    /// The documented defaults for datacenter `dc_id`.
+    pub fn new(dc_id: DcId, cluster_secret: [u8; 32], policy: Policy) -> ServerConfig {
+        ServerConfig {
+            dc_id,
+            cluster_secret,
+            policy,
+            pts_limit: 1_000,
+            pts_total_limit: 100_000,
+            log_retained_limit: RETAINED_UPDATES_DEFAULT,
+        }
+    }
+}
+
+/// Something the caller must carry out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerOutput {
+    /// Bytes for whoever holds session `session_id` of key `auth_key_id`.
+    Packet {
+        auth_key_id: KeyId,
+        session_id: u64,
+        bytes: Vec<u8>,
+    },
+    /// A transport error (−404: unknown key) for the sender of a packet.
+    TransportError { auth_key_id: KeyId, code: i32 },
+    /// A message for another datacenter.
+    InterDc(InterDcMessage),
+    /// A login code, to the SIM (`Sms`) or to the listed sessions (`App`).
+    DeliverCode {
+        user_id: UserId,
+        phone: String,
+        code: String,
+        delivery: CodeDelivery,
+    },
+}
+
+/// What happened, for metrics and oracles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerEvent {
+    Auth(AuthEvent),
+    Transport {
+        auth_key_id: KeyId,
+        event: TransportEvent,
+    },
+    /// A packet that could not be processed at all.
+    PacketDropped {
+        error: ReceiveError,
+    },
+    /// One API call and its outcome; bytes are the encoded request and answer.
+    Rpc {
+        auth_key_id: KeyId,
+        method: &'static str,
+        error: Option<RpcError>,
+        request_bytes: usize,
+        answer_bytes: usize,
+    },
+    /// A log update pushed to one session.
+    UpdatePushed {
+        user_id: UserId,
+        to: SessionAddress,
+        pts: u32,
+        bytes: usize,
+    },
+}
+
+/// One datacenter.
+#[derive(Debug)]
+pub struct Server {
+    config: ServerConfig,
+    transport: ServerTransport,
+    authority: DcAuthority,
+    logs: BTreeMap<UserId, UpdateLog>,
+    online: OnlineSessions,
+    connection_info: BTreeMap<KeyId, ClientInfo>,
+    /// answer_id → where the held `rpc_result` goes.
+    held: BTreeMap<u64, (SessionAddress, u64)>,
+    outputs: VecDeque<ServerOutput>,
+    events: Vec<ServerEvent>,
+}
+
+impl Server {
+    pub fn new(config: ServerConfig) -> Server {
+        let authority = DcAuthority::new(config.dc_id, config.cluster_secret, config.policy.clone());
+        Server {
+            config,
+            transport: ServerTransport::new(),
+            authority,
+            logs: BTreeMap::new(),
+            online: OnlineSessions::default(),
+            connection_info: BTreeMap::new(),
+            held: BTreeMap::new(),
+            outputs: VecDeque::new(),
+            events: Vec::new(),
+        }
+    }
+
+    pub fn dc_id(&self) -> DcId {
+        self.config.dc_id
+    }
+
+    /// The session layer, read-only (for oracles: `peek`, accounts).
+    pub fn authority(&self) -> &DcAuthority {
+        &self.authority
+    }
+
+    /// A client's auth key, as if the DH exchange had just completed.
+    pub fn register_key(&mut self, key: AuthKey, rng: &mut impl RngCore) {
+        self.transport.add_key(key, rng);
+    }
+
+    /// An account whose home is this datacenter.
+    pub fn register_account(&mut self, user_id: UserId, phone: &str) -> Result<(), RpcError> {
+        self.authority.register_account(user_id, phone)?;
+        self.logs
+            .entry(user_id)
+            .or_insert_with(|| new_log(self.config.log_retained_limit));
+        Ok(())
+    }
+
+    /// An administrative action on the session layer (block an account,
+    /// change a number, advance a deletion): its effects are carried out.
+    pub fn administer<T>(
+        &mut self,
+        now: Instant,
+        rng: &mut impl RngCore,
+        action: impl FnOnce(&mut DcAuthority) -> T,
+    ) -> T {
+        let result = action(&mut self.authority);
+        self.after_authority(now, rng);
+        result
+    }
+
+    /// The account's update log position (zero for accounts homed elsewhere).
+    pub fn sync_state(&self, user_id: UserId) -> SyncState {
+        self.logs.get(&user_id).map(UpdateLog::state).unwrap_or_default()
+    }
+
+    /// The account's retained updates, oldest first.
+    pub fn updates(&self, user_id: UserId) -> impl Iterator<Item = &Update> + '_ {
+        self.logs.get(&user_id).into_iter().flat_map(UpdateLog::updates)
+    }
+
+    /// What the caller must carry out, in order.
+    pub fn drain_outputs(&mut self) -> Vec<ServerOutput> {
+        self.outputs.drain(..).collect()
+    }
+
+    /// What happened since the last call, in order.
+    pub fn drain_events(&mut self) -> Vec<ServerEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The earliest instant [`Server::on_timeout`] has work.
+    pub fn next_timeout(&self) -> Option<Instant> {
+        self.authority.next_timeout()
+    }
+
+    pub fn on_timeout(&mut self, now: Instant, rng: &mut impl RngCore) {
+        self.authority.on_timeout(now);
+        self.after_authority(now, rng);
+    }
+
+    /// A message from another datacenter.
+    pub fn handle_inter_dc(&mut self, now: Instant, message: InterDcMessage, rng: &mut impl RngCore) {
+        // A misaddressed message is dropped; the sender retries on its timer.
+        let _ = self.authority.handle_inter_dc(now, message);
+        self.after_authority(now, rng);
+    }
+
+    /// Something happened on the account (a chat message arrived, a read
+    /// receipt, a settings change): log it and push it to the account's
+    /// online sessions.
+    pub fn push_update(
+        &mut self,
+        now: Instant,
+        user_id: UserId,
+        kind: UpdateKind,
+        payload_bytes: u32,
+        rng: &mut impl RngCore,
+    ) -> Result<Update, PushError> {
+        let log = self
+            .logs
+            .entry(user_id)
+            .or_insert_with(|| new_log(self.config.log_retained_limit));
+        let update = log.push(now, kind, payload_bytes, 1)?;
+        if let Some(wire) = update_to_wire(&update) {
+            let body = api::Updates::Short {
+                update: wire,
+                date: convert::date(now),
+            }
+            .encode();
+            for address in self.online.of_user(now, user_id) {
+                if self
+                    .authority
+                    .peek(now, address.0)
+                    .is_ok_and(|handle| handle.user_id == user_id)
+                {
+                    let bytes = body.len();
+                    if self.send(
+                        now,
+                        address,
+                        &[Outgoing {
+                            body: body.clone(),
+                            kind: MsgIdKind::ServerNotification,
+                        }],
+                        rng,
+                    ) {
+                        self.events.push(ServerEvent::UpdatePushed {
+                            user_id,
+                            to: address,
+                            pts: update.position.end,
+                            bytes,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(update)
+    }
+
+    /// One packet from a client; `origin` is where it came from.
+    pub fn handle_packet(&mut self, now: Instant, packet: &[u8], origin: &NetworkOrigin, rng: &mut impl RngCore) {
+        let received = match self.transport.receive(now, packet, rng) {
+            Ok(received) => received,
+            Err(ReceiveError::UnknownAuthKey { auth_key_id }) => {
+                self.outputs.push_back(ServerOutput::TransportError {
+                    auth_key_id,
+                    code: -404,
+                });
+                return;
+            }
+            Err(error) => {
+                self.events.push(ServerEvent::PacketDropped { error });
+                return;
+            }
+        };
+        let key_id = received.auth_key_id;
+        let address = (key_id, received.session_id);
+        for event in received.processed.events.iter().cloned() {
+            self.events.push(ServerEvent::Transport {
+                auth_key_id: key_id,
+                event,
+            });
+        }
+        let mut replies: Vec<Outgoing> = received.processed.replies.iter().map(Outgoing::response).collect();
+        for message in &received.processed.accepted {
+            if let Some(answer) = self.handle_request(now, address, message.msg_id, &message.body, origin, rng) {
+                replies.push(Outgoing::response(&answer));
+            }
+        }
+        let user = self.authority.peek(now, key_id).ok().map(|handle| handle.user_id);
+        self.online.heard(now, address, user);
+        self.send(now, address, &replies, rng);
+        self.after_authority(now, rng);
+    }
+
+    /// Decode and run one request; returns the `rpc_result` to send now
+    /// (none when the answer is held for other datacenters).
+    fn handle_request(
+        &mut self,
+        now: Instant,
+        address: SessionAddress,
+        req_msg_id: u64,
+        body: &[u8],
+        origin: &NetworkOrigin,
+        rng: &mut impl RngCore,
+    ) -> Option<Body> {
+        let key_id = address.0;
+        let (method, reply) = match ApiRequest::decode(body) {
+            Ok(request) => {
+                if let Some(init) = request.init_connection() {
+                    self.remember_connection(key_id, convert::client_info(init, origin));
+                }
+                let mut info = self.connection_info.get(&key_id).cloned().unwrap_or_default();
+                info.origin = origin.clone();
+                let reply = self.dispatch(now, key_id, request.call(), &info, rng);
+                if !matches!(reply, Reply::Error(_)) {
+                    if let Ok(handle) = self.authority.peek(now, key_id) {
+                        self.authority.record_origin(&handle, origin);
+                    }
+                }
+                (request.call().name(), reply)
+            }
+            Err(_) => ("unknown", Reply::Error(RpcError::InputMethodInvalid)),
+        };
+        let (result, error) = match reply {
+            Reply::Answer(response) => (response.encode(), None),
+            Reply::Error(error) => (convert::rpc_error(&error).encode(), Some(error)),
+            Reply::Held { answer_id } => {
+                if self.held.len() < MAX_HELD_ANSWERS {
+                    self.held.insert(answer_id, (address, req_msg_id));
+                }
+                self.events.push(ServerEvent::Rpc {
+                    auth_key_id: key_id,
+                    method,
+                    error: None,
+                    request_bytes: body.len(),
+                    answer_bytes: 0,
+                });
+                return None;
+            }
+        };
+        self.events.push(ServerEvent::Rpc {
+            auth_key_id: key_id,
+            method,
+            error,
+            request_bytes: body.len(),
+            answer_bytes: result.len(),
+        });
+        Some(Body::RpcResult { req_msg_id, result })
+    }
+
+    fn remember_connection(&mut self, key_id: KeyId, info: ClientInfo) {
+        if self.connection_info.len() >= MAX_CONNECTION_INFOS && !self.connection_info.contains_key(&key_id) {
+            self.connection_info.pop_first();
+        }
+        self.connection_info.insert(key_id, info);
+    }
+
+    /// Seal `messages` for a session and queue the packet. Returns whether
+    /// anything was sent (the session may be gone).
+    fn send(&mut self, now: Instant, address: SessionAddress, messages: &[Outgoing], rng: &mut impl RngCore) -> bool {
+        if messages.is_empty() {
+            return false;
+        }
+        let mut sent = false;
+        // A container holds at most 1024 messages and 1 MiB; more go in
+        // several packets. A message too large for any packet is dropped
+        // by `seal` (an error value), never sent cut.
+        for chunk in packet_chunks(messages) {
+            if let Ok(bytes) = self.transport.seal(now, address.0, address.1, chunk, rng) {
+                self.outputs.push_back(ServerOutput::Packet {
+                    auth_key_id: address.0,
+                    session_id: address.1,
+                    bytes,
+                });
+                sent = true;
+            }
+        }
+        sent
+    }
+
+    /// Carry out what the session layer asked for and record its events.
+    fn after_authority(&mut self, now: Instant, rng: &mut impl RngCore) {
+        for effect in self.authority.drain_effects() {
+            match effect {
+                Effect::Notify { key_id, notification } => self.notify(now, key_id, notification, rng),
+                Effect::DeliverCode {
+                    user_id,
+                    phone,
+                    code,
+                    delivery,
+                } => self.outputs.push_back(ServerOutput::DeliverCode {
+                    user_id,
+                    phone,
+                    code,
+                    delivery,
+                }),
+                Effect::InterDc(message) => self.outputs.push_back(ServerOutput::InterDc(message)),
+                Effect::ReleaseAnswer { answer_id, result, .. } => self.release(now, answer_id, result, rng),
+            }
+        }
+        self.events
+            .extend(self.authority.drain_events().into_iter().map(ServerEvent::Auth));
+    }
+
+    fn notify(&mut self, now: Instant, key_id: KeyId, notification: Notification, rng: &mut impl RngCore) {
+        let update = match notification {
+            Notification::NewAuthorization {
+                hash,
+                unconfirmed,
+                date,
+                device_model,
+                location,
+            } => api::Update::NewAuthorization {
+                hash,
+                unconfirmed: unconfirmed.then(|| api::UnconfirmedLogin {
+                    date: convert::date(date),
+                    device: device_model,
+                    location,
+                }),
+            },
+            Notification::LoginTokenAccepted => api::Update::LoginToken,
+            Notification::Terminated { .. } => return,
+        };
+        let body = api::Updates::Short {
+            update,
+            date: convert::date(now),
+        }
+        .encode();
+        for address in self.online.of_key(now, key_id) {
+            let outgoing = Outgoing {
+                body: body.clone(),
+                kind: MsgIdKind::ServerNotification,
+            };
+            self.send(now, address, &[outgoing], rng);
+        }
+    }
+
+    fn release(&mut self, now: Instant, answer_id: u64, result: Result<(), RpcError>, rng: &mut impl RngCore) {
+        let Some((address, req_msg_id)) = self.held.remove(&answer_id) else {
+            return;
+        };
+        let answer = match result {
+            Ok(()) => api::ApiResponse::Bool(true).encode(),
+            Err(error) => convert::rpc_error(&error).encode(),
+        };
+        self.send(
+            now,
+            address,
+            &[Outgoing::response(&Body::RpcResult {
+                req_msg_id,
+                result: answer,
+            })],
+            rng,
+        );
+    }
+}
+
+fn new_log(retained_limit: usize) -> UpdateLog {
+    // A configured limit outside the log's bounds falls back to the default.
+    UpdateLog::new(retained_limit)
+        .or_else(|_| UpdateLog::new(RETAINED_UPDATES_DEFAULT))
+        .unwrap_or_else(|_| unreachable!("the default retention limit is valid"))
+}
+
+/// Split `messages` into runs that each fit one packet: at most
+/// [`MAX_CONTAINER_MESSAGES`](crate::wire::MAX_CONTAINER_MESSAGES)
+/// messages and a body of at most [`MAX_BODY_BYTES`](crate::wire::MAX_BODY_BYTES).
+/// A message too large even alone gets a run of its own (which `seal` refuses).
+fn packet_chunks(messages: &[Outgoing]) -> Vec<&[Outgoing]> {
+    use crate::transport::{CONTAINER_HEADER_BYTES, CONTAINER_ITEM_OVERHEAD_BYTES};
+    use crate::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < messages.len() {
+        // The run grows while it fits as a container.
+        let mut container_bytes = CONTAINER_HEADER_BYTES + messages[start].body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
+        let mut end = start + 1;
+        while end < messages.len() && end - start < MAX_CONTAINER_MESSAGES {
+            let grown = container_bytes + messages[end].body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
+            if grown > MAX_BODY_BYTES {
+                break;
+            }
+            container_bytes = grown;
+            end += 1;
+        }
+        chunks.push(&messages[start..end]);
+        start = end;
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod packet_chunk_tests {
+    use super::*;
+    use crate::transport::sealed_body_bytes;
+    use crate::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
+
+    fn outgoing(bytes: usize) -> Outgoing {
+        Outgoing {
+            body: vec![0; bytes],
+            kind: crate::transport::MsgIdKind::ServerResponse,
+        }
+    }
+
+    #[test]
+    fn chunks_respect_the_message_count_and_the_byte_limit() {
+        let many: Vec<Outgoing> = (0..2500).map(|_| outgoing(8)).collect();
+        let sizes: Vec<usize> = packet_chunks(&many).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [MAX_CONTAINER_MESSAGES, MAX_CONTAINER_MESSAGES, 452]);
+        let big: Vec<Outgoing> = (0..5).map(|_| outgoing(400 * 1024)).collect();
+        let chunks = packet_chunks(&big);
+        assert_eq!(chunks.iter().map(|chunk| chunk.len()).collect::<Vec<_>>(), [2, 2, 1]);
+        assert!(chunks.iter().all(|chunk| sealed_body_bytes(chunk) <= MAX_BODY_BYTES));
+        // Too large alone: a run of its own, which `seal` refuses.
+        let huge = [outgoing(8), outgoing(MAX_BODY_BYTES + 4), outgoing(8)];
+        let sizes: Vec<usize> = packet_chunks(&huge).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [1, 1, 1]);
+    }
+}

@@ -1,0 +1,231 @@
+//! Applying what the server sends: pushed updates by the pts rule, the gap
+//! buffer, and the answers to differences, state fetches and full resyncs.
+
+use super::{ClientSync, Phase, SyncError, UpdateOutcome, GAP_WAIT};
+use crate::sync::difference::{Difference, FullResync};
+use crate::sync::event::{ApplyPath, FetchKind, FetchReason, SyncEvent};
+use crate::sync::pending::Buffered;
+use crate::sync::size::SyncMessage;
+use crate::sync::update::{SyncBox, SyncState, Update};
+use crate::time::{duration_micros, Instant};
+
+/// Every update must cover at least one counter value and start at or above zero.
+fn validate(updates: &[Update]) -> Result<(), SyncError> {
+    for update in updates {
+        let position = update.position;
+        if position.count == 0 || position.start().is_none() {
+            return Err(SyncError::MalformedUpdate {
+                seq: update.seq,
+                count: position.count,
+                end: position.end,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A peer-supplied count for an event, saturating rather than wrapping.
+fn count_u32(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+impl ClientSync {
+    /// A pushed update arrived.
+    pub fn on_update(&mut self, now: Instant, update: Update) -> Result<UpdateOutcome, SyncError> {
+        validate(std::slice::from_ref(&update))?;
+        if self.phase == Phase::Wiped {
+            return Ok(UpdateOutcome::Ignored);
+        }
+        self.emit(SyncEvent::traffic(SyncMessage::PushedUpdate(&update)));
+        self.last_activity = now;
+        if self.phase != Phase::Synced {
+            // No state to judge against yet: keep it for when the state arrives.
+            let start = update.position.start().unwrap_or(0);
+            self.pending.insert(start, update);
+            return Ok(UpdateOutcome::GapPending);
+        }
+        Ok(self.offer(now, update, ApplyPath::Push))
+    }
+
+    /// The answer to `SyncAction::GetDifference { request_id, .. }`.
+    pub fn on_difference(&mut self, now: Instant, request_id: u64, difference: Difference) -> Result<(), SyncError> {
+        validate(difference.updates())?;
+        if !self.accept_answer(request_id, FetchKind::Difference) {
+            return Ok(());
+        }
+        self.emit(SyncEvent::traffic(SyncMessage::DifferenceAnswer(&difference)));
+        self.last_activity = now;
+        match difference {
+            Difference::Empty { state } => {
+                self.emit(SyncEvent::DifferenceEmpty);
+                self.adopt(now, state);
+            }
+            Difference::Full { updates, state } => {
+                self.offer_all(now, updates);
+                self.adopt(now, state);
+            }
+            Difference::Slice {
+                updates,
+                intermediate_state,
+            } => {
+                self.emit(SyncEvent::DifferenceSlice {
+                    updates: count_u32(updates.len()),
+                });
+                self.offer_all(now, updates);
+                self.adopt(now, intermediate_state);
+                self.fetch(now, FetchReason::Slice);
+            }
+            Difference::TooLong { pts } => {
+                self.emit(SyncEvent::DifferenceTooLong { pts });
+                self.phase = Phase::NeedsHistory;
+                self.fetch(now, FetchReason::TooLong);
+            }
+        }
+        self.arm_gap_timer(now);
+        Ok(())
+    }
+
+    /// The answer to `SyncAction::GetState { request_id }`.
+    pub fn on_state(&mut self, now: Instant, request_id: u64, state: SyncState) {
+        if !self.accept_answer(request_id, FetchKind::State) {
+            return;
+        }
+        self.emit(SyncEvent::traffic(SyncMessage::StateAnswer));
+        self.last_activity = now;
+        self.phase = Phase::Synced;
+        self.adopt(now, state);
+        self.arm_gap_timer(now);
+    }
+
+    /// The answer to `SyncAction::FullResync { request_id }`: the store is
+    /// replaced by the server's retained updates and its state adopted.
+    pub fn on_full_resync(&mut self, now: Instant, request_id: u64, resync: FullResync) -> Result<(), SyncError> {
+        validate(&resync.updates)?;
+        if !self.accept_answer(request_id, FetchKind::FullResync) {
+            return Ok(());
+        }
+        self.emit(SyncEvent::traffic(SyncMessage::FullResyncAnswer(&resync.updates)));
+        self.last_activity = now;
+        // Updates beyond what the client held before count as newly applied;
+        // the rest is the price of the resync.
+        let previous = self.state;
+        self.store.clear();
+        let loaded = count_u32(resync.updates.len());
+        for update in resync.updates {
+            if update.position.end > previous.counter(update.position.sync_box) {
+                self.emit_applied(now, &update, ApplyPath::FullResync);
+            }
+            self.store.insert(update);
+        }
+        self.state = resync.state;
+        self.phase = Phase::Synced;
+        self.full_resyncs += 1;
+        self.emit(SyncEvent::FullResyncLoaded { updates: loaded });
+        self.drain(now);
+        self.arm_gap_timer(now);
+        Ok(())
+    }
+
+    fn offer_all(&mut self, now: Instant, updates: Vec<Update>) {
+        for update in updates {
+            self.offer(now, update, ApplyPath::Difference);
+        }
+    }
+
+    /// The pts rule: apply the next update, ignore an old one, buffer one beyond a gap.
+    fn offer(&mut self, now: Instant, update: Update, path: ApplyPath) -> UpdateOutcome {
+        let Some(start) = update.position.start() else {
+            unreachable!("updates are validated before they are offered");
+        };
+        let local = self.state.counter(update.position.sync_box);
+        if start == local {
+            self.apply(now, update, path);
+            self.drain(now);
+            UpdateOutcome::Applied
+        } else if start < local {
+            self.emit(SyncEvent::Duplicate { seq: update.seq });
+            UpdateOutcome::Duplicate
+        } else {
+            self.buffer(now, start, update, local);
+            UpdateOutcome::GapPending
+        }
+    }
+
+    fn apply(&mut self, now: Instant, update: Update, path: ApplyPath) {
+        let position = update.position;
+        assert_eq!(
+            position.start(),
+            Some(self.state.counter(position.sync_box)),
+            "only the next update applies"
+        );
+        *self.state.counter_mut(position.sync_box) = position.end;
+        self.state.seq = self.state.seq.max(update.seq);
+        self.state.date = self.state.date.max(update.date);
+        self.emit_applied(now, &update, path);
+        self.store.insert(update);
+    }
+
+    fn emit_applied(&mut self, now: Instant, update: &Update, path: ApplyPath) {
+        let latency_micros = duration_micros(now.saturating_duration_since(update.created_at));
+        self.emit(SyncEvent::Applied {
+            seq: update.seq,
+            payload_bytes: update.payload_bytes,
+            latency_micros,
+            path,
+        });
+    }
+
+    fn buffer(&mut self, now: Instant, start: u32, update: Update, local: u32) {
+        let sync_box = update.position.sync_box;
+        let seq = update.seq;
+        match self.pending.insert(start, update) {
+            Buffered::Kept | Buffered::AlreadyWaiting => {
+                if self.gap_deadline.is_none() {
+                    self.emit(SyncEvent::GapDetected { sync_box, local, start });
+                    self.gap_deadline = Some(now + GAP_WAIT);
+                }
+            }
+            Buffered::Full => {
+                // A difference covers this update too; stop waiting.
+                self.emit(SyncEvent::PendingOverflow { seq });
+                self.fetch(now, FetchReason::PendingOverflow);
+            }
+        }
+    }
+
+    /// Adopt a state the server vouches for, never moving a counter back.
+    fn adopt(&mut self, now: Instant, state: SyncState) {
+        self.state = self.state.max_with(state);
+        self.drain(now);
+    }
+
+    /// Apply buffered updates that now fit; discard those already covered.
+    fn drain(&mut self, now: Instant) {
+        loop {
+            let mut progressed = false;
+            for sync_box in [SyncBox::Common, SyncBox::Secondary] {
+                let local = self.state.counter(sync_box);
+                for covered in self.pending.take_covered(sync_box, local) {
+                    self.emit(SyncEvent::Duplicate { seq: covered.seq });
+                }
+                if let Some(next) = self.pending.take_next(sync_box, local) {
+                    self.apply(now, next, ApplyPath::Push);
+                    progressed = true;
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        if self.pending.is_empty() {
+            self.gap_deadline = None;
+        }
+    }
+
+    /// After an answer, updates still buffered mean a gap is still open.
+    fn arm_gap_timer(&mut self, now: Instant) {
+        if !self.pending.is_empty() && self.gap_deadline.is_none() && self.phase == Phase::Synced {
+            self.gap_deadline = Some(now + GAP_WAIT);
+        }
+    }
+}

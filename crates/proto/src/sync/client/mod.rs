@@ -1,0 +1,287 @@
+//! The client side: [`ClientSync`], one app instance's sync state machine.
+//!
+//! It keeps the local state (pts, qts, seq, date) and a bounded store of
+//! applied updates, applies pushed updates by the pts rule, buffers updates
+//! beyond a gap for at most [`GAP_WAIT`], and fetches a difference when a gap
+//! does not fill, at start-up and reconnect, on `new_session_created`, and
+//! after [`IDLE_DIFFERENCE_AFTER`] without updates. At most one fetch is in
+//! flight; an unanswered one is retried [`FETCH_ATTEMPTS_MAX`] times.
+//!
+//! Sans-IO: inputs are `on_*` calls with `now`, outputs are polled
+//! [`SyncAction`]s (requests to send) and [`SyncEvent`]s (accounting).
+
+mod apply;
+mod fetch;
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use thiserror::Error;
+
+use super::difference::DifferenceRequest;
+use super::event::{FetchKind, FetchReason, SyncEvent};
+use super::pending::PendingUpdates;
+use super::store::{UpdateStore, STORE_UPDATES_DEFAULT, STORE_UPDATES_MAX};
+use super::update::{SyncState, Update};
+use crate::time::Instant;
+
+/// How long a gap may stay open before the client asks for a difference.
+pub const GAP_WAIT: Duration = Duration::from_millis(500);
+/// A connected client that heard nothing for this long fetches a difference.
+pub const IDLE_DIFFERENCE_AFTER: Duration = Duration::from_secs(15 * 60);
+/// How long the client waits for the answer to a fetch before retrying.
+pub const FETCH_ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Attempts per fetch (the first included); then the client gives up until
+/// the idle timer or a reconnect, so a dead server is not hammered.
+pub const FETCH_ATTEMPTS_MAX: u32 = 5;
+/// Accounting events kept until polled; beyond this they are counted and dropped.
+pub const EVENTS_MAX: usize = 65_536;
+/// `pts_limit` a client asks for unless configured otherwise.
+pub const PTS_LIMIT_DEFAULT: u32 = 1_000;
+/// `pts_total_limit` a client asks for unless configured otherwise.
+pub const PTS_TOTAL_LIMIT_DEFAULT: u32 = 100_000;
+
+/// Client settings (from the scenario's policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub store_limit: usize,
+    pub pts_limit: u32,
+    pub pts_total_limit: u32,
+}
+
+impl Default for ClientConfig {
+    fn default() -> ClientConfig {
+        ClientConfig {
+            store_limit: STORE_UPDATES_DEFAULT,
+            pts_limit: PTS_LIMIT_DEFAULT,
+            pts_total_limit: PTS_TOTAL_LIMIT_DEFAULT,
+        }
+    }
+}
+
+/// Why a client cannot be built.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ClientConfigError {
+    #[error("store_limit {0} is outside 1..={STORE_UPDATES_MAX}")]
+    StoreLimit(usize),
+    #[error("pts_limit and pts_total_limit must be at least 1")]
+    ZeroLimit,
+}
+
+/// A peer sent something the client cannot use; the input is ignored.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum SyncError {
+    #[error("update seq {seq} has pts_count {count} outside 1..={end}")]
+    MalformedUpdate { seq: u32, count: u32, end: u32 },
+}
+
+/// How a client without local state starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// Load the server's retained updates (a full resync) first.
+    FullHistory,
+    /// Only learn the current state (`updates.getState`) and sync from there.
+    CurrentStateOnly,
+}
+
+/// A request the caller must send to the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncAction {
+    GetDifference {
+        request_id: u64,
+        request: DifferenceRequest,
+    },
+    GetState {
+        request_id: u64,
+    },
+    FullResync {
+        request_id: u64,
+    },
+}
+
+/// What `on_update` did with a pushed update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateOutcome {
+    Applied,
+    /// Already applied; ignored.
+    Duplicate,
+    /// Beyond a gap (or before the client has a state): buffered.
+    GapPending,
+    /// The client was wiped; nothing is applied any more.
+    Ignored,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    NeedsHistory,
+    NeedsState,
+    Synced,
+    Wiped,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct InFlight {
+    /// The id of the latest attempt.
+    request_id: u64,
+    /// The id of the first attempt: attempts of one fetch have consecutive
+    /// ids, and an answer to any of them is as good as any other.
+    first_request_id: u64,
+    kind: FetchKind,
+    attempt: u32,
+    deadline: Instant,
+}
+
+/// One app instance's sync state machine.
+#[derive(Clone, Debug)]
+pub struct ClientSync {
+    config: ClientConfig,
+    phase: Phase,
+    state: SyncState,
+    store: UpdateStore,
+    pending: PendingUpdates,
+    connected: bool,
+    gap_deadline: Option<Instant>,
+    in_flight: Option<InFlight>,
+    /// Last time an update or an answer arrived (or the client connected).
+    last_activity: Instant,
+    next_request_id: u64,
+    action: Option<SyncAction>,
+    events: VecDeque<SyncEvent>,
+    events_dropped: u64,
+    full_resyncs: u64,
+}
+
+impl ClientSync {
+    /// A client without local state, disconnected until `on_connected`.
+    pub fn new(config: ClientConfig, bootstrap: Bootstrap) -> Result<ClientSync, ClientConfigError> {
+        if !(1..=STORE_UPDATES_MAX).contains(&config.store_limit) {
+            return Err(ClientConfigError::StoreLimit(config.store_limit));
+        }
+        if config.pts_limit == 0 || config.pts_total_limit == 0 {
+            return Err(ClientConfigError::ZeroLimit);
+        }
+        let phase = match bootstrap {
+            Bootstrap::FullHistory => Phase::NeedsHistory,
+            Bootstrap::CurrentStateOnly => Phase::NeedsState,
+        };
+        Ok(ClientSync {
+            config,
+            phase,
+            state: SyncState::default(),
+            store: UpdateStore::new(config.store_limit),
+            pending: PendingUpdates::default(),
+            connected: false,
+            gap_deadline: None,
+            in_flight: None,
+            last_activity: Instant::EPOCH,
+            next_request_id: 1,
+            action: None,
+            events: VecDeque::new(),
+            events_dropped: 0,
+            full_resyncs: 0,
+        })
+    }
+
+    /// A client restarted from local storage (possibly a stale backup).
+    pub fn restore(
+        config: ClientConfig,
+        state: SyncState,
+        updates: impl IntoIterator<Item = Update>,
+    ) -> Result<ClientSync, ClientConfigError> {
+        let mut client = ClientSync::new(config, Bootstrap::FullHistory)?;
+        client.phase = Phase::Synced;
+        client.state = state;
+        for update in updates {
+            client.store.insert(update);
+        }
+        Ok(client)
+    }
+
+    pub fn state(&self) -> SyncState {
+        self.state
+    }
+
+    /// The stored updates in log order.
+    pub fn updates(&self) -> impl Iterator<Item = &Update> + '_ {
+        self.store.iter()
+    }
+
+    pub fn store_len(&self) -> usize {
+        self.store.len()
+    }
+
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn is_wiped(&self) -> bool {
+        self.phase == Phase::Wiped
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+
+    /// Full resyncs loaded so far.
+    pub fn full_resyncs(&self) -> u64 {
+        self.full_resyncs
+    }
+
+    /// Events lost because the caller did not poll them.
+    pub fn events_dropped(&self) -> u64 {
+        self.events_dropped
+    }
+
+    /// The next request to send, if any.
+    pub fn poll_action(&mut self) -> Option<SyncAction> {
+        self.action.take()
+    }
+
+    /// The next accounting event, if any.
+    pub fn poll_event(&mut self) -> Option<SyncEvent> {
+        self.events.pop_front()
+    }
+
+    /// The transport is up (start-up or reconnect): fetch what was missed.
+    pub fn on_connected(&mut self, now: Instant) {
+        self.connected = true;
+        self.last_activity = now;
+        self.fetch(now, FetchReason::Connected);
+    }
+
+    /// The transport is down: whatever was in flight is lost with it.
+    pub fn on_disconnected(&mut self) {
+        self.connected = false;
+        self.in_flight = None;
+        self.action = None;
+        self.gap_deadline = None;
+    }
+
+    /// The server started a new session for us: updates may have been missed.
+    pub fn on_new_session_created(&mut self, now: Instant) {
+        self.fetch(now, FetchReason::NewSessionCreated);
+    }
+
+    /// The authorization was revoked: drop everything and accept nothing more.
+    pub fn wipe(&mut self) {
+        let updates_dropped = self.store.clear() as u64;
+        self.pending.clear();
+        self.phase = Phase::Wiped;
+        self.state = SyncState::default();
+        self.gap_deadline = None;
+        self.in_flight = None;
+        self.action = None;
+        self.emit(SyncEvent::Wiped { updates_dropped });
+    }
+
+    fn emit(&mut self, event: SyncEvent) {
+        if self.events.len() < EVENTS_MAX {
+            self.events.push_back(event);
+        } else {
+            self.events_dropped += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

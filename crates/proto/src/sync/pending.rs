@@ -1,0 +1,115 @@
+//! Updates that arrived beyond a gap, waiting (up to the gap wait) for the
+//! missing ones. Keyed by (box, start): the update applies once the client's
+//! counter of that box reaches `start`.
+
+use std::collections::BTreeMap;
+
+use super::update::{SyncBox, Update};
+
+/// The most updates a client buffers behind a gap; beyond this it stops
+/// waiting and asks for a difference, which covers them anyway.
+pub const PENDING_UPDATES_MAX: usize = 1_024;
+
+/// The gap buffer.
+#[derive(Clone, Debug, Default)]
+pub struct PendingUpdates {
+    updates: BTreeMap<(SyncBox, u32), Update>,
+}
+
+/// What happened to an update offered to the buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Buffered {
+    Kept,
+    /// An update with the same start was already waiting.
+    AlreadyWaiting,
+    /// The buffer is full.
+    Full,
+}
+
+impl PendingUpdates {
+    /// Buffer `update` whose start is `start`.
+    pub fn insert(&mut self, start: u32, update: Update) -> Buffered {
+        let key = (update.position.sync_box, start);
+        if self.updates.contains_key(&key) {
+            return Buffered::AlreadyWaiting;
+        }
+        if self.updates.len() >= PENDING_UPDATES_MAX {
+            return Buffered::Full;
+        }
+        self.updates.insert(key, update);
+        Buffered::Kept
+    }
+
+    /// Remove and return the updates of `sync_box` that start below `local`:
+    /// they are already covered.
+    pub fn take_covered(&mut self, sync_box: SyncBox, local: u32) -> Vec<Update> {
+        let keys: Vec<_> = self
+            .updates
+            .range((sync_box, 0)..(sync_box, local))
+            .map(|(key, _)| *key)
+            .collect();
+        keys.iter().filter_map(|key| self.updates.remove(key)).collect()
+    }
+
+    /// Remove and return the update of `sync_box` that starts exactly at `local`.
+    pub fn take_next(&mut self, sync_box: SyncBox, local: u32) -> Option<Update> {
+        self.updates.remove(&(sync_box, local))
+    }
+
+    pub fn len(&self) -> usize {
+        self.updates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.updates.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.updates.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::update::{Position, UpdateKind};
+    use crate::time::Instant;
+
+    fn update(end: u32) -> Update {
+        Update {
+            position: Position {
+                sync_box: SyncBox::Common,
+                end,
+                count: 1,
+            },
+            seq: end,
+            date: 0,
+            created_at: Instant::EPOCH,
+            kind: UpdateKind::NewMessage,
+            payload_bytes: 1,
+        }
+    }
+
+    #[test]
+    fn buffers_by_box_and_start() {
+        let mut pending = PendingUpdates::default();
+        assert_eq!(pending.insert(4, update(5)), Buffered::Kept);
+        assert_eq!(pending.insert(4, update(5)), Buffered::AlreadyWaiting);
+        assert_eq!(pending.insert(1, update(2)), Buffered::Kept);
+        assert_eq!(pending.insert(2, update(3)), Buffered::Kept);
+        assert_eq!(pending.take_covered(SyncBox::Common, 2).len(), 1);
+        assert_eq!(pending.take_next(SyncBox::Common, 2).map(|update| update.seq), Some(3));
+        assert_eq!(pending.take_next(SyncBox::Secondary, 4), None);
+        assert_eq!(pending.len(), 1);
+    }
+
+    #[test]
+    fn refuses_beyond_the_limit() {
+        let mut pending = PendingUpdates::default();
+        for start in 0..PENDING_UPDATES_MAX as u32 {
+            assert_eq!(pending.insert(start + 10, update(start + 11)), Buffered::Kept);
+        }
+        assert_eq!(pending.insert(5, update(6)), Buffered::Full);
+        assert_eq!(pending.len(), PENDING_UPDATES_MAX);
+    }
+}

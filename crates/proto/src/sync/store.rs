@@ -1,0 +1,94 @@
+//! A client's local store of applied updates: ordered by the server's `seq`
+//! (the log order across both boxes) and bounded — the oldest are evicted
+//! first, as a device keeps recent history and refetches older on demand.
+
+use std::collections::BTreeMap;
+
+use super::update::Update;
+
+/// Updates a client keeps unless configured otherwise.
+pub const STORE_UPDATES_DEFAULT: usize = 100_000;
+/// The largest store a client may be configured with.
+pub const STORE_UPDATES_MAX: usize = 10_000_000;
+
+/// The bounded store.
+#[derive(Clone, Debug)]
+pub struct UpdateStore {
+    limit: usize,
+    updates: BTreeMap<u32, Update>,
+}
+
+impl UpdateStore {
+    /// An empty store of at most `limit` updates (`limit >= 1`, checked by the caller's config).
+    pub fn new(limit: usize) -> UpdateStore {
+        assert!(limit >= 1, "store limit is validated by ClientConfig");
+        UpdateStore {
+            limit,
+            updates: BTreeMap::new(),
+        }
+    }
+
+    /// Keep `update`, evicting the oldest beyond the limit. Returns whether
+    /// the store did not already hold an update with this `seq`.
+    pub fn insert(&mut self, update: Update) -> bool {
+        let new = self.updates.insert(update.seq, update).is_none();
+        while self.updates.len() > self.limit {
+            self.updates.pop_first();
+        }
+        new
+    }
+
+    /// Empty the store; returns how many updates it held.
+    pub fn clear(&mut self) -> usize {
+        let held = self.updates.len();
+        self.updates.clear();
+        held
+    }
+
+    pub fn len(&self) -> usize {
+        self.updates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.updates.is_empty()
+    }
+
+    /// The stored updates in log order.
+    pub fn iter(&self) -> impl Iterator<Item = &Update> + '_ {
+        self.updates.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::update::{Position, SyncBox, UpdateKind};
+    use crate::time::Instant;
+
+    fn update(seq: u32) -> Update {
+        Update {
+            position: Position {
+                sync_box: SyncBox::Common,
+                end: seq,
+                count: 1,
+            },
+            seq,
+            date: 0,
+            created_at: Instant::EPOCH,
+            kind: UpdateKind::NewMessage,
+            payload_bytes: 1,
+        }
+    }
+
+    #[test]
+    fn keeps_log_order_and_evicts_the_oldest() {
+        let mut store = UpdateStore::new(2);
+        assert!(store.insert(update(3)));
+        assert!(store.insert(update(1)));
+        assert!(!store.insert(update(1)));
+        assert!(store.insert(update(2)));
+        assert_eq!(store.iter().map(|update| update.seq).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(store.clear(), 2);
+        assert!(store.is_empty());
+    }
+}

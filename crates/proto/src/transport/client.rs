@@ -1,0 +1,487 @@
+//! The client side of the transport for one session of one auth key:
+//! message ids from the device's own (possibly skewed) clock, seqnos,
+//! acknowledgements, bounded resends, and recovery from the server's
+//! refusals — clock correction on 16/17, the new salt on 48, a fresh id
+//! for every other refused message.
+//!
+//! `now` is the device's clock; the session adds the offset it learned
+//! from the server. Sans-IO: [`ClientSession::poll_transmit`] hands out
+//! packets, [`ClientSession::next_timeout`] says when to call
+//! [`ClientSession::on_timeout`].
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::Duration;
+
+use rand_core::RngCore;
+
+use super::events::TransportEvent;
+use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
+use super::replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
+use super::seqno::SeqNoCounter;
+use crate::crypto::{self, AuthKey, CryptoError, Direction};
+use crate::time::{signed_micros_between, Instant};
+use crate::wire::{ids, BadMsgCode, Body, DecodeError, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};
+
+/// First wait for an acknowledgement before resending.
+pub const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
+/// Attempts per message (first send included); the waits double, so the
+/// last attempt is sent 2+4+8+16 = 30 s after the first, well inside the
+/// server's 300 s window, and given up 62 s after the first.
+pub const MAX_SEND_ATTEMPTS: u32 = 5;
+/// Unacknowledged messages a session holds at most.
+pub const MAX_PENDING_MESSAGES: usize = 1024;
+/// How long an acknowledgement may wait for a message to ride along with.
+pub const ACK_DELAY: Duration = Duration::from_millis(200);
+/// Ids a session remembers having issued: more than the server's replay
+/// window, so no id the server may still hold is issued twice.
+pub const ISSUED_IDS_REMEMBERED: usize = 2 * REPLAY_WINDOW_MESSAGES;
+/// Messages per packet (one container).
+const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
+
+/// Why a message could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("{MAX_PENDING_MESSAGES} messages are already waiting for acknowledgement")]
+    QueueFull,
+    #[error("a body must be a TL object: whole 4-byte words, at least one")]
+    MalformedBody,
+}
+
+/// Why an incoming packet was dropped. No state changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientReceiveError {
+    #[error("decryption failed: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error("malformed envelope: {0}")]
+    Decode(#[from] DecodeError),
+    #[error("packet for session {found:#018x}, this is {expected:#018x}")]
+    WrongSession { expected: u64, found: u64 },
+    #[error("server msg_id {msg_id:#018x} is not 1 or 3 mod 4")]
+    BadServerMsgId { msg_id: u64 },
+}
+
+/// What the layers above get from an incoming packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// The answer to the request sent as `req_msg_id` (may be an `rpc_error`).
+    RpcResult { req_msg_id: u64, result: Vec<u8> },
+    /// A content message the server sent on its own (updates, notices).
+    Notification { msg_id: u64, body: Vec<u8> },
+    /// The server created a new session: updates may have been missed.
+    NewSessionCreated { first_msg_id: u64, server_salt: u64 },
+    /// The server refused message `old_msg_id`; its content goes out again
+    /// as `new_msg_id`, which is what its `rpc_result` will name.
+    Reissued { old_msg_id: u64, new_msg_id: u64 },
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    seq_no: u32,
+    body: Vec<u8>,
+    attempts: u32,
+    /// When to send (again); `None` when due at the next transmit.
+    resend_at: Option<Instant>,
+}
+
+/// One session of one auth key, as the client sees it.
+#[derive(Clone, Debug)]
+pub struct ClientSession {
+    key: AuthKey,
+    session_id: u64,
+    salt: u64,
+    clock_offset_micros: i64,
+    ids: MsgIdGenerator,
+    seqno: SeqNoCounter,
+    pending: BTreeMap<u64, Pending>,
+    /// Containers sent, with their inner ids, so a refused container's
+    /// content can be re-issued. Pruned as the inner messages settle.
+    containers: BTreeMap<u64, Vec<u64>>,
+    acks_due: BTreeSet<u64>,
+    ack_deadline: Option<Instant>,
+    /// The latest `now` seen, to notice the device clock jumping back.
+    latest_now: Option<Instant>,
+    received: ReplayWindow,
+    issued: BTreeSet<u64>,
+    issued_order: VecDeque<u64>,
+    events: Vec<TransportEvent>,
+}
+
+impl ClientSession {
+    pub fn new(key: AuthKey, session_id: u64, salt: u64) -> ClientSession {
+        ClientSession {
+            key,
+            session_id,
+            salt,
+            clock_offset_micros: 0,
+            ids: MsgIdGenerator::new(),
+            seqno: SeqNoCounter::new(),
+            pending: BTreeMap::new(),
+            containers: BTreeMap::new(),
+            acks_due: BTreeSet::new(),
+            ack_deadline: None,
+            latest_now: None,
+            received: ReplayWindow::new(),
+            issued: BTreeSet::new(),
+            issued_order: VecDeque::new(),
+            events: Vec::new(),
+        }
+    }
+
+    pub fn session_id(&self) -> u64 {
+        self.session_id
+    }
+
+    pub fn auth_key_id(&self) -> u64 {
+        self.key.id()
+    }
+
+    pub fn salt(&self) -> u64 {
+        self.salt
+    }
+
+    pub fn clock_offset_micros(&self) -> i64 {
+        self.clock_offset_micros
+    }
+
+    /// Messages not yet acknowledged.
+    pub fn pending_count(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The ids of the messages not yet acknowledged, in order.
+    pub fn pending_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pending.keys().copied()
+    }
+
+    /// Events since the last call.
+    pub fn take_events(&mut self) -> Vec<TransportEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    fn server_time(&self, now: Instant) -> Instant {
+        now.offset_by_micros(self.clock_offset_micros)
+    }
+
+    /// `now` is the device's wall clock, which can jump. A jump back would
+    /// freeze every timer until the clock caught up again (hours, for a
+    /// badly set clock), so deadlines move back with it: timers then behave
+    /// as if they ran on a monotonic clock. A jump forward fires them early,
+    /// which only costs an early resend.
+    fn observe_clock(&mut self, now: Instant) {
+        if let Some(latest) = self.latest_now {
+            if now < latest {
+                let jump = latest.saturating_duration_since(now);
+                for pending in self.pending.values_mut() {
+                    pending.resend_at = pending.resend_at.map(|at| at.saturating_sub(jump));
+                }
+                self.ack_deadline = self.ack_deadline.map(|at| at.saturating_sub(jump));
+            }
+        }
+        self.latest_now = Some(now);
+    }
+
+    /// A fresh id from the corrected clock that this session has not used
+    /// among its last [`ISSUED_IDS_REMEMBERED`]: after a backwards clock
+    /// correction the clock revisits instants it already issued ids for,
+    /// and a reused id would be taken by the server as a duplicate — acked
+    /// and never processed, a silent loss.
+    fn next_msg_id(&mut self, now: Instant) -> u64 {
+        let at = self.server_time(now);
+        loop {
+            let candidate = self.ids.next(at, MsgIdKind::Client);
+            if self.issued.insert(candidate) {
+                self.issued_order.push_back(candidate);
+                if self.issued_order.len() > ISSUED_IDS_REMEMBERED {
+                    if let Some(oldest) = self.issued_order.pop_front() {
+                        self.issued.remove(&oldest);
+                    }
+                }
+                return candidate;
+            }
+            // Each try is 4 higher, and at most ISSUED_IDS_REMEMBERED ids are
+            // remembered, so this ends.
+        }
+    }
+
+    /// Queue a content-related body; returns its msg_id (what an
+    /// `rpc_result` will name).
+    pub fn send(&mut self, now: Instant, body: Vec<u8>) -> Result<u64, SendError> {
+        self.observe_clock(now);
+        if body.is_empty() || body.len() % 4 != 0 {
+            return Err(SendError::MalformedBody);
+        }
+        if self.pending.len() >= MAX_PENDING_MESSAGES {
+            return Err(SendError::QueueFull);
+        }
+        let msg_id = self.next_msg_id(now);
+        let seq_no = self.seqno.next(true);
+        self.pending.insert(
+            msg_id,
+            Pending {
+                seq_no,
+                body,
+                attempts: 0,
+                resend_at: None,
+            },
+        );
+        Ok(msg_id)
+    }
+
+    /// The next packet to put on the wire, if any: due messages (new or to
+    /// be resent) and pending acknowledgements, in one container when more
+    /// than one.
+    pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
+        self.observe_clock(now);
+        let mut messages = self.due_messages(now);
+        // A message issued before a backwards clock correction has an id
+        // above any new one: it travels alone, without acks or a container.
+        let lone = matches!(&messages[..], [message] if message.msg_id > self.ids.last());
+        let acks_ripe = self.ack_deadline.is_some_and(|deadline| deadline <= now);
+        if !lone && !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
+            let acked: Vec<u64> = self.acks_due.iter().copied().take(MAX_ACK_IDS).collect();
+            for id in &acked {
+                self.acks_due.remove(id);
+            }
+            self.ack_deadline = if self.acks_due.is_empty() { None } else { Some(now) };
+            let msg_id = self.next_msg_id(now);
+            messages.push(Message {
+                msg_id,
+                seq_no: self.seqno.next(false),
+                body: Body::Ack(acked).encode(),
+            });
+        }
+        let message = match messages.len() {
+            0 => return None,
+            1 => messages.pop()?,
+            _ => {
+                let msg_id = self.next_msg_id(now);
+                self.containers
+                    .insert(msg_id, messages.iter().map(|message| message.msg_id).collect());
+                Message {
+                    msg_id,
+                    seq_no: self.seqno.next(false),
+                    body: Body::Container(messages).encode(),
+                }
+            }
+        };
+        let envelope = Envelope {
+            salt: self.salt,
+            session_id: self.session_id,
+            message,
+        };
+        Some(crypto::encrypt(
+            &self.key,
+            Direction::ClientToServer,
+            &envelope.encode(),
+            rng,
+        ))
+    }
+
+    /// Pending messages due now, marked as sent. A message whose id is not
+    /// below the next container id (it was issued before the clock was
+    /// corrected backwards) cannot ride in a container: it goes alone.
+    fn due_messages(&mut self, now: Instant) -> Vec<Message> {
+        let container_floor = self.ids.last();
+        let mut due = Vec::new();
+        for (&msg_id, pending) in self.pending.iter_mut() {
+            if due.len() >= MAX_MESSAGES_PER_PACKET {
+                break;
+            }
+            if pending.resend_at.is_some_and(|at| at > now) || pending.attempts >= MAX_SEND_ATTEMPTS {
+                continue;
+            }
+            let alone = msg_id > container_floor;
+            if alone && !due.is_empty() {
+                continue;
+            }
+            pending.attempts += 1;
+            if pending.attempts > 1 {
+                self.events.push(TransportEvent::Resent {
+                    msg_id,
+                    attempt: pending.attempts,
+                });
+            }
+            let wait = INITIAL_RESEND_TIMEOUT.saturating_mul(1 << (pending.attempts - 1));
+            pending.resend_at = Some(now.saturating_add(wait));
+            due.push(Message {
+                msg_id,
+                seq_no: pending.seq_no,
+                body: pending.body.clone(),
+            });
+            if alone {
+                break;
+            }
+        }
+        due
+    }
+
+    /// When [`ClientSession::on_timeout`] (or `poll_transmit`) has work.
+    pub fn next_timeout(&self) -> Option<Instant> {
+        let resend = self.pending.values().filter_map(|pending| pending.resend_at).min();
+        [resend, self.ack_deadline].into_iter().flatten().min()
+    }
+
+    /// Give up on messages whose last attempt went unanswered; the rest
+    /// become due and go out at the next `poll_transmit`.
+    pub fn on_timeout(&mut self, now: Instant) {
+        self.observe_clock(now);
+        let exhausted: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|(_, pending)| {
+                pending.attempts >= MAX_SEND_ATTEMPTS && pending.resend_at.is_some_and(|at| at <= now)
+            })
+            .map(|(&msg_id, _)| msg_id)
+            .collect();
+        for msg_id in exhausted {
+            self.pending.remove(&msg_id);
+            self.events.push(TransportEvent::GaveUp { msg_id });
+        }
+        self.prune_containers();
+    }
+
+    /// Decrypt and handle one server packet.
+    pub fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
+        self.observe_clock(now);
+        let plaintext = crypto::decrypt(&self.key, Direction::ServerToClient, packet)?;
+        let envelope = Envelope::decode(&plaintext)?;
+        if envelope.session_id != self.session_id {
+            return Err(ClientReceiveError::WrongSession {
+                expected: self.session_id,
+                found: envelope.session_id,
+            });
+        }
+        let outer = envelope.message;
+        if outer.msg_id % 4 != 1 && outer.msg_id % 4 != 3 {
+            return Err(ClientReceiveError::BadServerMsgId { msg_id: outer.msg_id });
+        }
+        let messages = match Body::decode(&outer.body) {
+            Ok(Body::Container(inner)) => inner,
+            _ => vec![outer],
+        };
+        let mut deliveries = Vec::new();
+        for message in messages {
+            self.handle_message(now, message, &mut deliveries);
+        }
+        self.prune_containers();
+        Ok(deliveries)
+    }
+
+    fn handle_message(&mut self, now: Instant, message: Message, deliveries: &mut Vec<Delivery>) {
+        let content_related = message.constructor().is_some_and(ids::is_content_related);
+        if content_related {
+            self.acks_due.insert(message.msg_id);
+            self.ack_deadline.get_or_insert(now.saturating_add(ACK_DELAY));
+        }
+        if message.msg_id % 4 == 0 || self.received.status(message.msg_id) != IdStatus::Fresh {
+            return; // a client-parity id from the server, or a duplicate: ignore
+        }
+        self.received.record(message.msg_id, message.seq_no);
+        let Ok(body) = Body::decode(&message.body) else {
+            // Undecodable content is still the layers above's to judge.
+            deliveries.push(Delivery::Notification {
+                msg_id: message.msg_id,
+                body: message.body,
+            });
+            return;
+        };
+        match body {
+            Body::Ack(msg_ids) => {
+                for msg_id in msg_ids {
+                    self.pending.remove(&msg_id);
+                }
+            }
+            Body::BadMsgNotification {
+                bad_msg_id, error_code, ..
+            } => {
+                let code = BadMsgCode::from_code(error_code);
+                if matches!(code, Some(BadMsgCode::MsgIdTooLow | BadMsgCode::MsgIdTooHigh)) {
+                    self.correct_clock(now, message.msg_id);
+                }
+                if code == Some(BadMsgCode::SeqNoTooLow) {
+                    // Only the refused message is re-issued, as for every
+                    // code: pending ones may have been processed already.
+                    self.seqno.catch_up();
+                }
+                self.reissue(now, bad_msg_id, deliveries);
+            }
+            Body::BadServerSalt {
+                bad_msg_id,
+                new_server_salt,
+                ..
+            } => {
+                self.salt = new_server_salt;
+                self.events.push(TransportEvent::SaltUpdated { salt: new_server_salt });
+                self.reissue(now, bad_msg_id, deliveries);
+            }
+            Body::NewSessionCreated {
+                first_msg_id,
+                server_salt,
+                ..
+            } => {
+                self.salt = server_salt;
+                deliveries.push(Delivery::NewSessionCreated {
+                    first_msg_id,
+                    server_salt,
+                });
+            }
+            Body::RpcResult { req_msg_id, result } => {
+                self.pending.remove(&req_msg_id);
+                deliveries.push(Delivery::RpcResult { req_msg_id, result });
+            }
+            Body::Pong { msg_id, .. } => {
+                self.pending.remove(&msg_id);
+            }
+            _ => deliveries.push(Delivery::Notification {
+                msg_id: message.msg_id,
+                body: message.body,
+            }),
+        }
+    }
+
+    /// Adopt the server's clock from one of its msg_ids (codes 16 and 17).
+    fn correct_clock(&mut self, now: Instant, server_msg_id: u64) {
+        self.clock_offset_micros = signed_micros_between(msg_id_instant(server_msg_id), now);
+        // Ids follow the corrected clock even when it moved backwards: a fast
+        // clock's ids were all refused (17), so none of them can collide with
+        // an id the server remembers as accepted.
+        self.ids = MsgIdGenerator::new();
+        self.events.push(TransportEvent::ClockCorrected {
+            offset_micros: self.clock_offset_micros,
+        });
+    }
+
+    /// Send a refused message (or a refused container's content) again
+    /// under a fresh id and seqno; attempts carry over, so it stays bounded.
+    fn reissue(&mut self, now: Instant, refused_id: u64, reissued: &mut Vec<Delivery>) {
+        let targets = self.containers.remove(&refused_id).unwrap_or_else(|| vec![refused_id]);
+        for old_id in targets {
+            let Some(mut pending) = self.pending.remove(&old_id) else {
+                continue;
+            };
+            if pending.attempts >= MAX_SEND_ATTEMPTS {
+                self.events.push(TransportEvent::GaveUp { msg_id: old_id });
+                continue;
+            }
+            let new_id = self.next_msg_id(now);
+            pending.seq_no = self.seqno.next(true);
+            pending.resend_at = None;
+            self.events.push(TransportEvent::Reissued {
+                old_msg_id: old_id,
+                new_msg_id: new_id,
+                attempt: pending.attempts + 1,
+            });
+            reissued.push(Delivery::Reissued {
+                old_msg_id: old_id,
+                new_msg_id: new_id,
+            });
+            self.pending.insert(new_id, pending);
+        }
+    }
+
+    fn prune_containers(&mut self) {
+        let pending = &self.pending;
+        self.containers
+            .retain(|_, inner| inner.iter().any(|msg_id| pending.contains_key(msg_id)));
+    }
+}

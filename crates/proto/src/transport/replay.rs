@@ -1,0 +1,185 @@
+//! The replay window: the last [`REPLAY_WINDOW_MESSAGES`] message ids a
+//! session received, with their seqnos — and the ids it refused.
+//!
+//! A duplicate id is ignored (re-acknowledged, never processed twice). An
+//! id below every remembered one, once the window is full, can no longer
+//! be verified and gets code 20. The seqnos of the neighbours by id tell
+//! whether a new message's seqno is consistent (codes 32 and 33).
+//!
+//! Refused ids are remembered too, because a client answers a refusal by
+//! sending the same content under a new id: a late copy of the refused id
+//! (a network duplicate, or the same message inside another packet) must
+//! then be refused again, or the content would be processed twice. Some
+//! refusals (17, too far ahead) would otherwise stop applying as time
+//! passes; remembering them makes every refusal final.
+
+use std::collections::BTreeMap;
+
+use crate::wire::BadMsgCode;
+
+/// How many ids a session remembers (TDLib keeps 1000).
+pub const REPLAY_WINDOW_MESSAGES: usize = 1000;
+
+/// What the window knows about an id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdStatus {
+    /// Never seen and verifiable.
+    Fresh,
+    /// Already received and processed.
+    Duplicate,
+    /// Already refused with this code: refuse it again.
+    Refused(BadMsgCode),
+    /// Below the whole (full) window: cannot tell whether it was seen.
+    TooOld,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    Accepted { seq_no: u32 },
+    Refused { code: BadMsgCode },
+}
+
+/// Remembered ids of one direction of one session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReplayWindow {
+    seen: BTreeMap<u64, Entry>,
+}
+
+impl ReplayWindow {
+    pub fn new() -> ReplayWindow {
+        ReplayWindow::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+
+    /// Whether `msg_id` is new, a duplicate or too old to tell.
+    pub fn status(&self, msg_id: u64) -> IdStatus {
+        if let Some(entry) = self.seen.get(&msg_id) {
+            match entry {
+                Entry::Accepted { .. } => IdStatus::Duplicate,
+                Entry::Refused { code } => IdStatus::Refused(*code),
+            }
+        } else if self.seen.len() >= REPLAY_WINDOW_MESSAGES && self.seen.keys().next().is_some_and(|&low| msg_id < low)
+        {
+            IdStatus::TooOld
+        } else {
+            IdStatus::Fresh
+        }
+    }
+
+    /// Whether `seq_no` for a fresh `msg_id` contradicts the neighbours:
+    /// an earlier id with a higher seqno, or an equal odd one, is 32 (too
+    /// low); a later id with a lower seqno, or an equal one when the new
+    /// message is content-related (odd), is 33 (too high).
+    pub fn seqno_conflict(&self, msg_id: u64, seq_no: u32) -> Option<BadMsgCode> {
+        let accepted = |(_, entry): (&u64, &Entry)| match entry {
+            Entry::Accepted { seq_no } => Some(*seq_no),
+            Entry::Refused { .. } => None,
+        };
+        if let Some(before) = self.seen.range(..msg_id).rev().find_map(accepted) {
+            if before > seq_no || (before == seq_no && before % 2 == 1) {
+                return Some(BadMsgCode::SeqNoTooLow);
+            }
+        }
+        if let Some(after) = self.seen.range(msg_id.saturating_add(1)..).find_map(accepted) {
+            if after < seq_no || (after == seq_no && seq_no % 2 == 1) {
+                return Some(BadMsgCode::SeqNoTooHigh);
+            }
+        }
+        None
+    }
+
+    /// Remember a processed message, forgetting the lowest id when full.
+    pub fn record(&mut self, msg_id: u64, seq_no: u32) {
+        self.insert(msg_id, Entry::Accepted { seq_no });
+    }
+
+    /// Remember a refused message so that copies of it stay refused. An id
+    /// already accepted stays accepted.
+    pub fn record_refusal(&mut self, msg_id: u64, code: BadMsgCode) {
+        if !matches!(self.seen.get(&msg_id), Some(Entry::Accepted { .. })) {
+            self.insert(msg_id, Entry::Refused { code });
+        }
+    }
+
+    fn insert(&mut self, msg_id: u64, entry: Entry) {
+        self.seen.insert(msg_id, entry);
+        while self.seen.len() > REPLAY_WINDOW_MESSAGES {
+            self.seen.pop_first();
+        }
+        debug_assert!(self.seen.len() <= REPLAY_WINDOW_MESSAGES);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_and_too_old() {
+        let mut window = ReplayWindow::new();
+        for index in 0..REPLAY_WINDOW_MESSAGES as u64 {
+            assert_eq!(window.status(1000 + index * 4), IdStatus::Fresh);
+            window.record(1000 + index * 4, 0);
+        }
+        assert_eq!(window.status(1000), IdStatus::Duplicate);
+        assert_eq!(window.status(996), IdStatus::TooOld);
+        window.record(100_000, 0);
+        assert_eq!(window.len(), REPLAY_WINDOW_MESSAGES);
+        assert_eq!(window.status(1000), IdStatus::TooOld, "the lowest id was forgotten");
+        assert_eq!(window.status(1008), IdStatus::Duplicate);
+    }
+
+    #[test]
+    fn window_not_full_accepts_low_ids() {
+        let mut window = ReplayWindow::new();
+        window.record(1000, 1);
+        assert_eq!(window.status(8), IdStatus::Fresh);
+    }
+
+    #[test]
+    fn seqno_consistency_with_neighbours() {
+        let mut window = ReplayWindow::new();
+        window.record(100, 3);
+        window.record(200, 6);
+        // Between them: anything from 4 to 6 (6 only when even).
+        assert_eq!(window.seqno_conflict(150, 4), None);
+        assert_eq!(window.seqno_conflict(150, 5), None);
+        assert_eq!(window.seqno_conflict(150, 6), None);
+        assert_eq!(
+            window.seqno_conflict(150, 3),
+            Some(BadMsgCode::SeqNoTooLow),
+            "equal odd predecessor"
+        );
+        assert_eq!(window.seqno_conflict(150, 2), Some(BadMsgCode::SeqNoTooLow));
+        assert_eq!(window.seqno_conflict(150, 7), Some(BadMsgCode::SeqNoTooHigh));
+        assert_eq!(
+            window.seqno_conflict(50, 3),
+            Some(BadMsgCode::SeqNoTooHigh),
+            "equal odd successor"
+        );
+        assert_eq!(window.seqno_conflict(50, 2), None);
+        assert_eq!(window.seqno_conflict(300, 7), None);
+    }
+
+    #[test]
+    fn refusals_are_remembered_and_ignored_by_seqno_checks() {
+        let mut window = ReplayWindow::new();
+        window.record(100, 3);
+        window.record_refusal(150, BadMsgCode::MsgIdTooHigh);
+        assert_eq!(window.status(150), IdStatus::Refused(BadMsgCode::MsgIdTooHigh));
+        assert_eq!(
+            window.seqno_conflict(200, 4),
+            None,
+            "the refused id's seqno does not count"
+        );
+        window.record_refusal(100, BadMsgCode::BadServerSalt);
+        assert_eq!(window.status(100), IdStatus::Duplicate, "an accepted id stays accepted");
+    }
+}

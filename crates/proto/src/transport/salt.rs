@@ -1,0 +1,136 @@
+//! Server salts: one per auth key per 30-minute period, the previous one
+//! accepted for 1800 s more.
+//!
+//! A salt is derived from a per-key secret and the period number, so the
+//! schedule needs no state and no clock: any period's salt can be computed
+//! from `now`. The secret comes from the caller's RNG when the key is
+//! registered.
+
+use rand_core::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::time::Instant;
+
+/// How long one salt is current.
+pub const SALT_PERIOD_SECONDS: u64 = 1800;
+/// How long a salt stays valid after it stops being current.
+pub const SALT_GRACE_SECONDS: u64 = 1800;
+
+/// The salt schedule of one auth key.
+#[derive(Clone)]
+pub struct SaltSchedule {
+    secret: [u8; 32],
+    /// (period, salt of that period, salt of the one before): every packet
+    /// asks, and a period lasts 30 minutes, so one SHA-256 per period
+    /// instead of up to three per packet.
+    cache: std::cell::Cell<Option<(u64, u64, u64)>>,
+}
+
+impl PartialEq for SaltSchedule {
+    fn eq(&self, other: &SaltSchedule) -> bool {
+        self.secret == other.secret
+    }
+}
+
+impl Eq for SaltSchedule {}
+
+impl std::fmt::Debug for SaltSchedule {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("SaltSchedule(..)")
+    }
+}
+
+impl SaltSchedule {
+    pub fn new(rng: &mut impl RngCore) -> SaltSchedule {
+        let mut secret = [0u8; 32];
+        rng.fill_bytes(&mut secret);
+        SaltSchedule::from_secret(secret)
+    }
+
+    pub fn from_secret(secret: [u8; 32]) -> SaltSchedule {
+        SaltSchedule {
+            secret,
+            cache: std::cell::Cell::new(None),
+        }
+    }
+
+    /// (current, previous) salts of `period`, computed once per period.
+    fn salts_of(&self, period: u64) -> (u64, u64) {
+        if let Some((cached, current, previous)) = self.cache.get() {
+            if cached == period {
+                return (current, previous);
+            }
+        }
+        let current = self.salt_for_period(period);
+        let previous = if period > 0 {
+            self.salt_for_period(period - 1)
+        } else {
+            current
+        };
+        self.cache.set(Some((period, current, previous)));
+        (current, previous)
+    }
+
+    fn period(at: Instant) -> u64 {
+        at.unix_seconds() / SALT_PERIOD_SECONDS
+    }
+
+    fn salt_for_period(&self, period: u64) -> u64 {
+        let digest = Sha256::new()
+            .chain_update(self.secret)
+            .chain_update(period.to_le_bytes())
+            .finalize();
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        u64::from_le_bytes(bytes)
+    }
+
+    /// The salt a client should use now.
+    pub fn current(&self, now: Instant) -> u64 {
+        self.salts_of(Self::period(now)).0
+    }
+
+    /// Whether `salt` is accepted now: the current one, or the previous one
+    /// within its grace period.
+    pub fn is_valid(&self, salt: u64, now: Instant) -> bool {
+        let period = Self::period(now);
+        let (current, previous) = self.salts_of(period);
+        // The previous period's salt became non-current at period·1800 s;
+        // with a 1800 s grace it is valid throughout the current period.
+        const _: () = assert!(SALT_GRACE_SECONDS == SALT_PERIOD_SECONDS);
+        salt == current || (period > 0 && salt == previous)
+    }
+
+    /// When the current salt stops being current.
+    pub fn next_rotation(&self, now: Instant) -> Instant {
+        Instant::from_unix_seconds((Self::period(now) + 1) * SALT_PERIOD_SECONDS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_previous_and_stale_salts() {
+        let schedule = SaltSchedule::from_secret([3; 32]);
+        let start = Instant::from_unix_seconds(1_767_225_600);
+        let salt = schedule.current(start);
+        assert!(schedule.is_valid(salt, start));
+        let rotation = schedule.next_rotation(start);
+        assert_ne!(schedule.current(rotation), salt, "salt rotates every 30 minutes");
+        assert!(schedule.is_valid(salt, rotation), "previous salt valid for 1800 s more");
+        let later = Instant::from_unix_seconds(rotation.unix_seconds() + SALT_GRACE_SECONDS);
+        assert!(!schedule.is_valid(salt, later), "and no longer");
+        assert!(!schedule.is_valid(salt ^ 1, start));
+    }
+
+    #[test]
+    fn different_keys_have_different_salts() {
+        let at = Instant::from_unix_seconds(1_767_225_600);
+        assert_ne!(
+            SaltSchedule::from_secret([1; 32]).current(at),
+            SaltSchedule::from_secret([2; 32]).current(at)
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! The server side of the transport for one datacenter: auth keys, their
+//! salt schedules and sessions; packets in, validated messages out, and
+//! sealing of replies.
+//!
+//! `receive` decrypts with the key the packet names (an unknown key is the
+//! transport error −404), finds or creates the session (announcing
+//! `new_session_created`), and validates via [`ServerSession`].
+
+use std::collections::BTreeMap;
+
+use rand_core::RngCore;
+
+use super::events::TransportEvent;
+use super::msg_id::MsgIdKind;
+use super::salt::SaltSchedule;
+use super::server_session::{Processed, SaltCheck, ServerSession};
+use crate::crypto::{self, AuthKey, CryptoError, Direction};
+use crate::time::Instant;
+use crate::wire::{Body, DecodeError, Envelope, Message, MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
+
+/// Sessions one auth key may have at once; the least recently active one
+/// is dropped beyond this (a client that comes back gets a new session).
+pub const MAX_SESSIONS_PER_KEY: usize = 64;
+/// The transport error code for an unknown auth key.
+pub const TRANSPORT_ERROR_UNKNOWN_KEY: i32 = -404;
+
+/// Why a packet was not processed at all. No state changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiveError {
+    #[error("packet too short to name an auth key ({length} bytes)")]
+    TooShort { length: usize },
+    #[error("unknown auth key {auth_key_id:#018x} (transport error -404)")]
+    UnknownAuthKey { auth_key_id: u64 },
+    #[error("decryption failed: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error("malformed envelope: {0}")]
+    Decode(#[from] DecodeError),
+}
+
+/// Why replies could not be sealed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    #[error("unknown auth key {auth_key_id:#018x}")]
+    UnknownAuthKey { auth_key_id: u64 },
+    #[error("unknown session {session_id:#018x}")]
+    UnknownSession { session_id: u64 },
+    #[error("{count} messages do not fit one container (at most {MAX_CONTAINER_MESSAGES})")]
+    TooManyMessages { count: usize },
+    #[error("nothing to send")]
+    Empty,
+    #[error("a packet body of {bytes} bytes is over the {MAX_BODY_BYTES}-byte limit")]
+    TooLarge { bytes: usize },
+}
+
+/// The result of one accepted packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Received {
+    pub auth_key_id: u64,
+    pub session_id: u64,
+    /// Whether this packet created the session.
+    pub new_session: bool,
+    pub processed: Processed,
+}
+
+/// One body to send and whether it answers a client message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub body: Vec<u8>,
+    pub kind: MsgIdKind,
+}
+
+impl Outgoing {
+    pub fn response(body: &Body) -> Outgoing {
+        Outgoing {
+            body: body.encode(),
+            kind: MsgIdKind::ServerResponse,
+        }
+    }
+
+    pub fn notification(body: &Body) -> Outgoing {
+        Outgoing {
+            body: body.encode(),
+            kind: MsgIdKind::ServerNotification,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct KeyState {
+    key: AuthKey,
+    salts: SaltSchedule,
+    sessions: BTreeMap<u64, ServerSession>,
+}
+
+/// Every auth key a datacenter knows, with its sessions.
+#[derive(Clone, Debug, Default)]
+pub struct ServerTransport {
+    keys: BTreeMap<u64, KeyState>,
+}
+
+impl ServerTransport {
+    pub fn new() -> ServerTransport {
+        ServerTransport::default()
+    }
+
+    /// Register a key (after a key exchange). Re-adding keeps the sessions.
+    pub fn add_key(&mut self, key: AuthKey, rng: &mut impl RngCore) {
+        let salts = SaltSchedule::new(rng);
+        self.keys.entry(key.id()).or_insert(KeyState {
+            key,
+            salts,
+            sessions: BTreeMap::new(),
+        });
+    }
+
+    /// Forget a key and its sessions (`destroy_auth_key`). Returns whether it existed.
+    pub fn remove_key(&mut self, auth_key_id: u64) -> bool {
+        self.keys.remove(&auth_key_id).is_some()
+    }
+
+    pub fn has_key(&self, auth_key_id: u64) -> bool {
+        self.keys.contains_key(&auth_key_id)
+    }
+
+    /// The salt a client of this key should use now.
+    pub fn current_salt(&self, auth_key_id: u64, now: Instant) -> Option<u64> {
+        self.keys.get(&auth_key_id).map(|state| state.salts.current(now))
+    }
+
+    /// Decrypt and validate one client packet.
+    pub fn receive(&mut self, now: Instant, packet: &[u8], rng: &mut impl RngCore) -> Result<Received, ReceiveError> {
+        let auth_key_id = crypto::packet_key_id(packet).ok_or(ReceiveError::TooShort { length: packet.len() })?;
+        let state = self
+            .keys
+            .get_mut(&auth_key_id)
+            .ok_or(ReceiveError::UnknownAuthKey { auth_key_id })?;
+        let plaintext = crypto::decrypt(&state.key, Direction::ClientToServer, packet)?;
+        let envelope = Envelope::decode(&plaintext)?;
+        let salt = SaltCheck {
+            valid: state.salts.is_valid(envelope.salt, now),
+            current: state.salts.current(now),
+        };
+        let session_id = envelope.session_id;
+        let mut events = Vec::new();
+        let new_session = !state.sessions.contains_key(&session_id);
+        if new_session {
+            if state.sessions.len() >= MAX_SESSIONS_PER_KEY {
+                if let Some(evicted) = least_recently_active(&state.sessions) {
+                    state.sessions.remove(&evicted);
+                    events.push(TransportEvent::SessionEvicted { session_id: evicted });
+                }
+            }
+            state.sessions.insert(session_id, ServerSession::new(session_id, now));
+            events.push(TransportEvent::SessionCreated { session_id });
+        }
+        let session = state
+            .sessions
+            .get_mut(&session_id)
+            .ok_or(ReceiveError::UnknownAuthKey { auth_key_id })?;
+        let mut processed = session.process(now, salt, &envelope.message);
+        if new_session {
+            processed.replies.insert(
+                0,
+                Body::NewSessionCreated {
+                    first_msg_id: envelope.message.msg_id,
+                    unique_id: rng.next_u64(),
+                    server_salt: salt.current,
+                },
+            );
+        }
+        events.append(&mut processed.events);
+        processed.events = events;
+        Ok(Received {
+            auth_key_id,
+            session_id,
+            new_session,
+            processed,
+        })
+    }
+
+    /// Encrypt `messages` for a session: one message, or a container of
+    /// several. Returns the packet.
+    pub fn seal(
+        &mut self,
+        now: Instant,
+        auth_key_id: u64,
+        session_id: u64,
+        messages: &[Outgoing],
+        rng: &mut impl RngCore,
+    ) -> Result<Vec<u8>, SealError> {
+        let state = self
+            .keys
+            .get_mut(&auth_key_id)
+            .ok_or(SealError::UnknownAuthKey { auth_key_id })?;
+        let session = state
+            .sessions
+            .get_mut(&session_id)
+            .ok_or(SealError::UnknownSession { session_id })?;
+        // Refused before any id is stamped: the envelope asserts its limit.
+        let bytes = sealed_body_bytes(messages);
+        if bytes > MAX_BODY_BYTES {
+            return Err(SealError::TooLarge { bytes });
+        }
+        let mut stamp = |outgoing: &Outgoing| {
+            let content = Body::decode(&outgoing.body).map_or(true, |body| body.is_content_related());
+            let (msg_id, seq_no) = session.next_outgoing(now, outgoing.kind, content);
+            Message {
+                msg_id,
+                seq_no,
+                body: outgoing.body.clone(),
+            }
+        };
+        let message = match messages {
+            [] => return Err(SealError::Empty),
+            [one] => stamp(one),
+            many if many.len() > MAX_CONTAINER_MESSAGES => {
+                return Err(SealError::TooManyMessages { count: many.len() })
+            }
+            many => {
+                let inner: Vec<Message> = many.iter().map(&mut stamp).collect();
+                let (msg_id, seq_no) = session.next_outgoing(now, MsgIdKind::ServerNotification, false);
+                Message {
+                    msg_id,
+                    seq_no,
+                    body: Body::Container(inner).encode(),
+                }
+            }
+        };
+        let envelope = Envelope {
+            salt: state.salts.current(now),
+            session_id,
+            message,
+        };
+        Ok(crypto::encrypt(
+            &state.key,
+            Direction::ServerToClient,
+            &envelope.encode(),
+            rng,
+        ))
+    }
+}
+
+/// Bytes of one inner message of a container besides its body: msg_id,
+/// seqno and length.
+pub const CONTAINER_ITEM_OVERHEAD_BYTES: usize = 16;
+/// Bytes of a container's constructor and count.
+pub const CONTAINER_HEADER_BYTES: usize = 8;
+
+/// The body length `seal` would produce for `messages`: the one body, or a
+/// container of them.
+pub fn sealed_body_bytes(messages: &[Outgoing]) -> usize {
+    match messages {
+        [one] => one.body.len(),
+        many => {
+            CONTAINER_HEADER_BYTES
+                + many
+                    .iter()
+                    .map(|outgoing| outgoing.body.len() + CONTAINER_ITEM_OVERHEAD_BYTES)
+                    .sum::<usize>()
+        }
+    }
+}
+
+fn least_recently_active(sessions: &BTreeMap<u64, ServerSession>) -> Option<u64> {
+    sessions
+        .values()
+        .min_by_key(|session| (session.last_active(), session.session_id()))
+        .map(|s| s.session_id())
+}

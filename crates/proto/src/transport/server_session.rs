@@ -1,0 +1,275 @@
+//! Server-side validation of one session's incoming messages.
+//!
+//! Order of checks for each message (outer or inside a container): low
+//! bits (18) → duplicate (ignored, re-acked) → refused before as too far
+//! ahead (17 again) → time window −300 s / +30 s
+//! (16, 17) → below the replay window (20) → salt (48, outer only) →
+//! seqno parity (34, 35) → seqno order (32, 33). Duplicates come before
+//! the time window so that a resend of an accepted message is re-acked,
+//! never processed twice. Containers add: no nesting, every inner id below
+//! the container's, no id twice (64), and a container id seen before while
+//! its content is new (19).
+
+use std::time::Duration;
+
+use super::events::TransportEvent;
+use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
+use super::replay::{IdStatus, ReplayWindow};
+use super::seqno::SeqNoCounter;
+use crate::time::Instant;
+use crate::wire::{ids, BadMsgCode, Body, Message, MAX_ACK_IDS};
+
+/// A message more than this far in the past is refused (16).
+pub const MAX_MSG_AGE: Duration = Duration::from_secs(300);
+/// A message more than this far in the future is refused (17).
+pub const MAX_MSG_LEAD: Duration = Duration::from_secs(30);
+
+/// What one incoming envelope produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Processed {
+    /// Accepted messages for the layers above, containers flattened, in order.
+    /// Acks and pings are handled here and not included.
+    pub accepted: Vec<Message>,
+    /// Server message ids the client acknowledged.
+    pub acknowledged: Vec<u64>,
+    /// Service replies to send back: acks, pongs, bad-message notices.
+    pub replies: Vec<Body>,
+    pub events: Vec<TransportEvent>,
+}
+
+/// How the envelope's salt was judged by the key's schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SaltCheck {
+    pub valid: bool,
+    pub current: u64,
+}
+
+/// One client session as the server sees it.
+#[derive(Clone, Debug)]
+pub struct ServerSession {
+    session_id: u64,
+    received: ReplayWindow,
+    outgoing_ids: MsgIdGenerator,
+    outgoing_seqno: SeqNoCounter,
+    last_active: Instant,
+}
+
+impl ServerSession {
+    pub fn new(session_id: u64, now: Instant) -> ServerSession {
+        ServerSession {
+            session_id,
+            received: ReplayWindow::new(),
+            outgoing_ids: MsgIdGenerator::new(),
+            outgoing_seqno: SeqNoCounter::new(),
+            last_active: now,
+        }
+    }
+
+    pub fn session_id(&self) -> u64 {
+        self.session_id
+    }
+
+    pub fn last_active(&self) -> Instant {
+        self.last_active
+    }
+
+    /// Id and seqno for the next message the server sends in this session.
+    pub fn next_outgoing(&mut self, now: Instant, kind: MsgIdKind, content_related: bool) -> (u64, u32) {
+        (
+            self.outgoing_ids.next(now, kind),
+            self.outgoing_seqno.next(content_related),
+        )
+    }
+
+    /// Validate one decrypted top-level message of this session.
+    pub fn process(&mut self, now: Instant, salt: SaltCheck, message: &Message) -> Processed {
+        self.last_active = now;
+        let mut out = Processed::default();
+        let mut to_ack = Vec::new();
+        if message.constructor() == Some(ids::MSG_CONTAINER) {
+            self.process_container(now, salt, message, &mut out, &mut to_ack);
+        } else if self.admit(now, Some(salt), message, &mut out, &mut to_ack) {
+            self.deliver(message, &mut out);
+        }
+        if !to_ack.is_empty() {
+            debug_assert!(to_ack.len() <= MAX_ACK_IDS);
+            // Acks go first: a client reading a refusal of a container must
+            // already know which of its messages were processed before.
+            out.replies.insert(0, Body::Ack(to_ack));
+        }
+        out
+    }
+
+    /// Run the per-message checks; on success record the id. Returns
+    /// whether the message is to be processed.
+    fn admit(
+        &mut self,
+        now: Instant,
+        salt: Option<SaltCheck>,
+        message: &Message,
+        out: &mut Processed,
+        to_ack: &mut Vec<u64>,
+    ) -> bool {
+        let content_related = message.constructor().is_some_and(ids::is_content_related);
+        if message.msg_id % 4 != 0 || message.msg_id & 0xffff_ffff == 0 {
+            // Never a valid client id: nothing to remember.
+            return refuse(message, BadMsgCode::MsgIdBadLowBits, out);
+        }
+        if self.received.status(message.msg_id) == IdStatus::Duplicate {
+            out.events
+                .push(TransportEvent::DuplicateIgnored { msg_id: message.msg_id });
+            if content_related {
+                to_ack.push(message.msg_id);
+            }
+            return false;
+        }
+        if let IdStatus::Refused(code) = self.received.status(message.msg_id) {
+            return self.refuse(message, code, out);
+        }
+        if let Some(code) = time_window_violation(now, message.msg_id) {
+            return self.refuse(message, code, out);
+        }
+        if self.received.status(message.msg_id) == IdStatus::TooOld {
+            return self.refuse(message, BadMsgCode::MessageTooOld, out);
+        }
+        if let Some(salt) = salt.filter(|salt| !salt.valid) {
+            self.received.record_refusal(message.msg_id, BadMsgCode::BadServerSalt);
+            out.events.push(TransportEvent::BadMessage {
+                msg_id: message.msg_id,
+                code: BadMsgCode::BadServerSalt,
+            });
+            out.replies.push(Body::BadServerSalt {
+                bad_msg_id: message.msg_id,
+                bad_msg_seqno: message.seq_no,
+                error_code: BadMsgCode::BadServerSalt.code(),
+                new_server_salt: salt.current,
+            });
+            return false;
+        }
+        let odd = message.seq_no % 2 == 1;
+        if content_related && !odd {
+            return self.refuse(message, BadMsgCode::OddSeqNoExpected, out);
+        }
+        if !content_related && odd {
+            return self.refuse(message, BadMsgCode::EvenSeqNoExpected, out);
+        }
+        if let Some(code) = self.received.seqno_conflict(message.msg_id, message.seq_no) {
+            return self.refuse(message, code, out);
+        }
+        self.received.record(message.msg_id, message.seq_no);
+        if content_related {
+            to_ack.push(message.msg_id);
+        }
+        true
+    }
+
+    /// Hand an admitted message up, or answer it here (acks, pings).
+    fn deliver(&mut self, message: &Message, out: &mut Processed) {
+        match Body::decode(&message.body) {
+            Ok(Body::Ack(msg_ids)) => out.acknowledged.extend(msg_ids),
+            Ok(Body::Ping { ping_id }) => out.replies.push(Body::Pong {
+                msg_id: message.msg_id,
+                ping_id,
+            }),
+            // Application bodies and anything undecodable go up whole: the
+            // layer above answers with an rpc_error it can name.
+            _ => out.accepted.push(message.clone()),
+        }
+    }
+
+    fn process_container(
+        &mut self,
+        now: Instant,
+        salt: SaltCheck,
+        container: &Message,
+        out: &mut Processed,
+        to_ack: &mut Vec<u64>,
+    ) {
+        let Ok(Body::Container(inner)) = Body::decode(&container.body) else {
+            // Undecodable: there is no inner message to judge.
+            refuse(container, BadMsgCode::InvalidContainer, out);
+            return;
+        };
+        let all_seen = inner
+            .iter()
+            .all(|message| self.received.status(message.msg_id) == IdStatus::Duplicate);
+        let admitted = if !container_is_well_formed(container.msg_id, &inner) {
+            self.refuse(container, BadMsgCode::InvalidContainer, out)
+        } else if self.received.status(container.msg_id) == IdStatus::Duplicate && !all_seen {
+            self.refuse(container, BadMsgCode::ContainerIdReused, out)
+        } else {
+            self.admit(now, Some(salt), container, out, to_ack)
+        };
+        if admitted {
+            for message in &inner {
+                if self.admit(now, None, message, out, to_ack) {
+                    self.deliver(message, out);
+                }
+            }
+        } else {
+            self.settle_refused_container(container.msg_id, &inner, to_ack);
+        }
+    }
+
+    /// The container was refused (or is a duplicate). The client will
+    /// re-send its content under new ids, so: ack what was processed
+    /// before (the client then drops it instead of re-sending it), and make
+    /// every other inner id final-refused so that no copy of it counts.
+    fn settle_refused_container(&mut self, container_id: u64, inner: &[Message], to_ack: &mut Vec<u64>) {
+        let code = match self.received.status(container_id) {
+            IdStatus::Refused(code) => code,
+            _ => BadMsgCode::ContainerIdReused,
+        };
+        for message in inner {
+            match self.received.status(message.msg_id) {
+                IdStatus::Duplicate if message.constructor().is_some_and(ids::is_content_related) => {
+                    to_ack.push(message.msg_id)
+                }
+                IdStatus::Fresh | IdStatus::TooOld => self.received.record_refusal(message.msg_id, code),
+                _ => {}
+            }
+        }
+    }
+
+    /// Refuse `message` with `code` and remember the refusal.
+    fn refuse(&mut self, message: &Message, code: BadMsgCode, out: &mut Processed) -> bool {
+        self.received.record_refusal(message.msg_id, code);
+        refuse(message, code, out)
+    }
+}
+
+/// 16 or 17 when the id's time is outside [now − 300 s, now + 30 s].
+fn time_window_violation(now: Instant, msg_id: u64) -> Option<BadMsgCode> {
+    let claimed = msg_id_instant(msg_id);
+    if claimed < now.saturating_sub(MAX_MSG_AGE) {
+        Some(BadMsgCode::MsgIdTooLow)
+    } else if claimed > now.saturating_add(MAX_MSG_LEAD) {
+        Some(BadMsgCode::MsgIdTooHigh)
+    } else {
+        None
+    }
+}
+
+/// No nesting, every inner id below the container's, no id twice.
+fn container_is_well_formed(container_id: u64, inner: &[Message]) -> bool {
+    let mut inner_ids: Vec<u64> = inner.iter().map(|message| message.msg_id).collect();
+    inner_ids.sort_unstable();
+    let unique = inner_ids.windows(2).all(|pair| pair[0] != pair[1]);
+    unique
+        && inner
+            .iter()
+            .all(|message| message.msg_id < container_id && message.constructor() != Some(ids::MSG_CONTAINER))
+}
+
+fn refuse(message: &Message, code: BadMsgCode, out: &mut Processed) -> bool {
+    out.events.push(TransportEvent::BadMessage {
+        msg_id: message.msg_id,
+        code,
+    });
+    out.replies.push(Body::BadMsgNotification {
+        bad_msg_id: message.msg_id,
+        bad_msg_seqno: message.seq_no,
+        error_code: code.code(),
+    });
+    false
+}

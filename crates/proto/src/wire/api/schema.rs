@@ -1,0 +1,198 @@
+//! The TL schema of everything in this directory, as data: each
+//! constructor id next to its definition. For Telegram's published
+//! constructors the id is, by TL's rules, the CRC32 of the normalised
+//! definition; [`constructor_id_of`] computes it and the tests check every
+//! constant in [`ids`] against it — a typo in an id cannot survive.
+//!
+//! Project-private constructors ([`PRIVATE_DEFINITIONS`]) take fixed ids in
+//! the reserved range [`ids::PRIVATE_ID_FIRST`]`..=`[`ids::PRIVATE_ID_LAST`]
+//! instead, so that they stand out in a hex dump; the tests check that they
+//! are in range, distinct, and collide with no published id.
+
+use crate::wire::{codec, ids};
+
+/// Telegram's published definitions of the constructors this project uses
+/// (core.telegram.org/schema), with their ids.
+pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
+    (ids::AUTHORIZATION, "authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization;"),
+    (ids::ACCOUNT_AUTHORIZATIONS, "account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations;"),
+    (ids::UPDATE_NEW_AUTHORIZATION, "updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long date:flags.0?int device:flags.0?string location:flags.0?string = Update;"),
+    (ids::ACCOUNT_GET_AUTHORIZATIONS, "account.getAuthorizations#e320c158 = account.Authorizations;"),
+    (ids::ACCOUNT_CHANGE_AUTHORIZATION_SETTINGS, "account.changeAuthorizationSettings#40f48462 flags:# confirmed:flags.3?true hash:long encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool;"),
+    (ids::ACCOUNT_RESET_AUTHORIZATION, "account.resetAuthorization#df77f3bc hash:long = Bool;"),
+    (ids::CODE_SETTINGS, "codeSettings#ad253d78 flags:# allow_flashcall:flags.0?true current_number:flags.1?true allow_app_hash:flags.4?true allow_missed_call:flags.5?true allow_firebase:flags.7?true unknown_number:flags.9?true logout_tokens:flags.6?Vector<bytes> token:flags.8?string app_sandbox:flags.8?Bool = CodeSettings;"),
+    (ids::AUTH_SENT_CODE_TYPE_APP, "auth.sentCodeTypeApp#3dbb5986 length:int = auth.SentCodeType;"),
+    (ids::AUTH_SENT_CODE_TYPE_SMS, "auth.sentCodeTypeSms#c000bba2 length:int = auth.SentCodeType;"),
+    (ids::AUTH_SENT_CODE, "auth.sentCode#5e002502 flags:# type:auth.SentCodeType phone_code_hash:string next_type:flags.1?auth.CodeType timeout:flags.2?int = auth.SentCode;"),
+    (ids::AUTH_SENT_CODE_SUCCESS, "auth.sentCodeSuccess#2390fe44 authorization:auth.Authorization = auth.SentCode;"),
+    (ids::AUTH_SEND_CODE, "auth.sendCode#a677244f phone_number:string api_id:int api_hash:string settings:CodeSettings = auth.SentCode;"),
+    (ids::AUTH_AUTHORIZATION, "auth.authorization#2ea2c0d4 flags:# setup_password_required:flags.1?true otherwise_relogin_days:flags.1?int tmp_sessions:flags.0?int future_auth_token:flags.2?bytes user:User = auth.Authorization;"),
+    (ids::AUTH_CHECK_PASSWORD, "auth.checkPassword#d18b4d16 password:InputCheckPasswordSRP = auth.Authorization;"),
+    (ids::AUTH_SIGN_IN, "auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization;"),
+    (ids::AUTH_IMPORT_AUTHORIZATION, "auth.importAuthorization#a57a7dad id:long bytes:bytes = auth.Authorization;"),
+    (ids::AUTH_LOG_OUT, "auth.logOut#3e72ba19 = auth.LoggedOut;"),
+    (ids::AUTH_LOGGED_OUT, "auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut;"),
+    (ids::AUTH_RESET_AUTHORIZATIONS, "auth.resetAuthorizations#9fab0d1a = Bool;"),
+    (ids::AUTH_RESEND_CODE, "auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode;"),
+    (ids::AUTH_LOGIN_TOKEN, "auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken;"),
+    (ids::AUTH_LOGIN_TOKEN_MIGRATE_TO, "auth.loginTokenMigrateTo#68e9916 dc_id:int token:bytes = auth.LoginToken;"),
+    (ids::AUTH_LOGIN_TOKEN_SUCCESS, "auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken;"),
+    (ids::UPDATE_LOGIN_TOKEN, "updateLoginToken#564fe691 = Update;"),
+    (ids::AUTH_EXPORT_LOGIN_TOKEN, "auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken;"),
+    (ids::AUTH_ACCEPT_LOGIN_TOKEN, "auth.acceptLoginToken#e894ad4d token:bytes = Authorization;"),
+    (ids::AUTH_IMPORT_LOGIN_TOKEN, "auth.importLoginToken#95ac5ce4 token:bytes = auth.LoginToken;"),
+    (ids::AUTH_EXPORTED_AUTHORIZATION, "auth.exportedAuthorization#b434e2b8 id:long bytes:bytes = auth.ExportedAuthorization;"),
+    (ids::AUTH_EXPORT_AUTHORIZATION, "auth.exportAuthorization#e5bfffcd dc_id:int = auth.ExportedAuthorization;"),
+    (ids::AUTH_BIND_TEMP_AUTH_KEY, "auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool;"),
+    (ids::ACCOUNT_SET_AUTHORIZATION_TTL, "account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool;"),
+    (ids::ACCOUNT_DELETE_ACCOUNT, "account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool;"),
+    (ids::ACCOUNT_UPDATE_PASSWORD_SETTINGS, "account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings = Bool;"),
+    (ids::UPDATES_GET_STATE, "updates.getState#edd4882a = updates.State;"),
+    (ids::UPDATES_STATE, "updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State;"),
+    (ids::UPDATES_GET_DIFFERENCE, "updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference;"),
+    (ids::UPDATES_DIFFERENCE_EMPTY, "updates.differenceEmpty#5d75a138 date:int seq:int = updates.Difference;"),
+    (ids::UPDATES_DIFFERENCE, "updates.difference#f49ca0 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> state:updates.State = updates.Difference;"),
+    (ids::UPDATES_DIFFERENCE_SLICE, "updates.differenceSlice#a8fb1981 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> intermediate_state:updates.State = updates.Difference;"),
+    (ids::UPDATES_DIFFERENCE_TOO_LONG, "updates.differenceTooLong#4afe8f6d pts:int = updates.Difference;"),
+    (ids::UPDATES_TOO_LONG, "updatesTooLong#e317af7e = Updates;"),
+    (ids::UPDATE_SHORT, "updateShort#78d4dec1 update:Update date:int = Updates;"),
+    (ids::UPDATES, "updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates;"),
+    (ids::INVOKE_WITH_LAYER, "invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X;"),
+    (ids::INIT_CONNECTION, "initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X;"),
+    (codec::BOOL_TRUE, "boolTrue#997275b5 = Bool;"),
+    (codec::BOOL_FALSE, "boolFalse#bc799737 = Bool;"),
+    (ids::INPUT_CHECK_PASSWORD_EMPTY, "inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP;"),
+    (ids::AUTH_CODE_TYPE_SMS, "auth.codeTypeSms#72a3158c = auth.CodeType;"),
+    (ids::AUTH_CODE_TYPE_CALL, "auth.codeTypeCall#741cd3e3 = auth.CodeType;"),];
+
+/// The project-private constructors, with their ids and definitions.
+pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
+    (ids::SESSIONLAB_USER, "sessionlab.user#5e551ab0 id:long phone:string = User;"),
+    (
+        ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN,
+        "sessionlab.inputCheckPasswordPlain#5e551ab1 password:bytes = InputCheckPasswordSRP;",
+    ),
+    (
+        ids::SESSIONLAB_UPDATE_OPAQUE,
+        "sessionlab.updateOpaque#5e551ab2 pts:int pts_count:int payload:bytes = Update;",
+    ),
+    (
+        ids::SESSIONLAB_AUTHORIZATION_SIGNALS,
+        "sessionlab.authorizationSignals#5e551ab3 flags:# unseen_device_model:flags.0?true outdated_app_version:flags.1?true impossible_travel:flags.2?true unusual_hours:flags.3?true hash:long = sessionlab.AuthorizationSignals;",
+    ),
+    (
+        ids::SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS,
+        "sessionlab.authorizationsWithSignals#5e551ab4 authorizations:account.Authorizations signals:Vector<sessionlab.AuthorizationSignals> = sessionlab.AuthorizationsWithSignals;",
+    ),
+    (
+        ids::SESSIONLAB_DC_REVOKE_AUTHORIZATION,
+        "sessionlab.dcRevokeAuthorization#5e551ab5 revocation_id:long user_id:long auth_key_ids:Vector<long> = sessionlab.DcMessage;",
+    ),
+    (
+        ids::SESSIONLAB_DC_REVOCATION_ACK,
+        "sessionlab.dcRevocationAck#5e551ab6 revocation_id:long = sessionlab.DcMessage;",
+    ),
+    (
+        ids::SESSIONLAB_DC_CHECK_AUTHORIZATION,
+        "sessionlab.dcCheckAuthorization#5e551ab7 query_id:long auth_key_id:long = sessionlab.DcMessage;",
+    ),
+    (
+        ids::SESSIONLAB_DC_AUTHORIZATION_STATUS,
+        "sessionlab.dcAuthorizationStatus#5e551ab8 query_id:long auth_key_id:long valid:Bool cache_ttl_s:int = sessionlab.DcMessage;",
+    ),
+    (ids::SESSIONLAB_GET_FULL_STATE, "sessionlab.getFullState#5e551ab9 = updates.Difference;"),
+    (
+        ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS,
+        "sessionlab.passwordInputSettings#5e551aba flags:# new_password:flags.0?bytes = account.PasswordInputSettings;",
+    ),
+];
+
+/// The constructor id TL assigns to `definition` (`name#id fields = Type;`):
+/// the CRC32 (IEEE) of the definition without its `#id` and `;`, with
+/// `flags.N?true` fields dropped, `bytes` spelt `string`, `<` as a space and
+/// `>`, `{`, `}` removed.
+pub fn constructor_id_of(definition: &str) -> u32 {
+    let body = definition.trim().trim_end_matches(';');
+    let (head, rest) = body.split_once(' ').unwrap_or((body, ""));
+    let name = head.split('#').next().unwrap_or(head);
+    let mut text = String::from(name);
+    for token in rest.split(' ').filter(|token| !token.is_empty()) {
+        if token.contains(":flags") && token.ends_with("?true") {
+            continue;
+        }
+        text.push(' ');
+        match token.strip_suffix("bytes") {
+            Some(prefix) if prefix.ends_with(':') || prefix.ends_with('?') => {
+                text.push_str(prefix);
+                text.push_str("string");
+            }
+            _ => text.push_str(token),
+        }
+    }
+    let text = text.replace('<', " ").replace(['>', '{', '}'], "");
+    crc32(text.as_bytes())
+}
+
+/// CRC-32/ISO-HDLC (zlib's), bit by bit: only tests and tools call it.
+fn crc32(bytes: &[u8]) -> u32 {
+    const POLYNOMIAL: u32 = 0xedb8_8320;
+    let mut crc = !0u32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ POLYNOMIAL
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_matches_the_standard_check_value() {
+        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn every_published_id_is_the_crc_of_its_definition() {
+        for (id, definition) in PUBLIC_DEFINITIONS {
+            assert_eq!(constructor_id_of(definition), *id, "{definition}");
+            let written = definition.split([' ', '#']).nth(1).expect("an id");
+            assert_eq!(u32::from_str_radix(written, 16), Ok(*id), "{definition}");
+        }
+        // The normalisation matters: a wrong id is caught.
+        assert_ne!(
+            constructor_id_of("authorization#ad01d61d hash:long = Authorization;"),
+            ids::AUTHORIZATION
+        );
+    }
+
+    #[test]
+    fn private_ids_are_in_range_distinct_and_unpublished() {
+        let mut seen = Vec::new();
+        for (id, definition) in PRIVATE_DEFINITIONS {
+            assert!(
+                (ids::PRIVATE_ID_FIRST..=ids::PRIVATE_ID_LAST).contains(id),
+                "{definition}"
+            );
+            assert!(definition.starts_with("sessionlab."), "{definition}");
+            let written = definition.split([' ', '#']).nth(1).expect("an id");
+            assert_eq!(u32::from_str_radix(written, 16), Ok(*id), "{definition}");
+            assert!(!seen.contains(id), "{definition}");
+            seen.push(*id);
+        }
+        for (id, definition) in PUBLIC_DEFINITIONS {
+            assert!(
+                !(ids::PRIVATE_ID_FIRST..=ids::PRIVATE_ID_LAST).contains(id),
+                "{definition}"
+            );
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! The event queue: a min-heap keyed (virtual time, insertion sequence).
+//!
+//! The key is a total order, so two runs that schedule the same events in the
+//! same order pop them in the same order, ties included: events at the same
+//! instant come out first-scheduled first. Cancellation is lazy — a cancelled
+//! entry stays in the heap as a tombstone until it reaches the top or a
+//! compaction sweeps it; a slab of slots makes it O(1) — and the number of
+//! pending events is bounded.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use sessionlab_proto::time::Instant;
+
+/// Default bound on pending events. A simulation of thousands of devices keeps
+/// a few timers and packets in flight each; four million means a runaway
+/// actor (a retry loop without backoff) fails loudly instead of eating memory.
+pub const MAX_PENDING_EVENTS: usize = 1 << 22;
+
+/// Tombstones tolerated beyond the live count before the heap is compacted.
+/// Keeps the heap within about twice the live events without rebuilding it
+/// on every cancellation.
+const COMPACTION_SLACK: usize = 1024;
+
+/// A handle on a scheduled event: its insertion sequence number (unique per
+/// queue, and the tie-breaker of the order) and the slot tracking its state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId {
+    sequence: u64,
+    slot: u32,
+}
+
+impl EventId {
+    /// The insertion sequence number (0 for the first event ever scheduled).
+    pub const fn sequence(self) -> u64 {
+        self.sequence
+    }
+}
+
+/// Why an event could not be scheduled. Actors can cause both (a retry storm,
+/// a timer computed from a skewed clock), so they are values, not panics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueueError {
+    #[error("event queue full: {limit} events pending")]
+    Full { limit: usize },
+    #[error("event scheduled at {at:?}, before the current time {now:?}")]
+    InThePast { at: Instant, now: Instant },
+}
+
+struct Entry<E> {
+    at: Instant,
+    sequence: u64,
+    slot: u32,
+    event: E,
+}
+
+impl<E> Entry<E> {
+    fn key(&self) -> (Instant, u64) {
+        (self.at, self.sequence)
+    }
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl<E> Eq for Entry<E> {}
+
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for Entry<E> {
+    /// Reversed, because `BinaryHeap` is a max-heap and we want the earliest key on top.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key().cmp(&self.key())
+    }
+}
+
+/// The state of one heap entry, so cancellation and pops are O(1) lookups.
+/// A slot is recycled once its entry has left the heap; the sequence number
+/// tells a stale [`EventId`] from the slot's new occupant.
+#[derive(Clone, Copy)]
+struct Slot {
+    sequence: u64,
+    live: bool,
+}
+
+/// A bounded min-heap of events of type `E`, ordered by (time, insertion sequence).
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Entry<E>>,
+    /// One slot per heap entry (live or tombstone), plus free ones.
+    slots: Vec<Slot>,
+    free_slots: Vec<u32>,
+    /// Events scheduled and neither popped nor cancelled.
+    live: usize,
+    next_sequence: u64,
+    /// Time of the last popped event: nothing may be scheduled before it, so
+    /// pops are non-decreasing in time.
+    floor: Instant,
+    limit: usize,
+}
+
+impl<E> EventQueue<E> {
+    /// An empty queue that accepts nothing before `start`, bounded by [`MAX_PENDING_EVENTS`].
+    pub fn new(start: Instant) -> EventQueue<E> {
+        EventQueue::with_limit(start, MAX_PENDING_EVENTS)
+    }
+
+    /// An empty queue bounded by `limit` pending events.
+    pub fn with_limit(start: Instant, limit: usize) -> EventQueue<E> {
+        assert!(limit > 0, "an event queue must hold at least one event");
+        // Slots are u32-indexed; the heap holds at most about twice the limit.
+        assert!(limit <= (u32::MAX / 4) as usize, "event queue limit too large");
+        EventQueue {
+            heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            live: 0,
+            next_sequence: 0,
+            floor: start,
+            limit,
+        }
+    }
+
+    /// Pending (scheduled, not popped, not cancelled) events.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether no event is pending.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// The bound on pending events.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Schedule `event` at `at`, which must not be before the last popped event.
+    pub fn schedule(&mut self, at: Instant, event: E) -> Result<EventId, QueueError> {
+        if at < self.floor {
+            return Err(QueueError::InThePast { at, now: self.floor });
+        }
+        if self.live >= self.limit {
+            return Err(QueueError::Full { limit: self.limit });
+        }
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        let state = Slot { sequence, live: true };
+        let slot = match self.free_slots.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = state;
+                slot
+            }
+            None => {
+                self.slots.push(state);
+                u32::try_from(self.slots.len() - 1).expect("slots bounded by the limit")
+            }
+        };
+        self.heap.push(Entry {
+            at,
+            sequence,
+            slot,
+            event,
+        });
+        self.live += 1;
+        Ok(EventId { sequence, slot })
+    }
+
+    /// Cancel a pending event. Returns whether it was pending (false when it
+    /// was already popped or cancelled, or never existed).
+    pub fn cancel(&mut self, id: EventId) -> bool {
+        if !self.is_pending(id) {
+            return false;
+        }
+        self.slots[id.slot as usize].live = false;
+        self.live -= 1;
+        if self.heap.len() > 2 * self.live + COMPACTION_SLACK {
+            self.compact();
+        }
+        true
+    }
+
+    /// Whether `id` is still pending.
+    pub fn is_pending(&self, id: EventId) -> bool {
+        let slot = self.slots.get(id.slot as usize);
+        slot.is_some_and(|slot| slot.live && slot.sequence == id.sequence)
+    }
+
+    /// The time of the next pending event, discarding cancelled entries on top.
+    pub fn peek_time(&mut self) -> Option<Instant> {
+        self.drop_cancelled_top();
+        self.heap.peek().map(|entry| entry.at)
+    }
+
+    /// Remove and return the next pending event: earliest time, then earliest scheduled.
+    pub fn pop(&mut self) -> Option<(Instant, EventId, E)> {
+        self.drop_cancelled_top();
+        let entry = self.heap.pop()?;
+        let slot = &mut self.slots[entry.slot as usize];
+        assert!(slot.live && slot.sequence == entry.sequence, "popped a dead entry");
+        assert!(entry.at >= self.floor, "the heap yielded an event before the floor");
+        slot.live = false;
+        self.free_slots.push(entry.slot);
+        self.live -= 1;
+        self.floor = entry.at;
+        let id = EventId {
+            sequence: entry.sequence,
+            slot: entry.slot,
+        };
+        Some((entry.at, id, entry.event))
+    }
+
+    /// Close the past up to `to`: nothing may be scheduled before it any more.
+    /// The engine calls this when its clock moves to a deadline without an
+    /// event; no pending event may lie before `to` (that would be skipped time).
+    pub fn advance_floor(&mut self, to: Instant) {
+        if to <= self.floor {
+            return;
+        }
+        if let Some(next) = self.peek_time() {
+            assert!(next >= to, "advancing past a pending event");
+        }
+        self.floor = to;
+    }
+
+    fn drop_cancelled_top(&mut self) {
+        while let Some(top) = self.heap.peek() {
+            if self.slots[top.slot as usize].live {
+                return;
+            }
+            let slot = top.slot;
+            self.heap.pop();
+            self.free_slots.push(slot);
+        }
+    }
+
+    /// Drop every tombstone and rebuild the free list: after this, exactly
+    /// the slots of live entries are in use.
+    fn compact(&mut self) {
+        let slots = &self.slots;
+        self.heap.retain(|entry| slots[entry.slot as usize].live);
+        assert_eq!(self.heap.len(), self.live, "compaction left tombstones");
+        self.free_slots.clear();
+        let dead = self.slots.iter().enumerate().filter(|(_, slot)| !slot.live);
+        // Descending, so the lowest free slots are reused first.
+        let mut free: Vec<u32> = dead.map(|(index, _)| index as u32).collect();
+        free.reverse();
+        self.free_slots = free;
+    }
+
+    /// Entries in the heap, tombstones included (for tests of compaction).
+    #[cfg(test)]
+    fn heap_len(&self) -> usize {
+        self.heap.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(micros: u64) -> Instant {
+        Instant::from_unix_micros(micros)
+    }
+
+    fn drain(queue: &mut EventQueue<&'static str>) -> Vec<(u64, &'static str)> {
+        std::iter::from_fn(|| queue.pop().map(|(time, _, event)| (time.unix_micros(), event))).collect()
+    }
+
+    #[test]
+    fn pops_by_time_then_insertion_order() {
+        let mut queue = EventQueue::new(at(0));
+        queue.schedule(at(20), "c").unwrap();
+        queue.schedule(at(10), "a").unwrap();
+        queue.schedule(at(20), "d").unwrap();
+        queue.schedule(at(10), "b").unwrap();
+        queue.schedule(at(5), "first").unwrap();
+        assert_eq!(
+            drain(&mut queue),
+            vec![(5, "first"), (10, "a"), (10, "b"), (20, "c"), (20, "d")]
+        );
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn ids_are_insertion_sequences() {
+        let mut queue = EventQueue::new(at(0));
+        let first = queue.schedule(at(9), "x").unwrap();
+        let second = queue.schedule(at(1), "y").unwrap();
+        assert_eq!((first.sequence(), second.sequence()), (0, 1));
+        assert_eq!(queue.pop().map(|(_, id, _)| id), Some(second));
+    }
+
+    #[test]
+    fn cancelled_events_never_pop() {
+        let mut queue = EventQueue::new(at(0));
+        let a = queue.schedule(at(1), "a").unwrap();
+        let b = queue.schedule(at(2), "b").unwrap();
+        queue.schedule(at(3), "c").unwrap();
+        assert!(queue.cancel(b));
+        assert!(!queue.cancel(b), "cancelling twice reports not pending");
+        assert_eq!(queue.len(), 2);
+        assert!(queue.cancel(a));
+        assert_eq!(queue.peek_time(), Some(at(3)));
+        assert_eq!(drain(&mut queue), vec![(3, "c")]);
+    }
+
+    #[test]
+    fn cancelling_a_popped_event_reports_not_pending() {
+        let mut queue = EventQueue::new(at(0));
+        let a = queue.schedule(at(1), "a").unwrap();
+        assert!(queue.is_pending(a));
+        queue.pop().unwrap();
+        assert!(!queue.is_pending(a));
+        assert!(!queue.cancel(a));
+    }
+
+    #[test]
+    fn a_stale_id_never_cancels_the_slot_s_next_occupant() {
+        let mut queue = EventQueue::new(at(0));
+        let old = queue.schedule(at(1), "old").unwrap();
+        queue.pop().unwrap();
+        let new = queue.schedule(at(2), "new").unwrap();
+        assert_eq!(queue.slots.len(), 1, "the slot was recycled");
+        assert!(!queue.cancel(old));
+        assert!(queue.is_pending(new));
+        assert_eq!(drain(&mut queue), vec![(2, "new")]);
+    }
+
+    #[test]
+    fn full_queue_is_an_error_and_cancelling_frees_room() {
+        let mut queue = EventQueue::with_limit(at(0), 2);
+        let a = queue.schedule(at(1), "a").unwrap();
+        queue.schedule(at(2), "b").unwrap();
+        assert_eq!(queue.schedule(at(3), "c"), Err(QueueError::Full { limit: 2 }));
+        queue.cancel(a);
+        assert!(queue.schedule(at(3), "c").is_ok());
+        assert_eq!(drain(&mut queue), vec![(2, "b"), (3, "c")]);
+    }
+
+    #[test]
+    fn scheduling_before_the_last_pop_is_an_error() {
+        let mut queue = EventQueue::new(at(100));
+        assert_eq!(
+            queue.schedule(at(99), "early"),
+            Err(QueueError::InThePast {
+                at: at(99),
+                now: at(100)
+            })
+        );
+        queue.schedule(at(150), "a").unwrap();
+        queue.pop().unwrap();
+        assert!(queue.schedule(at(149), "late").is_err());
+        assert!(queue.schedule(at(150), "same instant").is_ok());
+    }
+
+    #[test]
+    fn advancing_the_floor_closes_the_past() {
+        let mut queue = EventQueue::new(at(0));
+        queue.schedule(at(50), "a").unwrap();
+        queue.advance_floor(at(40));
+        queue.advance_floor(at(10)); // never backwards
+        assert_eq!(
+            queue.schedule(at(39), "b"),
+            Err(QueueError::InThePast {
+                at: at(39),
+                now: at(40)
+            })
+        );
+        assert!(queue.schedule(at(40), "c").is_ok());
+    }
+
+    #[test]
+    #[should_panic(expected = "advancing past a pending event")]
+    fn advancing_the_floor_past_a_pending_event_is_a_broken_invariant() {
+        let mut queue = EventQueue::new(at(0));
+        queue.schedule(at(5), "a").unwrap();
+        queue.advance_floor(at(6));
+    }
+
+    #[test]
+    fn compaction_bounds_tombstones() {
+        let mut queue = EventQueue::new(at(0));
+        let ids: Vec<EventId> = (0..5000).map(|i| queue.schedule(at(i), "e").unwrap()).collect();
+        for id in &ids[..4900] {
+            queue.cancel(*id);
+        }
+        assert_eq!(queue.len(), 100);
+        assert!(
+            queue.heap_len() <= 2 * 100 + COMPACTION_SLACK,
+            "heap kept {}",
+            queue.heap_len()
+        );
+        let times: Vec<u64> = drain(&mut queue).iter().map(|(time, _)| *time).collect();
+        assert_eq!(times, (4900..5000).collect::<Vec<u64>>());
+    }
+}

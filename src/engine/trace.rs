@@ -1,0 +1,164 @@
+//! The trace hash: one SHA-256 over a canonical encoding of every processed
+//! event, so two runs of a seed can be compared by a 32-byte digest.
+//!
+//! Each event contributes `time (u64 LE) ‖ length (u32 LE) ‖ encoding`, where
+//! the encoding is the event's own [`TraceEncode`] bytes. The length prefix
+//! keeps the encoding unambiguous: no two different event sequences hash the
+//! same input.
+
+use sha2::{Digest, Sha256};
+
+use sessionlab_proto::time::Instant;
+
+/// Events (and their parts) that have a canonical byte encoding for the trace.
+/// The encoding must be a pure function of the value: no addresses, no
+/// hash-map order, no wall-clock time.
+pub trait TraceEncode {
+    /// Append this value's canonical encoding to `out`.
+    fn encode_trace(&self, out: &mut Vec<u8>);
+}
+
+macro_rules! trace_encode_le {
+    ($($t:ty),*) => {$(
+        impl TraceEncode for $t {
+            fn encode_trace(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+        }
+    )*};
+}
+
+trace_encode_le!(u8, u16, u32, u64, i32, i64);
+
+impl TraceEncode for () {
+    fn encode_trace(&self, _out: &mut Vec<u8>) {}
+}
+
+impl TraceEncode for bool {
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        out.push(u8::from(*self));
+    }
+}
+
+impl TraceEncode for Instant {
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        self.unix_micros().encode_trace(out);
+    }
+}
+
+impl TraceEncode for str {
+    /// Length-prefixed, so consecutive strings cannot run into each other.
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        self.as_bytes().encode_trace(out);
+    }
+}
+
+impl TraceEncode for [u8] {
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        (self.len() as u64).encode_trace(out);
+        out.extend_from_slice(self);
+    }
+}
+
+impl<T: TraceEncode + ?Sized> TraceEncode for &T {
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        (**self).encode_trace(out);
+    }
+}
+
+impl<A: TraceEncode, B: TraceEncode> TraceEncode for (A, B) {
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        self.0.encode_trace(out);
+        self.1.encode_trace(out);
+    }
+}
+
+/// A running SHA-256 over the processed events of one run.
+#[derive(Clone, Default)]
+pub struct TraceHash {
+    hasher: Sha256,
+    events: u64,
+    /// Reused between events so hashing allocates only while encodings grow.
+    scratch: Vec<u8>,
+}
+
+impl std::fmt::Debug for TraceHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TraceHash({} events, {})", self.events, self.hex())
+    }
+}
+
+impl TraceHash {
+    /// A trace with no events.
+    pub fn new() -> TraceHash {
+        TraceHash::default()
+    }
+
+    /// Fold one processed event into the trace.
+    pub fn record<E: TraceEncode + ?Sized>(&mut self, at: Instant, event: &E) {
+        self.scratch.clear();
+        event.encode_trace(&mut self.scratch);
+        let length = u32::try_from(self.scratch.len()).expect("an event encodes to less than 4 GiB");
+        self.hasher.update(at.unix_micros().to_le_bytes());
+        self.hasher.update(length.to_le_bytes());
+        self.hasher.update(&self.scratch);
+        self.events += 1;
+    }
+
+    /// How many events were recorded.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The digest of every event recorded so far (the trace continues).
+    pub fn digest(&self) -> [u8; 32] {
+        self.hasher.clone().finalize().into()
+    }
+
+    /// The digest as lowercase hex, for reports and CSV files.
+    pub fn hex(&self) -> String {
+        self.digest().iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace_of(events: &[(u64, &str)]) -> TraceHash {
+        let mut trace = TraceHash::new();
+        for (time, event) in events {
+            trace.record(Instant::from_unix_micros(*time), *event);
+        }
+        trace
+    }
+
+    #[test]
+    fn empty_trace_is_sha256_of_nothing() {
+        assert_eq!(
+            TraceHash::new().hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn one_event_hashes_its_canonical_encoding() {
+        let trace = trace_of(&[(7, "ab")]);
+        let mut expected = Sha256::new();
+        expected.update(7u64.to_le_bytes());
+        expected.update(10u32.to_le_bytes()); // 8-byte length prefix + 2 bytes
+        expected.update(2u64.to_le_bytes());
+        expected.update(b"ab");
+        assert_eq!(trace.digest(), <[u8; 32]>::from(expected.finalize()));
+        assert_eq!(trace.events(), 1);
+    }
+
+    #[test]
+    fn same_events_same_digest_and_any_change_differs() {
+        let base = trace_of(&[(1, "a"), (2, "b")]);
+        assert_eq!(base.digest(), trace_of(&[(1, "a"), (2, "b")]).digest());
+        assert_ne!(base.digest(), trace_of(&[(2, "b"), (1, "a")]).digest());
+        assert_ne!(base.digest(), trace_of(&[(1, "a"), (3, "b")]).digest());
+        assert_ne!(base.digest(), trace_of(&[(1, "ab"), (2, "")]).digest());
+    }
+}

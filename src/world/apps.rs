@@ -1,0 +1,359 @@
+//! Packets between app instances, the network and the datacenters, and
+//! the timers of both. Every server event is attributed to the app whose
+//! packet caused it, which is how the oracles know an attacker's request
+//! from an owner's.
+
+use crate::engine::network::Node;
+use sessionlab_proto::auth::events::{AuthEvent, AuthEventKind, CodeDelivery};
+use sessionlab_proto::auth::interdc::InterDcMessage;
+use sessionlab_proto::server::{ServerEvent, ServerOutput};
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::TransportEvent;
+
+use super::{AppId, Event, Holder, World};
+
+/// A login code is typed in once both it and the server's `sentCode`
+/// answer (with the phone_code_hash) have arrived, in either order.
+pub(super) fn ready_code(
+    pending: Option<AppId>,
+    requested: &mut bool,
+    code: &mut Option<String>,
+) -> Option<(AppId, String)> {
+    let app = pending?;
+    if !*requested {
+        return None;
+    }
+    let code = code.take()?;
+    *requested = false;
+    Some((app, code))
+}
+
+impl World {
+    /// Give `app` a command (as its user would), then send what follows.
+    pub(super) fn command(&mut self, now: Instant, app: AppId, command: sessionlab_proto::client::Command) {
+        let local = self.local_now(app, now);
+        if self.apps[app].client.command(local, command).is_err() {
+            self.counters.commands_refused += 1;
+        }
+        self.pump_app(now, app);
+    }
+
+    /// The app's own clock: the true time shifted by its skew.
+    pub(super) fn local_now(&self, app: AppId, now: Instant) -> Instant {
+        now.offset_by_micros(self.apps[app].skew_micros)
+    }
+
+    pub(super) fn is_attacker(&self, app: AppId) -> bool {
+        matches!(self.apps[app].holder, Holder::Attacker { .. })
+    }
+
+    /// Send whatever the app has to send, re-arm its timer, handle its events.
+    pub(super) fn pump_app(&mut self, now: Instant, app: AppId) {
+        let local = self.local_now(app, now);
+        loop {
+            let entry = &mut self.apps[app];
+            let Some((dc, bytes)) = entry.client.poll_transmit(local, &mut entry.rng) else {
+                break;
+            };
+            if !entry.online {
+                self.counters.packets_unsent_offline += 1;
+                continue;
+            }
+            let from = entry.node;
+            self.capture(app, dc, &bytes);
+            let outcome = self.network.send(
+                now,
+                from,
+                Node::Datacenter(dc),
+                bytes.len() as u64,
+                &mut self.network_rng,
+            );
+            if let Ok(outcome) = outcome {
+                for delivery in outcome.deliveries.as_slice() {
+                    self.schedule(
+                        delivery.at,
+                        Event::ToDc {
+                            dc,
+                            app,
+                            bytes: bytes.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        self.arm_app_timer(now, app);
+        self.drain_app_events(now, app);
+    }
+
+    fn arm_app_timer(&mut self, now: Instant, app: AppId) {
+        let skew = self.apps[app].skew_micros;
+        let Some(local_deadline) = self.apps[app].client.next_timeout() else {
+            self.apps[app].timer_at = None;
+            return;
+        };
+        let deadline = local_deadline.offset_by_micros(skew.saturating_neg()).max(now);
+        if self.apps[app].timer_at == Some(deadline) {
+            return;
+        }
+        let entry = &mut self.apps[app];
+        entry.timer_generation += 1;
+        entry.timer_at = Some(deadline);
+        let generation = entry.timer_generation;
+        self.schedule(deadline, Event::AppTimer { app, generation });
+    }
+
+    pub(super) fn app_timer(&mut self, now: Instant, app: AppId, generation: u64) {
+        if self.apps[app].timer_generation != generation {
+            return;
+        }
+        self.apps[app].timer_at = None;
+        let local = self.local_now(app, now);
+        self.apps[app].client.on_timeout(local);
+        self.pump_app(now, app);
+    }
+
+    pub(super) fn deliver_to_app(&mut self, now: Instant, app: AppId, dc: u32, bytes: &[u8]) {
+        if !self.apps[app].online {
+            self.counters.packets_lost_offline += 1;
+            return;
+        }
+        let local = self.local_now(app, now);
+        if self.apps[app].client.handle_packet(local, dc, bytes).is_err() {
+            self.counters.packets_refused_by_apps += 1;
+        }
+        self.pump_app(now, app);
+    }
+
+    pub(super) fn deliver_to_dc(&mut self, now: Instant, dc: u32, app: AppId, bytes: &[u8]) {
+        let calls = self.deliver_packet_to_dc(now, dc, app, bytes);
+        if self.taps.contains_key(&app) {
+            self.observe_watched_delivery(bytes, calls, false);
+        }
+    }
+
+    /// Hand a packet from `sender`'s host to datacenter `dc`; returns how
+    /// many API calls it made the datacenter run.
+    pub(super) fn deliver_packet_to_dc(&mut self, now: Instant, dc: u32, sender: AppId, bytes: &[u8]) -> usize {
+        let origin = self.apps[sender].origin.clone();
+        let Some(server) = self.servers.get_mut(&dc) else {
+            return 0;
+        };
+        server.handle_packet(now, bytes, &origin, &mut self.server_rng);
+        self.drain_server(now, dc, Some(sender))
+    }
+
+    pub(super) fn deliver_inter_dc(&mut self, now: Instant, message: InterDcMessage) {
+        let to = message.to;
+        let Some(server) = self.servers.get_mut(&to) else {
+            return;
+        };
+        server.handle_inter_dc(now, message, &mut self.server_rng);
+        self.drain_server(now, to, None);
+    }
+
+    pub(super) fn server_timer(&mut self, now: Instant, dc: u32, generation: u64) {
+        if self.server_timers.get(&dc).map(|(current, _)| *current) != Some(generation) {
+            return;
+        }
+        self.server_timers.insert(dc, (generation, None));
+        if let Some(server) = self.servers.get_mut(&dc) {
+            server.on_timeout(now, &mut self.server_rng);
+        }
+        self.drain_server(now, dc, None);
+    }
+
+    /// Carry out a server's outputs, observe its events (attributed to
+    /// `sender`), re-arm its timer. Returns how many API calls it ran.
+    pub(super) fn drain_server(&mut self, now: Instant, dc: u32, sender: Option<AppId>) -> usize {
+        let Some(server) = self.servers.get_mut(&dc) else {
+            return 0;
+        };
+        let outputs = server.drain_outputs();
+        let events = server.drain_events();
+        let deadline = server.next_timeout();
+        let by_attacker = sender.is_some_and(|app| self.is_attacker(app));
+        let calls = events
+            .iter()
+            .filter(|event| matches!(event, ServerEvent::Rpc { .. }))
+            .count();
+        for event in events {
+            self.observe_server_event(now, dc, &event, sender, by_attacker);
+        }
+        for output in outputs {
+            self.carry_out(now, dc, output, sender);
+        }
+        let (generation, armed) = self.server_timers.get(&dc).copied().unwrap_or((0, None));
+        if let Some(deadline) = deadline {
+            if armed != Some(deadline) {
+                let generation = generation + 1;
+                self.server_timers.insert(dc, (generation, Some(deadline)));
+                self.schedule(deadline.max(now), Event::ServerTimer { dc, generation });
+            }
+        }
+        calls
+    }
+
+    fn carry_out(&mut self, now: Instant, dc: u32, output: ServerOutput, sender: Option<AppId>) {
+        match output {
+            ServerOutput::Packet {
+                auth_key_id,
+                session_id,
+                bytes,
+            } => {
+                let route = (dc, auth_key_id, session_id);
+                let app = match (self.routes.get(&route), sender) {
+                    (Some(app), _) => *app,
+                    (None, Some(sender)) => {
+                        self.routes.insert(route, sender);
+                        sender
+                    }
+                    (None, None) => return,
+                };
+                let from = Node::Datacenter(dc);
+                let to = self.apps[app].node;
+                if let Ok(outcome) = self
+                    .network
+                    .send(now, from, to, bytes.len() as u64, &mut self.network_rng)
+                {
+                    for delivery in outcome.deliveries.as_slice() {
+                        self.schedule(
+                            delivery.at,
+                            Event::ToApp {
+                                app,
+                                dc,
+                                bytes: bytes.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+            ServerOutput::TransportError { .. } => self.counters.transport_errors += 1,
+            ServerOutput::InterDc(message) => {
+                let from = Node::Datacenter(message.from);
+                let to = Node::Datacenter(message.to);
+                if let Ok(outcome) = self.network.send(now, from, to, 64, &mut self.network_rng) {
+                    for delivery in outcome.deliveries.as_slice() {
+                        self.schedule(
+                            delivery.at,
+                            Event::InterDc {
+                                message: message.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+            ServerOutput::DeliverCode {
+                user_id,
+                code,
+                delivery,
+                ..
+            } => self.deliver_code(now, user_id, &code, &delivery, sender),
+        }
+    }
+
+    fn observe_server_event(
+        &mut self,
+        now: Instant,
+        dc: u32,
+        event: &ServerEvent,
+        sender: Option<AppId>,
+        by_attacker: bool,
+    ) {
+        match event {
+            ServerEvent::Auth(auth) => {
+                self.bypasses.observe(auth, by_attacker);
+                self.credentials.observe(auth);
+                self.observe_auth(now, auth, sender, by_attacker);
+            }
+            ServerEvent::Transport {
+                event: TransportEvent::BadMessage { .. },
+                ..
+            } => {
+                self.counters.bad_msg_notifications += 1;
+            }
+            ServerEvent::Rpc { method, .. } if by_attacker => {
+                self.counters.attacker_requests += 1;
+                let _ = method;
+            }
+            _ => {}
+        }
+        let _ = dc;
+    }
+
+    fn observe_auth(&mut self, now: Instant, event: &AuthEvent, sender: Option<AppId>, by_attacker: bool) {
+        match &event.kind {
+            AuthEventKind::AuthorizationCreated { user_id, hash, via, .. } => {
+                self.counters.authorizations_created += 1;
+                if let Some(app) = sender {
+                    self.holders.entry((*user_id, *hash)).or_insert(app);
+                    if by_attacker && !matches!(via, sessionlab_proto::auth::events::CreatedVia::Import { .. }) {
+                        self.counters.footholds_minted += 1;
+                        self.attacker_held.insert((*user_id, *hash));
+                    }
+                }
+                self.note(now, || format!("\"event\":\"authorization_created\",\"user\":{user_id},\"hash\":{hash},\"dc\":{},\"attacker\":{by_attacker}", event.dc));
+            }
+            AuthEventKind::AuthorizationRevoked {
+                user_id, hash, cause, ..
+            } => {
+                self.counters.authorizations_revoked += 1;
+                self.note(now, || format!("\"event\":\"authorization_revoked\",\"user\":{user_id},\"hash\":{hash},\"cause\":\"{cause:?}\""));
+            }
+            AuthEventKind::RequestAccepted { .. } if by_attacker => self.counters.attacker_requests_accepted += 1,
+            AuthEventKind::DeletionAdvanced { user_id, phase, .. } => self.deletion_advanced(now, *user_id, *phase),
+            _ => {}
+        }
+    }
+
+    /// A login code reaches whoever it is delivered to. `requester` is the
+    /// app whose `auth.sendCode` / `auth.resendCode` made the code.
+    fn deliver_code(
+        &mut self,
+        now: Instant,
+        user_id: u64,
+        code: &str,
+        delivery: &CodeDelivery,
+        requester: Option<AppId>,
+    ) {
+        let Some(account) = self.account_of(user_id) else {
+            return;
+        };
+        let Some(requester) = requester else {
+            return;
+        };
+        match self.apps[requester].holder {
+            Holder::Attacker { attacker } => {
+                let phished = self.accounts[account].phished_by == Some(attacker);
+                let swapped =
+                    matches!(delivery, CodeDelivery::Sms) && self.accounts[account].sim_holder == Some(attacker);
+                if phished {
+                    // One code only: the phished owner hands this one over.
+                    self.accounts[account].phished_by = None;
+                }
+                if phished || swapped {
+                    self.attacker_got_code(now, attacker, code);
+                }
+                // Otherwise the code reaches the owner, who did not ask for it.
+            }
+            Holder::Owner { .. } => {
+                let intercepted = matches!(delivery, CodeDelivery::Sms) && self.accounts[account].sim_holder.is_some();
+                // A swapped SIM's SMS never reaches the owner (nor helps the
+                // attacker: the code is bound to the owner's phone_code_hash).
+                if !intercepted {
+                    self.owner_got_code(now, account, requester, code);
+                }
+            }
+        }
+    }
+
+    /// Handle what the app's client reported.
+    pub(super) fn drain_app_events(&mut self, now: Instant, app: AppId) {
+        while let Some(event) = self.apps[app].client.poll_event() {
+            self.counters.observe_client_event(&event, self.is_attacker(app));
+            match self.apps[app].holder {
+                Holder::Owner { account, .. } => self.owner_event(now, account, app, event),
+                Holder::Attacker { attacker } => self.attacker_event(now, attacker, app, event),
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! What attackers do: acquire access (a copied key, a whole session file,
+//! codes after a SIM swap, a phished code), then exfiltrate, heartbeat,
+//! persist by minting new authorizations, terminate the owner's sessions,
+//! and log in again after being thrown out. Replaying captured packets is
+//! in [`super::replay`].
+
+use std::time::Duration;
+
+use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
+use crate::world::oracle::credentials::{Credential, Link};
+use sessionlab_proto::client::{ClientConfig, ClientEvent, Command, SessionFile};
+use sessionlab_proto::time::Instant;
+use sessionlab_proto::wire::api::{CodeType, SentCodeType};
+
+use super::apps::ready_code;
+use super::build::device_info;
+use super::{AppId, Event, Holder, World, ATTACKER_FETCH_EVERY, HEARTBEAT_EVERY};
+
+/// How long after being thrown out a re-logging attacker tries again.
+const RELOGIN_AFTER: Duration = Duration::from_secs(3600);
+
+impl World {
+    fn attacker_config(&self, attacker: usize) -> ClientConfig {
+        let account = self.attackers[attacker].account;
+        let mut device = device_info(DeviceKind::Desktop);
+        device.device_model = "Linux desktop".into();
+        device.system_version = "Ubuntu 22.04".into();
+        ClientConfig {
+            home_dc: self.accounts[account].home_dc,
+            device,
+            ..ClientConfig::default()
+        }
+    }
+
+    pub(super) fn acquire(&mut self, now: Instant, attacker: usize) {
+        let account = self.attackers[attacker].account;
+        let kind = self.attackers[attacker].acquire;
+        match kind {
+            AcquireKind::StolenKey { device }
+            | AcquireKind::SessionFile { device }
+            | AcquireKind::StolenDevice { device } => {
+                let Some(victim) = self.device_of(account, device) else {
+                    return;
+                };
+                if !self.apps[victim].client.is_logged_in() || self.apps[victim].lost {
+                    return;
+                }
+                let mut file = self.apps[victim].client.session_file();
+                let mut config = self.attacker_config(attacker);
+                match kind {
+                    // One key: the home DC's (what a key-stealing tool takes).
+                    AcquireKind::StolenKey { .. } => {
+                        let home_dc = file.home_dc;
+                        file.keys.retain(|dc, _| *dc == home_dc);
+                    }
+                    // The device itself: the same app, and the owner loses it.
+                    AcquireKind::StolenDevice { .. } => {
+                        config = self.apps[victim].client.config().clone();
+                        self.lose_device(now, victim);
+                    }
+                    _ => {}
+                }
+                self.take_session_file(now, attacker, file, config, &format!("{device:?} {}", describe(kind)));
+                if matches!(kind, AcquireKind::StolenDevice { .. }) {
+                    // The thief starts where the device was taken.
+                    if let Some(app) = self.attackers[attacker].apps.last().copied() {
+                        self.apps[app].origin = self.apps[victim].origin.clone();
+                    }
+                }
+                self.start_tap(now, attacker, victim);
+            }
+            AcquireKind::SimSwap => {
+                self.accounts[account].sim_holder = Some(attacker);
+                self.attacker_login(now, attacker);
+            }
+            AcquireKind::PhishedCode => self.attacker_login(now, attacker),
+        }
+        self.attackers[attacker].acquired = true;
+        self.schedule(now.saturating_add(HEARTBEAT_EVERY), Event::AttackerTick { attacker });
+        if self.attackers[attacker].behavior.contains(&Behavior::Exfiltrate) {
+            self.schedule(
+                now.saturating_add(ATTACKER_FETCH_EVERY),
+                Event::AttackerFetch { attacker },
+            );
+        }
+    }
+
+    fn take_session_file(
+        &mut self,
+        now: Instant,
+        attacker: usize,
+        file: SessionFile,
+        config: ClientConfig,
+        what: &str,
+    ) {
+        let id = self.apps.len();
+        let holder = Holder::Attacker { attacker };
+        let mut app = super::build::new_app(id, config.clone(), holder, self.seed, 0);
+        match sessionlab_proto::client::Client::from_session_file(file.clone(), config, &mut app.rng) {
+            Ok(client) => app.client = client,
+            Err(_) => return,
+        }
+        app.keys_held = file.keys.iter().map(|(dc, stored)| (*dc, stored.key.id())).collect();
+        self.apps.push(app);
+        self.register_attacker_node(id);
+        self.attackers[attacker].apps.push(id);
+        let name = self.attackers[attacker].name.clone();
+        let account = self.attackers[attacker].account;
+        let user_id = self.accounts[account].user_id;
+        for (dc, key_id) in file.keys.iter().map(|(dc, stored)| (*dc, stored.key.id())) {
+            let key = Credential::Key { dc, key_id };
+            self.credentials.link(
+                Credential::Stolen {
+                    attacker: name.clone(),
+                    what: what.to_string(),
+                },
+                key,
+                Link::Holds,
+            );
+            if let Some((owner, hash)) = self.bypasses.acts_for(dc, key_id) {
+                if owner == user_id {
+                    self.attacker_held.insert((owner, hash));
+                }
+            }
+        }
+        let local = self.local_now(id, now);
+        self.apps[id].client.on_connected(local);
+        self.after_access(now, attacker, id);
+    }
+
+    /// A fresh attacker app asks for a login code (SIM swap, phishing).
+    fn attacker_login(&mut self, now: Instant, attacker: usize) {
+        let account = self.attackers[attacker].account;
+        let config = self.attacker_config(attacker);
+        let app = self.add_app(config, Holder::Attacker { attacker });
+        self.attackers[attacker].apps.push(app);
+        self.attackers[attacker].pending_login = Some(app);
+        let home_dc = self.accounts[account].home_dc;
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(home_dc, &mut entry.rng)
+        };
+        self.apps[app].keys_held.insert(home_dc, key.id());
+        if let Some(server) = self.servers.get_mut(&home_dc) {
+            server.register_key(key, &mut self.server_rng);
+        }
+        let name = self.attackers[attacker].name.clone();
+        let what = describe(self.attackers[attacker].acquire).to_string();
+        self.credentials.link(
+            Credential::Stolen { attacker: name, what },
+            Credential::Key {
+                dc: home_dc,
+                key_id: key_id_of(&self.apps[app].client, home_dc),
+            },
+            Link::Holds,
+        );
+        let local = self.local_now(app, now);
+        self.apps[app].client.on_connected(local);
+        let phone = self.accounts[account].phone.clone();
+        self.command(now, app, Command::SendCode { phone });
+        if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
+            // The phished owner will hand over the next code the account
+            // gets, wherever it is delivered (SMS or in the app).
+            self.accounts[account].phished_by = Some(attacker);
+        }
+    }
+
+    /// The SIM-swap attacker's `auth.resendCode`: the same code, by SMS.
+    pub(super) fn attacker_resend_code(&mut self, now: Instant, attacker: usize) {
+        if let Some(app) = self.attackers[attacker].pending_login {
+            self.command(now, app, Command::ResendCode);
+        }
+    }
+
+    pub(super) fn attacker_got_code(&mut self, now: Instant, attacker: usize, code: &str) {
+        self.attackers[attacker].code = Some(code.to_string());
+        self.attacker_try_sign_in(now, attacker);
+    }
+
+    fn attacker_try_sign_in(&mut self, now: Instant, attacker: usize) {
+        let record = &mut self.attackers[attacker];
+        if let Some((app, code)) = ready_code(record.pending_login, &mut record.code_requested, &mut record.code) {
+            self.command(now, app, Command::SignIn { code });
+        }
+    }
+
+    /// What an attacker does once it holds a working session.
+    fn after_access(&mut self, now: Instant, attacker: usize, app: AppId) {
+        let behavior = self.attackers[attacker].behavior.clone();
+        if behavior.contains(&Behavior::TerminateOthers) {
+            self.command(now, app, Command::ResetAuthorizations);
+        }
+        if behavior.contains(&Behavior::Persist) {
+            // Mint authorizations by QR login: fresh apps export tokens, the
+            // stolen session accepts them.
+            self.attackers[attacker].persist_from = Some(app);
+            let home_dc = self.apps[app].client.home_dc();
+            for _ in 0..self.attackers[attacker].footholds {
+                let config = self.attacker_config(attacker);
+                let minter = self.add_app(config, Holder::Attacker { attacker });
+                self.attackers[attacker].apps.push(minter);
+                let key = {
+                    let entry = &mut self.apps[minter];
+                    entry.client.auth_key_for(home_dc, &mut entry.rng)
+                };
+                self.apps[minter].keys_held.insert(home_dc, key.id());
+                if let Some(server) = self.servers.get_mut(&home_dc) {
+                    server.register_key(key, &mut self.server_rng);
+                }
+                let local = self.local_now(minter, now);
+                self.apps[minter].client.on_connected(local);
+                self.command(now, minter, Command::ExportLoginToken);
+            }
+        }
+    }
+
+    pub(super) fn attacker_tick(&mut self, now: Instant, attacker: usize) {
+        let behavior = self.attackers[attacker].behavior.clone();
+        if behavior.contains(&Behavior::Heartbeat) {
+            for app in self.attackers[attacker].apps.clone() {
+                if self.apps[app].client.is_logged_in() {
+                    self.command(now, app, Command::GetState);
+                }
+            }
+        }
+        let next = now.saturating_add(HEARTBEAT_EVERY);
+        if next < self.end {
+            self.schedule(next, Event::AttackerTick { attacker });
+        }
+    }
+
+    /// Fetch from every media DC a held session is authorized on.
+    pub(super) fn attacker_fetch(&mut self, now: Instant, attacker: usize) {
+        let dcs: Vec<u32> = self.servers.keys().copied().collect();
+        let mut active = false;
+        for app in self.attackers[attacker].apps.clone() {
+            let client = &self.apps[app].client;
+            if client.is_wiped() {
+                continue;
+            }
+            let home = client.home_dc();
+            let media: Vec<u32> = dcs
+                .iter()
+                .copied()
+                .filter(|dc| *dc != home && client.is_dc_authorized(*dc))
+                .collect();
+            for dc in media {
+                active = true;
+                self.command(now, app, Command::FetchFile { dc });
+            }
+        }
+        let next = now.saturating_add(ATTACKER_FETCH_EVERY);
+        if active && next < self.end {
+            self.schedule(next, Event::AttackerFetch { attacker });
+        }
+    }
+
+    pub(super) fn attacker_event(&mut self, now: Instant, attacker: usize, app: AppId, event: ClientEvent) {
+        match event {
+            ClientEvent::CodeSent {
+                kind,
+                next_type,
+                timeout_s,
+            } if self.attackers[attacker].pending_login == Some(app) => {
+                self.attackers[attacker].code_requested = true;
+                self.attacker_try_sign_in(now, attacker);
+                // The code went to the owner's logged-in devices; with the
+                // SIM in hand, ask for it again by SMS once allowed.
+                let in_app = matches!(kind, SentCodeType::App { .. });
+                let by_sms_next = next_type == Some(CodeType::Sms);
+                if in_app && by_sms_next && self.attackers[attacker].acquire == AcquireKind::SimSwap {
+                    let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
+                    let at = now.saturating_add(Duration::from_secs(wait_s + 1));
+                    if at < self.end {
+                        self.schedule(at, Event::AttackerResendCode { attacker });
+                    }
+                }
+            }
+            ClientEvent::LoginTokenExported { token, .. } => {
+                // Hand the token to the stolen session, which accepts it.
+                if let Some(accepter) = self.attackers[attacker].persist_from {
+                    self.command(now, accepter, Command::AcceptLoginToken { token });
+                }
+            }
+            ClientEvent::LoggedIn { .. } if self.attackers[attacker].pending_login == Some(app) => {
+                self.attackers[attacker].pending_login = None;
+                self.after_access(now, attacker, app);
+            }
+            ClientEvent::Sync(sessionlab_proto::sync::SyncEvent::Applied { .. }) => self.count_exfiltration(now, app),
+            ClientEvent::Wiped { .. } => {
+                let relogin = self.attackers[attacker].behavior.contains(&Behavior::Relogin);
+                let by_code = matches!(self.attackers[attacker].acquire, AcquireKind::SimSwap);
+                if relogin && by_code {
+                    let at = now.saturating_add(RELOGIN_AFTER);
+                    if at < self.end {
+                        self.schedule(at, Event::Acquire { attacker });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An update read by an attacker after its authorization was revoked.
+    fn count_exfiltration(&mut self, now: Instant, app: AppId) {
+        let home_dc = self.apps[app].client.home_dc();
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else {
+            return;
+        };
+        let Some(authorization) = self.bypasses.acts_for(home_dc, key_id) else {
+            return;
+        };
+        if self.bypasses.revoked_at(authorization).is_some_and(|at| at < now) {
+            self.counters.updates_exfiltrated_after_revocation += 1;
+        }
+    }
+}
+
+fn describe(kind: AcquireKind) -> &'static str {
+    match kind {
+        AcquireKind::StolenKey { .. } => "auth key",
+        AcquireKind::SessionFile { .. } => "session file",
+        AcquireKind::SimSwap => "SIM (swapped)",
+        AcquireKind::PhishedCode => "phished login code",
+        AcquireKind::StolenDevice { .. } => "device (stolen, unlocked)",
+    }
+}
+
+fn key_id_of(client: &sessionlab_proto::client::Client, dc: u32) -> u64 {
+    client.auth_key_id(dc).unwrap_or(0)
+}

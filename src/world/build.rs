@@ -1,0 +1,319 @@
+//! Building the world of one run from a resolved scenario: datacenters,
+//! accounts and their devices, attackers and their targets, the network
+//! and its faults, and the first events of every process.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use rand_chacha::ChaCha12Rng;
+use rand_core::RngCore;
+
+use super::{AccountSim, App, AttackerSim, Event, Holder, RunOptions, SimError, World};
+use crate::engine::distribution::{bernoulli, unit_open_above};
+use crate::engine::event_loop::Engine;
+use crate::engine::network::{Network, Node};
+use crate::engine::rng;
+use crate::scenario::model::{DeviceKind, ResolvedScenario};
+use crate::world::config;
+use crate::world::oracle::bypass::BypassOracle;
+use crate::world::oracle::credentials::CredentialGraph;
+use sessionlab_proto::auth::client_info::{GeoPoint, NetworkOrigin};
+use sessionlab_proto::client::{Client, ClientConfig, DeviceInfo};
+use sessionlab_proto::server::Server;
+
+/// Accounts one run simulates at most.
+pub const MAX_ACCOUNTS: u64 = 1_000_000;
+
+/// A labelled stream; labels are built here and always valid.
+pub(super) fn stream(seed: u64, label: &str) -> ChaCha12Rng {
+    rng::stream(seed, label).unwrap_or_else(|_| unreachable!("labels built by the simulator are valid"))
+}
+
+/// An exponential draw with mean `mean` (for Poisson processes).
+pub(super) fn exponential(rng: &mut impl RngCore, mean: Duration) -> Duration {
+    let u = 1.0 - unit_open_above(rng);
+    Duration::from_secs_f64((-u.ln() * mean.as_secs_f64()).min(10.0 * 365.0 * 86_400.0))
+}
+
+pub(super) fn device_info(kind: DeviceKind) -> DeviceInfo {
+    let (model, system, platform) = match kind {
+        DeviceKind::Phone => ("Pixel 8", "Android 14", "android"),
+        DeviceKind::Desktop => ("Desktop", "Windows 11", "windows"),
+        DeviceKind::Tablet => ("iPad Air", "iPadOS 17", "ios"),
+        DeviceKind::Web => ("Web browser", "Chrome 120", "web"),
+    };
+    DeviceInfo {
+        device_model: model.into(),
+        platform: platform.into(),
+        system_version: system.into(),
+        ..DeviceInfo::default()
+    }
+}
+
+/// Where an owner's devices connect from: near home.
+fn home_origin(account: usize) -> NetworkOrigin {
+    NetworkOrigin {
+        ip: format!("198.51.{}.{}", (account / 250) % 250, account % 250 + 1),
+        country: "US".into(),
+        region: "California".into(),
+        coordinates: Some(GeoPoint::from_degrees(37.77, -122.42)),
+    }
+}
+
+/// Where attackers connect from: far away.
+pub(super) fn attacker_origin(attacker: usize) -> NetworkOrigin {
+    NetworkOrigin {
+        ip: format!("203.0.113.{}", attacker % 250 + 1),
+        country: "RU".into(),
+        region: "Moscow".into(),
+        coordinates: Some(GeoPoint::from_degrees(55.75, 37.62)),
+    }
+}
+
+pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, seed: u64, skew_micros: i64) -> App {
+    let node = match holder {
+        Holder::Owner { .. } => Node::Device(world_apps as u32),
+        Holder::Attacker { .. } => Node::AttackerHost(world_apps as u32),
+    };
+    let client = Client::new(config).unwrap_or_else(|_| unreachable!("the simulator builds valid client configs"));
+    App {
+        client,
+        node,
+        holder,
+        skew_micros,
+        online: true,
+        timer_generation: 0,
+        timer_at: None,
+        lost: false,
+        origin: match holder {
+            Holder::Owner { account, .. } => home_origin(account),
+            Holder::Attacker { attacker } => attacker_origin(attacker),
+        },
+        keys_held: Default::default(),
+        rng: stream(seed, &rng::device_label(world_apps as u64)),
+    }
+}
+
+/// The user id of account 0; account `i` is `FIRST_USER_ID + i`.
+pub(super) const FIRST_USER_ID: u64 = 1_000;
+
+pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<World, SimError> {
+    let epoch = scenario.meta.epoch;
+    let dc_count = config::datacenter_count(scenario);
+    let servers = (1..=dc_count)
+        .map(|dc| (dc, Server::new(config::server_config(scenario, dc))))
+        .collect();
+    let mut population = stream(seed, "population");
+    let skew = config::clock_skew(scenario);
+    let mut world = World {
+        scenario: scenario.clone(),
+        seed,
+        engine: Engine::with_limit(epoch, 1 << 24),
+        network: Network::new(config::network(scenario), Vec::new()).map_err(|e| SimError::Network(e.to_string()))?,
+        servers,
+        apps: Vec::new(),
+        accounts: Vec::new(),
+        attackers: Vec::new(),
+        routes: BTreeMap::new(),
+        holders: BTreeMap::new(),
+        attacker_held: BTreeSet::new(),
+        taps: BTreeMap::new(),
+        replay_watch: BTreeMap::new(),
+        backups: BTreeMap::new(),
+        server_timers: BTreeMap::new(),
+        bypasses: BypassOracle::new(config::policy(scenario).revocation),
+        credentials: CredentialGraph::new(),
+        counters: Default::default(),
+        quiet_from: config::quiet_from(scenario),
+        end: epoch.saturating_add(scenario.meta.duration),
+        trace: options.record_trace.then(Vec::new),
+        network_rng: stream(seed, rng::NETWORK_LABEL),
+        server_rng: stream(seed, "servers"),
+    };
+    let accounts = scenario.population.accounts.min(MAX_ACCOUNTS) as usize;
+    for index in 0..accounts {
+        let home_dc = 1 + (population.next_u32() % dc_count);
+        let user_id = FIRST_USER_ID + index as u64;
+        let phone = format!("+1555{index:07}");
+        let two_factor = bernoulli(&mut population, scenario.population.two_factor.get());
+        if let Some(server) = world.servers.get_mut(&home_dc) {
+            let _ = server.register_account(user_id, &phone);
+        }
+        let mut kinds: Vec<DeviceKind> = scenario
+            .population
+            .devices
+            .iter()
+            .filter(|spec| bernoulli(&mut population, spec.probability.get()))
+            .map(|spec| spec.kind)
+            .collect();
+        if kinds.is_empty() {
+            kinds.extend(scenario.population.devices.first().map(|spec| spec.kind));
+        }
+        let mut devices = Vec::new();
+        for (order, kind) in kinds.into_iter().enumerate() {
+            let skew_micros = skew.sample_signed_micros(&mut population);
+            let config = ClientConfig {
+                home_dc,
+                device: device_info(kind),
+                ..ClientConfig::default()
+            };
+            let app = new_app(
+                world.apps.len(),
+                config,
+                Holder::Owner { account: index, kind },
+                seed,
+                skew_micros,
+            );
+            let id = world.apps.len();
+            world.apps.push(app);
+            world.register_app_node(id)?;
+            devices.push(id);
+            // Devices join one after another, a few minutes apart.
+            let at = epoch.saturating_add(Duration::from_secs(60 * (3 * order as u64) + (index as u64 % 600)));
+            world.schedule(at, Event::Login { app: id });
+        }
+        world.accounts.push(AccountSim {
+            user_id,
+            phone,
+            home_dc,
+            password: two_factor.then(|| format!("password-{index}").into_bytes()),
+            devices,
+            pending_logins: BTreeMap::new(),
+            sim_holder: None,
+            phished_by: None,
+            deleted: false,
+            new_password: None,
+            rng: stream(seed, &format!("owner/{index}")),
+        });
+        world.schedule_account_processes(index);
+    }
+    world.build_attackers(seed);
+    world.schedule_owner_actions(seed);
+    world.schedule_device_events(seed);
+    world.install_faults(seed)?;
+    let (quiet_from, end) = (world.quiet_from, world.end);
+    world.schedule(quiet_from, Event::QuietPeriod);
+    world.schedule(end, Event::End);
+    Ok(world)
+}
+
+impl World {
+    fn register_app_node(&mut self, app: usize) -> Result<(), SimError> {
+        let result = match self.apps[app].node {
+            Node::Device(id) => self.network.add_device(id),
+            Node::AttackerHost(id) => self.network.add_attacker_host(id),
+            Node::Datacenter(_) => Ok(()),
+        };
+        result.map_err(|error| SimError::Network(error.to_string()))
+    }
+
+    /// Add an app at run time (attackers' apps).
+    pub(super) fn add_app(&mut self, config: ClientConfig, holder: Holder) -> usize {
+        let id = self.apps.len();
+        let app = new_app(id, config, holder, self.seed, 0);
+        self.apps.push(app);
+        self.register_attacker_node(id);
+        id
+    }
+
+    /// Put an app added at run time on the network.
+    pub(super) fn register_attacker_node(&mut self, id: usize) {
+        if self.register_app_node(id).is_err() {
+            self.counters.events_dropped += 1;
+        }
+    }
+
+    fn schedule_account_processes(&mut self, index: usize) {
+        let population = &self.scenario.population;
+        let per_day = population.updates_per_day;
+        let audit_every = population.audit.every;
+        let epoch = self.scenario.meta.epoch;
+        let account = &mut self.accounts[index];
+        if per_day > 0 {
+            let mean = Duration::from_secs_f64(86_400.0 / per_day as f64);
+            let first = epoch
+                .saturating_add(Duration::from_secs(3600))
+                .saturating_add(exponential(&mut account.rng, mean));
+            // No update in the quiet period, the first one included: sync
+            // must converge on what exists, with time for the idle fetch.
+            if first < self.quiet_from {
+                self.schedule(first, Event::NewUpdate { account: index });
+            }
+        }
+        if audit_every > Duration::ZERO {
+            self.schedule(epoch.saturating_add(audit_every), Event::Audit { account: index });
+        }
+    }
+
+    fn build_attackers(&mut self, seed: u64) {
+        let accounts = self.accounts.len();
+        for spec in self.scenario.attackers.clone() {
+            let mut picker = stream(seed, &format!("attacker/{}", spec.name));
+            let count = spec.targets.of(accounts as u64) as usize;
+            let targets = choose(&mut picker, accounts, count);
+            for account in targets {
+                let index = self.attackers.len();
+                self.attackers.push(AttackerSim {
+                    name: spec.name.clone(),
+                    account,
+                    acquire: spec.acquire.kind,
+                    behavior: spec.behavior.clone(),
+                    footholds: spec.footholds,
+                    persist_from: None,
+                    apps: Vec::new(),
+                    acquired: false,
+                    pending_login: None,
+                    code: None,
+                    code_requested: false,
+                    capture: Default::default(),
+                });
+                let at = self.scenario.meta.epoch.saturating_add(spec.acquire.at);
+                self.schedule(at, Event::Acquire { attacker: index });
+            }
+        }
+    }
+
+    fn install_faults(&mut self, seed: u64) -> Result<(), SimError> {
+        let mut picker = stream(seed, "faults");
+        let owner_devices: Vec<u32> = self
+            .apps
+            .iter()
+            .filter_map(|app| match app.node {
+                Node::Device(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let faults = config::faults(&self.scenario, |share| {
+            let count = share.of(owner_devices.len() as u64) as usize;
+            choose(&mut picker, owner_devices.len(), count)
+                .into_iter()
+                .map(|i| owner_devices[i])
+                .collect()
+        });
+        let mut network =
+            Network::new(config::network(&self.scenario), faults).map_err(|e| SimError::Network(e.to_string()))?;
+        for app in &self.apps {
+            let added = match app.node {
+                Node::Device(id) => network.add_device(id),
+                Node::AttackerHost(id) => network.add_attacker_host(id),
+                Node::Datacenter(_) => Ok(()),
+            };
+            added.map_err(|error| SimError::Network(error.to_string()))?;
+        }
+        self.network = network;
+        Ok(())
+    }
+}
+
+/// `count` distinct indices below `total`, in ascending order (a partial
+/// Fisher–Yates shuffle).
+pub(super) fn choose(rng: &mut impl RngCore, total: usize, count: usize) -> Vec<usize> {
+    let mut indices: Vec<usize> = (0..total).collect();
+    let count = count.min(total);
+    for index in 0..count {
+        let pick = index + (rng.next_u64() % (total - index) as u64) as usize;
+        indices.swap(index, pick);
+    }
+    let chosen: BTreeSet<usize> = indices.into_iter().take(count).collect();
+    chosen.into_iter().collect()
+}

@@ -1,0 +1,257 @@
+//! The world of one run: datacenters running the real `proto::Server`,
+//! owners' devices and attackers running the real `proto::Client`, all
+//! connected through the simulated network and driven by one event queue.
+//!
+//! A run is a pure function of (resolved scenario, seed): every random draw
+//! comes from a labelled ChaCha stream, every collection whose order can
+//! reach an output is ordered, and the trace hash covers every event.
+//!
+//! Files: [`events`] (what happens), [`build`] (population), [`apps`]
+//! (packets between apps, the network and the servers), [`owner`] (what the
+//! humans do), [`owner_actions`] (what they do on a schedule), [`devices`]
+//! (devices lost, restored from backups), [`attacker`] (what attackers do),
+//! [`replay`] (captured packets re-injected), [`outcome`] (oracles at the
+//! end and the metric row).
+
+mod apps;
+mod attacker;
+pub mod batch;
+mod build;
+pub mod config;
+mod devices;
+pub mod events;
+pub mod oracle;
+mod outcome;
+mod owner;
+mod owner_actions;
+mod replay;
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha12Rng;
+
+use crate::engine::event_loop::Engine;
+use crate::engine::network::{Network, Node};
+use crate::scenario::model::{AcquireKind, Behavior, DeviceKind, ResolvedScenario};
+use crate::world::oracle::bypass::BypassOracle;
+use crate::world::oracle::credentials::CredentialGraph;
+use sessionlab_proto::client::Client;
+use sessionlab_proto::server::Server;
+use sessionlab_proto::time::Instant;
+
+pub use events::{AccountIndex, AppId, Event};
+pub use outcome::{Foothold, RunOutcome};
+
+/// Events one run processes at most: a runaway feedback loop ends as an
+/// error, not a hang.
+pub const MAX_EVENTS_PER_RUN: u64 = 200_000_000;
+/// How often an exfiltrating attacker fetches files from media DCs: often
+/// enough to land inside short revocation windows (`async:2s` aside).
+pub const ATTACKER_FETCH_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+/// Heartbeat period of attackers that defeat the inactivity TTL.
+pub const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
+
+/// Why a run could not be carried out (bad configuration reaching the sim).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error("invalid network: {0}")]
+    Network(String),
+    #[error("event queue: {0}")]
+    Queue(String),
+    #[error("the run exceeded {MAX_EVENTS_PER_RUN} events")]
+    TooManyEvents,
+}
+
+/// Who runs an app instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    Owner { account: AccountIndex, kind: DeviceKind },
+    Attacker { attacker: usize },
+}
+
+/// One app instance in the world.
+pub struct App {
+    pub client: Client,
+    pub node: Node,
+    pub holder: Holder,
+    pub skew_micros: i64,
+    pub online: bool,
+    pub timer_generation: u64,
+    pub timer_at: Option<Instant>,
+    pub origin: sessionlab_proto::auth::client_info::NetworkOrigin,
+    /// The owner lost the device (or it was stolen): it never comes back.
+    pub lost: bool,
+    /// An attacker app's keys by DC, as acquired (a copied session file) or
+    /// made (a fresh login): the surviving-foothold oracle checks these,
+    /// since the attacker keeps the key bytes even after its client, told
+    /// it is revoked, drops them.
+    pub keys_held: BTreeMap<u32, u64>,
+    rng: ChaCha12Rng,
+}
+
+/// One account and its owner's state.
+pub struct AccountSim {
+    pub user_id: u64,
+    pub phone: String,
+    pub home_dc: u32,
+    pub password: Option<Vec<u8>>,
+    pub devices: Vec<AppId>,
+    /// The owner's devices logging in, each waiting for its login code.
+    pub pending_logins: BTreeMap<AppId, PendingLogin>,
+    /// Who holds the SIM (an attacker after a SIM swap).
+    pub sim_holder: Option<usize>,
+    /// An attacker the owner will hand the next login code to (phishing).
+    pub phished_by: Option<usize>,
+    /// The owner deleted the account: nobody logs in to it again.
+    pub deleted: bool,
+    /// A password change the server has not confirmed yet.
+    pub new_password: Option<Vec<u8>>,
+    rng: ChaCha12Rng,
+}
+
+/// A device of the owner's that is logging in.
+#[derive(Clone, Debug, Default)]
+pub struct PendingLogin {
+    /// The device has the server's `sentCode` answer (the phone_code_hash).
+    pub code_requested: bool,
+    /// A code that arrived before that answer.
+    pub code: Option<String>,
+}
+
+/// One attacker against one account.
+pub struct AttackerSim {
+    pub name: String,
+    pub account: AccountIndex,
+    pub acquire: AcquireKind,
+    pub behavior: std::collections::BTreeSet<Behavior>,
+    /// Authorizations `persist` mints.
+    pub footholds: u32,
+    /// The stolen session that accepts the QR tokens `persist` mints with.
+    pub persist_from: Option<AppId>,
+    pub apps: Vec<AppId>,
+    pub acquired: bool,
+    /// An app waiting for a code / a QR acceptance.
+    pub pending_login: Option<AppId>,
+    pub code: Option<String>,
+    pub code_requested: bool,
+    /// Packets captured on the victim's device (`replay` behaviour).
+    pub capture: replay::Capture,
+}
+
+/// The whole world of one run.
+pub struct World {
+    pub scenario: ResolvedScenario,
+    pub seed: u64,
+    pub engine: Engine<Event>,
+    pub network: Network,
+    pub servers: BTreeMap<u32, Server>,
+    pub apps: Vec<App>,
+    pub accounts: Vec<AccountSim>,
+    pub attackers: Vec<AttackerSim>,
+    /// (dc, key, session) → the app holding that session.
+    routes: BTreeMap<(u32, u64, u64), AppId>,
+    /// (user, authorization hash) → the app that holds it (ground truth).
+    pub holders: BTreeMap<(u64, i64), AppId>,
+    /// Authorizations an attacker holds (stolen or minted): ground truth.
+    pub attacker_held: std::collections::BTreeSet<(u64, i64)>,
+    /// Tapped owner devices → the replaying attacker with malware on them.
+    taps: BTreeMap<AppId, usize>,
+    /// Captured packets → how many deliveries of them ran API calls.
+    replay_watch: BTreeMap<replay::PacketFingerprint, u32>,
+    /// (device, `[[device_event]]` index) → the app state backed up for it.
+    backups: BTreeMap<(AppId, usize), Client>,
+    server_timers: BTreeMap<u32, (u64, Option<Instant>)>,
+    pub bypasses: BypassOracle,
+    pub credentials: CredentialGraph,
+    pub counters: outcome::Counters,
+    pub quiet_from: Instant,
+    pub end: Instant,
+    /// JSON lines of what happened, when asked for (`replay --trace`).
+    pub trace: Option<Vec<String>>,
+    network_rng: ChaCha12Rng,
+    server_rng: ChaCha12Rng,
+}
+
+/// Options of one run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Keep a readable trace of the run (slower; for `replay`).
+    pub record_trace: bool,
+}
+
+/// Run one seed of a resolved scenario.
+pub fn run(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<RunOutcome, SimError> {
+    let mut world = build::world(scenario, seed, options)?;
+    world.run_loop()?;
+    Ok(world.finish())
+}
+
+impl World {
+    fn run_loop(&mut self) -> Result<(), SimError> {
+        while let Some((now, event)) = self.engine.pop() {
+            if self.engine.processed() > MAX_EVENTS_PER_RUN {
+                return Err(SimError::TooManyEvents);
+            }
+            if now > self.end {
+                break;
+            }
+            if matches!(event, Event::End) {
+                break;
+            }
+            self.handle(now, event);
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, now: Instant, event: Event) {
+        match event {
+            Event::ToDc { dc, app, bytes } => self.deliver_to_dc(now, dc, app, &bytes),
+            Event::ToApp { app, dc, bytes } => self.deliver_to_app(now, app, dc, &bytes),
+            Event::InterDc { message } => self.deliver_inter_dc(now, message),
+            Event::AppTimer { app, generation } => self.app_timer(now, app, generation),
+            Event::ServerTimer { dc, generation } => self.server_timer(now, dc, generation),
+            Event::Login { app } => self.owner_login(now, app),
+            Event::Online { app, online } => self.owner_online(now, app, online),
+            Event::NewUpdate { account } => self.new_update(now, account),
+            Event::Audit { account } => self.audit(now, account),
+            Event::Acquire { attacker } => self.acquire(now, attacker),
+            Event::AttackerTick { attacker } => self.attacker_tick(now, attacker),
+            Event::AttackerFetch { attacker } => self.attacker_fetch(now, attacker),
+            Event::AttackerReplay { attacker } => self.attacker_replay(now, attacker),
+            Event::ReplayToDc { dc, attacker, bytes } => self.deliver_replay(now, dc, attacker, &bytes),
+            Event::OwnerAction { account, action } => self.owner_action(now, account, action),
+            Event::Backup { app, event } => self.back_up(app, event),
+            Event::DeviceFate { app, event } => self.device_fate(now, app, event),
+            Event::AdvanceDeletion { account } => self.advance_deletion(now, account),
+            Event::AttackerResendCode { attacker } => self.attacker_resend_code(now, attacker),
+            Event::QuietPeriod => self.quiet_period(now),
+            Event::End => {}
+        }
+    }
+
+    /// Schedule `event` at `at`; a full queue drops it and counts it (a
+    /// bounded queue is a promise of the engine, not of the scenario).
+    fn schedule(&mut self, at: Instant, event: Event) {
+        let at = at.max(self.engine.now());
+        if self.engine.schedule(at, event).is_err() {
+            self.counters.events_dropped += 1;
+        }
+    }
+
+    /// The account of `user_id` (user ids are assigned in account order).
+    fn account_of(&self, user_id: u64) -> Option<AccountIndex> {
+        let index = usize::try_from(user_id.checked_sub(build::FIRST_USER_ID)?).ok()?;
+        self.accounts
+            .get(index)
+            .filter(|record| record.user_id == user_id)
+            .map(|_| index)
+    }
+
+    fn note(&mut self, now: Instant, what: impl FnOnce() -> String) {
+        if let Some(trace) = self.trace.as_mut() {
+            trace.push(format!("{{\"at_us\":{},{}}}", now.unix_micros(), what()));
+        }
+    }
+}
+#[cfg(test)]
+mod oracle_tests;

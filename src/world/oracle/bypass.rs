@@ -1,0 +1,275 @@
+//! The logout-bypass oracle.
+//!
+//! Once the home DC commits the revocation of authorization A at time t,
+//! every request that any DC accepts after t under A's key — or under a key
+//! derived from A on another DC — is a **bypass**. Bypasses are counted
+//! under every policy: they are what a weaker design costs.
+//!
+//! A bypass is also an **oracle violation** when the core broke its own
+//! promise:
+//! - the accepting DC had already recorded the revocation (the home DC
+//!   after its commit; another DC after it processed the revocation
+//!   message) — under every policy, a DC that knows must refuse;
+//! - under `lazy`, the request was accepted more than the cache TTL after
+//!   t (any re-validation after t would have said "revoked").
+//!
+//! Delivery delays between DCs are the network's, not the core's: under
+//! `sync` and `async` a DC that has not yet heard may still accept, which
+//! counts as a bypass but not as a violation (DESIGN.md §4: the promise is
+//! what a DC does once informed, and the owner's `sync` answer waits for
+//! every acknowledgement).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use sessionlab_proto::auth::events::{AuthEvent, AuthEventKind, CreatedVia};
+use sessionlab_proto::auth::policy::RevocationPolicy;
+use sessionlab_proto::auth::{DcId, KeyId, UserId};
+use sessionlab_proto::time::Instant;
+
+/// (account, home authorization hash): what a revocation ends.
+pub type AuthorizationId = (UserId, i64);
+
+/// One request that got through after its authorization was revoked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bypass {
+    pub authorization: AuthorizationId,
+    pub dc: DcId,
+    pub key_id: KeyId,
+    pub revoked_at: Instant,
+    pub accepted_at: Instant,
+    pub by_attacker: bool,
+    pub violation: bool,
+}
+
+impl Bypass {
+    pub fn window(&self) -> Duration {
+        self.accepted_at.saturating_duration_since(self.revoked_at)
+    }
+}
+
+/// Watches every DC's events in time order.
+#[derive(Clone, Debug)]
+pub struct BypassOracle {
+    policy: RevocationPolicy,
+    /// (dc, key) → the home authorization it acts for.
+    acts_for: BTreeMap<(DcId, KeyId), AuthorizationId>,
+    /// Home commits of revocations.
+    revoked_at: BTreeMap<AuthorizationId, Instant>,
+    /// (dc, key) → when that DC recorded the key's revocation.
+    known_at: BTreeMap<(DcId, KeyId), Instant>,
+    bypasses: Vec<Bypass>,
+}
+
+/// Bypasses kept in detail at most (counts go on beyond it).
+pub const MAX_RECORDED_BYPASSES: usize = 10_000;
+
+impl BypassOracle {
+    pub fn new(policy: RevocationPolicy) -> BypassOracle {
+        BypassOracle {
+            policy,
+            acts_for: BTreeMap::new(),
+            revoked_at: BTreeMap::new(),
+            known_at: BTreeMap::new(),
+            bypasses: Vec::new(),
+        }
+    }
+
+    /// Feed one event; `by_attacker` says whether the packet that caused it
+    /// came from an attacker (the simulator knows).
+    pub fn observe(&mut self, event: &AuthEvent, by_attacker: bool) {
+        let dc = event.dc;
+        match &event.kind {
+            AuthEventKind::AuthorizationCreated {
+                user_id,
+                hash,
+                key_id,
+                via,
+                ..
+            } => {
+                let home_hash = match via {
+                    CreatedVia::Import { home_hash, .. } => *home_hash,
+                    _ => *hash,
+                };
+                self.acts_for.insert((dc, *key_id), (*user_id, home_hash));
+            }
+            AuthEventKind::AuthorizationRevoked {
+                user_id, hash, key_id, ..
+            } => {
+                self.revoked_at.entry((*user_id, *hash)).or_insert(event.at);
+                self.known_at.entry((dc, *key_id)).or_insert(event.at);
+            }
+            AuthEventKind::DerivedRevoked { key_id, .. } => {
+                self.known_at.entry((dc, *key_id)).or_insert(event.at);
+            }
+            AuthEventKind::RequestAccepted { handle } => {
+                let Some(&authorization) = self.acts_for.get(&(dc, handle.perm_key_id)) else {
+                    return;
+                };
+                let Some(&revoked_at) = self.revoked_at.get(&authorization) else {
+                    return;
+                };
+                if event.at <= revoked_at {
+                    return;
+                }
+                let informed = self
+                    .known_at
+                    .get(&(dc, handle.perm_key_id))
+                    .is_some_and(|at| *at < event.at);
+                let lazy_expired = matches!(self.policy, RevocationPolicy::Lazy { cache_ttl }
+                    if event.at > revoked_at.saturating_add(cache_ttl));
+                let bypass = Bypass {
+                    authorization,
+                    dc,
+                    key_id: handle.key_id,
+                    revoked_at,
+                    accepted_at: event.at,
+                    by_attacker,
+                    violation: informed || lazy_expired,
+                };
+                if self.bypasses.len() < MAX_RECORDED_BYPASSES {
+                    self.bypasses.push(bypass);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn bypasses(&self) -> &[Bypass] {
+        &self.bypasses
+    }
+
+    /// Bypasses by attackers (what `logout_bypasses` counts).
+    pub fn attacker_bypasses(&self) -> impl Iterator<Item = &Bypass> + '_ {
+        self.bypasses.iter().filter(|bypass| bypass.by_attacker)
+    }
+
+    pub fn violations(&self) -> impl Iterator<Item = &Bypass> + '_ {
+        self.bypasses.iter().filter(|bypass| bypass.violation)
+    }
+
+    /// When authorization `id` was revoked, if it was.
+    pub fn revoked_at(&self, id: AuthorizationId) -> Option<Instant> {
+        self.revoked_at.get(&id).copied()
+    }
+
+    /// The home authorization a key acts for on a DC.
+    pub fn acts_for(&self, dc: DcId, key_id: KeyId) -> Option<AuthorizationId> {
+        self.acts_for.get(&(dc, key_id)).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sessionlab_proto::auth::events::RevocationCause;
+    use sessionlab_proto::auth::{AuthorizationHandle, AuthorizationKind};
+
+    fn at(seconds: u64) -> Instant {
+        Instant::from_unix_seconds(1_767_225_600 + seconds)
+    }
+
+    fn event(seconds: u64, dc: DcId, kind: AuthEventKind) -> AuthEvent {
+        AuthEvent {
+            at: at(seconds),
+            dc,
+            kind,
+        }
+    }
+
+    fn accepted(seconds: u64, dc: DcId, key_id: KeyId) -> AuthEvent {
+        let handle = AuthorizationHandle {
+            user_id: 1,
+            hash: 10,
+            kind: AuthorizationKind::Home,
+            key_id,
+            perm_key_id: key_id,
+            via_temp: false,
+        };
+        event(seconds, dc, AuthEventKind::RequestAccepted { handle })
+    }
+
+    fn setup(policy: RevocationPolicy) -> BypassOracle {
+        let mut oracle = BypassOracle::new(policy);
+        let created = AuthEventKind::AuthorizationCreated {
+            user_id: 1,
+            hash: 10,
+            key_id: 100,
+            via: CreatedVia::Code,
+            unconfirmed: false,
+        };
+        oracle.observe(&event(0, 1, created), false);
+        let imported = AuthEventKind::AuthorizationCreated {
+            user_id: 1,
+            hash: 99,
+            key_id: 200,
+            via: CreatedVia::Import {
+                home_dc: 1,
+                home_hash: 10,
+            },
+            unconfirmed: false,
+        };
+        oracle.observe(&event(1, 2, imported), false);
+        let revoked = AuthEventKind::AuthorizationRevoked {
+            user_id: 1,
+            hash: 10,
+            key_id: 100,
+            cause: RevocationCause::ResetAll,
+        };
+        oracle.observe(&event(100, 1, revoked), false);
+        oracle
+    }
+
+    #[test]
+    fn requests_before_the_commit_are_not_bypasses() {
+        let mut oracle = setup(RevocationPolicy::Sync);
+        oracle.observe(&accepted(100, 1, 100), true);
+        oracle.observe(&accepted(50, 2, 200), true);
+        assert!(oracle.bypasses().is_empty());
+    }
+
+    #[test]
+    fn an_uninformed_dc_accepting_is_a_bypass_not_a_violation() {
+        let mut oracle = setup(RevocationPolicy::Async {
+            delay: Duration::from_secs(2),
+        });
+        oracle.observe(&accepted(101, 2, 200), true);
+        assert_eq!(oracle.attacker_bypasses().count(), 1);
+        assert_eq!(oracle.violations().count(), 0);
+        assert_eq!(oracle.bypasses()[0].window(), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn an_informed_dc_accepting_is_a_violation() {
+        let mut oracle = setup(RevocationPolicy::Sync);
+        oracle.observe(&accepted(101, 1, 100), true);
+        let derived = AuthEventKind::DerivedRevoked {
+            user_id: 1,
+            home_hash: 10,
+            key_id: 200,
+            reason: sessionlab_proto::auth::error::AuthRejection::SessionRevoked,
+        };
+        oracle.observe(&event(102, 2, derived), false);
+        oracle.observe(&accepted(103, 2, 200), false);
+        assert_eq!(oracle.violations().count(), 2);
+        assert_eq!(
+            oracle.attacker_bypasses().count(),
+            1,
+            "the second was the owner's own copy"
+        );
+    }
+
+    #[test]
+    fn lazy_promises_the_cache_ttl() {
+        let mut oracle = setup(RevocationPolicy::Lazy {
+            cache_ttl: Duration::from_secs(60),
+        });
+        oracle.observe(&accepted(150, 2, 200), true);
+        oracle.observe(&accepted(170, 2, 200), true);
+        let violations: Vec<u64> = oracle
+            .violations()
+            .map(|bypass| bypass.accepted_at.unix_seconds() - 1_767_225_600)
+            .collect();
+        assert_eq!(violations, [170]);
+    }
+}

@@ -1,0 +1,318 @@
+//! The end of a run: the oracles that judge the final state (surviving
+//! footholds, sync convergence, wipes) and the metric row of the run.
+
+use std::collections::BTreeMap;
+
+use crate::scenario::expect::MetricValue;
+use crate::world::oracle::bypass::Bypass;
+use crate::world::oracle::credentials::Credential;
+use sessionlab_proto::client::ClientEvent;
+use sessionlab_proto::sync::{SyncEvent, SyncTotals};
+use sessionlab_proto::transport::TransportEvent;
+
+use super::{Holder, World};
+
+/// Counts gathered while the run goes.
+#[derive(Clone, Debug, Default)]
+pub struct Counters {
+    pub authorizations_created: u64,
+    pub authorizations_revoked: u64,
+    pub bad_msg_notifications: u64,
+    pub resends: u64,
+    pub attacker_requests: u64,
+    pub attacker_requests_accepted: u64,
+    pub footholds_minted: u64,
+    pub updates_exfiltrated_after_revocation: u64,
+    pub detection_true_positives: u64,
+    pub detection_false_positives: u64,
+    pub devices_wiped: u64,
+    pub updates_created: u64,
+    pub audits: u64,
+    pub commands_refused: u64,
+    pub transport_errors: u64,
+    pub packets_unsent_offline: u64,
+    pub packets_lost_offline: u64,
+    pub packets_refused_by_apps: u64,
+    pub events_dropped: u64,
+    pub devices_lost: u64,
+    pub devices_restored: u64,
+    /// `[[owner_action]]`s carried out, and skipped (no device at hand).
+    pub owner_actions: u64,
+    pub owner_actions_skipped: u64,
+    /// Captured packets attackers re-injected (each delivered copy).
+    pub replayed_packets: u64,
+    /// Replays that made a datacenter run an API call.
+    pub replays_accepted: u64,
+    /// Captured packets processed twice (original and replay): a bug.
+    pub replays_processed_twice: u64,
+    /// Owner devices' sync traffic and work.
+    pub sync: SyncTotals,
+    /// Update latencies (creation → application), µs.
+    pub latencies_micros: Vec<u64>,
+}
+
+impl Counters {
+    pub fn observe_client_event(&mut self, event: &ClientEvent, attacker: bool) {
+        match event {
+            ClientEvent::Wiped { .. } => self.devices_wiped += 1,
+            ClientEvent::Transport {
+                event: TransportEvent::Resent { .. } | TransportEvent::Reissued { .. },
+                ..
+            } => self.resends += 1,
+            ClientEvent::Sync(sync) if !attacker => {
+                self.sync.record(sync);
+                if let SyncEvent::Applied { latency_micros, .. } = sync {
+                    if self.latencies_micros.len() < MAX_LATENCY_SAMPLES {
+                        self.latencies_micros.push(*latency_micros);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Latency samples kept at most (beyond, percentiles describe the first ones).
+pub const MAX_LATENCY_SAMPLES: usize = 10_000_000;
+
+/// Attacker access still working at the end, with how it was obtained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Foothold {
+    pub attacker: String,
+    pub account_user_id: u64,
+    pub dc: u32,
+    pub key_id: u64,
+    pub chain: Vec<String>,
+}
+
+/// Everything one run produced.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    pub seed: u64,
+    /// Every metric of `scenario::METRICS`, by name.
+    pub metrics: BTreeMap<&'static str, MetricValue>,
+    pub trace_hash: String,
+    pub bypasses: Vec<Bypass>,
+    pub footholds: Vec<Foothold>,
+    /// Oracle violations, described.
+    pub violations: Vec<String>,
+    pub trace: Option<Vec<String>>,
+}
+
+fn percentile(sorted: &[u64], fraction: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1] as f64 / 1000.0
+}
+
+impl World {
+    fn surviving_footholds(&self) -> Vec<Foothold> {
+        let mut footholds = Vec::new();
+        for app in &self.apps {
+            let Holder::Attacker { attacker } = app.holder else {
+                continue;
+            };
+            let spec = &self.attackers[attacker];
+            let user_id = self.accounts[spec.account].user_id;
+            for (dc, server) in &self.servers {
+                let Some(&key_id) = app.keys_held.get(dc) else {
+                    continue;
+                };
+                let accepted = server
+                    .authority()
+                    .peek(self.end, key_id)
+                    .is_ok_and(|handle| handle.user_id == user_id);
+                if accepted {
+                    footholds.push(Foothold {
+                        attacker: spec.name.clone(),
+                        account_user_id: user_id,
+                        dc: *dc,
+                        key_id,
+                        chain: self.credentials.chain_to(&Credential::Key { dc: *dc, key_id }),
+                    });
+                }
+            }
+        }
+        footholds
+    }
+
+    /// The wipe oracle: an owner's device whose home authorization was
+    /// revoked before the quiet period, and which was online through it (so
+    /// it talked to its datacenter), must have wiped its data. Lost devices
+    /// are exempt: they never make contact again.
+    fn unwiped_terminated_devices(&self) -> Vec<String> {
+        let mut unwiped = Vec::new();
+        for (id, app) in self.apps.iter().enumerate() {
+            let Holder::Owner { account, .. } = app.holder else {
+                continue;
+            };
+            if app.lost || !app.online || app.client.is_wiped() || !app.client.is_logged_in() {
+                continue;
+            }
+            let home_dc = self.accounts[account].home_dc;
+            let Some(key_id) = app.client.auth_key_id(home_dc) else {
+                continue;
+            };
+            let revoked = self
+                .bypasses
+                .acts_for(home_dc, key_id)
+                .and_then(|authorization| self.bypasses.revoked_at(authorization));
+            if let Some(at) = revoked.filter(|at| *at < self.quiet_from) {
+                let seconds = at.saturating_duration_since(self.scenario.meta.epoch).as_secs();
+                unwiped.push(format!(
+                    "device {id} (account {account}) was terminated at {seconds} s and did not wipe its data"
+                ));
+            }
+        }
+        unwiped
+    }
+
+    /// (converged, updates lost, updates duplicated) over the owners'
+    /// logged-in online devices: each must hold every update the server
+    /// retains from its own starting point on, once.
+    fn convergence(&self) -> (bool, u64, u64) {
+        let (mut converged, mut lost, mut duplicated) = (true, 0u64, 0u64);
+        for app in &self.apps {
+            let Holder::Owner { account, .. } = app.holder else {
+                continue;
+            };
+            if !app.online || !app.client.is_logged_in() || app.client.is_wiped() {
+                continue;
+            }
+            let record = &self.accounts[account];
+            let Some(server) = self.servers.get(&record.home_dc) else {
+                continue;
+            };
+            let held: Vec<u32> = app.client.applied_updates().filter_map(|update| update.pts()).collect();
+            let mut seen = std::collections::BTreeSet::new();
+            duplicated += held.iter().filter(|pts| !seen.insert(**pts)).count() as u64;
+            let start = held.first().copied().unwrap_or(u32::MAX);
+            let expected: Vec<u32> = server
+                .updates(record.user_id)
+                .filter_map(|update| update.pts())
+                .filter(|pts| *pts >= start)
+                .collect();
+            let missing = expected.iter().filter(|pts| !seen.contains(pts)).count() as u64;
+            let state_matches = app
+                .client
+                .sync_state()
+                .is_some_and(|state| state.pts == server.sync_state(record.user_id).pts);
+            lost += missing;
+            if missing > 0 || !state_matches {
+                converged = false;
+            }
+        }
+        (converged && duplicated == 0, lost, duplicated)
+    }
+
+    pub(super) fn finish(self) -> RunOutcome {
+        let footholds = self.surviving_footholds();
+        let (converged, lost, duplicated) = self.convergence();
+        let mut violations: Vec<String> = self
+            .bypasses
+            .violations()
+            .map(|bypass| {
+                format!(
+                    "DC {} accepted key {:#018x} {} ms after the revocation of authorization {:#018x} it already knew of",
+                    bypass.dc,
+                    bypass.key_id,
+                    bypass.window().as_millis(),
+                    bypass.authorization.1
+                )
+            })
+            .collect();
+        violations.extend(self.unwiped_terminated_devices());
+        if self.counters.replays_processed_twice > 0 {
+            violations.push(format!(
+                "{} replayed packets were processed a second time",
+                self.counters.replays_processed_twice
+            ));
+        }
+        if self.counters.events_dropped > 0 {
+            violations.push(format!(
+                "{} events dropped by the bounded queue",
+                self.counters.events_dropped
+            ));
+        }
+        let counters = &self.counters;
+        let sync = &counters.sync;
+        let mut latencies = counters.latencies_micros.clone();
+        latencies.sort_unstable();
+        let attacker_bypasses: Vec<&Bypass> = self.bypasses.attacker_bypasses().collect();
+        let max_window_ms = attacker_bypasses
+            .iter()
+            .map(|bypass| bypass.window().as_millis() as f64)
+            .fold(0.0, f64::max);
+        let network = self.network.counters();
+        let devices = self
+            .apps
+            .iter()
+            .filter(|app| matches!(app.holder, Holder::Owner { .. }))
+            .count();
+        let sync_bytes = sync.bytes_up + sync.bytes_down;
+        let overhead = if sync.payload_bytes_applied == 0 {
+            0.0
+        } else {
+            sync_bytes as f64 / sync.payload_bytes_applied as f64
+        };
+        let number = |value: u64| MetricValue::Number(value as f64);
+        let values: Vec<(&'static str, MetricValue)> = vec![
+            ("seed", number(self.seed)),
+            ("accounts", number(self.accounts.len() as u64)),
+            ("devices", number(devices as u64)),
+            ("authorizations_created", number(counters.authorizations_created)),
+            ("authorizations_revoked", number(counters.authorizations_revoked)),
+            ("sync_bytes_up", number(sync.bytes_up)),
+            ("sync_bytes_down", number(sync.bytes_down)),
+            ("sync_payload_bytes", number(sync.payload_bytes_applied)),
+            ("sync_overhead_ratio", MetricValue::Number(overhead)),
+            ("difference_calls", number(sync.difference_calls)),
+            ("difference_slices", number(sync.difference_slices)),
+            ("difference_too_long", number(sync.difference_too_long)),
+            ("gaps_detected", number(sync.gaps_detected)),
+            ("convergence_p50_ms", MetricValue::Number(percentile(&latencies, 0.50))),
+            ("convergence_p99_ms", MetricValue::Number(percentile(&latencies, 0.99))),
+            ("sync_converged", MetricValue::Bool(converged)),
+            ("updates_lost", number(lost)),
+            ("updates_duplicated", number(duplicated)),
+            ("messages_sent", number(network.sent)),
+            ("messages_lost", number(network.dropped_total())),
+            ("bad_msg_notifications", number(counters.bad_msg_notifications)),
+            ("resends", number(counters.resends)),
+            ("attacker_requests", number(counters.attacker_requests)),
+            (
+                "attacker_requests_accepted",
+                number(counters.attacker_requests_accepted),
+            ),
+            ("replayed_packets", number(counters.replayed_packets)),
+            ("replays_accepted", number(counters.replays_accepted)),
+            ("logout_bypasses", number(attacker_bypasses.len() as u64)),
+            ("max_bypass_window_ms", MetricValue::Number(max_window_ms)),
+            ("oracle_violations", number(violations.len() as u64)),
+            ("footholds_minted", number(counters.footholds_minted)),
+            ("surviving_footholds", number(footholds.len() as u64)),
+            (
+                "updates_exfiltrated_after_revocation",
+                number(counters.updates_exfiltrated_after_revocation),
+            ),
+            ("detection_true_positives", number(counters.detection_true_positives)),
+            ("detection_false_positives", number(counters.detection_false_positives)),
+            ("devices_wiped", number(counters.devices_wiped)),
+        ];
+        let mut metrics = BTreeMap::new();
+        for (name, value) in values {
+            metrics.insert(name, value);
+        }
+        RunOutcome {
+            seed: self.seed,
+            metrics,
+            trace_hash: self.engine.trace().hex(),
+            bypasses: self.bypasses.bypasses().to_vec(),
+            footholds,
+            violations,
+            trace: self.trace,
+        }
+    }
+}

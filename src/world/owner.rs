@@ -1,0 +1,363 @@
+//! What the humans behind accounts do: log their devices in, come and go
+//! online, answer new-login notifications, and audit the session list now
+//! and then using the anomaly signals.
+
+use crate::engine::distribution::bernoulli;
+use crate::scenario::model::AuditAction;
+use sessionlab_proto::client::{ClientEvent, Command};
+use sessionlab_proto::sync::UpdateKind;
+use sessionlab_proto::time::Instant;
+
+use super::apps::ready_code;
+use super::build::exponential;
+use super::{AccountIndex, AppId, Event, Holder, World};
+
+impl World {
+    /// An owner's device starts a login (the first one ever, or after a wipe).
+    pub(super) fn owner_login(&mut self, now: Instant, app: AppId) {
+        let Holder::Owner { account, .. } = self.apps[app].holder else {
+            return;
+        };
+        if self.apps[app].client.is_logged_in() || self.apps[app].lost || self.accounts[account].deleted {
+            return;
+        }
+        if self.apps[app].client.is_wiped() {
+            // A wiped app starts from scratch, with new keys: an old key
+            // (which an attacker may hold) is never logged in again.
+            let config = self.apps[app].client.config().clone();
+            match sessionlab_proto::client::Client::new(config) {
+                Ok(client) => self.apps[app].client = client,
+                Err(_) => return,
+            }
+        }
+        let home_dc = self.accounts[account].home_dc;
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(home_dc, &mut entry.rng)
+        };
+        if let Some(server) = self.servers.get_mut(&home_dc) {
+            server.register_key(key, &mut self.server_rng);
+        }
+        self.accounts[account]
+            .pending_logins
+            .insert(app, super::PendingLogin::default());
+        if self.apps[app].online && !self.apps[app].client.is_online() {
+            let local = self.local_now(app, now);
+            self.apps[app].client.on_connected(local);
+            // Devices then alternate between online and offline sessions.
+            let mean = self.scenario.population.online.mean_session;
+            let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
+            self.schedule(next, Event::Online { app, online: false });
+        }
+        let phone = self.accounts[account].phone.clone();
+        self.command(now, app, Command::SendCode { phone });
+    }
+
+    /// A code for the owner: it types it into the device that asked.
+    /// The code may arrive before the device has the server's answer (the
+    /// phone_code_hash); the owner types it once both are there.
+    pub(super) fn owner_got_code(&mut self, now: Instant, account: AccountIndex, app: AppId, code: &str) {
+        if let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) {
+            pending.code = Some(code.to_string());
+            self.owner_try_sign_in(now, account, app);
+        }
+    }
+
+    fn owner_try_sign_in(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) else {
+            return;
+        };
+        if let Some((app, code)) = ready_code(Some(app), &mut pending.code_requested, &mut pending.code) {
+            self.command(now, app, Command::SignIn { code });
+        }
+    }
+
+    pub(super) fn owner_online(&mut self, now: Instant, app: AppId, online: bool) {
+        let Holder::Owner { .. } = self.apps[app].holder else {
+            return;
+        };
+        if self.apps[app].lost {
+            return;
+        }
+        let in_quiet_period = now >= self.quiet_from;
+        let online = online || in_quiet_period;
+        if self.apps[app].online == online && self.apps[app].client.is_online() == online {
+            // Already so (an audit brought it online early): this chain ends here,
+            // the newer one goes on.
+            return;
+        }
+        let local = self.local_now(app, now);
+        self.apps[app].online = online;
+        if online {
+            self.apps[app].client.on_connected(local);
+            self.fetch_media(now, app);
+        } else {
+            self.apps[app].client.on_disconnected();
+        }
+        self.pump_app(now, app);
+        if in_quiet_period {
+            return;
+        }
+        let habits = &self.scenario.population.online;
+        let mean = if online { habits.mean_session } else { habits.mean_gap };
+        let Holder::Owner { account, .. } = self.apps[app].holder else {
+            return;
+        };
+        let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
+        self.schedule(next, Event::Online { app, online: !online });
+    }
+
+    pub(super) fn quiet_period(&mut self, now: Instant) {
+        for app in 0..self.apps.len() {
+            if matches!(self.apps[app].holder, Holder::Owner { .. }) && !self.apps[app].online {
+                self.owner_online(now, app, true);
+            }
+        }
+    }
+
+    /// Something happens on the account: a message arrives.
+    pub(super) fn new_update(&mut self, now: Instant, account: AccountIndex) {
+        let bytes = self
+            .scenario
+            .population
+            .update_bytes
+            .sample(&mut self.accounts[account].rng);
+        let payload_bytes = u32::try_from(bytes).unwrap_or(u32::MAX).min(64 * 1024 - 64);
+        let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
+        if let Some(server) = self.servers.get_mut(&home_dc) {
+            if server
+                .push_update(
+                    now,
+                    user_id,
+                    UpdateKind::NewMessage,
+                    payload_bytes,
+                    &mut self.server_rng,
+                )
+                .is_ok()
+            {
+                self.counters.updates_created += 1;
+            }
+        }
+        self.drain_server(now, home_dc, None);
+        // No new traffic during the quiet period: sync must converge on what exists.
+        let per_day = self.scenario.population.updates_per_day.max(1);
+        let mean = std::time::Duration::from_secs_f64(86_400.0 / per_day as f64);
+        let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
+        if next < self.quiet_from {
+            self.schedule(next, Event::NewUpdate { account });
+        }
+    }
+
+    /// The owner looks at the session list from a logged-in device.
+    pub(super) fn audit(&mut self, now: Instant, account: AccountIndex) {
+        let audit = self.scenario.population.audit.clone();
+        let next = now.saturating_add(audit.every);
+        if next < self.end {
+            self.schedule(next, Event::Audit { account });
+        }
+        if !bernoulli(&mut self.accounts[account].rng, audit.probability.get()) {
+            return;
+        }
+        // The owner picks up the first logged-in device (the phone, usually),
+        // bringing it online if it was not.
+        let device = self.accounts[account]
+            .devices
+            .iter()
+            .copied()
+            .find(|app| !self.apps[*app].lost && self.apps[*app].client.is_logged_in());
+        if let Some(app) = device {
+            if !self.apps[app].online {
+                self.owner_online(now, app, true);
+            }
+            self.counters.audits += 1;
+            self.command(now, app, Command::GetAuthorizations);
+        }
+    }
+
+    pub(super) fn owner_event(&mut self, now: Instant, account: AccountIndex, app: AppId, event: ClientEvent) {
+        match event {
+            ClientEvent::CodeSent { .. } => {
+                if let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) {
+                    pending.code_requested = true;
+                    self.owner_try_sign_in(now, account, app);
+                }
+            }
+            ClientEvent::PasswordNeeded => {
+                if let Some(password) = self.accounts[account].password.clone() {
+                    self.command(
+                        now,
+                        app,
+                        Command::CheckPassword {
+                            password: sessionlab_proto::client::Password(password),
+                        },
+                    );
+                }
+            }
+            ClientEvent::LoggedIn { .. } => {
+                self.accounts[account].pending_logins.remove(&app);
+                self.enable_two_factor_once(now, account, app);
+                self.connect_media_dc(now, account, app);
+            }
+            ClientEvent::NewLogin {
+                hash,
+                unconfirmed: true,
+                ..
+            } => self.answer_new_login(now, account, app, hash),
+            ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
+            ClientEvent::PasswordUpdated { .. } => self.password_updated(account),
+            ClientEvent::RequestLost { method, .. } => {
+                self.note(now, || {
+                    format!("\"event\":\"owner_request_lost\",\"app\":{app},\"method\":\"{method}\"")
+                });
+            }
+            ClientEvent::Ignored { dc, ref error } => {
+                self.note(now, || {
+                    format!("\"event\":\"owner_app_ignored\",\"app\":{app},\"dc\":{dc},\"error\":\"{error}\"")
+                });
+            }
+            ClientEvent::RequestFailed {
+                method, ref message, ..
+            } => {
+                self.note(now, || {
+                    format!("\"event\":\"owner_request_failed\",\"app\":{app},\"method\":\"{method}\",\"error\":\"{message}\"")
+                });
+            }
+            ClientEvent::Wiped { .. } => {
+                // The owner logs the device in again an hour later.
+                let at = now.saturating_add(std::time::Duration::from_secs(3600));
+                if at < self.quiet_from {
+                    self.schedule(at, Event::Login { app });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Devices fetch media from another datacenter, so they hold a derived
+    /// authorization and a key there (which a copied session file carries).
+    fn connect_media_dc(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let count = self.servers.len() as u32;
+        if count < 2 {
+            return;
+        }
+        let home = self.accounts[account].home_dc;
+        let media = home % count + 1;
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(media, &mut entry.rng)
+        };
+        if let Some(server) = self.servers.get_mut(&media) {
+            server.register_key(key, &mut self.server_rng);
+        }
+        self.command(now, app, Command::ConnectDc { dc: media });
+    }
+
+    /// Fetch media from every connected media DC (when the device comes online).
+    fn fetch_media(&mut self, now: Instant, app: AppId) {
+        let home = self.apps[app].client.home_dc();
+        let media: Vec<u32> = self
+            .servers
+            .keys()
+            .copied()
+            .filter(|dc| *dc != home && self.apps[app].client.is_dc_authorized(*dc))
+            .collect();
+        for dc in media {
+            self.command(now, app, Command::FetchFile { dc });
+        }
+    }
+
+    /// 2FA is set up from the first device to log in, when the owner uses it.
+    fn enable_two_factor_once(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let Some(password) = self.accounts[account].password.clone() else {
+            return;
+        };
+        let (home_dc, user_id) = (self.accounts[account].home_dc, self.accounts[account].user_id);
+        let Some(key_id) = self.apps[app].client.auth_key_id(home_dc) else {
+            return;
+        };
+        let Some(server) = self.servers.get_mut(&home_dc) else {
+            return;
+        };
+        let has_password = server
+            .authority()
+            .account(user_id)
+            .is_some_and(|record| record.has_password());
+        if !has_password {
+            let mut rng = super::build::stream(self.seed, &format!("password/{account}"));
+            let _ = server.administer(now, &mut self.server_rng, |authority| {
+                authority.update_password(now, key_id, None, Some(&password), &mut rng)
+            });
+            self.drain_server(now, home_dc, None);
+        }
+    }
+
+    /// A new login on the account: confirm it when it is the owner's own
+    /// device (the owner knows), deny an unrecognized one with the
+    /// scenario's probability.
+    fn answer_new_login(&mut self, now: Instant, account: AccountIndex, app: AppId, hash: i64) {
+        let user_id = self.accounts[account].user_id;
+        let holder = self
+            .holders
+            .get(&(user_id, hash))
+            .map(|holder| self.apps[*holder].holder);
+        let own = matches!(holder, Some(Holder::Owner { account: owner, .. }) if owner == account);
+        if own {
+            self.command(now, app, Command::ConfirmAuthorization { hash });
+        } else if bernoulli(
+            &mut self.accounts[account].rng,
+            self.scenario.population.deny_unrecognized_login.get(),
+        ) {
+            self.count_detection(user_id, hash);
+            self.command(now, app, Command::ResetAuthorization { hash });
+        }
+    }
+
+    fn act_on_audit(
+        &mut self,
+        now: Instant,
+        account: AccountIndex,
+        app: AppId,
+        list: &sessionlab_proto::wire::api::AuthorizationsWithSignals,
+    ) {
+        let user_id = self.accounts[account].user_id;
+        match self.scenario.population.audit.action {
+            AuditAction::None => {}
+            AuditAction::TerminateAllOthers => {
+                for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
+                    self.count_detection(user_id, authorization.hash);
+                }
+                self.command(now, app, Command::ResetAuthorizations);
+            }
+            AuditAction::TerminateSuspicious => {
+                for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
+                    let flagged = list.signals_of(authorization.hash).is_some_and(|signals| {
+                        signals.unseen_device_model
+                            || signals.outdated_app_version
+                            || signals.impossible_travel
+                            || signals.unusual_hours
+                    });
+                    if flagged {
+                        self.count_detection(user_id, authorization.hash);
+                        self.command(
+                            now,
+                            app,
+                            Command::ResetAuthorization {
+                                hash: authorization.hash,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A session the owner terminates as suspicious: a true positive when an
+    /// attacker holds it (the simulator knows), else a false positive.
+    fn count_detection(&mut self, user_id: u64, hash: i64) {
+        if self.attacker_held.contains(&(user_id, hash)) {
+            self.counters.detection_true_positives += 1;
+        } else {
+            self.counters.detection_false_positives += 1;
+        }
+    }
+}
