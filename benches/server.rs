@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use sessionlab::testkit::cluster::Cluster;
-use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::auth::Policy;
 use sessionlab_proto::wire::api::{self, ApiCall};
 
 const PHONE: &str = "+15550200";

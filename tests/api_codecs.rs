@@ -142,9 +142,9 @@ proptest! {
 
 /// Every public and private constructor id of the module.
 fn known_ids() -> Vec<u32> {
-    schema::PUBLIC_DEFINITIONS
+    PUBLIC_DEFINITIONS
         .iter()
-        .chain(schema::PRIVATE_DEFINITIONS)
+        .chain(PRIVATE_DEFINITIONS)
         .map(|(id, _)| *id)
         .collect()
 }

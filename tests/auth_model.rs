@@ -13,7 +13,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-pub use sessionlab_proto::auth::events::Effect;
+pub use sessionlab_proto::auth::Effect;
 use sessionlab_proto::auth::{AuthRejection, ClientInfo, Cluster, DcId, KeyId, LoginResult, Policy, RpcError};
 pub use sessionlab_proto::auth::{ResetAnswer, RevocationPolicy};
 use sessionlab_proto::time::Instant;

@@ -15,8 +15,8 @@ use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::client::harness::*;
 use sessionlab_proto::client::scripted::{pump, Inbound};
 use sessionlab_proto::client::{Client, ClientConfig, ClientEvent, Command, WipeReason};
-use sessionlab_proto::sync::event::{ApplyPath, FetchKind};
-use sessionlab_proto::sync::wire::difference_to_wire;
+use sessionlab_proto::sync::difference_to_wire;
+use sessionlab_proto::sync::{ApplyPath, FetchKind};
 use sessionlab_proto::sync::{Difference, SyncEvent};
 use sessionlab_proto::wire::api::{
     ApiCall, ApiRequest, ApiResponse, GetDifference, InputCheckPassword, SentCode, Updates,
@@ -213,7 +213,7 @@ fn sync_catch_up_through_a_slice_and_too_long_to_a_full_resync() {
     );
     assert!(sync_events.contains(&SyncEvent::FetchSent {
         kind: FetchKind::FullResync,
-        reason: sessionlab_proto::sync::event::FetchReason::TooLong,
+        reason: sessionlab_proto::sync::FetchReason::TooLong,
         attempt: 1
     }));
     assert_eq!(world.client.sync_state(), Some(state(8)));

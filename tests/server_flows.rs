@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use sessionlab::testkit::cluster::{CallError, Cluster};
-use sessionlab_proto::auth::events::CodeDelivery;
-use sessionlab_proto::auth::policy::{Policy, RevocationPolicy};
+use sessionlab_proto::auth::CodeDelivery;
+use sessionlab_proto::auth::{Policy, RevocationPolicy};
 use sessionlab_proto::sync::UpdateKind;
 use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse, TlObject};
 
@@ -348,7 +348,7 @@ fn qr_login_by_a_stolen_key_mints_a_session_that_terminate_all_ends() {
 
 #[test]
 fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
-    use sessionlab_proto::auth::account::DeletionPhase;
+    use sessionlab_proto::auth::DeletionPhase;
     let (mut cluster, phone) = account_with_phone(Policy::default());
     let delete = |password: Option<&str>| {
         ApiCall::DeleteAccount(api::DeleteAccount {
@@ -388,7 +388,7 @@ fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
         .iter()
         .filter_map(|(_, event)| match event {
             sessionlab_proto::server::ServerEvent::Auth(auth) => match auth.kind {
-                sessionlab_proto::auth::events::AuthEventKind::DeletionAdvanced {
+                sessionlab_proto::auth::AuthEventKind::DeletionAdvanced {
                     erased_bytes,
                     phase: DeletionPhase::Erase,
                     ..

@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use sessionlab::testkit::cluster::{CallError, Cluster};
-use sessionlab_proto::auth::events::CodeDelivery;
-use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::auth::CodeDelivery;
+use sessionlab_proto::auth::Policy;
 use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse};
 
 const PHONE: &str = "+15550002";

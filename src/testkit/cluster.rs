@@ -10,9 +10,9 @@ use std::time::Duration;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use sessionlab_proto::auth::client_info::NetworkOrigin;
-use sessionlab_proto::auth::events::CodeDelivery;
-use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::auth::CodeDelivery;
+use sessionlab_proto::auth::NetworkOrigin;
+use sessionlab_proto::auth::Policy;
 use sessionlab_proto::auth::{DcId, UserId};
 use sessionlab_proto::crypto::AuthKey;
 use sessionlab_proto::server::{Server, ServerConfig, ServerEvent, ServerOutput};
@@ -310,7 +310,7 @@ impl Cluster {
 
     /// Requests accepted under `key_id` on `dc` since the start.
     pub fn accepted_requests(&self, dc: DcId, key_id: u64) -> usize {
-        use sessionlab_proto::auth::events::AuthEventKind;
+        use sessionlab_proto::auth::AuthEventKind;
         self.events
             .iter()
             .filter(|(at, event)| {

@@ -26,8 +26,8 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 
 use super::cluster::{CallError, Cluster, DeviceId};
-use sessionlab_proto::auth::events::CodeDelivery;
-use sessionlab_proto::auth::policy::Policy;
+use sessionlab_proto::auth::CodeDelivery;
+use sessionlab_proto::auth::Policy;
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse};
 

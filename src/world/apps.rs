@@ -4,8 +4,8 @@
 //! from an owner's.
 
 use crate::engine::network::Node;
-use sessionlab_proto::auth::events::{AuthEvent, AuthEventKind, CodeDelivery};
-use sessionlab_proto::auth::interdc::InterDcMessage;
+use sessionlab_proto::auth::InterDcMessage;
+use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CodeDelivery};
 use sessionlab_proto::server::{ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::TransportEvent;
@@ -286,7 +286,7 @@ impl World {
                 self.counters.authorizations_created += 1;
                 if let Some(app) = sender {
                     self.holders.entry((*user_id, *hash)).or_insert(app);
-                    if by_attacker && !matches!(via, sessionlab_proto::auth::events::CreatedVia::Import { .. }) {
+                    if by_attacker && !matches!(via, sessionlab_proto::auth::CreatedVia::Import { .. }) {
                         self.counters.footholds_minted += 1;
                         self.attacker_held.insert((*user_id, *hash));
                     }

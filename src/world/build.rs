@@ -17,7 +17,7 @@ use crate::scenario::model::{DeviceKind, ResolvedScenario};
 use crate::world::config;
 use crate::world::oracle::bypass::BypassOracle;
 use crate::world::oracle::credentials::CredentialGraph;
-use sessionlab_proto::auth::client_info::{GeoPoint, NetworkOrigin};
+use sessionlab_proto::auth::{GeoPoint, NetworkOrigin};
 use sessionlab_proto::client::{Client, ClientConfig, DeviceInfo};
 use sessionlab_proto::server::Server;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::scenario::model::{self as scenario_model, FaultKind, ResolvedScenario, Revocation};
-use sessionlab_proto::auth::policy::{Policy, RevocationPolicy};
+use sessionlab_proto::auth::{Policy, RevocationPolicy};
 use sessionlab_proto::server::ServerConfig;
 use sessionlab_proto::time::{duration_micros, Instant};
 

@@ -3,7 +3,7 @@
 //! hash, so two runs agree exactly when they did the same things.
 
 use crate::engine::trace::TraceEncode;
-use sessionlab_proto::auth::interdc::InterDcMessage;
+use sessionlab_proto::auth::InterDcMessage;
 
 /// Index of an app instance (an owner's device or an attacker's).
 pub type AppId = usize;

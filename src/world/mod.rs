@@ -78,7 +78,7 @@ pub struct App {
     pub online: bool,
     pub timer_generation: u64,
     pub timer_at: Option<Instant>,
-    pub origin: sessionlab_proto::auth::client_info::NetworkOrigin,
+    pub origin: sessionlab_proto::auth::NetworkOrigin,
     /// The owner lost the device (or it was stolen): it never comes back.
     pub lost: bool,
     /// An attacker app's keys by DC, as acquired (a copied session file) or

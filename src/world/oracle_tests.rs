@@ -2,7 +2,7 @@
 //! revocation the device never heard of) are judged violated.
 
 use crate::scenario::parse_scenario;
-use sessionlab_proto::auth::events::{AuthEvent, AuthEventKind, RevocationCause};
+use sessionlab_proto::auth::{AuthEvent, AuthEventKind, RevocationCause};
 
 use super::{build, Holder, RunOptions, World};
 

@@ -149,9 +149,9 @@ impl World {
         &mut self,
         now: Instant,
         user_id: u64,
-        phase: sessionlab_proto::auth::account::DeletionPhase,
+        phase: sessionlab_proto::auth::DeletionPhase,
     ) {
-        use sessionlab_proto::auth::account::DeletionPhase;
+        use sessionlab_proto::auth::DeletionPhase;
         if !matches!(phase, DeletionPhase::Lock | DeletionPhase::Erase) {
             return;
         }

@@ -22,8 +22,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use sessionlab_proto::auth::events::{AuthEvent, AuthEventKind, CreatedVia};
-use sessionlab_proto::auth::policy::RevocationPolicy;
+use sessionlab_proto::auth::RevocationPolicy;
+use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
 use sessionlab_proto::auth::{DcId, KeyId, UserId};
 use sessionlab_proto::time::Instant;
 
@@ -162,7 +162,7 @@ impl BypassOracle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sessionlab_proto::auth::events::RevocationCause;
+    use sessionlab_proto::auth::RevocationCause;
     use sessionlab_proto::auth::{AuthorizationHandle, AuthorizationKind};
 
     fn at(seconds: u64) -> Instant {
@@ -247,7 +247,7 @@ mod tests {
             user_id: 1,
             home_hash: 10,
             key_id: 200,
-            reason: sessionlab_proto::auth::error::AuthRejection::SessionRevoked,
+            reason: sessionlab_proto::auth::AuthRejection::SessionRevoked,
         };
         oracle.observe(&event(102, 2, derived), false);
         oracle.observe(&accepted(103, 2, 200), false);

@@ -12,7 +12,7 @@ use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use sessionlab_proto::auth::events::{AuthEvent, AuthEventKind, CreatedVia};
+use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
 use sessionlab_proto::auth::{DcId, KeyId, UserId};
 
 /// One credential.

@@ -11,7 +11,7 @@ use super::{DcId, UserId};
 use crate::time::Instant;
 
 /// Bytes of a future auth token.
-pub const FUTURE_TOKEN_BYTES: usize = 32;
+pub(crate) const FUTURE_TOKEN_BYTES: usize = 32;
 
 /// Where an account is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

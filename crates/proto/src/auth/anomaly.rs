@@ -17,27 +17,27 @@ use super::limits::MAX_KNOWN_DEVICE_MODELS;
 use crate::time::Instant;
 
 /// Faster than an airliner is impossible travel.
-pub const MAX_TRAVEL_SPEED_KMH: f64 = 1000.0;
+pub(crate) const MAX_TRAVEL_SPEED_KMH: f64 = 1000.0;
 /// IP geolocation is off by a city or two: closer than this never flags.
-pub const MIN_TRAVEL_DISTANCE_KM: f64 = 150.0;
+pub(crate) const MIN_TRAVEL_DISTANCE_KM: f64 = 150.0;
 /// Time gaps shorter than this count as this (one minute) to bound the speed.
-pub const MIN_TRAVEL_WINDOW_S: f64 = 60.0;
+pub(crate) const MIN_TRAVEL_WINDOW_S: f64 = 60.0;
 /// An app this many version ranks (100 per major version) older than the
 /// newest seen on the account is "far older".
-pub const OUTDATED_APP_VERSION_LAG: u32 = 100;
+pub(crate) const OUTDATED_APP_VERSION_LAG: u32 = 100;
 /// Below this many requests from the rest of the account, hours say nothing.
-pub const MIN_ACTIVITY_SAMPLES: u64 = 50;
+pub(crate) const MIN_ACTIVITY_SAMPLES: u64 = 50;
 /// An hour holding less than 1/this of the rest's activity is unusual.
-pub const UNUSUAL_HOUR_DIVISOR: u64 = 50;
+pub(crate) const UNUSUAL_HOUR_DIVISOR: u64 = 50;
 /// Past this many requests in the account histogram every bin is halved,
 /// so old habits fade and counters stay bounded.
-pub const ACTIVITY_DECAY_THRESHOLD: u64 = 1 << 20;
+pub(crate) const ACTIVITY_DECAY_THRESHOLD: u64 = 1 << 20;
 /// Mean Earth radius.
-pub const EARTH_RADIUS_KM: f64 = 6371.0;
+pub(crate) const EARTH_RADIUS_KM: f64 = 6371.0;
 
 /// What the account's history says is normal.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ActivityProfile {
+pub(crate) struct ActivityProfile {
     /// Requests per UTC hour of day over all authorizations.
     pub hours: [u64; HOURS_PER_DAY],
     /// Device models of confirmed authorizations (bounded; first ones kept).
@@ -46,7 +46,7 @@ pub struct ActivityProfile {
 
 impl ActivityProfile {
     /// Count one request at `now`; returns the hour bin.
-    pub fn record_request(&mut self, now: Instant) -> usize {
+    pub(crate) fn record_request(&mut self, now: Instant) -> usize {
         let hour = hour_of_day(now);
         if let Some(bin) = self.hours.get_mut(hour) {
             *bin += 1;
@@ -58,7 +58,7 @@ impl ActivityProfile {
     }
 
     /// Remember a device model the owner uses (on confirmation).
-    pub fn learn_device_model(&mut self, model: &str) {
+    pub(crate) fn learn_device_model(&mut self, model: &str) {
         if self.known_device_models.len() < MAX_KNOWN_DEVICE_MODELS {
             self.known_device_models.insert(model.to_string());
         }
@@ -90,7 +90,7 @@ impl AnomalySignals {
 }
 
 /// Compute the signals of `auth` within `account`.
-pub fn signals(account: &Account, auth: &Authorization) -> AnomalySignals {
+pub(crate) fn signals(account: &Account, auth: &Authorization) -> AnomalySignals {
     AnomalySignals {
         new_device_model: !account.profile.known_device_models.contains(&auth.info.device_model),
         outdated_app_version: is_outdated(account, auth),
@@ -100,12 +100,12 @@ pub fn signals(account: &Account, auth: &Authorization) -> AnomalySignals {
 }
 
 /// UTC hour of day, 0..24.
-pub fn hour_of_day(now: Instant) -> usize {
+pub(crate) fn hour_of_day(now: Instant) -> usize {
     ((now.unix_seconds() / 3600) % HOURS_PER_DAY as u64) as usize
 }
 
 /// "10.2.3" → 1002: major·100 + minor (minor capped at 99). None if unparsable.
-pub fn version_rank(version: &str) -> Option<u32> {
+pub(crate) fn version_rank(version: &str) -> Option<u32> {
     let mut parts = version.split('.').map(|part| part.trim().parse::<u32>().ok());
     let major = parts.next().flatten()?;
     let minor = parts.next().flatten().unwrap_or(0).min(99);
@@ -161,7 +161,7 @@ fn is_unusual_hours(account: &Account, auth: &Authorization) -> bool {
 
 /// Equirectangular distance between two points in km: accurate to a few
 /// percent at the distances that matter, and deterministic.
-pub fn distance_km(a: GeoPoint, b: GeoPoint) -> f64 {
+pub(crate) fn distance_km(a: GeoPoint, b: GeoPoint) -> f64 {
     let to_rad = |micro_deg: i64| micro_deg as f64 * 1e-6 * std::f64::consts::PI / 180.0;
     let mut delta_lon = i64::from(a.lon_micro_deg) - i64::from(b.lon_micro_deg);
     // Wrap across the antimeridian into -180..=180 degrees.

@@ -21,7 +21,7 @@ use super::{error::AuthRejection, error::RpcError, DcId, KeyId, UserId};
 use crate::time::Instant;
 
 /// Bytes of the secret all DCs of a cluster share (MACs exported tokens).
-pub const CLUSTER_SECRET_BYTES: usize = 32;
+pub(crate) const CLUSTER_SECRET_BYTES: usize = 32;
 
 /// One DC's session layer.
 #[derive(Debug)]

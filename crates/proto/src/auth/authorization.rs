@@ -11,7 +11,7 @@ use super::{DcId, KeyId, UserId};
 use crate::time::Instant;
 
 /// Hours in a day: the activity histogram's bins.
-pub const HOURS_PER_DAY: usize = 24;
+pub(crate) const HOURS_PER_DAY: usize = 24;
 
 /// One authorization on the account's home DC.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub struct AuthorizationHandle {
 
 /// An authorization on a non-home DC, derived from a home authorization.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DerivedAuthorization {
+pub(crate) struct DerivedAuthorization {
     pub user_id: UserId,
     pub home_dc: DcId,
     pub home_hash: i64,

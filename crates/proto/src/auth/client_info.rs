@@ -45,7 +45,7 @@ pub struct ClientInfo {
 }
 
 /// api_ids of Telegram's official apps (Android, iOS, Desktop, Web, macOS...).
-pub const OFFICIAL_API_IDS: [i32; 8] = [4, 6, 8, 9, 2040, 2496, 10840, 21724];
+pub(crate) const OFFICIAL_API_IDS: [i32; 8] = [4, 6, 8, 9, 2040, 2496, 10840, 21724];
 
 impl ClientInfo {
     /// The same info with every string cut to [`MAX_CLIENT_STRING_BYTES`].
@@ -80,7 +80,7 @@ impl NetworkOrigin {
 }
 
 /// `text` cut to at most [`MAX_CLIENT_STRING_BYTES`] bytes at a char boundary.
-pub fn bounded_string(text: &str) -> String {
+pub(crate) fn bounded_string(text: &str) -> String {
     if text.len() <= MAX_CLIENT_STRING_BYTES {
         return text.to_string();
     }

@@ -19,7 +19,7 @@ use super::{DcAuthority, DcId, KeyId, UserId};
 use crate::time::Instant;
 
 /// Delivery rounds per `pump`: revoke → ack is two; a bound stops ping-pong.
-pub const MAX_PUMP_ROUNDS: usize = 64;
+pub(crate) const MAX_PUMP_ROUNDS: usize = 64;
 
 /// DCs by id plus everything they produced for the outside world.
 #[derive(Debug)]

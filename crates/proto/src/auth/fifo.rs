@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// At most `capacity` entries; inserting past it evicts the oldest.
 #[derive(Clone, Debug)]
-pub struct FifoMap<K: Ord + Clone, V> {
+pub(crate) struct FifoMap<K: Ord + Clone, V> {
     capacity: usize,
     map: BTreeMap<K, V>,
     order: VecDeque<K>,
 }
 
 impl<K: Ord + Clone, V> FifoMap<K, V> {
-    pub fn new(capacity: usize) -> FifoMap<K, V> {
+    pub(crate) fn new(capacity: usize) -> FifoMap<K, V> {
         assert!(capacity > 0, "a FifoMap needs room for one entry");
         FifoMap {
             capacity,
@@ -22,7 +22,7 @@ impl<K: Ord + Clone, V> FifoMap<K, V> {
     }
 
     /// Insert or overwrite; a new key may evict the oldest one.
-    pub fn insert(&mut self, key: K, value: V) {
+    pub(crate) fn insert(&mut self, key: K, value: V) {
         if self.map.insert(key.clone(), value).is_none() {
             self.order.push_back(key);
         }
@@ -37,20 +37,17 @@ impl<K: Ord + Clone, V> FifoMap<K, V> {
         assert!(self.map.len() <= self.capacity);
     }
 
-    pub fn get(&self, key: &K) -> Option<&V> {
+    pub(crate) fn get(&self, key: &K) -> Option<&V> {
         self.map.get(key)
     }
 
-    pub fn contains(&self, key: &K) -> bool {
+    pub(crate) fn contains(&self, key: &K) -> bool {
         self.map.contains_key(key)
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
     }
 }
 

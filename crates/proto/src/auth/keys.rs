@@ -17,7 +17,7 @@ use crate::time::Instant;
 
 /// What a permanent key is bound to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeyBinding {
+pub(crate) enum KeyBinding {
     /// A home authorization: the account and the authorization's serial.
     Home { user_id: UserId, serial: u64 },
     /// A derived authorization imported from another DC.
@@ -26,14 +26,14 @@ pub enum KeyBinding {
 
 /// A temp key's binding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TempBinding {
+pub(crate) struct TempBinding {
     pub perm_key_id: KeyId,
     pub expires_at: Instant,
 }
 
 /// Why binding a temp key failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TempBindError {
+pub(crate) enum TempBindError {
     AlreadyBound,
     TooMany,
     /// The temp key was revoked before: it is dead.
@@ -42,7 +42,7 @@ pub enum TempBindError {
 
 /// Key id → binding, revoked reasons and temp keys.
 #[derive(Clone, Debug, Default)]
-pub struct KeyTable {
+pub(crate) struct KeyTable {
     bindings: BTreeMap<KeyId, KeyBinding>,
     revoked: BTreeMap<KeyId, AuthRejection>,
     /// Revocation order, for evicting the oldest reason past the bound.
@@ -52,31 +52,31 @@ pub struct KeyTable {
 }
 
 impl KeyTable {
-    pub fn binding(&self, key_id: KeyId) -> Option<&KeyBinding> {
+    pub(crate) fn binding(&self, key_id: KeyId) -> Option<&KeyBinding> {
         self.bindings.get(&key_id)
     }
 
-    pub fn binding_mut(&mut self, key_id: KeyId) -> Option<&mut KeyBinding> {
+    pub(crate) fn binding_mut(&mut self, key_id: KeyId) -> Option<&mut KeyBinding> {
         self.bindings.get_mut(&key_id)
     }
 
     /// Whether `key_id` is in use: bound to an authorization or as a temp key.
-    pub fn is_bound(&self, key_id: KeyId) -> bool {
+    pub(crate) fn is_bound(&self, key_id: KeyId) -> bool {
         self.bindings.contains_key(&key_id) || self.temp.contains_key(&key_id)
     }
 
-    pub fn bound_count(&self) -> usize {
+    pub(crate) fn bound_count(&self) -> usize {
         self.bindings.len()
     }
 
     /// Whether `key_id` was revoked (and is still remembered): a dead key.
-    pub fn is_revoked(&self, key_id: KeyId) -> bool {
+    pub(crate) fn is_revoked(&self, key_id: KeyId) -> bool {
         self.revoked.contains_key(&key_id)
     }
 
     /// Bind a permanent key; it must be neither bound already nor revoked
     /// (callers check both).
-    pub fn bind(&mut self, key_id: KeyId, binding: KeyBinding) {
+    pub(crate) fn bind(&mut self, key_id: KeyId, binding: KeyBinding) {
         assert!(!self.temp.contains_key(&key_id), "key {key_id:#x} is a temp key");
         assert!(!self.is_revoked(key_id), "key {key_id:#x} was revoked: it is dead");
         let previous = self.bindings.insert(key_id, binding);
@@ -85,7 +85,7 @@ impl KeyTable {
 
     /// Unbind a permanent key, remember why, and end its temp keys.
     /// Returns the ended temp keys.
-    pub fn revoke(&mut self, key_id: KeyId, reason: AuthRejection) -> Vec<KeyId> {
+    pub(crate) fn revoke(&mut self, key_id: KeyId, reason: AuthRejection) -> Vec<KeyId> {
         self.bindings.remove(&key_id);
         // A temp key revoked on its own stops acting for its permanent key.
         if let Some(binding) = self.temp.remove(&key_id) {
@@ -117,7 +117,7 @@ impl KeyTable {
     }
 
     /// Why a key that is not bound is rejected.
-    pub fn rejection_of_unbound(&self, key_id: KeyId) -> AuthRejection {
+    pub(crate) fn rejection_of_unbound(&self, key_id: KeyId) -> AuthRejection {
         self.revoked
             .get(&key_id)
             .copied()
@@ -126,7 +126,7 @@ impl KeyTable {
 
     /// Resolve a key to the permanent key it acts as: itself, or the
     /// permanent key of an unexpired temp binding. Returns (perm, via_temp).
-    pub fn resolve(&self, now: Instant, key_id: KeyId) -> Result<(KeyId, bool), AuthRejection> {
+    pub(crate) fn resolve(&self, now: Instant, key_id: KeyId) -> Result<(KeyId, bool), AuthRejection> {
         match self.temp.get(&key_id) {
             Some(binding) if now < binding.expires_at => Ok((binding.perm_key_id, true)),
             Some(_) => Err(AuthRejection::KeyUnregistered),
@@ -134,12 +134,12 @@ impl KeyTable {
         }
     }
 
-    pub fn temp_binding(&self, temp_key_id: KeyId) -> Option<TempBinding> {
+    pub(crate) fn temp_binding(&self, temp_key_id: KeyId) -> Option<TempBinding> {
         self.temp.get(&temp_key_id).copied()
     }
 
     /// Bind a temp key to a permanent key until `expires_at`.
-    pub fn bind_temp(&mut self, temp_key_id: KeyId, binding: TempBinding) -> Result<(), TempBindError> {
+    pub(crate) fn bind_temp(&mut self, temp_key_id: KeyId, binding: TempBinding) -> Result<(), TempBindError> {
         match self.temp.get(&temp_key_id) {
             Some(existing) if existing.perm_key_id != binding.perm_key_id => return Err(TempBindError::AlreadyBound),
             _ => {}
@@ -160,7 +160,7 @@ impl KeyTable {
     }
 
     /// Drop a temp binding whose time is up; returns it when it was due.
-    pub fn expire_temp(&mut self, now: Instant, temp_key_id: KeyId) -> Option<TempBinding> {
+    pub(crate) fn expire_temp(&mut self, now: Instant, temp_key_id: KeyId) -> Option<TempBinding> {
         let binding = self
             .temp
             .get(&temp_key_id)
@@ -181,7 +181,7 @@ impl KeyTable {
     }
 
     /// Keys bound to derived authorizations.
-    pub fn derived_keys(&self) -> impl Iterator<Item = KeyId> + '_ {
+    pub(crate) fn derived_keys(&self) -> impl Iterator<Item = KeyId> + '_ {
         self.bindings
             .iter()
             .filter(|(_, b)| matches!(b, KeyBinding::Derived(_)))
@@ -189,7 +189,7 @@ impl KeyTable {
     }
 
     /// The temp-key indexes agree and respect their bounds.
-    pub fn check_invariants(&self) {
+    pub(crate) fn check_invariants(&self) {
         let indexed: usize = self.temp_by_perm.values().map(BTreeSet::len).sum();
         assert_eq!(indexed, self.temp.len(), "temp index out of step");
         for (perm, temps) in &self.temp_by_perm {
@@ -211,7 +211,8 @@ impl KeyTable {
     }
 
     /// Temp keys currently bound to `perm_key_id`.
-    pub fn temps_of(&self, perm_key_id: KeyId) -> Vec<KeyId> {
+    #[cfg(test)]
+    pub(crate) fn temps_of(&self, perm_key_id: KeyId) -> Vec<KeyId> {
         self.temp_by_perm
             .get(&perm_key_id)
             .map(|temps| temps.iter().copied().collect())

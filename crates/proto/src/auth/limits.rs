@@ -4,60 +4,60 @@
 use std::time::Duration;
 
 /// Accounts homed on one DC.
-pub const MAX_ACCOUNTS_PER_DC: usize = 1 << 20;
+pub(crate) const MAX_ACCOUNTS_PER_DC: usize = 1 << 20;
 /// Authorizations of one account. Telegram documents none; a bound is still
 /// needed so that one account cannot exhaust a DC.
-pub const MAX_AUTHORIZATIONS_PER_ACCOUNT: usize = 512;
+pub(crate) const MAX_AUTHORIZATIONS_PER_ACCOUNT: usize = 512;
 /// Unexpired login codes kept per account; the oldest is dropped first.
-pub const MAX_PENDING_CODES_PER_ACCOUNT: usize = 4;
+pub(crate) const MAX_PENDING_CODES_PER_ACCOUNT: usize = 4;
 /// Times one login code may be re-sent (`auth.resendCode`, by SMS); the
 /// next attempt gets SEND_CODE_UNAVAILABLE and the user must ask for a new code.
-pub const MAX_CODE_RESENDS: u32 = 2;
+pub(crate) const MAX_CODE_RESENDS: u32 = 2;
 /// Login codes pending on one DC.
-pub const MAX_PENDING_CODES_PER_DC: usize = 1 << 16;
+pub(crate) const MAX_PENDING_CODES_PER_DC: usize = 1 << 16;
 /// Future auth tokens kept per account (clients keep at most 20, api/auth).
-pub const MAX_FUTURE_TOKENS_PER_ACCOUNT: usize = 20;
+pub(crate) const MAX_FUTURE_TOKENS_PER_ACCOUNT: usize = 20;
 /// QR login tokens pending on one DC.
-pub const MAX_LOGIN_TOKENS_PER_DC: usize = 1 << 16;
+pub(crate) const MAX_LOGIN_TOKENS_PER_DC: usize = 1 << 16;
 /// How long an expired or accepted QR token is remembered, so that a late
 /// use gets AUTH_TOKEN_EXPIRED / AUTH_TOKEN_ALREADY_ACCEPTED rather than INVALID.
-pub const LOGIN_TOKEN_TOMBSTONE: Duration = Duration::from_secs(600);
+pub(crate) const LOGIN_TOKEN_TOMBSTONE: Duration = Duration::from_secs(600);
 /// Temp keys bound to one permanent key at once.
-pub const MAX_TEMP_KEYS_PER_PERM_KEY: usize = 8;
+pub(crate) const MAX_TEMP_KEYS_PER_PERM_KEY: usize = 8;
 /// Revoked keys remembered per DC, oldest forgotten first. A remembered key
 /// is dead: it is never bound to an authorization again and every request
 /// under it is refused (with its revocation's 401). Beyond the bound the
 /// oldest is forgotten: it then looks like a key never seen, which could log
 /// in again — an attacker would have to hold a stolen key across this many
 /// later revocations on the same DC.
-pub const MAX_REVOKED_KEYS_REMEMBERED: usize = 1 << 18;
+pub(crate) const MAX_REVOKED_KEYS_REMEMBERED: usize = 1 << 18;
 /// Derived authorizations on one DC.
-pub const MAX_DERIVED_PER_DC: usize = 1 << 20;
+pub(crate) const MAX_DERIVED_PER_DC: usize = 1 << 20;
 /// Revocations still awaiting acknowledgements from other DCs. Past it the
 /// oldest is abandoned with an event (metrics see it), never silently.
-pub const MAX_PENDING_REVOCATIONS: usize = 4096;
+pub(crate) const MAX_PENDING_REVOCATIONS: usize = 4096;
 /// Revoked home authorizations a target DC remembers, so that an exported
 /// token minted before the revocation cannot be imported after it.
-pub const MAX_REVOKED_HOME_TOMBSTONES: usize = 1 << 16;
+pub(crate) const MAX_REVOKED_HOME_TOMBSTONES: usize = 1 << 16;
 /// Exported-authorization nonces remembered (one-time use) per DC.
-pub const MAX_USED_EXPORT_NONCES: usize = 1 << 16;
+pub(crate) const MAX_USED_EXPORT_NONCES: usize = 1 << 16;
 /// Lifetime of an exported authorization token.
-pub const EXPORTED_AUTHORIZATION_LIFETIME: Duration = Duration::from_secs(300);
+pub(crate) const EXPORTED_AUTHORIZATION_LIFETIME: Duration = Duration::from_secs(300);
 /// First retry of an unacknowledged inter-DC revocation; doubles each time.
-pub const INTER_DC_RETRY_INITIAL: Duration = Duration::from_secs(1);
+pub(crate) const INTER_DC_RETRY_INITIAL: Duration = Duration::from_secs(1);
 /// Longest wait between two retries.
-pub const INTER_DC_RETRY_MAX: Duration = Duration::from_secs(60);
+pub(crate) const INTER_DC_RETRY_MAX: Duration = Duration::from_secs(60);
 /// Queued effects and events between two drains; past it the oldest event is
 /// dropped and counted (effects are never dropped: see `authority`).
-pub const MAX_QUEUED_EVENTS: usize = 1 << 16;
+pub(crate) const MAX_QUEUED_EVENTS: usize = 1 << 16;
 /// Bytes kept of any client-supplied string (device model, app version, ...).
-pub const MAX_CLIENT_STRING_BYTES: usize = 128;
+pub(crate) const MAX_CLIENT_STRING_BYTES: usize = 128;
 /// Bytes of a 2FA password accepted.
-pub const MAX_PASSWORD_BYTES: usize = 256;
+pub(crate) const MAX_PASSWORD_BYTES: usize = 256;
 /// Device models remembered per account for the "never used" signal.
-pub const MAX_KNOWN_DEVICE_MODELS: usize = 32;
+pub(crate) const MAX_KNOWN_DEVICE_MODELS: usize = 32;
 /// Smallest and largest inactivity TTL in days (account.setAuthorizationTTL).
-pub const MIN_TTL_DAYS: u32 = 1;
-pub const MAX_TTL_DAYS: u32 = 366;
+pub(crate) const MIN_TTL_DAYS: u32 = 1;
+pub(crate) const MAX_TTL_DAYS: u32 = 366;
 /// Seconds in a day.
-pub const SECONDS_PER_DAY: u64 = 86_400;
+pub(crate) const SECONDS_PER_DAY: u64 = 86_400;

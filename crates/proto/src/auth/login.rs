@@ -22,11 +22,11 @@ use super::{DcAuthority, KeyId, UserId};
 use crate::time::Instant;
 
 /// Digits in a login code.
-pub const CODE_DIGITS: u32 = 5;
+pub(crate) const CODE_DIGITS: u32 = 5;
 
 /// A login code waiting to be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingCode {
+pub(crate) struct PendingCode {
     pub code: String,
     pub key_id: KeyId,
     pub expires_at: Instant,

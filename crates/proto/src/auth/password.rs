@@ -6,11 +6,11 @@ use rand_core::RngCore;
 use sha2::{Digest, Sha256};
 
 /// Bytes of salt.
-pub const PASSWORD_SALT_BYTES: usize = 16;
+pub(crate) const PASSWORD_SALT_BYTES: usize = 16;
 
 /// What the server stores instead of the password.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PasswordVerifier {
+pub(crate) struct PasswordVerifier {
     salt: [u8; PASSWORD_SALT_BYTES],
     hash: [u8; 32],
 }
@@ -24,14 +24,14 @@ impl std::fmt::Debug for PasswordVerifier {
 
 impl PasswordVerifier {
     /// A verifier for `password` with a fresh random salt.
-    pub fn new(password: &[u8], rng: &mut impl RngCore) -> PasswordVerifier {
+    pub(crate) fn new(password: &[u8], rng: &mut impl RngCore) -> PasswordVerifier {
         let mut salt = [0u8; PASSWORD_SALT_BYTES];
         rng.fill_bytes(&mut salt);
         PasswordVerifier::with_salt(password, salt)
     }
 
     /// A verifier for `password` with a given salt.
-    pub fn with_salt(password: &[u8], salt: [u8; PASSWORD_SALT_BYTES]) -> PasswordVerifier {
+    pub(crate) fn with_salt(password: &[u8], salt: [u8; PASSWORD_SALT_BYTES]) -> PasswordVerifier {
         PasswordVerifier {
             salt,
             hash: salted_hash(&salt, password),
@@ -39,18 +39,18 @@ impl PasswordVerifier {
     }
 
     /// Whether `password` matches. Compares without early exit, out of habit.
-    pub fn verify(&self, password: &[u8]) -> bool {
+    pub(crate) fn verify(&self, password: &[u8]) -> bool {
         constant_time_eq(&salted_hash(&self.salt, password), &self.hash)
     }
 }
 
 /// Equal lengths and bytes, compared without early exit.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b.iter()).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// `SHA256(salt ‖ password ‖ salt)`; also the cluster MAC, with the secret as salt.
-pub fn salted_hash(salt: &[u8], password: &[u8]) -> [u8; 32] {
+pub(crate) fn salted_hash(salt: &[u8], password: &[u8]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(salt);
     hasher.update(password);

@@ -15,11 +15,11 @@ use super::{DcAuthority, KeyId};
 use crate::time::Instant;
 
 /// Bytes of a QR login token.
-pub const LOGIN_TOKEN_BYTES: usize = 16;
+pub(crate) const LOGIN_TOKEN_BYTES: usize = 16;
 
 /// An exported QR login token.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoginToken {
+pub(crate) struct LoginToken {
     pub bytes: [u8; LOGIN_TOKEN_BYTES],
     /// The exporting (unauthorized) key and what it said about itself.
     pub key_id: KeyId,

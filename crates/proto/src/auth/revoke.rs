@@ -31,7 +31,7 @@ use crate::time::Instant;
 
 /// A revocation some DCs have not acknowledged yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingRevocation {
+pub(crate) struct PendingRevocation {
     pub user_id: UserId,
     pub home_hashes: Vec<i64>,
     pub reason: AuthRejection,
@@ -43,7 +43,7 @@ pub struct PendingRevocation {
 
 /// An answer held back until a sync revocation is acknowledged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HeldAnswer {
+pub(crate) struct HeldAnswer {
     pub answer_id: u64,
     pub key_id: KeyId,
 }
@@ -60,7 +60,7 @@ pub enum ResetAnswer {
 
 /// What ending one authorization left to propagate: its hash and the DCs it
 /// was exported to.
-pub type Ended = (i64, BTreeSet<DcId>);
+pub(crate) type Ended = (i64, BTreeSet<DcId>);
 
 impl DcAuthority {
     /// End one home authorization here: unbind its key (remembering why),

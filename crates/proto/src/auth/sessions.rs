@@ -231,6 +231,6 @@ impl DcAuthority {
 }
 
 /// A TTL in days as a duration.
-pub fn ttl_duration(days: u32) -> Duration {
+pub(crate) fn ttl_duration(days: u32) -> Duration {
     Duration::from_secs(u64::from(days) * SECONDS_PER_DAY)
 }

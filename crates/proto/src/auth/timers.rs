@@ -12,11 +12,11 @@ use crate::time::Instant;
 
 /// Timers pending on one DC at once. Every timer belongs to a bounded object
 /// (authorization, code, token, revocation, temp key), so this is generous.
-pub const MAX_TIMERS: usize = 1 << 22;
+pub(crate) const MAX_TIMERS: usize = 1 << 22;
 
 /// What is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Timer {
+pub(crate) enum Timer {
     /// Check an authorization's inactivity against the account's TTL.
     AuthorizationTtl { user_id: UserId, serial: u64 },
     /// Confirm an unconfirmed login once the period passed.
@@ -35,14 +35,14 @@ pub enum Timer {
 
 /// Deadlines, earliest first.
 #[derive(Clone, Debug, Default)]
-pub struct Timers {
+pub(crate) struct Timers {
     queue: BTreeSet<(Instant, Timer)>,
     armed: BTreeMap<Timer, Instant>,
 }
 
 impl Timers {
     /// Arm `timer` for `at`, moving it if it was armed already.
-    pub fn schedule(&mut self, at: Instant, timer: Timer) {
+    pub(crate) fn schedule(&mut self, at: Instant, timer: Timer) {
         if let Some(previous) = self.armed.insert(timer, at) {
             self.queue.remove(&(previous, timer));
         }
@@ -52,17 +52,18 @@ impl Timers {
     }
 
     /// When `timer` is armed for, if it is.
-    pub fn armed_at(&self, timer: Timer) -> Option<Instant> {
+    #[cfg(test)]
+    pub(crate) fn armed_at(&self, timer: Timer) -> Option<Instant> {
         self.armed.get(&timer).copied()
     }
 
     /// The earliest deadline.
-    pub fn next(&self) -> Option<Instant> {
+    pub(crate) fn next(&self) -> Option<Instant> {
         self.queue.first().map(|(at, _)| *at)
     }
 
     /// Take the earliest timer due at or before `now`.
-    pub fn pop_due(&mut self, now: Instant) -> Option<(Instant, Timer)> {
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<(Instant, Timer)> {
         let first = *self.queue.first()?;
         if first.0 > now {
             return None;
@@ -71,11 +72,13 @@ impl Timers {
         self.queue.pop_first()
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.queue.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.queue.is_empty()
     }
 }

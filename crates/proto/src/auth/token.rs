@@ -10,13 +10,13 @@ use crate::time::Instant;
 use crate::wire::{DecodeError, Reader, Writer};
 
 /// Bytes of the MACed fields.
-pub const TOKEN_FIELDS_BYTES: usize = 8 + 4 + 8 + 4 + 8 + 8 + 8;
+pub(crate) const TOKEN_FIELDS_BYTES: usize = 8 + 4 + 8 + 4 + 8 + 8 + 8;
 /// Bytes of a whole token.
-pub const TOKEN_BYTES: usize = TOKEN_FIELDS_BYTES + 32;
+pub(crate) const TOKEN_BYTES: usize = TOKEN_FIELDS_BYTES + 32;
 
 /// What an exported token says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ExportClaims {
+pub(crate) struct ExportClaims {
     pub user_id: UserId,
     pub home_dc: DcId,
     pub home_hash: i64,
@@ -28,7 +28,7 @@ pub struct ExportClaims {
 
 /// Why token bytes were refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
+pub(crate) enum TokenError {
     #[error("token bytes: {0}")]
     Decode(#[from] DecodeError),
     #[error("token MAC does not verify")]
@@ -50,7 +50,7 @@ impl ExportClaims {
     }
 
     /// The token bytes: fields then MAC.
-    pub fn encode(&self, secret: &[u8]) -> Vec<u8> {
+    pub(crate) fn encode(&self, secret: &[u8]) -> Vec<u8> {
         let mut bytes = self.fields();
         let mac = salted_hash(secret, &bytes);
         bytes.extend_from_slice(&mac);
@@ -59,7 +59,7 @@ impl ExportClaims {
     }
 
     /// Parse and verify token bytes.
-    pub fn decode(secret: &[u8], bytes: &[u8]) -> Result<ExportClaims, TokenError> {
+    pub(crate) fn decode(secret: &[u8], bytes: &[u8]) -> Result<ExportClaims, TokenError> {
         let mut reader = Reader::new(bytes);
         let claims = ExportClaims {
             user_id: reader.u64()?,

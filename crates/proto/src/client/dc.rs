@@ -42,7 +42,7 @@ pub(super) struct DcLink {
 impl DcLink {
     /// A link with a fresh session. The salt starts at 0: the server answers
     /// `bad_server_salt` with the right one and the transport resends.
-    pub fn new(key: AuthKey, session_id: u64) -> DcLink {
+    pub(super) fn new(key: AuthKey, session_id: u64) -> DcLink {
         DcLink {
             session: ClientSession::new(key.clone(), session_id, 0),
             key,
@@ -56,7 +56,7 @@ impl DcLink {
     }
 
     /// The request body for `call`: wrapped until the connection is initialised.
-    pub fn request_body(&self, call: ApiCall, device: &DeviceInfo) -> Vec<u8> {
+    pub(super) fn request_body(&self, call: ApiCall, device: &DeviceInfo) -> Vec<u8> {
         let call = ApiRequest::Call(call);
         if self.connection_initialized {
             return call.encode();
@@ -81,7 +81,7 @@ impl DcLink {
     }
 
     /// Whether another request may be queued.
-    pub fn check_capacity(&self, dc: u32) -> Result<(), CommandError> {
+    pub(super) fn check_capacity(&self, dc: u32) -> Result<(), CommandError> {
         if self.by_msg_id.len() >= MAX_PENDING_REQUESTS_PER_DC {
             return Err(CommandError::TooManyPending { dc });
         }
@@ -89,26 +89,26 @@ impl DcLink {
     }
 
     /// Queue a request body under `request`.
-    pub fn send(&mut self, now: Instant, body: Vec<u8>, request: RequestId) -> Result<(), CommandError> {
+    pub(super) fn send(&mut self, now: Instant, body: Vec<u8>, request: RequestId) -> Result<(), CommandError> {
         let msg_id = self.session.send(now, body)?;
         self.by_msg_id.insert(msg_id, request);
         Ok(())
     }
 
     /// Queue a transport `ping` (not a request: it is answered by a pong).
-    pub fn ping(&mut self, now: Instant, ping_id: u64) {
+    pub(super) fn ping(&mut self, now: Instant, ping_id: u64) {
         // A full transport queue only delays the keep-alive to the next interval.
         let _ = self.session.send(now, Body::Ping { ping_id }.encode());
     }
 
-    pub fn transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
+    pub(super) fn transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
         let packet = self.session.poll_transmit(now, rng)?;
         self.bytes_sent += packet.len() as u64;
         Some(packet)
     }
 
     /// Decrypt and handle one packet, following re-issued msg_ids.
-    pub fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
+    pub(super) fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
         self.events.append(&mut self.session.take_events());
         let before: BTreeSet<u64> = self.session.pending_ids().collect();
         let deliveries = self.session.receive(now, packet)?;
@@ -137,13 +137,13 @@ impl DcLink {
     }
 
     /// Transport events since the last call.
-    pub fn take_events(&mut self) -> Vec<TransportEvent> {
+    pub(super) fn take_events(&mut self) -> Vec<TransportEvent> {
         self.events.append(&mut self.session.take_events());
         std::mem::take(&mut self.events)
     }
 
     /// Forget `request` (answered, lost or expired).
-    pub fn forget(&mut self, request: RequestId) {
+    pub(super) fn forget(&mut self, request: RequestId) {
         self.by_msg_id.retain(|_, candidate| *candidate != request);
     }
 }

@@ -10,20 +10,20 @@ use crate::wire::api;
 use crate::wire::Body;
 
 /// Unix seconds as TL's `int` date.
-pub fn date(at: Instant) -> i32 {
+pub(super) fn date(at: Instant) -> i32 {
     i32::try_from(at.unix_seconds()).unwrap_or(i32::MAX)
 }
 
 /// Whole seconds from `now` until `at`, rounded up (0 when past), as TL's
 /// `int`: the `timeout` of `auth.sentCode`.
-pub fn seconds_until(now: Instant, at: Instant) -> i32 {
+pub(super) fn seconds_until(now: Instant, at: Instant) -> i32 {
     let wait = at.saturating_duration_since(now);
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     i32::try_from(seconds).unwrap_or(i32::MAX)
 }
 
 /// `rpc_error` for a session-layer error.
-pub fn rpc_error(error: &RpcError) -> Body {
+pub(super) fn rpc_error(error: &RpcError) -> Body {
     Body::RpcError {
         error_code: error.code(),
         error_message: error.message(),
@@ -31,13 +31,13 @@ pub fn rpc_error(error: &RpcError) -> Body {
 }
 
 /// A phone_code_hash as the API carries it (a string): 16 hex digits.
-pub fn phone_code_hash_to_wire(hash: u64) -> String {
+pub(super) fn phone_code_hash_to_wire(hash: u64) -> String {
     format!("{hash:016x}")
 }
 
 /// The phone_code_hash a client sent back; anything malformed is simply a
 /// hash that matches no code.
-pub fn phone_code_hash_from_wire(text: &str) -> u64 {
+pub(super) fn phone_code_hash_from_wire(text: &str) -> u64 {
     if text.len() == 16 {
         u64::from_str_radix(text, 16).unwrap_or(0)
     } else {
@@ -46,7 +46,7 @@ pub fn phone_code_hash_from_wire(text: &str) -> u64 {
 }
 
 /// The compact user the API returns with a login.
-pub fn user(user_id: UserId, phone: &str) -> api::User {
+pub(super) fn user(user_id: UserId, phone: &str) -> api::User {
     api::User {
         id: i64::try_from(user_id).unwrap_or(i64::MAX),
         phone: phone.to_string(),
@@ -54,7 +54,11 @@ pub fn user(user_id: UserId, phone: &str) -> api::User {
 }
 
 /// `auth.authorization` for a completed login.
-pub fn auth_authorization(user_id: UserId, phone: &str, future_auth_token: Option<Vec<u8>>) -> api::AuthAuthorization {
+pub(super) fn auth_authorization(
+    user_id: UserId,
+    phone: &str,
+    future_auth_token: Option<Vec<u8>>,
+) -> api::AuthAuthorization {
     api::AuthAuthorization {
         setup_password_relogin_days: None,
         tmp_sessions: None,
@@ -64,7 +68,7 @@ pub fn auth_authorization(user_id: UserId, phone: &str, future_auth_token: Optio
 }
 
 /// One `authorization` as `account.getAuthorizations` lists it.
-pub fn authorization(view: &AuthorizationView) -> api::Authorization {
+pub(super) fn authorization(view: &AuthorizationView) -> api::Authorization {
     let record = &view.authorization;
     let info = &record.info;
     api::Authorization {
@@ -90,7 +94,7 @@ pub fn authorization(view: &AuthorizationView) -> api::Authorization {
 }
 
 /// The authorization list with the project's anomaly signals beside it.
-pub fn authorization_list(list: &AuthorizationList) -> api::AuthorizationsWithSignals {
+pub(super) fn authorization_list(list: &AuthorizationList) -> api::AuthorizationsWithSignals {
     api::AuthorizationsWithSignals {
         authorizations: api::AccountAuthorizations {
             authorization_ttl_days: i32::try_from(list.authorization_ttl_days).unwrap_or(i32::MAX),
@@ -111,7 +115,7 @@ pub fn authorization_list(list: &AuthorizationList) -> api::AuthorizationsWithSi
 }
 
 /// What `initConnection` tells about a device, with the connection's origin.
-pub fn client_info(init: &api::InitConnection, origin: &crate::auth::client_info::NetworkOrigin) -> ClientInfo {
+pub(super) fn client_info(init: &api::InitConnection, origin: &crate::auth::client_info::NetworkOrigin) -> ClientInfo {
     ClientInfo {
         device_model: init.device_model.clone(),
         platform: platform_of(&init.device_model, &init.system_version),

@@ -31,7 +31,7 @@ pub const FULL_STATE_MAX_BYTES: usize = 512 * 1024;
 /// What a call produced. Short-lived, one per call: its size does not matter.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum Reply {
+pub(super) enum Reply {
     Answer(ApiResponse),
     Error(RpcError),
     /// The answer waits for other datacenters (`sync` revocation).

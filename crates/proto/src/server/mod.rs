@@ -27,7 +27,7 @@
 
 mod convert;
 mod dispatch;
-pub mod online;
+pub(crate) mod online;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -299,7 +299,7 @@ impl Server {
             Err(ReceiveError::UnknownAuthKey { auth_key_id }) => {
                 self.outputs.push_back(ServerOutput::TransportError {
                     auth_key_id,
-                    code: -404,
+                    code: crate::transport::TRANSPORT_ERROR_UNKNOWN_KEY,
                 });
                 return;
             }

@@ -12,15 +12,15 @@ use crate::auth::{KeyId, UserId};
 use crate::time::Instant;
 
 /// How long after its last packet a session still receives pushes.
-pub const ONLINE_WINDOW: Duration = Duration::from_secs(5 * 60);
+pub(crate) const ONLINE_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// Sessions tracked at most per datacenter.
-pub const MAX_TRACKED_SESSIONS: usize = 1 << 20;
+pub(crate) const MAX_TRACKED_SESSIONS: usize = 1 << 20;
 
 /// (auth key, session id): where a pushed packet goes.
-pub type SessionAddress = (KeyId, u64);
+pub(crate) type SessionAddress = (KeyId, u64);
 
 #[derive(Clone, Debug, Default)]
-pub struct OnlineSessions {
+pub(crate) struct OnlineSessions {
     last_heard: BTreeMap<SessionAddress, Instant>,
     by_user: BTreeMap<UserId, BTreeSet<SessionAddress>>,
     user_of: BTreeMap<SessionAddress, UserId>,
@@ -30,7 +30,7 @@ pub struct OnlineSessions {
 
 impl OnlineSessions {
     /// The server heard from `address`, authenticated as `user` when known.
-    pub fn heard(&mut self, now: Instant, address: SessionAddress, user: Option<UserId>) {
+    pub(crate) fn heard(&mut self, now: Instant, address: SessionAddress, user: Option<UserId>) {
         if let Some(previous) = self.last_heard.insert(address, now) {
             self.by_time.remove(&(previous, address));
         }
@@ -61,7 +61,7 @@ impl OnlineSessions {
     }
 
     /// Stop tracking a session (its key was destroyed).
-    pub fn forget(&mut self, address: SessionAddress) {
+    pub(crate) fn forget(&mut self, address: SessionAddress) {
         if let Some(heard) = self.last_heard.remove(&address) {
             self.by_time.remove(&(heard, address));
         }
@@ -77,7 +77,7 @@ impl OnlineSessions {
     }
 
     /// The online sessions of `user`, in a stable order.
-    pub fn of_user(&self, now: Instant, user: UserId) -> Vec<SessionAddress> {
+    pub(crate) fn of_user(&self, now: Instant, user: UserId) -> Vec<SessionAddress> {
         self.by_user
             .get(&user)
             .map(|addresses| {
@@ -91,7 +91,7 @@ impl OnlineSessions {
     }
 
     /// The online sessions of one auth key.
-    pub fn of_key(&self, now: Instant, key_id: KeyId) -> Vec<SessionAddress> {
+    pub(crate) fn of_key(&self, now: Instant, key_id: KeyId) -> Vec<SessionAddress> {
         self.last_heard
             .range((key_id, 0)..=(key_id, u64::MAX))
             .map(|(address, _)| *address)
@@ -99,12 +99,9 @@ impl OnlineSessions {
             .collect()
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.last_heard.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.last_heard.is_empty()
     }
 }
 

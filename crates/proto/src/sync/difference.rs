@@ -6,7 +6,7 @@ use super::update::{SyncState, Update};
 
 /// The largest `pts_limit` a server honours; larger requests are clamped so
 /// that one answer stays bounded whatever the client asks for.
-pub const PTS_LIMIT_MAX: u32 = 100_000;
+pub(crate) const PTS_LIMIT_MAX: u32 = 100_000;
 
 /// What the client knows (its state) and how much it is willing to receive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use thiserror::Error;
 
 /// The most entries one cached list may hold (bounds an answer's size).
-pub const LIST_ENTRIES_MAX: usize = 100_000;
+pub(crate) const LIST_ENTRIES_MAX: usize = 100_000;
 
 /// Telegram's list hash: for each id in order,
 /// `h ^= h >> 21; h ^= h << 35; h ^= h >> 4; h = h + id` on u64, wrapping.

@@ -16,13 +16,13 @@ use super::update::{date_of, Position, SyncBox, SyncState, Update, UpdateKind};
 use crate::time::Instant;
 
 /// Retained updates per account unless configured otherwise.
-pub const RETAINED_UPDATES_DEFAULT: usize = 100_000;
+pub(crate) const RETAINED_UPDATES_DEFAULT: usize = 100_000;
 /// The largest window a log may be configured with (memory bound per account).
-pub const RETAINED_UPDATES_MAX: usize = 10_000_000;
+pub(crate) const RETAINED_UPDATES_MAX: usize = 10_000_000;
 /// The largest `pts_count` one update may carry (e.g. deleting this many messages).
-pub const PTS_COUNT_MAX: u32 = 10_000;
+pub(crate) const PTS_COUNT_MAX: u32 = 10_000;
 /// The largest payload one update may carry.
-pub const UPDATE_PAYLOAD_MAX_BYTES: u32 = 16 * 1024 * 1024;
+pub(crate) const UPDATE_PAYLOAD_MAX_BYTES: u32 = 16 * 1024 * 1024;
 
 /// Why a log cannot be built.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -283,10 +283,10 @@ impl UpdateLog {
 
 /// Payload bytes one difference carries at most: half the 1 MiB packet
 /// body limit, leaving room for whatever shares the container.
-pub const DIFFERENCE_MAX_BYTES: u64 = 512 * 1024;
+pub(crate) const DIFFERENCE_MAX_BYTES: u64 = 512 * 1024;
 /// Wire bytes of one update besides its payload (constructor, counters,
 /// date, the opaque update's header), rounded up.
-pub const DIFFERENCE_UPDATE_OVERHEAD_BYTES: u64 = 64;
+pub(crate) const DIFFERENCE_UPDATE_OVERHEAD_BYTES: u64 = 64;
 
 #[cfg(test)]
 #[path = "log_tests.rs"]

@@ -14,20 +14,21 @@
 //!   UpdateLog::full_resync ── FullResync ──► ClientSync::on_full_resync
 //! ```
 
-pub mod client;
-pub mod difference;
-pub mod event;
-pub mod list_hash;
-pub mod log;
-pub mod pending;
-pub mod size;
-pub mod store;
-pub mod update;
-pub mod wire;
+pub(crate) mod client;
+pub(crate) mod difference;
+pub(crate) mod event;
+pub(crate) mod list_hash;
+pub(crate) mod log;
+pub(crate) mod pending;
+pub(crate) mod size;
+pub(crate) mod store;
+pub(crate) mod update;
+pub(crate) mod wire;
 
 pub use client::{Bootstrap, ClientConfig, ClientSync, SyncAction, SyncError, UpdateOutcome};
 pub use difference::{Difference, DifferenceRequest, FullResync};
-pub use event::{SyncEvent, SyncTotals};
+pub use event::{ApplyPath, FetchKind, FetchReason, SyncEvent, SyncTotals};
 pub use list_hash::{list_hash, CachedList, ListAnswer, ListEntry};
 pub use log::{DifferenceError, PushError, UpdateLog};
 pub use update::{Position, SyncBox, SyncState, Update, UpdateKind};
+pub use wire::difference_to_wire;

@@ -8,17 +8,17 @@ use super::update::{SyncBox, Update};
 
 /// The most updates a client buffers behind a gap; beyond this it stops
 /// waiting and asks for a difference, which covers them anyway.
-pub const PENDING_UPDATES_MAX: usize = 1_024;
+pub(crate) const PENDING_UPDATES_MAX: usize = 1_024;
 
 /// The gap buffer.
 #[derive(Clone, Debug, Default)]
-pub struct PendingUpdates {
+pub(crate) struct PendingUpdates {
     updates: BTreeMap<(SyncBox, u32), Update>,
 }
 
 /// What happened to an update offered to the buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Buffered {
+pub(crate) enum Buffered {
     Kept,
     /// An update with the same start was already waiting.
     AlreadyWaiting,
@@ -28,7 +28,7 @@ pub enum Buffered {
 
 impl PendingUpdates {
     /// Buffer `update` whose start is `start`.
-    pub fn insert(&mut self, start: u32, update: Update) -> Buffered {
+    pub(crate) fn insert(&mut self, start: u32, update: Update) -> Buffered {
         let key = (update.position.sync_box, start);
         if self.updates.contains_key(&key) {
             return Buffered::AlreadyWaiting;
@@ -42,7 +42,7 @@ impl PendingUpdates {
 
     /// Remove and return the updates of `sync_box` that start below `local`:
     /// they are already covered.
-    pub fn take_covered(&mut self, sync_box: SyncBox, local: u32) -> Vec<Update> {
+    pub(crate) fn take_covered(&mut self, sync_box: SyncBox, local: u32) -> Vec<Update> {
         let keys: Vec<_> = self
             .updates
             .range((sync_box, 0)..(sync_box, local))
@@ -52,19 +52,19 @@ impl PendingUpdates {
     }
 
     /// Remove and return the update of `sync_box` that starts exactly at `local`.
-    pub fn take_next(&mut self, sync_box: SyncBox, local: u32) -> Option<Update> {
+    pub(crate) fn take_next(&mut self, sync_box: SyncBox, local: u32) -> Option<Update> {
         self.updates.remove(&(sync_box, local))
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.updates.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.updates.is_empty()
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.updates.clear();
     }
 }

@@ -16,32 +16,32 @@ use super::list_hash::ListAnswer;
 use super::update::Update;
 
 /// Bytes every encrypted packet costs beyond its body (see the module docs).
-pub const PACKET_OVERHEAD_BYTES: u64 = 76;
+pub(crate) const PACKET_OVERHEAD_BYTES: u64 = 76;
 /// `rpc_result` wrapper around every answer.
-pub const RPC_RESULT_BYTES: u64 = 12;
+pub(crate) const RPC_RESULT_BYTES: u64 = 12;
 /// Framing of one update inside a batch or a difference.
-pub const UPDATE_FRAMING_BYTES: u64 = 12;
+pub(crate) const UPDATE_FRAMING_BYTES: u64 = 12;
 /// `updates` batch framing for a push.
-pub const PUSH_BATCH_BYTES: u64 = 36;
+pub(crate) const PUSH_BATCH_BYTES: u64 = 36;
 /// `updates.getDifference` with pts, pts_limit, pts_total_limit, date, qts and flags.
-pub const DIFFERENCE_REQUEST_BYTES: u64 = 28;
+pub(crate) const DIFFERENCE_REQUEST_BYTES: u64 = 28;
 /// `updates.difference`/`differenceSlice` framing: constructor, five vectors, a state.
-pub const DIFFERENCE_FRAMING_BYTES: u64 = 68;
+pub(crate) const DIFFERENCE_FRAMING_BYTES: u64 = 68;
 /// `updates.differenceEmpty`: constructor, date, seq.
-pub const DIFFERENCE_EMPTY_BYTES: u64 = 12;
+pub(crate) const DIFFERENCE_EMPTY_BYTES: u64 = 12;
 /// `updates.differenceTooLong`: constructor, pts.
-pub const DIFFERENCE_TOO_LONG_BYTES: u64 = 8;
+pub(crate) const DIFFERENCE_TOO_LONG_BYTES: u64 = 8;
 /// `updates.getState` (constructor only) and `updates.state` (constructor + 5 ints).
-pub const STATE_REQUEST_BYTES: u64 = 4;
-pub const STATE_ANSWER_BYTES: u64 = 24;
+pub(crate) const STATE_REQUEST_BYTES: u64 = 4;
+pub(crate) const STATE_ANSWER_BYTES: u64 = 24;
 /// The request that starts a full resync (dialogs and history fetch), as one message.
-pub const FULL_RESYNC_REQUEST_BYTES: u64 = 32;
+pub(crate) const FULL_RESYNC_REQUEST_BYTES: u64 = 32;
 /// A list fetch carries its constructor and the client's 64-bit hash.
-pub const LIST_REQUEST_BYTES: u64 = 12;
+pub(crate) const LIST_REQUEST_BYTES: u64 = 12;
 /// A `*NotModified` answer is a bare constructor.
-pub const NOT_MODIFIED_BYTES: u64 = 4;
+pub(crate) const NOT_MODIFIED_BYTES: u64 = 4;
 /// Framing of a full list answer: constructor, hash, vector header.
-pub const LIST_FRAMING_BYTES: u64 = 20;
+pub(crate) const LIST_FRAMING_BYTES: u64 = 20;
 
 /// A sync message whose size is to be estimated.
 #[derive(Clone, Copy, Debug)]
@@ -58,7 +58,7 @@ pub enum SyncMessage<'a> {
 }
 
 /// The estimated size of `message` on the wire, in bytes, packet included.
-pub fn wire_bytes(message: SyncMessage<'_>) -> u64 {
+pub(crate) fn wire_bytes(message: SyncMessage<'_>) -> u64 {
     let body = match message {
         SyncMessage::PushedUpdate(update) => PUSH_BATCH_BYTES + update_bytes(update),
         SyncMessage::DifferenceRequest => DIFFERENCE_REQUEST_BYTES,

@@ -7,20 +7,20 @@ use std::collections::BTreeMap;
 use super::update::Update;
 
 /// Updates a client keeps unless configured otherwise.
-pub const STORE_UPDATES_DEFAULT: usize = 100_000;
+pub(crate) const STORE_UPDATES_DEFAULT: usize = 100_000;
 /// The largest store a client may be configured with.
-pub const STORE_UPDATES_MAX: usize = 10_000_000;
+pub(crate) const STORE_UPDATES_MAX: usize = 10_000_000;
 
 /// The bounded store.
 #[derive(Clone, Debug)]
-pub struct UpdateStore {
+pub(crate) struct UpdateStore {
     limit: usize,
     updates: BTreeMap<u32, Update>,
 }
 
 impl UpdateStore {
     /// An empty store of at most `limit` updates (`limit >= 1`, checked by the caller's config).
-    pub fn new(limit: usize) -> UpdateStore {
+    pub(crate) fn new(limit: usize) -> UpdateStore {
         assert!(limit >= 1, "store limit is validated by ClientConfig");
         UpdateStore {
             limit,
@@ -30,7 +30,7 @@ impl UpdateStore {
 
     /// Keep `update`, evicting the oldest beyond the limit. Returns whether
     /// the store did not already hold an update with this `seq`.
-    pub fn insert(&mut self, update: Update) -> bool {
+    pub(crate) fn insert(&mut self, update: Update) -> bool {
         let new = self.updates.insert(update.seq, update).is_none();
         while self.updates.len() > self.limit {
             self.updates.pop_first();
@@ -39,22 +39,23 @@ impl UpdateStore {
     }
 
     /// Empty the store; returns how many updates it held.
-    pub fn clear(&mut self) -> usize {
+    pub(crate) fn clear(&mut self) -> usize {
         let held = self.updates.len();
         self.updates.clear();
         held
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.updates.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.updates.is_empty()
     }
 
     /// The stored updates in log order.
-    pub fn iter(&self) -> impl Iterator<Item = &Update> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Update> + '_ {
         self.updates.values()
     }
 }

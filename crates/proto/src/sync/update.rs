@@ -122,7 +122,7 @@ impl SyncState {
 }
 
 /// Unix seconds of `now` as a TL `date` (saturating in the year 2106).
-pub fn date_of(now: Instant) -> u32 {
+pub(crate) fn date_of(now: Instant) -> u32 {
     u32::try_from(now.unix_seconds()).unwrap_or(u32::MAX)
 }
 

@@ -17,7 +17,7 @@ use super::difference::Difference;
 use super::update::{Position, SyncBox, SyncState, Update, UpdateKind};
 
 /// Bytes of the header inside an opaque update's payload.
-pub const OPAQUE_HEADER_BYTES: usize = 20;
+pub(crate) const OPAQUE_HEADER_BYTES: usize = 20;
 
 /// Why a wire update or difference cannot become a sync value. A server (or
 /// an attacker in its place) controls these bytes.
@@ -60,7 +60,7 @@ fn non_negative(value: i32) -> Option<u32> {
 }
 
 /// A common-box update as `sessionlab.updateOpaque`; `None` for the secondary box.
-pub fn update_to_wire(update: &Update) -> Option<api::Update> {
+pub(crate) fn update_to_wire(update: &Update) -> Option<api::Update> {
     if update.position.sync_box != SyncBox::Common {
         return None;
     }
@@ -79,7 +79,7 @@ pub fn update_to_wire(update: &Update) -> Option<api::Update> {
 
 /// The sync update an opaque wire update carries; `Ok(None)` for other
 /// update kinds (login notifications), which are not part of the log.
-pub fn update_from_wire(update: &api::Update) -> Result<Option<Update>, WireSyncError> {
+pub(crate) fn update_from_wire(update: &api::Update) -> Result<Option<Update>, WireSyncError> {
     let api::Update::Opaque {
         pts,
         pts_count,
@@ -122,7 +122,7 @@ pub fn update_from_wire(update: &api::Update) -> Result<Option<Update>, WireSync
 }
 
 /// `updates.state` for a sync state.
-pub fn state_to_wire(state: SyncState) -> api::UpdatesState {
+pub(crate) fn state_to_wire(state: SyncState) -> api::UpdatesState {
     api::UpdatesState {
         pts: saturating_i32(state.pts),
         qts: saturating_i32(state.qts),
@@ -133,7 +133,7 @@ pub fn state_to_wire(state: SyncState) -> api::UpdatesState {
 }
 
 /// The sync state an `updates.state` describes.
-pub fn state_from_wire(state: api::UpdatesState) -> Result<SyncState, WireSyncError> {
+pub(crate) fn state_from_wire(state: api::UpdatesState) -> Result<SyncState, WireSyncError> {
     match (
         non_negative(state.pts),
         non_negative(state.qts),
@@ -184,7 +184,10 @@ fn part_from_wire(part: &api::DifferencePart) -> Result<(Vec<Update>, SyncState)
 /// The sync difference an `updates.Difference` describes. `differenceEmpty`
 /// carries no pts: the client's own state (`local`) stands, with the
 /// server's date and seq.
-pub fn difference_from_wire(difference: &api::Difference, local: SyncState) -> Result<Difference, WireSyncError> {
+pub(crate) fn difference_from_wire(
+    difference: &api::Difference,
+    local: SyncState,
+) -> Result<Difference, WireSyncError> {
     Ok(match difference {
         api::Difference::Empty { date, seq } => Difference::Empty {
             state: SyncState {

@@ -23,18 +23,18 @@ use crate::time::{signed_micros_between, Instant};
 use crate::wire::{ids, BadMsgCode, Body, DecodeError, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};
 
 /// First wait for an acknowledgement before resending.
-pub const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
 /// Attempts per message (first send included); the waits double, so the
 /// last attempt is sent 2+4+8+16 = 30 s after the first, well inside the
 /// server's 300 s window, and given up 62 s after the first.
-pub const MAX_SEND_ATTEMPTS: u32 = 5;
+pub(crate) const MAX_SEND_ATTEMPTS: u32 = 5;
 /// Unacknowledged messages a session holds at most.
-pub const MAX_PENDING_MESSAGES: usize = 1024;
+pub(crate) const MAX_PENDING_MESSAGES: usize = 1024;
 /// How long an acknowledgement may wait for a message to ride along with.
-pub const ACK_DELAY: Duration = Duration::from_millis(200);
+pub(crate) const ACK_DELAY: Duration = Duration::from_millis(200);
 /// Ids a session remembers having issued: more than the server's replay
 /// window, so no id the server may still hold is issued twice.
-pub const ISSUED_IDS_REMEMBERED: usize = 2 * REPLAY_WINDOW_MESSAGES;
+pub(crate) const ISSUED_IDS_REMEMBERED: usize = 2 * REPLAY_WINDOW_MESSAGES;
 /// Messages per packet (one container).
 const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 

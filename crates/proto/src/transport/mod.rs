@@ -5,14 +5,14 @@
 //! [`ClientSession`] is one app instance's side of one session. Both are
 //! sans-IO: packets in and out as bytes, time as `now`.
 
-pub mod client;
-pub mod events;
-pub mod msg_id;
-pub mod replay;
-pub mod salt;
-pub mod seqno;
-pub mod server;
-pub mod server_session;
+pub(crate) mod client;
+pub(crate) mod events;
+pub(crate) mod msg_id;
+pub(crate) mod replay;
+pub(crate) mod salt;
+pub(crate) mod seqno;
+pub(crate) mod server;
+pub(crate) mod server_session;
 
 pub use client::{ClientReceiveError, ClientSession, Delivery, SendError};
 pub use events::TransportEvent;
@@ -22,6 +22,6 @@ pub use salt::SaltSchedule;
 pub use seqno::SeqNoCounter;
 pub use server::{
     sealed_body_bytes, Outgoing, ReceiveError, Received, SealError, ServerTransport, CONTAINER_HEADER_BYTES,
-    CONTAINER_ITEM_OVERHEAD_BYTES,
+    CONTAINER_ITEM_OVERHEAD_BYTES, TRANSPORT_ERROR_UNKNOWN_KEY,
 };
 pub use server_session::{Processed, SaltCheck, ServerSession, MAX_MSG_AGE, MAX_MSG_LEAD};

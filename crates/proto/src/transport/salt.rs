@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 use crate::time::Instant;
 
 /// How long one salt is current.
-pub const SALT_PERIOD_SECONDS: u64 = 1800;
+pub(crate) const SALT_PERIOD_SECONDS: u64 = 1800;
 /// How long a salt stays valid after it stops being current.
-pub const SALT_GRACE_SECONDS: u64 = 1800;
+pub(crate) const SALT_GRACE_SECONDS: u64 = 1800;
 
 /// The salt schedule of one auth key.
 #[derive(Clone)]

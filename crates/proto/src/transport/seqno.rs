@@ -40,7 +40,7 @@ impl SeqNoCounter {
 }
 
 /// The least a seqno count moves forward on code 32.
-pub const SEQNO_CATCH_UP_STEP: u32 = 64;
+pub(crate) const SEQNO_CATCH_UP_STEP: u32 = 64;
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,7 @@ use crate::wire::{Body, DecodeError, Envelope, Message, MAX_BODY_BYTES, MAX_CONT
 
 /// Sessions one auth key may have at once; the least recently active one
 /// is dropped beyond this (a client that comes back gets a new session).
-pub const MAX_SESSIONS_PER_KEY: usize = 64;
+pub(crate) const MAX_SESSIONS_PER_KEY: usize = 64;
 /// The transport error code for an unknown auth key.
 pub const TRANSPORT_ERROR_UNKNOWN_KEY: i32 = -404;
 

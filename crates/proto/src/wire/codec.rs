@@ -5,7 +5,7 @@
 //! given: every length is checked against what remains before it is used.
 
 /// The constructor id of a boxed `Vector`.
-pub const VECTOR_ID: u32 = 0x1cb5_c415;
+pub(crate) const VECTOR_ID: u32 = 0x1cb5_c415;
 
 /// Largest message body the core accepts (1 MiB, like Telegram's limit on
 /// one encrypted message). Bounds every allocation driven by a peer.
@@ -130,9 +130,9 @@ impl Writer {
 }
 
 /// `boolTrue#997275b5`.
-pub const BOOL_TRUE: u32 = 0x9972_75b5;
+pub(crate) const BOOL_TRUE: u32 = 0x9972_75b5;
 /// `boolFalse#bc799737`.
-pub const BOOL_FALSE: u32 = 0xbc79_9737;
+pub(crate) const BOOL_FALSE: u32 = 0xbc79_9737;
 
 /// Reads TL-encoded values from a byte slice, checking every length.
 #[derive(Debug, Clone)]

@@ -2,75 +2,75 @@
 //! One place, so that a wrong id is fixed once.
 
 // Service messages (core.telegram.org/mtproto/service_messages).
-pub const MSG_CONTAINER: u32 = 0x73f1_f8dc;
-pub const MSGS_ACK: u32 = 0x62d6_b459;
-pub const BAD_MSG_NOTIFICATION: u32 = 0xa7ef_f811;
-pub const BAD_SERVER_SALT: u32 = 0xedab_447b;
-pub const NEW_SESSION_CREATED: u32 = 0x9ec2_0908;
-pub const RPC_RESULT: u32 = 0xf35c_6d01;
-pub const RPC_ERROR: u32 = 0x2144_ca19;
-pub const PING: u32 = 0x7abe_77ec;
-pub const PONG: u32 = 0x3477_73c5;
-pub const GZIP_PACKED: u32 = 0x3072_cfa1;
+pub(crate) const MSG_CONTAINER: u32 = 0x73f1_f8dc;
+pub(crate) const MSGS_ACK: u32 = 0x62d6_b459;
+pub(crate) const BAD_MSG_NOTIFICATION: u32 = 0xa7ef_f811;
+pub(crate) const BAD_SERVER_SALT: u32 = 0xedab_447b;
+pub(crate) const NEW_SESSION_CREATED: u32 = 0x9ec2_0908;
+pub(crate) const RPC_RESULT: u32 = 0xf35c_6d01;
+pub(crate) const RPC_ERROR: u32 = 0x2144_ca19;
+pub(crate) const PING: u32 = 0x7abe_77ec;
+pub(crate) const PONG: u32 = 0x3477_73c5;
+pub(crate) const GZIP_PACKED: u32 = 0x3072_cfa1;
 
 /// Whether a message with this body constructor is content-related, i.e.
 /// needs an acknowledgement and an odd seqno. Acks, containers and
 /// `gzip_packed` wrappers never are; everything else is.
-pub fn is_content_related(constructor: u32) -> bool {
+pub(crate) fn is_content_related(constructor: u32) -> bool {
     !matches!(constructor, MSGS_ACK | MSG_CONTAINER | GZIP_PACKED)
 }
 
 // API functions and types (core.telegram.org/schema). Every id below is
 // checked against the CRC32 of its TL definition by
 // `proto::wire::api::schema`'s tests.
-pub const INVOKE_WITH_LAYER: u32 = 0xda9b_0d0d;
-pub const INIT_CONNECTION: u32 = 0xc1cd_5ea9;
-pub const AUTHORIZATION: u32 = 0xad01_d61d;
-pub const ACCOUNT_AUTHORIZATIONS: u32 = 0x4bff_8ea0;
-pub const CODE_SETTINGS: u32 = 0xad25_3d78;
-pub const AUTH_SENT_CODE_TYPE_APP: u32 = 0x3dbb_5986;
-pub const AUTH_SENT_CODE_TYPE_SMS: u32 = 0xc000_bba2;
-pub const AUTH_CODE_TYPE_SMS: u32 = 0x72a3_158c;
-pub const AUTH_CODE_TYPE_CALL: u32 = 0x741c_d3e3;
-pub const AUTH_SENT_CODE: u32 = 0x5e00_2502;
-pub const AUTH_SENT_CODE_SUCCESS: u32 = 0x2390_fe44;
-pub const AUTH_AUTHORIZATION: u32 = 0x2ea2_c0d4;
-pub const AUTH_LOGGED_OUT: u32 = 0xc3a2_835f;
-pub const AUTH_LOGIN_TOKEN: u32 = 0x629f_1980;
-pub const AUTH_LOGIN_TOKEN_MIGRATE_TO: u32 = 0x068e_9916;
-pub const AUTH_LOGIN_TOKEN_SUCCESS: u32 = 0x390d_5c5e;
-pub const AUTH_EXPORTED_AUTHORIZATION: u32 = 0xb434_e2b8;
-pub const INPUT_CHECK_PASSWORD_EMPTY: u32 = 0x9880_f658;
-pub const UPDATES_STATE: u32 = 0xa56c_2a3e;
-pub const UPDATES_DIFFERENCE_EMPTY: u32 = 0x5d75_a138;
-pub const UPDATES_DIFFERENCE: u32 = 0x00f4_9ca0;
-pub const UPDATES_DIFFERENCE_SLICE: u32 = 0xa8fb_1981;
-pub const UPDATES_DIFFERENCE_TOO_LONG: u32 = 0x4afe_8f6d;
-pub const UPDATE_NEW_AUTHORIZATION: u32 = 0x8951_abef;
-pub const UPDATE_LOGIN_TOKEN: u32 = 0x564f_e691;
-pub const UPDATES_TOO_LONG: u32 = 0xe317_af7e;
-pub const UPDATE_SHORT: u32 = 0x78d4_dec1;
-pub const UPDATES: u32 = 0x74ae_4240;
-pub const AUTH_SEND_CODE: u32 = 0xa677_244f;
-pub const AUTH_SIGN_IN: u32 = 0x8d52_a951;
-pub const AUTH_CHECK_PASSWORD: u32 = 0xd18b_4d16;
-pub const AUTH_LOG_OUT: u32 = 0x3e72_ba19;
-pub const AUTH_EXPORT_LOGIN_TOKEN: u32 = 0xb7e0_85fe;
-pub const AUTH_ACCEPT_LOGIN_TOKEN: u32 = 0xe894_ad4d;
-pub const AUTH_IMPORT_LOGIN_TOKEN: u32 = 0x95ac_5ce4;
-pub const AUTH_EXPORT_AUTHORIZATION: u32 = 0xe5bf_ffcd;
-pub const AUTH_IMPORT_AUTHORIZATION: u32 = 0xa57a_7dad;
-pub const AUTH_BIND_TEMP_AUTH_KEY: u32 = 0xcdd4_2a05;
-pub const AUTH_RESET_AUTHORIZATIONS: u32 = 0x9fab_0d1a;
-pub const AUTH_RESEND_CODE: u32 = 0xcae4_7523;
-pub const ACCOUNT_GET_AUTHORIZATIONS: u32 = 0xe320_c158;
-pub const ACCOUNT_RESET_AUTHORIZATION: u32 = 0xdf77_f3bc;
-pub const ACCOUNT_SET_AUTHORIZATION_TTL: u32 = 0xbf89_9aa0;
-pub const ACCOUNT_CHANGE_AUTHORIZATION_SETTINGS: u32 = 0x40f4_8462;
-pub const ACCOUNT_DELETE_ACCOUNT: u32 = 0xa2c0_cf74;
-pub const ACCOUNT_UPDATE_PASSWORD_SETTINGS: u32 = 0xa59b_102f;
-pub const UPDATES_GET_STATE: u32 = 0xedd4_882a;
-pub const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
+pub(crate) const INVOKE_WITH_LAYER: u32 = 0xda9b_0d0d;
+pub(crate) const INIT_CONNECTION: u32 = 0xc1cd_5ea9;
+pub(crate) const AUTHORIZATION: u32 = 0xad01_d61d;
+pub(crate) const ACCOUNT_AUTHORIZATIONS: u32 = 0x4bff_8ea0;
+pub(crate) const CODE_SETTINGS: u32 = 0xad25_3d78;
+pub(crate) const AUTH_SENT_CODE_TYPE_APP: u32 = 0x3dbb_5986;
+pub(crate) const AUTH_SENT_CODE_TYPE_SMS: u32 = 0xc000_bba2;
+pub(crate) const AUTH_CODE_TYPE_SMS: u32 = 0x72a3_158c;
+pub(crate) const AUTH_CODE_TYPE_CALL: u32 = 0x741c_d3e3;
+pub(crate) const AUTH_SENT_CODE: u32 = 0x5e00_2502;
+pub(crate) const AUTH_SENT_CODE_SUCCESS: u32 = 0x2390_fe44;
+pub(crate) const AUTH_AUTHORIZATION: u32 = 0x2ea2_c0d4;
+pub(crate) const AUTH_LOGGED_OUT: u32 = 0xc3a2_835f;
+pub(crate) const AUTH_LOGIN_TOKEN: u32 = 0x629f_1980;
+pub(crate) const AUTH_LOGIN_TOKEN_MIGRATE_TO: u32 = 0x068e_9916;
+pub(crate) const AUTH_LOGIN_TOKEN_SUCCESS: u32 = 0x390d_5c5e;
+pub(crate) const AUTH_EXPORTED_AUTHORIZATION: u32 = 0xb434_e2b8;
+pub(crate) const INPUT_CHECK_PASSWORD_EMPTY: u32 = 0x9880_f658;
+pub(crate) const UPDATES_STATE: u32 = 0xa56c_2a3e;
+pub(crate) const UPDATES_DIFFERENCE_EMPTY: u32 = 0x5d75_a138;
+pub(crate) const UPDATES_DIFFERENCE: u32 = 0x00f4_9ca0;
+pub(crate) const UPDATES_DIFFERENCE_SLICE: u32 = 0xa8fb_1981;
+pub(crate) const UPDATES_DIFFERENCE_TOO_LONG: u32 = 0x4afe_8f6d;
+pub(crate) const UPDATE_NEW_AUTHORIZATION: u32 = 0x8951_abef;
+pub(crate) const UPDATE_LOGIN_TOKEN: u32 = 0x564f_e691;
+pub(crate) const UPDATES_TOO_LONG: u32 = 0xe317_af7e;
+pub(crate) const UPDATE_SHORT: u32 = 0x78d4_dec1;
+pub(crate) const UPDATES: u32 = 0x74ae_4240;
+pub(crate) const AUTH_SEND_CODE: u32 = 0xa677_244f;
+pub(crate) const AUTH_SIGN_IN: u32 = 0x8d52_a951;
+pub(crate) const AUTH_CHECK_PASSWORD: u32 = 0xd18b_4d16;
+pub(crate) const AUTH_LOG_OUT: u32 = 0x3e72_ba19;
+pub(crate) const AUTH_EXPORT_LOGIN_TOKEN: u32 = 0xb7e0_85fe;
+pub(crate) const AUTH_ACCEPT_LOGIN_TOKEN: u32 = 0xe894_ad4d;
+pub(crate) const AUTH_IMPORT_LOGIN_TOKEN: u32 = 0x95ac_5ce4;
+pub(crate) const AUTH_EXPORT_AUTHORIZATION: u32 = 0xe5bf_ffcd;
+pub(crate) const AUTH_IMPORT_AUTHORIZATION: u32 = 0xa57a_7dad;
+pub(crate) const AUTH_BIND_TEMP_AUTH_KEY: u32 = 0xcdd4_2a05;
+pub(crate) const AUTH_RESET_AUTHORIZATIONS: u32 = 0x9fab_0d1a;
+pub(crate) const AUTH_RESEND_CODE: u32 = 0xcae4_7523;
+pub(crate) const ACCOUNT_GET_AUTHORIZATIONS: u32 = 0xe320_c158;
+pub(crate) const ACCOUNT_RESET_AUTHORIZATION: u32 = 0xdf77_f3bc;
+pub(crate) const ACCOUNT_SET_AUTHORIZATION_TTL: u32 = 0xbf89_9aa0;
+pub(crate) const ACCOUNT_CHANGE_AUTHORIZATION_SETTINGS: u32 = 0x40f4_8462;
+pub(crate) const ACCOUNT_DELETE_ACCOUNT: u32 = 0xa2c0_cf74;
+pub(crate) const ACCOUNT_UPDATE_PASSWORD_SETTINGS: u32 = 0xa59b_102f;
+pub(crate) const UPDATES_GET_STATE: u32 = 0xedd4_882a;
+pub(crate) const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
 
 // Project-private constructors: what this project needs and Telegram does
 // not publish. They live in one reserved range, `PRIVATE_ID_FIRST ..=
@@ -78,29 +78,31 @@ pub const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
 // reader can tell them apart at a glance; a test checks that none of them
 // collides with a published id above. Each one's TL definition (namespace
 // `sessionlab.`) is in `proto::wire::api::schema::PRIVATE_DEFINITIONS`.
+/// The first id of the project-private range.
 pub const PRIVATE_ID_FIRST: u32 = 0x5e55_1ab0;
+/// The last id of the project-private range.
 pub const PRIVATE_ID_LAST: u32 = 0x5e55_1abf;
 /// `sessionlab.user`: the compact stand-in for Telegram's very large `user`.
-pub const SESSIONLAB_USER: u32 = 0x5e55_1ab0;
+pub(crate) const SESSIONLAB_USER: u32 = 0x5e55_1ab0;
 /// `sessionlab.inputCheckPasswordPlain`: the password itself (encrypted in transit) instead of SRP.
-pub const SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN: u32 = 0x5e55_1ab1;
+pub(crate) const SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN: u32 = 0x5e55_1ab1;
 /// `sessionlab.updateOpaque`: the stand-in for `updateNewMessage`.
-pub const SESSIONLAB_UPDATE_OPAQUE: u32 = 0x5e55_1ab2;
+pub(crate) const SESSIONLAB_UPDATE_OPAQUE: u32 = 0x5e55_1ab2;
 /// `sessionlab.authorizationSignals`: anomaly signals of one authorization.
-pub const SESSIONLAB_AUTHORIZATION_SIGNALS: u32 = 0x5e55_1ab3;
+pub(crate) const SESSIONLAB_AUTHORIZATION_SIGNALS: u32 = 0x5e55_1ab3;
 /// `sessionlab.authorizationsWithSignals`: `account.authorizations` plus signals.
-pub const SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS: u32 = 0x5e55_1ab4;
+pub(crate) const SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS: u32 = 0x5e55_1ab4;
 /// `sessionlab.dcRevokeAuthorization`: home DC → other DCs, revoke derived keys.
-pub const SESSIONLAB_DC_REVOKE_AUTHORIZATION: u32 = 0x5e55_1ab5;
+pub(crate) const SESSIONLAB_DC_REVOKE_AUTHORIZATION: u32 = 0x5e55_1ab5;
 /// `sessionlab.dcRevocationAck`: other DC → home DC, revocation applied.
-pub const SESSIONLAB_DC_REVOCATION_ACK: u32 = 0x5e55_1ab6;
+pub(crate) const SESSIONLAB_DC_REVOCATION_ACK: u32 = 0x5e55_1ab6;
 /// `sessionlab.dcCheckAuthorization`: other DC → home DC, is this key still valid?
-pub const SESSIONLAB_DC_CHECK_AUTHORIZATION: u32 = 0x5e55_1ab7;
+pub(crate) const SESSIONLAB_DC_CHECK_AUTHORIZATION: u32 = 0x5e55_1ab7;
 /// `sessionlab.dcAuthorizationStatus`: home DC → other DC, the answer and its cache TTL.
-pub const SESSIONLAB_DC_AUTHORIZATION_STATUS: u32 = 0x5e55_1ab8;
+pub(crate) const SESSIONLAB_DC_AUTHORIZATION_STATUS: u32 = 0x5e55_1ab8;
 /// `sessionlab.getFullState = updates.Difference`: a full resync after
 /// `updates.differenceTooLong` (Telegram clients refetch dialogs instead).
-pub const SESSIONLAB_GET_FULL_STATE: u32 = 0x5e55_1ab9;
+pub(crate) const SESSIONLAB_GET_FULL_STATE: u32 = 0x5e55_1ab9;
 /// `sessionlab.passwordInputSettings`: the new 2FA password itself (or none:
 /// 2FA off) instead of SRP's `account.passwordInputSettings`.
-pub const SESSIONLAB_PASSWORD_INPUT_SETTINGS: u32 = 0x5e55_1aba;
+pub(crate) const SESSIONLAB_PASSWORD_INPUT_SETTINGS: u32 = 0x5e55_1aba;

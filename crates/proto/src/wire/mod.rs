@@ -3,11 +3,12 @@
 //! more than the input justifies; encode∘decode is the identity.
 
 pub mod api;
-pub mod codec;
-pub mod envelope;
-pub mod ids;
-pub mod service;
+pub(crate) mod codec;
+pub(crate) mod envelope;
+pub(crate) mod ids;
+pub(crate) mod service;
 
 pub use codec::{DecodeError, Reader, Writer, MAX_BODY_BYTES};
 pub use envelope::{Envelope, Message, ENVELOPE_HEADER_BYTES};
+pub use ids::{PRIVATE_ID_FIRST, PRIVATE_ID_LAST};
 pub use service::{BadMsgCode, Body, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};

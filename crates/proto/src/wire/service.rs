@@ -13,7 +13,7 @@ pub const MAX_CONTAINER_MESSAGES: usize = 1024;
 /// At most this many ids in one `msgs_ack`.
 pub const MAX_ACK_IDS: usize = 8192;
 /// Longest `rpc_error` message text accepted.
-pub const MAX_ERROR_MESSAGE_BYTES: usize = 256;
+pub(crate) const MAX_ERROR_MESSAGE_BYTES: usize = 256;
 
 /// `bad_msg_notification` error codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -21,20 +21,20 @@ use super::login::LoginResult;
 use super::{ClientInfo, DcAuthority, DcId, KeyId, Policy, UserId};
 use crate::time::Instant;
 
-pub const HOME: DcId = 2;
-pub const OTHER: DcId = 4;
-pub const THIRD: DcId = 5;
-pub const USER: UserId = 77;
-pub const PHONE: &str = "+15550001";
-pub const DAY: Duration = Duration::from_secs(86_400);
+pub(super) const HOME: DcId = 2;
+pub(super) const OTHER: DcId = 4;
+pub(super) const THIRD: DcId = 5;
+pub(super) const USER: UserId = 77;
+pub(super) const PHONE: &str = "+15550001";
+pub(super) const DAY: Duration = Duration::from_secs(86_400);
 
-pub struct World {
+pub(super) struct World {
     pub cluster: Cluster,
     pub rng: ChaCha8Rng,
     pub now: Instant,
 }
 
-pub fn info(model: &str) -> ClientInfo {
+pub(super) fn info(model: &str) -> ClientInfo {
     ClientInfo {
         device_model: model.to_string(),
         platform: "android".to_string(),
@@ -48,7 +48,7 @@ pub fn info(model: &str) -> ClientInfo {
 
 impl World {
     /// A cluster with one account homed on HOME.
-    pub fn new(policy: Policy) -> World {
+    pub(super) fn new(policy: Policy) -> World {
         let mut cluster = Cluster::new(&[HOME, OTHER, THIRD], [9; 32], &policy);
         cluster.dc(HOME).register_account(USER, PHONE).expect("register");
         World {
@@ -58,22 +58,22 @@ impl World {
         }
     }
 
-    pub fn home(&mut self) -> &mut DcAuthority {
+    pub(super) fn home(&mut self) -> &mut DcAuthority {
         self.cluster.dc(HOME)
     }
 
-    pub fn dc(&mut self, id: DcId) -> &mut DcAuthority {
+    pub(super) fn dc(&mut self, id: DcId) -> &mut DcAuthority {
         self.cluster.dc(id)
     }
 
     /// Move time forward and run every timer due.
-    pub fn advance(&mut self, by: Duration) {
+    pub(super) fn advance(&mut self, by: Duration) {
         self.now = self.now + by;
         self.cluster.on_timeout(self.now);
     }
 
     /// Deliver inter-DC messages, then check every DC's invariants.
-    pub fn pump(&mut self) {
+    pub(super) fn pump(&mut self) {
         self.cluster.pump(self.now);
         for dc in self.cluster.dcs.values() {
             dc.check_invariants();
@@ -81,14 +81,14 @@ impl World {
     }
 
     /// Log `key` in with a code; returns the result.
-    pub fn try_login(&mut self, key: KeyId, model: &str) -> Result<LoginResult, super::RpcError> {
+    pub(super) fn try_login(&mut self, key: KeyId, model: &str) -> Result<LoginResult, super::RpcError> {
         let now = self.now;
         self.cluster
             .login_with_code(now, HOME, key, PHONE, &info(model), &mut self.rng)
     }
 
     /// Log `key` in with a code; returns the new authorization's hash.
-    pub fn login(&mut self, key: KeyId, model: &str) -> i64 {
+    pub(super) fn login(&mut self, key: KeyId, model: &str) -> i64 {
         match self.try_login(key, model) {
             Ok(LoginResult::Authorized { hash, .. }) => hash,
             other => panic!("login failed: {other:?}"),
@@ -96,20 +96,20 @@ impl World {
     }
 
     /// Log in and let the fresh-session window pass.
-    pub fn login_aged(&mut self, key: KeyId, model: &str) -> i64 {
+    pub(super) fn login_aged(&mut self, key: KeyId, model: &str) -> i64 {
         let hash = self.login(key, model);
         self.advance(DAY + Duration::from_secs(1));
         hash
     }
 
     /// The owner's aged phone (key 1) and a stolen laptop session (key 2).
-    pub fn owner_and_stolen_laptop(&mut self) {
+    pub(super) fn owner_and_stolen_laptop(&mut self) {
         self.login_aged(1, "Pixel 8");
         self.login(2, "Stolen laptop");
     }
 
     /// Turn 2FA on with password "pw" from `key`.
-    pub fn enable_two_factor(&mut self, key: KeyId) {
+    pub(super) fn enable_two_factor(&mut self, key: KeyId) {
         let now = self.now;
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         self.home()
@@ -118,13 +118,13 @@ impl World {
     }
 
     /// Every effect produced so far for the outside world; clears them.
-    pub fn take_outside(&mut self) -> Vec<(DcId, Effect)> {
+    pub(super) fn take_outside(&mut self) -> Vec<(DcId, Effect)> {
         self.pump();
         std::mem::take(&mut self.cluster.outside)
     }
 
     /// Every event kind so far; clears them.
-    pub fn take_events(&mut self) -> Vec<AuthEventKind> {
+    pub(super) fn take_events(&mut self) -> Vec<AuthEventKind> {
         self.pump();
         std::mem::take(&mut self.cluster.events)
             .into_iter()
@@ -133,7 +133,7 @@ impl World {
     }
 
     /// Authenticate `key` on `dc` and map the rejection to its RPC error.
-    pub fn auth(&mut self, dc: DcId, key: KeyId) -> Result<i64, super::RpcError> {
+    pub(super) fn auth(&mut self, dc: DcId, key: KeyId) -> Result<i64, super::RpcError> {
         let now = self.now;
         self.cluster
             .dc(dc)

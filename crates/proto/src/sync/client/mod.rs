@@ -26,20 +26,20 @@ use super::update::{SyncState, Update};
 use crate::time::Instant;
 
 /// How long a gap may stay open before the client asks for a difference.
-pub const GAP_WAIT: Duration = Duration::from_millis(500);
+pub(crate) const GAP_WAIT: Duration = Duration::from_millis(500);
 /// A connected client that heard nothing for this long fetches a difference.
-pub const IDLE_DIFFERENCE_AFTER: Duration = Duration::from_secs(15 * 60);
+pub(crate) const IDLE_DIFFERENCE_AFTER: Duration = Duration::from_secs(15 * 60);
 /// How long the client waits for the answer to a fetch before retrying.
-pub const FETCH_ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const FETCH_ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Attempts per fetch (the first included); then the client gives up until
 /// the idle timer or a reconnect, so a dead server is not hammered.
-pub const FETCH_ATTEMPTS_MAX: u32 = 5;
+pub(crate) const FETCH_ATTEMPTS_MAX: u32 = 5;
 /// Accounting events kept until polled; beyond this they are counted and dropped.
-pub const EVENTS_MAX: usize = 65_536;
+pub(crate) const EVENTS_MAX: usize = 65_536;
 /// `pts_limit` a client asks for unless configured otherwise.
-pub const PTS_LIMIT_DEFAULT: u32 = 1_000;
+pub(crate) const PTS_LIMIT_DEFAULT: u32 = 1_000;
 /// `pts_total_limit` a client asks for unless configured otherwise.
-pub const PTS_TOTAL_LIMIT_DEFAULT: u32 = 100_000;
+pub(crate) const PTS_TOTAL_LIMIT_DEFAULT: u32 = 100_000;
 
 /// Client settings (from the scenario's policy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

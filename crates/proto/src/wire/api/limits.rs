@@ -10,50 +10,50 @@
 /// Short human-readable strings: device model, platform, system and app
 /// versions, app name, IP, country, region, language codes, phone-code hash,
 /// api_hash, deletion reason. Telegram truncates these far below 256.
-pub const MAX_SHORT_STRING_BYTES: usize = 255;
+pub(crate) const MAX_SHORT_STRING_BYTES: usize = 255;
 
 /// A phone number in international format: at most 15 digits by E.164, plus
 /// room for a leading `+` and separators some clients leave in.
-pub const MAX_PHONE_BYTES: usize = 32;
+pub(crate) const MAX_PHONE_BYTES: usize = 32;
 
 /// A login code typed by the user (Telegram's are 5–7 digits).
-pub const MAX_PHONE_CODE_BYTES: usize = 16;
+pub(crate) const MAX_PHONE_CODE_BYTES: usize = 16;
 
 /// Opaque tokens: future auth tokens, QR login tokens, exported
 /// authorization bytes. Telegram's are a few dozen to ~256 bytes.
-pub const MAX_TOKEN_BYTES: usize = 512;
+pub(crate) const MAX_TOKEN_BYTES: usize = 512;
 
 /// `auth.bindTempAuthKey.encrypted_message`: an MTProto-encrypted binding
 /// message of 40 bytes of content plus header and padding — well under 1 KiB.
-pub const MAX_ENCRYPTED_MESSAGE_BYTES: usize = 1024;
+pub(crate) const MAX_ENCRYPTED_MESSAGE_BYTES: usize = 1024;
 
 /// The payload of one opaque update (the stand-in for a chat message).
 /// Telegram caps a message at 4096 characters; media are references, so
 /// 64 KiB leaves room for anything the simulator's size distributions draw.
-pub const MAX_UPDATE_PAYLOAD_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_UPDATE_PAYLOAD_BYTES: usize = 64 * 1024;
 
 /// Authorizations in one `account.authorizations` (and signals alongside).
 /// Telegram lists every session; 1024 is far beyond any real account.
-pub const MAX_AUTHORIZATIONS: usize = 1024;
+pub(crate) const MAX_AUTHORIZATIONS: usize = 1024;
 
 /// `codeSettings.logout_tokens`: clients keep at most 20 future auth tokens
 /// (core.telegram.org/api/auth).
-pub const MAX_LOGOUT_TOKENS: usize = 20;
+pub(crate) const MAX_LOGOUT_TOKENS: usize = 20;
 
 /// `auth.exportLoginToken.except_ids`: user ids already logged in on the
 /// exporting device.
-pub const MAX_EXCEPT_IDS: usize = 1024;
+pub(crate) const MAX_EXCEPT_IDS: usize = 1024;
 
 /// Updates in one difference or one `updates` batch. The project's
 /// `pts_limit` defaults to 1000; the bound leaves headroom for larger knobs.
-pub const MAX_UPDATES: usize = 10_000;
+pub(crate) const MAX_UPDATES: usize = 10_000;
 
 /// Users in one difference or `updates` batch.
-pub const MAX_USERS: usize = 1024;
+pub(crate) const MAX_USERS: usize = 1024;
 
 /// Auth key ids revoked by one inter-DC revocation message.
-pub const MAX_REVOKED_KEYS: usize = 1024;
+pub(crate) const MAX_REVOKED_KEYS: usize = 1024;
 
 /// How deeply `invokeWithLayer` / `initConnection` may wrap a query. Real
 /// clients use two levels; the bound keeps decoding recursion shallow.
-pub const MAX_WRAPPER_DEPTH: usize = 4;
+pub(crate) const MAX_WRAPPER_DEPTH: usize = 4;

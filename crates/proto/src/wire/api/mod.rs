@@ -22,22 +22,22 @@
 //! identity on every value the types can hold within those limits (the
 //! `arbitrary` implementations generate exactly those values).
 
-pub mod account_functions;
-pub mod auth_functions;
-pub mod authorization;
-pub mod difference;
-pub mod interdc;
-pub mod limits;
-pub mod login;
-pub mod object;
-pub mod password;
-pub mod request;
-pub mod response;
-pub mod schema;
-pub mod sync_functions;
-pub mod tokens;
-pub mod update;
-pub mod user;
+pub(crate) mod account_functions;
+pub(crate) mod auth_functions;
+pub(crate) mod authorization;
+pub(crate) mod difference;
+pub(crate) mod interdc;
+pub(crate) mod limits;
+pub(crate) mod login;
+pub(crate) mod object;
+pub(crate) mod password;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod schema;
+pub(crate) mod sync_functions;
+pub(crate) mod tokens;
+pub(crate) mod update;
+pub(crate) mod user;
 
 pub use account_functions::{
     ChangeAuthorizationSettings, DeleteAccount, GetAuthorizations, ResetAuthorization, SetAuthorizationTtl,
@@ -55,6 +55,7 @@ pub use object::{Bare, Constructors, TlObject};
 pub use password::{InputCheckPassword, PasswordInputSettings, MAX_PASSWORD_BYTES};
 pub use request::{ApiCall, ApiRequest, InitConnection, API_CALL_IDS};
 pub use response::{ApiResponse, API_RESPONSE_IDS};
+pub use schema::{constructor_id_of, PRIVATE_DEFINITIONS, PUBLIC_DEFINITIONS};
 pub use sync_functions::{GetDifference, GetFullState, GetState};
 pub use tokens::{ExportedAuthorization, LoggedOut, LoginToken};
 pub use update::{UnconfirmedLogin, Update, UpdatesState};

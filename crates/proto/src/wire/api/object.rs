@@ -93,7 +93,7 @@ impl Constructors for bool {
 }
 
 /// Refuse a body above [`MAX_BODY_BYTES`] before looking at it.
-pub fn check_body_length(bytes: &[u8]) -> Result<(), DecodeError> {
+pub(crate) fn check_body_length(bytes: &[u8]) -> Result<(), DecodeError> {
     if bytes.len() > MAX_BODY_BYTES {
         return Err(DecodeError::TooLong {
             what: "body",
@@ -105,12 +105,12 @@ pub fn check_body_length(bytes: &[u8]) -> Result<(), DecodeError> {
 }
 
 /// The error for a constructor id that is not one of `context`'s.
-pub fn unknown(constructor: u32, context: &'static str) -> DecodeError {
+pub(crate) fn unknown(constructor: u32, context: &'static str) -> DecodeError {
     DecodeError::UnknownConstructor { constructor, context }
 }
 
 /// Write a boxed `Vector<T>` of objects.
-pub fn write_vector<T: TlObject>(writer: &mut Writer, items: &[T]) {
+pub(crate) fn write_vector<T: TlObject>(writer: &mut Writer, items: &[T]) {
     writer.u32(VECTOR_ID).u32(items.len() as u32);
     for item in items {
         item.write(writer);
@@ -118,13 +118,13 @@ pub fn write_vector<T: TlObject>(writer: &mut Writer, items: &[T]) {
 }
 
 /// Read a boxed `Vector<T>` of at most `limit` objects.
-pub fn read_vector<T: TlObject>(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<T>, DecodeError> {
+pub(crate) fn read_vector<T: TlObject>(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<T>, DecodeError> {
     let count = reader.vector_length(limit, T::MIN_BYTES)?;
     (0..count).map(|_| T::read(reader)).collect()
 }
 
 /// Write a boxed `Vector<bytes>`.
-pub fn write_bytes_vector(writer: &mut Writer, items: &[Vec<u8>]) {
+pub(crate) fn write_bytes_vector(writer: &mut Writer, items: &[Vec<u8>]) {
     writer.u32(VECTOR_ID).u32(items.len() as u32);
     for item in items {
         writer.bytes(item);
@@ -133,7 +133,7 @@ pub fn write_bytes_vector(writer: &mut Writer, items: &[Vec<u8>]) {
 
 /// Read a boxed `Vector<bytes>` of at most `limit` items of at most
 /// `item_limit` bytes each. An empty `bytes` takes 4 bytes on the wire.
-pub fn read_bytes_vector(
+pub(crate) fn read_bytes_vector(
     reader: &mut Reader<'_>,
     limit: usize,
     item_limit: usize,
@@ -143,7 +143,7 @@ pub fn read_bytes_vector(
 }
 
 /// Write a boxed `Vector<long>`.
-pub fn write_i64_vector(writer: &mut Writer, items: &[i64]) {
+pub(crate) fn write_i64_vector(writer: &mut Writer, items: &[i64]) {
     writer.u32(VECTOR_ID).u32(items.len() as u32);
     for item in items {
         writer.i64(*item);
@@ -151,19 +151,19 @@ pub fn write_i64_vector(writer: &mut Writer, items: &[i64]) {
 }
 
 /// Read a boxed `Vector<long>` of at most `limit` items.
-pub fn read_i64_vector(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<i64>, DecodeError> {
+pub(crate) fn read_i64_vector(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<i64>, DecodeError> {
     let count = reader.vector_length(limit, 8)?;
     (0..count).map(|_| reader.i64()).collect()
 }
 
 /// Write an empty boxed vector: a field of a type this project does not
 /// model (`Message`, `Chat`, ...), which it therefore always leaves empty.
-pub fn write_empty_vector(writer: &mut Writer) {
+pub(crate) fn write_empty_vector(writer: &mut Writer) {
     writer.u32(VECTOR_ID).u32(0);
 }
 
 /// Read a boxed vector that must be empty (see [`write_empty_vector`]).
-pub fn read_empty_vector(reader: &mut Reader<'_>, field: &'static str) -> Result<(), DecodeError> {
+pub(crate) fn read_empty_vector(reader: &mut Reader<'_>, field: &'static str) -> Result<(), DecodeError> {
     match reader.vector_length(0, 0) {
         Ok(_) => Ok(()),
         Err(DecodeError::TooLong { length, .. }) => Err(DecodeError::Invalid {
@@ -175,14 +175,14 @@ pub fn read_empty_vector(reader: &mut Reader<'_>, field: &'static str) -> Result
 }
 
 /// TL `bytes` of at most `limit`, copied out.
-pub fn read_bytes(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<u8>, DecodeError> {
+pub(crate) fn read_bytes(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<u8>, DecodeError> {
     reader.bytes(limit).map(<[u8]>::to_vec)
 }
 
 /// A `flags:#` word whose set bits must all be in `known`: a bit this
 /// project does not model would carry fields it cannot decode, so it is an
 /// error rather than silently dropped (which would break encode∘decode).
-pub fn read_flags(reader: &mut Reader<'_>, known: u32, context: &'static str) -> Result<u32, DecodeError> {
+pub(crate) fn read_flags(reader: &mut Reader<'_>, known: u32, context: &'static str) -> Result<u32, DecodeError> {
     let flags = reader.u32()?;
     let unknown_bits = flags & !known;
     if unknown_bits != 0 {
@@ -195,13 +195,13 @@ pub fn read_flags(reader: &mut Reader<'_>, known: u32, context: &'static str) ->
 }
 
 /// Whether bit `index` of a flags word is set.
-pub fn has(flags: u32, index: u32) -> bool {
+pub(crate) fn has(flags: u32, index: u32) -> bool {
     debug_assert!(index < 32);
     flags & (1 << index) != 0
 }
 
 /// The flags bit `index` when `set`, else 0.
-pub fn bit(set: bool, index: u32) -> u32 {
+pub(crate) fn bit(set: bool, index: u32) -> u32 {
     debug_assert!(index < 32);
     u32::from(set) << index
 }
@@ -209,11 +209,11 @@ pub fn bit(set: bool, index: u32) -> u32 {
 /// Generators for `#[arbitrary(with = ...)]`: values within the decoder's
 /// limits, so that a generated object always round-trips.
 #[cfg(feature = "arbitrary")]
-pub mod arb {
+pub(crate) mod arb {
     use arbitrary::{Arbitrary, Result, Unstructured};
 
     /// A string of at most `LIMIT` bytes (cut at a character boundary).
-    pub fn string<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<String> {
+    pub(crate) fn string<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<String> {
         let mut value: String = u.arbitrary()?;
         let mut end = value.len().min(LIMIT);
         while !value.is_char_boundary(end) {
@@ -224,7 +224,7 @@ pub mod arb {
     }
 
     /// An optional string of at most `LIMIT` bytes.
-    pub fn option_string<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Option<String>> {
+    pub(crate) fn option_string<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Option<String>> {
         if u.arbitrary()? {
             string::<LIMIT>(u).map(Some)
         } else {
@@ -233,14 +233,14 @@ pub mod arb {
     }
 
     /// At most `LIMIT` bytes.
-    pub fn bytes<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
+    pub(crate) fn bytes<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
         let mut value: Vec<u8> = u.arbitrary()?;
         value.truncate(LIMIT);
         Ok(value)
     }
 
     /// Optionally at most `LIMIT` bytes.
-    pub fn option_bytes<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn option_bytes<const LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Option<Vec<u8>>> {
         if u.arbitrary()? {
             bytes::<LIMIT>(u).map(Some)
         } else {
@@ -249,14 +249,16 @@ pub mod arb {
     }
 
     /// At most `LIMIT` arbitrary items.
-    pub fn vec<'a, T: Arbitrary<'a>, const LIMIT: usize>(u: &mut Unstructured<'a>) -> Result<Vec<T>> {
+    pub(crate) fn vec<'a, T: Arbitrary<'a>, const LIMIT: usize>(u: &mut Unstructured<'a>) -> Result<Vec<T>> {
         let mut value: Vec<T> = u.arbitrary()?;
         value.truncate(LIMIT);
         Ok(value)
     }
 
     /// At most `LIMIT` items of at most `ITEM_LIMIT` bytes each.
-    pub fn bytes_vec<const LIMIT: usize, const ITEM_LIMIT: usize>(u: &mut Unstructured<'_>) -> Result<Vec<Vec<u8>>> {
+    pub(crate) fn bytes_vec<const LIMIT: usize, const ITEM_LIMIT: usize>(
+        u: &mut Unstructured<'_>,
+    ) -> Result<Vec<Vec<u8>>> {
         let count = u.int_in_range(0..=LIMIT)?;
         (0..count).map(|_| bytes::<ITEM_LIMIT>(u)).collect()
     }
