@@ -7,6 +7,7 @@ use std::time::Duration;
 use sessionlab::testkit::cluster::{CallError, Cluster};
 use sessionlab_proto::auth::CodeDelivery;
 use sessionlab_proto::auth::{Policy, RevocationPolicy};
+use sessionlab_proto::server::{AdminAnswer, AdminCommand};
 use sessionlab_proto::sync::UpdateKind;
 use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse, TlObject};
 
@@ -360,13 +361,18 @@ fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
     let key_id = cluster.devices[phone].key.id();
     let now = cluster.now;
     let mut rng = sessionlab::testkit::cluster::seeded(1);
-    let mut password_rng = sessionlab::testkit::cluster::seeded(2);
     let server = cluster.servers.get_mut(&1).expect("dc 1");
-    server
-        .administer(now, &mut rng, |authority| {
-            authority.update_password(now, key_id, None, Some(b"secret"), &mut password_rng)
-        })
-        .expect("2FA enabled");
+    let command = AdminCommand::UpdatePassword {
+        key_id,
+        current: None,
+        new: Some(b"secret"),
+        salt: [2; 16],
+    };
+    assert_eq!(
+        server.handle_admin(now, command, &mut rng),
+        Ok(AdminAnswer::PasswordUpdated),
+        "2FA enabled"
+    );
     assert_eq!(cluster.call(phone, delete(None)), Ok(ApiResponse::Bool(true)));
     assert!(cluster.call(phone, get_state()).is_ok(), "scheduled, not locked yet");
     cluster.advance(7 * DAY + Duration::from_secs(1));
@@ -378,10 +384,16 @@ fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
     // Erase (with the bytes the account held) and release.
     let now = cluster.now;
     let server = cluster.servers.get_mut(&1).expect("dc 1");
-    let erase = server.administer(now, &mut rng, |authority| authority.advance_deletion(now, USER, 12_345));
-    assert_eq!(erase, Ok(DeletionPhase::Erase));
-    let release = server.administer(now, &mut rng, |authority| authority.advance_deletion(now, USER, 0));
-    assert_eq!(release, Ok(DeletionPhase::Release));
+    let advance = |stored_bytes| AdminCommand::AdvanceDeletion {
+        user_id: USER,
+        stored_bytes,
+    };
+    let erase = server.handle_admin(now, advance(12_345), &mut rng);
+    assert_eq!(erase, Ok(AdminAnswer::Deletion(DeletionPhase::Erase)));
+    let release = server.handle_admin(now, advance(0), &mut rng);
+    assert_eq!(release, Ok(AdminAnswer::Deletion(DeletionPhase::Release)));
+    // A deletion past its last phase is refused, not a panic.
+    assert!(server.handle_admin(now, advance(0), &mut rng).is_err());
     cluster.settle();
     let erased: Vec<u64> = cluster
         .events

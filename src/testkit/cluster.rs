@@ -125,14 +125,14 @@ impl Cluster {
             let next = self
                 .servers
                 .values()
-                .filter_map(Server::next_timeout)
+                .filter_map(Server::poll_timeout)
                 .filter(|at| *at <= target)
                 .min();
             let Some(at) = next else { break };
             self.now = self.now.max(at);
             for server in self.servers.values_mut() {
-                if server.next_timeout().is_some_and(|deadline| deadline <= self.now) {
-                    server.on_timeout(self.now, &mut self.rng);
+                if server.poll_timeout().is_some_and(|deadline| deadline <= self.now) {
+                    server.handle_timeout(self.now, &mut self.rng);
                 }
             }
             self.settle();
@@ -226,9 +226,10 @@ impl Cluster {
             let Some(server) = self.servers.get_mut(&dc) else {
                 continue;
             };
-            let outputs = server.drain_outputs();
-            self.events
-                .extend(server.drain_events().into_iter().map(|event| (dc, event)));
+            let outputs: Vec<ServerOutput> = std::iter::from_fn(|| server.poll_output()).collect();
+            while let Some(event) = server.poll_event() {
+                self.events.push((dc, event));
+            }
             for output in outputs {
                 moved = true;
                 self.route(dc, output);

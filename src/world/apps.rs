@@ -87,7 +87,7 @@ impl World {
 
     fn arm_app_timer(&mut self, now: Instant, app: AppId) {
         let skew = self.apps[app].skew_micros;
-        let Some(local_deadline) = self.apps[app].client.next_timeout() else {
+        let Some(local_deadline) = self.apps[app].client.poll_timeout() else {
             self.apps[app].timer_at = None;
             return;
         };
@@ -108,7 +108,7 @@ impl World {
         }
         self.apps[app].timer_at = None;
         let local = self.local_now(app, now);
-        self.apps[app].client.on_timeout(local);
+        self.apps[app].client.handle_timeout(local);
         self.pump_app(now, app);
     }
 
@@ -157,7 +157,7 @@ impl World {
         }
         self.server_timers.insert(dc, (generation, None));
         if let Some(server) = self.servers.get_mut(&dc) {
-            server.on_timeout(now, &mut self.server_rng);
+            server.handle_timeout(now, &mut self.server_rng);
         }
         self.drain_server(now, dc, None);
     }
@@ -168,9 +168,9 @@ impl World {
         let Some(server) = self.servers.get_mut(&dc) else {
             return 0;
         };
-        let outputs = server.drain_outputs();
-        let events = server.drain_events();
-        let deadline = server.next_timeout();
+        let outputs: Vec<ServerOutput> = std::iter::from_fn(|| server.poll_output()).collect();
+        let events: Vec<ServerEvent> = std::iter::from_fn(|| server.poll_event()).collect();
+        let deadline = server.poll_timeout();
         let by_attacker = sender.is_some_and(|app| self.is_attacker(app));
         let calls = events
             .iter()

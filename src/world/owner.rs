@@ -4,7 +4,10 @@
 
 use crate::engine::distribution::bernoulli;
 use crate::scenario::model::AuditAction;
+use rand_chacha::rand_core::RngCore;
+use sessionlab_proto::auth::PASSWORD_SALT_BYTES;
 use sessionlab_proto::client::{ClientEvent, Command};
+use sessionlab_proto::server::AdminCommand;
 use sessionlab_proto::sync::UpdateKind;
 use sessionlab_proto::time::Instant;
 
@@ -284,9 +287,17 @@ impl World {
             .is_some_and(|record| record.has_password());
         if !has_password {
             let mut rng = super::build::stream(self.seed, &format!("password/{account}"));
-            let _ = server.administer(now, &mut self.server_rng, |authority| {
-                authority.update_password(now, key_id, None, Some(&password), &mut rng)
-            });
+            let mut salt = [0u8; PASSWORD_SALT_BYTES];
+            rng.fill_bytes(&mut salt);
+            let command = AdminCommand::UpdatePassword {
+                key_id,
+                current: None,
+                new: Some(&password),
+                salt,
+            };
+            // Refused only when the key is no longer a home session: the
+            // owner then simply has no password to protect the account.
+            let _refused = server.handle_admin(now, command, &mut self.server_rng);
             self.drain_server(now, home_dc, None);
         }
     }

@@ -16,7 +16,7 @@ use super::events::{AuthEventKind, RevocationCause};
 use super::keys::KeyBinding;
 use super::limits::MAX_PASSWORD_BYTES;
 use super::login::LoginResult;
-use super::password::PasswordVerifier;
+use super::password::{PasswordVerifier, PASSWORD_SALT_BYTES};
 use super::{DcAuthority, KeyId};
 use crate::time::Instant;
 
@@ -68,6 +68,24 @@ impl DcAuthority {
         new: Option<&[u8]>,
         rng: &mut impl RngCore,
     ) -> Result<(), RpcError> {
+        self.update_password_salted(now, key_id, current, new, || {
+            let mut salt = [0u8; PASSWORD_SALT_BYTES];
+            rng.fill_bytes(&mut salt);
+            salt
+        })
+    }
+
+    /// [`DcAuthority::update_password`] with the new verifier's salt from
+    /// `salt` (called only when a new password is set and every check
+    /// passed, so a refused change draws nothing).
+    pub(crate) fn update_password_salted(
+        &mut self,
+        now: Instant,
+        key_id: KeyId,
+        current: Option<&[u8]>,
+        new: Option<&[u8]>,
+        salt: impl FnOnce() -> [u8; PASSWORD_SALT_BYTES],
+    ) -> Result<(), RpcError> {
         if new.is_some_and(|password| password.len() > MAX_PASSWORD_BYTES || password.is_empty()) {
             return Err(RpcError::PasswordTooLong);
         }
@@ -81,7 +99,7 @@ impl DcAuthority {
                 return Err(self.failed_attempt(now, user_id, key_id, RpcError::PasswordHashInvalid));
             }
         }
-        let verifier = new.map(|password| PasswordVerifier::new(password, rng));
+        let verifier = new.map(|password| PasswordVerifier::with_salt(password, salt()));
         let enabled = verifier.is_some();
         let mut hash = 0;
         if let Some(account) = self.accounts.get_mut(&user_id) {

@@ -2,11 +2,11 @@
 //! DESIGN.md allows it in place of full SRP; the simulator models who knows
 //! the password, not the strength of the exchange.
 
-use rand_core::RngCore;
 use sha2::{Digest, Sha256};
 
 /// Bytes of salt.
-pub(crate) const PASSWORD_SALT_BYTES: usize = 16;
+/// Bytes of the random salt of a password verifier.
+pub const PASSWORD_SALT_BYTES: usize = 16;
 
 /// What the server stores instead of the password.
 #[derive(Clone, PartialEq, Eq)]
@@ -23,13 +23,6 @@ impl std::fmt::Debug for PasswordVerifier {
 }
 
 impl PasswordVerifier {
-    /// A verifier for `password` with a fresh random salt.
-    pub(crate) fn new(password: &[u8], rng: &mut impl RngCore) -> PasswordVerifier {
-        let mut salt = [0u8; PASSWORD_SALT_BYTES];
-        rng.fill_bytes(&mut salt);
-        PasswordVerifier::with_salt(password, salt)
-    }
-
     /// A verifier for `password` with a given salt.
     pub(crate) fn with_salt(password: &[u8], salt: [u8; PASSWORD_SALT_BYTES]) -> PasswordVerifier {
         PasswordVerifier {

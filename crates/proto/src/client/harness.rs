@@ -132,8 +132,8 @@ impl World {
 
     /// Fire the timers due now (what they queue goes out at the next pump).
     pub fn tick(&mut self) {
-        if self.client.next_timeout().is_some_and(|at| at <= self.now) {
-            self.client.on_timeout(self.now);
+        if self.client.poll_timeout().is_some_and(|at| at <= self.now) {
+            self.client.handle_timeout(self.now);
         }
     }
 

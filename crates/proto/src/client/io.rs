@@ -1,5 +1,5 @@
 //! The sans-IO surface: packets in (`handle_packet`), packets out
-//! (`poll_transmit`), timers (`next_timeout`, `on_timeout`) and the link
+//! (`poll_transmit`), timers (`poll_timeout`, `handle_timeout`) and the link
 //! going up and down (`on_connected`, `on_disconnected`).
 //!
 //! Offline, nothing is transmitted and no timer runs: messages wait in
@@ -44,6 +44,7 @@ impl Client {
 
     /// The next packet to send and the DC it is for; `None` when offline
     /// or idle. DCs take turns so that one busy DC cannot starve another.
+    #[must_use]
     pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<(u32, Vec<u8>)> {
         if !self.online {
             return None;
@@ -70,8 +71,9 @@ impl Client {
         None
     }
 
-    /// When `on_timeout` must next be called; `None` offline.
-    pub fn next_timeout(&self) -> Option<Instant> {
+    /// When `handle_timeout` must next be called; `None` offline.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
         if !self.online {
             return None;
         }
@@ -86,7 +88,7 @@ impl Client {
 
     /// Fire every timer due at `now`: transport resends and give-ups, sync
     /// timers, lost requests, the keep-alive ping.
-    pub fn on_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         if !self.online {
             return;
         }

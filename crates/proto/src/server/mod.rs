@@ -4,12 +4,26 @@
 //! through the transport layer, decodes each accepted message as an API
 //! request, runs it against the session layer ([`DcAuthority`]) or the
 //! account's update log, and seals the answers — transport replies and
-//! `rpc_result`s — into one packet for the session. Everything else the
-//! datacenter does comes out as [`ServerOutput`]s (pushed updates, login
-//! codes to deliver, messages for other datacenters) and typed
-//! [`ServerEvent`]s, drained by the caller. Time arrives as `now`,
-//! randomness as `rng`; [`Server::next_timeout`] / [`Server::on_timeout`]
-//! drive expiry, auto-confirmation and revocation retries.
+//! `rpc_result`s — into one packet for the session.
+//!
+//! # The contract
+//!
+//! Inputs are `handle_*` calls that take `now` (and `rng` where the server
+//! draws randomness): [`Server::handle_packet`], [`Server::handle_inter_dc`],
+//! [`Server::handle_timeout`], [`Server::handle_admin`], and
+//! [`Server::push_update`] for what happens on an account. Outputs are
+//! polled, each `poll_*` returning `None` when nothing is left:
+//! [`Server::poll_output`] (packets, transport errors, inter-DC messages,
+//! login codes, in the order they were queued), [`Server::poll_event`]
+//! (typed [`ServerEvent`]s for metrics and oracles) and
+//! [`Server::poll_timeout`] (the instant `handle_timeout` has work).
+//!
+//! The call order: after every `handle_*`, poll outputs and events until
+//! `None`, then ask `poll_timeout` and arm a timer for it. Both queues are
+//! bounded ([`MAX_QUEUED_OUTPUTS`], [`MAX_QUEUED_EVENTS`]); whatever cannot
+//! be queued, sealed or held is a [`DropKind`], counted in
+//! [`Server::drops`] and reported as [`ServerEvent::Dropped`] — never lost
+//! silently. The server reads no clock, RNG, socket or file of its own.
 //!
 //! Conventions shared with `proto::client`:
 //! - The key exchange is not on the wire: the caller registers a client's
@@ -25,17 +39,19 @@
 //!   `Terminated` notification is not pushed, because nothing could be
 //!   delivered under a key the server no longer accepts.
 
+mod admin;
 mod convert;
 mod dispatch;
 pub(crate) mod online;
+mod outputs;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use rand_core::RngCore;
 
 use crate::auth::client_info::{ClientInfo, NetworkOrigin};
 use crate::auth::error::RpcError;
-use crate::auth::events::{AuthEvent, CodeDelivery, Effect, Notification};
+use crate::auth::events::{Effect, Notification};
 use crate::auth::interdc::InterDcMessage;
 use crate::auth::policy::Policy;
 use crate::auth::{DcAuthority, DcId, KeyId, UserId};
@@ -44,13 +60,17 @@ use crate::sync::log::RETAINED_UPDATES_DEFAULT;
 use crate::sync::wire::update_to_wire;
 use crate::sync::{PushError, SyncState, Update, UpdateKind, UpdateLog};
 use crate::time::Instant;
-use crate::transport::{MsgIdKind, Outgoing, ReceiveError, ServerTransport, TransportEvent};
+use crate::transport::{MsgIdKind, Outgoing, ReceiveError, ServerTransport};
 use crate::wire::api::{self, ApiRequest, TlObject};
 use crate::wire::Body;
 
 use dispatch::Reply;
 pub use dispatch::FULL_STATE_MAX_BYTES;
 use online::{OnlineSessions, SessionAddress};
+use outputs::Queues;
+
+pub use admin::{AdminAnswer, AdminCommand};
+pub use outputs::{DropKind, ServerDrops, ServerEvent, ServerOutput, MAX_QUEUED_EVENTS, MAX_QUEUED_OUTPUTS};
 
 /// Keys whose `initConnection` device description a server remembers.
 pub const MAX_CONNECTION_INFOS: usize = 1 << 20;
@@ -60,9 +80,11 @@ pub const MAX_HELD_ANSWERS: usize = 1 << 16;
 /// Everything that makes one datacenter what it is.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
+    /// This datacenter's id (Telegram numbers them 1..=5).
     pub dc_id: DcId,
     /// Shared by every datacenter of the cluster: it authenticates exported authorizations.
     pub cluster_secret: [u8; 32],
+    /// The session layer's policy knobs (fresh-session rule, TTL, revocation, …).
     pub policy: Policy,
     /// Most pts events one difference answer carries (the client may ask for fewer).
     pub pts_limit: u32,
@@ -86,57 +108,6 @@ impl ServerConfig {
     }
 }
 
-/// Something the caller must carry out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ServerOutput {
-    /// Bytes for whoever holds session `session_id` of key `auth_key_id`.
-    Packet {
-        auth_key_id: KeyId,
-        session_id: u64,
-        bytes: Vec<u8>,
-    },
-    /// A transport error (−404: unknown key) for the sender of a packet.
-    TransportError { auth_key_id: KeyId, code: i32 },
-    /// A message for another datacenter.
-    InterDc(InterDcMessage),
-    /// A login code, to the SIM (`Sms`) or to the listed sessions (`App`).
-    DeliverCode {
-        user_id: UserId,
-        phone: String,
-        code: String,
-        delivery: CodeDelivery,
-    },
-}
-
-/// What happened, for metrics and oracles.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ServerEvent {
-    Auth(AuthEvent),
-    Transport {
-        auth_key_id: KeyId,
-        event: TransportEvent,
-    },
-    /// A packet that could not be processed at all.
-    PacketDropped {
-        error: ReceiveError,
-    },
-    /// One API call and its outcome; bytes are the encoded request and answer.
-    Rpc {
-        auth_key_id: KeyId,
-        method: &'static str,
-        error: Option<RpcError>,
-        request_bytes: usize,
-        answer_bytes: usize,
-    },
-    /// A log update pushed to one session.
-    UpdatePushed {
-        user_id: UserId,
-        to: SessionAddress,
-        pts: u32,
-        bytes: usize,
-    },
-}
-
 /// One datacenter.
 #[derive(Debug)]
 pub struct Server {
@@ -148,11 +119,11 @@ pub struct Server {
     connection_info: BTreeMap<KeyId, ClientInfo>,
     /// answer_id → where the held `rpc_result` goes.
     held: BTreeMap<u64, (SessionAddress, u64)>,
-    outputs: VecDeque<ServerOutput>,
-    events: Vec<ServerEvent>,
+    queues: Queues,
 }
 
 impl Server {
+    /// A datacenter with no keys, accounts or sessions yet.
     pub fn new(config: ServerConfig) -> Server {
         let authority = DcAuthority::new(config.dc_id, config.cluster_secret, config.policy.clone());
         Server {
@@ -163,11 +134,11 @@ impl Server {
             online: OnlineSessions::default(),
             connection_info: BTreeMap::new(),
             held: BTreeMap::new(),
-            outputs: VecDeque::new(),
-            events: Vec::new(),
+            queues: Queues::default(),
         }
     }
 
+    /// This datacenter's id.
     pub fn dc_id(&self) -> DcId {
         self.config.dc_id
     }
@@ -191,17 +162,31 @@ impl Server {
         Ok(())
     }
 
-    /// An administrative action on the session layer (block an account,
-    /// change a number, advance a deletion): its effects are carried out.
-    pub fn administer<T>(
+    /// An administrative command (see [`AdminCommand`]); its effects are
+    /// carried out and queued like those of a client's request.
+    pub fn handle_admin(
         &mut self,
         now: Instant,
+        command: AdminCommand<'_>,
         rng: &mut impl RngCore,
-        action: impl FnOnce(&mut DcAuthority) -> T,
-    ) -> T {
-        let result = action(&mut self.authority);
+    ) -> Result<AdminAnswer, RpcError> {
+        let answer = match command {
+            AdminCommand::AdvanceDeletion { user_id, stored_bytes } => self
+                .authority
+                .advance_deletion(now, user_id, stored_bytes)
+                .map(AdminAnswer::Deletion),
+            AdminCommand::UpdatePassword {
+                key_id,
+                current,
+                new,
+                salt,
+            } => self
+                .authority
+                .update_password_salted(now, key_id, current, new, || salt)
+                .map(|()| AdminAnswer::PasswordUpdated),
+        };
         self.after_authority(now, rng);
-        result
+        answer
     }
 
     /// The account's update log position (zero for accounts homed elsewhere).
@@ -214,30 +199,43 @@ impl Server {
         self.logs.get(&user_id).into_iter().flat_map(UpdateLog::updates)
     }
 
-    /// What the caller must carry out, in order.
-    pub fn drain_outputs(&mut self) -> Vec<ServerOutput> {
-        self.outputs.drain(..).collect()
+    /// The next thing the caller must carry out, in the order queued.
+    #[must_use]
+    pub fn poll_output(&mut self) -> Option<ServerOutput> {
+        self.queues.poll_output()
     }
 
-    /// What happened since the last call, in order.
-    pub fn drain_events(&mut self) -> Vec<ServerEvent> {
-        std::mem::take(&mut self.events)
+    /// The next event, in the order it happened.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<ServerEvent> {
+        self.queues.poll_event()
     }
 
-    /// The earliest instant [`Server::on_timeout`] has work.
-    pub fn next_timeout(&self) -> Option<Instant> {
+    /// The earliest instant [`Server::handle_timeout`] has work.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
         self.authority.next_timeout()
     }
 
-    pub fn on_timeout(&mut self, now: Instant, rng: &mut impl RngCore) {
+    /// What this server dropped so far, by kind.
+    #[must_use]
+    pub fn drops(&self) -> ServerDrops {
+        self.queues.drops()
+    }
+
+    /// Time passed to `now`: expiry, auto-confirmation, revocation retries.
+    pub fn handle_timeout(&mut self, now: Instant, rng: &mut impl RngCore) {
         self.authority.on_timeout(now);
         self.after_authority(now, rng);
     }
 
     /// A message from another datacenter.
     pub fn handle_inter_dc(&mut self, now: Instant, message: InterDcMessage, rng: &mut impl RngCore) {
-        // A misaddressed message is dropped; the sender retries on its timer.
-        let _ = self.authority.handle_inter_dc(now, message);
+        // A misaddressed message is refused (and counted); the sender
+        // retries on its timer.
+        if let Err(error) = self.authority.handle_inter_dc(now, message) {
+            self.queues.drop(DropKind::InterDcRefused { error });
+        }
         self.after_authority(now, rng);
     }
 
@@ -279,7 +277,7 @@ impl Server {
                         }],
                         rng,
                     ) {
-                        self.events.push(ServerEvent::UpdatePushed {
+                        self.queues.event(ServerEvent::UpdatePushed {
                             user_id,
                             to: address,
                             pts: update.position.end,
@@ -297,21 +295,21 @@ impl Server {
         let received = match self.transport.receive(now, packet, rng) {
             Ok(received) => received,
             Err(ReceiveError::UnknownAuthKey { auth_key_id }) => {
-                self.outputs.push_back(ServerOutput::TransportError {
+                self.queues.output(ServerOutput::TransportError {
                     auth_key_id,
                     code: crate::transport::TRANSPORT_ERROR_UNKNOWN_KEY,
                 });
                 return;
             }
             Err(error) => {
-                self.events.push(ServerEvent::PacketDropped { error });
+                self.queues.event(ServerEvent::PacketDropped { error });
                 return;
             }
         };
         let key_id = received.auth_key_id;
         let address = (key_id, received.session_id);
         for event in received.processed.events.iter().cloned() {
-            self.events.push(ServerEvent::Transport {
+            self.queues.event(ServerEvent::Transport {
                 auth_key_id: key_id,
                 event,
             });
@@ -363,8 +361,13 @@ impl Server {
             Reply::Held { answer_id } => {
                 if self.held.len() < MAX_HELD_ANSWERS {
                     self.held.insert(answer_id, (address, req_msg_id));
+                } else {
+                    self.queues.drop(DropKind::HeldAnswerOverLimit {
+                        auth_key_id: key_id,
+                        method,
+                    });
                 }
-                self.events.push(ServerEvent::Rpc {
+                self.queues.event(ServerEvent::Rpc {
                     auth_key_id: key_id,
                     method,
                     error: None,
@@ -374,7 +377,7 @@ impl Server {
                 return None;
             }
         };
-        self.events.push(ServerEvent::Rpc {
+        self.queues.event(ServerEvent::Rpc {
             auth_key_id: key_id,
             method,
             error,
@@ -399,16 +402,22 @@ impl Server {
         }
         let mut sent = false;
         // A container holds at most 1024 messages and 1 MiB; more go in
-        // several packets. A message too large for any packet is dropped
-        // by `seal` (an error value), never sent cut.
+        // several packets. A message too large for any packet is refused
+        // by `seal` (an error value, counted as a drop), never sent cut.
         for chunk in packet_chunks(messages) {
-            if let Ok(bytes) = self.transport.seal(now, address.0, address.1, chunk, rng) {
-                self.outputs.push_back(ServerOutput::Packet {
+            match self.transport.seal(now, address.0, address.1, chunk, rng) {
+                Ok(bytes) => {
+                    self.queues.output(ServerOutput::Packet {
+                        auth_key_id: address.0,
+                        session_id: address.1,
+                        bytes,
+                    });
+                    sent = true;
+                }
+                Err(error) => self.queues.drop(DropKind::Unsealable {
                     auth_key_id: address.0,
-                    session_id: address.1,
-                    bytes,
-                });
-                sent = true;
+                    error,
+                }),
             }
         }
         sent
@@ -424,18 +433,19 @@ impl Server {
                     phone,
                     code,
                     delivery,
-                } => self.outputs.push_back(ServerOutput::DeliverCode {
+                } => self.queues.output(ServerOutput::DeliverCode {
                     user_id,
                     phone,
                     code,
                     delivery,
                 }),
-                Effect::InterDc(message) => self.outputs.push_back(ServerOutput::InterDc(message)),
+                Effect::InterDc(message) => self.queues.output(ServerOutput::InterDc(message)),
                 Effect::ReleaseAnswer { answer_id, result, .. } => self.release(now, answer_id, result, rng),
             }
         }
-        self.events
-            .extend(self.authority.drain_events().into_iter().map(ServerEvent::Auth));
+        for event in self.authority.drain_events() {
+            self.queues.event(ServerEvent::Auth(event));
+        }
     }
 
     fn notify(&mut self, now: Instant, key_id: KeyId, notification: Notification, rng: &mut impl RngCore) {
@@ -526,30 +536,4 @@ fn packet_chunks(messages: &[Outgoing]) -> Vec<&[Outgoing]> {
 }
 
 #[cfg(test)]
-mod packet_chunk_tests {
-    use super::*;
-    use crate::transport::sealed_body_bytes;
-    use crate::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
-
-    fn outgoing(bytes: usize) -> Outgoing {
-        Outgoing {
-            body: vec![0; bytes],
-            kind: crate::transport::MsgIdKind::ServerResponse,
-        }
-    }
-
-    #[test]
-    fn chunks_respect_the_message_count_and_the_byte_limit() {
-        let many: Vec<Outgoing> = (0..2500).map(|_| outgoing(8)).collect();
-        let sizes: Vec<usize> = packet_chunks(&many).iter().map(|chunk| chunk.len()).collect();
-        assert_eq!(sizes, [MAX_CONTAINER_MESSAGES, MAX_CONTAINER_MESSAGES, 452]);
-        let big: Vec<Outgoing> = (0..5).map(|_| outgoing(400 * 1024)).collect();
-        let chunks = packet_chunks(&big);
-        assert_eq!(chunks.iter().map(|chunk| chunk.len()).collect::<Vec<_>>(), [2, 2, 1]);
-        assert!(chunks.iter().all(|chunk| sealed_body_bytes(chunk) <= MAX_BODY_BYTES));
-        // Too large alone: a run of its own, which `seal` refuses.
-        let huge = [outgoing(8), outgoing(MAX_BODY_BYTES + 4), outgoing(8)];
-        let sizes: Vec<usize> = packet_chunks(&huge).iter().map(|chunk| chunk.len()).collect();
-        assert_eq!(sizes, [1, 1, 1]);
-    }
-}
+mod tests;

@@ -136,9 +136,9 @@ fn offline_nothing_is_transmitted_and_no_timer_runs_until_reconnect() {
     assert!(!world.client.is_online());
     world.command(Command::GetAuthorizations);
     assert_eq!(world.client.poll_transmit(world.now, &mut world.rng), None);
-    assert_eq!(world.client.next_timeout(), None);
+    assert_eq!(world.client.poll_timeout(), None);
     world.advance(Duration::from_secs(600));
-    world.client.on_timeout(world.now);
+    world.client.handle_timeout(world.now);
     assert_eq!(world.client.poll_transmit(world.now, &mut world.rng), None);
     assert_eq!(world.dc(HOME).pings_answered, 0);
     world.client.on_connected(world.now);
