@@ -95,12 +95,27 @@ impl Direction {
 /// or an attacker can cause, so none of them panics.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
+    /// The packet is shorter than `auth_key_id`, `msg_key` and one AES block.
     #[error("packet of {length} bytes is too short for an encrypted message")]
-    TooShort { length: usize },
+    TooShort {
+        /// The packet's length in bytes.
+        length: usize,
+    },
+    /// The packet's `auth_key_id` names another key.
     #[error("auth_key_id {found:#018x} does not match the key {expected:#018x}")]
-    WrongKeyId { expected: u64, found: u64 },
+    WrongKeyId {
+        /// The id of the key the packet was decrypted with.
+        expected: u64,
+        /// The `auth_key_id` the packet carries.
+        found: u64,
+    },
+    /// The ciphertext is not whole 16-byte AES blocks.
     #[error("ciphertext of {length} bytes is not a multiple of 16")]
-    BadLength { length: usize },
+    BadLength {
+        /// The ciphertext's length in bytes.
+        length: usize,
+    },
+    /// The `msg_key` does not match the SHA-256 of the decrypted data: a forged or corrupted packet.
     #[error("msg_key does not match the decrypted data")]
     MsgKeyMismatch,
 }

@@ -5,9 +5,7 @@
 //! and effects leave as returned values. See the crate docs for the layers.
 
 #![forbid(unsafe_code)]
-#![warn(unreachable_pub)]
-// missing_docs is switched on once every public item is documented (in progress).
-#![allow(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod auth;
 pub mod client;

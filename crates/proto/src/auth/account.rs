@@ -16,18 +16,22 @@ pub(crate) const FUTURE_TOKEN_BYTES: usize = 32;
 /// Where an account is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccountState {
+    /// In normal use: requests are served.
     Active,
     /// Blocked by the service: every authorization ended.
     Blocked,
     /// Being deleted, phase by phase (seed 000).
     Deleting {
+        /// The phase deletion is in.
         phase: DeletionPhase,
+        /// When that phase began.
         since: Instant,
         /// With 2FA and no password, deletion waits until then (7 days).
         waiting_for_2fa_until: Option<Instant>,
     },
     /// Deleted; `erased_bytes` is what the erase phase reported.
     Deleted {
+        /// Bytes the erase phase reported erased.
         erased_bytes: u64,
     },
 }
@@ -60,10 +64,15 @@ impl AccountState {
 /// One account on its home DC.
 #[derive(Clone, Debug)]
 pub struct Account {
+    /// Telegram's user id of the account.
     pub user_id: UserId,
+    /// The phone number the account logs in with, in international format.
     pub phone: String,
+    /// The DC that stores the account and its home authorizations.
     pub home_dc: DcId,
+    /// Authorizations inactive this many days are terminated (`account.setAuthorizationTTL`).
     pub authorization_ttl_days: u32,
+    /// Active, blocked, being deleted or deleted.
     pub state: AccountState,
     pub(crate) password: Option<PasswordVerifier>,
     /// Future auth tokens handed out by log-outs, oldest first.

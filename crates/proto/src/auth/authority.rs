@@ -84,10 +84,12 @@ impl DcAuthority {
         }
     }
 
+    /// This datacenter's id.
     pub fn dc_id(&self) -> DcId {
         self.dc_id
     }
 
+    /// The knobs this DC runs with.
     pub fn policy(&self) -> &Policy {
         &self.policy
     }

@@ -20,15 +20,21 @@ pub struct Authorization {
     pub serial: u64,
     /// The random public handle (`authorization.hash`).
     pub hash: i64,
+    /// The auth key the authorization is bound to (a permanent key).
     pub key_id: KeyId,
+    /// What the client said about itself at login, and where it connected from.
     pub info: ClientInfo,
+    /// When the login completed (`authorization.date_created`).
     pub date_created: Instant,
+    /// When a request was last accepted under it (`authorization.date_active`); the TTL counts from here.
     pub date_active: Instant,
+    /// Whether the app's api_id is an official Telegram app's (`authorization.official_app`).
     pub official_app: bool,
     /// Logged in with a code; the 2FA password is still owed.
     pub password_pending: bool,
     /// A new login the owner has not confirmed yet.
     pub unconfirmed: bool,
+    /// How the authorization came to be: code, future token, QR login or import.
     pub created_via: CreatedVia,
     /// DCs this authorization was exported to: where derived ones may live.
     pub exported_to: BTreeSet<DcId>,
@@ -44,20 +50,26 @@ pub enum AuthorizationKind {
     /// On the account's home DC.
     Home,
     /// Imported from the home DC via export/import.
-    Derived { home_dc: DcId },
+    Derived {
+        /// The account's home DC, where the authorization it derives from lives.
+        home_dc: DcId,
+    },
 }
 
 /// What an accepted request is attributed to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AuthorizationHandle {
+    /// The account the request is served for.
     pub user_id: UserId,
     /// The home authorization's hash (for a derived one, the one it derives from).
     pub hash: i64,
+    /// Home, or derived on this DC from a home authorization.
     pub kind: AuthorizationKind,
     /// The key the request came under (a temp key when `via_temp`).
     pub key_id: KeyId,
     /// The permanent key the authorization is bound to.
     pub perm_key_id: KeyId,
+    /// Whether the request came under a temp key bound to `perm_key_id` (`auth.bindTempAuthKey`).
     pub via_temp: bool,
 }
 

@@ -7,7 +7,9 @@ use super::limits::MAX_CLIENT_STRING_BYTES;
 /// A point on Earth in millionths of a degree (integers keep comparisons exact).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GeoPoint {
+    /// Latitude, in millionths of a degree (north positive).
     pub lat_micro_deg: i32,
+    /// Longitude, in millionths of a degree (east positive).
     pub lon_micro_deg: i32,
 }
 
@@ -26,21 +28,32 @@ impl GeoPoint {
 /// optionally coordinates).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetworkOrigin {
+    /// The client's IP address, as text.
     pub ip: String,
+    /// The country the IP geolocates to, e.g. `Portugal`.
     pub country: String,
+    /// The region the IP geolocates to, e.g. `Lisbon`.
     pub region: String,
+    /// The IP's coordinates, when known (needed for the impossible-travel signal).
     pub coordinates: Option<GeoPoint>,
 }
 
 /// Client-reported device and app data plus the connection's origin.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientInfo {
+    /// `initConnection.device_model`, e.g. `Pixel 8`.
     pub device_model: String,
+    /// The platform, e.g. `android`.
     pub platform: String,
+    /// `initConnection.system_version`: the OS version.
     pub system_version: String,
+    /// `initConnection.api_id`: the app's id from my.telegram.org (official apps have known ones).
     pub api_id: i32,
+    /// The app's name.
     pub app_name: String,
+    /// `initConnection.app_version`; an outdated one is an anomaly signal.
     pub app_version: String,
+    /// Where the connection comes from.
     pub origin: NetworkOrigin,
 }
 

@@ -24,9 +24,11 @@ pub(crate) const MAX_PUMP_ROUNDS: usize = 64;
 /// DCs by id plus everything they produced for the outside world.
 #[derive(Debug)]
 pub struct Cluster {
+    /// The datacenters, by id.
     pub dcs: BTreeMap<DcId, DcAuthority>,
     /// Effects other than inter-DC messages, with the DC that produced them.
     pub outside: Vec<(DcId, Effect)>,
+    /// Every DC's events, in the order they were drained.
     pub events: Vec<AuthEvent>,
 }
 

@@ -39,54 +39,84 @@ impl AuthRejection {
 /// An RPC error: Telegram's numeric code and error string.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RpcError {
+    /// `FRESH_RESET_AUTHORISATION_FORBIDDEN` (406): the session is too new to terminate others or change the TTL.
     #[error("406 FRESH_RESET_AUTHORISATION_FORBIDDEN")]
     FreshResetForbidden,
+    /// `TTL_DAYS_INVALID`: the TTL is outside 1..=366 days.
     #[error("400 TTL_DAYS_INVALID")]
     TtlDaysInvalid,
+    /// `PHONE_CODE_INVALID`: the code does not match the pending one.
     #[error("400 PHONE_CODE_INVALID")]
     PhoneCodeInvalid,
+    /// `PHONE_CODE_EXPIRED`: the code's lifetime passed, or this key has no pending code with this hash.
     #[error("400 PHONE_CODE_EXPIRED")]
     PhoneCodeExpired,
+    /// `PHONE_NUMBER_INVALID`: the number is empty or too long.
     #[error("400 PHONE_NUMBER_INVALID")]
     PhoneNumberInvalid,
+    /// `PHONE_NUMBER_UNOCCUPIED`: no account has this number.
     #[error("400 PHONE_NUMBER_UNOCCUPIED")]
     PhoneNumberUnoccupied,
+    /// `PHONE_NUMBER_OCCUPIED`: another account already has this number.
     #[error("400 PHONE_NUMBER_OCCUPIED")]
     PhoneNumberOccupied,
+    /// `FLOOD_WAIT_X` (420): too many failed attempts; wait `seconds`.
     #[error("420 FLOOD_WAIT_{seconds}")]
-    FloodWait { seconds: u64 },
+    FloodWait {
+        /// Seconds to wait before trying again.
+        seconds: u64,
+    },
+    /// `SESSION_PASSWORD_NEEDED` (401): the login still owes the 2FA password (`auth.checkPassword`).
     #[error("401 SESSION_PASSWORD_NEEDED")]
     SessionPasswordNeeded,
+    /// `PASSWORD_HASH_INVALID`: the 2FA password is wrong.
     #[error("400 PASSWORD_HASH_INVALID")]
     PasswordHashInvalid,
+    /// `PASSWORD_TOO_LONG`: the new password is longer than the limit (or empty).
     #[error("400 PASSWORD_TOO_LONG")]
     PasswordTooLong,
+    /// `AUTH_TOKEN_INVALID`: the QR login token is unknown or forged, or its exporting key can no longer log in.
     #[error("400 AUTH_TOKEN_INVALID")]
     AuthTokenInvalid,
+    /// `AUTH_TOKEN_EXPIRED`: the QR login token's lifetime passed.
     #[error("400 AUTH_TOKEN_EXPIRED")]
     AuthTokenExpired,
+    /// `AUTH_TOKEN_ALREADY_ACCEPTED`: the QR token was accepted already.
     #[error("400 AUTH_TOKEN_ALREADY_ACCEPTED")]
     AuthTokenAlreadyAccepted,
+    /// `AUTH_KEY_UNREGISTERED` (401): the key is unknown or has no live authorization (never logged in, logged out,
+    /// terminated).
     #[error("401 AUTH_KEY_UNREGISTERED")]
     AuthKeyUnregistered,
+    /// `SESSION_REVOKED` (401): terminated by "terminate all other sessions" or a number change.
     #[error("401 SESSION_REVOKED")]
     SessionRevoked,
+    /// `SESSION_EXPIRED` (401): terminated for inactivity (the TTL).
     #[error("401 SESSION_EXPIRED")]
     SessionExpired,
+    /// `USER_DEACTIVATED` (401): the account is blocked, locked for deletion, or deleted.
     #[error("401 USER_DEACTIVATED")]
     UserDeactivated,
+    /// `HASH_INVALID`: no other authorization of the account has this hash.
     #[error("400 HASH_INVALID")]
     HashInvalid,
+    /// `AUTH_BYTES_INVALID`: the exported authorization is forged, expired, used already, or meant for another user
+    /// or DC.
     #[error("400 AUTH_BYTES_INVALID")]
     AuthBytesInvalid,
+    /// `DC_ID_INVALID`: the export targets the DC it is asked on.
     #[error("400 DC_ID_INVALID")]
     DcIdInvalid,
+    /// `USER_MIGRATE_X` (303): the account lives on this DC; repeat the request there.
     #[error("303 USER_MIGRATE_{0}")]
     UserMigrate(DcId),
+    /// `TEMP_AUTH_KEY_ALREADY_BOUND`: the temp key is bound already, or the "permanent" key is itself a temp key.
     #[error("400 TEMP_AUTH_KEY_ALREADY_BOUND")]
     TempAuthKeyAlreadyBound,
+    /// `TEMP_AUTH_KEY_EMPTY`: temp keys are disabled by policy (zero lifetime).
     #[error("400 TEMP_AUTH_KEY_EMPTY")]
     TempKeysDisabled,
+    /// `EXPIRE_DATE_INVALID`: the binding's `expires_at` is not in the future.
     #[error("400 EXPIRE_DATE_INVALID")]
     ExpireDateInvalid,
     /// The key already holds a live authorization; log out first.

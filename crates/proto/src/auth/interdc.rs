@@ -12,8 +12,11 @@ use crate::time::Instant;
 /// A message from one DC to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterDcMessage {
+    /// The sending DC.
     pub from: DcId,
+    /// The DC it is addressed to.
     pub to: DcId,
+    /// What it says.
     pub body: InterDcBody,
 }
 
@@ -22,20 +25,36 @@ pub struct InterDcMessage {
 pub enum InterDcBody {
     /// Home → target: end every derived authorization of these home hashes.
     Revoke {
+        /// Chosen by the home DC; echoed in the ack.
         revocation_id: u64,
+        /// The account whose authorizations ended.
         user_id: UserId,
+        /// The hashes of the ended home authorizations.
         home_hashes: Vec<i64>,
+        /// What requests under the derived keys get from now on.
         reason: AuthRejection,
     },
     /// Target → home: done (also sent when nothing was derived).
-    RevokeAck { revocation_id: u64 },
+    RevokeAck {
+        /// The `revocation_id` of the `Revoke` applied.
+        revocation_id: u64,
+    },
     /// Target → home (lazy): is this home authorization still valid?
-    Validate { user_id: UserId, home_hash: i64 },
+    Validate {
+        /// The account.
+        user_id: UserId,
+        /// The hash of the home authorization the derived one comes from.
+        home_hash: i64,
+    },
     /// Home → target: the verdict, as of `vouched_at` on the home DC.
     ValidateReply {
+        /// The account.
         user_id: UserId,
+        /// The hash of the home authorization asked about.
         home_hash: i64,
+        /// `Ok`: still valid; else why it ended.
         verdict: Result<(), AuthRejection>,
+        /// When the home DC judged it (its clock); the target caches from here.
         vouched_at: Instant,
     },
 }

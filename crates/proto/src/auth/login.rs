@@ -43,10 +43,20 @@ pub(crate) struct PendingCode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginResult {
     /// Logged in: requests under the key are served.
-    Authorized { user_id: UserId, hash: i64 },
+    Authorized {
+        /// The account logged in to.
+        user_id: UserId,
+        /// The new authorization's hash.
+        hash: i64,
+    },
     /// 2FA: the authorization exists but owes the password
     /// (the server answers SESSION_PASSWORD_NEEDED; see `rpc_error`).
-    PasswordNeeded { user_id: UserId, hash: i64 },
+    PasswordNeeded {
+        /// The account logged in to.
+        user_id: UserId,
+        /// The new authorization's hash.
+        hash: i64,
+    },
 }
 
 impl LoginResult {
@@ -62,23 +72,32 @@ impl LoginResult {
 /// The arguments of `auth.signIn`, plus what the client said about itself.
 #[derive(Clone, Copy, Debug)]
 pub struct SignIn<'a> {
+    /// The phone number the code was sent to.
     pub phone: &'a str,
+    /// The `phone_code_hash` of `SentCode::Code`.
     pub phone_code_hash: u64,
+    /// The code the user typed.
     pub code: &'a str,
+    /// What the client said about itself (`initConnection`) and where it connects from.
     pub info: &'a ClientInfo,
 }
 
 /// `auth.sentCode` or, with a valid future auth token, `auth.sentCodeSuccess`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SentCode {
+    /// `auth.sentCode`: a code is on its way.
     Code {
+        /// To be echoed in `auth.signIn` (a random number, sent as a string).
         phone_code_hash: u64,
+        /// Where the code went: in-app or by SMS.
         delivery: CodeDelivery,
+        /// When the code stops being valid (`PHONE_CODE_EXPIRED` after).
         expires_at: Instant,
         /// When the code went in-app: from this instant `auth.resendCode`
         /// sends it by SMS (`next_type = auth.codeTypeSms`, `timeout`).
         sms_from: Option<Instant>,
     },
+    /// `auth.sentCodeSuccess`: a future auth token matched; logged in without a code.
     Success(LoginResult),
 }
 

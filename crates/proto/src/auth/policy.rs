@@ -13,10 +13,16 @@ pub enum RevocationPolicy {
     /// derived authorization acknowledged the revocation.
     Sync,
     /// Answer at once; send the revocations `delay` later.
-    Async { delay: Duration },
+    Async {
+        /// How long after the answer the revocations are sent.
+        delay: Duration,
+    },
     /// Send nothing; other DCs re-validate a derived authorization with the
     /// home DC when their cached validity is older than `cache_ttl`.
-    Lazy { cache_ttl: Duration },
+    Lazy {
+        /// How long a derived authorization's validity is trusted before asking the home DC again.
+        cache_ttl: Duration,
+    },
 }
 
 impl RevocationPolicy {
@@ -47,6 +53,7 @@ pub struct Policy {
     /// "Terminate all other sessions" ends at most this many (oldest first);
     /// 0 = no limit. Seed 000 claims 5.
     pub terminate_all_limit: u32,
+    /// How revocations reach derived authorizations on other DCs.
     pub revocation: RevocationPolicy,
     /// Longest life of a temp key binding; zero disables temp keys.
     pub temp_key_lifetime: Duration,

@@ -55,7 +55,10 @@ pub enum ResetAnswer {
     Done,
     /// Sync policy: the answer is released by `Effect::ReleaseAnswer` with
     /// this id once every DC acknowledged.
-    Held { answer_id: u64 },
+    Held {
+        /// Names the `Effect::ReleaseAnswer` that carries the answer.
+        answer_id: u64,
+    },
 }
 
 /// What ending one authorization left to propagate: its hash and the DCs it

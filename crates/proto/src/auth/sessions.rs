@@ -26,13 +26,16 @@ use crate::time::Instant;
 pub struct AuthorizationView {
     /// Whether this row is the caller's own authorization.
     pub current: bool,
+    /// The authorization as the home DC stores it.
     pub authorization: Authorization,
+    /// The anomaly signals computed for it.
     pub signals: AnomalySignals,
 }
 
 /// `account.authorizations`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthorizationList {
+    /// Authorizations inactive this many days are terminated.
     pub authorization_ttl_days: u32,
     /// The caller's first, then the most recently active first.
     pub authorizations: Vec<AuthorizationView>,

@@ -34,6 +34,7 @@ impl From<&[u8]> for Password {
 pub enum Command {
     /// `auth.sendCode`, presenting the future auth tokens kept.
     SendCode {
+        /// The account's phone number, in international format.
         phone: String,
     },
     /// `auth.resendCode` for the code of the last `SendCode`: once the
@@ -42,45 +43,59 @@ pub enum Command {
     ResendCode,
     /// `auth.signIn` with the code received out of band.
     SignIn {
+        /// The code as the user read it (in-app or SMS).
         code: String,
     },
     /// `auth.checkPassword` after `PasswordNeeded`.
     CheckPassword {
+        /// The account's 2FA password.
         password: Password,
     },
+    /// `auth.logOut`: end this authorization; any future auth token returned is kept for the next login.
     LogOut,
     /// `auth.exportLoginToken`: show a QR code (not logged in).
     ExportLoginToken,
     /// `auth.acceptLoginToken`: scan another device's QR code (logged in).
     AcceptLoginToken {
+        /// The token the other device shows as a QR code.
         token: Vec<u8>,
     },
+    /// `account.getAuthorizations`: list the account's sessions (answered by `Authorizations`).
     GetAuthorizations,
     /// `account.resetAuthorization`: terminate one session.
     ResetAuthorization {
+        /// The session's `authorization.hash`, from the session list.
         hash: i64,
     },
     /// `auth.resetAuthorizations`: terminate every other session.
     ResetAuthorizations,
+    /// `account.setAuthorizationTTL`: terminate sessions inactive this long.
     SetAuthorizationTtl {
+        /// The TTL in days (the server accepts 1..=366).
         days: i32,
     },
     /// `account.changeAuthorizationSettings(confirmed)`: "yes, this was me".
     ConfirmAuthorization {
+        /// The new login's `authorization.hash`, as `NewLogin` or the session list named it.
         hash: i64,
     },
+    /// `account.deleteAccount`: delete the account.
     DeleteAccount {
+        /// The 2FA password, if the account has one (without it the deletion waits a week).
         password: Option<Password>,
     },
     /// `account.updatePasswordSettings`: turn 2FA on (`current` None, `new`
     /// Some), change it, or off (`new` None); `current` proves the password
     /// set now. Answered by `PasswordUpdated`. Other sessions stay logged in.
     UpdatePassword {
+        /// The password set now (None when 2FA is off).
         current: Option<Password>,
+        /// The password to set (None: turn 2FA off).
         new: Option<Password>,
     },
     /// `auth.exportAuthorization` on the home DC, then `auth.importAuthorization` on `dc`.
     ConnectDc {
+        /// The DC to import the authorization on.
         dc: u32,
     },
     /// A manual `updates.getState` (sync fetches its own).
@@ -90,6 +105,7 @@ pub enum Command {
     /// makes a request there: it travels as `updates.getState` on that DC,
     /// standing in for `upload.getFile`.
     FetchFile {
+        /// The DC the file lives on.
         dc: u32,
     },
 }

@@ -26,16 +26,23 @@ pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(60);
 /// The device and app, as `initConnection` and the session list show them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceInfo {
+    /// `initConnection.device_model`, e.g. `Pixel 8`.
     pub device_model: String,
     /// Sent as `initConnection.lang_pack` (Telegram's lang packs are named
     /// after platforms: "android", "ios", "tdesktop"), the one field of
     /// `initConnection` that says which platform the app is for.
     pub platform: String,
+    /// `initConnection.system_version`: the OS, e.g. `Android 14`.
     pub system_version: String,
+    /// The app's name, e.g. `Telegram Android`.
     pub app_name: String,
+    /// `initConnection.app_version`, e.g. `11.0.0`.
     pub app_version: String,
+    /// The app's id from my.telegram.org (6: Telegram Android).
     pub api_id: i32,
+    /// The app's secret hash, paired with `api_id`.
     pub api_hash: String,
+    /// `initConnection.lang_code` and `system_lang_code`, e.g. `en`.
     pub lang_code: String,
 }
 
@@ -59,7 +66,9 @@ impl Default for DeviceInfo {
 pub struct ClientConfig {
     /// The account's home datacenter: logins, sync and keep-alives go there.
     pub home_dc: u32,
+    /// The device and app the client says it is.
     pub device: DeviceInfo,
+    /// The sync state machine's settings.
     pub sync: SyncConfig,
     /// How a freshly logged-in client starts syncing.
     pub bootstrap: Bootstrap,

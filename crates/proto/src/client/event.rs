@@ -50,76 +50,147 @@ pub enum ClientEvent {
     /// With `next_type`, `Command::ResendCode` sends it that way once
     /// `timeout_s` seconds have passed.
     CodeSent {
+        /// Where the code went (in-app or SMS) and its length.
         kind: SentCodeType,
+        /// How `Command::ResendCode` would send it next, if it can.
         next_type: Option<CodeType>,
+        /// Seconds before `Command::ResendCode` may be used.
         timeout_s: Option<i32>,
     },
     /// This app instance is logged in as `user_id`.
-    LoggedIn { user_id: i64 },
+    LoggedIn {
+        /// The account's user id.
+        user_id: i64,
+    },
     /// The account has 2FA: issue `Command::CheckPassword`.
     PasswordNeeded,
     /// `auth.logOut` succeeded; `token_kept` when it returned a future auth
     /// token. The keys are gone: call `auth_key_for` before the next login.
-    LoggedOut { token_kept: bool },
+    LoggedOut {
+        /// Whether a future auth token was returned and kept.
+        token_kept: bool,
+    },
     /// `account.updatePasswordSettings` succeeded: 2FA is now on
     /// (`enabled`, with the new password) or off.
-    PasswordUpdated { enabled: bool },
+    PasswordUpdated {
+        /// Whether a 2FA password is set now.
+        enabled: bool,
+    },
     /// A QR login token to show until `expires` (Unix seconds).
-    LoginTokenExported { token: Vec<u8>, expires: i32 },
+    LoginTokenExported {
+        /// The token's bytes, to show as a QR code.
+        token: Vec<u8>,
+        /// When the token expires (Unix seconds).
+        expires: i32,
+    },
     /// The answer to `Command::GetAuthorizations` (signals empty when the
     /// server sent the plain `account.authorizations`).
     Authorizations(AuthorizationsWithSignals),
     /// A request was answered successfully.
-    RequestDone { request: RequestId, method: &'static str },
+    RequestDone {
+        /// The request answered.
+        request: RequestId,
+        /// The function's TL name, e.g. `auth.signIn`.
+        method: &'static str,
+    },
     /// A request was answered with an `rpc_error`.
     RequestFailed {
+        /// The request answered.
         request: RequestId,
+        /// The function's TL name, e.g. `auth.signIn`.
         method: &'static str,
+        /// The `rpc_error` code, e.g. 400.
         code: i32,
+        /// The `rpc_error` message, e.g. `PHONE_CODE_INVALID`.
         message: String,
     },
     /// The transport gave up on a request: no answer will come.
-    RequestLost { request: RequestId, method: &'static str },
+    RequestLost {
+        /// The request given up on.
+        request: RequestId,
+        /// The function's TL name, e.g. `auth.signIn`.
+        method: &'static str,
+    },
     /// `updateNewAuthorization`: someone logged in to the account.
     NewLogin {
+        /// The new authorization's hash (to confirm or terminate it).
         hash: i64,
+        /// Whether the login awaits confirmation.
         unconfirmed: bool,
+        /// When the login happened (Unix seconds; 0 for a confirmed login, whose details are not sent).
         date: i32,
+        /// The new login's device and app, as shown to the owner.
         device: String,
+        /// Where the login came from (from its IP).
         location: String,
     },
     /// The authorization was revoked; local data and keys are gone (call
     /// `auth_key_for` for fresh keys before logging in again).
-    Wiped { reason: WipeReason },
+    Wiped {
+        /// The 401 the server answered.
+        reason: WipeReason,
+    },
     /// The server called `dc`'s key unregistered while no account was logged
     /// in (a revoked key is dead): the key is dropped; `auth_key_for` makes
     /// a fresh one.
-    KeyDropped { dc: u32 },
+    KeyDropped {
+        /// The DC whose key was dropped.
+        dc: u32,
+    },
     /// `auth.importAuthorization` succeeded on `dc`.
-    DcConnected { dc: u32 },
+    DcConnected {
+        /// The DC now authorized.
+        dc: u32,
+    },
     /// Sync accounting, passed through from the sync state machine.
     Sync(SyncEvent),
     /// Transport accounting of one DC's session.
-    Transport { dc: u32, event: TransportEvent },
+    Transport {
+        /// The DC the session belongs to.
+        dc: u32,
+        /// What the transport did or saw.
+        event: TransportEvent,
+    },
     /// Part of a packet was unusable and ignored; the rest was processed.
-    Ignored { dc: u32, error: ClientError },
+    Ignored {
+        /// The DC the packet came from.
+        dc: u32,
+        /// What was wrong with it.
+        error: ClientError,
+    },
 }
 
 /// Why a command was refused. Nothing was sent.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
+    /// The command needs a logged-in client.
     #[error("this command needs a logged-in client")]
     NotLoggedIn,
+    /// The command is for a client that is not logged in.
     #[error("this command is for a client that is not logged in")]
     AlreadyLoggedIn,
+    /// `SignIn` or `ResendCode` before any `SendCode`.
     #[error("sign in needs a code requested first (auth.sendCode)")]
     NoCodeRequested,
+    /// No auth key for the DC: call `auth_key_for` first.
     #[error("no auth key for DC {dc}: call auth_key_for first")]
-    NoKey { dc: u32 },
+    NoKey {
+        /// The DC without a key.
+        dc: u32,
+    },
+    /// `ConnectDc` to the home DC, which needs no import.
     #[error("DC {dc} is the home DC; there is nothing to import")]
-    HomeDc { dc: u32 },
+    HomeDc {
+        /// The home DC.
+        dc: u32,
+    },
+    /// [`MAX_PENDING_REQUESTS_PER_DC`](super::MAX_PENDING_REQUESTS_PER_DC) requests already wait on the DC.
     #[error("DC {dc} already has {limit} requests waiting", limit = super::MAX_PENDING_REQUESTS_PER_DC)]
-    TooManyPending { dc: u32 },
+    TooManyPending {
+        /// The DC.
+        dc: u32,
+    },
+    /// The transport refused to queue the request.
     #[error("transport refused the request: {0}")]
     Send(#[from] SendError),
 }
@@ -129,22 +200,46 @@ pub enum CommandError {
 /// message-level ones arrive as [`ClientEvent::Ignored`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
+    /// A packet from a DC the client holds no key for.
     #[error("no session with DC {dc}")]
-    UnknownDc { dc: u32 },
+    UnknownDc {
+        /// The DC it came from.
+        dc: u32,
+    },
+    /// The packet did not decrypt, is not a valid envelope, or names another session.
     #[error("packet rejected by the transport: {0}")]
     Transport(#[from] ClientReceiveError),
+    /// A body that does not decode as the TL object expected.
     #[error("undecodable body: {0}")]
     Decode(#[from] DecodeError),
+    /// The answer's type is not one the method returns.
     #[error("answer to {method} has the wrong type")]
-    WrongAnswerType { method: &'static str },
+    WrongAnswerType {
+        /// The function's TL name.
+        method: &'static str,
+    },
+    /// An `rpc_result` for a msg_id no outstanding request was sent under.
     #[error("answer to unknown request msg_id {msg_id:#018x}")]
-    UnknownRequest { msg_id: u64 },
+    UnknownRequest {
+        /// The `req_msg_id` it named.
+        msg_id: u64,
+    },
+    /// A message the server sent on its own that is not `Updates`.
     #[error("server pushed something other than Updates")]
     NotUpdates,
+    /// An update or difference with no valid sync-layer form.
     #[error("malformed sync value: {0}")]
     WireSync(#[from] WireSyncError),
+    /// The sync state machine refused an update: a `pts_count` of 0 or above its `pts`.
     #[error("sync refused update seq {seq}: pts_count {count} outside 1..={end}")]
-    MalformedUpdate { seq: u32, count: u32, end: u32 },
+    MalformedUpdate {
+        /// The update's `seq`.
+        seq: u32,
+        /// Its `pts_count`.
+        count: u32,
+        /// Its `pts` (the counter after it).
+        end: u32,
+    },
 }
 
 impl From<SyncError> for ClientError {

@@ -25,16 +25,23 @@ use crate::wire::api::{
     User,
 };
 
+/// The scripted home DC.
 pub const HOME: u32 = 2;
+/// The scripted media DC (for `ConnectDc` and `FetchFile`).
 pub const MEDIA: u32 = 4;
+/// The user id the fixtures log in as.
 pub const USER_ID: i64 = 7001;
 
 /// A client, its two scripted DCs (keys registered), a clock and an rng.
 /// Every field is public: tests reach in wherever a step is not a helper.
 pub struct World {
+    /// The client under test (home DC [`HOME`]).
     pub client: Client,
+    /// The scripted DCs [`HOME`] and [`MEDIA`], by id.
     pub dcs: BTreeMap<u32, ScriptedDc>,
+    /// The randomness the client and the helpers draw from (seeded: runs repeat).
     pub rng: ChaCha8Rng,
+    /// The clock: the `now` every call gets; move it with [`World::advance`].
     pub now: Instant,
 }
 
@@ -77,6 +84,8 @@ impl World {
         }
     }
 
+    /// Move packets between the client and the scripted DCs until the client is quiet; returns the API requests the
+    /// DCs received, in order.
     pub fn pump(&mut self) -> Vec<Inbound> {
         pump(&mut self.client, &mut self.dcs, self.now, &mut self.rng)
     }
@@ -89,10 +98,12 @@ impl World {
         inbound.into_iter().next().expect("one request")
     }
 
+    /// Issue `command` at `now`; panics if the client refuses it.
     pub fn command(&mut self, command: Command) -> RequestId {
         self.client.command(self.now, command).expect("command accepted")
     }
 
+    /// Answer `to` with `response` (an `rpc_result`) and deliver it.
     pub fn answer(&mut self, to: &Inbound, response: ApiResponse) {
         let now = self.now;
         let packet = self.dc(to.dc).answer(now, to, &response);
@@ -101,6 +112,7 @@ impl World {
             .expect("packet accepted");
     }
 
+    /// Answer `to` with `rpc_error(code, message)` and deliver it.
     pub fn fail(&mut self, to: &Inbound, code: i32, message: &str) {
         let now = self.now;
         let packet = self.dc(to.dc).answer_error(now, to, code, message);
@@ -117,15 +129,18 @@ impl World {
             .expect("packet accepted");
     }
 
+    /// The packet [`World::push`] would deliver, without delivering it.
     pub fn push_packet(&mut self, like: &Inbound, updates: Updates) -> Vec<u8> {
         let now = self.now;
         self.dc(like.dc).push(now, like, &updates)
     }
 
+    /// The scripted DC `dc`.
     pub fn dc(&mut self, dc: u32) -> &mut ScriptedDc {
         self.dcs.get_mut(&dc).expect("scripted dc")
     }
 
+    /// Move the clock forward by `duration` (no timer fires: see [`World::tick`]).
     pub fn advance(&mut self, duration: Duration) {
         self.now = self.now.saturating_add(duration);
     }
@@ -137,7 +152,6 @@ impl World {
         }
     }
 
-    /// Application events since the last call (transport and sync accounting left out).
     /// `auth.logOut`, answered with `token` as the future auth token.
     pub fn log_out(&mut self, token: Vec<u8>) {
         self.command(Command::LogOut);
@@ -148,6 +162,7 @@ impl World {
         self.answer(&log_out, ApiResponse::LoggedOut(logged_out));
     }
 
+    /// Application events since the last call (transport and sync accounting left out).
     pub fn events(&mut self) -> Vec<ClientEvent> {
         self.all_events()
             .into_iter()
@@ -155,6 +170,7 @@ impl World {
             .collect()
     }
 
+    /// Every event since the last call, transport and sync accounting included.
     pub fn all_events(&mut self) -> Vec<ClientEvent> {
         std::iter::from_fn(|| self.client.poll_event()).collect()
     }
@@ -203,8 +219,10 @@ impl World {
     }
 }
 
+/// The phone number the fixtures log in with.
 pub const PHONE: &str = "+351912345678";
 
+/// `auth.sentCode`: a 5-digit code by SMS under the hash `hash-1`, no `next_type`.
 pub fn sent_code() -> ApiResponse {
     ApiResponse::SentCode(SentCode::Sent {
         kind: SentCodeType::Sms { length: 5 },
@@ -214,6 +232,7 @@ pub fn sent_code() -> ApiResponse {
     })
 }
 
+/// `auth.authorization` for [`USER_ID`], with `future_auth_token` if given.
 pub fn auth_authorization(future_auth_token: Option<Vec<u8>>) -> AuthAuthorization {
     AuthAuthorization {
         future_auth_token,
@@ -225,14 +244,17 @@ pub fn auth_authorization(future_auth_token: Option<Vec<u8>>) -> AuthAuthorizati
     }
 }
 
+/// [`auth_authorization`] as an API answer.
 pub fn authorization(future_auth_token: Option<Vec<u8>>) -> ApiResponse {
     ApiResponse::AuthAuthorization(auth_authorization(future_auth_token))
 }
 
+/// `state` as `updates.state`.
 pub fn wire_state(state: SyncState) -> UpdatesState {
     crate::sync::wire::state_to_wire(state)
 }
 
+/// A state at `pts` (seq = pts, qts 0, a fixed date).
 pub fn state(pts: u32) -> SyncState {
     SyncState {
         pts,

@@ -161,18 +161,22 @@ impl Client {
         }
     }
 
+    /// What the client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }
 
+    /// The account's home DC (from the config).
     pub fn home_dc(&self) -> u32 {
         self.config.home_dc
     }
 
+    /// The logged-in account's user id.
     pub fn user_id(&self) -> Option<i64> {
         self.user.as_ref().map(|user| user.id)
     }
 
+    /// Whether an account is logged in (not logged out or wiped since).
     pub fn is_logged_in(&self) -> bool {
         self.user.is_some()
     }
@@ -182,6 +186,7 @@ impl Client {
         self.wiped.is_some()
     }
 
+    /// The 401 that wiped the client, while wiped.
     pub fn wipe_reason(&self) -> Option<WipeReason> {
         self.wiped
     }
@@ -191,6 +196,7 @@ impl Client {
         self.login.password_needed
     }
 
+    /// Whether the device is connected (between `on_connected` and `on_disconnected`).
     pub fn is_online(&self) -> bool {
         self.online
     }
@@ -210,10 +216,12 @@ impl Client {
         self.sync.iter().flat_map(ClientSync::updates)
     }
 
+    /// The `auth_key_id` of the key held for `dc`.
     pub fn auth_key_id(&self, dc: u32) -> Option<u64> {
         self.links.get(&dc).map(|link| link.key.id())
     }
 
+    /// The transport session id on `dc`, while a key is held there.
     pub fn session_id(&self, dc: u32) -> Option<u64> {
         self.links.get(&dc).map(|link| link.session.session_id())
     }

@@ -24,9 +24,13 @@ pub const MAX_PUMP_PACKETS: usize = 1_000;
 /// An API request as the scripted DC received it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inbound {
+    /// The DC that received it.
     pub dc: u32,
+    /// The key it came under.
     pub auth_key_id: u64,
+    /// The session it came in.
     pub session_id: u64,
+    /// Its msg_id: what the answer's `req_msg_id` names.
     pub msg_id: u64,
     /// The decoded request, or why it did not decode.
     pub request: Result<ApiRequest, DecodeError>,
@@ -44,6 +48,7 @@ impl Inbound {
 /// One datacenter driven by a script.
 #[derive(Clone, Debug)]
 pub struct ScriptedDc {
+    /// This DC's id.
     pub dc: u32,
     /// Transport pings answered so far (keep-alives).
     pub pings_answered: u64,
@@ -52,6 +57,7 @@ pub struct ScriptedDc {
 }
 
 impl ScriptedDc {
+    /// A DC `dc` without keys, its randomness seeded with `seed`.
     pub fn new(dc: u32, seed: u64) -> ScriptedDc {
         ScriptedDc {
             dc,
@@ -66,6 +72,7 @@ impl ScriptedDc {
         self.transport.add_key(key, &mut self.rng);
     }
 
+    /// The DC's transport (keys, salts, sessions).
     pub fn transport(&self) -> &ServerTransport {
         &self.transport
     }

@@ -19,6 +19,7 @@ use crate::wire::api::User;
 /// One DC's key as stored on the device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionKey {
+    /// The DC's auth key.
     pub key: AuthKey,
     /// Whether the key was bound to the account (home login or import).
     pub authorized: bool,
@@ -27,8 +28,11 @@ pub struct SessionKey {
 /// A copy of a device's credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionFile {
+    /// The account's home DC.
     pub home_dc: u32,
+    /// The logged-in account, if any.
     pub user: Option<User>,
+    /// Every DC's key, by DC id.
     pub keys: BTreeMap<u32, SessionKey>,
 }
 

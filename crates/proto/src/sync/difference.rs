@@ -11,7 +11,9 @@ pub(crate) const PTS_LIMIT_MAX: u32 = 100_000;
 /// What the client knows (its state) and how much it is willing to receive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DifferenceRequest {
+    /// The client's `pts`: the common box up to here is applied.
     pub pts: u32,
+    /// The client's `qts`: the secondary box up to here is applied.
     pub qts: u32,
     /// Unix seconds of the client's state; carried for fidelity with the TL
     /// request, the log itself orders by counters.
@@ -39,18 +41,31 @@ impl DifferenceRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Difference {
     /// Nothing new (`updates.differenceEmpty`).
-    Empty { state: SyncState },
+    Empty {
+        /// The server's current state.
+        state: SyncState,
+    },
     /// Every missing update and the final state (`updates.difference`).
-    Full { updates: Vec<Update>, state: SyncState },
+    Full {
+        /// The missing updates, in log order.
+        updates: Vec<Update>,
+        /// The server's state after them.
+        state: SyncState,
+    },
     /// The first missing updates and the state after them
     /// (`updates.differenceSlice`): the client must ask again from there.
     Slice {
+        /// The first missing updates, in log order (at most `pts_limit`).
         updates: Vec<Update>,
+        /// The state right after them: where the next request starts.
         intermediate_state: SyncState,
     },
     /// The gap cannot be served incrementally (`updates.differenceTooLong`):
     /// the client must do a full resync.
-    TooLong { pts: u32 },
+    TooLong {
+        /// The server's current `pts`.
+        pts: u32,
+    },
 }
 
 impl Difference {
@@ -76,6 +91,8 @@ impl Difference {
 /// retains, in log order. What a client loads after [`Difference::TooLong`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FullResync {
+    /// The server's current state.
     pub state: SyncState,
+    /// Every update the log still retains, in log order.
     pub updates: Vec<Update>,
 }

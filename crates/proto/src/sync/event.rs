@@ -50,8 +50,11 @@ impl TrafficKind {
 /// How an update reached the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ApplyPath {
+    /// Pushed by the server as it happened.
     Push,
+    /// Fetched with `updates.getDifference`.
     Difference,
+    /// Loaded by a full resync.
     FullResync,
 }
 
@@ -60,6 +63,7 @@ pub enum ApplyPath {
 pub enum FetchReason {
     /// Start-up or reconnect.
     Connected,
+    /// The server announced `new_session_created`: updates may have been missed.
     NewSessionCreated,
     /// A gap did not fill within the gap wait.
     Gap,
@@ -78,8 +82,11 @@ pub enum FetchReason {
 /// Which request a fetch sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FetchKind {
+    /// `updates.getDifference`.
     Difference,
+    /// `updates.getState`.
     State,
+    /// A full resync (`sessionlab.getFullState`).
     FullResync,
 }
 
@@ -88,63 +95,89 @@ pub enum FetchKind {
 pub enum SyncEvent {
     /// A sync message of `bytes` (estimated, see `size`) was sent or received.
     Traffic {
+        /// What the message was for.
         kind: TrafficKind,
+        /// Up (client to server) or down.
         direction: Direction,
+        /// The message's estimated size on the wire.
         bytes: u64,
     },
     /// An update was applied for the first time.
     Applied {
+        /// The update's `seq`.
         seq: u32,
+        /// Bytes of the update's content.
         payload_bytes: u32,
+        /// From the server creating the update to the client applying it (µs).
         latency_micros: u64,
+        /// How the update arrived.
         path: ApplyPath,
     },
     /// An update arrived that the client already had.
     Duplicate {
+        /// The update's `seq`.
         seq: u32,
     },
     /// An update arrived beyond a gap: `local` is the client's counter, `start` the update's.
     GapDetected {
+        /// The box with the gap.
         sync_box: SyncBox,
+        /// The client's counter in that box.
         local: u32,
+        /// The counter the update needs to apply next (above `local`).
         start: u32,
     },
     /// The gap buffer was full; the update was dropped and a difference requested.
     PendingOverflow {
+        /// The dropped update's `seq`.
         seq: u32,
     },
     /// A request was sent (`attempt` counts from 1).
     FetchSent {
+        /// Which request.
         kind: FetchKind,
+        /// Why it was sent.
         reason: FetchReason,
+        /// Which attempt this was, from 1.
         attempt: u32,
     },
     /// A request's answer did not come in time.
     FetchTimedOut {
+        /// Which request.
         kind: FetchKind,
+        /// The attempt that timed out.
         attempt: u32,
     },
     /// The retry budget ran out; the next fetch waits for the idle timer or a reconnect.
     FetchAbandoned {
+        /// Which request was abandoned.
         kind: FetchKind,
     },
     /// An answer to a request no longer in flight was ignored.
     StaleAnswer {
+        /// The id the answer was for.
         request_id: u64,
     },
+    /// `updates.differenceEmpty` arrived: nothing was missed.
     DifferenceEmpty,
+    /// `updates.differenceSlice` arrived: more is to be fetched.
     DifferenceSlice {
+        /// Updates in the slice.
         updates: u32,
     },
+    /// `updates.differenceTooLong` arrived: a full resync follows.
     DifferenceTooLong {
+        /// The server's `pts` it named.
         pts: u32,
     },
     /// A full resync replaced the store with `updates` updates.
     FullResyncLoaded {
+        /// Updates loaded.
         updates: u32,
     },
     /// The authorization was revoked and the store wiped.
     Wiped {
+        /// Updates the store held.
         updates_dropped: u64,
     },
 }
@@ -164,19 +197,33 @@ impl SyncEvent {
 /// Counters folded from [`SyncEvent`]s.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncTotals {
+    /// Bytes of sync traffic from client to server.
     pub bytes_up: u64,
+    /// Bytes of sync traffic from server to client.
     pub bytes_down: u64,
+    /// Bytes of sync traffic, both ways, per kind of message.
     pub bytes_by_kind: BTreeMap<TrafficKind, u64>,
+    /// Content bytes of the updates applied.
     pub payload_bytes_applied: u64,
+    /// Updates applied (each once).
     pub updates_applied: u64,
+    /// Updates that arrived again and were ignored.
     pub duplicates: u64,
+    /// Gaps detected.
     pub gaps_detected: u64,
+    /// `updates.getDifference` requests sent, retries included.
     pub difference_calls: u64,
+    /// `updates.differenceSlice` answers received.
     pub difference_slices: u64,
+    /// `updates.differenceTooLong` answers received.
     pub difference_too_long: u64,
+    /// Full resyncs loaded.
     pub full_resyncs: u64,
+    /// Fetches whose answer did not come in time.
     pub fetch_timeouts: u64,
+    /// Sum of the apply latencies (µs), for the mean.
     pub latency_micros_sum: u64,
+    /// Largest apply latency (µs).
     pub latency_micros_max: u64,
 }
 

@@ -21,7 +21,9 @@ pub fn list_hash(ids: impl IntoIterator<Item = u64>) -> u64 {
 /// One list item: its id and the bytes it takes on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListEntry {
+    /// The item's id, the input of [`list_hash`].
     pub id: u64,
+    /// The bytes the item takes on the wire.
     pub bytes: u32,
 }
 
@@ -31,7 +33,12 @@ pub enum ListAnswer {
     /// The client's copy is current.
     NotModified,
     /// The whole list and its hash.
-    Full { hash: u64, entries: Vec<ListEntry> },
+    Full {
+        /// [`list_hash`] of the entries' ids.
+        hash: u64,
+        /// The whole list, in order.
+        entries: Vec<ListEntry>,
+    },
 }
 
 /// Why a list cannot be built.

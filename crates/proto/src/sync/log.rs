@@ -34,10 +34,13 @@ pub enum LogConfigError {
 /// Why an update cannot be appended.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PushError {
+    /// `pts_count` is 0 or above the largest one update may carry.
     #[error("pts_count {0} is outside 1..={PTS_COUNT_MAX}")]
     PtsCount(u32),
+    /// The payload is above the largest one update may carry (16 MiB).
     #[error("payload of {0} bytes exceeds {UPDATE_PAYLOAD_MAX_BYTES}")]
     PayloadTooLarge(u32),
+    /// The box's counter would pass `u32::MAX`.
     #[error("the {0:?} counter would overflow")]
     CounterOverflow(SyncBox),
 }
@@ -46,15 +49,21 @@ pub enum PushError {
 /// request, so every malformed one is an error value.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum DifferenceError {
+    /// The client claims a state the server never reached (`PERSISTENT_TIMESTAMP_INVALID` on the wire).
     #[error(
         "client state (pts {client_pts}, qts {client_qts}) is ahead of the server (pts {server_pts}, qts {server_qts})"
     )]
     FromTheFuture {
+        /// The `pts` the client claimed.
         client_pts: u32,
+        /// The `qts` the client claimed.
         client_qts: u32,
+        /// The server's current `pts`.
         server_pts: u32,
+        /// The server's current `qts`.
         server_qts: u32,
     },
+    /// `pts_limit` or `pts_total_limit` is 0.
     #[error("pts_limit and pts_total_limit must be at least 1")]
     ZeroLimit,
 }

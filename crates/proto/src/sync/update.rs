@@ -15,12 +15,19 @@ use crate::time::Instant;
 /// exists so that metrics and the simulator can tell traffic apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum UpdateKind {
+    /// A new chat message (Telegram's `updateNewMessage`).
     NewMessage,
+    /// An edited message (`updateEditMessage`).
     EditMessage,
+    /// Deleted messages (`updateDeleteMessages`; may take several pts).
     DeleteMessages,
+    /// A read receipt (`updateReadHistoryInbox`/`Outbox`).
     ReadReceipt,
+    /// The account's session list changed.
     AuthorizationListChanged,
+    /// A new login on the account (`updateNewAuthorization`).
     NewAuthorization,
+    /// An account setting changed.
     SettingsChanged,
     /// A secondary-box (`qts`) event, e.g. an encrypted-chat message.
     SecondaryBoxEvent,
@@ -39,6 +46,7 @@ pub enum SyncBox {
 /// advanced the counter (the update covers `end - count + 1 ..= end`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
+    /// The box whose counter the update advances.
     pub sync_box: SyncBox,
     /// `pts` or `qts` after this update.
     pub end: u32,
@@ -58,6 +66,7 @@ impl Position {
 /// returned in differences.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Update {
+    /// Where the update sits in its box.
     pub position: Position,
     /// The batch number; strictly increasing along the server's log.
     pub seq: u32,
@@ -65,6 +74,7 @@ pub struct Update {
     pub date: u32,
     /// Exact creation time, kept for the apply-latency metric only (not on the wire).
     pub created_at: Instant,
+    /// What the update is about.
     pub kind: UpdateKind,
     /// Size of the update's content (message text, receipt, ...), not of its framing.
     pub payload_bytes: u32,
@@ -85,8 +95,11 @@ impl Update {
 /// The counters of an update log (TL `updates.state` without `unread_count`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SyncState {
+    /// The common-box counter: the `pts` of the latest common-box update.
     pub pts: u32,
+    /// The secondary-box counter: the `qts` of the latest secondary-box update.
     pub qts: u32,
+    /// The `seq` of the latest batch (here: of the latest update).
     pub seq: u32,
     /// Unix seconds of the latest update (or of the state's creation).
     pub date: u32,

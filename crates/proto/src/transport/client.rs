@@ -41,8 +41,10 @@ const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 /// Why a message could not be queued.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
+    /// `MAX_PENDING_MESSAGES` (1024) messages already wait for an ack.
     #[error("{MAX_PENDING_MESSAGES} messages are already waiting for acknowledgement")]
     QueueFull,
+    /// The body is empty or not whole 4-byte words.
     #[error("a body must be a TL object: whole 4-byte words, at least one")]
     MalformedBody,
 }
@@ -50,28 +52,60 @@ pub enum SendError {
 /// Why an incoming packet was dropped. No state changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientReceiveError {
+    /// The packet did not decrypt under the session's key.
     #[error("decryption failed: {0}")]
     Crypto(#[from] CryptoError),
+    /// The decrypted plaintext is not a valid envelope.
     #[error("malformed envelope: {0}")]
     Decode(#[from] DecodeError),
+    /// The envelope names another session.
     #[error("packet for session {found:#018x}, this is {expected:#018x}")]
-    WrongSession { expected: u64, found: u64 },
+    WrongSession {
+        /// This session's id.
+        expected: u64,
+        /// The session id the envelope carries.
+        found: u64,
+    },
+    /// The msg_id's residue mod 4 is not a server's (1: response, 3: notification).
     #[error("server msg_id {msg_id:#018x} is not 1 or 3 mod 4")]
-    BadServerMsgId { msg_id: u64 },
+    BadServerMsgId {
+        /// The refused msg_id.
+        msg_id: u64,
+    },
 }
 
 /// What the layers above get from an incoming packet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Delivery {
     /// The answer to the request sent as `req_msg_id` (may be an `rpc_error`).
-    RpcResult { req_msg_id: u64, result: Vec<u8> },
+    RpcResult {
+        /// The msg_id of the request answered.
+        req_msg_id: u64,
+        /// The encoded answer object.
+        result: Vec<u8>,
+    },
     /// A content message the server sent on its own (updates, notices).
-    Notification { msg_id: u64, body: Vec<u8> },
+    Notification {
+        /// The server's msg_id of the message.
+        msg_id: u64,
+        /// The message's TL-encoded body.
+        body: Vec<u8>,
+    },
     /// The server created a new session: updates may have been missed.
-    NewSessionCreated { first_msg_id: u64, server_salt: u64 },
+    NewSessionCreated {
+        /// The msg_id of the first message the server saw in the new session.
+        first_msg_id: u64,
+        /// The server salt now current, already adopted.
+        server_salt: u64,
+    },
     /// The server refused message `old_msg_id`; its content goes out again
     /// as `new_msg_id`, which is what its `rpc_result` will name.
-    Reissued { old_msg_id: u64, new_msg_id: u64 },
+    Reissued {
+        /// The msg_id the server refused.
+        old_msg_id: u64,
+        /// The msg_id the content is sent again under.
+        new_msg_id: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +141,7 @@ pub struct ClientSession {
 }
 
 impl ClientSession {
+    /// A session `session_id` of `key`, starting with `salt` and no clock offset.
     pub fn new(key: AuthKey, session_id: u64, salt: u64) -> ClientSession {
         ClientSession {
             key,
@@ -127,18 +162,22 @@ impl ClientSession {
         }
     }
 
+    /// The random id the client chose for this session.
     pub fn session_id(&self) -> u64 {
         self.session_id
     }
 
+    /// The `auth_key_id` of the session's key.
     pub fn auth_key_id(&self) -> u64 {
         self.key.id()
     }
 
+    /// The server salt the session sends with.
     pub fn salt(&self) -> u64 {
         self.salt
     }
 
+    /// The server's clock minus the device's (µs), learned from server msg_ids; added to `now` for new ids.
     pub fn clock_offset_micros(&self) -> i64 {
         self.clock_offset_micros
     }

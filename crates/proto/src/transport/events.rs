@@ -7,25 +7,56 @@ use crate::wire::BadMsgCode;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportEvent {
     /// A message was refused and answered with this code.
-    BadMessage { msg_id: u64, code: BadMsgCode },
+    BadMessage {
+        /// The refused message's id.
+        msg_id: u64,
+        /// The code it was refused with.
+        code: BadMsgCode,
+    },
     /// A message id was seen before: ignored (re-acknowledged if content).
-    DuplicateIgnored { msg_id: u64 },
+    DuplicateIgnored {
+        /// The repeated id.
+        msg_id: u64,
+    },
     /// The first message of an unknown session id created the session.
-    SessionCreated { session_id: u64 },
+    SessionCreated {
+        /// The new session's id.
+        session_id: u64,
+    },
     /// The least recently active session of a key was dropped to make room.
-    SessionEvicted { session_id: u64 },
+    SessionEvicted {
+        /// The dropped session's id.
+        session_id: u64,
+    },
     /// A client message was sent again under the same id (no ack in time).
-    Resent { msg_id: u64, attempt: u32 },
+    Resent {
+        /// The message's id (a resend keeps it).
+        msg_id: u64,
+        /// Which send this was: 2 for the first resend.
+        attempt: u32,
+    },
     /// A refused client message was queued again under a new id.
     Reissued {
+        /// The refused id.
         old_msg_id: u64,
+        /// The id the content is sent again under.
         new_msg_id: u64,
+        /// Which send the new one will be (the first send counts as 1).
         attempt: u32,
     },
     /// A client message was dropped after the last allowed attempt.
-    GaveUp { msg_id: u64 },
+    GaveUp {
+        /// The id of the abandoned message.
+        msg_id: u64,
+    },
     /// A client adopted a new server salt.
-    SaltUpdated { salt: u64 },
+    SaltUpdated {
+        /// The salt now used.
+        salt: u64,
+    },
     /// A client corrected its clock offset from a server msg_id.
-    ClockCorrected { offset_micros: i64 },
+    ClockCorrected {
+        /// The new offset: server clock minus device clock (µs).
+        offset_micros: i64,
+    },
 }

@@ -61,6 +61,7 @@ pub struct MsgIdGenerator {
 }
 
 impl MsgIdGenerator {
+    /// A generator that has handed out no id yet.
     pub fn new() -> MsgIdGenerator {
         MsgIdGenerator::default()
     }

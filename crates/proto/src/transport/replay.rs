@@ -46,14 +46,17 @@ pub struct ReplayWindow {
 }
 
 impl ReplayWindow {
+    /// An empty window.
     pub fn new() -> ReplayWindow {
         ReplayWindow::default()
     }
 
+    /// Ids remembered (accepted and refused).
     pub fn len(&self) -> usize {
         self.seen.len()
     }
 
+    /// Whether no id is remembered yet.
     pub fn is_empty(&self) -> bool {
         self.seen.is_empty()
     }

@@ -41,12 +41,14 @@ impl std::fmt::Debug for SaltSchedule {
 }
 
 impl SaltSchedule {
+    /// A schedule with a fresh secret from `rng` (when a key is registered).
     pub fn new(rng: &mut impl RngCore) -> SaltSchedule {
         let mut secret = [0u8; 32];
         rng.fill_bytes(&mut secret);
         SaltSchedule::from_secret(secret)
     }
 
+    /// The schedule of a known secret (tests, restored state).
     pub fn from_secret(secret: [u8; 32]) -> SaltSchedule {
         SaltSchedule {
             secret,

@@ -8,6 +8,7 @@ pub struct SeqNoCounter {
 }
 
 impl SeqNoCounter {
+    /// A counter for a session that has sent nothing yet.
     pub fn new() -> SeqNoCounter {
         SeqNoCounter::default()
     }

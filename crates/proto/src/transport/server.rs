@@ -27,12 +27,22 @@ pub const TRANSPORT_ERROR_UNKNOWN_KEY: i32 = -404;
 /// Why a packet was not processed at all. No state changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReceiveError {
+    /// The packet has fewer than 8 bytes, so names no `auth_key_id`.
     #[error("packet too short to name an auth key ({length} bytes)")]
-    TooShort { length: usize },
+    TooShort {
+        /// The packet's length in bytes.
+        length: usize,
+    },
+    /// No key with this id is registered (transport error -404).
     #[error("unknown auth key {auth_key_id:#018x} (transport error -404)")]
-    UnknownAuthKey { auth_key_id: u64 },
+    UnknownAuthKey {
+        /// The `auth_key_id` the packet named.
+        auth_key_id: u64,
+    },
+    /// The packet did not decrypt under the key it names.
     #[error("decryption failed: {0}")]
     Crypto(#[from] CryptoError),
+    /// The decrypted plaintext is not a valid envelope.
     #[error("malformed envelope: {0}")]
     Decode(#[from] DecodeError),
 }
@@ -40,36 +50,59 @@ pub enum ReceiveError {
 /// Why replies could not be sealed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SealError {
+    /// No key with this id is registered.
     #[error("unknown auth key {auth_key_id:#018x}")]
-    UnknownAuthKey { auth_key_id: u64 },
+    UnknownAuthKey {
+        /// The `auth_key_id` asked for.
+        auth_key_id: u64,
+    },
+    /// The key has no session with this id.
     #[error("unknown session {session_id:#018x}")]
-    UnknownSession { session_id: u64 },
+    UnknownSession {
+        /// The session id asked for.
+        session_id: u64,
+    },
+    /// More messages than one container holds ([`MAX_CONTAINER_MESSAGES`]).
     #[error("{count} messages do not fit one container (at most {MAX_CONTAINER_MESSAGES})")]
-    TooManyMessages { count: usize },
+    TooManyMessages {
+        /// How many messages were given.
+        count: usize,
+    },
+    /// No message was given.
     #[error("nothing to send")]
     Empty,
+    /// The sealed body would exceed [`MAX_BODY_BYTES`].
     #[error("a packet body of {bytes} bytes is over the {MAX_BODY_BYTES}-byte limit")]
-    TooLarge { bytes: usize },
+    TooLarge {
+        /// The body's size in bytes.
+        bytes: usize,
+    },
 }
 
 /// The result of one accepted packet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Received {
+    /// The key the packet was encrypted with.
     pub auth_key_id: u64,
+    /// The session the envelope named.
     pub session_id: u64,
     /// Whether this packet created the session.
     pub new_session: bool,
+    /// What validation accepted, answered and saw.
     pub processed: Processed,
 }
 
 /// One body to send and whether it answers a client message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
+    /// The TL-encoded body.
     pub body: Vec<u8>,
+    /// Response (msg_id ≡ 1 mod 4) or notification (≡ 3 mod 4).
     pub kind: MsgIdKind,
 }
 
 impl Outgoing {
+    /// `body` as the answer to a client message.
     pub fn response(body: &Body) -> Outgoing {
         Outgoing {
             body: body.encode(),
@@ -77,6 +110,7 @@ impl Outgoing {
         }
     }
 
+    /// `body` as a message the server sends on its own.
     pub fn notification(body: &Body) -> Outgoing {
         Outgoing {
             body: body.encode(),
@@ -99,6 +133,7 @@ pub struct ServerTransport {
 }
 
 impl ServerTransport {
+    /// A datacenter with no key.
     pub fn new() -> ServerTransport {
         ServerTransport::default()
     }
@@ -118,6 +153,7 @@ impl ServerTransport {
         self.keys.remove(&auth_key_id).is_some()
     }
 
+    /// Whether a key with this id is registered.
     pub fn has_key(&self, auth_key_id: u64) -> bool {
         self.keys.contains_key(&auth_key_id)
     }

@@ -34,13 +34,16 @@ pub struct Processed {
     pub acknowledged: Vec<u64>,
     /// Service replies to send back: acks, pongs, bad-message notices.
     pub replies: Vec<Body>,
+    /// What validation did and saw (refusals, duplicates).
     pub events: Vec<TransportEvent>,
 }
 
 /// How the envelope's salt was judged by the key's schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SaltCheck {
+    /// Whether the salt is accepted: the current one or the previous one within its grace.
     pub valid: bool,
+    /// The salt current now, sent in `bad_server_salt` when `valid` is false.
     pub current: u64,
 }
 
@@ -55,6 +58,7 @@ pub struct ServerSession {
 }
 
 impl ServerSession {
+    /// A session first seen at `now`, with nothing received or sent yet.
     pub fn new(session_id: u64, now: Instant) -> ServerSession {
         ServerSession {
             session_id,
@@ -65,10 +69,12 @@ impl ServerSession {
         }
     }
 
+    /// The id the client chose for the session.
     pub fn session_id(&self) -> u64 {
         self.session_id
     }
 
+    /// When the session last received a packet; the least recently active one is evicted first.
     pub fn last_active(&self) -> Instant {
         self.last_active
     }

@@ -14,24 +14,51 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// Why bytes could not be decoded. A peer can cause every one of them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// The input ended inside a value.
     #[error("unexpected end of input: needed {needed} bytes at offset {offset}, {remaining} left")]
     UnexpectedEnd {
+        /// Byte offset at which the value started.
         offset: usize,
+        /// Bytes the value needed.
         needed: usize,
+        /// Bytes that were left.
         remaining: usize,
     },
+    /// A constructor id that no type expected at this position has.
     #[error("unknown constructor {constructor:#010x} where {context} was expected")]
-    UnknownConstructor { constructor: u32, context: &'static str },
+    UnknownConstructor {
+        /// The constructor id that was read.
+        constructor: u32,
+        /// The TL type expected at this position.
+        context: &'static str,
+    },
+    /// A length or element count above the core's limit, refused before anything is allocated.
     #[error("{what} of {length} exceeds the limit {limit}")]
     TooLong {
+        /// What was too long (`bytes`, `vector`, `body`, ...).
         what: &'static str,
+        /// The length (bytes) or element count announced.
         length: usize,
+        /// The largest one accepted.
         limit: usize,
     },
+    /// Bytes left over after one complete object.
     #[error("{length} trailing bytes after {context}")]
-    TrailingBytes { length: usize, context: &'static str },
+    TrailingBytes {
+        /// How many bytes were left over.
+        length: usize,
+        /// The object they followed.
+        context: &'static str,
+    },
+    /// A well-formed encoding of a value the codec refuses: a flag bit it does not model, a string that is not
+    /// UTF-8, a non-empty vector that must be empty, a bad length marker or padding.
     #[error("invalid value for {field}: {detail}")]
-    Invalid { field: &'static str, detail: String },
+    Invalid {
+        /// The field or TL type the value belongs to.
+        field: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
 }
 
 /// Appends TL-encoded values to a byte vector.
@@ -41,36 +68,43 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// An empty writer.
     pub fn new() -> Writer {
         Writer::default()
     }
 
+    /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Writer {
         Writer {
             bytes: Vec::with_capacity(capacity),
         }
     }
 
+    /// A `u32` (constructor ids, `flags:#`): 4 bytes, little-endian.
     pub fn u32(&mut self, value: u32) -> &mut Writer {
         self.bytes.extend_from_slice(&value.to_le_bytes());
         self
     }
 
+    /// TL `int`: 4 bytes, little-endian.
     pub fn i32(&mut self, value: i32) -> &mut Writer {
         self.bytes.extend_from_slice(&value.to_le_bytes());
         self
     }
 
+    /// A `u64` (msg ids, salts, auth key ids as TL `long`): 8 bytes, little-endian.
     pub fn u64(&mut self, value: u64) -> &mut Writer {
         self.bytes.extend_from_slice(&value.to_le_bytes());
         self
     }
 
+    /// TL `long`: 8 bytes, little-endian.
     pub fn i64(&mut self, value: i64) -> &mut Writer {
         self.bytes.extend_from_slice(&value.to_le_bytes());
         self
     }
 
+    /// TL `Bool`: the constructor `boolTrue#997275b5` or `boolFalse#bc799737`.
     pub fn bool(&mut self, value: bool) -> &mut Writer {
         self.u32(if value { BOOL_TRUE } else { BOOL_FALSE })
     }
@@ -103,6 +137,7 @@ impl Writer {
         self
     }
 
+    /// TL `string`: the UTF-8 bytes of `value`, encoded as TL `bytes`.
     pub fn string(&mut self, value: &str) -> &mut Writer {
         self.bytes(value.as_bytes())
     }
@@ -116,14 +151,17 @@ impl Writer {
         self
     }
 
+    /// Bytes written so far.
     pub fn len(&self) -> usize {
         self.bytes.len()
     }
 
+    /// Whether nothing has been written yet.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
 
+    /// The encoded bytes.
     pub fn finish(self) -> Vec<u8> {
         self.bytes
     }
@@ -142,14 +180,17 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader { bytes, offset: 0 }
     }
 
+    /// Bytes not read yet.
     pub fn remaining(&self) -> usize {
         self.bytes.len() - self.offset
     }
 
+    /// Bytes read so far (the position of the next read).
     pub fn offset(&self) -> usize {
         self.offset
     }
@@ -174,18 +215,22 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// A `u32` (constructor ids, `flags:#`): 4 bytes, little-endian.
     pub fn u32(&mut self) -> Result<u32, DecodeError> {
         self.array().map(u32::from_le_bytes)
     }
 
+    /// TL `int`: 4 bytes, little-endian.
     pub fn i32(&mut self) -> Result<i32, DecodeError> {
         self.array().map(i32::from_le_bytes)
     }
 
+    /// A `u64` (msg ids, salts, auth key ids as TL `long`): 8 bytes, little-endian.
     pub fn u64(&mut self) -> Result<u64, DecodeError> {
         self.array().map(u64::from_le_bytes)
     }
 
+    /// TL `long`: 8 bytes, little-endian.
     pub fn i64(&mut self) -> Result<i64, DecodeError> {
         self.array().map(i64::from_le_bytes)
     }
@@ -195,6 +240,7 @@ impl<'a> Reader<'a> {
         self.clone().u32()
     }
 
+    /// TL `Bool`; any constructor other than `boolTrue`/`boolFalse` is an error.
     pub fn bool(&mut self) -> Result<bool, DecodeError> {
         match self.u32()? {
             BOOL_TRUE => Ok(true),

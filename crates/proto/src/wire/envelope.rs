@@ -10,8 +10,12 @@ pub const ENVELOPE_HEADER_BYTES: usize = 32;
 /// One message: an id, a sequence number and a TL-encoded body.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Message {
+    /// The message id: roughly the sender's Unix time × 2³², its low bits telling client from server messages.
     pub msg_id: u64,
+    /// The sequence number: twice the content-related messages sent before, plus one if this one is
+    /// content-related.
     pub seq_no: u32,
+    /// The TL-encoded body, a multiple of 4 bytes.
     pub body: Vec<u8>,
 }
 
@@ -25,8 +29,11 @@ impl Message {
 /// The decrypted plaintext of one packet (padding excluded).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Envelope {
+    /// The server salt the sender believes current.
     pub salt: u64,
+    /// The random id the client chose for its session.
     pub session_id: u64,
+    /// The one message the packet carries (a container holds more).
     pub message: Message,
 }
 

@@ -91,33 +91,66 @@ pub enum Body {
     /// `bad_msg_notification#a7eff811`; the code is kept raw so that an
     /// unknown one still decodes.
     BadMsgNotification {
+        /// The msg_id of the refused message.
         bad_msg_id: u64,
+        /// The seqno of the refused message.
         bad_msg_seqno: u32,
+        /// Why it was refused: a [`BadMsgCode`] number.
         error_code: i32,
     },
     /// `bad_server_salt#edab447b` (error code 48).
     BadServerSalt {
+        /// The msg_id of the refused message.
         bad_msg_id: u64,
+        /// The seqno of the refused message.
         bad_msg_seqno: u32,
+        /// Always 48 ([`BadMsgCode::BadServerSalt`]).
         error_code: i32,
+        /// The salt to resend the message with.
         new_server_salt: u64,
     },
     /// `new_session_created#9ec20908`.
     NewSessionCreated {
+        /// The msg_id of the first message the server saw in the new session.
         first_msg_id: u64,
+        /// A random id the server chose for the new session.
         unique_id: u64,
+        /// The server salt now current.
         server_salt: u64,
     },
     /// `rpc_result#f35c6d01`: the answer to `req_msg_id`, an encoded object.
-    RpcResult { req_msg_id: u64, result: Vec<u8> },
+    RpcResult {
+        /// The msg_id of the request this answers.
+        req_msg_id: u64,
+        /// The answer: one encoded object (an `rpc_error` or the function's result type).
+        result: Vec<u8>,
+    },
     /// `rpc_error#2144ca19`.
-    RpcError { error_code: i32, error_message: String },
+    RpcError {
+        /// The error's number: 303 (migrate), 400, 401, 406, 420 (flood wait) or -503.
+        error_code: i32,
+        /// The error's name, e.g. `AUTH_KEY_UNREGISTERED`.
+        error_message: String,
+    },
     /// `ping#7abe77ec`.
-    Ping { ping_id: u64 },
+    Ping {
+        /// An id of the client's choosing, echoed by the pong.
+        ping_id: u64,
+    },
     /// `pong#347773c5`.
-    Pong { msg_id: u64, ping_id: u64 },
+    Pong {
+        /// The msg_id of the ping this answers.
+        msg_id: u64,
+        /// The ping's `ping_id`.
+        ping_id: u64,
+    },
     /// Any other constructor: left to the layers above, bytes kept whole.
-    Application { constructor: u32, bytes: Vec<u8> },
+    Application {
+        /// The body's constructor id.
+        constructor: u32,
+        /// The whole body, constructor id included.
+        bytes: Vec<u8>,
+    },
 }
 
 impl Body {

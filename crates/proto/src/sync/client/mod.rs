@@ -44,8 +44,11 @@ pub(crate) const PTS_TOTAL_LIMIT_DEFAULT: u32 = 100_000;
 /// Client settings (from the scenario's policy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
+    /// Updates the local store keeps at most (oldest dropped first).
     pub store_limit: usize,
+    /// `pts_limit` of every `updates.getDifference`: at most this many updates per answer.
     pub pts_limit: u32,
+    /// `pts_total_limit` of every `updates.getDifference`: a larger gap is answered `differenceTooLong`.
     pub pts_total_limit: u32,
 }
 
@@ -71,8 +74,16 @@ pub enum ClientConfigError {
 /// A peer sent something the client cannot use; the input is ignored.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum SyncError {
+    /// A `pts_count` of 0 or above the update's own `pts`.
     #[error("update seq {seq} has pts_count {count} outside 1..={end}")]
-    MalformedUpdate { seq: u32, count: u32, end: u32 },
+    MalformedUpdate {
+        /// The update's `seq`.
+        seq: u32,
+        /// Its `pts_count`.
+        count: u32,
+        /// Its `pts` (the counter after it).
+        end: u32,
+    },
 }
 
 /// How a client without local state starts.
@@ -87,14 +98,21 @@ pub enum Bootstrap {
 /// A request the caller must send to the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncAction {
+    /// Send `updates.getDifference`.
     GetDifference {
+        /// Pass it back with the answer (`on_difference`); an answer to a fetch no longer in flight is ignored.
         request_id: u64,
+        /// The client's state and limits.
         request: DifferenceRequest,
     },
+    /// Send `updates.getState`.
     GetState {
+        /// Pass it back with the answer (`on_state`).
         request_id: u64,
     },
+    /// Ask for a full resync (`sessionlab.getFullState`).
     FullResync {
+        /// Pass it back with the answer (`on_full_resync`).
         request_id: u64,
     },
 }
@@ -102,6 +120,7 @@ pub enum SyncAction {
 /// What `on_update` did with a pushed update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpdateOutcome {
+    /// Next by the pts rule: applied.
     Applied,
     /// Already applied; ignored.
     Duplicate,
@@ -197,6 +216,7 @@ impl ClientSync {
         Ok(client)
     }
 
+    /// The local state: what the client has applied.
     pub fn state(&self) -> SyncState {
         self.state
     }
@@ -206,18 +226,22 @@ impl ClientSync {
         self.store.iter()
     }
 
+    /// Updates in the local store.
     pub fn store_len(&self) -> usize {
         self.store.len()
     }
 
+    /// Updates buffered beyond a gap.
     pub fn pending_len(&self) -> usize {
         self.pending.len()
     }
 
+    /// Whether the authorization was revoked and the local data wiped (final).
     pub fn is_wiped(&self) -> bool {
         self.phase == Phase::Wiped
     }
 
+    /// Whether the client is connected (between `on_connected` and `on_disconnected`).
     pub fn is_connected(&self) -> bool {
         self.connected
     }

@@ -41,6 +41,7 @@ parameterless!(
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ResetAuthorization {
+    /// The `hash` of the session to terminate, as `authorization.hash` lists it.
     pub hash: i64,
 }
 
@@ -64,6 +65,7 @@ impl Bare for ResetAuthorization {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SetAuthorizationTtl {
+    /// The new inactivity TTL in days (1..=366 is accepted).
     pub authorization_ttl_days: i32,
 }
 
@@ -90,6 +92,7 @@ impl Bare for SetAuthorizationTtl {
 pub struct ChangeAuthorizationSettings {
     /// flags.3: "yes, this was me".
     pub confirmed: bool,
+    /// The `hash` of the session to confirm or change, as `authorization.hash` lists it.
     pub hash: i64,
     /// flags.0
     pub encrypted_requests_disabled: Option<bool>,
@@ -131,6 +134,7 @@ impl Bare for ChangeAuthorizationSettings {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DeleteAccount {
+    /// Why the account is deleted, free text.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub reason: String,
     /// flags.0
@@ -164,7 +168,9 @@ impl Bare for DeleteAccount {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct UpdatePasswordSettings {
+    /// Proof of the current password (`inputCheckPasswordEmpty` when none is set).
     pub password: InputCheckPassword,
+    /// The new password, hint and recovery settings (no new password: remove it).
     pub new_settings: PasswordInputSettings,
 }
 

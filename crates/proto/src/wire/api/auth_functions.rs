@@ -77,11 +77,15 @@ parameterless!(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SendCode {
+    /// The phone number to log in with, in international format.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_PHONE_BYTES>))]
     pub phone_number: String,
+    /// The app's id from my.telegram.org.
     pub api_id: i32,
+    /// The app's secret hash, paired with `api_id`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub api_hash: String,
+    /// How the client wants the code delivered, and its logout tokens.
     pub settings: CodeSettings,
 }
 
@@ -112,8 +116,10 @@ impl Bare for SendCode {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SignIn {
+    /// The phone number the code was sent to.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_PHONE_BYTES>))]
     pub phone_number: String,
+    /// The `phone_code_hash` of the `auth.sentCode` answer.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub phone_code_hash: String,
     /// flags.0
@@ -151,8 +157,10 @@ impl Bare for SignIn {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ResendCode {
+    /// The phone number the code was sent to.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_PHONE_BYTES>))]
     pub phone_number: String,
+    /// The `phone_code_hash` of the pending code.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub phone_code_hash: String,
     /// flags.0
@@ -191,6 +199,7 @@ impl Bare for ResendCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct CheckPassword {
+    /// Proof of the account's 2FA password.
     pub password: InputCheckPassword,
 }
 
@@ -214,7 +223,9 @@ impl Bare for CheckPassword {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ExportLoginToken {
+    /// The app's id from my.telegram.org.
     pub api_id: i32,
+    /// The app's secret hash, paired with `api_id`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub api_hash: String,
     /// User ids already logged in on this device.
@@ -248,6 +259,7 @@ macro_rules! token_function {
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         pub struct $name {
+            /// The login token's bytes, as the QR code carries them.
             #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::bytes::<MAX_TOKEN_BYTES>))]
             pub token: Vec<u8>,
         }
@@ -287,6 +299,7 @@ token_function!(
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ExportAuthorization {
+    /// The DC that will import the authorization.
     pub dc_id: i32,
 }
 
@@ -310,6 +323,7 @@ impl Bare for ExportAuthorization {
 pub struct ImportAuthorization {
     /// The user id from `auth.exportedAuthorization`.
     pub id: i64,
+    /// The opaque bytes from `auth.exportedAuthorization`, MACed by the home DC.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::bytes::<MAX_TOKEN_BYTES>))]
     pub bytes: Vec<u8>,
 }
@@ -335,7 +349,9 @@ impl Bare for ImportAuthorization {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct BindTempAuthKey {
+    /// The id of the permanent key the temp key is bound to.
     pub perm_auth_key_id: i64,
+    /// A random nonce, the one inside `encrypted_message` (`bind_auth_key_inner.nonce`).
     pub nonce: i64,
     /// Unix seconds after which the temp key is dead.
     pub expires_at: i32,

@@ -54,25 +54,34 @@ pub struct Authorization {
     pub unconfirmed: bool,
     /// The public handle of the authorization (random).
     pub hash: i64,
+    /// The device model from `initConnection`, e.g. `Pixel 8`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub device_model: String,
+    /// The platform, e.g. `android` or `ios`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub platform: String,
+    /// The OS version from `initConnection`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub system_version: String,
+    /// The app's id from my.telegram.org.
     pub api_id: i32,
+    /// The app's name.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub app_name: String,
+    /// The app's version from `initConnection`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub app_version: String,
     /// Unix seconds.
     pub date_created: i32,
     /// Unix seconds of the last activity.
     pub date_active: i32,
+    /// The IP the session was last active from.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub ip: String,
+    /// The country derived from `ip`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub country: String,
+    /// The region derived from `ip`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub region: String,
 }
@@ -146,6 +155,7 @@ impl TlObject for Authorization {
 pub struct AccountAuthorizations {
     /// Sessions inactive this many days are terminated.
     pub authorization_ttl_days: i32,
+    /// The account's sessions, the current one included.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<Authorization, MAX_AUTHORIZATIONS>))]
     pub authorizations: Vec<Authorization>,
 }

@@ -34,8 +34,10 @@ use crate::wire::ids;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DifferencePart {
+    /// The missed updates, in pts order (chat messages travel as opaque updates).
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<Update, MAX_UPDATES>))]
     pub other_updates: Vec<Update>,
+    /// The users the updates mention.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<User, MAX_USERS>))]
     pub users: Vec<User>,
     /// The final state (`difference`) or the intermediate one (`differenceSlice`).
@@ -70,14 +72,22 @@ impl DifferencePart {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Difference {
     /// `updates.differenceEmpty`: nothing missed.
-    Empty { date: i32, seq: i32 },
+    Empty {
+        /// The server's date (Unix seconds).
+        date: i32,
+        /// The server's current `seq`.
+        seq: i32,
+    },
     /// `updates.difference`: everything missed, and the new state.
     Full(DifferencePart),
     /// `updates.differenceSlice`: part of it; call again from the state.
     Slice(DifferencePart),
     /// `updates.differenceTooLong`: the gap exceeds `pts_total_limit`;
     /// resynchronise fully from `pts`.
-    TooLong { pts: i32 },
+    TooLong {
+        /// The server's current pts: the state to resynchronise to.
+        pts: i32,
+    },
 }
 
 impl TlObject for Difference {
@@ -124,14 +134,23 @@ pub enum Updates {
     /// `updatesTooLong`: too many to push; call `updates.getDifference`.
     TooLong,
     /// `updateShort`: one update without pts bookkeeping of its own.
-    Short { update: Update, date: i32 },
+    Short {
+        /// The one update.
+        update: Update,
+        /// When it happened (Unix seconds).
+        date: i32,
+    },
     /// `updates`: a batch ordered by `seq` (chats always empty).
     Batch {
+        /// The updates of the batch.
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<Update, MAX_UPDATES>))]
         updates: Vec<Update>,
+        /// The users the updates mention.
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<User, MAX_USERS>))]
         users: Vec<User>,
+        /// When the batch was sent (Unix seconds).
         date: i32,
+        /// The batch's sequence number: update batches sent so far, this one included.
         seq: i32,
     },
 }

@@ -32,19 +32,33 @@ pub enum DcMessage {
     RevokeAuthorization {
         /// Chosen by the home DC; echoed in the ack.
         revocation_id: i64,
+        /// The account whose authorizations are revoked.
         user_id: i64,
+        /// The revoked keys' ids on the receiving DC.
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<i64, MAX_REVOKED_KEYS>))]
         auth_key_ids: Vec<i64>,
     },
     /// Other DC → home DC: revocation `revocation_id` is applied.
-    RevocationAck { revocation_id: i64 },
+    RevocationAck {
+        /// The `revocation_id` of the `RevokeAuthorization` applied.
+        revocation_id: i64,
+    },
     /// Other DC → home DC: is the authorization behind this key alive?
-    CheckAuthorization { query_id: i64, auth_key_id: i64 },
+    CheckAuthorization {
+        /// Chosen by the asking DC; echoed in the answer.
+        query_id: i64,
+        /// The key whose derived authorization is in question.
+        auth_key_id: i64,
+    },
     /// Home DC → other DC: the answer, cacheable for `cache_ttl_s` seconds.
     AuthorizationStatus {
+        /// The `query_id` of the `CheckAuthorization` answered.
         query_id: i64,
+        /// The key asked about.
         auth_key_id: i64,
+        /// Whether the authorization behind the key is still alive.
         valid: bool,
+        /// Seconds the asking DC may cache the answer.
         cache_ttl_s: i32,
     },
 }

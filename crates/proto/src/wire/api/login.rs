@@ -113,9 +113,15 @@ impl TlObject for CodeSettings {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum SentCodeType {
     /// In-app, as a service message to the account's logged-in devices.
-    App { length: i32 },
+    App {
+        /// Digits in the code.
+        length: i32,
+    },
     /// By SMS to the SIM (interceptable after a SIM swap).
-    Sms { length: i32 },
+    Sms {
+        /// Digits in the code.
+        length: i32,
+    },
 }
 
 impl TlObject for SentCodeType {
@@ -143,7 +149,9 @@ impl TlObject for SentCodeType {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum CodeType {
+    /// `auth.codeTypeSms`: by SMS.
     Sms,
+    /// `auth.codeTypeCall`: by a phone call that reads the code out.
     Call,
 }
 
@@ -173,6 +181,7 @@ impl TlObject for CodeType {
 pub enum SentCode {
     /// `auth.sentCode`: a code is on its way.
     Sent {
+        /// Where this code went.
         kind: SentCodeType,
         /// To be echoed in `auth.signIn`.
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
@@ -250,6 +259,7 @@ pub struct AuthAuthorization {
     /// flags.2: a token to present at the next login to skip the code.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::option_bytes::<MAX_TOKEN_BYTES>))]
     pub future_auth_token: Option<Vec<u8>>,
+    /// The account the key is now logged in to.
     pub user: User,
 }
 

@@ -48,8 +48,10 @@ pub trait Bare: Sized {
     /// The fewest bytes of the body (after the id).
     const MIN_BODY_BYTES: usize;
 
+    /// Append the body, without the constructor id.
     fn write_body(&self, writer: &mut Writer);
 
+    /// Read the body; the constructor id has already been read.
     fn read_body(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
 }
 
@@ -71,6 +73,7 @@ impl<T: Bare> TlObject for T {
 /// A boxed type's constructor ids: lets a dispatcher pick the type of an
 /// answer from its first four bytes.
 pub trait Constructors {
+    /// Every constructor id of the type.
     const IDS: &'static [u32];
 }
 

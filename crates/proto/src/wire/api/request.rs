@@ -32,12 +32,12 @@ use crate::wire::ids;
 /// Declares [`ApiCall`] with one variant per function struct, and its
 /// dispatch on the constructor id.
 macro_rules! api_calls {
-    ($($variant:ident($function:ty),)*) => {
+    ($($(#[doc = $doc:literal])* $variant:ident($function:ty),)*) => {
         /// Every API function the project models.
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         pub enum ApiCall {
-            $($variant($function),)*
+            $($(#[doc = $doc])* $variant($function),)*
         }
 
         impl ApiCall {
@@ -78,26 +78,47 @@ macro_rules! api_calls {
 }
 
 api_calls! {
+    /// `auth.sendCode`: ask for a login code.
     SendCode(SendCode),
+    /// `auth.resendCode`: deliver the pending code again.
     ResendCode(ResendCode),
+    /// `auth.signIn`: log in with the code.
     SignIn(SignIn),
+    /// `auth.checkPassword`: the 2FA step.
     CheckPassword(CheckPassword),
+    /// `auth.logOut`: end this key's authorization.
     LogOut(LogOut),
+    /// `auth.exportLoginToken`: ask for a QR login token.
     ExportLoginToken(ExportLoginToken),
+    /// `auth.acceptLoginToken`: accept a scanned QR token.
     AcceptLoginToken(AcceptLoginToken),
+    /// `auth.importLoginToken`: finish a QR login on the home DC.
     ImportLoginToken(ImportLoginToken),
+    /// `auth.exportAuthorization`: ask for a transfer to another DC.
     ExportAuthorization(ExportAuthorization),
+    /// `auth.importAuthorization`: bind this DC's key to an exported authorization.
     ImportAuthorization(ImportAuthorization),
+    /// `auth.bindTempAuthKey`: bind a temp key to a permanent one.
     BindTempAuthKey(BindTempAuthKey),
+    /// `auth.resetAuthorizations`: terminate every other session.
     ResetAuthorizations(ResetAuthorizations),
+    /// `account.getAuthorizations`: list the sessions.
     GetAuthorizations(GetAuthorizations),
+    /// `account.resetAuthorization`: terminate one session.
     ResetAuthorization(ResetAuthorization),
+    /// `account.setAuthorizationTTL`: set the inactivity TTL.
     SetAuthorizationTtl(SetAuthorizationTtl),
+    /// `account.changeAuthorizationSettings`: confirm a login or change a session's settings.
     ChangeAuthorizationSettings(ChangeAuthorizationSettings),
+    /// `account.deleteAccount`: delete the account.
     DeleteAccount(DeleteAccount),
+    /// `account.updatePasswordSettings`: set, change or remove the 2FA password.
     UpdatePasswordSettings(UpdatePasswordSettings),
+    /// `updates.getState`: the current sync state.
     GetState(GetState),
+    /// `updates.getDifference`: what was missed since a state.
     GetDifference(GetDifference),
+    /// `sessionlab.getFullState` (project-private): a full resync.
     GetFullState(GetFullState),
 }
 
@@ -105,17 +126,24 @@ api_calls! {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct InitConnection {
+    /// The app's id from my.telegram.org.
     pub api_id: i32,
+    /// The device model, e.g. `Pixel 8`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub device_model: String,
+    /// The OS version.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub system_version: String,
+    /// The app's version.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub app_version: String,
+    /// The OS language code, e.g. `en`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub system_lang_code: String,
+    /// The language pack, e.g. `android` (empty: none).
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub lang_pack: String,
+    /// The app language code, e.g. `en`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub lang_code: String,
 }
@@ -154,10 +182,17 @@ impl InitConnection {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiRequest {
     /// `invokeWithLayer`: run `query` with schema layer `layer`.
-    InvokeWithLayer { layer: i32, query: Box<ApiRequest> },
+    InvokeWithLayer {
+        /// The schema layer the client speaks.
+        layer: i32,
+        /// The request to run.
+        query: Box<ApiRequest>,
+    },
     /// `initConnection`: describe the app, then run `query`.
     InitConnection {
+        /// What the app says about itself.
         params: InitConnection,
+        /// The request to run.
         query: Box<ApiRequest>,
     },
     /// A bare function.

@@ -31,12 +31,15 @@ parameterless!(
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct GetDifference {
+    /// The client's pts: events of the common box it has applied.
     pub pts: i32,
     /// flags.1: at most this many pts events in one answer (else a slice).
     pub pts_limit: Option<i32>,
     /// flags.0: a gap above this answers `updates.differenceTooLong`.
     pub pts_total_limit: Option<i32>,
+    /// The client's date (Unix seconds).
     pub date: i32,
+    /// The client's qts: events of the secondary box it has applied.
     pub qts: i32,
     /// flags.2
     pub qts_limit: Option<i32>,

@@ -55,13 +55,17 @@ impl TlObject for LoggedOut {
 pub enum LoginToken {
     /// Show this token as a QR code until `expires` (Unix seconds).
     Token {
+        /// When the token expires (Unix seconds).
         expires: i32,
+        /// The token to show as a QR code (`tg://login?token=...`).
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::bytes::<MAX_TOKEN_BYTES>))]
         token: Vec<u8>,
     },
     /// Accepted, but the account lives on `dc_id`: import the token there.
     MigrateTo {
+        /// The account's home DC.
         dc_id: i32,
+        /// The token to pass to `auth.importLoginToken` there.
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::bytes::<MAX_TOKEN_BYTES>))]
         token: Vec<u8>,
     },

@@ -37,6 +37,7 @@ pub struct UpdatesState {
     pub date: i32,
     /// Update batches so far.
     pub seq: i32,
+    /// Unread messages (always 0: the project models none).
     pub unread_count: i32,
 }
 
@@ -87,15 +88,20 @@ pub enum Update {
     /// `updateNewAuthorization`: someone logged in to the account.
     /// `unconfirmed` (flags.0) carries the details the owner must judge.
     NewAuthorization {
+        /// The `hash` of the new authorization, as the session list shows it.
         hash: i64,
+        /// flags.0: the login awaits confirmation, with what the owner is shown.
         unconfirmed: Option<UnconfirmedLogin>,
     },
     /// `updateLoginToken`: a QR token was accepted; export it again.
     LoginToken,
     /// `sessionlab.updateOpaque`: a pts-carrying event of `payload.len()` bytes.
     Opaque {
+        /// The pts after this update.
         pts: i32,
+        /// How many pts the update takes (the pts before it is `pts - pts_count`).
         pts_count: i32,
+        /// The event's bytes: the sync layer's header, then the content.
         #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::bytes::<MAX_UPDATE_PAYLOAD_BYTES>))]
         payload: Vec<u8>,
     },
