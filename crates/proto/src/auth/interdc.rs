@@ -62,8 +62,14 @@ pub enum InterDcBody {
 /// A message this DC cannot take.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InterDcError {
+    /// The message was addressed to another datacenter.
     #[error("message for DC {to} delivered to DC {me}")]
-    WrongDestination { to: DcId, me: DcId },
+    WrongDestination {
+        /// The datacenter the message names.
+        to: DcId,
+        /// The datacenter it reached.
+        me: DcId,
+    },
 }
 
 impl DcAuthority {
