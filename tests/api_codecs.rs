@@ -45,7 +45,6 @@ fn decodes_without_panic<T: TlObject + PartialEq + Debug>(bytes: &[u8]) {
 fn every_decoder(bytes: &[u8]) {
     decodes_without_panic::<ApiRequest>(bytes);
     decodes_without_panic::<ApiResponse>(bytes);
-    decodes_without_panic::<DcMessage>(bytes);
     decodes_without_panic::<Authorization>(bytes);
     decodes_without_panic::<AuthorizationSignals>(bytes);
     decodes_without_panic::<AccountAuthorizations>(bytes);
@@ -82,10 +81,6 @@ proptest! {
         round_trip_from::<ApiResponse>(&data);
     }
 
-    #[test]
-    fn inter_dc_messages_round_trip(data in data()) {
-        round_trip_from::<DcMessage>(&data);
-    }
 
     #[test]
     fn objects_round_trip(data in data()) {

@@ -14,11 +14,13 @@ use super::epoch::parse_epoch;
 use super::error::{Locator, Problem};
 use super::leaf::{Ctx, Result};
 use super::limits::*;
-use super::model::{Datacenters, Meta, Network, Policy, Revocation, Scenario};
+use super::model::{Datacenters, Meta, Network, Policy, Scenario};
 use super::node::{Node, NodeValue};
 use super::quantity::{Probability, SeedRange};
 use super::raw::{RawDatacenters, RawDocument, RawMeta, RawNetwork, RawPolicy};
 use super::sampled::Spec;
+use sessionlab_proto::auth::Policy as CorePolicy;
+use sessionlab_proto::server::{DEFAULT_PTS_LIMIT, DEFAULT_PTS_TOTAL_LIMIT};
 use sessionlab_proto::time::Instant;
 use toml::Spanned;
 
@@ -177,12 +179,15 @@ pub(crate) fn probability_setting(
 
 fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
     let any = (Duration::ZERO, MAX_DURATION);
+    // Every default is the core's own, written once there.
+    let core = CorePolicy::default();
+    let ttl_default = Duration::from_secs(u64::from(core.authorization_ttl_days) * DAY.as_secs());
     let policy: Policy<Spec> = Policy {
         fresh_reset_window: duration_setting(
             ctx,
             "policy.fresh_reset_window",
             raw.fresh_reset_window.as_ref(),
-            DAY,
+            core.fresh_reset_window,
             any.0,
             any.1,
         )?,
@@ -190,7 +195,7 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             ctx,
             "policy.authorization_ttl",
             raw.authorization_ttl.as_ref(),
-            180 * DAY,
+            ttl_default,
             MIN_AUTHORIZATION_TTL,
             MAX_AUTHORIZATION_TTL,
         )?,
@@ -198,7 +203,7 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             ctx,
             "policy.autoconfirm_period",
             raw.autoconfirm_period.as_ref(),
-            7 * DAY,
+            core.autoconfirm_period,
             any.0,
             any.1,
         )?,
@@ -206,25 +211,25 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             ctx,
             "policy.unconfirmed_can_reset",
             raw.unconfirmed_can_reset.as_ref(),
-            false,
+            core.unconfirmed_can_reset,
         )?,
         unconfirmed_can_accept_login_token: bool_setting(
             ctx,
             "policy.unconfirmed_can_accept_login_token",
             raw.unconfirmed_can_accept_login_token.as_ref(),
-            false,
+            core.unconfirmed_can_accept_login_token,
         )?,
         terminate_all_limit: count_setting(
             ctx,
             "policy.terminate_all_limit",
             raw.terminate_all_limit.as_ref(),
-            0,
+            u64::from(core.terminate_all_limit),
             (0, MAX_TERMINATE_ALL_LIMIT),
         )?,
         revocation: ctx.sampled(
             "policy.revocation",
             raw.revocation.as_ref(),
-            Revocation::Sync,
+            core.revocation,
             false,
             |ctx, key, node| ctx.revocation(key, node),
         )?,
@@ -232,30 +237,35 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             ctx,
             "policy.temp_key_lifetime",
             raw.temp_key_lifetime.as_ref(),
-            DAY,
+            core.temp_key_lifetime,
             any.0,
             any.1,
         )?,
-        notify_new_login: bool_setting(ctx, "policy.notify_new_login", raw.notify_new_login.as_ref(), true)?,
+        notify_new_login: bool_setting(
+            ctx,
+            "policy.notify_new_login",
+            raw.notify_new_login.as_ref(),
+            core.notify_new_login,
+        )?,
         pts_limit: count_setting(
             ctx,
             "policy.pts_limit",
             raw.pts_limit.as_ref(),
-            1000,
+            u64::from(DEFAULT_PTS_LIMIT),
             (1, MAX_PTS_LIMIT),
         )?,
         pts_total_limit: count_setting(
             ctx,
             "policy.pts_total_limit",
             raw.pts_total_limit.as_ref(),
-            100_000,
+            u64::from(DEFAULT_PTS_TOTAL_LIMIT),
             (1, MAX_PTS_LIMIT),
         )?,
         login_token_lifetime: duration_setting(
             ctx,
             "policy.login_token_lifetime",
             raw.login_token_lifetime.as_ref(),
-            Duration::from_secs(30),
+            core.login_token_lifetime,
             Duration::from_secs(1),
             DAY,
         )?,
@@ -263,7 +273,7 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             ctx,
             "policy.future_auth_token_limit",
             raw.future_auth_token_limit.as_ref(),
-            20,
+            core.max_future_tokens as u64,
             (0, MAX_FUTURE_AUTH_TOKENS),
         )?,
     };

@@ -85,28 +85,10 @@ pub struct Policy<S: Stage = Spec> {
     pub future_auth_token_limit: S::Of<u64>,
 }
 
-/// How a revocation on the home datacenter reaches derived authorizations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Revocation {
-    /// The owner is answered after every datacenter acknowledged.
-    Sync,
-    /// Sent to the other datacenters and answered at once; arrives after `delay`.
-    Async { delay: Duration },
-    /// Other datacenters cache validity for `cache_ttl`.
-    Lazy { cache_ttl: Duration },
-}
-
-impl Revocation {
-    /// How long after a commit a revoked key may still be accepted under this
-    /// policy's own promise (the oracle's window).
-    pub fn promised_window(self) -> Duration {
-        match self {
-            Revocation::Sync => Duration::ZERO,
-            Revocation::Async { delay } => delay,
-            Revocation::Lazy { cache_ttl } => cache_ttl,
-        }
-    }
-}
+/// How a revocation on the home datacenter reaches derived authorizations:
+/// the core's own policy type, so that the scenario and the server share
+/// one definition (and one `promised_window`).
+pub use sessionlab_proto::auth::RevocationPolicy as Revocation;
 
 /// `[datacenters]`.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::scenario::model::{self as scenario_model, FaultKind, ResolvedScenario, Revocation};
-use sessionlab_proto::auth::{Policy, RevocationPolicy};
+use crate::scenario::model::{self as scenario_model, FaultKind, ResolvedScenario};
+use sessionlab_proto::auth::Policy;
 use sessionlab_proto::server::ServerConfig;
 use sessionlab_proto::time::{duration_micros, Instant};
 
@@ -32,11 +32,7 @@ pub fn policy(scenario: &ResolvedScenario) -> Policy {
         unconfirmed_can_reset: knobs.unconfirmed_can_reset,
         unconfirmed_can_accept_login_token: knobs.unconfirmed_can_accept_login_token,
         terminate_all_limit: u32::try_from(knobs.terminate_all_limit).unwrap_or(u32::MAX),
-        revocation: match knobs.revocation {
-            Revocation::Sync => RevocationPolicy::Sync,
-            Revocation::Async { delay } => RevocationPolicy::Async { delay },
-            Revocation::Lazy { cache_ttl } => RevocationPolicy::Lazy { cache_ttl },
-        },
+        revocation: knobs.revocation,
         temp_key_lifetime: knobs.temp_key_lifetime,
         notify_new_login: knobs.notify_new_login,
         login_token_lifetime: knobs.login_token_lifetime,
@@ -157,6 +153,7 @@ pub fn days(duration: Duration) -> u64 {
 mod tests {
     use super::*;
     use crate::scenario::parse_scenario;
+    use sessionlab_proto::auth::RevocationPolicy;
 
     const SCENARIO: &str = r#"
 [scenario]

@@ -7,7 +7,9 @@ use std::time::Duration;
 use super::limits::{MAX_FUTURE_TOKENS_PER_ACCOUNT, MAX_TTL_DAYS, MIN_TTL_DAYS, SECONDS_PER_DAY};
 
 /// How a revocation on the home DC reaches derived authorizations elsewhere.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// Ordered (Sync < Async < Lazy, then by duration) only so that generic
+// settings code can hold it; the order means nothing in the protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RevocationPolicy {
     /// The owner's answer is released only once every DC that may hold a
     /// derived authorization acknowledged the revocation.

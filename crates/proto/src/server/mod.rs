@@ -72,6 +72,11 @@ use outputs::Queues;
 pub use admin::{AdminAnswer, AdminCommand};
 pub use outputs::{DropKind, ServerDrops, ServerEvent, ServerOutput, MAX_QUEUED_EVENTS, MAX_QUEUED_OUTPUTS};
 
+/// The default most pts events one difference answer carries.
+pub const DEFAULT_PTS_LIMIT: u32 = 1_000;
+/// The default gap above which `getDifference` answers `differenceTooLong`.
+pub const DEFAULT_PTS_TOTAL_LIMIT: u32 = 100_000;
+
 /// Keys whose `initConnection` device description a server remembers.
 pub const MAX_CONNECTION_INFOS: usize = 1 << 20;
 /// Answers held for other datacenters' acknowledgements at once.
@@ -101,8 +106,8 @@ impl ServerConfig {
             dc_id,
             cluster_secret,
             policy,
-            pts_limit: 1_000,
-            pts_total_limit: 100_000,
+            pts_limit: DEFAULT_PTS_LIMIT,
+            pts_total_limit: DEFAULT_PTS_TOTAL_LIMIT,
             log_retained_limit: RETAINED_UPDATES_DEFAULT,
         }
     }

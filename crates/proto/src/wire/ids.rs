@@ -92,14 +92,6 @@ pub(crate) const SESSIONLAB_UPDATE_OPAQUE: u32 = 0x5e55_1ab2;
 pub(crate) const SESSIONLAB_AUTHORIZATION_SIGNALS: u32 = 0x5e55_1ab3;
 /// `sessionlab.authorizationsWithSignals`: `account.authorizations` plus signals.
 pub(crate) const SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS: u32 = 0x5e55_1ab4;
-/// `sessionlab.dcRevokeAuthorization`: home DC → other DCs, revoke derived keys.
-pub(crate) const SESSIONLAB_DC_REVOKE_AUTHORIZATION: u32 = 0x5e55_1ab5;
-/// `sessionlab.dcRevocationAck`: other DC → home DC, revocation applied.
-pub(crate) const SESSIONLAB_DC_REVOCATION_ACK: u32 = 0x5e55_1ab6;
-/// `sessionlab.dcCheckAuthorization`: other DC → home DC, is this key still valid?
-pub(crate) const SESSIONLAB_DC_CHECK_AUTHORIZATION: u32 = 0x5e55_1ab7;
-/// `sessionlab.dcAuthorizationStatus`: home DC → other DC, the answer and its cache TTL.
-pub(crate) const SESSIONLAB_DC_AUTHORIZATION_STATUS: u32 = 0x5e55_1ab8;
 /// `sessionlab.getFullState = updates.Difference`: a full resync after
 /// `updates.differenceTooLong` (Telegram clients refetch dialogs instead).
 pub(crate) const SESSIONLAB_GET_FULL_STATE: u32 = 0x5e55_1ab9;

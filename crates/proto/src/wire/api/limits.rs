@@ -51,9 +51,6 @@ pub(crate) const MAX_UPDATES: usize = 10_000;
 /// Users in one difference or `updates` batch.
 pub(crate) const MAX_USERS: usize = 1024;
 
-/// Auth key ids revoked by one inter-DC revocation message.
-pub(crate) const MAX_REVOKED_KEYS: usize = 1024;
-
 /// How deeply `invokeWithLayer` / `initConnection` may wrap a query. Real
 /// clients use two levels; the bound keeps decoding recursion shallow.
 pub(crate) const MAX_WRAPPER_DEPTH: usize = 4;

@@ -6,7 +6,6 @@
 //!   function) optionally wrapped in `invokeWithLayer` / `initConnection`.
 //! - [`ApiResponse`]: server → client, every result type plus pushed
 //!   [`Updates`]. Errors are `rpc_error` in [`super::service`].
-//! - [`DcMessage`]: datacenter ↔ datacenter (project-private).
 //!
 //! Constructor ids and field layouts are Telegram's published ones
 //! ([`schema::PUBLIC_DEFINITIONS`], each id checked against the CRC32 of its
@@ -26,7 +25,6 @@ pub(crate) mod account_functions;
 pub(crate) mod auth_functions;
 pub(crate) mod authorization;
 pub(crate) mod difference;
-pub(crate) mod interdc;
 pub(crate) mod limits;
 pub(crate) mod login;
 pub(crate) mod object;
@@ -49,7 +47,6 @@ pub use auth_functions::{
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};
-pub use interdc::DcMessage;
 pub use login::{AuthAuthorization, CodeSettings, CodeType, SentCode, SentCodeType};
 pub use object::{Bare, Constructors, TlObject};
 pub use password::{InputCheckPassword, PasswordInputSettings, MAX_PASSWORD_BYTES};

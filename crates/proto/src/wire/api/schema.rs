@@ -84,22 +84,6 @@ pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
         ids::SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS,
         "sessionlab.authorizationsWithSignals#5e551ab4 authorizations:account.Authorizations signals:Vector<sessionlab.AuthorizationSignals> = sessionlab.AuthorizationsWithSignals;",
     ),
-    (
-        ids::SESSIONLAB_DC_REVOKE_AUTHORIZATION,
-        "sessionlab.dcRevokeAuthorization#5e551ab5 revocation_id:long user_id:long auth_key_ids:Vector<long> = sessionlab.DcMessage;",
-    ),
-    (
-        ids::SESSIONLAB_DC_REVOCATION_ACK,
-        "sessionlab.dcRevocationAck#5e551ab6 revocation_id:long = sessionlab.DcMessage;",
-    ),
-    (
-        ids::SESSIONLAB_DC_CHECK_AUTHORIZATION,
-        "sessionlab.dcCheckAuthorization#5e551ab7 query_id:long auth_key_id:long = sessionlab.DcMessage;",
-    ),
-    (
-        ids::SESSIONLAB_DC_AUTHORIZATION_STATUS,
-        "sessionlab.dcAuthorizationStatus#5e551ab8 query_id:long auth_key_id:long valid:Bool cache_ttl_s:int = sessionlab.DcMessage;",
-    ),
     (ids::SESSIONLAB_GET_FULL_STATE, "sessionlab.getFullState#5e551ab9 = updates.Difference;"),
     (
         ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS,
