@@ -24,7 +24,7 @@ fn every_example_scenario_parses() {
 }
 
 /// The example of DESIGN.md section 5, for mutation.
-const EXAMPLE: &str = include_str!("../scenarios/stolen-desktop-key.toml");
+const EXAMPLE: &str = include_str!("../../scenarios/stolen-desktop-key.toml");
 
 /// Checks the promise every error makes: a file name and a 1-based position
 /// inside (or just past) the text.

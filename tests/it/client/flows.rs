@@ -276,8 +276,12 @@ fn a_session_file_of_a_logged_out_device_gives_a_logged_out_client() {
     assert_eq!(file.user, None);
     assert!(file.keys.values().all(|stored| !stored.authorized));
     let mut rng = <rand_chacha::ChaCha8Rng as rand_chacha::rand_core::SeedableRng>::seed_from_u64(5);
-    let copy = super::super::Client::from_session_file(file, super::super::ClientConfig::default(), &mut rng)
-        .expect("valid config");
+    let copy = sessionlab_proto::client::Client::from_session_file(
+        file,
+        sessionlab_proto::client::ClientConfig::default(),
+        &mut rng,
+    )
+    .expect("valid config");
     assert!(!copy.is_logged_in() && copy.sync().is_none());
     assert_eq!(copy.auth_key_id(HOME), world.client.auth_key_id(HOME));
     assert_ne!(copy.session_id(HOME), world.client.session_id(HOME));
