@@ -6,8 +6,9 @@
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sessionlab_proto::auth::{ClientInfo, Cluster, DcId, GeoPoint, NetworkOrigin, Policy};
+use sessionlab_proto::auth::{ClientInfo, DcId, GeoPoint, NetworkOrigin, Policy};
 use sessionlab_proto::time::Instant;
+use sessionlab_testkit::auth_cluster::AuthCluster;
 
 const HOME: DcId = 2;
 const OTHERS: [DcId; 3] = [1, 4, 5];
@@ -30,10 +31,10 @@ fn info(index: u64) -> ClientInfo {
 
 /// A cluster whose account has `SESSIONS` authorizations (keys 1..=50),
 /// each exported to every other DC (derived keys 1000·dc + key).
-fn account_with_sessions(derive: bool) -> (Cluster, ChaCha8Rng, Instant) {
+fn account_with_sessions(derive: bool) -> (AuthCluster, ChaCha8Rng, Instant) {
     let mut dcs = vec![HOME];
     dcs.extend(OTHERS);
-    let mut cluster = Cluster::new(&dcs, [1; 32], &Policy::default());
+    let mut cluster = AuthCluster::new(&dcs, [1; 32], &Policy::default());
     cluster.dc(HOME).register_account(USER, PHONE).expect("register");
     let mut rng = ChaCha8Rng::seed_from_u64(42);
     let now = Instant::SCENARIO_EPOCH;

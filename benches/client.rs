@@ -10,8 +10,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant as WallClock};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sessionlab_proto::client::harness::{opaque, state, World, HOME};
 use sessionlab_proto::wire::api::Updates;
+use sessionlab_testkit::client_harness::{opaque, state, ClientHarness, HOME};
 
 /// Packets sealed ahead of each timed run.
 const CHUNK_PACKETS: u64 = 1_000;
@@ -21,7 +21,7 @@ fn handle_pushed_update(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("handle_pushed_update", |b| {
         b.iter_custom(|iterations| {
-            let mut world = World::new();
+            let mut world = ClientHarness::new();
             let like = world.log_in(state(0));
             let mut next_pts = 1u32;
             let mut elapsed = Duration::ZERO;

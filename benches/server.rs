@@ -3,18 +3,18 @@
 //! a `updates.getState`, and `account.getAuthorizations` with 50 sessions.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use sessionlab::testkit::cluster::Cluster;
 use sessionlab_proto::auth::Policy;
 use sessionlab_proto::wire::api::{self, ApiCall};
+use sessionlab_testkit::server_cluster::ServerCluster;
 
 const PHONE: &str = "+15550200";
 
-fn cluster_with_sessions(sessions: usize) -> (Cluster, usize) {
+fn cluster_with_sessions(sessions: usize) -> (ServerCluster, usize) {
     let policy = Policy {
         max_sign_in_attempts: u32::MAX,
         ..Policy::default()
     };
-    let mut cluster = Cluster::new(3, policy, 3);
+    let mut cluster = ServerCluster::new(3, policy, 3);
     cluster.add_account(1, 7, PHONE);
     let mut first = 0;
     for index in 0..sessions {

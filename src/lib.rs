@@ -13,5 +13,4 @@ pub mod cli;
 pub mod engine;
 pub mod report;
 pub mod scenario;
-pub mod testkit;
 pub mod world;

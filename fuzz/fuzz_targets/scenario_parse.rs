@@ -1,4 +1,4 @@
-//! Fuzz target `scenario_parse`: see `sessionlab::testkit::fuzz::scenario_parse`.
+//! Fuzz target `scenario_parse`: see `sessionlab_testkit::fuzz::scenario_parse`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sessionlab::testkit::fuzz::scenario_parse(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sessionlab_testkit::fuzz::scenario_parse(data));

@@ -1,4 +1,4 @@
-//! Fuzz target `sync_sequence`: see `sessionlab::testkit::sync_model::fuzz`.
+//! Fuzz target `sync_sequence`: see `sessionlab_testkit::sync_model::fuzz`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sessionlab::testkit::sync_model::fuzz(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sessionlab_testkit::sync_model::fuzz(data));

@@ -1,4 +1,4 @@
-//! Fuzz target `wire_decode`: see `sessionlab::testkit::fuzz::wire_decode`.
+//! Fuzz target `wire_decode`: see `sessionlab_testkit::fuzz::wire_decode`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sessionlab::testkit::fuzz::wire_decode(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sessionlab_testkit::fuzz::wire_decode(data));

@@ -1,5 +1,5 @@
 //! Unit tests of argument parsing and exit codes, run in memory through
-//! [`run_with_args`] (tests/cli.rs runs the built binary).
+//! [`run_with_args`] (tests/it/cli.rs runs the built binary).
 
 use std::io;
 

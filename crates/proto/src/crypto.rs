@@ -2,7 +2,7 @@
 //! AES-256-IGE, built on RustCrypto's `sha1`, `sha2`, `aes` and `ige`.
 //!
 //! The public API is fixed because outside test vectors are checked against
-//! it (see `tests/crypto_vectors.rs`). Packets produced here are
+//! it (see `tests/it/crypto_vectors.rs`). Packets produced here are
 //! `auth_key_id (8) ‖ msg_key (16) ‖ ciphertext`, as on the wire.
 
 use aes::cipher::{block_padding::NoPadding, BlockDecryptMut, BlockEncryptMut, KeyIvInit};

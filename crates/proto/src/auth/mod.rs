@@ -28,7 +28,6 @@
 //! - [`timers`]: the deadline queue behind `on_timeout`; [`fifo`]: bounded tombstones.
 //! - [`events`]: typed events and effects.
 //! - [`invariants`]: `check_invariants`, run by tests after every step.
-//! - [`cluster`]: an in-process cluster that carries inter-DC messages (tests, benches).
 
 pub(crate) mod account;
 pub(crate) mod anomaly;
@@ -36,7 +35,6 @@ pub(crate) mod authenticate;
 pub(crate) mod authority;
 pub(crate) mod authorization;
 pub(crate) mod client_info;
-pub(crate) mod cluster;
 pub(crate) mod credentials;
 pub(crate) mod error;
 pub(crate) mod events;
@@ -61,7 +59,6 @@ pub use account::{Account, AccountState, DeletionPhase};
 pub use authority::DcAuthority;
 pub use authorization::{Authorization, AuthorizationHandle, AuthorizationKind};
 pub use client_info::{ClientInfo, GeoPoint, NetworkOrigin};
-pub use cluster::Cluster;
 pub use error::{AuthRejection, RpcError};
 pub use events::{AuthEvent, AuthEventKind, CodeDelivery, CreatedVia, Effect, RevocationCause};
 pub use interdc::{InterDcBody, InterDcError, InterDcMessage};

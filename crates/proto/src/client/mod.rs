@@ -28,16 +28,11 @@ mod command;
 mod config;
 mod dc;
 mod event;
-pub mod harness;
 mod io;
 mod login;
 mod push;
-pub mod scripted;
 mod session_file;
 mod syncing;
-
-#[cfg(test)]
-mod tests;
 
 use std::collections::{BTreeMap, VecDeque};
 

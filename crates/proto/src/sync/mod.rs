@@ -31,4 +31,4 @@ pub use event::{ApplyPath, FetchKind, FetchReason, SyncEvent, SyncTotals};
 pub use list_hash::{list_hash, CachedList, ListAnswer, ListEntry};
 pub use log::{DifferenceError, PushError, UpdateLog};
 pub use update::{Position, SyncBox, SyncState, Update, UpdateKind};
-pub use wire::difference_to_wire;
+pub use wire::{difference_to_wire, state_to_wire, update_to_wire};

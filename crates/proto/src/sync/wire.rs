@@ -60,7 +60,7 @@ fn non_negative(value: i32) -> Option<u32> {
 }
 
 /// A common-box update as `sessionlab.updateOpaque`; `None` for the secondary box.
-pub(crate) fn update_to_wire(update: &Update) -> Option<api::Update> {
+pub fn update_to_wire(update: &Update) -> Option<api::Update> {
     if update.position.sync_box != SyncBox::Common {
         return None;
     }
@@ -122,7 +122,7 @@ pub(crate) fn update_from_wire(update: &api::Update) -> Result<Option<Update>, W
 }
 
 /// `updates.state` for a sync state.
-pub(crate) fn state_to_wire(state: SyncState) -> api::UpdatesState {
+pub fn state_to_wire(state: SyncState) -> api::UpdatesState {
     api::UpdatesState {
         pts: saturating_i32(state.pts),
         qts: saturating_i32(state.qts),

@@ -8,7 +8,7 @@ use crate::auth::interdc::{InterDcBody, InterDcMessage};
 use crate::auth::{AuthRejection, AuthorizationKind, ResetAnswer, RevocationPolicy, RpcError};
 
 /// Export `home_key`'s authorization to `target` and import it under `key`.
-fn derive(world: &mut World, home_key: KeyId, target: DcId, key: KeyId) -> Result<AuthorizationKind, RpcError> {
+fn derive(world: &mut AuthFixture, home_key: KeyId, target: DcId, key: KeyId) -> Result<AuthorizationKind, RpcError> {
     let now = world.now;
     let exported = world
         .cluster
@@ -21,8 +21,8 @@ fn derive(world: &mut World, home_key: KeyId, target: DcId, key: KeyId) -> Resul
 
 /// The owner's phone (key 1) and a stolen laptop (key 2) whose derived key
 /// 41 lives on OTHER, under `revocation`.
-fn stolen_laptop_on_other_dc(revocation: RevocationPolicy) -> World {
-    let mut world = World::new(Policy {
+fn stolen_laptop_on_other_dc(revocation: RevocationPolicy) -> AuthFixture {
+    let mut world = AuthFixture::new(Policy {
         revocation,
         ..Policy::default()
     });
@@ -31,7 +31,7 @@ fn stolen_laptop_on_other_dc(revocation: RevocationPolicy) -> World {
     world
 }
 
-fn released(world: &mut World) -> Vec<u64> {
+fn released(world: &mut AuthFixture) -> Vec<u64> {
     world
         .take_outside()
         .into_iter()
@@ -48,7 +48,7 @@ fn released(world: &mut World) -> Vec<u64> {
 
 #[test]
 fn imported_authorizations_act_for_the_home_one() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let hash = world.login(1, "Pixel 8");
     assert_eq!(
         derive(&mut world, 1, OTHER, 41),
@@ -69,7 +69,7 @@ fn imported_authorizations_act_for_the_home_one() {
 
 #[test]
 fn export_and_import_refuse_bad_requests() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let now = world.now;
     assert_eq!(
@@ -212,7 +212,7 @@ fn lazy_revalidates_after_the_cache_ttl() {
 
 #[test]
 fn a_token_exported_before_a_revocation_cannot_be_imported_after_it() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.owner_and_stolen_laptop();
     let now = world.now;
     let stolen = world
@@ -228,7 +228,7 @@ fn a_token_exported_before_a_revocation_cannot_be_imported_after_it() {
 
 #[test]
 fn temp_keys_act_as_their_permanent_key_until_expiry() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let now = world.now;
     let asked = now + 2 * DAY;
@@ -274,7 +274,7 @@ fn revoking_an_authorization_kills_its_temp_keys_everywhere() {
 
 #[test]
 fn temp_keys_can_be_disabled() {
-    let mut world = World::new(Policy {
+    let mut world = AuthFixture::new(Policy {
         temp_key_lifetime: Duration::ZERO,
         ..Policy::default()
     });
@@ -288,7 +288,7 @@ fn temp_keys_can_be_disabled() {
 
 #[test]
 fn messages_for_another_dc_are_refused() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
     let stray = InterDcMessage {
         from: OTHER,

@@ -11,7 +11,7 @@ use crate::auth::{AuthRejection, RpcError};
 
 const NO_TOKENS: [[u8; 32]; 0] = [];
 
-fn send(world: &mut World, key: KeyId) -> Result<SentCode, RpcError> {
+fn send(world: &mut AuthFixture, key: KeyId) -> Result<SentCode, RpcError> {
     let now = world.now;
     world
         .cluster
@@ -19,7 +19,7 @@ fn send(world: &mut World, key: KeyId) -> Result<SentCode, RpcError> {
         .send_code(now, key, PHONE, &NO_TOKENS, &info("Laptop"), &mut world.rng)
 }
 
-fn sign_in(world: &mut World, key: KeyId, hash: u64, code: &str) -> Result<LoginResult, RpcError> {
+fn sign_in(world: &mut AuthFixture, key: KeyId, hash: u64, code: &str) -> Result<LoginResult, RpcError> {
     let now = world.now;
     let laptop = info("Laptop");
     let request = SignIn {
@@ -31,7 +31,7 @@ fn sign_in(world: &mut World, key: KeyId, hash: u64, code: &str) -> Result<Login
     world.cluster.dc(HOME).sign_in(now, key, &request, &mut world.rng)
 }
 
-fn export_token(world: &mut World, key: KeyId) -> Result<[u8; 16], RpcError> {
+fn export_token(world: &mut AuthFixture, key: KeyId) -> Result<[u8; 16], RpcError> {
     let now = world.now;
     world
         .cluster
@@ -42,7 +42,7 @@ fn export_token(world: &mut World, key: KeyId) -> Result<[u8; 16], RpcError> {
 
 /// Every login entry point on HOME under `key` is AUTH_KEY_UNREGISTERED,
 /// and the key stays unbound.
-fn assert_dead_on_home(world: &mut World, key: KeyId) {
+fn assert_dead_on_home(world: &mut AuthFixture, key: KeyId) {
     assert!(world.home().is_key_revoked(key));
     assert_eq!(send(world, key), Err(RpcError::AuthKeyUnregistered));
     assert_eq!(sign_in(world, key, 1, "00000"), Err(RpcError::AuthKeyUnregistered));
@@ -78,7 +78,7 @@ fn assert_dead_on_home(world: &mut World, key: KeyId) {
 
 #[test]
 fn a_logged_out_key_never_logs_in_again() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.login(2, "Laptop");
     let now = world.now;
@@ -93,7 +93,7 @@ fn a_logged_out_key_never_logs_in_again() {
 
 #[test]
 fn terminated_keys_are_dead_whatever_ended_them() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     let laptop = world.login(2, "Laptop");
     world.login(3, "Tablet");
@@ -109,7 +109,7 @@ fn terminated_keys_are_dead_whatever_ended_them() {
 
 #[test]
 fn an_expired_key_is_dead() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.login(2, "Laptop");
     let now = world.now;
@@ -131,7 +131,7 @@ fn an_expired_key_is_dead() {
 
 #[test]
 fn a_qr_token_exported_by_a_key_revoked_meanwhile_is_worthless() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     let token = export_token(&mut world, 9).expect("exported while unbound");
     // Key 9 is bound by another path, then logged out: now it is dead.
@@ -155,7 +155,7 @@ fn a_qr_token_exported_by_a_key_revoked_meanwhile_is_worthless() {
 
 #[test]
 fn a_derived_key_ended_with_its_home_authorization_cannot_be_imported_again() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     world.login(2, "Laptop");
     let now = world.now;
@@ -191,7 +191,7 @@ fn a_derived_key_ended_with_its_home_authorization_cannot_be_imported_again() {
 
 #[test]
 fn revoked_temp_keys_are_dead_too() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     world.login(2, "Laptop");
     let now = world.now;

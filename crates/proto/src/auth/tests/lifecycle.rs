@@ -5,13 +5,13 @@ use crate::auth::account::{AccountState, DeletionPhase};
 use crate::auth::events::RevocationCause;
 use crate::auth::{ResetAnswer, RpcError};
 
-fn state(world: &mut World) -> AccountState {
+fn state(world: &mut AuthFixture) -> AccountState {
     world.home().account(USER).expect("account").state
 }
 
 #[test]
 fn blocking_ends_every_session_and_logins() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.login(2, "ThinkPad");
     let now = world.now;
@@ -34,7 +34,7 @@ fn blocking_ends_every_session_and_logins() {
 
 #[test]
 fn changing_the_number_ends_every_other_session() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.login(2, "ThinkPad");
     let now = world.now;
@@ -51,7 +51,7 @@ fn changing_the_number_ends_every_other_session() {
 
 #[test]
 fn deletion_locks_then_erases_then_releases() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.login(2, "ThinkPad");
     let now = world.now;
@@ -97,7 +97,7 @@ fn deletion_locks_then_erases_then_releases() {
 
 #[test]
 fn deletion_with_two_factor_and_no_password_waits_seven_days() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.enable_two_factor(1);
     let now = world.now;
@@ -128,7 +128,7 @@ fn deletion_with_two_factor_and_no_password_waits_seven_days() {
 
 #[test]
 fn a_waiting_deletion_can_be_cancelled_and_a_password_skips_the_wait() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.enable_two_factor(1);
     let now = world.now;

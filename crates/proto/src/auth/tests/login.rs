@@ -10,7 +10,7 @@ use crate::auth::{AuthRejection, RpcError};
 
 const NO_TOKENS: [[u8; 32]; 0] = [];
 
-fn send(world: &mut World, key: KeyId, tokens: &[[u8; 32]]) -> Result<SentCode, RpcError> {
+fn send(world: &mut AuthFixture, key: KeyId, tokens: &[[u8; 32]]) -> Result<SentCode, RpcError> {
     let now = world.now;
     world
         .cluster
@@ -18,7 +18,7 @@ fn send(world: &mut World, key: KeyId, tokens: &[[u8; 32]]) -> Result<SentCode, 
         .send_code(now, key, PHONE, tokens, &info("Pixel 8"), &mut world.rng)
 }
 
-fn sign_in(world: &mut World, key: KeyId, hash: u64, code: &str) -> Result<LoginResult, RpcError> {
+fn sign_in(world: &mut AuthFixture, key: KeyId, hash: u64, code: &str) -> Result<LoginResult, RpcError> {
     let now = world.now;
     let phone_info = info("Pixel 8");
     let request = SignIn {
@@ -44,7 +44,7 @@ fn wrong(code: &str) -> String {
 
 #[test]
 fn code_goes_by_sms_without_sessions_and_in_app_to_logged_in_keys() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     match send(&mut world, 1, &NO_TOKENS) {
         Ok(SentCode::Code { delivery, .. }) => assert_eq!(delivery, CodeDelivery::Sms),
         other => panic!("{other:?}"),
@@ -58,7 +58,7 @@ fn code_goes_by_sms_without_sessions_and_in_app_to_logged_in_keys() {
 
 #[test]
 fn unknown_phone_is_unoccupied() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
     let result = world.home().send_code(
         now,
@@ -78,7 +78,7 @@ fn wrong_code_is_invalid_then_flood_wait_after_the_limit() {
         flood_wait: Duration::from_secs(600),
         ..Policy::default()
     };
-    let mut world = World::new(policy);
+    let mut world = AuthFixture::new(policy);
     let hash = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent"));
     world.pump();
     let code = world.cluster.last_code(USER).expect("code");
@@ -116,7 +116,7 @@ fn wrong_code_is_invalid_then_flood_wait_after_the_limit() {
 
 #[test]
 fn expired_code_and_code_of_another_key_are_expired() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let hash = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent"));
     world.pump();
     let code = world.cluster.last_code(USER).expect("code");
@@ -127,7 +127,7 @@ fn expired_code_and_code_of_another_key_are_expired() {
 
 #[test]
 fn pending_codes_per_account_are_bounded_oldest_dropped() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let first = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent"));
     world.pump();
     let first_code = world.cluster.last_code(USER).expect("code");
@@ -142,7 +142,7 @@ fn pending_codes_per_account_are_bounded_oldest_dropped() {
 
 #[test]
 fn second_login_is_unconfirmed_and_announced_to_the_others() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let first = world.login(1, "Pixel 8");
     world.take_outside();
     let second = world.login(2, "ThinkPad");
@@ -173,7 +173,7 @@ fn second_login_is_unconfirmed_and_announced_to_the_others() {
 
 #[test]
 fn without_notify_new_login_logins_start_confirmed_and_silent() {
-    let mut world = World::new(Policy {
+    let mut world = AuthFixture::new(Policy {
         notify_new_login: false,
         ..Policy::default()
     });
@@ -196,7 +196,7 @@ fn without_notify_new_login_logins_start_confirmed_and_silent() {
 
 #[test]
 fn two_factor_keeps_the_authorization_pending_until_the_password() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let now = world.now;
     world
@@ -231,7 +231,7 @@ fn two_factor_keeps_the_authorization_pending_until_the_password() {
 
 #[test]
 fn changing_the_password_needs_the_current_one() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let now = world.now;
     let mut rng = ChaCha8Rng::seed_from_u64(3);
@@ -256,7 +256,7 @@ fn changing_the_password_needs_the_current_one() {
 
 #[test]
 fn log_out_ends_the_key_and_its_future_token_skips_the_code_once() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let now = world.now;
     let token = world
@@ -295,7 +295,7 @@ fn log_out_ends_the_key_and_its_future_token_skips_the_code_once() {
 
 #[test]
 fn future_tokens_are_capped_and_never_skip_two_factor() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let mut tokens = Vec::new();
     for key in 1..=22u64 {
         world.login(key, "Pixel 8");
@@ -325,7 +325,7 @@ fn future_tokens_are_capped_and_never_skip_two_factor() {
 
 #[test]
 fn authenticate_rejects_unknown_keys_and_bumps_activity() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
     assert_eq!(world.home().authenticate(now, 42), Err(AuthRejection::KeyUnregistered));
     world.login(1, "Pixel 8");
@@ -345,14 +345,14 @@ fn authenticate_rejects_unknown_keys_and_bumps_activity() {
 
 #[test]
 fn a_bound_key_cannot_log_in_again() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     assert_eq!(send(&mut world, 1, &NO_TOKENS), Err(RpcError::KeyAlreadyAuthorized));
 }
 
 #[test]
 fn peek_answers_like_authenticate_without_side_effects() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.take_events();
     let created = world.now;
@@ -367,7 +367,7 @@ fn peek_answers_like_authenticate_without_side_effects() {
 
 #[test]
 fn a_temp_key_cannot_log_in_as_a_permanent_key() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
     world
         .home()

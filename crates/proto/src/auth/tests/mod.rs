@@ -1,6 +1,7 @@
 //! Unit tests of the session layer's rules, one test per rule, on a small
 //! in-process cluster (home DC 2, other DCs 4 and 5) with a seeded RNG.
 
+mod cluster;
 mod datacenters;
 mod dead_keys;
 mod lifecycle;
@@ -15,11 +16,11 @@ use std::time::Duration;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::cluster::Cluster;
 use super::events::{AuthEventKind, Effect};
 use super::login::LoginResult;
 use super::{ClientInfo, DcAuthority, DcId, KeyId, Policy, UserId};
 use crate::time::Instant;
+use cluster::InProcessDcs;
 
 pub(super) const HOME: DcId = 2;
 pub(super) const OTHER: DcId = 4;
@@ -28,8 +29,8 @@ pub(super) const USER: UserId = 77;
 pub(super) const PHONE: &str = "+15550001";
 pub(super) const DAY: Duration = Duration::from_secs(86_400);
 
-pub(super) struct World {
-    pub cluster: Cluster,
+pub(super) struct AuthFixture {
+    pub cluster: InProcessDcs,
     pub rng: ChaCha8Rng,
     pub now: Instant,
 }
@@ -46,12 +47,12 @@ pub(super) fn info(model: &str) -> ClientInfo {
     }
 }
 
-impl World {
+impl AuthFixture {
     /// A cluster with one account homed on HOME.
-    pub(super) fn new(policy: Policy) -> World {
-        let mut cluster = Cluster::new(&[HOME, OTHER, THIRD], [9; 32], &policy);
+    pub(super) fn new(policy: Policy) -> AuthFixture {
+        let mut cluster = InProcessDcs::new(&[HOME, OTHER, THIRD], [9; 32], &policy);
         cluster.dc(HOME).register_account(USER, PHONE).expect("register");
-        World {
+        AuthFixture {
             cluster,
             rng: ChaCha8Rng::seed_from_u64(7),
             now: Instant::SCENARIO_EPOCH,

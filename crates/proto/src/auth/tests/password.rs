@@ -5,7 +5,7 @@
 use super::*;
 use crate::auth::RpcError;
 
-fn update(world: &mut World, key: KeyId, current: Option<&[u8]>, new: Option<&[u8]>) -> Result<(), RpcError> {
+fn update(world: &mut AuthFixture, key: KeyId, current: Option<&[u8]>, new: Option<&[u8]>) -> Result<(), RpcError> {
     let now = world.now;
     world
         .home()
@@ -14,7 +14,7 @@ fn update(world: &mut World, key: KeyId, current: Option<&[u8]>, new: Option<&[u
 
 #[test]
 fn a_wrong_current_password_is_refused_and_counts_toward_flood_wait() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.enable_two_factor(1);
     for _ in 1..Policy::default().max_sign_in_attempts {
@@ -42,7 +42,7 @@ fn a_wrong_current_password_is_refused_and_counts_toward_flood_wait() {
 
 #[test]
 fn the_right_current_password_changes_it_for_the_next_login_and_keeps_other_sessions() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let phone = world.login_aged(1, "Pixel 8");
     world.enable_two_factor(1);
     assert!(world.try_login(2, "Laptop").is_ok_and(|r| r.rpc_error().is_some()));
@@ -74,7 +74,7 @@ fn the_right_current_password_changes_it_for_the_next_login_and_keeps_other_sess
 
 #[test]
 fn turning_two_factor_off_needs_the_password_and_on_needs_none() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     // No password yet: no current password is asked for.
     update(&mut world, 1, None, Some(b"first")).expect("on");
@@ -93,7 +93,7 @@ fn turning_two_factor_off_needs_the_password_and_on_needs_none() {
 
 #[test]
 fn only_a_logged_in_home_session_may_change_it() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.enable_two_factor(1);
     // Key 2 logged in with the code but still owes the password.

@@ -7,7 +7,7 @@ use super::*;
 use crate::auth::events::{CreatedVia, Notification};
 use crate::auth::RpcError;
 
-fn export(world: &mut World, key: KeyId) -> Result<[u8; 16], RpcError> {
+fn export(world: &mut AuthFixture, key: KeyId) -> Result<[u8; 16], RpcError> {
     let now = world.now;
     world
         .cluster
@@ -16,7 +16,7 @@ fn export(world: &mut World, key: KeyId) -> Result<[u8; 16], RpcError> {
         .map(|t| t.token)
 }
 
-fn accept(world: &mut World, key: KeyId, token: &[u8]) -> Result<LoginResult, RpcError> {
+fn accept(world: &mut AuthFixture, key: KeyId, token: &[u8]) -> Result<LoginResult, RpcError> {
     let now = world.now;
     world
         .cluster
@@ -26,7 +26,7 @@ fn accept(world: &mut World, key: KeyId, token: &[u8]) -> Result<LoginResult, Rp
 
 #[test]
 fn accepted_token_authorizes_the_exporting_key_once() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let phone_hash = world.login(1, "Pixel 8");
     let token = export(&mut world, 9).expect("export");
     world.take_outside();
@@ -58,14 +58,14 @@ fn accepted_token_authorizes_the_exporting_key_once() {
 
 #[test]
 fn export_needs_an_unauthorized_key() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     assert_eq!(export(&mut world, 1), Err(RpcError::KeyAlreadyAuthorized));
 }
 
 #[test]
 fn expired_and_unknown_tokens_are_refused() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let token = export(&mut world, 9).expect("export");
     assert_eq!(accept(&mut world, 1, &[1, 2, 3]), Err(RpcError::AuthTokenInvalid));
@@ -79,7 +79,7 @@ fn expired_and_unknown_tokens_are_refused() {
 
 #[test]
 fn an_unauthorized_key_cannot_accept() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let token = export(&mut world, 9).expect("export");
     assert_eq!(accept(&mut world, 3, &token), Err(RpcError::AuthKeyUnregistered));
 }
@@ -91,7 +91,7 @@ fn unconfirmed_sessions_accept_only_when_the_policy_allows() {
             unconfirmed_can_accept_login_token: allowed,
             ..Policy::default()
         };
-        let mut world = World::new(policy);
+        let mut world = AuthFixture::new(policy);
         world.login(1, "Pixel 8");
         world.login(2, "Attacker box"); // unconfirmed
         let token = export(&mut world, 9).expect("export");

@@ -14,7 +14,7 @@ use crate::auth::RpcError;
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
 
-fn send(world: &mut World, key: KeyId) -> SentCode {
+fn send(world: &mut AuthFixture, key: KeyId) -> SentCode {
     let now = world.now;
     let no_tokens: [[u8; 32]; 0] = [];
     world
@@ -24,7 +24,7 @@ fn send(world: &mut World, key: KeyId) -> SentCode {
         .expect("code sent")
 }
 
-fn resend(world: &mut World, key: KeyId, hash: u64) -> Result<SentCode, RpcError> {
+fn resend(world: &mut AuthFixture, key: KeyId, hash: u64) -> Result<SentCode, RpcError> {
     let now = world.now;
     world.cluster.dc(HOME).resend_code(now, key, PHONE, hash)
 }
@@ -37,7 +37,7 @@ fn hash_of(sent: &SentCode) -> u64 {
 }
 
 /// Codes delivered since the last call, with where they went.
-fn deliveries(world: &mut World) -> Vec<(String, CodeDelivery)> {
+fn deliveries(world: &mut AuthFixture) -> Vec<(String, CodeDelivery)> {
     world
         .take_outside()
         .into_iter()
@@ -50,7 +50,7 @@ fn deliveries(world: &mut World) -> Vec<(String, CodeDelivery)> {
 
 /// The owner's phone (key 1) logged in; key 2 asked for a code, which went
 /// in-app. Returns the code's hash and the code the phone was shown.
-fn in_app_code(world: &mut World) -> (u64, String) {
+fn in_app_code(world: &mut AuthFixture) -> (u64, String) {
     world.login(1, "Pixel 8");
     world.take_outside();
     let sent = send(world, 2);
@@ -63,7 +63,7 @@ fn in_app_code(world: &mut World) -> (u64, String) {
 
 #[test]
 fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_not() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     match send(&mut world, 1) {
         SentCode::Code {
             delivery: CodeDelivery::Sms,
@@ -82,7 +82,7 @@ fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_no
         } => assert_eq!(sms_from, Some(now + MINUTE)),
         other => panic!("{other:?}"),
     }
-    let mut short = World::new(Policy {
+    let mut short = AuthFixture::new(Policy {
         resend_code_after: Duration::from_secs(10),
         ..Policy::default()
     });
@@ -96,7 +96,7 @@ fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_no
 
 #[test]
 fn before_the_timeout_a_resend_is_flood_wait_with_the_seconds_left() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let (hash, _) = in_app_code(&mut world);
     assert_eq!(resend(&mut world, 2, hash), Err(RpcError::FloodWait { seconds: 60 }));
     world.advance(Duration::from_millis(59_500));
@@ -108,7 +108,7 @@ fn before_the_timeout_a_resend_is_flood_wait_with_the_seconds_left() {
 
 #[test]
 fn after_the_timeout_the_same_code_goes_to_the_sim_and_signs_in() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let (hash, shown_in_app) = in_app_code(&mut world);
     world.advance(MINUTE);
     let sent = resend(&mut world, 2, hash).expect("resent");
@@ -149,7 +149,7 @@ fn after_the_timeout_the_same_code_goes_to_the_sim_and_signs_in() {
 
 #[test]
 fn resends_are_spaced_by_the_timeout_and_bounded() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let (hash, code) = in_app_code(&mut world);
     for round in 1..=MAX_CODE_RESENDS {
         world.advance(MINUTE);
@@ -172,7 +172,7 @@ fn resends_are_spaced_by_the_timeout_and_bounded() {
 
 #[test]
 fn an_sms_code_may_be_sent_again_by_sms() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let hash = hash_of(&send(&mut world, 1));
     let first = deliveries(&mut world);
     world.advance(MINUTE + SECOND);
@@ -182,7 +182,7 @@ fn an_sms_code_may_be_sent_again_by_sms() {
 
 #[test]
 fn unknown_expired_and_other_keys_hashes_are_expired() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let (hash, _) = in_app_code(&mut world);
     world.advance(MINUTE);
     assert_eq!(resend(&mut world, 2, hash ^ 1), Err(RpcError::PhoneCodeExpired));
@@ -200,7 +200,7 @@ fn unknown_expired_and_other_keys_hashes_are_expired() {
 
 #[test]
 fn authorized_and_revoked_keys_cannot_resend() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let (hash, _) = in_app_code(&mut world);
     world.advance(MINUTE);
     // The phone's own key is authorized: it has nothing to log in.
@@ -215,7 +215,7 @@ fn authorized_and_revoked_keys_cannot_resend() {
 
 #[test]
 fn a_flooded_account_cannot_resend() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let (hash, code) = in_app_code(&mut world);
     let laptop = info("Laptop");
     let wrong = if code.starts_with('0') { "11111" } else { "00000" };

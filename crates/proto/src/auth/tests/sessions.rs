@@ -8,24 +8,24 @@ use crate::auth::client_info::{GeoPoint, NetworkOrigin};
 use crate::auth::events::{Notification, RevocationCause};
 use crate::auth::{AuthRejection, ResetAnswer, RpcError};
 
-fn reset_one(world: &mut World, key: KeyId, hash: i64) -> Result<ResetAnswer, RpcError> {
+fn reset_one(world: &mut AuthFixture, key: KeyId, hash: i64) -> Result<ResetAnswer, RpcError> {
     let now = world.now;
     world.home().reset_authorization(now, key, hash)
 }
 
-fn reset_all(world: &mut World, key: KeyId) -> Result<ResetAnswer, RpcError> {
+fn reset_all(world: &mut AuthFixture, key: KeyId) -> Result<ResetAnswer, RpcError> {
     let now = world.now;
     world.home().reset_authorizations(now, key)
 }
 
-fn set_ttl(world: &mut World, key: KeyId, days: u32) -> Result<(), RpcError> {
+fn set_ttl(world: &mut AuthFixture, key: KeyId, days: u32) -> Result<(), RpcError> {
     let now = world.now;
     world.home().set_authorization_ttl(now, key, days)
 }
 
 #[test]
 fn list_puts_the_caller_first_and_carries_the_ttl() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     world.advance(Duration::from_secs(60));
     world.login(2, "ThinkPad");
@@ -48,7 +48,7 @@ fn list_puts_the_caller_first_and_carries_the_ttl() {
 
 #[test]
 fn fresh_sessions_may_not_terminate_others_or_change_the_ttl() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let old = world.login_aged(1, "Pixel 8");
     world.login(2, "ThinkPad");
     world.now = world.now + Duration::from_secs(3600);
@@ -61,7 +61,7 @@ fn fresh_sessions_may_not_terminate_others_or_change_the_ttl() {
 #[test]
 fn unconfirmed_sessions_may_reset_only_when_the_policy_allows() {
     for allowed in [false, true] {
-        let mut world = World::new(Policy {
+        let mut world = AuthFixture::new(Policy {
             unconfirmed_can_reset: allowed,
             ..Policy::default()
         });
@@ -82,7 +82,7 @@ fn unconfirmed_sessions_may_reset_only_when_the_policy_allows() {
 
 #[test]
 fn terminating_one_session_unregisters_its_key_and_orders_a_wipe() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     let laptop = world.login(2, "ThinkPad");
     world.take_outside();
@@ -112,7 +112,7 @@ fn terminating_one_session_unregisters_its_key_and_orders_a_wipe() {
 
 #[test]
 fn reset_of_own_or_unknown_hash_is_hash_invalid() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     let own = world.login_aged(1, "Pixel 8");
     assert_eq!(reset_one(&mut world, 1, own), Err(RpcError::HashInvalid));
     assert_eq!(reset_one(&mut world, 1, 12345), Err(RpcError::HashInvalid));
@@ -120,7 +120,7 @@ fn reset_of_own_or_unknown_hash_is_hash_invalid() {
 
 #[test]
 fn terminate_all_revokes_every_other_session() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     for key in 2..=6 {
         world.login(key, "ThinkPad");
@@ -135,7 +135,7 @@ fn terminate_all_revokes_every_other_session() {
 
 #[test]
 fn terminate_all_limit_ends_the_oldest_first() {
-    let mut world = World::new(Policy {
+    let mut world = AuthFixture::new(Policy {
         terminate_all_limit: 2,
         ..Policy::default()
     });
@@ -156,7 +156,7 @@ fn terminate_all_limit_ends_the_oldest_first() {
 
 #[test]
 fn ttl_outside_one_to_366_days_is_invalid() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     assert_eq!(set_ttl(&mut world, 1, 0), Err(RpcError::TtlDaysInvalid));
     assert_eq!(set_ttl(&mut world, 1, 367), Err(RpcError::TtlDaysInvalid));
@@ -166,7 +166,7 @@ fn ttl_outside_one_to_366_days_is_invalid() {
 
 #[test]
 fn inactive_sessions_expire_after_the_ttl_and_activity_defers_it() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     world.login(2, "ThinkPad");
     world.login(3, "Heartbeat");
@@ -184,7 +184,7 @@ fn inactive_sessions_expire_after_the_ttl_and_activity_defers_it() {
 
 #[test]
 fn owner_confirms_and_unconfirmed_logins_autoconfirm() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login_aged(1, "Pixel 8");
     let laptop = world.login(2, "ThinkPad");
     let tablet = world.login(3, "iPad");
@@ -198,7 +198,7 @@ fn owner_confirms_and_unconfirmed_logins_autoconfirm() {
         world.home().confirm_authorization(now, 1, 999),
         Err(RpcError::HashInvalid)
     );
-    let unconfirmed = |world: &mut World| -> Vec<KeyId> {
+    let unconfirmed = |world: &mut AuthFixture| -> Vec<KeyId> {
         let account = world.home().account(USER).expect("account");
         account
             .authorizations()
@@ -221,7 +221,7 @@ fn owner_confirms_and_unconfirmed_logins_autoconfirm() {
 
 #[test]
 fn anomaly_signals_flag_model_version_travel_and_hours() {
-    let mut world = World::new(Policy::default());
+    let mut world = AuthFixture::new(Policy::default());
     world.login(1, "Pixel 8");
     let london = NetworkOrigin {
         coordinates: Some(GeoPoint::from_degrees(51.5, -0.12)),

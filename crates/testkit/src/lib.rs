@@ -1,0 +1,31 @@
+//! # sessionlab-testkit
+//!
+//! Every deterministic harness of sessionlab, in one crate that the root
+//! package's integration tests (`tests/it`), the criterion benches and the
+//! cargo-fuzz crate depend on, so that they all drive exactly the same code
+//! and none of it ships in `sessionlab` or `sessionlab-proto`.
+//!
+//! - [`transport`]: a client session and a server transport over an
+//!   adversarial channel ([`transport::TransportPair`]).
+//! - [`server_cluster`]: real `Server`s and raw devices over encrypted
+//!   packets ([`server_cluster::ServerCluster`]).
+//! - [`auth_cluster`]: `DcAuthority`s that carry inter-DC messages
+//!   themselves ([`auth_cluster::AuthCluster`]).
+//! - [`scripted_dc`], [`client_harness`]: a `Client` against scripted
+//!   datacenters ([`scripted_dc::ScriptedDc`], [`client_harness::ClientHarness`]).
+//! - [`sync_model`], [`server_model`]: model-based checks of the sync layer
+//!   ([`sync_model::SyncModel`]) and the server ([`server_model::ServerModel`]).
+//! - [`fuzz`], [`swarm`]: the bodies of the fuzz targets.
+//! - [`scenario_fixture`]: scenario files as typed values
+//!   ([`scenario_fixture::ScenarioFixture`]).
+
+pub mod auth_cluster;
+pub mod client_harness;
+pub mod fuzz;
+pub mod scenario_fixture;
+pub mod scripted_dc;
+pub mod server_cluster;
+pub mod server_model;
+pub mod swarm;
+pub mod sync_model;
+pub mod transport;

@@ -1,0 +1,31 @@
+//! sessionlab's integration tests, in one binary (one link instead of one
+//! per file), one module per area. Harnesses come from `sessionlab-testkit`;
+//! `support` holds the few helpers only these tests use.
+//!
+//! proptest keeps its regressions beside each module's source file
+//! (`tests/it/<module>.proptest-regressions`).
+
+mod api_codecs;
+mod architecture;
+mod auth_model;
+mod cli;
+mod cli_run;
+mod client;
+mod client_scripted;
+mod crypto_vectors;
+mod fuzz_regressions;
+mod reports_reproduce;
+mod scenario_files;
+mod scenario_parse;
+mod server_flows;
+mod server_login_security;
+mod server_model;
+mod sim_attacks;
+mod sim_devices;
+mod sim_engine;
+mod sim_swarm;
+mod sim_world;
+mod support;
+mod sync_model;
+mod transport_properties;
+mod transport_rules;

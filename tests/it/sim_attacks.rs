@@ -1,0 +1,295 @@
+//! Attacks end to end, one behaviour or acquisition at a time, with the
+//! exact metrics of fixed seeds: packet replay, heartbeats against the
+//! inactivity TTL, and what owners do about them.
+
+use crate::support::sim::{metric, resolved};
+use sessionlab::world::{run, RunOptions, RunOutcome};
+use sessionlab_testkit::scenario_fixture::{
+    attacker, device_event, device_with, inline, owner_action, ScenarioFixture,
+};
+
+const REPLAY: &str = r#"
+[scenario]
+name = "tiny-replay"
+duration = "2d"
+quiet_period = "1h"
+
+[datacenters]
+count = 2
+
+[network]
+latency = "40ms"
+loss = 0.05
+
+[population]
+accounts = 3
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "1h" }
+updates_per_day = 40
+update_bytes = 200
+audit = { every = "30d", probability = 0.0, action = "none" }
+
+[[attacker]]
+name = "replayer"
+targets = "100%"
+acquire = { kind = "stolen_key", device = "desktop", at = "6h" }
+behavior = ["replay"]
+"#;
+
+fn show(outcome: &RunOutcome) {
+    for (name, value) in &outcome.metrics {
+        eprintln!("{name} = {value:?}");
+    }
+    for violation in &outcome.violations {
+        eprintln!("violation: {violation}");
+    }
+}
+
+#[test]
+fn replayed_and_reordered_packets_are_never_processed_twice() {
+    let outcome = run(&resolved(REPLAY), 1, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 1, exactly: three thieves re-inject every hour the last 16
+    // packets of their victim's desktop, newest first and again 10 minutes
+    // later. The transport refuses them all: a lost original was resent by
+    // the desktop under the same msg_id, so even its replay is a duplicate.
+    assert_eq!(metric(&outcome, "replayed_packets"), 2752.0);
+    assert_eq!(metric(&outcome, "replays_accepted"), 0.0);
+    assert_eq!(metric(&outcome, "oracle_violations"), 0.0);
+}
+
+/// A desktop key is stolen, then the desktop is lost: only the thief uses
+/// the authorization, and the owners shorten the inactivity TTL to 2 days.
+fn ttl(behavior: &str) -> ScenarioFixture {
+    ScenarioFixture::new("tiny-ttl")
+        .duration("6d")
+        .quiet_period("1h")
+        .datacenters(1)
+        .latency("40ms")
+        .accounts(4)
+        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
+        .online("30m", "3h")
+        .updates(10, 200)
+        .audit("30d", 0.0, "none")
+        .owner_action(owner_action("set_ttl", "25h", "phone").set("ttl", "2d"))
+        .device_event(device_event("lost", "desktop", "12h"))
+        .attacker(attacker("thief", "100%", stolen_key("desktop", "6h")).set("behavior", [behavior]))
+}
+
+fn stolen_key(device: &str, at: &str) -> sessionlab_testkit::scenario_fixture::Value {
+    inline([
+        ("kind", "stolen_key".into()),
+        ("device", device.into()),
+        ("at", at.into()),
+    ])
+}
+
+#[test]
+fn heartbeats_keep_a_stolen_key_alive_past_the_inactivity_ttl() {
+    let idle = run(&ttl("exfiltrate").resolved(), 2, RunOptions::default()).expect("runs");
+    show(&idle);
+    let beating = run(&ttl("heartbeat").resolved(), 2, RunOptions::default()).expect("runs");
+    show(&beating);
+    assert!(idle.violations.is_empty() && beating.violations.is_empty());
+    // Seed 2, exactly. Idle thieves: the owners' 2-day TTL (set from the
+    // phone on day 2) ends all four stolen desktop authorizations.
+    assert_eq!(metric(&idle, "authorizations_revoked"), 4.0);
+    assert_eq!(metric(&idle, "surviving_footholds"), 0.0);
+    assert_eq!(metric(&idle, "attacker_requests"), 0.0);
+    // Heartbeating thieves keep them active: none expires, all four survive.
+    assert_eq!(metric(&beating, "authorizations_revoked"), 0.0);
+    assert_eq!(metric(&beating, "surviving_footholds"), 4.0);
+    assert_eq!(metric(&beating, "attacker_requests_accepted"), 1966.0);
+}
+
+/// Seed 000's claim: "terminate all other sessions" ends at most five. A
+/// thief with a copied desktop session file mints eight QR sessions; on
+/// day 2 every owner terminates all others from the phone.
+fn limit(terminate_all_limit: u32) -> ScenarioFixture {
+    ScenarioFixture::new("tiny-limit")
+        .duration("3d")
+        .quiet_period("1h")
+        .policy("terminate_all_limit", terminate_all_limit)
+        .datacenters(1)
+        .latency("40ms")
+        .accounts(2)
+        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
+        .online("30m", "3h")
+        .updates(10, 200)
+        .audit("30d", 0.0, "none")
+        .owner_action(owner_action("terminate_all_others", "2d", "phone"))
+        .attacker(
+            attacker(
+                "thief",
+                "100%",
+                inline([
+                    ("kind", "session_file".into()),
+                    ("device", "desktop".into()),
+                    ("at", "1d".into()),
+                ]),
+            )
+            .set("behavior", ["persist"])
+            .set("footholds", 8),
+        )
+}
+
+#[test]
+fn a_terminate_all_limit_of_five_leaves_minted_sessions_alive() {
+    let limited = run(&limit(5).resolved(), 0, RunOptions::default()).expect("runs");
+    show(&limited);
+    let unlimited = run(&limit(0).resolved(), 0, RunOptions::default()).expect("runs");
+    show(&unlimited);
+    assert!(limited.violations.is_empty() && unlimited.violations.is_empty());
+    // Seed 0, exactly. Each account has nine other sessions: the desktop
+    // (whose copy the thief holds) and eight minted ones. Limited to five,
+    // oldest first: the desktop and four minted end (ten revocations; twelve
+    // wipes, since the owner's desktop and the thief's copy both wipe), four
+    // minted sessions per account survive.
+    assert_eq!(metric(&limited, "footholds_minted"), 16.0);
+    assert_eq!(metric(&limited, "authorizations_revoked"), 10.0);
+    assert_eq!(metric(&limited, "devices_wiped"), 12.0);
+    assert_eq!(metric(&limited, "surviving_footholds"), 8.0);
+    // Without the limit all nine end on both accounts.
+    assert_eq!(metric(&unlimited, "authorizations_revoked"), 18.0);
+    assert_eq!(metric(&unlimited, "devices_wiped"), 20.0);
+    assert_eq!(metric(&unlimited, "surviving_footholds"), 0.0);
+}
+
+/// Owners delete their accounts on day 1; half have 2FA, which holds the
+/// deletion for a week. A thief holds every desktop's session file.
+const DELETION: &str = r#"
+[scenario]
+name = "tiny-deletion"
+duration = "10d"
+quiet_period = "1h"
+
+[datacenters]
+count = 2
+
+[network]
+latency = "40ms"
+
+[population]
+accounts = 4
+two_factor = 0.5
+devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
+online = { mean_session = "30m", mean_gap = "3h" }
+updates_per_day = 10
+update_bytes = 200
+audit = { every = "30d", probability = 0.0, action = "none" }
+
+[[owner_action]]
+action = "delete_account"
+at = "2d"
+from = "phone"
+
+[[attacker]]
+name = "thief"
+targets = "100%"
+acquire = { kind = "session_file", device = "desktop", at = "1d" }
+behavior = ["exfiltrate", "heartbeat"]
+"#;
+
+#[test]
+fn deleting_the_account_ends_every_session_and_every_foothold() {
+    let outcome = run(&resolved(DELETION), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly. The owners give their password, so every deletion
+    // locks at once on day 2 (derived authorizations on the media DC end,
+    // home ones are refused), is erased an hour later and released an hour
+    // after that: all eight authorizations are revoked, the phones, the
+    // desktops and the thieves' copies (twelve apps) wipe, nothing survives.
+    // The thieves fetched from the media DC every 20 s for a day until the
+    // lock; five of their requests were refused.
+    assert_eq!(metric(&outcome, "authorizations_revoked"), 8.0);
+    assert_eq!(metric(&outcome, "devices_wiped"), 12.0);
+    assert_eq!(metric(&outcome, "surviving_footholds"), 0.0);
+    assert_eq!(metric(&outcome, "attacker_requests"), 17656.0);
+    assert_eq!(metric(&outcome, "attacker_requests_accepted"), 17651.0);
+    assert_eq!(metric(&outcome, "logout_bypasses"), 0.0);
+}
+
+/// A SIM swap on day 1 against accounts with logged-in devices: the login
+/// code goes in-app, so the attacker asks for it again by SMS after 60 s
+/// (`auth.resendCode`) and signs in — unless 2FA asks for a password it
+/// does not have. Owners ignore the new-login notification.
+fn sim_swap(two_factor: f64) -> ScenarioFixture {
+    ScenarioFixture::new("tiny-sim-swap")
+        .duration("3d")
+        .quiet_period("1h")
+        .datacenters(2)
+        .latency("40ms")
+        .accounts(4)
+        .two_factor(two_factor)
+        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
+        .online("30m", "2h")
+        .updates(20, 200)
+        .audit("30d", 0.0, "none")
+        .population("deny_unrecognized_login", 0.0)
+        .attacker(
+            attacker(
+                "sim-swapper",
+                "100%",
+                inline([("kind", "sim_swap".into()), ("at", "1d".into())]),
+            )
+            .set("behavior", ["exfiltrate", "heartbeat", "terminate_others"]),
+        )
+}
+
+#[test]
+fn a_sim_swap_takes_over_accounts_without_2fa_only() {
+    let open = run(&sim_swap(0.0).resolved(), 0, RunOptions::default()).expect("runs");
+    show(&open);
+    let guarded = run(&sim_swap(1.0).resolved(), 0, RunOptions::default()).expect("runs");
+    show(&guarded);
+    assert!(open.violations.is_empty() && guarded.violations.is_empty());
+    // Seed 0, exactly. Without 2FA each of the four attackers signs in with
+    // the SMS copy of the code and keeps its session to the end; its
+    // "terminate all others" is refused, the session being fresh.
+    assert_eq!(metric(&open, "footholds_minted"), 4.0);
+    assert_eq!(metric(&open, "authorizations_revoked"), 0.0);
+    assert_eq!(metric(&open, "surviving_footholds"), 4.0);
+    assert_eq!(metric(&open, "attacker_requests_accepted"), 712.0);
+    // With 2FA the four authorizations are created but owe the password:
+    // no attacker request is ever accepted, nothing survives.
+    assert_eq!(metric(&guarded, "footholds_minted"), 4.0);
+    assert_eq!(metric(&guarded, "attacker_requests_accepted"), 0.0);
+    assert_eq!(metric(&guarded, "surviving_footholds"), 0.0);
+}
+
+#[test]
+fn owners_who_turn_on_2fa_before_a_sim_swap_stop_it() {
+    let scenario = sim_swap(0.0).owner_action(owner_action("enable_2fa", "20h", "phone"));
+    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly: as with 2FA from the start, the four sign-ins owe a
+    // password the attackers do not have.
+    assert_eq!(metric(&outcome, "footholds_minted"), 4.0);
+    assert_eq!(metric(&outcome, "attacker_requests_accepted"), 0.0);
+    assert_eq!(metric(&outcome, "surviving_footholds"), 0.0);
+}
+
+#[test]
+fn a_changed_password_is_the_one_a_re_login_needs() {
+    // 2FA on from the start; on day 1 the owners change the password, on
+    // day 2 they terminate the desktop, which wipes and logs in again an
+    // hour later: the 2FA step must take the new password.
+    let scenario = sim_swap(1.0)
+        .without("attacker")
+        .owner_action(owner_action("change_password", "25h", "phone"))
+        .owner_action(owner_action("terminate_device", "2d", "phone").set("device", "desktop"));
+    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly: 16 authorizations at the start (two devices, home
+    // and media DC, four accounts); the four desktops are terminated; their
+    // re-logins make four home authorizations and, only because the new
+    // password passed the 2FA step (the media DC is connected once logged
+    // in), four imports: 24.
+    assert_eq!(metric(&outcome, "authorizations_revoked"), 4.0);
+    assert_eq!(metric(&outcome, "authorizations_created"), 24.0);
+    assert_eq!(metric(&outcome, "sync_converged"), 1.0);
+}
