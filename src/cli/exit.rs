@@ -1,8 +1,21 @@
 //! Exit codes of the `sessionlab` binary, the one contract scripts and CI
-//! rely on: 0 everything held, 1 an expectation failed or an oracle was
-//! violated, 2 bad input (arguments, unreadable or invalid files).
+//! rely on:
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0 | everything held |
+//! | 1 | an `[expect]` bound failed or an oracle was violated |
+//! | 2 | bad input: arguments, unreadable or invalid files, an output that cannot be written |
+//! | 3 | a run crashed (a panic: a bug in sessionlab) or ran away (over its event limit) |
+//!
+//! When one command meets several outcomes (many scenario files), the
+//! highest code wins.
 
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
+
+use crate::world::batch::BatchError;
 
 /// Exit code: everything held.
 pub const EXIT_OK: u8 = 0;
@@ -10,6 +23,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_EXPECTATION_FAILED: u8 = 1;
 /// Exit code: bad input (arguments, files).
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code: a run crashed or ran away.
+pub const EXIT_CRASHED: u8 = 3;
 
 /// How a subcommand ended, as the process will report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +35,8 @@ pub enum Exit {
     ExpectationFailed,
     /// Bad input: arguments, unreadable or invalid files.
     BadInput,
+    /// A run panicked or exceeded its event limit.
+    Crashed,
 }
 
 impl Exit {
@@ -29,14 +46,41 @@ impl Exit {
             Exit::Ok => EXIT_OK,
             Exit::ExpectationFailed => EXIT_EXPECTATION_FAILED,
             Exit::BadInput => EXIT_BAD_INPUT,
+            Exit::Crashed => EXIT_CRASHED,
         }
     }
 
-    /// The outcome of two parts of one command: bad input outranks a failed
-    /// expectation, which outranks success (the enum's order).
+    /// The outcome of two parts of one command: a crash outranks bad input,
+    /// which outranks a failed expectation, which outranks success (the
+    /// enum's order).
     pub fn worst(self, other: Exit) -> Exit {
         self.max(other)
     }
+}
+
+impl Exit {
+    /// How a failed seed ends the command: a panic or a runaway run is a
+    /// crash, a configuration the simulator refused is bad input.
+    pub fn for_batch_error(error: &BatchError) -> Exit {
+        match error {
+            BatchError::Run { error, .. } if !error.ran_away() => Exit::BadInput,
+            BatchError::Run { .. } | BatchError::Panicked { .. } | BatchError::Threads { .. } => Exit::Crashed,
+        }
+    }
+}
+
+/// Writes why a batch of `scenario` stopped and, when a seed failed, the
+/// command that reproduces it; returns the exit this means.
+pub fn report_batch_error(scenario: &Path, error: &BatchError, err: &mut dyn Write) -> std::io::Result<Exit> {
+    writeln!(err, "{}: {error}", scenario.display())?;
+    if let Some(seed) = error.seed() {
+        writeln!(
+            err,
+            "reproduce it with: sessionlab replay {} --seed {seed}",
+            scenario.display()
+        )?;
+    }
+    Ok(Exit::for_batch_error(error))
 }
 
 impl From<Exit> for ExitCode {
@@ -48,12 +92,60 @@ impl From<Exit> for ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::SimError;
+
+    fn reported(error: BatchError) -> (Exit, String) {
+        let mut err = Vec::new();
+        let exit = report_batch_error(Path::new("scenarios/x.toml"), &error, &mut err).expect("writes");
+        (exit, String::from_utf8(err).expect("utf-8"))
+    }
+
+    #[test]
+    fn a_panicking_seed_is_a_crash_with_its_replay_command() {
+        let (exit, text) = reported(BatchError::Panicked {
+            seed: 7,
+            message: "boom".into(),
+        });
+        assert_eq!(exit, Exit::Crashed);
+        assert_eq!(
+            text,
+            "scenarios/x.toml: seed 7 panicked: boom\n\
+             reproduce it with: sessionlab replay scenarios/x.toml --seed 7\n"
+        );
+    }
+
+    #[test]
+    fn a_runaway_run_is_a_crash_and_a_refused_configuration_bad_input() {
+        let runaway = BatchError::Run {
+            seed: 2,
+            error: SimError::TooManyEvents,
+        };
+        assert_eq!(reported(runaway).0, Exit::Crashed);
+        let refused = BatchError::Run {
+            seed: 2,
+            error: SimError::Network("no link".into()),
+        };
+        let (exit, text) = reported(refused);
+        assert_eq!(exit, Exit::BadInput);
+        assert!(
+            text.starts_with("scenarios/x.toml: seed 2: invalid network: no link\n"),
+            "{text}"
+        );
+        let threads = BatchError::Threads {
+            jobs: 4,
+            detail: "none".into(),
+        };
+        let (exit, text) = reported(threads);
+        assert_eq!(exit, Exit::Crashed);
+        assert_eq!(text, "scenarios/x.toml: could not start 4 worker threads: none\n");
+    }
 
     #[test]
     fn codes_are_the_documented_ones() {
         assert_eq!(Exit::Ok.code(), 0);
         assert_eq!(Exit::ExpectationFailed.code(), 1);
         assert_eq!(Exit::BadInput.code(), 2);
+        assert_eq!(Exit::Crashed.code(), 3);
     }
 
     #[test]
@@ -62,5 +154,7 @@ mod tests {
         assert_eq!(Exit::Ok.worst(Exit::ExpectationFailed), Exit::ExpectationFailed);
         assert_eq!(Exit::ExpectationFailed.worst(Exit::BadInput), Exit::BadInput);
         assert_eq!(Exit::BadInput.worst(Exit::Ok), Exit::BadInput);
+        assert_eq!(Exit::BadInput.worst(Exit::Crashed), Exit::Crashed);
+        assert_eq!(Exit::Crashed.worst(Exit::ExpectationFailed), Exit::Crashed);
     }
 }

@@ -68,7 +68,6 @@ pub fn kind_name(kind: MetricKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::METRIC_NAMES;
 
     fn printed(format: MetricsFormat) -> String {
         let mut out = Vec::new();
@@ -94,7 +93,11 @@ mod tests {
     fn a_known_line_reads_exactly() {
         let table = printed(MetricsFormat::Table);
         let seed_line = table.lines().nth(1).expect("a first metric");
-        let width = METRIC_NAMES.iter().map(|name| name.len()).max().expect("metrics exist");
+        let width = METRICS
+            .iter()
+            .map(|metric| metric.name.len())
+            .max()
+            .expect("metrics exist");
         assert_eq!(
             seed_line,
             format!("{:width$}  id     the seed of this run", "seed"),

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use check::{check, ok_line, printable, MAX_CHECK_FILES};
-pub use exit::{Exit, EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK};
+pub use exit::{report_batch_error, Exit, EXIT_BAD_INPUT, EXIT_CRASHED, EXIT_EXPECTATION_FAILED, EXIT_OK};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
 pub use replay::{replay, ReplayArguments};
 pub use run::{run_command, RunArguments, MAX_SEEDS};
@@ -37,7 +37,9 @@ pub use table::aligned_table;
     long_about = "Deterministic discrete-event simulator and fuzzing testbed for multi-device session \
                   management modelled on Telegram's MTProto. Scenarios are TOML files (see \
                   scenarios/README.md). Exit codes: 0 ok, 1 an expectation failed or an oracle was \
-                  violated, 2 bad input (arguments, unreadable or invalid files).",
+                  violated, 2 bad input (arguments, unreadable or invalid files), 3 a run \
+                  crashed or ran away (the seed is named with the replay command that \
+                  reproduces it).",
     after_help = "Example:\n  sessionlab check scenarios/*.toml"
 )]
 pub struct Arguments {

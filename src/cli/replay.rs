@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use super::check::printable;
 use super::Exit;
-use crate::scenario::{load_scenario, MetricValue};
-use crate::world::{run, RunOptions};
+use crate::scenario::load_scenario;
+use crate::world::batch::run_seed;
+use crate::world::RunOptions;
 
 /// Arguments of `replay`.
 #[derive(Debug, clap::Args)]
@@ -32,20 +33,14 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
             return Ok(Exit::BadInput);
         }
     };
-    let resolved = scenario.resolve(arguments.seed);
     let options = RunOptions {
         record_trace: arguments.trace.is_some(),
     };
-    let outcome = match run(&resolved, arguments.seed, options) {
+    let outcome = match run_seed(&scenario, arguments.seed, options) {
         Ok(outcome) => outcome,
         Err(error) => {
-            writeln!(
-                err,
-                "{}: seed {}: {error}",
-                arguments.scenario.display(),
-                arguments.seed
-            )?;
-            return Ok(Exit::BadInput);
+            writeln!(err, "{}: {error}", arguments.scenario.display())?;
+            return Ok(Exit::for_batch_error(&error));
         }
     };
     if let (Some(path), Some(trace)) = (&arguments.trace, &outcome.trace) {
@@ -59,12 +54,8 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
         "{} seed {}: trace hash {}",
         scenario.meta.name, outcome.seed, outcome.trace_hash
     )?;
-    for (name, value) in &outcome.metrics {
-        let shown = match value {
-            MetricValue::Number(number) => format!("{number}"),
-            MetricValue::Bool(flag) => flag.to_string(),
-        };
-        writeln!(out, "  {name:<38} {shown}")?;
+    for (metric, value) in outcome.metrics.iter() {
+        writeln!(out, "  {:<38} {value}", metric.name)?;
     }
     for bypass in outcome.bypasses.iter().filter(|bypass| bypass.by_attacker) {
         writeln!(

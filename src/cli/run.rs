@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant as WallClock;
 
 use super::check::printable;
+use super::exit::report_batch_error;
 use super::Exit;
 use crate::report::{self, Row};
-use crate::scenario::{load_scenario, Scenario, SeedRange};
+use crate::scenario::{load_scenario, MetricId, Scenario, SeedRange};
 use crate::world::batch::{run_seeds, MAX_JOBS};
 use crate::world::RunOutcome;
 
@@ -86,8 +87,10 @@ fn run_one(
     let outcomes = match run_seeds(scenario, &seeds, arguments.jobs as usize, &on_done) {
         Ok(outcomes) => outcomes,
         Err(error) => {
-            writeln!(err, "{}: {error}", path.display())?;
-            return Ok(Exit::BadInput);
+            if let Some(bar) = &progress {
+                bar.finish_and_clear();
+            }
+            return Ok(report_batch_error(path, &error, err)?);
         }
     };
     if let Some(bar) = progress {
@@ -115,21 +118,22 @@ fn run_one(
         dir.display()
     )?;
     let summaries = report::aggregate(&rows);
-    for name in [
-        "logout_bypasses",
-        "surviving_footholds",
-        "sync_overhead_ratio",
-        "sync_converged",
-        "oracle_violations",
+    for metric in [
+        MetricId::LogoutBypasses,
+        MetricId::SurvivingFootholds,
+        MetricId::SyncOverheadRatio,
+        MetricId::SyncConverged,
+        MetricId::OracleViolations,
     ] {
         if let Some(stats) = summaries
             .iter()
-            .find(|summary| summary.metric.name == name)
+            .find(|summary| summary.metric.id == metric)
             .and_then(|summary| summary.stats)
         {
             writeln!(
                 out,
-                "  {name:<24} mean {:<12} max {}",
+                "  {:<24} mean {:<12} max {}",
+                metric.name(),
                 report::text::format_number(stats.mean),
                 report::text::format_number(stats.max)
             )?;

@@ -3,25 +3,13 @@
 //! values. Booleans count as 1 (true) and 0 (false), so their mean is the
 //! fraction of seeds where they held.
 
-use std::collections::BTreeMap;
-
-use crate::scenario::{Metric, MetricValue, METRICS};
+use crate::scenario::{Metric, MetricRow, METRICS};
 
 /// One seed's row: a value for every metric of [`METRICS`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub seed: u64,
-    pub values: BTreeMap<&'static str, MetricValue>,
-}
-
-impl Row {
-    /// The value of `metric` as a number (booleans as 0/1); `None` if absent.
-    pub fn number(&self, metric: &str) -> Option<f64> {
-        self.values.get(metric).map(|value| match value {
-            MetricValue::Number(number) => *number,
-            MetricValue::Bool(flag) => f64::from(u8::from(*flag)),
-        })
-    }
+    pub values: MetricRow,
 }
 
 /// One metric over all seeds.
@@ -72,7 +60,7 @@ pub fn aggregate(rows: &[Row]) -> Vec<MetricSummary> {
         .iter()
         .map(|metric| MetricSummary {
             metric: *metric,
-            stats: stats(rows.iter().filter_map(|row| row.number(metric.name)).collect()),
+            stats: stats(rows.iter().map(|row| row.values.number(metric.id)).collect()),
         })
         .collect()
 }
@@ -80,6 +68,7 @@ pub fn aggregate(rows: &[Row]) -> Vec<MetricSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{MetricId, MetricValue};
 
     #[test]
     fn nearest_rank_percentiles() {
@@ -107,16 +96,23 @@ mod tests {
             .enumerate()
             .map(|(seed, flag)| Row {
                 seed: seed as u64,
-                values: [("sync_converged", MetricValue::Bool(*flag))].into_iter().collect(),
+                values: MetricRow::from_fn(|id| match id {
+                    MetricId::SyncConverged => MetricValue::Bool(*flag),
+                    _ => MetricValue::Number(f64::NAN),
+                }),
             })
             .collect();
         let summary = aggregate(&rows);
         let converged = summary
             .iter()
-            .find(|s| s.metric.name == "sync_converged")
+            .find(|s| s.metric.id == MetricId::SyncConverged)
             .and_then(|s| s.stats);
         assert_eq!(converged.map(|stats| stats.mean), Some(0.75));
-        let absent = summary.iter().find(|s| s.metric.name == "resends").map(|s| s.stats);
-        assert_eq!(absent, Some(None));
+        // A metric no seed has a finite value for has no statistics.
+        let not_finite = summary
+            .iter()
+            .find(|s| s.metric.id == MetricId::Resends)
+            .map(|s| s.stats);
+        assert_eq!(not_finite, Some(None));
     }
 }

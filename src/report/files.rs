@@ -32,13 +32,13 @@ pub struct ExpectationOutcome {
     pub failure: Option<(u64, ExpectationFailure)>,
 }
 
-/// Judge each expectation against every row (a seed missing the metric fails it).
+/// Judge each expectation against every row.
 pub fn check_expectations(rows: &[Row], expectations: &[Expectation]) -> Vec<ExpectationOutcome> {
     expectations
         .iter()
         .map(|expectation| {
             let failure = rows.iter().find_map(|row| {
-                let actual = row.values.get(expectation.metric.as_str()).copied()?;
+                let actual = row.values.get(expectation.metric);
                 expectation.check(actual).err().map(|failure| (row.seed, failure))
             });
             ExpectationOutcome {

@@ -3,19 +3,21 @@
 //! one dot per seed (hover for its value), the mean as a dashed line, the
 //! axis labelled from 0 to the largest value.
 
+use crate::scenario::MetricId;
+
 use super::aggregate::{MetricSummary, Row};
 use super::text::format_number;
 
 /// The metrics charted across seeds.
-pub const CHARTED: &[&str] = &[
-    "logout_bypasses",
-    "max_bypass_window_ms",
-    "oracle_violations",
-    "surviving_footholds",
-    "updates_exfiltrated_after_revocation",
-    "sync_overhead_ratio",
-    "convergence_p99_ms",
-    "difference_calls",
+pub const CHARTED: &[MetricId] = &[
+    MetricId::LogoutBypasses,
+    MetricId::MaxBypassWindowMs,
+    MetricId::OracleViolations,
+    MetricId::SurvivingFootholds,
+    MetricId::UpdatesExfiltratedAfterRevocation,
+    MetricId::SyncOverheadRatio,
+    MetricId::ConvergenceP99Ms,
+    MetricId::DifferenceCalls,
 ];
 
 const WIDTH: f64 = 480.0;
@@ -40,10 +42,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn chart(metric: &str, rows: &[Row]) -> String {
+fn chart(metric: MetricId, rows: &[Row]) -> String {
     let points: Vec<(u64, f64)> = rows
         .iter()
-        .filter_map(|row| row.number(metric).filter(|v| v.is_finite()).map(|v| (row.seed, v)))
+        .map(|row| (row.seed, row.values.number(metric)))
+        .filter(|(_, value)| value.is_finite())
         .collect();
     let max = points.iter().map(|(_, value)| *value).fold(0.0, f64::max);
     let mean = if points.is_empty() {
@@ -68,7 +71,7 @@ fn chart(metric: &str, rows: &[Row]) -> String {
          <text x=\"{label_x}\" y=\"{top_label}\" font-size=\"10\" text-anchor=\"end\">{max_text}</text>\
          <line x1=\"{left}\" y1=\"{mean_y:.1}\" x2=\"{right}\" y2=\"{mean_y:.1}\" stroke=\"#c63\" stroke-dasharray=\"4 3\">\
          <title>mean {mean_text}</title></line>",
-        title = escape(metric),
+        title = escape(metric.name()),
         label_x = left - 4.0,
         top_label = top + 4.0,
         max_text = format_number(max),
@@ -92,7 +95,7 @@ fn chart(metric: &str, rows: &[Row]) -> String {
     }
     svg.push_str(&format!(
         "<text x=\"{LEFT}\" y=\"14\" font-size=\"12\">{} — mean {} (dashed), max {}</text></svg>",
-        escape(metric),
+        escape(metric.name()),
         format_number(mean),
         format_number(max)
     ));
@@ -111,10 +114,10 @@ pub fn report_html(name: &str, description: &str, rows: &[Row], summaries: &[Met
         rows.len()
     );
     for metric in CHARTED {
-        page.push_str(&format!("<figure>{}</figure>", chart(metric, rows)));
+        page.push_str(&format!("<figure>{}</figure>", chart(*metric, rows)));
     }
     page.push_str("<table><tr><th>metric</th><th>unit</th><th>mean</th><th>p50</th><th>p95</th><th>p99</th><th>min</th><th>max</th></tr>");
-    for summary in summaries.iter().filter(|summary| summary.metric.name != "seed") {
+    for summary in summaries.iter().filter(|summary| summary.metric.id != MetricId::Seed) {
         page.push_str(&format!(
             "<tr><td>{}</td><td>{}</td>",
             escape(summary.metric.name),
@@ -137,7 +140,7 @@ pub fn report_html(name: &str, description: &str, rows: &[Row], summaries: &[Met
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::MetricValue;
+    use crate::scenario::{MetricRow, MetricValue};
 
     #[test]
     fn escaping_covers_markup_characters() {
@@ -153,10 +156,12 @@ mod tests {
             .into_iter()
             .map(|(seed, value)| Row {
                 seed,
-                values: [("logout_bypasses", MetricValue::Number(value))].into_iter().collect(),
+                values: MetricRow::from_fn(|id| {
+                    MetricValue::Number(if id == MetricId::LogoutBypasses { value } else { 0.0 })
+                }),
             })
             .collect();
-        let svg = chart("logout_bypasses", &rows);
+        let svg = chart(MetricId::LogoutBypasses, &rows);
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("<title>seed 0: 2</title>"));
         assert!(svg.contains("<title>seed 1: 4</title>"));

@@ -1,6 +1,6 @@
 //! Text renderers: `runs.csv`, `summary.csv` and `summary.md`.
 
-use crate::scenario::{MetricValue, METRICS};
+use crate::scenario::{MetricId, MetricValue, METRICS};
 
 use super::aggregate::{MetricSummary, Row};
 use super::files::ExpectationOutcome;
@@ -18,11 +18,10 @@ pub fn format_number(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn format_value(value: Option<&MetricValue>) -> String {
+fn format_value(value: MetricValue) -> String {
     match value {
-        Some(MetricValue::Number(number)) => format_number(*number),
-        Some(MetricValue::Bool(flag)) => flag.to_string(),
-        None => String::new(),
+        MetricValue::Number(number) => format_number(number),
+        MetricValue::Bool(flag) => flag.to_string(),
     }
 }
 
@@ -40,12 +39,7 @@ fn csv_text(records: Vec<Vec<String>>) -> String {
 pub fn runs_csv(rows: &[Row]) -> String {
     let mut records = vec![METRICS.iter().map(|metric| metric.name.to_string()).collect()];
     for row in rows {
-        records.push(
-            METRICS
-                .iter()
-                .map(|metric| format_value(row.values.get(metric.name)))
-                .collect(),
-        );
+        records.push(row.values.iter().map(|(_, value)| format_value(value)).collect());
     }
     csv_text(records)
 }
@@ -64,7 +58,7 @@ fn stat_cells(summary: &MetricSummary) -> Vec<String> {
 pub fn summary_csv(summaries: &[MetricSummary]) -> String {
     let header = ["metric", "unit", "mean", "p50", "p95", "p99", "min", "max"];
     let mut records = vec![header.iter().map(|cell| cell.to_string()).collect()];
-    for summary in summaries.iter().filter(|summary| summary.metric.name != "seed") {
+    for summary in summaries.iter().filter(|summary| summary.metric.id != MetricId::Seed) {
         let mut record = vec![summary.metric.name.to_string(), summary.metric.unit.to_string()];
         record.extend(stat_cells(summary));
         records.push(record);
@@ -90,7 +84,7 @@ pub fn summary_markdown(
         _ => text.push_str("No seeds.\n\n"),
     }
     text.push_str("| metric | unit | mean | p50 | p95 | p99 | min | max |\n|---|---|---|---|---|---|---|---|\n");
-    for summary in summaries.iter().filter(|summary| summary.metric.name != "seed") {
+    for summary in summaries.iter().filter(|summary| summary.metric.id != MetricId::Seed) {
         let cells = stat_cells(summary);
         text.push_str(&format!(
             "| {} | {} | {} |\n",

@@ -9,7 +9,7 @@ use super::error::Problem;
 use super::expect::{Bound, Expectation};
 use super::leaf::{Ctx, Result, SwarmEntry};
 use super::limits::MAX_TABLE_ENTRIES;
-use super::metrics::{metric, MetricKind};
+use super::metrics::{MetricId, MetricKind};
 use super::node::{Key, Node, NodeValue};
 use super::sampled::{Sampled, Value};
 
@@ -253,7 +253,7 @@ impl Ctx<'_> {
     }
 
     fn expectation(&self, key: &Key, node: &Node) -> Result<Expectation> {
-        let Some(metric) = metric(&key.name) else {
+        let Some(metric) = MetricId::from_name(&key.name).map(MetricId::spec) else {
             return Err(self.error(&key.span, Problem::UnknownMetric(key.name.clone())));
         };
         let path = format!("expect.{}", key.name);
@@ -282,7 +282,7 @@ impl Ctx<'_> {
         };
         let (line, _) = super::error::line_column(self.locator.source, key.span.start);
         Ok(Expectation {
-            metric: key.name.clone(),
+            metric: metric.id,
             bound,
             line,
         })

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::metrics::{MetricId, MetricValue};
+
 /// A bound on one metric.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bound {
@@ -17,44 +19,10 @@ pub enum Bound {
     Is(bool),
 }
 
-/// An observed metric value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum MetricValue {
-    Number(f64),
-    Bool(bool),
-}
-
-impl From<f64> for MetricValue {
-    fn from(value: f64) -> MetricValue {
-        MetricValue::Number(value)
-    }
-}
-
-impl From<u64> for MetricValue {
-    fn from(value: u64) -> MetricValue {
-        MetricValue::Number(value as f64)
-    }
-}
-
-impl From<bool> for MetricValue {
-    fn from(value: bool) -> MetricValue {
-        MetricValue::Bool(value)
-    }
-}
-
-impl fmt::Display for MetricValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MetricValue::Number(value) => write!(f, "{value}"),
-            MetricValue::Bool(value) => write!(f, "{value}"),
-        }
-    }
-}
-
 /// One `[expect]` entry: a metric, its bound, and where the file states it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
-    pub metric: String,
+    pub metric: MetricId,
     pub bound: Bound,
     /// 1-based line of the entry in the scenario file.
     pub line: usize,
@@ -64,7 +32,7 @@ pub struct Expectation {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("expected {metric} {wanted} (line {line}), got {actual}")]
 pub struct ExpectationFailure {
-    pub metric: String,
+    pub metric: MetricId,
     /// The bound as the message states it ("= 0", "<= 1.3", "in 1..=5", "= true").
     pub wanted: String,
     pub actual: MetricValue,
@@ -88,7 +56,7 @@ impl Expectation {
             return Ok(());
         }
         Err(ExpectationFailure {
-            metric: self.metric.clone(),
+            metric: self.metric,
             wanted: self.bound.to_string(),
             actual,
             line: self.line,
@@ -114,7 +82,7 @@ mod tests {
 
     fn expect(bound: Bound) -> Expectation {
         Expectation {
-            metric: "m".into(),
+            metric: MetricId::Resends,
             bound,
             line: 4,
         }
@@ -133,15 +101,15 @@ mod tests {
     #[test]
     fn failures_read_well() {
         let failure = expect(Bound::Equal(0.0)).check(3u64).unwrap_err();
-        assert_eq!(failure.to_string(), "expected m = 0 (line 4), got 3");
+        assert_eq!(failure.to_string(), "expected resends = 0 (line 4), got 3");
         let failure = expect(Bound::AtMost(1.3)).check(1.5).unwrap_err();
-        assert_eq!(failure.to_string(), "expected m <= 1.3 (line 4), got 1.5");
+        assert_eq!(failure.to_string(), "expected resends <= 1.3 (line 4), got 1.5");
         let failure = expect(Bound::AtLeast(2.0)).check(1.0).unwrap_err();
-        assert_eq!(failure.to_string(), "expected m >= 2 (line 4), got 1");
+        assert_eq!(failure.to_string(), "expected resends >= 2 (line 4), got 1");
         let failure = expect(Bound::Between { min: 1.0, max: 5.0 }).check(7.0).unwrap_err();
-        assert_eq!(failure.to_string(), "expected m in 1..=5 (line 4), got 7");
+        assert_eq!(failure.to_string(), "expected resends in 1..=5 (line 4), got 7");
         let failure = expect(Bound::Is(true)).check(false).unwrap_err();
-        assert_eq!(failure.to_string(), "expected m = true (line 4), got false");
+        assert_eq!(failure.to_string(), "expected resends = true (line 4), got false");
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! The metrics a run reports (one CSV column each), with unit and meaning.
+//! The one metrics table: every metric a run reports, one row each — a
+//! typed id ([`MetricId`]), its CSV column name, unit, kind and meaning.
 //!
-//! This is the one list: `[expect]` keys are checked against it, the
-//! command line's `list-metrics` prints it, and the report writes its columns
-//! in this order.
+//! Everything else iterates this table: `[expect]` keys are looked up in
+//! it, `list-metrics` prints it, the reports write their columns in its
+//! order, and a run fills a [`MetricRow`] by an exhaustive `match` on
+//! [`MetricId`] (`world::outcome`), so a metric missing or misspelled
+//! anywhere is a compile error rather than an empty column.
+
+use std::fmt;
 
 /// What kind of value a metric holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,170 +18,211 @@ pub enum MetricKind {
     Bool,
 }
 
-/// One metric: its CSV column name, unit and one-line meaning.
+/// One row of the table: a metric's id, CSV column name, unit, kind and
+/// one-line meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Metric {
+    pub id: MetricId,
     pub name: &'static str,
     pub unit: &'static str,
     pub kind: MetricKind,
     pub meaning: &'static str,
 }
 
-const fn number(name: &'static str, unit: &'static str, meaning: &'static str) -> Metric {
-    Metric {
-        name,
-        unit,
-        kind: MetricKind::Number,
-        meaning,
+/// Declares [`MetricId`] and [`METRICS`] from one list of rows, so the
+/// enum and the table cannot drift apart.
+macro_rules! metric_table {
+    ($($id:ident: $name:literal, $unit:literal, $kind:ident, $meaning:literal;)+) => {
+        /// A metric's typed id, in CSV column order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum MetricId {
+            $(#[doc = $meaning] $id,)+
+        }
+
+        impl MetricId {
+            /// Every metric, in CSV column order.
+            pub const ALL: &'static [MetricId] = &[$(MetricId::$id,)+];
+        }
+
+        /// Every metric, in CSV column order (`METRICS[id as usize].id == id`).
+        pub const METRICS: &[Metric] = &[$(Metric {
+            id: MetricId::$id,
+            name: $name,
+            unit: $unit,
+            kind: MetricKind::$kind,
+            meaning: $meaning,
+        },)+];
+    };
+}
+
+metric_table! {
+    Seed: "seed", "id", Number, "the seed of this run";
+    Accounts: "accounts", "count", Number, "accounts simulated";
+    Devices: "devices", "count", Number, "devices simulated";
+    AuthorizationsCreated: "authorizations_created", "count", Number,
+        "authorizations created (logins, QR logins, imports)";
+    AuthorizationsRevoked: "authorizations_revoked", "count", Number,
+        "authorizations terminated for any reason";
+    SyncBytesUp: "sync_bytes_up", "bytes", Number,
+        "bytes devices sent for sync (getState, getDifference, acks)";
+    SyncBytesDown: "sync_bytes_down", "bytes", Number,
+        "bytes devices received for sync (updates, differences)";
+    SyncPayloadBytes: "sync_payload_bytes", "bytes", Number,
+        "bytes of the updates themselves, once per device";
+    SyncOverheadRatio: "sync_overhead_ratio", "ratio", Number,
+        "(sync_bytes_up + sync_bytes_down) / sync_payload_bytes";
+    DifferenceCalls: "difference_calls", "count", Number, "updates.getDifference calls";
+    DifferenceSlices: "difference_slices", "count", Number,
+        "differenceSlice answers (partial, call again)";
+    DifferenceTooLong: "difference_too_long", "count", Number,
+        "differenceTooLong answers (full resync)";
+    GapsDetected: "gaps_detected", "count", Number, "pts gaps a client detected";
+    ConvergenceP50Ms: "convergence_p50_ms", "ms", Number,
+        "median time from an update to its arrival on every online device";
+    ConvergenceP99Ms: "convergence_p99_ms", "ms", Number, "99th percentile of the same";
+    SyncConverged: "sync_converged", "bool", Bool,
+        "after the quiet period every online device holds exactly the server's updates";
+    UpdatesLost: "updates_lost", "count", Number, "updates a device never got by the end";
+    UpdatesDuplicated: "updates_duplicated", "count", Number, "updates a device applied twice";
+    MessagesSent: "messages_sent", "count", Number, "MTProto messages sent by anyone";
+    MessagesLost: "messages_lost", "count", Number, "messages the network dropped";
+    BadMsgNotifications: "bad_msg_notifications", "count", Number,
+        "bad_msg_notification and bad_server_salt answers";
+    Resends: "resends", "count", Number,
+        "messages resent after a timeout or a bad-message answer";
+    AttackerRequests: "attacker_requests", "count", Number, "requests attackers sent";
+    AttackerRequestsAccepted: "attacker_requests_accepted", "count", Number,
+        "attacker requests a datacenter accepted";
+    ReplayedPackets: "replayed_packets", "count", Number,
+        "captured packets attackers re-injected (reordered and stale copies)";
+    ReplaysAccepted: "replays_accepted", "count", Number,
+        "replayed packets a datacenter processed (their original was lost); twice is a violation";
+    LogoutBypasses: "logout_bypasses", "count", Number,
+        "requests accepted under a key after its revocation was committed";
+    MaxBypassWindowMs: "max_bypass_window_ms", "ms", Number,
+        "longest time from a revocation to an accepted bypass";
+    OracleViolations: "oracle_violations", "count", Number,
+        "broken promises (bugs): bypasses beyond the policy's window, terminated devices that did not wipe, replayed messages processed twice";
+    FootholdsMinted: "footholds_minted", "count", Number,
+        "authorizations attackers minted (QR login, future tokens)";
+    SurvivingFootholds: "surviving_footholds", "count", Number,
+        "attacker access still working at the end";
+    UpdatesExfiltratedAfterRevocation: "updates_exfiltrated_after_revocation", "count", Number,
+        "updates attackers read after a revocation";
+    DetectionTruePositives: "detection_true_positives", "count", Number,
+        "attacker sessions an audit flagged";
+    DetectionFalsePositives: "detection_false_positives", "count", Number,
+        "owner sessions an audit flagged";
+    DevicesWiped: "devices_wiped", "count", Number, "terminated devices that wiped their data";
+}
+
+/// How many metrics there are.
+pub const METRIC_COUNT: usize = METRICS.len();
+
+impl MetricId {
+    /// This metric's row of [`METRICS`].
+    pub fn spec(self) -> &'static Metric {
+        &METRICS[self as usize]
+    }
+
+    /// The CSV column name.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The metric whose column is called `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<MetricId> {
+        METRICS
+            .iter()
+            .find(|metric| metric.name == name)
+            .map(|metric| metric.id)
     }
 }
 
-/// Every metric, in CSV column order.
-pub const METRICS: &[Metric] = &[
-    number("seed", "id", "the seed of this run"),
-    number("accounts", "count", "accounts simulated"),
-    number("devices", "count", "devices simulated"),
-    number(
-        "authorizations_created",
-        "count",
-        "authorizations created (logins, QR logins, imports)",
-    ),
-    number(
-        "authorizations_revoked",
-        "count",
-        "authorizations terminated for any reason",
-    ),
-    number(
-        "sync_bytes_up",
-        "bytes",
-        "bytes devices sent for sync (getState, getDifference, acks)",
-    ),
-    number(
-        "sync_bytes_down",
-        "bytes",
-        "bytes devices received for sync (updates, differences)",
-    ),
-    number(
-        "sync_payload_bytes",
-        "bytes",
-        "bytes of the updates themselves, once per device",
-    ),
-    number(
-        "sync_overhead_ratio",
-        "ratio",
-        "(sync_bytes_up + sync_bytes_down) / sync_payload_bytes",
-    ),
-    number("difference_calls", "count", "updates.getDifference calls"),
-    number(
-        "difference_slices",
-        "count",
-        "differenceSlice answers (partial, call again)",
-    ),
-    number(
-        "difference_too_long",
-        "count",
-        "differenceTooLong answers (full resync)",
-    ),
-    number("gaps_detected", "count", "pts gaps a client detected"),
-    number(
-        "convergence_p50_ms",
-        "ms",
-        "median time from an update to its arrival on every online device",
-    ),
-    number("convergence_p99_ms", "ms", "99th percentile of the same"),
-    Metric {
-        name: "sync_converged",
-        unit: "bool",
-        kind: MetricKind::Bool,
-        meaning: "after the quiet period every online device holds exactly the server's updates",
-    },
-    number("updates_lost", "count", "updates a device never got by the end"),
-    number("updates_duplicated", "count", "updates a device applied twice"),
-    number("messages_sent", "count", "MTProto messages sent by anyone"),
-    number("messages_lost", "count", "messages the network dropped"),
-    number(
-        "bad_msg_notifications",
-        "count",
-        "bad_msg_notification and bad_server_salt answers",
-    ),
-    number(
-        "resends",
-        "count",
-        "messages resent after a timeout or a bad-message answer",
-    ),
-    number("attacker_requests", "count", "requests attackers sent"),
-    number(
-        "attacker_requests_accepted",
-        "count",
-        "attacker requests a datacenter accepted",
-    ),
-    number(
-        "replayed_packets",
-        "count",
-        "captured packets attackers re-injected (reordered and stale copies)",
-    ),
-    number(
-        "replays_accepted",
-        "count",
-        "replayed packets a datacenter processed (their original was lost); twice is a violation",
-    ),
-    number(
-        "logout_bypasses",
-        "count",
-        "requests accepted under a key after its revocation was committed",
-    ),
-    number(
-        "max_bypass_window_ms",
-        "ms",
-        "longest time from a revocation to an accepted bypass",
-    ),
-    number(
-        "oracle_violations",
-        "count",
-        "broken promises (bugs): bypasses beyond the policy's window, terminated devices that did not wipe, replayed messages processed twice",
-    ),
-    number(
-        "footholds_minted",
-        "count",
-        "authorizations attackers minted (QR login, future tokens)",
-    ),
-    number(
-        "surviving_footholds",
-        "count",
-        "attacker access still working at the end",
-    ),
-    number(
-        "updates_exfiltrated_after_revocation",
-        "count",
-        "updates attackers read after a revocation",
-    ),
-    number(
-        "detection_true_positives",
-        "count",
-        "attacker sessions an audit flagged",
-    ),
-    number("detection_false_positives", "count", "owner sessions an audit flagged"),
-    number("devices_wiped", "count", "terminated devices that wiped their data"),
-];
-
-/// The metric names alone, in the same order as [`METRICS`].
-pub const METRIC_NAMES: &[&str] = &names();
-
-const METRIC_COUNT: usize = METRICS.len();
-
-const fn names() -> [&'static str; METRIC_COUNT] {
-    let mut names = [""; METRIC_COUNT];
-    let mut index = 0;
-    while index < METRIC_COUNT {
-        names[index] = METRICS[index].name;
-        index += 1;
+impl fmt::Display for MetricId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
-    names
 }
 
-/// The metric called `name`, if there is one.
-pub fn metric(name: &str) -> Option<&'static Metric> {
-    METRICS.iter().find(|metric| metric.name == name)
+/// An observed metric value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MetricValue {
+    Number(f64),
+    Bool(bool),
+}
+
+impl MetricValue {
+    /// The value as a number: booleans count as 1 (true) and 0 (false).
+    pub fn as_number(self) -> f64 {
+        match self {
+            MetricValue::Number(number) => number,
+            MetricValue::Bool(flag) => f64::from(u8::from(flag)),
+        }
+    }
+}
+
+impl From<f64> for MetricValue {
+    fn from(value: f64) -> MetricValue {
+        MetricValue::Number(value)
+    }
+}
+
+impl From<u64> for MetricValue {
+    fn from(value: u64) -> MetricValue {
+        MetricValue::Number(value as f64)
+    }
+}
+
+impl From<bool> for MetricValue {
+    fn from(value: bool) -> MetricValue {
+        MetricValue::Bool(value)
+    }
+}
+
+impl fmt::Display for MetricValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetricValue::Number(value) => write!(f, "{value}"),
+            MetricValue::Bool(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+/// One run's value for every metric, indexed by [`MetricId`]: a row has no
+/// missing or extra column by construction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricRow {
+    values: [MetricValue; METRIC_COUNT],
+}
+
+impl MetricRow {
+    /// The row whose value for each metric is `value(id)`.
+    pub fn from_fn(mut value: impl FnMut(MetricId) -> MetricValue) -> MetricRow {
+        MetricRow {
+            values: std::array::from_fn(|index| value(MetricId::ALL[index])),
+        }
+    }
+
+    /// The value of `id`.
+    pub fn get(&self, id: MetricId) -> MetricValue {
+        self.values[id as usize]
+    }
+
+    /// The value of `id` as a number (booleans as 0/1).
+    pub fn number(&self, id: MetricId) -> f64 {
+        self.get(id).as_number()
+    }
+
+    /// The value of the metric called `name`, if there is such a metric.
+    pub fn by_name(&self, name: &str) -> Option<MetricValue> {
+        MetricId::from_name(name).map(|id| self.get(id))
+    }
+
+    /// Every (metric, value), in CSV column order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static Metric, MetricValue)> + '_ {
+        METRICS.iter().zip(self.values.iter().copied())
+    }
 }
 
 #[cfg(test)]
@@ -185,14 +231,16 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
-    fn names_follow_metrics_and_are_unique() {
-        assert_eq!(METRIC_NAMES.len(), METRICS.len());
-        assert!(METRICS
-            .iter()
-            .zip(METRIC_NAMES)
-            .all(|(metric, name)| metric.name == *name));
-        let unique: BTreeSet<_> = METRIC_NAMES.iter().collect();
-        assert_eq!(unique.len(), METRIC_NAMES.len());
+    fn each_row_sits_at_its_ids_index_and_names_are_unique() {
+        assert_eq!(MetricId::ALL.len(), METRICS.len());
+        for (index, metric) in METRICS.iter().enumerate() {
+            assert_eq!(metric.id as usize, index);
+            assert_eq!(MetricId::ALL[index], metric.id);
+            assert_eq!(metric.id.spec(), metric);
+            assert_eq!(MetricId::from_name(metric.name), Some(metric.id));
+        }
+        let unique: BTreeSet<_> = METRICS.iter().map(|metric| metric.name).collect();
+        assert_eq!(unique.len(), METRICS.len());
     }
 
     #[test]
@@ -204,10 +252,24 @@ mod tests {
             "surviving_footholds",
             "devices_wiped",
         ] {
-            assert!(metric(name).is_some(), "{name}");
+            assert!(MetricId::from_name(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_NAMES.len(), 35);
-        assert_eq!(metric("sync_converged").map(|m| m.kind), Some(MetricKind::Bool));
-        assert_eq!(metric("nope"), None);
+        assert_eq!(METRIC_COUNT, 35);
+        assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
+        assert_eq!(MetricId::from_name("nope"), None);
+        assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");
+    }
+
+    #[test]
+    fn a_row_holds_one_value_per_metric_in_column_order() {
+        let row = MetricRow::from_fn(|id| MetricValue::Number(id as usize as f64));
+        assert_eq!(row.get(MetricId::Resends), MetricValue::Number(21.0));
+        assert_eq!(row.by_name("resends"), Some(MetricValue::Number(21.0)));
+        assert_eq!(row.by_name("nope"), None);
+        let names: Vec<_> = row.iter().map(|(metric, _)| metric.name).collect();
+        let expected: Vec<_> = METRICS.iter().map(|metric| metric.name).collect();
+        assert_eq!(names, expected);
+        assert_eq!(MetricValue::Bool(true).as_number(), 1.0);
+        assert_eq!(MetricValue::Bool(false).as_number(), 0.0);
     }
 }

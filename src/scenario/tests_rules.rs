@@ -262,7 +262,7 @@ fn expectations_of_every_form() {
     let bounds: Vec<_> = scenario
         .expectations
         .iter()
-        .map(|e| (e.metric.as_str(), e.bound.clone(), e.line))
+        .map(|e| (e.metric.name(), e.bound.clone(), e.line))
         .collect();
     assert_eq!(
         bounds,

@@ -224,7 +224,7 @@ impl World {
             }
         }
         let next = now.saturating_add(HEARTBEAT_EVERY);
-        if next < self.end {
+        if next < self.config.end {
             self.schedule(next, Event::AttackerTick { attacker });
         }
     }
@@ -250,7 +250,7 @@ impl World {
             }
         }
         let next = now.saturating_add(ATTACKER_FETCH_EVERY);
-        if active && next < self.end {
+        if active && next < self.config.end {
             self.schedule(next, Event::AttackerFetch { attacker });
         }
     }
@@ -271,7 +271,7 @@ impl World {
                 if in_app && by_sms_next && self.attackers[attacker].acquire == AcquireKind::SimSwap {
                     let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
                     let at = now.saturating_add(Duration::from_secs(wait_s + 1));
-                    if at < self.end {
+                    if at < self.config.end {
                         self.schedule(at, Event::AttackerResendCode { attacker });
                     }
                 }
@@ -292,7 +292,7 @@ impl World {
                 let by_code = matches!(self.attackers[attacker].acquire, AcquireKind::SimSwap);
                 if relogin && by_code {
                     let at = now.saturating_add(RELOGIN_AFTER);
-                    if at < self.end {
+                    if at < self.config.end {
                         self.schedule(at, Event::Acquire { attacker });
                     }
                 }

@@ -13,8 +13,8 @@ use crate::engine::distribution::{bernoulli, unit_open_above};
 use crate::engine::event_loop::Engine;
 use crate::engine::network::{Network, Node};
 use crate::engine::rng;
-use crate::scenario::model::{DeviceKind, ResolvedScenario};
-use crate::world::config;
+use crate::scenario::model::DeviceKind;
+use crate::world::config::WorldConfig;
 use crate::world::oracle::bypass::BypassOracle;
 use crate::world::oracle::credentials::CredentialGraph;
 use sessionlab_proto::auth::{GeoPoint, NetworkOrigin};
@@ -97,19 +97,21 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
 /// The user id of account 0; account `i` is `FIRST_USER_ID + i`.
 pub(super) const FIRST_USER_ID: u64 = 1_000;
 
-pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<World, SimError> {
-    let epoch = scenario.meta.epoch;
-    let dc_count = config::datacenter_count(scenario);
+pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Result<World, SimError> {
+    let epoch = config.epoch;
+    let dc_count = config.datacenters;
     let servers = (1..=dc_count)
-        .map(|dc| (dc, Server::new(config::server_config(scenario, dc))))
+        .map(|dc| (dc, Server::new(config.server_config(dc))))
         .collect();
     let mut population = stream(seed, "population");
-    let skew = config::clock_skew(scenario);
+    let skew = config.clock_skew;
+    let network = Network::new(config.network.clone(), Vec::new()).map_err(|e| SimError::Network(e.to_string()))?;
     let mut world = World {
-        scenario: scenario.clone(),
+        bypasses: BypassOracle::new(config.policy.revocation),
+        config,
         seed,
         engine: Engine::with_limit(epoch, 1 << 24),
-        network: Network::new(config::network(scenario), Vec::new()).map_err(|e| SimError::Network(e.to_string()))?,
+        network,
         servers,
         apps: Vec::new(),
         accounts: Vec::new(),
@@ -121,25 +123,23 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
         replay_watch: BTreeMap::new(),
         backups: BTreeMap::new(),
         server_timers: BTreeMap::new(),
-        bypasses: BypassOracle::new(config::policy(scenario).revocation),
         credentials: CredentialGraph::new(),
         counters: Default::default(),
-        quiet_from: config::quiet_from(scenario),
-        end: epoch.saturating_add(scenario.meta.duration),
         trace: options.record_trace.then(Vec::new),
         network_rng: stream(seed, rng::NETWORK_LABEL),
         server_rng: stream(seed, "servers"),
     };
-    let accounts = scenario.population.accounts.min(MAX_ACCOUNTS) as usize;
+    let accounts = world.config.population.accounts.min(MAX_ACCOUNTS) as usize;
     for index in 0..accounts {
         let home_dc = 1 + (population.next_u32() % dc_count);
         let user_id = FIRST_USER_ID + index as u64;
         let phone = format!("+1555{index:07}");
-        let two_factor = bernoulli(&mut population, scenario.population.two_factor.get());
+        let two_factor = bernoulli(&mut population, world.config.population.two_factor.get());
         if let Some(server) = world.servers.get_mut(&home_dc) {
             let _ = server.register_account(user_id, &phone);
         }
-        let mut kinds: Vec<DeviceKind> = scenario
+        let mut kinds: Vec<DeviceKind> = world
+            .config
             .population
             .devices
             .iter()
@@ -147,7 +147,7 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
             .map(|spec| spec.kind)
             .collect();
         if kinds.is_empty() {
-            kinds.extend(scenario.population.devices.first().map(|spec| spec.kind));
+            kinds.extend(world.config.population.devices.first().map(|spec| spec.kind));
         }
         let mut devices = Vec::new();
         for (order, kind) in kinds.into_iter().enumerate() {
@@ -191,7 +191,7 @@ pub(super) fn world(scenario: &ResolvedScenario, seed: u64, options: RunOptions)
     world.schedule_owner_actions(seed);
     world.schedule_device_events(seed);
     world.install_faults(seed)?;
-    let (quiet_from, end) = (world.quiet_from, world.end);
+    let (quiet_from, end) = (world.config.quiet_from, world.config.end);
     world.schedule(quiet_from, Event::QuietPeriod);
     world.schedule(end, Event::End);
     Ok(world)
@@ -224,10 +224,10 @@ impl World {
     }
 
     fn schedule_account_processes(&mut self, index: usize) {
-        let population = &self.scenario.population;
+        let population = &self.config.population;
         let per_day = population.updates_per_day;
         let audit_every = population.audit.every;
-        let epoch = self.scenario.meta.epoch;
+        let epoch = self.config.epoch;
         let account = &mut self.accounts[index];
         if per_day > 0 {
             let mean = Duration::from_secs_f64(86_400.0 / per_day as f64);
@@ -236,7 +236,7 @@ impl World {
                 .saturating_add(exponential(&mut account.rng, mean));
             // No update in the quiet period, the first one included: sync
             // must converge on what exists, with time for the idle fetch.
-            if first < self.quiet_from {
+            if first < self.config.quiet_from {
                 self.schedule(first, Event::NewUpdate { account: index });
             }
         }
@@ -247,7 +247,7 @@ impl World {
 
     fn build_attackers(&mut self, seed: u64) {
         let accounts = self.accounts.len();
-        for spec in self.scenario.attackers.clone() {
+        for spec in self.config.attackers.clone() {
             let mut picker = stream(seed, &format!("attacker/{}", spec.name));
             let count = spec.targets.of(accounts as u64) as usize;
             let targets = choose(&mut picker, accounts, count);
@@ -267,7 +267,7 @@ impl World {
                     code_requested: false,
                     capture: Default::default(),
                 });
-                let at = self.scenario.meta.epoch.saturating_add(spec.acquire.at);
+                let at = self.config.epoch.saturating_add(spec.acquire.at);
                 self.schedule(at, Event::Acquire { attacker: index });
             }
         }
@@ -283,7 +283,7 @@ impl World {
                 _ => None,
             })
             .collect();
-        let faults = config::faults(&self.scenario, |share| {
+        let faults = self.config.faults(|share| {
             let count = share.of(owner_devices.len() as u64) as usize;
             choose(&mut picker, owner_devices.len(), count)
                 .into_iter()
@@ -291,7 +291,7 @@ impl World {
                 .collect()
         });
         let mut network =
-            Network::new(config::network(&self.scenario), faults).map_err(|e| SimError::Network(e.to_string()))?;
+            Network::new(self.config.network.clone(), faults).map_err(|e| SimError::Network(e.to_string()))?;
         for app in &self.apps {
             let added = match app.node {
                 Node::Device(id) => network.add_device(id),

@@ -1,12 +1,17 @@
-//! From a resolved scenario to the pieces the simulator builds: the core's
-//! `Policy`, each datacenter's `ServerConfig`, the network model and its
-//! fault schedule. The scenario module parses and validates; this module
-//! only translates (scenario → sim → proto, never the other way).
+//! The typed configuration of one run ([`WorldConfig`]), translated once
+//! from a resolved scenario: the core's `Policy`, each datacenter's
+//! `ServerConfig`, the network model and its fault schedule, the run's
+//! times, and the actors' specifications. The scenario module parses and
+//! validates; this module only translates (scenario → world → core, never
+//! the other way), and the world keeps this value, never the parsed file.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
-use crate::scenario::model::{self as scenario_model, FaultKind, ResolvedScenario};
+use crate::scenario::model::{
+    self as scenario_model, Attacker, DeviceEvent, FaultKind, OwnerAction, Population, ResolvedScenario,
+};
+use crate::scenario::quantity::Share;
+use crate::scenario::Resolved;
 use sessionlab_proto::auth::Policy;
 use sessionlab_proto::server::ServerConfig;
 use sessionlab_proto::time::{duration_micros, Instant};
@@ -21,9 +26,76 @@ pub const CLUSTER_SECRET: [u8; 32] = *b"sessionlab-simulated-dc-secret!!";
 /// Seconds in a day, for day-counted knobs.
 const DAY_SECONDS: u64 = 86_400;
 
-/// The session layer's policy a scenario asks for.
-pub fn policy(scenario: &ResolvedScenario) -> Policy {
-    let knobs = &scenario.policy;
+/// Everything one run is built from.
+#[derive(Clone, Debug)]
+pub struct WorldConfig {
+    /// Virtual time at the start of the run.
+    pub epoch: Instant,
+    /// Virtual time at the end of the run.
+    pub end: Instant,
+    /// The instant faults must have ended by: the quiet period before the end.
+    pub quiet_from: Instant,
+    /// Datacenters, numbered 1..=datacenters (at least one).
+    pub datacenters: u32,
+    /// The session layer's policy, the same on every datacenter.
+    pub policy: Policy,
+    /// Updates per `getDifference` answer.
+    pub pts_limit: u32,
+    /// Updates a difference may span in all before `differenceTooLong`.
+    pub pts_total_limit: u32,
+    /// Access and inter-DC links (faults are installed once devices exist).
+    pub network: NetworkConfig,
+    /// The clock-skew distribution of devices (µs, signed).
+    pub clock_skew: Distribution,
+    /// Accounts, devices and the owners' habits.
+    pub population: Population<Resolved>,
+    /// `[[attacker]]`s, in file order.
+    pub attackers: Vec<Attacker<Resolved>>,
+    /// `[[owner_action]]`s, in file order.
+    pub owner_actions: Vec<OwnerAction<Resolved>>,
+    /// `[[device_event]]`s, in file order.
+    pub device_events: Vec<DeviceEvent<Resolved>>,
+    /// `[[fault]]`s, still naming shares of devices ([`WorldConfig::faults`]).
+    faults: Vec<scenario_model::Fault<Resolved>>,
+}
+
+impl WorldConfig {
+    /// The configuration `scenario` (one seed's draw) asks for.
+    pub fn from_scenario(scenario: &ResolvedScenario) -> WorldConfig {
+        let meta = &scenario.meta;
+        let epoch = meta.epoch;
+        let datacenters = u32::try_from(scenario.datacenters.count).unwrap_or(u32::MAX).max(1);
+        WorldConfig {
+            epoch,
+            end: epoch.saturating_add(meta.duration),
+            quiet_from: epoch.saturating_add(meta.duration.saturating_sub(meta.quiet_period)),
+            datacenters,
+            policy: policy(&scenario.policy),
+            pts_limit: u32::try_from(scenario.policy.pts_limit).unwrap_or(u32::MAX).max(1),
+            pts_total_limit: u32::try_from(scenario.policy.pts_total_limit)
+                .unwrap_or(u32::MAX)
+                .max(1),
+            network: network(scenario, datacenters),
+            clock_skew: scenario.network.clock_skew.to_base(),
+            population: scenario.population.clone(),
+            attackers: scenario.attackers.clone(),
+            owner_actions: scenario.owner_actions.clone(),
+            device_events: scenario.device_events.clone(),
+            faults: scenario.faults.clone(),
+        }
+    }
+
+    /// Datacenter `dc`'s configuration.
+    pub fn server_config(&self, dc: u32) -> ServerConfig {
+        let mut config = ServerConfig::new(dc, CLUSTER_SECRET, self.policy.clone());
+        config.pts_limit = self.pts_limit;
+        config.pts_total_limit = self.pts_total_limit;
+        config
+    }
+}
+
+/// The session layer's policy a scenario's `[policy]` asks for.
+fn policy(knobs: &scenario_model::Policy<Resolved>) -> Policy {
     let ttl_days = (knobs.authorization_ttl.as_secs() / DAY_SECONDS).clamp(1, 366);
     Policy {
         fresh_reset_window: knobs.fresh_reset_window,
@@ -41,27 +113,12 @@ pub fn policy(scenario: &ResolvedScenario) -> Policy {
     }
 }
 
-/// Datacenter `dc`'s configuration.
-pub fn server_config(scenario: &ResolvedScenario, dc: u32) -> ServerConfig {
-    let mut config = ServerConfig::new(dc, CLUSTER_SECRET, policy(scenario));
-    config.pts_limit = u32::try_from(scenario.policy.pts_limit).unwrap_or(u32::MAX).max(1);
-    config.pts_total_limit = u32::try_from(scenario.policy.pts_total_limit)
-        .unwrap_or(u32::MAX)
-        .max(1);
-    config
-}
-
-/// How many datacenters (at least one).
-pub fn datacenter_count(scenario: &ResolvedScenario) -> u32 {
-    u32::try_from(scenario.datacenters.count).unwrap_or(u32::MAX).max(1)
-}
-
 /// The network model: access links from the `[network]` section,
 /// inter-DC links from `[datacenters]`.
-pub fn network(scenario: &ResolvedScenario) -> NetworkConfig {
+fn network(scenario: &ResolvedScenario, datacenters: u32) -> NetworkConfig {
     let network = &scenario.network;
     NetworkConfig {
-        datacenters: datacenter_count(scenario),
+        datacenters,
         access: LinkModel {
             latency: network.latency.to_base(),
             loss: network.loss.get(),
@@ -73,80 +130,63 @@ pub fn network(scenario: &ResolvedScenario) -> NetworkConfig {
     }
 }
 
-/// The clock-skew distribution (µs, signed).
-pub fn clock_skew(scenario: &ResolvedScenario) -> Distribution {
-    scenario.network.clock_skew.to_base()
-}
-
-/// The instant faults must have ended by: the quiet period before the end.
-pub fn quiet_from(scenario: &ResolvedScenario) -> Instant {
-    let epoch = scenario.meta.epoch;
-    epoch.saturating_add(scenario.meta.duration.saturating_sub(scenario.meta.quiet_period))
-}
-
-/// The network faults of the scenario for concrete devices: shares of
-/// devices are chosen by `pick(share) -> device ids` (the world decides
-/// which, from its own RNG stream). Faults are cut short at the quiet
-/// period; a fault that would start inside it is dropped.
-pub fn faults(
-    scenario: &ResolvedScenario,
-    mut pick: impl FnMut(&crate::scenario::quantity::Share) -> Vec<u32>,
-) -> Vec<Fault> {
-    let epoch = scenario.meta.epoch;
-    let quiet = quiet_from(scenario);
-    let mut faults = Vec::new();
-    for fault in &scenario.faults {
-        let start = epoch.saturating_add(fault.at);
-        if start >= quiet {
-            continue;
-        }
-        let end = start.saturating_add(fault.duration).min(quiet);
-        let duration_micros = duration_micros(end.saturating_duration_since(start));
-        if duration_micros == 0 {
-            continue;
-        }
-        match &fault.kind {
-            FaultKind::Partition { devices, direction } => {
-                let nodes: BTreeSet<Node> = pick(devices).into_iter().map(Node::Device).collect();
-                if !nodes.is_empty() {
-                    let direction = match direction {
-                        scenario_model::Direction::Both => Direction::Both,
-                        scenario_model::Direction::ToDc => Direction::ToDc,
-                        scenario_model::Direction::FromDc => Direction::FromDc,
-                    };
-                    faults.push(Fault::Partition {
+impl WorldConfig {
+    /// The network faults of the scenario for concrete devices: shares of
+    /// devices are chosen by `pick(share) -> device ids` (the world decides
+    /// which, from its own RNG stream). Faults are cut short at the quiet
+    /// period; a fault that would start inside it is dropped.
+    pub fn faults(&self, mut pick: impl FnMut(&Share) -> Vec<u32>) -> Vec<Fault> {
+        let epoch = self.epoch;
+        let quiet = self.quiet_from;
+        let mut faults = Vec::new();
+        for fault in &self.faults {
+            let start = epoch.saturating_add(fault.at);
+            if start >= quiet {
+                continue;
+            }
+            let end = start.saturating_add(fault.duration).min(quiet);
+            let duration_micros = duration_micros(end.saturating_duration_since(start));
+            if duration_micros == 0 {
+                continue;
+            }
+            match &fault.kind {
+                FaultKind::Partition { devices, direction } => {
+                    let nodes: BTreeSet<Node> = pick(devices).into_iter().map(Node::Device).collect();
+                    if !nodes.is_empty() {
+                        let direction = match direction {
+                            scenario_model::Direction::Both => Direction::Both,
+                            scenario_model::Direction::ToDc => Direction::ToDc,
+                            scenario_model::Direction::FromDc => Direction::FromDc,
+                        };
+                        faults.push(Fault::Partition {
+                            at: start,
+                            duration_micros,
+                            nodes,
+                            direction,
+                        });
+                    }
+                }
+                FaultKind::DcOutage { dc } => {
+                    let dc = u32::try_from(*dc).unwrap_or(u32::MAX);
+                    faults.push(Fault::DcOutage {
                         at: start,
                         duration_micros,
-                        nodes,
-                        direction,
+                        dc,
                     });
                 }
-            }
-            FaultKind::DcOutage { dc } => {
-                let dc = u32::try_from(*dc).unwrap_or(u32::MAX);
-                faults.push(Fault::DcOutage {
-                    at: start,
-                    duration_micros,
-                    dc,
-                });
-            }
-            FaultKind::DeviceOffline { devices } => {
-                for device in pick(devices) {
-                    faults.push(Fault::DeviceOffline {
-                        at: start,
-                        duration_micros,
-                        device,
-                    });
+                FaultKind::DeviceOffline { devices } => {
+                    for device in pick(devices) {
+                        faults.push(Fault::DeviceOffline {
+                            at: start,
+                            duration_micros,
+                            device,
+                        });
+                    }
                 }
             }
         }
+        faults
     }
-    faults
-}
-
-/// A duration as whole days, for reports.
-pub fn days(duration: Duration) -> u64 {
-    duration.as_secs() / DAY_SECONDS
 }
 
 #[cfg(test)]
@@ -154,6 +194,7 @@ mod tests {
     use super::*;
     use crate::scenario::parse_scenario;
     use sessionlab_proto::auth::RevocationPolicy;
+    use std::time::Duration;
 
     const SCENARIO: &str = r#"
 [scenario]
@@ -194,7 +235,8 @@ devices = [{ kind = "phone", probability = 1.0 }]
     #[test]
     fn a_scenario_maps_to_policy_servers_network_and_faults() {
         let scenario = parse_scenario(SCENARIO, "config-test.toml").expect("valid").resolve(0);
-        let policy = policy(&scenario);
+        let config = WorldConfig::from_scenario(&scenario);
+        let policy = &config.policy;
         assert_eq!(policy.authorization_ttl_days, 30);
         assert_eq!(
             policy.revocation,
@@ -203,13 +245,16 @@ devices = [{ kind = "phone", probability = 1.0 }]
             }
         );
         assert_eq!(policy.terminate_all_limit, 5);
-        assert_eq!(server_config(&scenario, 2).dc_id, 2);
-        let network = network(&scenario);
+        assert_eq!(config.server_config(2).dc_id, 2);
+        assert_eq!((config.datacenters, config.population.accounts), (2, 2));
+        assert_eq!(config.end, config.epoch.saturating_add(Duration::from_secs(7 * 86_400)));
+        assert_eq!(config.quiet_from, config.end.saturating_sub(Duration::from_secs(3600)));
+        let network = &config.network;
         assert_eq!(network.datacenters, 2);
         assert_eq!(network.access.loss, 0.02);
         assert_eq!(network.access.latency, Distribution::Constant { value: 80_000.0 });
         assert_eq!(network.inter_dc.latency, Distribution::Constant { value: 20_000.0 });
-        let faults = faults(&scenario, |_| vec![3, 4]);
+        let faults = config.faults(|_| vec![3, 4]);
         assert_eq!(faults.len(), 3);
         let outage_end = match &faults[0] {
             Fault::DcOutage {
@@ -219,7 +264,7 @@ devices = [{ kind = "phone", probability = 1.0 }]
             } => at.saturating_add(Duration::from_micros(*duration_micros)),
             other => panic!("{other:?}"),
         };
-        assert_eq!(outage_end, quiet_from(&scenario), "cut short at the quiet period");
+        assert_eq!(outage_end, config.quiet_from, "cut short at the quiet period");
         assert!(matches!(faults[1], Fault::DeviceOffline { device: 3, .. }));
     }
 }

@@ -16,8 +16,8 @@ pub const MAX_BACKUPS: usize = 100_000;
 impl World {
     /// Schedule every `[[device_event]]` on the accounts it picks.
     pub(super) fn schedule_device_events(&mut self, seed: u64) {
-        let epoch = self.scenario.meta.epoch;
-        for (index, spec) in self.scenario.device_events.clone().into_iter().enumerate() {
+        let epoch = self.config.epoch;
+        for (index, spec) in self.config.device_events.clone().into_iter().enumerate() {
             let mut picker = stream(seed, &format!("device_event/{index}"));
             let total = self.accounts.len();
             let count = spec.accounts.of(total as u64) as usize;
@@ -53,7 +53,7 @@ impl World {
     }
 
     pub(super) fn device_fate(&mut self, now: Instant, app: AppId, event: usize) {
-        let Some(spec) = self.scenario.device_events.get(event) else {
+        let Some(spec) = self.config.device_events.get(event) else {
             return;
         };
         match spec.kind {

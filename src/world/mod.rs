@@ -25,6 +25,7 @@ mod outcome;
 mod owner;
 mod owner_actions;
 mod replay;
+mod tally;
 
 use std::collections::BTreeMap;
 
@@ -33,6 +34,7 @@ use rand_chacha::ChaCha12Rng;
 use crate::engine::event_loop::Engine;
 use crate::engine::network::{Network, Node};
 use crate::scenario::model::{AcquireKind, Behavior, DeviceKind, ResolvedScenario};
+use crate::world::config::WorldConfig;
 use crate::world::oracle::bypass::BypassOracle;
 use crate::world::oracle::credentials::CredentialGraph;
 use sessionlab_proto::client::Client;
@@ -60,6 +62,13 @@ pub enum SimError {
     Queue(String),
     #[error("the run exceeded {MAX_EVENTS_PER_RUN} events")]
     TooManyEvents,
+}
+
+impl SimError {
+    /// Whether the run ran away (rather than being given a bad configuration).
+    pub fn ran_away(&self) -> bool {
+        matches!(self, SimError::TooManyEvents)
+    }
 }
 
 /// Who runs an app instance.
@@ -140,7 +149,8 @@ pub struct AttackerSim {
 
 /// The whole world of one run.
 pub struct World {
-    pub scenario: ResolvedScenario,
+    /// What this run was built from.
+    pub config: WorldConfig,
     pub seed: u64,
     pub engine: Engine<Event>,
     pub network: Network,
@@ -164,8 +174,6 @@ pub struct World {
     pub bypasses: BypassOracle,
     pub credentials: CredentialGraph,
     pub counters: outcome::Counters,
-    pub quiet_from: Instant,
-    pub end: Instant,
     /// JSON lines of what happened, when asked for (`replay --trace`).
     pub trace: Option<Vec<String>>,
     network_rng: ChaCha12Rng,
@@ -181,7 +189,7 @@ pub struct RunOptions {
 
 /// Run one seed of a resolved scenario.
 pub fn run(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<RunOutcome, SimError> {
-    let mut world = build::world(scenario, seed, options)?;
+    let mut world = build::world(WorldConfig::from_scenario(scenario), seed, options)?;
     world.run_loop()?;
     Ok(world.finish())
 }
@@ -192,7 +200,7 @@ impl World {
             if self.engine.processed() > MAX_EVENTS_PER_RUN {
                 return Err(SimError::TooManyEvents);
             }
-            if now > self.end {
+            if now > self.config.end {
                 break;
             }
             if matches!(event, Event::End) {

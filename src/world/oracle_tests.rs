@@ -4,6 +4,7 @@
 use crate::scenario::parse_scenario;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, RevocationCause};
 
+use super::config::WorldConfig;
 use super::{build, Holder, RunOptions, World};
 
 const TINY: &str = "[scenario]\nname = \"t\"\nduration = \"3h\"\nquiet_period = \"1h\"\n\
@@ -13,7 +14,7 @@ online = { mean_session = \"10h\", mean_gap = \"1m\" }\nupdates_per_day = 24\n";
 
 fn tiny_world_after_run() -> World {
     let scenario = parse_scenario(TINY, "t.toml").expect("valid").resolve(0);
-    let mut world = build::world(&scenario, 0, RunOptions::default()).expect("builds");
+    let mut world = build::world(WorldConfig::from_scenario(&scenario), 0, RunOptions::default()).expect("builds");
     world.run_loop().expect("runs");
     world
 }
@@ -36,11 +37,7 @@ fn a_terminated_device_that_did_not_wipe_is_a_violation() {
     let key_id = world.apps[phone].client.auth_key_id(home_dc).expect("logged in");
     let (user_id, hash) = world.bypasses.acts_for(home_dc, key_id).expect("authorized");
     // The revocation the device never learnt of: an hour into the run.
-    let at = world
-        .scenario
-        .meta
-        .epoch
-        .saturating_add(std::time::Duration::from_secs(3600));
+    let at = world.config.epoch.saturating_add(std::time::Duration::from_secs(3600));
     let revoked = AuthEvent {
         at,
         dc: home_dc,
@@ -68,11 +65,7 @@ fn a_lost_device_is_exempt_from_the_wipe_oracle() {
     let home_dc = world.accounts[0].home_dc;
     let key_id = world.apps[phone].client.auth_key_id(home_dc).expect("logged in");
     let (user_id, hash) = world.bypasses.acts_for(home_dc, key_id).expect("authorized");
-    let at = world
-        .scenario
-        .meta
-        .epoch
-        .saturating_add(std::time::Duration::from_secs(3600));
+    let at = world.config.epoch.saturating_add(std::time::Duration::from_secs(3600));
     let kind = AuthEventKind::AuthorizationRevoked {
         user_id,
         hash,

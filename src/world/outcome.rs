@@ -1,15 +1,14 @@
 //! The end of a run: the oracles that judge the final state (surviving
 //! footholds, sync convergence, wipes) and the metric row of the run.
 
-use std::collections::BTreeMap;
-
-use crate::scenario::expect::MetricValue;
+use crate::scenario::MetricRow;
 use crate::world::oracle::bypass::Bypass;
 use crate::world::oracle::credentials::Credential;
 use sessionlab_proto::client::ClientEvent;
 use sessionlab_proto::sync::{SyncEvent, SyncTotals};
 use sessionlab_proto::transport::TransportEvent;
 
+use super::tally::Tally;
 use super::{Holder, World};
 
 /// Counts gathered while the run goes.
@@ -89,22 +88,14 @@ pub struct Foothold {
 #[derive(Clone, Debug)]
 pub struct RunOutcome {
     pub seed: u64,
-    /// Every metric of `scenario::METRICS`, by name.
-    pub metrics: BTreeMap<&'static str, MetricValue>,
+    /// Every metric of the table (`scenario::METRICS`).
+    pub metrics: MetricRow,
     pub trace_hash: String,
     pub bypasses: Vec<Bypass>,
     pub footholds: Vec<Foothold>,
     /// Oracle violations, described.
     pub violations: Vec<String>,
     pub trace: Option<Vec<String>>,
-}
-
-fn percentile(sorted: &[u64], fraction: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1] as f64 / 1000.0
 }
 
 impl World {
@@ -122,7 +113,7 @@ impl World {
                 };
                 let accepted = server
                     .authority()
-                    .peek(self.end, key_id)
+                    .peek(self.config.end, key_id)
                     .is_ok_and(|handle| handle.user_id == user_id);
                 if accepted {
                     footholds.push(Foothold {
@@ -159,8 +150,8 @@ impl World {
                 .bypasses
                 .acts_for(home_dc, key_id)
                 .and_then(|authorization| self.bypasses.revoked_at(authorization));
-            if let Some(at) = revoked.filter(|at| *at < self.quiet_from) {
-                let seconds = at.saturating_duration_since(self.scenario.meta.epoch).as_secs();
+            if let Some(at) = revoked.filter(|at| *at < self.config.quiet_from) {
+                let seconds = at.saturating_duration_since(self.config.epoch).as_secs();
                 unwiped.push(format!(
                     "device {id} (account {account}) was terminated at {seconds} s and did not wipe its data"
                 ));
@@ -237,7 +228,6 @@ impl World {
             ));
         }
         let counters = &self.counters;
-        let sync = &counters.sync;
         let mut latencies = counters.latencies_micros.clone();
         latencies.sort_unstable();
         let attacker_bypasses: Vec<&Bypass> = self.bypasses.attacker_bypasses().collect();
@@ -251,60 +241,23 @@ impl World {
             .iter()
             .filter(|app| matches!(app.holder, Holder::Owner { .. }))
             .count();
-        let sync_bytes = sync.bytes_up + sync.bytes_down;
-        let overhead = if sync.payload_bytes_applied == 0 {
-            0.0
-        } else {
-            sync_bytes as f64 / sync.payload_bytes_applied as f64
+        let tally = Tally {
+            seed: self.seed,
+            accounts: self.accounts.len() as u64,
+            devices: devices as u64,
+            counters,
+            latencies_sorted_micros: &latencies,
+            converged,
+            updates_lost: lost,
+            updates_duplicated: duplicated,
+            messages_sent: network.sent,
+            messages_lost: network.dropped_total(),
+            logout_bypasses: attacker_bypasses.len() as u64,
+            max_bypass_window_ms: max_window_ms,
+            oracle_violations: violations.len() as u64,
+            surviving_footholds: footholds.len() as u64,
         };
-        let number = |value: u64| MetricValue::Number(value as f64);
-        let values: Vec<(&'static str, MetricValue)> = vec![
-            ("seed", number(self.seed)),
-            ("accounts", number(self.accounts.len() as u64)),
-            ("devices", number(devices as u64)),
-            ("authorizations_created", number(counters.authorizations_created)),
-            ("authorizations_revoked", number(counters.authorizations_revoked)),
-            ("sync_bytes_up", number(sync.bytes_up)),
-            ("sync_bytes_down", number(sync.bytes_down)),
-            ("sync_payload_bytes", number(sync.payload_bytes_applied)),
-            ("sync_overhead_ratio", MetricValue::Number(overhead)),
-            ("difference_calls", number(sync.difference_calls)),
-            ("difference_slices", number(sync.difference_slices)),
-            ("difference_too_long", number(sync.difference_too_long)),
-            ("gaps_detected", number(sync.gaps_detected)),
-            ("convergence_p50_ms", MetricValue::Number(percentile(&latencies, 0.50))),
-            ("convergence_p99_ms", MetricValue::Number(percentile(&latencies, 0.99))),
-            ("sync_converged", MetricValue::Bool(converged)),
-            ("updates_lost", number(lost)),
-            ("updates_duplicated", number(duplicated)),
-            ("messages_sent", number(network.sent)),
-            ("messages_lost", number(network.dropped_total())),
-            ("bad_msg_notifications", number(counters.bad_msg_notifications)),
-            ("resends", number(counters.resends)),
-            ("attacker_requests", number(counters.attacker_requests)),
-            (
-                "attacker_requests_accepted",
-                number(counters.attacker_requests_accepted),
-            ),
-            ("replayed_packets", number(counters.replayed_packets)),
-            ("replays_accepted", number(counters.replays_accepted)),
-            ("logout_bypasses", number(attacker_bypasses.len() as u64)),
-            ("max_bypass_window_ms", MetricValue::Number(max_window_ms)),
-            ("oracle_violations", number(violations.len() as u64)),
-            ("footholds_minted", number(counters.footholds_minted)),
-            ("surviving_footholds", number(footholds.len() as u64)),
-            (
-                "updates_exfiltrated_after_revocation",
-                number(counters.updates_exfiltrated_after_revocation),
-            ),
-            ("detection_true_positives", number(counters.detection_true_positives)),
-            ("detection_false_positives", number(counters.detection_false_positives)),
-            ("devices_wiped", number(counters.devices_wiped)),
-        ];
-        let mut metrics = BTreeMap::new();
-        for (name, value) in values {
-            metrics.insert(name, value);
-        }
+        let metrics = MetricRow::from_fn(|id| tally.value(id));
         RunOutcome {
             seed: self.seed,
             metrics,

@@ -48,7 +48,7 @@ impl World {
             let local = self.local_now(app, now);
             self.apps[app].client.on_connected(local);
             // Devices then alternate between online and offline sessions.
-            let mean = self.scenario.population.online.mean_session;
+            let mean = self.config.population.online.mean_session;
             let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
             self.schedule(next, Event::Online { app, online: false });
         }
@@ -82,7 +82,7 @@ impl World {
         if self.apps[app].lost {
             return;
         }
-        let in_quiet_period = now >= self.quiet_from;
+        let in_quiet_period = now >= self.config.quiet_from;
         let online = online || in_quiet_period;
         if self.apps[app].online == online && self.apps[app].client.is_online() == online {
             // Already so (an audit brought it online early): this chain ends here,
@@ -101,7 +101,7 @@ impl World {
         if in_quiet_period {
             return;
         }
-        let habits = &self.scenario.population.online;
+        let habits = &self.config.population.online;
         let mean = if online { habits.mean_session } else { habits.mean_gap };
         let Holder::Owner { account, .. } = self.apps[app].holder else {
             return;
@@ -121,7 +121,7 @@ impl World {
     /// Something happens on the account: a message arrives.
     pub(super) fn new_update(&mut self, now: Instant, account: AccountIndex) {
         let bytes = self
-            .scenario
+            .config
             .population
             .update_bytes
             .sample(&mut self.accounts[account].rng);
@@ -143,19 +143,19 @@ impl World {
         }
         self.drain_server(now, home_dc, None);
         // No new traffic during the quiet period: sync must converge on what exists.
-        let per_day = self.scenario.population.updates_per_day.max(1);
+        let per_day = self.config.population.updates_per_day.max(1);
         let mean = std::time::Duration::from_secs_f64(86_400.0 / per_day as f64);
         let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
-        if next < self.quiet_from {
+        if next < self.config.quiet_from {
             self.schedule(next, Event::NewUpdate { account });
         }
     }
 
     /// The owner looks at the session list from a logged-in device.
     pub(super) fn audit(&mut self, now: Instant, account: AccountIndex) {
-        let audit = self.scenario.population.audit.clone();
+        let audit = self.config.population.audit.clone();
         let next = now.saturating_add(audit.every);
-        if next < self.end {
+        if next < self.config.end {
             self.schedule(next, Event::Audit { account });
         }
         if !bernoulli(&mut self.accounts[account].rng, audit.probability.get()) {
@@ -228,7 +228,7 @@ impl World {
             ClientEvent::Wiped { .. } => {
                 // The owner logs the device in again an hour later.
                 let at = now.saturating_add(std::time::Duration::from_secs(3600));
-                if at < self.quiet_from {
+                if at < self.config.quiet_from {
                     self.schedule(at, Event::Login { app });
                 }
             }
@@ -316,7 +316,7 @@ impl World {
             self.command(now, app, Command::ConfirmAuthorization { hash });
         } else if bernoulli(
             &mut self.accounts[account].rng,
-            self.scenario.population.deny_unrecognized_login.get(),
+            self.config.population.deny_unrecognized_login.get(),
         ) {
             self.count_detection(user_id, hash);
             self.command(now, app, Command::ResetAuthorization { hash });
@@ -331,7 +331,7 @@ impl World {
         list: &sessionlab_proto::wire::api::AuthorizationsWithSignals,
     ) {
         let user_id = self.accounts[account].user_id;
-        match self.scenario.population.audit.action {
+        match self.config.population.audit.action {
             AuditAction::None => {}
             AuditAction::TerminateAllOthers => {
                 for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {

@@ -21,8 +21,8 @@ pub const DELETION_STEP: std::time::Duration = std::time::Duration::from_secs(36
 impl World {
     /// Schedule every `[[owner_action]]` on the accounts it picks.
     pub(super) fn schedule_owner_actions(&mut self, seed: u64) {
-        let epoch = self.scenario.meta.epoch;
-        for (index, spec) in self.scenario.owner_actions.clone().into_iter().enumerate() {
+        let epoch = self.config.epoch;
+        for (index, spec) in self.config.owner_actions.clone().into_iter().enumerate() {
             let mut picker = stream(seed, &format!("owner_action/{index}"));
             let total = self.accounts.len();
             let count = spec.accounts.of(total as u64) as usize;
@@ -44,7 +44,7 @@ impl World {
     }
 
     pub(super) fn owner_action(&mut self, now: Instant, account: AccountIndex, action: usize) {
-        let Some(spec) = self.scenario.owner_actions.get(action).cloned() else {
+        let Some(spec) = self.config.owner_actions.get(action).cloned() else {
             return;
         };
         if self.accounts[account].deleted {

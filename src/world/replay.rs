@@ -127,7 +127,7 @@ impl World {
             }
         }
         let next = now.saturating_add(REPLAY_EVERY);
-        if next < self.quiet_from {
+        if next < self.config.quiet_from {
             self.schedule(next, Event::AttackerReplay { attacker });
         }
     }
@@ -172,7 +172,12 @@ mod tests {
     fn tiny_world() -> World {
         let text = "[scenario]\nname = \"t\"\nduration = \"1h\"\n[population]\naccounts = 1\ndevices = [{ kind = \"phone\", probability = 1.0 }]\n";
         let scenario = parse_scenario(text, "t.toml").expect("valid").resolve(0);
-        build::world(&scenario, 0, RunOptions::default()).expect("builds")
+        build::world(
+            crate::world::config::WorldConfig::from_scenario(&scenario),
+            0,
+            RunOptions::default(),
+        )
+        .expect("builds")
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sessionlab::scenario::duration::format_duration;
-use sessionlab::scenario::{load_scenario, METRICS, METRIC_NAMES};
+use sessionlab::scenario::{load_scenario, METRICS};
 use sessionlab_testkit::scenario_fixture::{device, ScenarioFixture};
 
 /// What one run of the binary did.
@@ -187,18 +187,14 @@ fn list_metrics_prints_every_metric_in_a_table() {
     let run = sessionlab(&["list-metrics"]);
     assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:?}");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(
-        lines.len(),
-        METRIC_NAMES.len() + 1,
-        "a header, then one line per metric"
-    );
+    assert_eq!(lines.len(), METRICS.len() + 1, "a header, then one line per metric");
     assert_eq!(
         lines[0].split_whitespace().collect::<Vec<_>>(),
         ["name", "unit", "meaning"]
     );
-    for ((line, name), metric) in lines[1..].iter().zip(METRIC_NAMES).zip(METRICS) {
+    for (line, metric) in lines[1..].iter().zip(METRICS) {
         let mut words = line.split_whitespace();
-        assert_eq!(words.next(), Some(*name), "{line}");
+        assert_eq!(words.next(), Some(metric.name), "{line}");
         assert_eq!(words.next(), Some(metric.unit), "{line}");
         assert!(line.ends_with(metric.meaning), "{line}");
     }
@@ -213,7 +209,8 @@ fn list_metrics_csv_parses() {
     assert_eq!(header.iter().collect::<Vec<_>>(), ["name", "unit", "kind", "meaning"]);
     let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("valid CSV");
     let names: Vec<&str> = records.iter().map(|record| &record[0]).collect();
-    assert_eq!(names, METRIC_NAMES);
+    let expected: Vec<&str> = METRICS.iter().map(|metric| metric.name).collect();
+    assert_eq!(names, expected);
     for (record, metric) in records.iter().zip(METRICS) {
         assert_eq!((&record[1], &record[3]), (metric.unit, metric.meaning));
         assert!(["number", "bool"].contains(&&record[2]), "{record:?}");
@@ -221,29 +218,36 @@ fn list_metrics_csv_parses() {
 }
 
 #[test]
-fn status_lists_the_layers_and_subcommands() {
+fn status_prints_the_layers_in_their_order_and_points_to_the_code_map() {
     let run = sessionlab(&["status"]);
     assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:?}");
-    assert!(run
-        .stdout
-        .starts_with(&format!("sessionlab {}\nlayers:\n", env!("CARGO_PKG_VERSION"))));
-    for layer in [
-        "crates/proto/src/crypto",
-        "crates/proto/src/wire",
-        "crates/proto/src/transport",
-        "crates/proto/src/sync",
-        "src/engine",
-        "src/scenario",
-        "src/world",
-    ] {
-        assert!(
-            run.stdout
-                .lines()
-                .any(|line| line.trim_start().starts_with(&format!("{layer} "))),
-            "{layer}: {}",
-            run.stdout
-        );
-    }
+    assert_eq!(
+        run.stdout,
+        format!("{}\n", sessionlab::cli::status_text()),
+        "the binary prints the library's text"
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("sessionlab {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        lines[1],
+        "layers, each using only those above it: core ← engine ← scenario ← world ← report ← cli"
+    );
+    let folders: Vec<&str> = lines[2..8]
+        .iter()
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        folders,
+        [
+            "crates/proto",
+            "src/engine",
+            "src/scenario",
+            "src/world",
+            "src/report",
+            "src/cli"
+        ]
+    );
+    assert_eq!(lines[8], "code map and invariants: ARCHITECTURE.md");
     assert!(run
         .stdout
         .ends_with("subcommands: run, check, replay, list-metrics, status\n"));

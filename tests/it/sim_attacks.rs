@@ -2,8 +2,8 @@
 //! exact metrics of fixed seeds: packet replay, heartbeats against the
 //! inactivity TTL, and what owners do about them.
 
-use crate::support::sim::{metric, resolved};
-use sessionlab::world::{run, RunOptions, RunOutcome};
+use crate::support::sim::{metric, resolved, show};
+use sessionlab::world::{run, RunOptions};
 use sessionlab_testkit::scenario_fixture::{
     attacker, device_event, device_with, inline, owner_action, ScenarioFixture,
 };
@@ -35,15 +35,6 @@ targets = "100%"
 acquire = { kind = "stolen_key", device = "desktop", at = "6h" }
 behavior = ["replay"]
 "#;
-
-fn show(outcome: &RunOutcome) {
-    for (name, value) in &outcome.metrics {
-        eprintln!("{name} = {value:?}");
-    }
-    for violation in &outcome.violations {
-        eprintln!("violation: {violation}");
-    }
-}
 
 #[test]
 fn replayed_and_reordered_packets_are_never_processed_twice() {

@@ -2,8 +2,8 @@
 //! lost phone terminated from the desktop, a stolen unlocked phone, an app
 //! restored from a stale backup.
 
-use crate::support::sim::{metric, resolved};
-use sessionlab::world::{run, RunOptions, RunOutcome};
+use crate::support::sim::{metric, resolved, show};
+use sessionlab::world::{run, RunOptions};
 
 const BASE: &str = r#"
 [scenario]
@@ -25,15 +25,6 @@ updates_per_day = 40
 update_bytes = 200
 audit = { every = "30d", probability = 0.0, action = "none" }
 "#;
-
-fn show(outcome: &RunOutcome) {
-    for (name, value) in &outcome.metrics {
-        eprintln!("{name} = {value:?}");
-    }
-    for violation in &outcome.violations {
-        eprintln!("violation: {violation}");
-    }
-}
 
 #[test]
 fn a_lost_phone_is_terminated_from_the_desktop() {

@@ -1,6 +1,7 @@
 //! Whole small simulations end to end: the real server and clients over the
 //! simulated network, judged by the oracles.
 
+use crate::support::sim::{metric, show};
 use sessionlab::scenario::parse_scenario;
 use sessionlab::world::{run, RunOptions};
 use sessionlab_testkit::scenario_fixture::{attacker, device_with, inline, ScenarioFixture};
@@ -34,9 +35,7 @@ audit = { every = "7d", probability = 0.0, action = "none" }
 fn a_tiny_baseline_converges_and_is_deterministic() {
     let resolved = scenario(BASELINE);
     let first = run(&resolved, 1, RunOptions::default()).expect("runs");
-    for (name, value) in &first.metrics {
-        eprintln!("{name} = {value:?}");
-    }
+    show(&first);
     let again = run(&resolved, 1, RunOptions::default()).expect("runs");
     assert_eq!(first.trace_hash, again.trace_hash);
     let other = run(&resolved, 2, RunOptions::default()).expect("runs");
@@ -107,14 +106,6 @@ fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
     };
     assert_eq!(hashes(&one), hashes(&two));
     assert_eq!(one.iter().map(|outcome| outcome.seed).collect::<Vec<_>>(), seeds);
-}
-
-fn metric(outcome: &sessionlab::world::RunOutcome, name: &str) -> f64 {
-    match outcome.metrics.get(name) {
-        Some(sessionlab::scenario::MetricValue::Number(value)) => *value,
-        Some(sessionlab::scenario::MetricValue::Bool(value)) => f64::from(u8::from(*value)),
-        None => panic!("no metric {name}"),
-    }
 }
 
 const OFFLINE_WEEK: &str = r#"
