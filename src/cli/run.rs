@@ -12,7 +12,7 @@ use super::check::printable;
 use super::exit::report_batch_error;
 use super::Exit;
 use crate::report::{self, Row};
-use crate::scenario::{load_scenario, MetricId, Scenario, SeedRange};
+use crate::scenario::{duplicate_name, load_scenario, MetricId, Scenario, SeedRange};
 use crate::world::batch::{run_seeds, MAX_JOBS};
 use crate::world::RunOutcome;
 
@@ -47,18 +47,31 @@ fn row(outcome: &RunOutcome) -> Row {
     }
 }
 
+/// Every file is read and checked before any runs, so a broken or
+/// clashing file is reported at once instead of after the others' runs.
 pub fn run_command(arguments: &RunArguments, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let mut exit = Exit::Ok;
+    let mut loaded: Vec<(&Path, Scenario)> = Vec::new();
     for path in &arguments.scenarios {
-        let scenario = match load_scenario(path) {
-            Ok(scenario) => scenario,
+        let checked = load_scenario(path).and_then(|scenario| {
+            match loaded
+                .iter()
+                .find(|(_, earlier)| earlier.meta.name == scenario.meta.name)
+            {
+                Some((first, _)) => Err(duplicate_name(path, &scenario.meta.name, first)),
+                None => Ok(scenario),
+            }
+        });
+        match checked {
+            Ok(scenario) => loaded.push((path, scenario)),
             Err(error) => {
                 writeln!(err, "{}", printable(&error.to_string()))?;
                 exit = exit.worst(Exit::BadInput);
-                continue;
             }
-        };
-        exit = exit.worst(run_one(&scenario, path, arguments, out, err)?);
+        }
+    }
+    for (path, scenario) in &loaded {
+        exit = exit.worst(run_one(scenario, path, arguments, out, err)?);
     }
     out.flush()?;
     Ok(exit)

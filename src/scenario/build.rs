@@ -32,6 +32,7 @@ pub(crate) fn build(locator: Locator<'_>, document: RawDocument) -> Result<Scena
     let mut ctx = Ctx {
         locator,
         swarm: Vec::new(),
+        per_seed_paths: Vec::new(),
     };
     if let Some(swarm) = &document.swarm {
         ctx.swarm = flatten_swarm(&ctx, swarm)?;
@@ -111,7 +112,12 @@ fn seed_range(ctx: &Ctx<'_>, node: &Node) -> Result<SeedRange> {
     let NodeValue::String(text) = &node.value else {
         return Err(ctx.wrong_type("scenario.seeds", node, "a range such as \"0..100\""));
     };
-    SeedRange::parse(text, MAX_SEEDS).map_err(|error| ctx.out_of_range("scenario.seeds", node, error.to_string()))
+    SeedRange::parse(text, MAX_SEEDS).map_err(|error| {
+        ctx.error(
+            &node.span,
+            Problem::Invalid(format!("`scenario.seeds` = {node} is {error}")),
+        )
+    })
 }
 
 fn epoch(ctx: &Ctx<'_>, value: &Spanned<toml::Value>) -> Result<Instant> {
@@ -191,13 +197,12 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             any.0,
             any.1,
         )?,
-        authorization_ttl: duration_setting(
-            ctx,
+        authorization_ttl: ctx.sampled(
             "policy.authorization_ttl",
             raw.authorization_ttl.as_ref(),
             ttl_default,
-            MIN_AUTHORIZATION_TTL,
-            MAX_AUTHORIZATION_TTL,
+            true,
+            |ctx, key, node| ctx.whole_days(key, node),
         )?,
         autoconfirm_period: duration_setting(
             ctx,

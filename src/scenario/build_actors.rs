@@ -279,6 +279,20 @@ pub(crate) fn attackers(
             None => BTreeSet::from([Behavior::Exfiltrate]),
             Some(node) => behaviors(ctx, &path("behavior"), node)?,
         };
+        let on_device = matches!(
+            acquire.kind,
+            AcquireKind::StolenKey { .. } | AcquireKind::SessionFile { .. }
+        );
+        if let (Some(node), true) = (&raw.behavior, behavior.contains(&Behavior::Replay) && !on_device) {
+            let message = format!(
+                "`{}` has \"replay\", which captures packets with malware on the victim's device: \
+                 it needs `{}.kind` = \"stolen_key\" or \"session_file\", not {}",
+                path("behavior"),
+                path("acquire"),
+                raw.acquire.get_ref().kind
+            );
+            return Err(ctx.error(&node.span, Problem::Invalid(message)));
+        }
         let footholds = match &raw.footholds {
             None => 1,
             Some(node) if !behavior.contains(&Behavior::Persist) => {

@@ -103,12 +103,9 @@ pub(crate) fn owner_actions(
             2 => OwnerActionKind::LogOut,
             3 => {
                 let node = raw.ttl.as_ref().ok_or_else(|| missing("ttl"))?;
-                let ttl = ctx.duration(&path("ttl"), node, MIN_AUTHORIZATION_TTL, MAX_AUTHORIZATION_TTL)?;
-                if ttl.as_secs() % 86_400 != 0 {
-                    return Err(ctx.out_of_range(&path("ttl"), node, "whole days, such as \"30d\""));
-                }
+                let ttl = ctx.whole_days(&path("ttl"), node)?;
                 OwnerActionKind::SetTtl {
-                    days: u32::try_from(ttl.as_secs() / 86_400).unwrap_or(u32::MAX),
+                    days: u32::try_from(ttl.as_secs() / DAY_SECONDS).unwrap_or(u32::MAX),
                 }
             }
             4 => OwnerActionKind::EnableTwoFactor,

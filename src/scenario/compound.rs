@@ -176,6 +176,9 @@ impl Ctx<'_> {
         rangeable: bool,
         leaf: impl Fn(&Self, &str, &Node) -> Result<T>,
     ) -> Result<Sampled<T>> {
+        if !self.per_seed_paths.iter().any(|known| known == path) {
+            self.per_seed_paths.push(path.to_string());
+        }
         let overridden = self.swarm.iter_mut().find(|entry| entry.key.name == path).map(|entry| {
             entry.used = true;
             entry.node.clone()
@@ -224,19 +227,18 @@ impl Ctx<'_> {
             .or_else(|| node.map(|node| node.span.clone()))
     }
 
-    /// Fails on the first `[swarm]` entry no setting consumed.
+    /// Fails on the first `[swarm]` entry no setting consumed, naming every
+    /// setting that may vary per seed.
     pub fn check_swarm_used(&self) -> Result<()> {
         match self.swarm.iter().find(|entry| !entry.used) {
             None => Ok(()),
             Some(entry) => {
-                let expected = "the path of a setting that may vary per seed, e.g. \"network.loss\"".to_string();
-                Err(self.error(
-                    &entry.key.span,
-                    Problem::UnknownKey {
-                        key: entry.key.name.clone(),
-                        expected,
-                    },
-                ))
+                let message = format!(
+                    "`{}` cannot vary per seed; the settings that can are {}",
+                    entry.key.name,
+                    self.per_seed_paths.join(", ")
+                );
+                Err(self.error(&entry.key.span, Problem::Invalid(message)))
             }
         }
     }

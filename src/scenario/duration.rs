@@ -16,6 +16,9 @@ pub enum DurationError {
     NoUnit,
     #[error("unknown unit {0:?} (expected us, ms, s, m, h or d)")]
     UnknownUnit(String),
+    /// "1.5d": durations are whole numbers of a unit.
+    #[error("durations are whole numbers of a unit: write {}", whole_hint(.0))]
+    Fraction(Option<String>),
     #[error("expected a whole number followed by a unit, e.g. \"30s\"")]
     BadNumber,
     #[error("longer than the limit of {}", format_duration(MAX_DURATION))]
@@ -42,6 +45,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     if unit.is_empty() {
         return Err(DurationError::NoUnit);
     }
+    if let Some(fraction) = unit.strip_prefix('.') {
+        return Err(DurationError::Fraction(whole_equivalent(digits, fraction)));
+    }
     let micros_per_unit = UNITS
         .iter()
         .find(|(name, _)| *name == unit)
@@ -54,6 +60,36 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         return Err(DurationError::TooLong);
     }
     Ok(duration)
+}
+
+/// How [`DurationError::Fraction`] says what to write instead.
+fn whole_hint(equivalent: &Option<String>) -> String {
+    match equivalent {
+        Some(text) => format!("{text:?}"),
+        None => "a whole number of a smaller unit".to_string(),
+    }
+}
+
+/// The whole-number spelling of "`whole`.`fraction`" (the fraction still
+/// carrying its unit: "5d" of "1.5d"), in the largest unit that keeps it
+/// whole: "1.5d" → "36h", "0.25s" → "250ms". `None` when it is no whole
+/// number of microseconds, or not a fraction followed by a known unit.
+fn whole_equivalent(whole: &str, fraction: &str) -> Option<String> {
+    let digits_end = fraction.find(|c: char| !c.is_ascii_digit()).unwrap_or(fraction.len());
+    let (fraction_digits, unit) = fraction.split_at(digits_end);
+    let places = u32::try_from(fraction_digits.len())
+        .ok()
+        .filter(|places| (1..=18).contains(places))?;
+    let micros_per_unit = u128::from(UNITS.iter().find(|(name, _)| *name == unit)?.1);
+    let scale = 10u128.pow(places);
+    let scaled = whole.parse::<u128>().ok()?.checked_mul(scale)? + fraction_digits.parse::<u128>().ok()?;
+    let total = scaled.checked_mul(micros_per_unit)?;
+    if total % scale != 0 {
+        return None;
+    }
+    let micros = total / scale;
+    let (name, size) = UNITS.iter().rev().find(|(_, size)| micros % u128::from(*size) == 0)?;
+    Some(format!("{}{name}", micros / u128::from(*size)))
 }
 
 /// A signed span of time in microseconds: a clock offset, which may be negative.
@@ -138,12 +174,34 @@ mod tests {
         assert_eq!(parse_duration("s"), Err(DurationError::BadNumber));
         assert_eq!(parse_duration(""), Err(DurationError::BadNumber));
         assert_eq!(parse_duration("-1s"), Err(DurationError::BadNumber));
-        assert_eq!(parse_duration("1.5h"), Err(DurationError::UnknownUnit(".5h".into())));
+        assert_eq!(parse_duration("1.5h"), Err(DurationError::Fraction(Some("90m".into()))));
         assert_eq!(parse_duration("3 s"), Err(DurationError::UnknownUnit(" s".into())));
         assert_eq!(parse_duration("3w"), Err(DurationError::UnknownUnit("w".into())));
         assert_eq!(parse_duration("99999999999999999999999d"), Err(DurationError::TooLong));
         assert_eq!(parse_duration("3661d"), Err(DurationError::TooLong));
         assert_eq!(parse_duration("3660d"), Ok(MAX_DURATION));
+    }
+
+    #[test]
+    fn a_fraction_suggests_its_whole_spelling() {
+        let fraction = |text: &str| match parse_duration(text) {
+            Err(DurationError::Fraction(equivalent)) => equivalent,
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(fraction("1.5d").as_deref(), Some("36h"));
+        assert_eq!(fraction("0.25s").as_deref(), Some("250ms"));
+        assert_eq!(fraction("2.0h").as_deref(), Some("2h"));
+        assert_eq!(fraction("0.0000001s"), None, "not a whole number of microseconds");
+        assert_eq!(fraction("1.5w"), None, "unknown unit");
+        assert_eq!(fraction("1.d"), None, "no fraction digits");
+        assert_eq!(
+            DurationError::Fraction(Some("36h".into())).to_string(),
+            "durations are whole numbers of a unit: write \"36h\""
+        );
+        assert_eq!(
+            DurationError::Fraction(None).to_string(),
+            "durations are whole numbers of a unit: write a whole number of a smaller unit"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub enum Problem {
         expected: String,
     },
     /// A duration written as a bare number or without a known unit.
-    #[error("`{key}` = {value} has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\"")]
+    #[error("`{key}` = {value} has no unit: write a whole number followed by us, ms, s, m, h or d, e.g. \"30s\"")]
     DurationWithoutUnit { key: String, value: String },
     /// A distribution table lacking one of its parameters.
     #[error("`{key}`: distribution \"{dist}\" needs parameter `{parameter}`")]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::duration::{format_duration, parse_duration, parse_signed_duration, DurationError, SignedDuration};
 use super::error::{Locator, Problem, ScenarioError};
-use super::limits::{MAX_DURATION, MAX_TEXT_CHARS};
+use super::limits::{DAY_SECONDS, MAX_AUTHORIZATION_TTL, MAX_DURATION, MAX_TEXT_CHARS, MIN_AUTHORIZATION_TTL};
 use super::model::Revocation;
 use super::node::{Key, Node, NodeValue};
 use super::quantity::{parse_percent, Probability, Share, ShareError};
@@ -28,6 +28,9 @@ pub(crate) struct SwarmEntry {
 pub(crate) struct Ctx<'a> {
     pub locator: Locator<'a>,
     pub swarm: Vec<SwarmEntry>,
+    /// The paths of the settings that may vary per seed, in the order the
+    /// format reads them (what a `[swarm]` entry may name).
+    pub per_seed_paths: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -116,6 +119,17 @@ impl Ctx<'_> {
         Ok(duration)
     }
 
+    /// An authorization TTL: whole days between the core's limits (the
+    /// API, `account.setAuthorizationTTL`, counts in days), for both
+    /// `policy.authorization_ttl` and an owner's `set_ttl` action.
+    pub fn whole_days(&self, key: &str, node: &Node) -> Result<Duration> {
+        let ttl = self.duration(key, node, MIN_AUTHORIZATION_TTL, MAX_AUTHORIZATION_TTL)?;
+        if ttl.as_secs() % DAY_SECONDS != 0 {
+            return Err(self.out_of_range(key, node, "whole days, such as \"30d\""));
+        }
+        Ok(ttl)
+    }
+
     /// Any duration up to the global limit.
     pub fn any_duration(&self, key: &str, node: &Node) -> Result<Duration> {
         self.duration(key, node, Duration::ZERO, MAX_DURATION)
@@ -164,7 +178,12 @@ impl Ctx<'_> {
             NodeValue::Integer(_) => Ok(Share::Count(self.integer(key, node, 0, u64::MAX)?)),
             NodeValue::String(text) => parse_percent(text).map_err(|error| match error {
                 ShareError::OutOfRange => self.out_of_range(key, node, "a percentage between 0% and 100%"),
-                ShareError::Malformed => self.wrong_type(key, node, "a percentage such as \"5%\" or a whole count"),
+                ShareError::Malformed => self.error(
+                    &node.span,
+                    Problem::Invalid(format!(
+                        "`{key}` = {node} is not a percentage such as \"5%\" or a whole count"
+                    )),
+                ),
             }),
             _ => Err(self.wrong_type(key, node, "a percentage such as \"5%\" or a whole count")),
         }

@@ -42,6 +42,9 @@ pub const MAX_PTS_LIMIT: u64 = 100_000_000;
 pub const MAX_TERMINATE_ALL_LIMIT: u64 = 1_000_000;
 /// Future auth tokens a client keeps (Telegram clients keep at most 20).
 pub const MAX_FUTURE_AUTH_TOKENS: u64 = 1_000;
+/// Seconds in a day: TTLs count in whole days.
+pub const DAY_SECONDS: u64 = 86_400;
+
 /// Shortest and longest inactivity TTL `account.setAuthorizationTTL` accepts: 1..=366 days.
 pub const MIN_AUTHORIZATION_TTL: Duration = Duration::from_secs(24 * 3600);
 pub const MAX_AUTHORIZATION_TTL: Duration = Duration::from_secs(366 * 24 * 3600);

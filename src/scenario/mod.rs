@@ -75,6 +75,34 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     }
     parse_scenario(&source, &file_name)
 }
+/// The error for `path`, whose scenario is called `name` like the one
+/// `first` holds, in one command: their reports would share one directory.
+/// It points at `path`'s `scenario.name` (at 1:1 if the file cannot be
+/// read again).
+pub fn duplicate_name(path: &Path, name: &str, first: &Path) -> ScenarioError {
+    #[derive(Deserialize)]
+    struct NameOnly {
+        scenario: NameTable,
+    }
+    #[derive(Deserialize)]
+    struct NameTable {
+        name: toml::Spanned<String>,
+    }
+    let source = std::fs::read_to_string(path).unwrap_or_default();
+    let offset = toml::from_str::<NameOnly>(&source).map_or(0, |only| only.scenario.name.span().start);
+    let (line, column) = error::line_column(&source, offset);
+    ScenarioError {
+        file: path.display().to_string(),
+        line,
+        column,
+        problem: Problem::Invalid(format!(
+            "scenario name {name:?} is already the name of {}: their reports would overwrite each other; \
+             give each scenario its own name",
+            first.display()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests_errors;
 #[cfg(test)]

@@ -72,6 +72,13 @@ pub enum ShareError {
 /// Parses "5%", "12.5%" or "100%".
 pub fn parse_percent(text: &str) -> Result<Share, ShareError> {
     let number = text.strip_suffix('%').ok_or(ShareError::Malformed)?;
+    // "-5%" is a percentage, just not one a share can be.
+    if number
+        .strip_prefix('-')
+        .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    {
+        return Err(ShareError::OutOfRange);
+    }
     if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return Err(ShareError::Malformed);
     }
@@ -89,9 +96,9 @@ pub struct SeedRange {
 /// Why a seed range does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SeedRangeError {
-    #[error("expected a half-open range of seeds such as \"0..100\"")]
+    #[error("not a half-open range of seeds such as \"0..100\"")]
     Malformed,
-    #[error("the range is empty: the end must be greater than the start")]
+    #[error("an empty range: the end must be greater than the start")]
     Empty,
     #[error("more than {limit} seeds")]
     TooMany { limit: u64 },
@@ -166,9 +173,10 @@ mod tests {
         assert_eq!(parse_percent("12.5%"), Ok(Share::Fraction(Probability(0.125))));
         assert_eq!(parse_percent("100%"), Ok(Share::ALL));
         assert_eq!(parse_percent("101%"), Err(ShareError::OutOfRange));
+        assert_eq!(parse_percent("-5%"), Err(ShareError::OutOfRange));
+        assert_eq!(parse_percent("-%"), Err(ShareError::Malformed));
         assert_eq!(parse_percent("5"), Err(ShareError::Malformed));
         assert_eq!(parse_percent("%"), Err(ShareError::Malformed));
-        assert_eq!(parse_percent("-5%"), Err(ShareError::Malformed));
         assert_eq!(parse_percent("1.2.3%"), Err(ShareError::Malformed));
     }
 

@@ -72,17 +72,24 @@ fn unknown_keys_inside_distributions_and_ranges() {
 
 #[test]
 fn swarm_paths_must_name_a_sampled_setting() {
+    let per_seed = "policy.fresh_reset_window, policy.authorization_ttl, policy.autoconfirm_period, \
+                    policy.unconfirmed_can_reset, policy.unconfirmed_can_accept_login_token, \
+                    policy.terminate_all_limit, policy.revocation, policy.temp_key_lifetime, \
+                    policy.notify_new_login, policy.pts_limit, policy.pts_total_limit, \
+                    policy.login_token_lifetime, policy.future_auth_token_limit, datacenters.count, \
+                    network.loss, network.duplicate, network.reorder, population.accounts, \
+                    population.two_factor, population.devices.0.probability, \
+                    population.online.mean_session, population.online.mean_gap, \
+                    population.updates_per_day, population.audit.every, population.audit.probability, \
+                    population.deny_unrecognized_login";
     assert_eq!(
         error_after_minimal("[swarm]\n\"network.nope\" = [1, 2]\n"),
-        "t.toml:8:1: unknown key `network.nope`, expected the path of a setting that may vary per seed, \
-         e.g. \"network.loss\""
+        format!("t.toml:8:1: `network.nope` cannot vary per seed; the settings that can are {per_seed}")
     );
-    // Fixed-per-file settings are not drawn per seed.
+    // Fixed-per-file settings are not drawn per seed, and are told so.
     assert_eq!(
-        error_after_minimal("[swarm]\nscenario.duration = [\"1d\", \"2d\"]\n")
-            .split(',')
-            .next(),
-        Some("t.toml:8:10: unknown key `scenario.duration`")
+        error_after_minimal("[swarm]\nscenario.duration = [\"1d\", \"2d\"]\n"),
+        format!("t.toml:8:10: `scenario.duration` cannot vary per seed; the settings that can are {per_seed}")
     );
 }
 
@@ -140,26 +147,30 @@ fn missing_keys_name_their_full_path() {
 fn durations_need_a_unit() {
     assert_eq!(
         error("[scenario]\nname = \"t\"\nduration = 7\n"),
-        "t.toml:3:12: `scenario.duration` = 7 has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\""
+        "t.toml:3:12: `scenario.duration` = 7 has no unit: write a whole number followed by us, ms, s, m, h or d, e.g. \"30s\""
     );
     assert_eq!(
         error_after_minimal("[policy]\nautoconfirm_period = \"30\"\n"),
-        "t.toml:8:22: `policy.autoconfirm_period` = \"30\" has no unit: write a number followed by ms, s, m, h or d, \
-         e.g. \"30s\""
+        "t.toml:8:22: `policy.autoconfirm_period` = \"30\" has no unit: write a whole number followed by us, ms, s, m, \
+         h or d, e.g. \"30s\""
     );
     assert_eq!(
         error_after_minimal("[network]\nlatency = { dist = \"uniform\", min = \"1ms\", max = 9 }\n"),
-        "t.toml:8:50: `network.latency.max` = 9 has no unit: write a number followed by ms, s, m, h or d, e.g. \"30s\""
+        "t.toml:8:50: `network.latency.max` = 9 has no unit: write a whole number followed by us, ms, s, m, h or d, e.g. \"30s\""
     );
     assert_eq!(
         error_after_minimal("[policy]\nrevocation = \"async:2\"\n"),
-        "t.toml:8:14: `policy.revocation` = \"async:2\" has no unit: write a number followed by ms, s, m, h or d, \
-         e.g. \"30s\""
+        "t.toml:8:14: `policy.revocation` = \"async:2\" has no unit: write a whole number followed by us, ms, s, m, \
+         h or d, e.g. \"30s\""
     );
     assert_eq!(
         error_after_minimal("[policy]\ntemp_key_lifetime = \"1.5h\"\n"),
-        "t.toml:8:21: `policy.temp_key_lifetime` = \"1.5h\" is not a duration: unknown unit \".5h\" \
-         (expected us, ms, s, m, h or d)"
+        "t.toml:8:21: `policy.temp_key_lifetime` = \"1.5h\" is not a duration: durations are whole numbers \
+         of a unit: write \"90m\""
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\nauthorization_ttl = \"36h\"\n"),
+        "t.toml:8:21: `policy.authorization_ttl` = \"36h\" is out of range: expected whole days, such as \"30d\""
     );
 }
 
@@ -178,4 +189,27 @@ fn distributions_need_every_parameter() {
         "t.toml:8:20: `network.latency.dist` = \"gauss\" is out of range: expected one of \"constant\", \"uniform\", \
          \"normal\", \"lognormal\", \"pareto\""
     );
+}
+
+#[test]
+fn a_behaviour_the_acquisition_cannot_carry_out_is_an_error() {
+    let attacker = |acquire: &str| {
+        error_after_minimal(&format!(
+            "[[attacker]]\nname = \"a\"\ntargets = 1\nacquire = {acquire}\nbehavior = [\"exfiltrate\", \"replay\"]\n"
+        ))
+    };
+    assert_eq!(
+        attacker("{ kind = \"sim_swap\", at = \"1d\" }"),
+        "t.toml:11:12: `attacker.0.behavior` has \"replay\", which captures packets with malware on the victim's \
+         device: it needs `attacker.0.acquire.kind` = \"stolen_key\" or \"session_file\", not \"sim_swap\""
+    );
+    assert!(attacker("{ kind = \"phished_code\", at = \"1d\" }").contains("not \"phished_code\""));
+    let fine = parse_scenario(
+        &format!(
+            "{MINIMAL}[[attacker]]\nname = \"a\"\ntargets = 1\n\
+             acquire = {{ kind = \"session_file\", device = \"phone\", at = \"1d\" }}\nbehavior = [\"replay\"]\n"
+        ),
+        "t.toml",
+    );
+    assert!(fine.is_ok(), "{fine:?}");
 }

@@ -113,12 +113,19 @@ fn shares_seeds_and_names() {
     );
     assert_eq!(
         error_after_minimal("[[fault]]\nkind = \"partition\"\nat = \"1d\"\nduration = \"1h\"\ndevices = \"lots\"\n"),
-        "t.toml:11:11: wrong type: `fault.0.devices` must be a percentage such as \"5%\" or a whole count, found a string"
+        "t.toml:11:11: `fault.0.devices` = \"lots\" is not a percentage such as \"5%\" or a whole count"
+    );
+    assert_eq!(
+        error_after_minimal("[[fault]]\nkind = \"partition\"\nat = \"1d\"\nduration = \"1h\"\ndevices = \"-5%\"\n"),
+        "t.toml:11:11: `fault.0.devices` = \"-5%\" is out of range: expected a percentage between 0% and 100%"
+    );
+    assert_eq!(
+        error("[scenario]\nname = \"t\"\nduration = \"1d\"\nseeds = \"3\"\n"),
+        "t.toml:4:9: `scenario.seeds` = \"3\" is not a half-open range of seeds such as \"0..100\""
     );
     assert_eq!(
         error("[scenario]\nname = \"t\"\nduration = \"1d\"\nseeds = \"5..5\"\n"),
-        "t.toml:4:9: `scenario.seeds` = \"5..5\" is out of range: expected the range is empty: the end must be \
-         greater than the start"
+        "t.toml:4:9: `scenario.seeds` = \"5..5\" is an empty range: the end must be greater than the start"
     );
     assert_eq!(
         error("[scenario]\nname = \"  \"\nduration = \"1d\"\n"),

@@ -285,3 +285,25 @@ fn bad_arguments_are_bad_input() {
     let run = sessionlab(&["frobnicate"]);
     assert!(run.stderr.contains("unrecognized subcommand 'frobnicate'"), "{run:?}");
 }
+
+#[test]
+fn run_refuses_two_scenarios_of_one_name_before_running_any() {
+    let directory = scratch("duplicate-names");
+    let text = minimal().duration("1h").accounts(1).render();
+    std::fs::write(directory.join("first.toml"), &text).expect("write");
+    std::fs::write(directory.join("second.toml"), &text).expect("write");
+    let run = sessionlab_in(
+        &directory,
+        &["run", "first.toml", "second.toml", "--seeds", "0..1", "--out", "out"],
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "second.toml:2:8: scenario name \"t\" is already the name of first.toml: their reports would \
+             overwrite each other; give each scenario its own name"
+        ),
+        "{run:?}"
+    );
+    assert!(directory.join("out/t/runs.csv").is_file(), "the first still runs");
+}
