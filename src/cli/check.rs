@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::scenario::duration::format_duration;
-use crate::scenario::{load_scenario, Scenario};
+use crate::scenario::{load_scenario, Scenario, ScenarioErrors};
 
 use super::exit::Exit;
 
@@ -27,7 +27,7 @@ pub fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> any
         match load_scenario(path) {
             Ok(scenario) => writeln!(out, "{}", ok_line(path, &scenario))?,
             Err(error) => {
-                writeln!(err, "{}", printable(&error.to_string()))?;
+                write_scenario_errors(err, &error)?;
                 exit = exit.worst(Exit::BadInput);
             }
         }
@@ -35,6 +35,15 @@ pub fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> any
     out.flush()?;
     err.flush()?;
     Ok(exit)
+}
+
+/// Writes every problem of a scenario file, one line each (control
+/// characters escaped, so a file cannot drive the terminal).
+pub fn write_scenario_errors(err: &mut dyn Write, errors: &ScenarioErrors) -> std::io::Result<()> {
+    for line in errors.lines() {
+        writeln!(err, "{}", printable(&line))?;
+    }
+    Ok(())
 }
 
 /// The line `check` prints for a valid file.

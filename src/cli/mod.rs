@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use check::{check, ok_line, printable, MAX_CHECK_FILES};
+pub use check::{check, ok_line, printable, write_scenario_errors, MAX_CHECK_FILES};
 pub use exit::{report_batch_error, Exit, EXIT_BAD_INPUT, EXIT_CRASHED, EXIT_EXPECTATION_FAILED, EXIT_OK};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
 pub use replay::{replay, ReplayArguments};

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::check::printable;
+use super::check::write_scenario_errors;
 use super::Exit;
 use crate::scenario::load_scenario;
 use crate::world::batch::run_seed;
@@ -29,7 +29,7 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
     let scenario = match load_scenario(&arguments.scenario) {
         Ok(scenario) => scenario,
         Err(error) => {
-            writeln!(err, "{}", printable(&error.to_string()))?;
+            write_scenario_errors(err, &error)?;
             return Ok(Exit::BadInput);
         }
     };

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant as WallClock;
 
-use super::check::printable;
+use super::check::write_scenario_errors;
 use super::exit::report_batch_error;
 use super::Exit;
 use crate::report::{self, Row};
@@ -58,14 +58,14 @@ pub fn run_command(arguments: &RunArguments, out: &mut dyn Write, err: &mut dyn 
                 .iter()
                 .find(|(_, earlier)| earlier.meta.name == scenario.meta.name)
             {
-                Some((first, _)) => Err(duplicate_name(path, &scenario.meta.name, first)),
+                Some((first, _)) => Err(duplicate_name(path, &scenario.meta.name, first).into()),
                 None => Ok(scenario),
             }
         });
         match checked {
             Ok(scenario) => loaded.push((path, scenario)),
             Err(error) => {
-                writeln!(err, "{}", printable(&error.to_string()))?;
+                write_scenario_errors(err, &error)?;
                 exit = exit.worst(Exit::BadInput);
             }
         }

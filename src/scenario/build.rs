@@ -12,6 +12,7 @@ use super::distribution::{DurationDistribution, OffsetDistribution};
 use super::duration::{format_duration, SignedDuration};
 use super::epoch::parse_epoch;
 use super::error::{Locator, Problem};
+use super::errors::{Collector, ScenarioErrors};
 use super::leaf::{Ctx, Result};
 use super::limits::*;
 use super::model::{Datacenters, Meta, Network, Policy, Scenario};
@@ -27,42 +28,82 @@ use toml::Spanned;
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
-/// Converts and validates a whole document.
-pub(crate) fn build(locator: Locator<'_>, document: RawDocument) -> Result<Scenario<Spec>> {
+/// Converts and validates a whole document, collecting the first problem
+/// of every section (sections that depend on a broken one are skipped).
+pub(crate) fn build(
+    locator: Locator<'_>,
+    document: RawDocument,
+) -> std::result::Result<Scenario<Spec>, ScenarioErrors> {
     let mut ctx = Ctx {
         locator,
         swarm: Vec::new(),
         per_seed_paths: Vec::new(),
     };
+    let mut found = Collector::default();
     if let Some(swarm) = &document.swarm {
-        ctx.swarm = flatten_swarm(&ctx, swarm)?;
+        ctx.swarm = found.keep(flatten_swarm(&ctx, swarm)).unwrap_or_default();
     }
-    let meta = meta(&ctx, &document.scenario)?;
-    let policy = policy(&mut ctx, &document.policy)?;
-    let datacenters = datacenters(&mut ctx, &document.datacenters)?;
-    let network = network(&mut ctx, &document.network)?;
-    let population = super::build_actors::population(&mut ctx, document.population.as_ref())?;
-    let faults = super::build_actors::faults(&mut ctx, &document.fault, &meta, &datacenters)?;
-    let attackers = super::build_actors::attackers(&mut ctx, &document.attacker, &meta, &population)?;
-    let owner_actions = super::build_events::owner_actions(&mut ctx, &document.owner_action, &meta, &population)?;
-    let device_events = super::build_events::device_events(&mut ctx, &document.device_event, &meta, &population)?;
-    let expectations = match &document.expect {
-        Some(expect) => ctx.expectations(expect)?,
-        None => Vec::new(),
+    let meta = found.keep(meta(&ctx, &document.scenario));
+    let policy = found.keep(policy(&mut ctx, &document.policy));
+    let datacenters = found.keep(datacenters(&mut ctx, &document.datacenters));
+    let network = found.keep(network(&mut ctx, &document.network));
+    let population = found.keep(super::build_actors::population(&mut ctx, document.population.as_ref()));
+    let faults = match (&meta, &datacenters) {
+        (Some(meta), Some(datacenters)) => found.keep(super::build_actors::faults(
+            &mut ctx,
+            &document.fault,
+            meta,
+            datacenters,
+        )),
+        _ => None,
     };
-    ctx.check_swarm_used()?;
-    Ok(Scenario {
-        meta,
-        policy,
-        datacenters,
-        network,
-        faults,
-        population,
-        attackers,
-        owner_actions,
-        device_events,
-        expectations,
-    })
+    let (attackers, owner_actions, device_events) = match (&meta, &population) {
+        (Some(meta), Some(population)) => (
+            found.keep(super::build_actors::attackers(
+                &mut ctx,
+                &document.attacker,
+                meta,
+                population,
+            )),
+            found.keep(super::build_events::owner_actions(
+                &mut ctx,
+                &document.owner_action,
+                meta,
+                population,
+            )),
+            found.keep(super::build_events::device_events(
+                &mut ctx,
+                &document.device_event,
+                meta,
+                population,
+            )),
+        ),
+        _ => (None, None, None),
+    };
+    let expectations = match &document.expect {
+        Some(expect) => found.keep(ctx.expectations(expect)),
+        None => Some(Vec::new()),
+    };
+    // A broken section may not have read its [swarm] entries: judge them
+    // only when everything else held.
+    if found.is_clean() {
+        found.extend(ctx.unused_swarm_entries());
+    }
+    let scenario = (|| {
+        Some(Scenario {
+            meta: meta?,
+            policy: policy?,
+            datacenters: datacenters?,
+            network: network?,
+            faults: faults?,
+            population: population?,
+            attackers: attackers?,
+            owner_actions: owner_actions?,
+            device_events: device_events?,
+            expectations: expectations?,
+        })
+    })();
+    found.finish(scenario)
 }
 
 fn meta(ctx: &Ctx<'_>, raw: &RawMeta) -> Result<Meta> {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::distribution::{Distribution, Quantity};
-use super::error::Problem;
+use super::error::{Problem, ScenarioError};
 use super::expect::{Bound, Expectation};
 use super::leaf::{Ctx, Result, SwarmEntry};
 use super::limits::MAX_TABLE_ENTRIES;
@@ -227,20 +227,21 @@ impl Ctx<'_> {
             .or_else(|| node.map(|node| node.span.clone()))
     }
 
-    /// Fails on the first `[swarm]` entry no setting consumed, naming every
-    /// setting that may vary per seed.
-    pub fn check_swarm_used(&self) -> Result<()> {
-        match self.swarm.iter().find(|entry| !entry.used) {
-            None => Ok(()),
-            Some(entry) => {
+    /// Every `[swarm]` entry no setting consumed, each naming the settings
+    /// that may vary per seed.
+    pub fn unused_swarm_entries(&self) -> Vec<ScenarioError> {
+        self.swarm
+            .iter()
+            .filter(|entry| !entry.used)
+            .map(|entry| {
                 let message = format!(
                     "`{}` cannot vary per seed; the settings that can are {}",
                     entry.key.name,
                     self.per_seed_paths.join(", ")
                 );
-                Err(self.error(&entry.key.span, Problem::Invalid(message)))
-            }
-        }
+                self.error(&entry.key.span, Problem::Invalid(message))
+            })
+            .collect()
     }
 
     /// `[expect]`: each key a metric, each value a bound of the metric's kind.

@@ -42,6 +42,9 @@ pub const MAX_PTS_LIMIT: u64 = 100_000_000;
 pub const MAX_TERMINATE_ALL_LIMIT: u64 = 1_000_000;
 /// Future auth tokens a client keeps (Telegram clients keep at most 20).
 pub const MAX_FUTURE_AUTH_TOKENS: u64 = 1_000;
+/// Problems of one file reported at most (the rest are counted).
+pub const MAX_ERRORS_PER_FILE: usize = 20;
+
 /// Seconds in a day: TTLs count in whole days.
 pub const DAY_SECONDS: u64 = 86_400;
 

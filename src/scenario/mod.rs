@@ -18,6 +18,7 @@ pub mod distribution;
 pub mod duration;
 pub mod epoch;
 pub mod error;
+mod errors;
 pub mod expect;
 mod leaf;
 pub mod limits;
@@ -37,6 +38,7 @@ use serde::Deserialize;
 pub use distribution::{ByteDistribution, Distribution, DurationDistribution, OffsetDistribution};
 pub use duration::{parse_duration, SignedDuration};
 pub use error::{Problem, ScenarioError};
+pub use errors::ScenarioErrors;
 pub use expect::{Bound, Expectation, ExpectationFailure};
 pub use metrics::{Metric, MetricId, MetricKind, MetricRow, MetricValue, METRICS, METRIC_COUNT};
 pub use model::*;
@@ -46,7 +48,7 @@ pub use sampled::{Resolved, Sampled, Spec, Stage, SwarmRng};
 use error::Locator;
 
 /// Parses and validates scenario text; `file_name` only labels errors.
-pub fn parse_scenario(source: &str, file_name: &str) -> Result<Scenario, ScenarioError> {
+pub fn parse_scenario(source: &str, file_name: &str) -> Result<Scenario, ScenarioErrors> {
     let locator = Locator {
         source,
         file: file_name,
@@ -57,7 +59,7 @@ pub fn parse_scenario(source: &str, file_name: &str) -> Result<Scenario, Scenari
 }
 
 /// Reads and parses a scenario file (at most [`limits::MAX_SOURCE_BYTES`]).
-pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
+pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioErrors> {
     let file_name = path.display().to_string();
     let read_error = |reason: String| ScenarioError {
         file: file_name.clone(),
@@ -71,7 +73,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
         .read_to_string(&mut source)
         .map_err(|error| read_error(error.to_string()))?;
     if source.len() as u64 > limits::MAX_SOURCE_BYTES {
-        return Err(read_error(format!("larger than {} bytes", limits::MAX_SOURCE_BYTES)));
+        return Err(read_error(format!("larger than {} bytes", limits::MAX_SOURCE_BYTES)).into());
     }
     parse_scenario(&source, &file_name)
 }

@@ -15,6 +15,14 @@ pub(super) fn error(source: &str) -> String {
     }
 }
 
+/// The error message a `[scenario]` section gives, followed by a valid
+/// population (so that the section's own problem is the only one).
+pub(super) fn scenario_section_error(section: &str) -> String {
+    error(&format!(
+        "{section}[population]\naccounts = 10\ndevices = [{{ kind = \"phone\" }}]\n"
+    ))
+}
+
 /// The error message `MINIMAL` followed by `extra` gives (`extra` starts on line 7).
 pub(super) fn error_after_minimal(extra: &str) -> String {
     error(&format!("{MINIMAL}{extra}"))
@@ -146,7 +154,7 @@ fn missing_keys_name_their_full_path() {
 #[test]
 fn durations_need_a_unit() {
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = 7\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = 7\n"),
         "t.toml:3:12: `scenario.duration` = 7 has no unit: write a whole number followed by us, ms, s, m, h or d, e.g. \"30s\""
     );
     assert_eq!(
@@ -212,4 +220,20 @@ fn a_behaviour_the_acquisition_cannot_carry_out_is_an_error() {
         "t.toml",
     );
     assert!(fine.is_ok(), "{fine:?}");
+}
+
+#[test]
+fn every_broken_section_and_entry_is_reported_at_once_in_file_order() {
+    let source = "[scenario]\nname = \"t\"\nduration = \"7d\"\nseeds = \"3\"\n\
+                  [policy]\nauthorization_ttl = \"36h\"\n\
+                  [population]\naccounts = 10\ndevices = [{ kind = \"phone\" }]\n\
+                  [expect]\nnope = 1\n";
+    let errors = parse_scenario(source, "t.toml").unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "t.toml:4:9: `scenario.seeds` = \"3\" is not a half-open range of seeds such as \"0..100\"\n\
+         t.toml:6:21: `policy.authorization_ttl` = \"36h\" is out of range: expected whole days, such as \"30d\"\n\
+         t.toml:11:1: unknown metric `nope` (`sessionlab list-metrics` prints the list)"
+    );
+    assert_eq!((errors.first().line, errors.omitted()), (4, 0));
 }

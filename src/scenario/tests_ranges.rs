@@ -1,7 +1,7 @@
 //! One test per out-of-range and consistency rule, asserting the exact
 //! message with its line and column.
 
-use super::tests_errors::{error, error_after_minimal};
+use super::tests_errors::{error, error_after_minimal, scenario_section_error};
 
 /// A scenario with `population` as its population section.
 fn with_population(population: &str) -> String {
@@ -39,7 +39,7 @@ fn numbers_outside_their_range() {
 #[test]
 fn durations_outside_the_scenario() {
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = \"1h\"\nquiet_period = \"1h\"\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = \"1h\"\nquiet_period = \"1h\"\n"),
         "t.toml:4:16: `scenario.quiet_period` = \"1h\" is out of range: expected shorter than `scenario.duration` = 1h"
     );
     assert_eq!(
@@ -48,7 +48,7 @@ fn durations_outside_the_scenario() {
          (`scenario.duration` = 7d)"
     );
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = \"3661d\"\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = \"3661d\"\n"),
         "t.toml:3:12: `scenario.duration` = \"3661d\" is out of range: expected at most 3660d"
     );
 }
@@ -120,15 +120,15 @@ fn shares_seeds_and_names() {
         "t.toml:11:11: `fault.0.devices` = \"-5%\" is out of range: expected a percentage between 0% and 100%"
     );
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = \"1d\"\nseeds = \"3\"\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = \"1d\"\nseeds = \"3\"\n"),
         "t.toml:4:9: `scenario.seeds` = \"3\" is not a half-open range of seeds such as \"0..100\""
     );
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = \"1d\"\nseeds = \"5..5\"\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = \"1d\"\nseeds = \"5..5\"\n"),
         "t.toml:4:9: `scenario.seeds` = \"5..5\" is an empty range: the end must be greater than the start"
     );
     assert_eq!(
-        error("[scenario]\nname = \"  \"\nduration = \"1d\"\n"),
+        scenario_section_error("[scenario]\nname = \"  \"\nduration = \"1d\"\n"),
         "t.toml:2:8: `scenario.name` = \"  \" is out of range: expected a non-empty name"
     );
     assert_eq!(
@@ -243,11 +243,11 @@ fn expectations_are_checked_against_the_metric_list() {
 #[test]
 fn epochs_must_be_complete_date_times() {
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = \"1d\"\nepoch = 2026-01-01\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = \"1d\"\nepoch = 2026-01-01\n"),
         "t.toml:4:9: `scenario.epoch`: expected a date-time with an offset, e.g. 2026-01-01T00:00:00Z"
     );
     assert_eq!(
-        error("[scenario]\nname = \"t\"\nduration = \"1d\"\nepoch = 5\n"),
+        scenario_section_error("[scenario]\nname = \"t\"\nduration = \"1d\"\nepoch = 5\n"),
         "t.toml:4:9: wrong type: `scenario.epoch` must be a date-time such as 2026-01-01T00:00:00Z, found a integer"
     );
 }

@@ -323,7 +323,8 @@ fn load_scenario_reads_files_and_reports_read_errors() {
     let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let scenario = load_scenario(&directory.join("healthy-baseline.toml")).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(scenario.meta.name, "healthy-baseline");
-    let missing = load_scenario(&directory.join("no-such-file.toml")).unwrap_err();
-    assert_eq!((missing.line, missing.column), (1, 1));
+    let errors = load_scenario(&directory.join("no-such-file.toml")).unwrap_err();
+    let missing = errors.first();
+    assert_eq!((errors.iter().count(), missing.line, missing.column), (1, 1, 1));
     assert!(matches!(missing.problem, Problem::Read(_)), "{missing}");
 }

@@ -89,9 +89,10 @@ fn check_reports_each_kind_of_malformed_scenario_with_its_position() {
         ),
         (
             "no-unit.toml",
-            "[scenario]\nname = \"t\"\nduration = 7\n".to_string(),
-            "no-unit.toml:3:12: `scenario.duration` = 7 has no unit: write a number followed by ms, s, m, h or d, \
-             e.g. \"30s\"",
+            "[scenario]\nname = \"t\"\nduration = 7\n[population]\naccounts = 1\ndevices = [{ kind = \"phone\" }]\n"
+                .to_string(),
+            "no-unit.toml:3:12: `scenario.duration` = 7 has no unit: write a whole number followed by us, ms, s, m, \
+             h or d, e.g. \"30s\"",
         ),
         (
             "missing-parameter.toml",
@@ -306,4 +307,21 @@ fn run_refuses_two_scenarios_of_one_name_before_running_any() {
         "{run:?}"
     );
     assert!(directory.join("out/t/runs.csv").is_file(), "the first still runs");
+}
+
+#[test]
+fn check_prints_every_problem_of_a_file_one_per_line() {
+    let directory = scratch("several-problems");
+    let source = minimal()
+        .set("scenario", "seeds", "3")
+        .policy("authorization_ttl", "36h")
+        .render();
+    std::fs::write(directory.join("two.toml"), source).expect("write");
+    let run = sessionlab_in(&directory, &["check", "two.toml"]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(2), ""), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "two.toml:4:9: `scenario.seeds` = \"3\" is not a half-open range of seeds such as \"0..100\"\n\
+         two.toml:9:21: `policy.authorization_ttl` = \"36h\" is out of range: expected whole days, such as \"30d\"\n"
+    );
 }

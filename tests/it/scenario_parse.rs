@@ -29,13 +29,15 @@ const EXAMPLE: &str = include_str!("../../scenarios/stolen-desktop-key.toml");
 /// Checks the promise every error makes: a file name and a 1-based position
 /// inside (or just past) the text.
 fn assert_well_located(source: &str) {
-    if let Err(error) = parse_scenario(source, "fuzz.toml") {
-        assert_eq!(error.file, "fuzz.toml");
-        assert!(error.line >= 1 && error.column >= 1, "{error}");
-        assert!(error.line <= source.lines().count() + 1, "{error}");
-        assert!(error
-            .to_string()
-            .starts_with(&format!("fuzz.toml:{}:{}: ", error.line, error.column)));
+    if let Err(errors) = parse_scenario(source, "fuzz.toml") {
+        for error in errors.iter() {
+            assert_eq!(error.file, "fuzz.toml");
+            assert!(error.line >= 1 && error.column >= 1, "{error}");
+            assert!(error.line <= source.lines().count() + 1, "{error}");
+            assert!(error
+                .to_string()
+                .starts_with(&format!("fuzz.toml:{}:{}: ", error.line, error.column)));
+        }
     }
 }
 

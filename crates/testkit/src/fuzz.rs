@@ -89,14 +89,21 @@ pub fn transport_sequence(data: &[u8]) {
 const SCENARIO_FILE: &str = "fuzz.toml";
 
 /// Arbitrary bytes as a scenario file: parsing never panics, every error
-/// names the file and a 1-based line and column, and a valid scenario
+/// names the file and a 1-based line and column, errors come in file order
+/// and at most `MAX_ERRORS_PER_FILE` of them, and a valid scenario
 /// resolves deterministically for a few seeds (its first, 0 and the largest).
 pub fn scenario_parse(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else { return };
     match parse_scenario(source, SCENARIO_FILE) {
-        Err(error) => {
-            assert_eq!(error.file, SCENARIO_FILE, "{error}");
-            assert!(error.line >= 1 && error.column >= 1, "position from 1: {error}");
+        Err(errors) => {
+            let mut previous = (0, 0);
+            for error in errors.iter() {
+                assert_eq!(error.file, SCENARIO_FILE, "{error}");
+                assert!(error.line >= 1 && error.column >= 1, "position from 1: {error}");
+                assert!((error.line, error.column) >= previous, "in file order: {errors}");
+                previous = (error.line, error.column);
+            }
+            assert!(errors.iter().count() <= sessionlab::scenario::limits::MAX_ERRORS_PER_FILE);
         }
         Ok(scenario) => {
             for seed in [scenario.meta.seeds.start(), 0, u64::MAX] {

@@ -19,7 +19,7 @@
 //! reads any scenario file back into a fixture: `tests/it/scenario_files.rs`
 //! checks that every shipped scenario survives parse → render → parse.
 
-use sessionlab::scenario::{parse_scenario, ResolvedScenario, Scenario, ScenarioError};
+use sessionlab::scenario::{parse_scenario, ResolvedScenario, Scenario, ScenarioErrors};
 
 /// A TOML value: what a key of a scenario file holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -351,7 +351,7 @@ impl ScenarioFixture {
     }
 
     /// The rendered text as the file parser reads it (`<name>.toml` in errors).
-    pub fn parse(&self, file_name: &str) -> Result<Scenario, ScenarioError> {
+    pub fn parse(&self, file_name: &str) -> Result<Scenario, ScenarioErrors> {
         parse_scenario(&self.render(), file_name)
     }
 
