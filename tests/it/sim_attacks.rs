@@ -2,43 +2,27 @@
 //! exact metrics of fixed seeds: packet replay, heartbeats against the
 //! inactivity TTL, and what owners do about them.
 
-use crate::support::sim::{metric, resolved, show};
+use crate::support::sim::{metric, show, tiny_world};
 use sessionlab::world::{run, RunOptions};
 use sessionlab_testkit::scenario_fixture::{
-    attacker, device_event, device_with, inline, owner_action, ScenarioFixture,
+    acquire, attacker, device_event, inline, owner_action, ScenarioFixture, Section,
 };
 
-const REPLAY: &str = r#"
-[scenario]
-name = "tiny-replay"
-duration = "2d"
-quiet_period = "1h"
-
-[datacenters]
-count = 2
-
-[network]
-latency = "40ms"
-loss = 0.05
-
-[population]
-accounts = 3
-devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
-online = { mean_session = "30m", mean_gap = "1h" }
-updates_per_day = 40
-update_bytes = 200
-audit = { every = "30d", probability = 0.0, action = "none" }
-
-[[attacker]]
-name = "replayer"
-targets = "100%"
-acquire = { kind = "stolen_key", device = "desktop", at = "6h" }
-behavior = ["replay"]
-"#;
+/// Three thieves with a desktop's key, over a lossy network, replaying.
+fn replay() -> ScenarioFixture {
+    tiny_world("tiny-replay")
+        .duration("2d")
+        .datacenters(2)
+        .network("loss", 0.05)
+        .accounts(3)
+        .online("30m", "1h")
+        .updates(40, 200)
+        .attacker(attacker("replayer", "100%", acquire("stolen_key", "desktop", "6h")).set("behavior", ["replay"]))
+}
 
 #[test]
 fn replayed_and_reordered_packets_are_never_processed_twice() {
-    let outcome = run(&resolved(REPLAY), 1, RunOptions::default()).expect("runs");
+    let outcome = run(&replay().resolved(), 1, RunOptions::default()).expect("runs");
     show(&outcome);
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
     // Seed 1, exactly: three thieves re-inject every hour the last 16
@@ -50,30 +34,27 @@ fn replayed_and_reordered_packets_are_never_processed_twice() {
     assert_eq!(metric(&outcome, "oracle_violations"), 0.0);
 }
 
+/// [`tiny_world`] with owners who are online 30 minutes every 3 hours and
+/// get ten 200-byte updates a day.
+fn quiet_owners(name: &str) -> ScenarioFixture {
+    tiny_world(name).online("30m", "3h").updates(10, 200)
+}
+
+/// A thief in every account with the desktop's session file, copied on day 1.
+fn session_file_thief() -> Section {
+    attacker("thief", "100%", acquire("session_file", "desktop", "1d"))
+}
+
 /// A desktop key is stolen, then the desktop is lost: only the thief uses
 /// the authorization, and the owners shorten the inactivity TTL to 2 days.
 fn ttl(behavior: &str) -> ScenarioFixture {
-    ScenarioFixture::new("tiny-ttl")
+    quiet_owners("tiny-ttl")
         .duration("6d")
-        .quiet_period("1h")
         .datacenters(1)
-        .latency("40ms")
         .accounts(4)
-        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
-        .online("30m", "3h")
-        .updates(10, 200)
-        .audit("30d", 0.0, "none")
         .owner_action(owner_action("set_ttl", "25h", "phone").set("ttl", "2d"))
         .device_event(device_event("lost", "desktop", "12h"))
-        .attacker(attacker("thief", "100%", stolen_key("desktop", "6h")).set("behavior", [behavior]))
-}
-
-fn stolen_key(device: &str, at: &str) -> sessionlab_testkit::scenario_fixture::Value {
-    inline([
-        ("kind", "stolen_key".into()),
-        ("device", device.into()),
-        ("at", at.into()),
-    ])
+        .attacker(attacker("thief", "100%", acquire("stolen_key", "desktop", "6h")).set("behavior", [behavior]))
 }
 
 #[test]
@@ -98,31 +79,13 @@ fn heartbeats_keep_a_stolen_key_alive_past_the_inactivity_ttl() {
 /// thief with a copied desktop session file mints eight QR sessions; on
 /// day 2 every owner terminates all others from the phone.
 fn limit(terminate_all_limit: u32) -> ScenarioFixture {
-    ScenarioFixture::new("tiny-limit")
+    quiet_owners("tiny-limit")
         .duration("3d")
-        .quiet_period("1h")
         .policy("terminate_all_limit", terminate_all_limit)
         .datacenters(1)
-        .latency("40ms")
         .accounts(2)
-        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
-        .online("30m", "3h")
-        .updates(10, 200)
-        .audit("30d", 0.0, "none")
         .owner_action(owner_action("terminate_all_others", "2d", "phone"))
-        .attacker(
-            attacker(
-                "thief",
-                "100%",
-                inline([
-                    ("kind", "session_file".into()),
-                    ("device", "desktop".into()),
-                    ("at", "1d".into()),
-                ]),
-            )
-            .set("behavior", ["persist"])
-            .set("footholds", 8),
-        )
+        .attacker(session_file_thief().set("behavior", ["persist"]).set("footholds", 8))
 }
 
 #[test]
@@ -149,42 +112,19 @@ fn a_terminate_all_limit_of_five_leaves_minted_sessions_alive() {
 
 /// Owners delete their accounts on day 1; half have 2FA, which holds the
 /// deletion for a week. A thief holds every desktop's session file.
-const DELETION: &str = r#"
-[scenario]
-name = "tiny-deletion"
-duration = "10d"
-quiet_period = "1h"
-
-[datacenters]
-count = 2
-
-[network]
-latency = "40ms"
-
-[population]
-accounts = 4
-two_factor = 0.5
-devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
-online = { mean_session = "30m", mean_gap = "3h" }
-updates_per_day = 10
-update_bytes = 200
-audit = { every = "30d", probability = 0.0, action = "none" }
-
-[[owner_action]]
-action = "delete_account"
-at = "2d"
-from = "phone"
-
-[[attacker]]
-name = "thief"
-targets = "100%"
-acquire = { kind = "session_file", device = "desktop", at = "1d" }
-behavior = ["exfiltrate", "heartbeat"]
-"#;
+fn deletion() -> ScenarioFixture {
+    quiet_owners("tiny-deletion")
+        .duration("10d")
+        .datacenters(2)
+        .accounts(4)
+        .two_factor(0.5)
+        .owner_action(owner_action("delete_account", "2d", "phone"))
+        .attacker(session_file_thief().set("behavior", ["exfiltrate", "heartbeat"]))
+}
 
 #[test]
 fn deleting_the_account_ends_every_session_and_every_foothold() {
-    let outcome = run(&resolved(DELETION), 0, RunOptions::default()).expect("runs");
+    let outcome = run(&deletion().resolved(), 0, RunOptions::default()).expect("runs");
     show(&outcome);
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
     // Seed 0, exactly. The owners give their password, so every deletion
@@ -207,17 +147,13 @@ fn deleting_the_account_ends_every_session_and_every_foothold() {
 /// (`auth.resendCode`) and signs in — unless 2FA asks for a password it
 /// does not have. Owners ignore the new-login notification.
 fn sim_swap(two_factor: f64) -> ScenarioFixture {
-    ScenarioFixture::new("tiny-sim-swap")
+    tiny_world("tiny-sim-swap")
         .duration("3d")
-        .quiet_period("1h")
         .datacenters(2)
-        .latency("40ms")
         .accounts(4)
         .two_factor(two_factor)
-        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
         .online("30m", "2h")
         .updates(20, 200)
-        .audit("30d", 0.0, "none")
         .population("deny_unrecognized_login", 0.0)
         .attacker(
             attacker(

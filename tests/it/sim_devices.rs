@@ -2,37 +2,31 @@
 //! lost phone terminated from the desktop, a stolen unlocked phone, an app
 //! restored from a stale backup.
 
-use crate::support::sim::{metric, resolved, show};
+use crate::support::sim::{metric, show, tiny_world};
 use sessionlab::world::{run, RunOptions};
+use sessionlab_testkit::scenario_fixture::{acquire, attacker, device_event, owner_action, ScenarioFixture, Section};
 
-const BASE: &str = r#"
-[scenario]
-name = "tiny-devices"
-duration = "4d"
-quiet_period = "1h"
+/// Three accounts over four days, two datacenters, nothing happening.
+fn devices() -> ScenarioFixture {
+    tiny_world("tiny-devices")
+        .duration("4d")
+        .datacenters(2)
+        .accounts(3)
+        .online("30m", "2h")
+        .updates(40, 200)
+}
 
-[datacenters]
-count = 2
-
-[network]
-latency = "40ms"
-
-[population]
-accounts = 3
-devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
-online = { mean_session = "30m", mean_gap = "2h" }
-updates_per_day = 40
-update_bytes = 200
-audit = { every = "30d", probability = 0.0, action = "none" }
-"#;
+/// On day 2 the owner ends the phone's session from the desktop.
+fn terminate_phone_from_desktop() -> Section {
+    owner_action("terminate_device", "2d", "desktop").set("device", "phone")
+}
 
 #[test]
 fn a_lost_phone_is_terminated_from_the_desktop() {
-    let text = format!(
-        "{BASE}\n[[device_event]]\nkind = \"lost\"\ndevice = \"phone\"\nat = \"1d\"\n\n\
-         [[owner_action]]\naction = \"terminate_device\"\ndevice = \"phone\"\nfrom = \"desktop\"\nat = \"2d\"\n"
-    );
-    let outcome = run(&resolved(&text), 0, RunOptions::default()).expect("runs");
+    let scenario = devices()
+        .device_event(device_event("lost", "phone", "1d"))
+        .owner_action(terminate_phone_from_desktop());
+    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
     show(&outcome);
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
     // Seed 0, exactly: two owners end the lost phone's session from the
@@ -48,12 +42,12 @@ fn a_lost_phone_is_terminated_from_the_desktop() {
 
 #[test]
 fn a_stolen_phone_is_the_thiefs_until_the_owner_terminates_it() {
-    let text = format!(
-        "{BASE}\n[[attacker]]\nname = \"pickpocket\"\ntargets = \"100%\"\n\
-         acquire = {{ kind = \"stolen_device\", device = \"phone\", at = \"1d\" }}\nbehavior = [\"exfiltrate\"]\n\n\
-         [[owner_action]]\naction = \"terminate_device\"\ndevice = \"phone\"\nfrom = \"desktop\"\nat = \"2d\"\n"
-    );
-    let outcome = run(&resolved(&text), 0, RunOptions::default()).expect("runs");
+    let scenario = devices()
+        .attacker(
+            attacker("pickpocket", "100%", acquire("stolen_device", "phone", "1d")).set("behavior", ["exfiltrate"]),
+        )
+        .owner_action(terminate_phone_from_desktop());
+    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
     show(&outcome);
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
     // Seed 0, exactly: the same two owners end the stolen phone's session
@@ -67,12 +61,11 @@ fn a_stolen_phone_is_the_thiefs_until_the_owner_terminates_it() {
 
 #[test]
 fn an_app_restored_from_a_stale_backup_recovers_and_converges() {
-    let text = format!(
-        "{BASE}\n[[device_event]]\nkind = \"restored_from_backup\"\ndevice = \"desktop\"\nat = \"3d\"\nbackup_age = \"2d\"\n"
-    );
-    let outcome = run(&resolved(&text), 0, RunOptions::default()).expect("runs");
+    let scenario =
+        devices().device_event(device_event("restored_from_backup", "desktop", "3d").set("backup_age", "2d"));
+    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
     show(&outcome);
-    let baseline = run(&resolved(BASE), 0, RunOptions::default()).expect("runs");
+    let baseline = run(&devices().resolved(), 0, RunOptions::default()).expect("runs");
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
     // Seed 0, exactly. The three desktops go back two days: old sessions,
     // seqnos and sync position. Each DC refuses the first request of each

@@ -1,39 +1,25 @@
 //! Whole small simulations end to end: the real server and clients over the
 //! simulated network, judged by the oracles.
 
-use crate::support::sim::{metric, show};
-use sessionlab::scenario::parse_scenario;
+use crate::support::sim::{metric, show, tiny_world};
 use sessionlab::world::{run, RunOptions};
-use sessionlab_testkit::scenario_fixture::{attacker, device_with, inline, ScenarioFixture};
+use sessionlab_testkit::scenario_fixture::{acquire, attacker, fault, ScenarioFixture};
 
-fn scenario(text: &str) -> sessionlab::scenario::ResolvedScenario {
-    parse_scenario(text, "test.toml").expect("valid scenario").resolve(0)
+/// Three accounts for a day on two datacenters, owners auditing weekly
+/// (with probability 0: never).
+fn baseline() -> ScenarioFixture {
+    tiny_world("tiny-baseline")
+        .duration("1d")
+        .datacenters(2)
+        .accounts(3)
+        .online("30m", "2h")
+        .updates(50, 200)
+        .audit("7d", 0.0, "none")
 }
-
-const BASELINE: &str = r#"
-[scenario]
-name = "tiny-baseline"
-duration = "1d"
-quiet_period = "1h"
-
-[datacenters]
-count = 2
-
-[network]
-latency = "40ms"
-
-[population]
-accounts = 3
-devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
-online = { mean_session = "30m", mean_gap = "2h" }
-updates_per_day = 50
-update_bytes = 200
-audit = { every = "7d", probability = 0.0, action = "none" }
-"#;
 
 #[test]
 fn a_tiny_baseline_converges_and_is_deterministic() {
-    let resolved = scenario(BASELINE);
+    let resolved = baseline().resolved();
     let first = run(&resolved, 1, RunOptions::default()).expect("runs");
     show(&first);
     let again = run(&resolved, 1, RunOptions::default()).expect("runs");
@@ -43,29 +29,18 @@ fn a_tiny_baseline_converges_and_is_deterministic() {
 }
 
 fn stolen(revocation: &str) -> ScenarioFixture {
-    ScenarioFixture::new("tiny-stolen-key")
+    tiny_world("tiny-stolen-key")
         .duration("4d")
-        .quiet_period("1h")
         .revocation(revocation)
         .datacenters(2)
-        .latency("40ms")
         .accounts(4)
-        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
         .online("30m", "2h")
         .updates(20, 200)
         .audit("2d", 1.0, "terminate_all_others")
         .attacker(
-            attacker("malware-copy", "100%", session_file("desktop", "1d"))
+            attacker("malware-copy", "100%", acquire("session_file", "desktop", "1d"))
                 .set("behavior", ["exfiltrate", "heartbeat", "persist"]),
         )
-}
-
-fn session_file(device: &str, at: &str) -> sessionlab_testkit::scenario_fixture::Value {
-    inline([
-        ("kind", "session_file".into()),
-        ("device", device.into()),
-        ("at", at.into()),
-    ])
 }
 
 #[test]
@@ -94,7 +69,7 @@ fn a_stolen_session_file_is_found_by_audits() {
 
 #[test]
 fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
-    let scenario = parse_scenario(BASELINE, "test.toml").expect("valid");
+    let scenario = baseline().parse("test.toml").expect("valid");
     let seeds = [4, 5, 6];
     let one = sessionlab::world::batch::run_seeds(&scenario, &seeds, 1, &|_| {}).expect("runs");
     let two = sessionlab::world::batch::run_seeds(&scenario, &seeds, 2, &|_| {}).expect("runs");
@@ -108,40 +83,30 @@ fn a_batch_gives_the_same_outcomes_on_one_and_two_threads() {
     assert_eq!(one.iter().map(|outcome| outcome.seed).collect::<Vec<_>>(), seeds);
 }
 
-const OFFLINE_WEEK: &str = r#"
-[scenario]
-name = "week-offline"
-duration = "9d"
-quiet_period = "2h"
+/// One account, one datacenter, a 2-hour quiet period, and half the
+/// devices offline for `offline` from `at`.
+fn half_offline(name: &str, at: &str, offline: &str) -> ScenarioFixture {
+    tiny_world(name)
+        .quiet_period("2h")
+        .datacenters(1)
+        .accounts(1)
+        .fault(fault("device_offline", at, offline).set("devices", "50%"))
+}
 
-[policy]
-pts_limit = 100
-pts_total_limit = 500
-
-[datacenters]
-count = 1
-
-[network]
-latency = "40ms"
-
-[[fault]]
-kind = "device_offline"
-at = "1d"
-duration = "7d"
-devices = "50%"
-
-[population]
-accounts = 1
-devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
-online = { mean_session = "2h", mean_gap = "1h" }
-updates_per_day = 200
-update_bytes = 100
-audit = { every = "30d", probability = 0.0, action = "none" }
-"#;
+/// Seven days offline against small difference limits: a gap of more than
+/// 500 updates gets `differenceTooLong`.
+fn offline_week() -> ScenarioFixture {
+    half_offline("week-offline", "1d", "7d")
+        .duration("9d")
+        .policy("pts_limit", 100)
+        .policy("pts_total_limit", 500)
+        .online("2h", "1h")
+        .updates(200, 100)
+}
 
 #[test]
 fn a_week_offline_ends_in_a_full_resync_and_convergence() {
-    let outcome = run(&scenario(OFFLINE_WEEK), 1, RunOptions::default()).expect("runs");
+    let outcome = run(&offline_week().resolved(), 1, RunOptions::default()).expect("runs");
     for name in [
         "difference_too_long",
         "difference_calls",
@@ -158,19 +123,17 @@ fn a_week_offline_ends_in_a_full_resync_and_convergence() {
 }
 
 fn partitioned_reset(revocation: &str) -> ScenarioFixture {
-    ScenarioFixture::new("terminate-all-during-partition")
+    tiny_world("terminate-all-during-partition")
         .duration("3d")
-        .quiet_period("1h")
         .revocation(revocation)
         .datacenters(3)
-        .latency("40ms")
         .accounts(3)
-        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
         .online("1h", "1h")
         .updates(20, 100)
         .audit("2d", 1.0, "terminate_all_others")
         .attacker(
-            attacker("file-thief", "100%", session_file("desktop", "1d")).set("behavior", ["exfiltrate", "heartbeat"]),
+            attacker("file-thief", "100%", acquire("session_file", "desktop", "1d"))
+                .set("behavior", ["exfiltrate", "heartbeat"]),
         )
 }
 
@@ -209,33 +172,11 @@ fn revocation_policies_order_the_bypass_window() {
 /// replies by bytes; nothing panics and the device converges.
 #[test]
 fn a_difference_larger_than_a_packet_arrives_in_slices() {
-    let text = r#"
-[scenario]
-name = "big-difference"
-duration = "1d"
-quiet_period = "2h"
-
-[datacenters]
-count = 1
-
-[network]
-latency = "40ms"
-
-[[fault]]
-kind = "device_offline"
-at = "2h"
-duration = "12h"
-devices = "50%"
-
-[population]
-accounts = 1
-devices = [{ kind = "phone", probability = 1.0 }, { kind = "desktop", probability = 1.0 }]
-online = { mean_session = "2h", mean_gap = "10m" }
-updates_per_day = 700
-update_bytes = 60000
-audit = { every = "30d", probability = 0.0, action = "none" }
-"#;
-    let resolved = scenario(text);
+    let resolved = half_offline("big-difference", "2h", "12h")
+        .duration("1d")
+        .online("2h", "10m")
+        .updates(700, 60000)
+        .resolved();
     let outcome = run(&resolved, 0, RunOptions::default()).expect("runs");
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
     assert_eq!(metric(&outcome, "sync_converged"), 1.0);

@@ -158,6 +158,28 @@ pub fn attacker(name: &str, targets: &str, acquire: Value) -> Section {
         .set("acquire", acquire)
 }
 
+/// `attacker.acquire = { kind, device, at }`: the acquisitions that take a
+/// victim's device (`"stolen_key"`, `"session_file"`, `"stolen_device"`).
+/// `"sim_swap"` and `"phished_code"` take no `device`: write them with [`inline`].
+///
+/// ```
+/// use sessionlab_testkit::scenario_fixture::{acquire, inline};
+///
+/// assert_eq!(
+///     acquire("stolen_key", "desktop", "6h"),
+///     inline([("kind", "stolen_key".into()), ("device", "desktop".into()), ("at", "6h".into())])
+/// );
+/// ```
+pub fn acquire(kind: &str, device: &str, at: &str) -> Value {
+    inline([("kind", kind.into()), ("device", device.into()), ("at", at.into())])
+}
+
+/// `[[fault]]`: `kind` from `at` for `duration`; add `devices`, `dc` and
+/// the rest with [`Section::set`].
+pub fn fault(kind: &str, at: &str, duration: &str) -> Section {
+    Section::new().set("kind", kind).set("at", at).set("duration", duration)
+}
+
 /// `[[owner_action]]`: `action` at `at`, from the device kind `from`.
 pub fn owner_action(action: &str, at: &str, from: &str) -> Section {
     Section::new().set("action", action).set("at", at).set("from", from)
@@ -305,7 +327,7 @@ impl ScenarioFixture {
         )
     }
 
-    /// One more `[[fault]]`.
+    /// One more `[[fault]]` (see [`fault`]).
     pub fn fault(self, fault: Section) -> ScenarioFixture {
         self.push("fault", fault)
     }

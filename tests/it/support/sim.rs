@@ -1,12 +1,20 @@
-//! Helpers for whole-simulation tests: a scenario from TOML text, a metric
-//! of a run as a number.
+//! Helpers for whole-simulation tests: the small world their scenarios
+//! start from, a metric of a run as a number.
 
-use sessionlab::scenario::{parse_scenario, ResolvedScenario};
 use sessionlab::world::RunOutcome;
+use sessionlab_testkit::scenario_fixture::{device_with, ScenarioFixture};
 
-/// Seed 0's draw of a scenario written inline.
-pub fn resolved(text: &str) -> ResolvedScenario {
-    parse_scenario(text, "test.toml").expect("valid scenario").resolve(0)
+/// The world the simulation tests start from: `[scenario]` `name` with a
+/// 1-hour quiet period, 40 ms links, every account with a phone and a
+/// desktop, owners who never audit (`every = "30d"`, probability 0). A test
+/// adds its duration, datacenters, accounts, online pattern and update
+/// rate, and overrides what it needs otherwise.
+pub fn tiny_world(name: &str) -> ScenarioFixture {
+    ScenarioFixture::new(name)
+        .quiet_period("1h")
+        .latency("40ms")
+        .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
+        .audit("30d", 0.0, "none")
 }
 
 /// A metric of a run by its column name, booleans as 0 or 1.
