@@ -77,8 +77,8 @@ impl Client {
         if !self.online {
             return None;
         }
-        let sessions = self.links.values().filter_map(|link| link.session.next_timeout()).min();
-        let sync = self.sync.as_ref().and_then(|sync| sync.next_timeout());
+        let sessions = self.links.values().filter_map(|link| link.session.poll_timeout()).min();
+        let sync = self.sync.as_ref().and_then(|sync| sync.poll_timeout());
         let requests = self.requests.values().map(|outstanding| outstanding.deadline).min();
         [sessions, sync, requests, self.next_ping_at]
             .into_iter()
@@ -93,10 +93,10 @@ impl Client {
             return;
         }
         for link in self.links.values_mut() {
-            link.session.on_timeout(now);
+            link.session.handle_timeout(now);
         }
         if let Some(sync) = self.sync.as_mut() {
-            sync.on_timeout(now);
+            sync.handle_timeout(now);
         }
         self.expire_requests(now);
         if self.next_ping_at.is_some_and(|at| at <= now) && self.user.is_some() {
