@@ -30,7 +30,7 @@ impl Client {
                 // `DcLink::receive` already follows re-issued msg_ids.
                 Delivery::Reissued { .. } => {}
                 Delivery::NewSessionCreated { .. } => {
-                    if from_dc == self.config.home_dc && self.user.is_some() {
+                    if from_dc == self.config.home_dc && self.login.is_logged_in() {
                         if let Some(sync) = self.sync.as_mut() {
                             sync.on_new_session_created(now);
                         }
@@ -99,7 +99,7 @@ impl Client {
             sync.handle_timeout(now);
         }
         self.expire_requests(now);
-        if self.next_ping_at.is_some_and(|at| at <= now) && self.user.is_some() {
+        if self.next_ping_at.is_some_and(|at| at <= now) && self.login.is_logged_in() {
             let ping_id = self.next_ping_id;
             self.next_ping_id += 1;
             if let Some(link) = self.links.get_mut(&self.config.home_dc) {
@@ -117,7 +117,7 @@ impl Client {
         for outstanding in self.requests.values_mut() {
             outstanding.deadline = now.saturating_add(REQUEST_TIMEOUT);
         }
-        if self.user.is_some() {
+        if self.login.is_logged_in() {
             if let Some(sync) = self.sync.as_mut() {
                 sync.on_connected(now);
             }
