@@ -292,7 +292,7 @@ fn client_round_trip_acks_stop_resends() {
     // The server's content messages are acked back after ACK_DELAY.
     assert!(client.poll_transmit(now, &mut rng(4)).is_none());
     let later = now + Duration::from_millis(200);
-    assert_eq!(client.next_timeout(), Some(later));
+    assert_eq!(client.poll_timeout(), Some(later));
     let ack_packet = client.poll_transmit(later, &mut rng(4)).expect("acks are due");
     let acked = receive_one(&mut server, &ack_packet, later);
     assert_eq!(acked.processed.acknowledged.len(), 1);
@@ -310,10 +310,10 @@ fn client_resends_with_backoff_then_gives_up() {
         if client.poll_transmit(clock, &mut rng(4)).is_some() {
             sent_at.push(clock.saturating_duration_since(now).as_secs());
         }
-        match client.next_timeout() {
+        match client.poll_timeout() {
             Some(deadline) => {
                 clock = deadline;
-                client.on_timeout(clock);
+                client.handle_timeout(clock);
             }
             None => break,
         }

@@ -28,7 +28,7 @@ pub struct AuthCluster {
     pub dcs: BTreeMap<DcId, DcAuthority>,
     /// Effects other than inter-DC messages, with the DC that produced them.
     pub outside: Vec<(DcId, Effect)>,
-    /// Every DC's events, in the order they were drained.
+    /// Every DC's events, in the order they were polled.
     pub events: Vec<AuthEvent>,
 }
 
@@ -64,13 +64,13 @@ impl AuthCluster {
         for _ in 0..MAX_PUMP_ROUNDS {
             let mut in_flight = Vec::new();
             for (id, dc) in &mut self.dcs {
-                for effect in dc.drain_effects() {
+                while let Some(effect) = dc.poll_effect() {
                     match effect {
                         Effect::InterDc(message) => in_flight.push(message),
                         other => self.outside.push((*id, other)),
                     }
                 }
-                self.events.extend(dc.drain_events());
+                self.events.extend(std::iter::from_fn(|| dc.poll_event()));
             }
             if in_flight.is_empty() {
                 return;
@@ -85,16 +85,24 @@ impl AuthCluster {
     }
 
     /// The earliest timer of any DC.
-    pub fn next_timeout(&self) -> Option<Instant> {
-        self.dcs.values().filter_map(DcAuthority::next_timeout).min()
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.dcs.values().filter_map(DcAuthority::poll_timeout).min()
     }
 
     /// Run every DC's timers due by `now`, then deliver.
-    pub fn on_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         for dc in self.dcs.values_mut() {
-            dc.on_timeout(now);
+            dc.handle_timeout(now);
         }
         self.pump(now);
+    }
+
+    /// Poll every effect DC `id` queued, in order, carrying none out (for
+    /// tests that carry messages by hand).
+    pub fn take_effects(&mut self, id: DcId) -> Vec<Effect> {
+        let dc = self.dc(id);
+        std::iter::from_fn(|| dc.poll_effect()).collect()
     }
 
     /// The last login code delivered for `user_id`, if any.

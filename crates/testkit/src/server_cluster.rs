@@ -217,8 +217,8 @@ impl ServerCluster {
                     server.handle_packet(self.now, &packet, &device.origin, &mut self.rng);
                 }
             }
-            if device.session.next_timeout().is_some_and(|at| at <= self.now) {
-                device.session.on_timeout(self.now);
+            if device.session.poll_timeout().is_some_and(|at| at <= self.now) {
+                device.session.handle_timeout(self.now);
             }
         }
         let dcs: Vec<DcId> = self.servers.keys().copied().collect();

@@ -243,7 +243,7 @@ impl SyncModel {
 
     fn next_event(&self) -> Option<Instant> {
         let next_delivery = self.network.keys().next().map(|(at, _)| *at);
-        let next_timer = self.clients.iter().filter_map(ClientSync::next_timeout).min();
+        let next_timer = self.clients.iter().filter_map(ClientSync::poll_timeout).min();
         [next_delivery, next_timer].into_iter().flatten().min()
     }
 
@@ -271,10 +271,10 @@ impl SyncModel {
         }
         for client in 0..CLIENTS {
             if self.clients[client]
-                .next_timeout()
+                .poll_timeout()
                 .is_some_and(|deadline| deadline <= self.now)
             {
-                self.clients[client].on_timeout(self.now);
+                self.clients[client].handle_timeout(self.now);
                 self.pump(client);
             }
         }

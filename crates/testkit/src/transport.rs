@@ -167,8 +167,8 @@ impl TransportPair {
     fn advance(&mut self, by: Duration) {
         self.server_now = self.server_now.saturating_add(by);
         let now = self.client_now();
-        if self.client.next_timeout().is_some_and(|deadline| deadline <= now) {
-            self.client.on_timeout(now);
+        if self.client.poll_timeout().is_some_and(|deadline| deadline <= now) {
+            self.client.handle_timeout(now);
         }
     }
 

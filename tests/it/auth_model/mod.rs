@@ -287,7 +287,7 @@ impl AuthModel {
             Op::Derive { who, dc } => self.derive(who, OTHERS[dc]),
             Op::Advance { seconds } => {
                 self.model.now = now + Duration::from_secs(seconds);
-                self.cluster.on_timeout(self.model.now);
+                self.cluster.handle_timeout(self.model.now);
                 self.model.run_timers();
             }
             Op::Block => {

@@ -109,7 +109,7 @@ impl Run {
             held: BTreeMap::new(),
             released: Vec::new(),
         };
-        run.cluster.on_timeout(now);
+        run.cluster.handle_timeout(now);
         run.cluster.outside.clear();
         run
     }
@@ -138,7 +138,7 @@ impl Run {
             Step::Advance { millis } => {
                 self.now = self.now + Duration::from_millis(millis);
                 for dc in self.cluster.dcs.values_mut() {
-                    dc.on_timeout(self.now);
+                    dc.handle_timeout(self.now);
                 }
                 self.deliver(0);
             }

@@ -64,7 +64,7 @@ impl Scene {
 
     fn advance(&mut self, by: Duration) {
         self.now = self.now + by;
-        self.cluster.on_timeout(self.now);
+        self.cluster.handle_timeout(self.now);
     }
 
     /// Whether a request under `key` on `dc` gets through.
@@ -116,7 +116,7 @@ fn stolen_key_is_cut_off_on_every_dc_before_a_sync_terminate_all_answers() {
     };
     assert!(!scene.accepted(HOME, 2), "home rejects at once");
     // Carry the revocations by hand: no answer before every ack.
-    let revocations = scene.cluster.dc(HOME).drain_effects();
+    let revocations = scene.cluster.take_effects(HOME);
     assert!(
         !revocations.iter().any(|e| matches!(e, Effect::ReleaseAnswer { .. })),
         "{revocations:?}"
@@ -126,7 +126,7 @@ fn stolen_key_is_cut_off_on_every_dc_before_a_sync_terminate_all_answers() {
         let Effect::InterDc(message) = effect else { continue };
         let to = message.to;
         scene.cluster.dc(to).handle_inter_dc(now, message).expect("deliver");
-        acks.extend(scene.cluster.dc(to).drain_effects());
+        acks.extend(scene.cluster.take_effects(to));
     }
     assert_eq!(scene.attacker_everywhere(), [false, false, false]);
     let (first, rest) = acks.split_first().expect("two acks");
@@ -134,17 +134,14 @@ fn stolen_key_is_cut_off_on_every_dc_before_a_sync_terminate_all_answers() {
         panic!("an ack")
     };
     scene.cluster.dc(HOME).handle_inter_dc(now, first).expect("ack");
-    assert!(
-        scene.cluster.dc(HOME).drain_effects().is_empty(),
-        "one DC still owes its ack"
-    );
+    assert!(scene.cluster.take_effects(HOME).is_empty(), "one DC still owes its ack");
     for effect in rest {
         let Effect::InterDc(ack) = effect.clone() else {
             panic!("an ack")
         };
         scene.cluster.dc(HOME).handle_inter_dc(now, ack).expect("ack");
     }
-    let released = scene.cluster.dc(HOME).drain_effects();
+    let released = scene.cluster.take_effects(HOME);
     assert_eq!(
         released,
         vec![Effect::ReleaseAnswer {

@@ -182,7 +182,7 @@ impl DcAuthority {
             .is_none_or(|asked| now >= asked.saturating_add(INTER_DC_RETRY_INITIAL));
         if due {
             derived.validation_requested_at = Some(now);
-            self.send_inter_dc(home_dc, InterDcBody::Validate { user_id, home_hash });
+            self.send_inter_dc(now, home_dc, InterDcBody::Validate { user_id, home_hash });
         }
     }
 

@@ -3,27 +3,70 @@
 //! further `impl DcAuthority` blocks; this file holds the state, account
 //! registration, timers and the plumbing every operation shares.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand_core::RngCore;
 
 use super::account::Account;
-use super::events::{AuthEvent, AuthEventKind, Effect};
+use super::events::{AuthDrops, AuthEvent, AuthEventKind, Effect};
 use super::fifo::FifoMap;
 use super::keys::KeyTable;
-use super::limits::{MAX_ACCOUNTS_PER_DC, MAX_QUEUED_EVENTS, MAX_REVOKED_HOME_TOMBSTONES, MAX_USED_EXPORT_NONCES};
+use super::limits::{
+    MAX_ACCOUNTS_PER_DC, MAX_QUEUED_EFFECTS, MAX_QUEUED_EVENTS, MAX_REVOKED_HOME_TOMBSTONES, MAX_USED_EXPORT_NONCES,
+};
 use super::login::PendingCode;
 use super::policy::Policy;
 use super::qr::LoginToken;
 use super::revoke::PendingRevocation;
 use super::timers::{Timer, Timers};
 use super::{error::AuthRejection, error::RpcError, DcId, KeyId, UserId};
+use crate::queue::BoundedQueue;
 use crate::time::Instant;
 
 /// Bytes of the secret all DCs of a cluster share (MACs exported tokens).
 pub(crate) const CLUSTER_SECRET_BYTES: usize = 32;
 
-/// One DC's session layer.
+/// One DC's session layer, sans-IO.
+///
+/// A `DcAuthority` is driven by calls that take `now` and emits polled
+/// [`Effect`]s and [`AuthEvent`]s; it reads no clock, RNG or network of its
+/// own. Its methods are of four kinds:
+///
+/// - A. Simple getters, taking `&self` ([`dc_id`](Self::dc_id),
+///   [`account`](Self::account), [`peek`](Self::peek), ...).
+/// - B. Handlers for what arrives from outside, named `handle_*`:
+///   [`handle_inter_dc`](Self::handle_inter_dc) (a message from another
+///   datacenter) and [`handle_timeout`](Self::handle_timeout) (time passed).
+/// - C. The API operations a server runs for a decoded request
+///   ([`send_code`](Self::send_code), [`sign_in`](Self::sign_in),
+///   [`reset_authorizations`](Self::reset_authorizations), ...): each
+///   answers with a value or an [`RpcError`] and may queue effects and events.
+/// - D. Polling functions for what the caller must carry out or observe,
+///   named `poll_*`, each returning `None` when nothing is left.
+///
+/// The simplest way to use it correctly is to call (B) and (C) whenever
+/// appropriate and, after each of those calls, call the polling functions
+/// in this order until each returns `None`:
+///
+/// 1. [`poll_effect`](Self::poll_effect): notifications, login codes,
+///    inter-DC messages and released answers to carry out;
+/// 2. [`poll_event`](Self::poll_event): typed facts for metrics and oracles;
+/// 3. [`poll_timeout`](Self::poll_timeout): the instant to call
+///    [`handle_timeout`](Self::handle_timeout) at next.
+///
+/// Effects and events each leave in the order they were queued (first in,
+/// first out). The only dependency between the steps is from (3) to (1) and
+/// (2): carrying out an effect never queues more of them, but a later (B) or
+/// (C) call may arm a new timer. (A) may be called whenever desired.
+///
+/// Both queues are bounded ([`MAX_QUEUED_EFFECTS`](super::MAX_QUEUED_EFFECTS),
+/// [`MAX_QUEUED_EVENTS`](super::MAX_QUEUED_EVENTS)); a caller that polls
+/// after every call never comes near them. Past a bound the newest item is
+/// dropped and counted in [`drops`](Self::drops); a dropped effect is also
+/// reported as [`AuthEventKind::EffectDropped`] — nothing is lost silently.
+///
+/// Time must not go backwards: every call's `now` is at or after the
+/// previous call's.
 #[derive(Debug)]
 pub struct DcAuthority {
     pub(crate) dc_id: DcId,
@@ -49,9 +92,9 @@ pub struct DcAuthority {
     /// Nonces of imported tokens (one-time use).
     pub(crate) used_export_nonces: FifoMap<u64, ()>,
     pub(crate) timers: Timers,
-    effects: Vec<Effect>,
-    events: VecDeque<AuthEvent>,
-    events_dropped: u64,
+    effects: BoundedQueue<Effect>,
+    events: BoundedQueue<AuthEvent>,
+    drops: AuthDrops,
     /// Creation counter of authorizations: "oldest first" is lowest first.
     pub(crate) next_serial: u64,
     /// Counter for revocation and held-answer ids.
@@ -76,9 +119,9 @@ impl DcAuthority {
             revoked_homes: FifoMap::new(MAX_REVOKED_HOME_TOMBSTONES),
             used_export_nonces: FifoMap::new(MAX_USED_EXPORT_NONCES),
             timers: Timers::default(),
-            effects: Vec::new(),
-            events: VecDeque::new(),
-            events_dropped: 0,
+            effects: BoundedQueue::new(MAX_QUEUED_EFFECTS),
+            events: BoundedQueue::new(MAX_QUEUED_EVENTS),
+            drops: AuthDrops::default(),
             next_serial: 1,
             next_id: 1,
         }
@@ -147,13 +190,14 @@ impl DcAuthority {
         self.revocations.len()
     }
 
-    /// The earliest instant at which `on_timeout` has work.
-    pub fn next_timeout(&self) -> Option<Instant> {
+    /// The earliest instant at which [`handle_timeout`](Self::handle_timeout) has work.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
         self.timers.next()
     }
 
     /// Run every timer due at or before `now`.
-    pub fn on_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         while let Some((_, timer)) = self.timers.pop_due(now) {
             self.fire(now, timer);
         }
@@ -174,46 +218,43 @@ impl DcAuthority {
         }
     }
 
-    /// Take every queued effect, in order.
-    pub fn drain_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.effects)
+    /// The next effect the caller must carry out, in the order queued.
+    #[must_use]
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop()
     }
 
-    /// Take every queued event, in order.
-    pub fn drain_events(&mut self) -> Vec<AuthEvent> {
-        let mut events: Vec<AuthEvent> = self.events.drain(..).collect();
-        if self.events_dropped > 0 {
-            // Report the loss after the survivors so metrics can flag the run.
-            let at = events.last().map_or(Instant::EPOCH, |event| event.at);
-            events.push(AuthEvent {
-                at,
-                dc: self.dc_id,
-                kind: AuthEventKind::EventsDropped {
-                    count: self.events_dropped,
-                },
-            });
-            self.events_dropped = 0;
+    /// The next event, in the order it happened.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<AuthEvent> {
+        self.events.pop()
+    }
+
+    /// What this DC's session layer dropped so far, by kind.
+    #[must_use]
+    pub fn drops(&self) -> AuthDrops {
+        self.drops
+    }
+
+    /// Queue an effect; past [`MAX_QUEUED_EFFECTS`] it is dropped, counted
+    /// and reported as [`AuthEventKind::EffectDropped`] at `at`.
+    pub(crate) fn effect(&mut self, at: Instant, effect: Effect) {
+        if self.effects.push(effect).is_err() {
+            self.drops.effects_over_limit += 1;
+            self.event(at, AuthEventKind::EffectDropped);
         }
-        events
     }
 
-    /// Queue an effect. Effects are never dropped: every one is bounded by
-    /// the objects that caused it and the caller drains after each call.
-    pub(crate) fn effect(&mut self, effect: Effect) {
-        self.effects.push(effect);
-    }
-
-    /// Queue an event, dropping the oldest past [`MAX_QUEUED_EVENTS`].
+    /// Queue an event; past [`MAX_QUEUED_EVENTS`] it is dropped and counted.
     pub(crate) fn event(&mut self, at: Instant, kind: AuthEventKind) {
-        if self.events.len() >= MAX_QUEUED_EVENTS {
-            self.events.pop_front();
-            self.events_dropped += 1;
-        }
-        self.events.push_back(AuthEvent {
+        let event = AuthEvent {
             at,
             dc: self.dc_id,
             kind,
-        });
+        };
+        if self.events.push(event).is_err() {
+            self.drops.events_over_limit += 1;
+        }
     }
 
     /// A fresh id for revocations and held answers.
@@ -283,17 +324,47 @@ mod tests {
     }
 
     #[test]
-    fn undrained_events_are_dropped_oldest_first_and_reported() {
+    fn unpolled_events_past_the_bound_are_dropped_newest_first_and_counted() {
         let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
-        for _ in 0..MAX_QUEUED_EVENTS + 3 {
-            dc.event(Instant::EPOCH, AuthEventKind::AccountBlocked { user_id: 1 });
+        for user_id in 0..MAX_QUEUED_EVENTS as u64 + 3 {
+            dc.event(Instant::EPOCH, AuthEventKind::AccountBlocked { user_id });
         }
-        let events = dc.drain_events();
-        assert_eq!(events.len(), MAX_QUEUED_EVENTS + 1);
+        assert_eq!(dc.drops().events_over_limit, 3);
+        let events: Vec<AuthEvent> = std::iter::from_fn(|| dc.poll_event()).collect();
+        assert_eq!(events.len(), MAX_QUEUED_EVENTS);
+        assert_eq!(
+            events.first().map(|e| e.kind.clone()),
+            Some(AuthEventKind::AccountBlocked { user_id: 0 })
+        );
         assert_eq!(
             events.last().map(|e| e.kind.clone()),
-            Some(AuthEventKind::EventsDropped { count: 3 })
+            Some(AuthEventKind::AccountBlocked {
+                user_id: MAX_QUEUED_EVENTS as u64 - 1
+            })
         );
-        assert!(dc.drain_events().is_empty());
+        assert_eq!(dc.poll_event(), None);
+    }
+
+    #[test]
+    fn a_dropped_effect_is_counted_and_reported() {
+        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        let released = |answer_id| Effect::ReleaseAnswer {
+            answer_id,
+            key_id: 1,
+            result: Ok(()),
+        };
+        for answer_id in 0..MAX_QUEUED_EFFECTS as u64 + 1 {
+            dc.effect(Instant::EPOCH, released(answer_id));
+        }
+        assert_eq!(
+            dc.drops(),
+            AuthDrops {
+                effects_over_limit: 1,
+                events_over_limit: 0
+            }
+        );
+        assert_eq!(dc.poll_effect(), Some(released(0)));
+        assert_eq!(dc.poll_event().map(|e| e.kind), Some(AuthEventKind::EffectDropped));
+        assert_eq!(dc.poll_event(), None);
     }
 }

@@ -326,9 +326,18 @@ pub enum AuthEventKind {
         /// The `answer_id` of `ResetAnswer::Held`.
         answer_id: u64,
     },
-    /// Events were dropped because nobody drained the queue.
-    EventsDropped {
-        /// How many events were lost.
-        count: u64,
-    },
+    /// An effect was dropped because nobody polled the effect queue
+    /// ([`MAX_QUEUED_EFFECTS`](super::MAX_QUEUED_EFFECTS)); also counted in
+    /// [`AuthDrops`].
+    EffectDropped,
+}
+
+/// How many things a DC's session layer dropped, by kind, since it was
+/// created ([`DcAuthority::drops`](super::DcAuthority::drops)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AuthDrops {
+    /// Effects dropped because the effect queue was full.
+    pub effects_over_limit: u64,
+    /// Events dropped because the event queue was full.
+    pub events_over_limit: u64,
 }

@@ -74,12 +74,13 @@ pub enum InterDcError {
 
 impl DcAuthority {
     /// Queue a message to `to`.
-    pub(crate) fn send_inter_dc(&mut self, to: DcId, body: InterDcBody) {
-        self.effect(Effect::InterDc(InterDcMessage {
+    pub(crate) fn send_inter_dc(&mut self, now: Instant, to: DcId, body: InterDcBody) {
+        let message = InterDcMessage {
             from: self.dc_id,
             to,
             body,
-        }));
+        };
+        self.effect(now, Effect::InterDc(message));
     }
 
     /// Handle a message from another DC.
@@ -100,7 +101,7 @@ impl DcAuthority {
                 for home_hash in home_hashes {
                     self.end_derived(now, user_id, home_hash, reason);
                 }
-                self.send_inter_dc(message.from, InterDcBody::RevokeAck { revocation_id });
+                self.send_inter_dc(now, message.from, InterDcBody::RevokeAck { revocation_id });
             }
             InterDcBody::RevokeAck { revocation_id } => self.on_revoke_ack(now, message.from, revocation_id),
             InterDcBody::Validate { user_id, home_hash } => {
@@ -111,7 +112,7 @@ impl DcAuthority {
                     verdict,
                     vouched_at: now,
                 };
-                self.send_inter_dc(message.from, reply);
+                self.send_inter_dc(now, message.from, reply);
             }
             InterDcBody::ValidateReply {
                 user_id,

@@ -47,9 +47,14 @@ pub(crate) const EXPORTED_AUTHORIZATION_LIFETIME: Duration = Duration::from_secs
 pub(crate) const INTER_DC_RETRY_INITIAL: Duration = Duration::from_secs(1);
 /// Longest wait between two retries.
 pub(crate) const INTER_DC_RETRY_MAX: Duration = Duration::from_secs(60);
-/// Queued effects and events between two drains; past it the oldest event is
-/// dropped and counted (effects are never dropped: see `authority`).
-pub(crate) const MAX_QUEUED_EVENTS: usize = 1 << 16;
+/// Effects a DC's session layer queues before the caller polls them; beyond
+/// this the newest is dropped, counted and reported. One timeout can end
+/// authorizations of every account of the DC at once (TTL checks falling
+/// due together), so the bound is as large as the accounts a DC holds.
+pub const MAX_QUEUED_EFFECTS: usize = MAX_ACCOUNTS_PER_DC;
+/// Events a DC's session layer queues before the caller polls them; beyond
+/// this the newest is dropped and counted.
+pub const MAX_QUEUED_EVENTS: usize = 1 << 16;
 /// Bytes kept of any client-supplied string (device model, app version, ...).
 pub(crate) const MAX_CLIENT_STRING_BYTES: usize = 128;
 /// Bytes of a 2FA password accepted.

@@ -161,12 +161,15 @@ impl DcAuthority {
             },
         );
         let phone = phone.to_string();
-        self.effect(Effect::DeliverCode {
-            user_id,
-            phone,
-            code,
-            delivery: delivery.clone(),
-        });
+        self.effect(
+            now,
+            Effect::DeliverCode {
+                user_id,
+                phone,
+                code,
+                delivery: delivery.clone(),
+            },
+        );
         self.event(
             now,
             AuthEventKind::CodeSent {
@@ -443,10 +446,13 @@ impl DcAuthority {
             .map(|a| a.key_id)
             .collect();
         for to_key_id in recipients {
-            self.effect(Effect::Notify {
-                key_id: to_key_id,
-                notification: notification.clone(),
-            });
+            self.effect(
+                now,
+                Effect::Notify {
+                    key_id: to_key_id,
+                    notification: notification.clone(),
+                },
+            );
             self.event(
                 now,
                 AuthEventKind::NotificationSent {

@@ -7,9 +7,10 @@
 //! or an [`RpcError`]. Everything else it causes — notifications to other
 //! sessions, inter-DC messages, released answers, wipe orders — is queued as
 //! an [`Effect`] and every observable fact as an [`AuthEvent`]; the caller
-//! drains both after each call (`drain_effects`, `drain_events`), like
-//! quinn-proto's `poll_*`. Timers surface through `next_timeout` and
-//! `on_timeout(now)`. Nothing here reads a clock, an RNG or the network.
+//! polls both after each call (`poll_effect`, `poll_event`, bounded queues,
+//! first in first out), like quinn-proto's `poll_*`. Timers surface through
+//! `poll_timeout` and `handle_timeout(now)`. The call order is documented on
+//! [`DcAuthority`]. Nothing here reads a clock, an RNG or the network.
 //!
 //! Map of the module:
 //! - [`policy`]: every knob (fresh-session window, TTL, revocation mode, ...).
@@ -25,7 +26,7 @@
 //! - [`revoke`], [`interdc`], [`export`], [`token`]: ending authorizations
 //!   everywhere, across DCs.
 //! - [`lifecycle`]: block, number change, three-phase deletion.
-//! - [`timers`]: the deadline queue behind `on_timeout`; [`fifo`]: bounded tombstones.
+//! - [`timers`]: the deadline queue behind `handle_timeout`; [`fifo`]: bounded tombstones.
 //! - [`events`]: typed events and effects.
 //! - [`invariants`]: `check_invariants`, run by tests after every step.
 
@@ -60,8 +61,9 @@ pub use authority::DcAuthority;
 pub use authorization::{Authorization, AuthorizationHandle, AuthorizationKind};
 pub use client_info::{ClientInfo, GeoPoint, NetworkOrigin};
 pub use error::{AuthRejection, RpcError};
-pub use events::{AuthEvent, AuthEventKind, CodeDelivery, CreatedVia, Effect, RevocationCause};
+pub use events::{AuthDrops, AuthEvent, AuthEventKind, CodeDelivery, CreatedVia, Effect, RevocationCause};
 pub use interdc::{InterDcBody, InterDcError, InterDcMessage};
+pub use limits::{MAX_QUEUED_EFFECTS, MAX_QUEUED_EVENTS};
 pub use login::{LoginResult, SentCode, SignIn};
 pub use password::PASSWORD_SALT_BYTES;
 pub use policy::{Policy, RevocationPolicy};

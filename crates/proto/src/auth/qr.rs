@@ -108,10 +108,13 @@ impl DcAuthority {
         if let Some(record) = self.login_tokens.get_mut(&token_id) {
             record.accepted = true;
         }
-        self.effect(Effect::Notify {
-            key_id: record.key_id,
-            notification: Notification::LoginTokenAccepted,
-        });
+        self.effect(
+            now,
+            Effect::Notify {
+                key_id: record.key_id,
+                notification: Notification::LoginTokenAccepted,
+            },
+        );
         Ok(result)
     }
 

@@ -52,12 +52,15 @@ impl DcAuthority {
             .accounts
             .get(&user_id)
             .map_or_else(|| phone.to_string(), |account| account.phone.clone());
-        self.effect(Effect::DeliverCode {
-            user_id,
-            phone,
-            code: pending.code,
-            delivery: CodeDelivery::Sms,
-        });
+        self.effect(
+            now,
+            Effect::DeliverCode {
+                user_id,
+                phone,
+                code: pending.code,
+                delivery: CodeDelivery::Sms,
+            },
+        );
         self.event(
             now,
             AuthEventKind::CodeResent {

@@ -102,10 +102,13 @@ impl DcAuthority {
         }
         if cause != RevocationCause::Logout {
             // The device asked itself on logout; anyone else is told to wipe.
-            self.effect(Effect::Notify {
-                key_id: auth.key_id,
-                notification: Notification::Terminated { reason },
-            });
+            self.effect(
+                now,
+                Effect::Notify {
+                    key_id: auth.key_id,
+                    notification: Notification::Terminated { reason },
+                },
+            );
             self.event(
                 now,
                 AuthEventKind::WipeRequested {
@@ -223,7 +226,7 @@ impl DcAuthority {
             );
         }
         for dc in dcs {
-            self.send_inter_dc(dc, body.clone());
+            self.send_inter_dc(now, dc, body.clone());
         }
         self.timers
             .schedule(now.saturating_add(backoff), Timer::RevocationSend { revocation_id });
@@ -255,11 +258,14 @@ impl DcAuthority {
     }
 
     fn release_answer(&mut self, now: Instant, held: HeldAnswer, result: Result<(), RpcError>) {
-        self.effect(Effect::ReleaseAnswer {
-            answer_id: held.answer_id,
-            key_id: held.key_id,
-            result,
-        });
+        self.effect(
+            now,
+            Effect::ReleaseAnswer {
+                answer_id: held.answer_id,
+                key_id: held.key_id,
+                result,
+            },
+        );
         self.event(
             now,
             AuthEventKind::AnswerReleased {

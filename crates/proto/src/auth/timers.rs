@@ -1,4 +1,4 @@
-//! The deadline queue behind `next_timeout` / `on_timeout`: a set ordered by
+//! The deadline queue behind `poll_timeout` / `handle_timeout`: a set ordered by
 //! (deadline, timer), so ties break the same way every run. Timers are hints:
 //! the handler re-checks the state when one fires, so a stale timer (an
 //! authorization already gone, a TTL pushed back by activity) is harmless.

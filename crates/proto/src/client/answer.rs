@@ -4,6 +4,7 @@
 //! the login, the DC transfer or the sync state machine on.
 
 use super::event::{ClientError, ClientEvent, RequestId, WipeReason};
+use super::login::LoginState;
 use super::{Client, Outstanding};
 use crate::sync::wire::{difference_from_wire, state_from_wire};
 use crate::sync::{Difference, FullResync};
@@ -54,7 +55,7 @@ impl Client {
 
     fn on_rpc_error(&mut self, dc: u32, request: RequestId, method: &'static str, code: i32, message: String) {
         if code == 401 && message == "SESSION_PASSWORD_NEEDED" {
-            self.login.password_needed = true;
+            self.advance_login(LoginState::password_needed);
             self.emit(ClientEvent::PasswordNeeded);
             return;
         }
@@ -66,7 +67,7 @@ impl Client {
             message,
         });
         match revoked {
-            Some(reason) if self.user.is_some() => self.wipe(reason),
+            Some(reason) if self.login.is_logged_in() => self.wipe(reason),
             // No account to wipe, but the key is dead (or was never bound):
             // a login under it can never succeed.
             Some(_) => {
@@ -89,7 +90,7 @@ impl Client {
                     timeout_s,
                 }),
             ) => {
-                self.login.phone_code_hash = Some(phone_code_hash);
+                self.advance_login(|state| state.code_sent(phone_code_hash));
                 self.emit(ClientEvent::CodeSent {
                     kind,
                     next_type,

@@ -3,6 +3,7 @@
 //! client's state are refused with a [`CommandError`] and send nothing.
 
 use super::event::{CommandError, RequestId};
+use super::login::LoginState;
 use super::Client;
 use crate::time::Instant;
 use crate::wire::api::{
@@ -121,8 +122,8 @@ impl Client {
         };
         let request = self.submit(now, target, call, None)?;
         match command {
-            Command::SendCode { phone } => self.login.phone = Some(phone),
-            Command::ExportLoginToken => self.login.qr_exported = true,
+            Command::SendCode { phone } => self.advance_login(|state| state.code_requested(phone)),
+            Command::ExportLoginToken => self.advance_login(LoginState::qr_exported),
             _ => {}
         }
         self.after_input(now);
@@ -134,7 +135,7 @@ impl Client {
         if let Some(call) = self.login_call_for(command)? {
             return Ok(call);
         }
-        if self.user.is_none() {
+        if !self.login.is_logged_in() {
             return Err(CommandError::NotLoggedIn);
         }
         Ok(match command {
@@ -207,22 +208,22 @@ impl Client {
                 },
             }),
             Command::ResendCode => {
-                let (Some(phone), Some(hash)) = (&self.login.phone, &self.login.phone_code_hash) else {
+                let Some((phone, hash)) = self.login.sent_code() else {
                     return Err(CommandError::NoCodeRequested);
                 };
                 ApiCall::ResendCode(ResendCode {
-                    phone_number: phone.clone(),
-                    phone_code_hash: hash.clone(),
+                    phone_number: phone.to_owned(),
+                    phone_code_hash: hash.to_owned(),
                     reason: None,
                 })
             }
             Command::SignIn { code } => {
-                let (Some(phone), Some(hash)) = (&self.login.phone, &self.login.phone_code_hash) else {
+                let Some((phone, hash)) = self.login.sent_code() else {
                     return Err(CommandError::NoCodeRequested);
                 };
                 ApiCall::SignIn(SignIn {
-                    phone_number: phone.clone(),
-                    phone_code_hash: hash.clone(),
+                    phone_number: phone.to_owned(),
+                    phone_code_hash: hash.to_owned(),
                     phone_code: Some(code.clone()),
                 })
             }
@@ -236,7 +237,7 @@ impl Client {
             }),
             _ => return Ok(None),
         };
-        if self.user.is_some() {
+        if self.login.is_logged_in() {
             return Err(CommandError::AlreadyLoggedIn);
         }
         Ok(Some(call))

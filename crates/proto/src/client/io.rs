@@ -30,7 +30,7 @@ impl Client {
                 // `DcLink::receive` already follows re-issued msg_ids.
                 Delivery::Reissued { .. } => {}
                 Delivery::NewSessionCreated { .. } => {
-                    if from_dc == self.config.home_dc && self.user.is_some() {
+                    if from_dc == self.config.home_dc && self.login.is_logged_in() {
                         if let Some(sync) = self.sync.as_mut() {
                             sync.on_new_session_created(now);
                         }
@@ -77,8 +77,8 @@ impl Client {
         if !self.online {
             return None;
         }
-        let sessions = self.links.values().filter_map(|link| link.session.next_timeout()).min();
-        let sync = self.sync.as_ref().and_then(|sync| sync.next_timeout());
+        let sessions = self.links.values().filter_map(|link| link.session.poll_timeout()).min();
+        let sync = self.sync.as_ref().and_then(|sync| sync.poll_timeout());
         let requests = self.requests.values().map(|outstanding| outstanding.deadline).min();
         [sessions, sync, requests, self.next_ping_at]
             .into_iter()
@@ -93,13 +93,13 @@ impl Client {
             return;
         }
         for link in self.links.values_mut() {
-            link.session.on_timeout(now);
+            link.session.handle_timeout(now);
         }
         if let Some(sync) = self.sync.as_mut() {
-            sync.on_timeout(now);
+            sync.handle_timeout(now);
         }
         self.expire_requests(now);
-        if self.next_ping_at.is_some_and(|at| at <= now) && self.user.is_some() {
+        if self.next_ping_at.is_some_and(|at| at <= now) && self.login.is_logged_in() {
             let ping_id = self.next_ping_id;
             self.next_ping_id += 1;
             if let Some(link) = self.links.get_mut(&self.config.home_dc) {
@@ -117,7 +117,7 @@ impl Client {
         for outstanding in self.requests.values_mut() {
             outstanding.deadline = now.saturating_add(REQUEST_TIMEOUT);
         }
-        if self.user.is_some() {
+        if self.login.is_logged_in() {
             if let Some(sync) = self.sync.as_mut() {
                 sync.on_connected(now);
             }

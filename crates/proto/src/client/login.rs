@@ -9,6 +9,10 @@
 //! before the next login. A key the server calls unregistered while no
 //! account is logged in is dropped the same way (`KeyDropped`).
 
+mod state;
+#[cfg(test)]
+mod tests;
+
 use super::config::{KEEP_ALIVE_INTERVAL, MAX_FUTURE_AUTH_TOKENS};
 use super::event::{ClientEvent, WipeReason};
 use super::Client;
@@ -16,18 +20,7 @@ use crate::sync::ClientSync;
 use crate::time::Instant;
 use crate::wire::api::AuthAuthorization;
 
-/// Where a login in progress stands.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct LoginProgress {
-    /// The phone of the last `auth.sendCode`.
-    pub phone: Option<String>,
-    /// From `auth.sentCode`, echoed by `auth.signIn`.
-    pub phone_code_hash: Option<String>,
-    /// `SESSION_PASSWORD_NEEDED` came back: `auth.checkPassword` is next.
-    pub password_needed: bool,
-    /// A QR token was exported: `updateLoginToken` means export again.
-    pub qr_exported: bool,
-}
+pub(super) use state::LoginState;
 
 impl Client {
     /// An `auth.authorization` arrived: this instance is logged in.
@@ -36,9 +29,7 @@ impl Client {
             self.keep_future_token(token);
         }
         let user_id = authorization.user.id;
-        self.user = Some(authorization.user);
-        self.login = LoginProgress::default();
-        self.wiped = None;
+        self.advance_login(|state| state.logged_in(authorization.user));
         let home = self.config.home_dc;
         if let Some(link) = self.links.get_mut(&home) {
             link.authorized = true;
@@ -69,12 +60,13 @@ impl Client {
     /// nothing to wipe, and a wiped one has already said so: `Wiped` is
     /// emitted once per authorization.
     pub(super) fn wipe(&mut self, reason: WipeReason) {
-        if self.user.is_none() {
+        if !self.login.is_logged_in() {
             return;
         }
         if let Some(sync) = self.sync.as_mut() {
             sync.wipe();
         }
+        self.advance_login(|state| state.wiped(reason));
         self.forget_account();
         self.future_tokens.clear();
         // Nothing outstanding can be answered usefully any more.
@@ -83,7 +75,6 @@ impl Client {
             link.by_msg_id.clear();
         }
         self.drop_keys();
-        self.wiped = Some(reason);
         self.emit(ClientEvent::Wiped { reason });
     }
 
@@ -110,9 +101,14 @@ impl Client {
         }
     }
 
+    /// Move the login state on: `step` consumes the current state.
+    pub(super) fn advance_login(&mut self, step: impl FnOnce(LoginState) -> LoginState) {
+        let state = std::mem::take(&mut self.login);
+        self.login = step(state);
+    }
+
     fn forget_account(&mut self) {
-        self.user = None;
-        self.login = LoginProgress::default();
+        self.advance_login(LoginState::account_left);
         self.next_ping_at = None;
         for link in self.links.values_mut() {
             link.authorized = false;

@@ -44,7 +44,7 @@ use crate::crypto::AuthKey;
 use crate::sync::client::ClientConfigError;
 use crate::sync::{ClientSync, SyncState, Update};
 use crate::time::Instant;
-use crate::wire::api::{ApiCall, User};
+use crate::wire::api::ApiCall;
 
 pub use command::{Command, Password};
 pub use config::{
@@ -55,7 +55,7 @@ pub use event::{ClientError, ClientEvent, CommandError, RequestId, WipeReason};
 pub use session_file::{SessionFile, SessionKey};
 
 use dc::DcLink;
-use login::LoginProgress;
+use login::LoginState;
 
 /// A request sent and not yet answered.
 #[derive(Clone, Debug)]
@@ -75,8 +75,8 @@ pub struct Client {
     links: BTreeMap<u32, DcLink>,
     requests: BTreeMap<RequestId, Outstanding>,
     next_request: u64,
-    login: LoginProgress,
-    user: Option<User>,
+    /// Logged out (a login perhaps under way), wiped, or logged in.
+    login: LoginState,
     /// Future auth tokens from earlier log-outs, oldest first.
     future_tokens: VecDeque<Vec<u8>>,
     /// Present while logged in (and after a wipe, wiped, until the next login).
@@ -84,7 +84,6 @@ pub struct Client {
     online: bool,
     next_ping_at: Option<Instant>,
     next_ping_id: u64,
-    wiped: Option<WipeReason>,
     events: VecDeque<ClientEvent>,
     events_dropped: u64,
     /// The DC after which `poll_transmit` looks first, for fairness.
@@ -104,14 +103,12 @@ impl Client {
             links: BTreeMap::new(),
             requests: BTreeMap::new(),
             next_request: 1,
-            login: LoginProgress::default(),
-            user: None,
+            login: LoginState::default(),
             future_tokens: VecDeque::new(),
             sync: None,
             online: false,
             next_ping_at: None,
             next_ping_id: 1,
-            wiped: None,
             events: VecDeque::new(),
             events_dropped: 0,
             last_transmit_dc: None,
@@ -168,27 +165,27 @@ impl Client {
 
     /// The logged-in account's user id.
     pub fn user_id(&self) -> Option<i64> {
-        self.user.as_ref().map(|user| user.id)
+        self.login.user().map(|user| user.id)
     }
 
     /// Whether an account is logged in (not logged out or wiped since).
     pub fn is_logged_in(&self) -> bool {
-        self.user.is_some()
+        self.login.is_logged_in()
     }
 
     /// Whether the last authorization was revoked and nobody logged in since.
     pub fn is_wiped(&self) -> bool {
-        self.wiped.is_some()
+        self.login.wipe_reason().is_some()
     }
 
     /// The 401 that wiped the client, while wiped.
     pub fn wipe_reason(&self) -> Option<WipeReason> {
-        self.wiped
+        self.login.wipe_reason()
     }
 
     /// Whether the last sign-in answered `SESSION_PASSWORD_NEEDED` (2FA is next).
     pub fn is_password_needed(&self) -> bool {
-        self.login.password_needed
+        self.login.is_password_needed()
     }
 
     /// Whether the device is connected (between `on_connected` and `on_disconnected`).

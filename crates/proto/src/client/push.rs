@@ -24,7 +24,7 @@ impl Client {
                 // "Too many to push: fetch a difference." The sync state
                 // machine's entry point for "updates may have been missed"
                 // is the new-session one; its fetch covers this case exactly.
-                if let Some(sync) = self.sync.as_mut().filter(|_| self.user.is_some()) {
+                if let Some(sync) = self.sync.as_mut().filter(|_| self.login.is_logged_in()) {
                     sync.on_new_session_created(now);
                 }
             }
@@ -41,7 +41,7 @@ impl Client {
         match update {
             Update::Opaque { .. } => self.on_opaque_update(now, dc, &update),
             Update::NewAuthorization { hash, unconfirmed } => {
-                if self.user.is_none() {
+                if !self.login.is_logged_in() {
                     return;
                 }
                 let unconfirmed_login = unconfirmed.is_some();
@@ -55,7 +55,8 @@ impl Client {
                 });
             }
             Update::LoginToken => {
-                if self.user.is_some() || !self.login.qr_exported {
+                // Only a client no account is logged in on has exported one.
+                if !self.login.is_qr_exported() {
                     return;
                 }
                 // The token was accepted: exporting again returns
@@ -74,7 +75,7 @@ impl Client {
     }
 
     fn on_opaque_update(&mut self, now: Instant, dc: u32, update: &Update) {
-        if self.user.is_none() {
+        if !self.login.is_logged_in() {
             return;
         }
         let Some(sync) = self.sync.as_mut() else {

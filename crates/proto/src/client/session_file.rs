@@ -10,6 +10,7 @@ use rand_core::RngCore;
 
 use super::config::{ClientConfig, MAX_DATACENTERS};
 use super::dc::DcLink;
+use super::login::LoginState;
 use super::Client;
 use crate::crypto::AuthKey;
 use crate::sync::client::ClientConfigError;
@@ -41,7 +42,7 @@ impl Client {
     pub fn session_file(&self) -> SessionFile {
         SessionFile {
             home_dc: self.config.home_dc,
-            user: self.user.clone(),
+            user: self.login.user().cloned(),
             keys: self
                 .links
                 .iter()
@@ -78,7 +79,7 @@ impl Client {
         if file.user.is_some() {
             client.sync = Some(ClientSync::new(client.config.sync, client.config.bootstrap)?);
         }
-        client.user = file.user;
+        client.login = LoginState::from_user(file.user);
         Ok(client)
     }
 }

@@ -219,7 +219,7 @@ impl Server {
     /// The earliest instant [`Server::handle_timeout`] has work.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.authority.next_timeout()
+        self.authority.poll_timeout()
     }
 
     /// What this server dropped so far, by kind.
@@ -230,7 +230,7 @@ impl Server {
 
     /// Time passed to `now`: expiry, auto-confirmation, revocation retries.
     pub fn handle_timeout(&mut self, now: Instant, rng: &mut impl RngCore) {
-        self.authority.on_timeout(now);
+        self.authority.handle_timeout(now);
         self.after_authority(now, rng);
     }
 
@@ -430,7 +430,7 @@ impl Server {
 
     /// Carry out what the session layer asked for and record its events.
     fn after_authority(&mut self, now: Instant, rng: &mut impl RngCore) {
-        for effect in self.authority.drain_effects() {
+        while let Some(effect) = self.authority.poll_effect() {
             match effect {
                 Effect::Notify { key_id, notification } => self.notify(now, key_id, notification, rng),
                 Effect::DeliverCode {
@@ -448,7 +448,7 @@ impl Server {
                 Effect::ReleaseAnswer { answer_id, result, .. } => self.release(now, answer_id, result, rng),
             }
         }
-        for event in self.authority.drain_events() {
+        while let Some(event) = self.authority.poll_event() {
             self.queues.event(ServerEvent::Auth(event));
         }
     }

@@ -7,9 +7,8 @@
 //! counted in [`ServerDrops`] and reported as [`ServerEvent::Dropped`]
 //! (unless the event queue itself is full, when only the counter moves).
 
-use std::collections::VecDeque;
-
 use crate::auth::{AuthEvent, CodeDelivery, InterDcError, InterDcMessage, KeyId, RpcError, UserId};
+use crate::queue::BoundedQueue;
 use crate::transport::{ReceiveError, SealError, TransportEvent};
 
 /// Outputs a server queues before the caller polls them; beyond this the
@@ -146,26 +145,32 @@ pub struct ServerDrops {
 }
 
 /// The server's two bounded queues and the drop counters.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Queues {
-    outputs: VecDeque<ServerOutput>,
-    events: VecDeque<ServerEvent>,
+    outputs: BoundedQueue<ServerOutput>,
+    events: BoundedQueue<ServerEvent>,
     drops: ServerDrops,
+}
+
+impl Default for Queues {
+    fn default() -> Queues {
+        Queues {
+            outputs: BoundedQueue::new(MAX_QUEUED_OUTPUTS),
+            events: BoundedQueue::new(MAX_QUEUED_EVENTS),
+            drops: ServerDrops::default(),
+        }
+    }
 }
 
 impl Queues {
     pub(crate) fn output(&mut self, output: ServerOutput) {
-        if self.outputs.len() < MAX_QUEUED_OUTPUTS {
-            self.outputs.push_back(output);
-        } else {
+        if self.outputs.push(output).is_err() {
             self.drop(DropKind::OutputQueueFull);
         }
     }
 
     pub(crate) fn event(&mut self, event: ServerEvent) {
-        if self.events.len() < MAX_QUEUED_EVENTS {
-            self.events.push_back(event);
-        } else {
+        if self.events.push(event).is_err() {
             self.drops.events_over_limit += 1;
         }
     }
@@ -183,11 +188,11 @@ impl Queues {
     }
 
     pub(crate) fn poll_output(&mut self) -> Option<ServerOutput> {
-        self.outputs.pop_front()
+        self.outputs.pop()
     }
 
     pub(crate) fn poll_event(&mut self) -> Option<ServerEvent> {
-        self.events.pop_front()
+        self.events.pop()
     }
 
     pub(crate) fn drops(&self) -> ServerDrops {

@@ -6,8 +6,8 @@
 //!
 //! `now` is the device's clock; the session adds the offset it learned
 //! from the server. Sans-IO: [`ClientSession::poll_transmit`] hands out
-//! packets, [`ClientSession::next_timeout`] says when to call
-//! [`ClientSession::on_timeout`].
+//! packets, [`ClientSession::poll_timeout`] says when to call
+//! [`ClientSession::handle_timeout`].
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
@@ -354,15 +354,16 @@ impl ClientSession {
         due
     }
 
-    /// When [`ClientSession::on_timeout`] (or `poll_transmit`) has work.
-    pub fn next_timeout(&self) -> Option<Instant> {
+    /// When [`ClientSession::handle_timeout`] (or `poll_transmit`) has work.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
         let resend = self.pending.values().filter_map(|pending| pending.resend_at).min();
         [resend, self.ack_deadline].into_iter().flatten().min()
     }
 
     /// Give up on messages whose last attempt went unanswered; the rest
     /// become due and go out at the next `poll_transmit`.
-    pub fn on_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         self.observe_clock(now);
         let exhausted: Vec<u64> = self
             .pending

@@ -32,7 +32,7 @@ pub(crate) struct InProcessDcs {
     pub(crate) dcs: BTreeMap<DcId, DcAuthority>,
     /// Effects other than inter-DC messages, with the DC that produced them.
     pub(crate) outside: Vec<(DcId, Effect)>,
-    /// Every DC's events, in the order they were drained.
+    /// Every DC's events, in the order they were polled.
     pub(crate) events: Vec<AuthEvent>,
 }
 
@@ -68,13 +68,13 @@ impl InProcessDcs {
         for _ in 0..MAX_PUMP_ROUNDS {
             let mut in_flight = Vec::new();
             for (id, dc) in &mut self.dcs {
-                for effect in dc.drain_effects() {
+                while let Some(effect) = dc.poll_effect() {
                     match effect {
                         Effect::InterDc(message) => in_flight.push(message),
                         other => self.outside.push((*id, other)),
                     }
                 }
-                self.events.extend(dc.drain_events());
+                self.events.extend(std::iter::from_fn(|| dc.poll_event()));
             }
             if in_flight.is_empty() {
                 return;
@@ -89,11 +89,18 @@ impl InProcessDcs {
     }
 
     /// Run every DC's timers due by `now`, then deliver.
-    pub(crate) fn on_timeout(&mut self, now: Instant) {
+    pub(crate) fn handle_timeout(&mut self, now: Instant) {
         for dc in self.dcs.values_mut() {
-            dc.on_timeout(now);
+            dc.handle_timeout(now);
         }
         self.pump(now);
+    }
+
+    /// Poll every effect DC `id` queued, in order, carrying none out (for
+    /// tests that carry messages by hand).
+    pub(crate) fn take_effects(&mut self, id: DcId) -> Vec<Effect> {
+        let dc = self.dc(id);
+        std::iter::from_fn(|| dc.poll_effect()).collect()
     }
 
     /// The last login code delivered for `user_id`, if any.

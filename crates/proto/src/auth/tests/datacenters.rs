@@ -179,7 +179,7 @@ fn lazy_revalidates_after_the_cache_ttl() {
     // Stale: asks home, rejects for now; the reply refreshes the cache.
     let now = world.now;
     assert_eq!(world.dc(OTHER).authenticate(now, 41), Err(AuthRejection::Revalidating));
-    let asked = world.cluster.dc(OTHER).drain_effects();
+    let asked = world.cluster.take_effects(OTHER);
     assert!(matches!(
         asked.as_slice(),
         [Effect::InterDc(InterDcMessage {
@@ -308,11 +308,11 @@ fn a_late_validation_reply_counts_from_when_the_home_dc_vouched() {
         world.dc(OTHER).authenticate(vouched_at, 41),
         Err(AuthRejection::Revalidating)
     );
-    let Some(Effect::InterDc(ask)) = world.dc(OTHER).drain_effects().pop() else {
+    let Some(Effect::InterDc(ask)) = world.cluster.take_effects(OTHER).pop() else {
         panic!("a validation request")
     };
     world.dc(HOME).handle_inter_dc(vouched_at, ask).expect("home");
-    let Some(Effect::InterDc(reply)) = world.dc(HOME).drain_effects().pop() else {
+    let Some(Effect::InterDc(reply)) = world.cluster.take_effects(HOME).pop() else {
         panic!("a reply")
     };
     // The reply arrives 200 s late: the cache still ends 300 s after vouching.

@@ -70,7 +70,7 @@ impl AuthFixture {
     /// Move time forward and run every timer due.
     pub(super) fn advance(&mut self, by: Duration) {
         self.now = self.now + by;
-        self.cluster.on_timeout(self.now);
+        self.cluster.handle_timeout(self.now);
     }
 
     /// Deliver inter-DC messages, then check every DC's invariants.

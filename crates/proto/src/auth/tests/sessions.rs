@@ -178,7 +178,7 @@ fn inactive_sessions_expire_after_the_ttl_and_activity_defers_it() {
     }
     assert_eq!(world.auth(HOME, 2), Err(RpcError::SessionExpired));
     assert!(world.auth(HOME, 3).is_ok(), "a heartbeat defeats the TTL");
-    let next = world.home().next_timeout().expect("TTL timers stay armed");
+    let next = world.home().poll_timeout().expect("TTL timers stay armed");
     assert!(next > world.now);
 }
 

@@ -86,8 +86,9 @@ impl ClientSync {
         idle_timer_runs.then(|| self.last_activity + IDLE_DIFFERENCE_AFTER)
     }
 
-    /// When `on_timeout` must next be called.
-    pub fn next_timeout(&self) -> Option<Instant> {
+    /// When `handle_timeout` must next be called.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
         let answer_deadline = self.in_flight.map(|in_flight| in_flight.deadline);
         [answer_deadline, self.gap_deadline, self.idle_deadline()]
             .into_iter()
@@ -96,7 +97,7 @@ impl ClientSync {
     }
 
     /// Fire every timer due at `now`.
-    pub fn on_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         if let Some(in_flight) = self.in_flight.filter(|in_flight| in_flight.deadline <= now) {
             self.in_flight = None;
             self.emit(SyncEvent::FetchTimedOut {

@@ -129,7 +129,7 @@ fn gap_filled_in_time_applies_in_order_without_fetching() {
     assert_eq!(client.on_update(ms(10), third), Ok(UpdateOutcome::GapPending));
     assert_eq!(client.on_update(ms(20), second), Ok(UpdateOutcome::GapPending));
     assert_eq!(
-        client.next_timeout(),
+        client.poll_timeout(),
         Some(ms(510)),
         "the gap wait runs from the first gap"
     );
@@ -138,11 +138,11 @@ fn gap_filled_in_time_applies_in_order_without_fetching() {
     assert_eq!(client.pending_len(), 0);
     assert_eq!(client.state().pts, 3);
     assert_eq!(
-        client.next_timeout(),
+        client.poll_timeout(),
         Some(ms(400) + IDLE_DIFFERENCE_AFTER),
         "only the idle timer is left"
     );
-    client.on_timeout(ms(510));
+    client.handle_timeout(ms(510));
     assert_eq!(client.poll_action(), None);
     assert_eq!(totals(&mut client).gaps_detected, 1);
 }
@@ -155,9 +155,9 @@ fn gap_not_filled_fetches_a_difference_after_the_wait() {
     push(&mut log, ms(0)); // lost
     let second = push(&mut log, ms(0));
     assert_eq!(client.on_update(ms(10), second), Ok(UpdateOutcome::GapPending));
-    client.on_timeout(ms(509));
+    client.handle_timeout(ms(509));
     assert_eq!(client.poll_action(), None, "not before 0.5 s");
-    client.on_timeout(ms(510));
+    client.handle_timeout(ms(510));
     let Some(SyncAction::GetDifference { request, .. }) = serve(&mut client, &log, ms(600)) else {
         panic!("expected a difference request");
     };
@@ -233,10 +233,10 @@ fn idle_for_15_minutes_fetches_a_difference() {
     let mut log = UpdateLog::new(100).unwrap();
     let mut client = synced_client(&log, 100);
     push(&mut log, ms(0)); // lost, and nothing follows it
-    assert_eq!(client.next_timeout(), Some(T0 + IDLE_DIFFERENCE_AFTER));
-    client.on_timeout((T0 + IDLE_DIFFERENCE_AFTER).saturating_sub(Duration::from_micros(1)));
+    assert_eq!(client.poll_timeout(), Some(T0 + IDLE_DIFFERENCE_AFTER));
+    client.handle_timeout((T0 + IDLE_DIFFERENCE_AFTER).saturating_sub(Duration::from_micros(1)));
     assert_eq!(client.poll_action(), None);
-    client.on_timeout(T0 + IDLE_DIFFERENCE_AFTER);
+    client.handle_timeout(T0 + IDLE_DIFFERENCE_AFTER);
     assert!(matches!(
         serve(&mut client, &log, T0 + IDLE_DIFFERENCE_AFTER),
         Some(SyncAction::GetDifference { .. })
@@ -270,19 +270,19 @@ fn one_request_in_flight_retried_then_abandoned() {
     let mut now = ms(0);
     for attempt in 2..=FETCH_ATTEMPTS_MAX {
         now = now + FETCH_ANSWER_TIMEOUT;
-        assert_eq!(client.next_timeout(), Some(now));
-        client.on_timeout(now);
+        assert_eq!(client.poll_timeout(), Some(now));
+        client.handle_timeout(now);
         let Some(SyncAction::GetDifference { request_id, .. }) = client.poll_action() else {
             panic!("attempt {attempt} expected");
         };
         assert_eq!(request_id, first + u64::from(attempt) - 1);
     }
     now = now + FETCH_ANSWER_TIMEOUT;
-    client.on_timeout(now);
+    client.handle_timeout(now);
     assert_eq!(client.poll_action(), None);
     assert_eq!(client.in_flight_request(), None);
     assert_eq!(
-        client.next_timeout(),
+        client.poll_timeout(),
         Some(now + IDLE_DIFFERENCE_AFTER),
         "back off to the idle timer"
     );
@@ -306,7 +306,7 @@ fn disconnect_drops_the_request_and_reconnect_fetches() {
         panic!("expected a request");
     };
     client.on_disconnected();
-    assert_eq!(client.next_timeout(), None, "no timers while disconnected");
+    assert_eq!(client.poll_timeout(), None, "no timers while disconnected");
     client.on_new_session_created(ms(1));
     assert_eq!(client.poll_action(), None, "nothing is sent while disconnected");
     push(&mut log, ms(2));
@@ -394,9 +394,9 @@ fn wipe_empties_the_store_and_ignores_everything_after() {
         Ok(UpdateOutcome::Ignored)
     );
     client.on_connected(ms(3));
-    client.on_timeout(ms(3) + IDLE_DIFFERENCE_AFTER);
+    client.handle_timeout(ms(3) + IDLE_DIFFERENCE_AFTER);
     assert_eq!(client.poll_action(), None);
-    assert_eq!(client.next_timeout(), None);
+    assert_eq!(client.poll_timeout(), None);
     assert_eq!(client.store_len(), 0);
 }
 
@@ -529,7 +529,7 @@ fn a_late_answer_to_an_earlier_attempt_completes_the_fetch() {
     else {
         panic!("expected a request");
     };
-    client.on_timeout(ms(0) + FETCH_ANSWER_TIMEOUT);
+    client.handle_timeout(ms(0) + FETCH_ANSWER_TIMEOUT);
     let Some(SyncAction::GetDifference { request_id: second, .. }) = client.poll_action() else {
         panic!("expected a retry");
     };
