@@ -103,10 +103,13 @@ impl SwarmConfig {
                 "terminate_others",
                 "replay",
             ];
+            // `replay` needs malware on the victim's device: only the first
+            // two acquisitions put it there (the parser refuses the rest).
+            let malware_on_device = kind % 5 < 2;
             let chosen: Vec<String> = behaviors
                 .iter()
                 .enumerate()
-                .filter(|(index, _)| behavior & (1 << index) != 0)
+                .filter(|(index, name)| behavior & (1 << index) != 0 && (**name != "replay" || malware_on_device))
                 .map(|(_, name)| format!("\"{name}\""))
                 .collect();
             text.push_str(&format!(
