@@ -6,12 +6,13 @@
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sessionlab_proto::auth::{ClientInfo, DcId, GeoPoint, NetworkOrigin, Policy};
+use sessionlab_proto::auth::{ClientInfo, GeoPoint, NetworkOrigin, Policy};
+use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::time::Instant;
 use sessionlab_testkit::auth_cluster::AuthCluster;
 
-const HOME: DcId = 2;
-const OTHERS: [DcId; 3] = [1, 4, 5];
+const HOME: DcId = DcId(2);
+const OTHERS: [DcId; 3] = [DcId(1), DcId(4), DcId(5)];
 const USER: u64 = 1;
 const PHONE: &str = "+10000";
 const SESSIONS: u64 = 50;
@@ -35,21 +36,29 @@ fn account_with_sessions(derive: bool) -> (AuthCluster, ChaCha8Rng, Instant) {
     let mut dcs = vec![HOME];
     dcs.extend(OTHERS);
     let mut cluster = AuthCluster::new(&dcs, [1; 32], &Policy::default());
-    cluster.dc(HOME).register_account(USER, PHONE).expect("register");
+    cluster
+        .dc(HOME)
+        .register_account(UserId(USER), PHONE)
+        .expect("register");
     let mut rng = ChaCha8Rng::seed_from_u64(42);
     let now = Instant::SCENARIO_EPOCH;
     for key in 1..=SESSIONS {
         cluster
-            .login_with_code(now, HOME, key, PHONE, &info(key), &mut rng)
+            .login_with_code(now, HOME, AuthKeyId(key), PHONE, &info(key), &mut rng)
             .expect("login");
         for dc in OTHERS.iter().copied().filter(|_| derive) {
             let exported = cluster
                 .dc(HOME)
-                .export_authorization(now, key, dc, &mut rng)
+                .export_authorization(now, AuthKeyId(key), dc, &mut rng)
                 .expect("export");
             cluster
                 .dc(dc)
-                .import_authorization(now, 1000 * u64::from(dc) + key, USER, &exported.bytes)
+                .import_authorization(
+                    now,
+                    AuthKeyId(1000 * u64::from(dc.get()) + key),
+                    UserId(USER),
+                    &exported.bytes,
+                )
                 .expect("import");
         }
     }
@@ -65,7 +74,7 @@ fn login(c: &mut Criterion) {
         b.iter_batched(
             || account_with_sessions(false),
             |(mut cluster, mut rng, now)| {
-                let result = cluster.login_with_code(now, HOME, 9_999, PHONE, &info(3), &mut rng);
+                let result = cluster.login_with_code(now, HOME, AuthKeyId(9_999), PHONE, &info(3), &mut rng);
                 black_box(result.expect("login"))
             },
             BatchSize::LargeInput,
@@ -76,7 +85,7 @@ fn login(c: &mut Criterion) {
 fn list(c: &mut Criterion) {
     let (mut cluster, _, now) = account_with_sessions(false);
     c.bench_function("auth/get_authorizations_50", |b| {
-        b.iter(|| black_box(cluster.dc(HOME).get_authorizations(now, 1).expect("list")))
+        b.iter(|| black_box(cluster.dc(HOME).get_authorizations(now, AuthKeyId(1)).expect("list")))
     });
 }
 
@@ -85,7 +94,10 @@ fn terminate_all(c: &mut Criterion) {
         b.iter_batched(
             || account_with_sessions(true),
             |(mut cluster, _, now)| {
-                let answer = cluster.dc(HOME).reset_authorizations(now, 1).expect("terminate all");
+                let answer = cluster
+                    .dc(HOME)
+                    .reset_authorizations(now, AuthKeyId(1))
+                    .expect("terminate all");
                 cluster.pump(now);
                 black_box(answer)
             },

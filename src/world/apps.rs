@@ -6,6 +6,7 @@
 use crate::engine::network::Node;
 use sessionlab_proto::auth::InterDcMessage;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CodeDelivery};
+use sessionlab_proto::id::{DcId, UserId};
 use sessionlab_proto::server::{ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::TransportEvent;
@@ -64,7 +65,7 @@ impl World {
             let outcome = self.network.send(
                 now,
                 from,
-                Node::Datacenter(dc),
+                Node::Datacenter(dc.get()),
                 bytes.len() as u64,
                 &mut self.network_rng,
             );
@@ -112,7 +113,7 @@ impl World {
         self.pump_app(now, app);
     }
 
-    pub(super) fn deliver_to_app(&mut self, now: Instant, app: AppId, dc: u32, bytes: &[u8]) {
+    pub(super) fn deliver_to_app(&mut self, now: Instant, app: AppId, dc: DcId, bytes: &[u8]) {
         if !self.apps[app].online {
             self.counters.packets_lost_offline += 1;
             return;
@@ -124,7 +125,7 @@ impl World {
         self.pump_app(now, app);
     }
 
-    pub(super) fn deliver_to_dc(&mut self, now: Instant, dc: u32, app: AppId, bytes: &[u8]) {
+    pub(super) fn deliver_to_dc(&mut self, now: Instant, dc: DcId, app: AppId, bytes: &[u8]) {
         let calls = self.deliver_packet_to_dc(now, dc, app, bytes);
         if self.taps.contains_key(&app) {
             self.observe_watched_delivery(bytes, calls, false);
@@ -133,7 +134,7 @@ impl World {
 
     /// Hand a packet from `sender`'s host to datacenter `dc`; returns how
     /// many API calls it made the datacenter run.
-    pub(super) fn deliver_packet_to_dc(&mut self, now: Instant, dc: u32, sender: AppId, bytes: &[u8]) -> usize {
+    pub(super) fn deliver_packet_to_dc(&mut self, now: Instant, dc: DcId, sender: AppId, bytes: &[u8]) -> usize {
         let origin = self.apps[sender].origin.clone();
         let Some(server) = self.servers.get_mut(&dc) else {
             return 0;
@@ -151,7 +152,7 @@ impl World {
         self.drain_server(now, to, None);
     }
 
-    pub(super) fn server_timer(&mut self, now: Instant, dc: u32, generation: u64) {
+    pub(super) fn server_timer(&mut self, now: Instant, dc: DcId, generation: u64) {
         if self.server_timers.get(&dc).map(|(current, _)| *current) != Some(generation) {
             return;
         }
@@ -164,7 +165,7 @@ impl World {
 
     /// Carry out a server's outputs, observe its events (attributed to
     /// `sender`), re-arm its timer. Returns how many API calls it ran.
-    pub(super) fn drain_server(&mut self, now: Instant, dc: u32, sender: Option<AppId>) -> usize {
+    pub(super) fn drain_server(&mut self, now: Instant, dc: DcId, sender: Option<AppId>) -> usize {
         let Some(server) = self.servers.get_mut(&dc) else {
             return 0;
         };
@@ -193,7 +194,7 @@ impl World {
         calls
     }
 
-    fn carry_out(&mut self, now: Instant, dc: u32, output: ServerOutput, sender: Option<AppId>) {
+    fn carry_out(&mut self, now: Instant, dc: DcId, output: ServerOutput, sender: Option<AppId>) {
         match output {
             ServerOutput::Packet {
                 auth_key_id,
@@ -209,7 +210,7 @@ impl World {
                     }
                     (None, None) => return,
                 };
-                let from = Node::Datacenter(dc);
+                let from = Node::Datacenter(dc.get());
                 let to = self.apps[app].node;
                 if let Ok(outcome) = self
                     .network
@@ -229,8 +230,8 @@ impl World {
             }
             ServerOutput::TransportError { .. } => self.counters.transport_errors += 1,
             ServerOutput::InterDc(message) => {
-                let from = Node::Datacenter(message.from);
-                let to = Node::Datacenter(message.to);
+                let from = Node::Datacenter(message.from.get());
+                let to = Node::Datacenter(message.to.get());
                 if let Ok(outcome) = self.network.send(now, from, to, 64, &mut self.network_rng) {
                     for delivery in outcome.deliveries.as_slice() {
                         self.schedule(
@@ -254,7 +255,7 @@ impl World {
     fn observe_server_event(
         &mut self,
         now: Instant,
-        dc: u32,
+        dc: DcId,
         event: &ServerEvent,
         sender: Option<AppId>,
         by_attacker: bool,
@@ -310,7 +311,7 @@ impl World {
     fn deliver_code(
         &mut self,
         now: Instant,
-        user_id: u64,
+        user_id: UserId,
         code: &str,
         delivery: &CodeDelivery,
         requester: Option<AppId>,

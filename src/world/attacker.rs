@@ -4,6 +4,7 @@
 //! and log in again after being thrown out. Replaying captured packets is
 //! in [`super::replay`].
 
+use sessionlab_proto::id::{AuthKeyId, DcId};
 use std::time::Duration;
 
 use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
@@ -231,7 +232,7 @@ impl World {
 
     /// Fetch from every media DC a held session is authorized on.
     pub(super) fn attacker_fetch(&mut self, now: Instant, attacker: usize) {
-        let dcs: Vec<u32> = self.servers.keys().copied().collect();
+        let dcs: Vec<DcId> = self.servers.keys().copied().collect();
         let mut active = false;
         for app in self.attackers[attacker].apps.clone() {
             let client = &self.apps[app].client;
@@ -239,7 +240,7 @@ impl World {
                 continue;
             }
             let home = client.home_dc();
-            let media: Vec<u32> = dcs
+            let media: Vec<DcId> = dcs
                 .iter()
                 .copied()
                 .filter(|dc| *dc != home && client.is_dc_authorized(*dc))
@@ -326,6 +327,6 @@ fn describe(kind: AcquireKind) -> &'static str {
     }
 }
 
-fn key_id_of(client: &sessionlab_proto::client::Client, dc: u32) -> u64 {
-    client.auth_key_id(dc).unwrap_or(0)
+fn key_id_of(client: &sessionlab_proto::client::Client, dc: DcId) -> AuthKeyId {
+    client.auth_key_id(dc).unwrap_or_default()
 }

@@ -19,6 +19,7 @@ use crate::world::oracle::bypass::BypassOracle;
 use crate::world::oracle::credentials::CredentialGraph;
 use sessionlab_proto::auth::{GeoPoint, NetworkOrigin};
 use sessionlab_proto::client::{Client, ClientConfig, DeviceInfo};
+use sessionlab_proto::id::{DcId, UserId};
 use sessionlab_proto::server::Server;
 
 /// Accounts one run simulates at most.
@@ -101,7 +102,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
     let epoch = config.epoch;
     let dc_count = config.datacenters;
     let servers = (1..=dc_count)
-        .map(|dc| (dc, Server::new(config.server_config(dc))))
+        .map(|dc| (DcId(dc), Server::new(config.server_config(DcId(dc)))))
         .collect();
     let mut population = stream(seed, "population");
     let skew = config.clock_skew;
@@ -131,8 +132,8 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
     };
     let accounts = world.config.population.accounts.min(MAX_ACCOUNTS) as usize;
     for index in 0..accounts {
-        let home_dc = 1 + (population.next_u32() % dc_count);
-        let user_id = FIRST_USER_ID + index as u64;
+        let home_dc = DcId(1 + (population.next_u32() % dc_count));
+        let user_id = UserId(FIRST_USER_ID + index as u64);
         let phone = format!("+1555{index:07}");
         let two_factor = bernoulli(&mut population, world.config.population.two_factor.get());
         if let Some(server) = world.servers.get_mut(&home_dc) {

@@ -5,6 +5,7 @@
 //! validates; this module only translates (scenario → world → core, never
 //! the other way), and the world keeps this value, never the parsed file.
 
+use sessionlab_proto::id::DcId;
 use std::collections::BTreeSet;
 
 use crate::scenario::model::{
@@ -86,7 +87,7 @@ impl WorldConfig {
     }
 
     /// Datacenter `dc`'s configuration.
-    pub fn server_config(&self, dc: u32) -> ServerConfig {
+    pub fn server_config(&self, dc: DcId) -> ServerConfig {
         let mut config = ServerConfig::new(dc, CLUSTER_SECRET, self.policy.clone());
         config.pts_limit = self.pts_limit;
         config.pts_total_limit = self.pts_total_limit;
@@ -245,7 +246,7 @@ devices = [{ kind = "phone", probability = 1.0 }]
             }
         );
         assert_eq!(policy.terminate_all_limit, 5);
-        assert_eq!(config.server_config(2).dc_id, 2);
+        assert_eq!(config.server_config(DcId(2)).dc_id, DcId(2));
         assert_eq!((config.datacenters, config.population.accounts), (2, 2));
         assert_eq!(config.end, config.epoch.saturating_add(Duration::from_secs(7 * 86_400)));
         assert_eq!(config.quiet_from, config.end.saturating_sub(Duration::from_secs(3600)));

@@ -4,6 +4,7 @@
 
 use crate::engine::trace::TraceEncode;
 use sessionlab_proto::auth::InterDcMessage;
+use sessionlab_proto::id::DcId;
 
 /// Index of an app instance (an owner's device or an attacker's).
 pub type AppId = usize;
@@ -13,15 +14,15 @@ pub type AccountIndex = usize;
 #[derive(Clone, Debug)]
 pub enum Event {
     /// A packet arrives at datacenter `dc` from `app`.
-    ToDc { dc: u32, app: AppId, bytes: Vec<u8> },
+    ToDc { dc: DcId, app: AppId, bytes: Vec<u8> },
     /// A packet arrives at `app` from datacenter `dc`.
-    ToApp { app: AppId, dc: u32, bytes: Vec<u8> },
+    ToApp { app: AppId, dc: DcId, bytes: Vec<u8> },
     /// A message between datacenters arrives.
     InterDc { message: InterDcMessage },
     /// `app`'s client has timer work (generation guards stale timers).
     AppTimer { app: AppId, generation: u64 },
     /// Datacenter `dc` has timer work.
-    ServerTimer { dc: u32, generation: u64 },
+    ServerTimer { dc: DcId, generation: u64 },
     /// An owner's device starts logging in.
     Login { app: AppId },
     /// An owner's device goes online or offline.
@@ -39,7 +40,7 @@ pub enum Event {
     /// A replaying attacker re-injects the packets it captured.
     AttackerReplay { attacker: usize },
     /// A replayed packet arrives at datacenter `dc` from an attacker's host.
-    ReplayToDc { dc: u32, attacker: usize, bytes: Vec<u8> },
+    ReplayToDc { dc: DcId, attacker: usize, bytes: Vec<u8> },
     /// Owners of `account` carry out `[[owner_action]]` number `action`.
     OwnerAction { account: AccountIndex, action: usize },
     /// `app`'s storage is backed up for `[[device_event]]` number `event`.
@@ -77,19 +78,19 @@ impl TraceEncode for Event {
         }
         match self {
             Event::ToDc { dc, app, bytes: data } => {
-                put(out, 1, &[u64::from(*dc), *app as u64]);
+                put(out, 1, &[u64::from(dc.get()), *app as u64]);
                 packet(out, data);
             }
             Event::ToApp { app, dc, bytes: data } => {
-                put(out, 2, &[*app as u64, u64::from(*dc)]);
+                put(out, 2, &[*app as u64, u64::from(dc.get())]);
                 packet(out, data);
             }
             Event::InterDc { message } => {
-                put(out, 3, &[u64::from(message.from), u64::from(message.to)]);
+                put(out, 3, &[u64::from(message.from.get()), u64::from(message.to.get())]);
                 bytes(out, format!("{:?}", message.body).as_bytes());
             }
             Event::AppTimer { app, generation } => put(out, 4, &[*app as u64, *generation]),
-            Event::ServerTimer { dc, generation } => put(out, 5, &[u64::from(*dc), *generation]),
+            Event::ServerTimer { dc, generation } => put(out, 5, &[u64::from(dc.get()), *generation]),
             Event::Login { app } => put(out, 6, &[*app as u64]),
             Event::Online { app, online } => put(out, 7, &[*app as u64, u64::from(*online)]),
             Event::NewUpdate { account } => put(out, 8, &[*account as u64]),
@@ -103,7 +104,7 @@ impl TraceEncode for Event {
                 attacker,
                 bytes: data,
             } => {
-                put(out, 16, &[u64::from(*dc), *attacker as u64]);
+                put(out, 16, &[u64::from(dc.get()), *attacker as u64]);
                 packet(out, data);
             }
             Event::OwnerAction { account, action } => put(out, 17, &[*account as u64, *action as u64]),

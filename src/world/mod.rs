@@ -38,6 +38,7 @@ use crate::world::config::WorldConfig;
 use crate::world::oracle::bypass::BypassOracle;
 use crate::world::oracle::credentials::CredentialGraph;
 use sessionlab_proto::client::Client;
+use sessionlab_proto::id::{AuthKeyId, AuthorizationHash, DcId, SessionId, UserId};
 use sessionlab_proto::server::Server;
 use sessionlab_proto::time::Instant;
 
@@ -94,15 +95,15 @@ pub struct App {
     /// made (a fresh login): the surviving-foothold oracle checks these,
     /// since the attacker keeps the key bytes even after its client, told
     /// it is revoked, drops them.
-    pub keys_held: BTreeMap<u32, u64>,
+    pub keys_held: BTreeMap<DcId, AuthKeyId>,
     rng: ChaCha12Rng,
 }
 
 /// One account and its owner's state.
 pub struct AccountSim {
-    pub user_id: u64,
+    pub user_id: UserId,
     pub phone: String,
-    pub home_dc: u32,
+    pub home_dc: DcId,
     pub password: Option<Vec<u8>>,
     pub devices: Vec<AppId>,
     /// The owner's devices logging in, each waiting for its login code.
@@ -154,23 +155,23 @@ pub struct World {
     pub seed: u64,
     pub engine: Engine<Event>,
     pub network: Network,
-    pub servers: BTreeMap<u32, Server>,
+    pub servers: BTreeMap<DcId, Server>,
     pub apps: Vec<App>,
     pub accounts: Vec<AccountSim>,
     pub attackers: Vec<AttackerSim>,
     /// (dc, key, session) → the app holding that session.
-    routes: BTreeMap<(u32, u64, u64), AppId>,
+    routes: BTreeMap<(DcId, AuthKeyId, SessionId), AppId>,
     /// (user, authorization hash) → the app that holds it (ground truth).
-    pub holders: BTreeMap<(u64, i64), AppId>,
+    pub holders: BTreeMap<(UserId, AuthorizationHash), AppId>,
     /// Authorizations an attacker holds (stolen or minted): ground truth.
-    pub attacker_held: std::collections::BTreeSet<(u64, i64)>,
+    pub attacker_held: std::collections::BTreeSet<(UserId, AuthorizationHash)>,
     /// Tapped owner devices → the replaying attacker with malware on them.
     taps: BTreeMap<AppId, usize>,
     /// Captured packets → how many deliveries of them ran API calls.
     replay_watch: BTreeMap<replay::PacketFingerprint, u32>,
     /// (device, `[[device_event]]` index) → the app state backed up for it.
     backups: BTreeMap<(AppId, usize), Client>,
-    server_timers: BTreeMap<u32, (u64, Option<Instant>)>,
+    server_timers: BTreeMap<DcId, (u64, Option<Instant>)>,
     pub bypasses: BypassOracle,
     pub credentials: CredentialGraph,
     pub counters: outcome::Counters,
@@ -247,8 +248,8 @@ impl World {
     }
 
     /// The account of `user_id` (user ids are assigned in account order).
-    fn account_of(&self, user_id: u64) -> Option<AccountIndex> {
-        let index = usize::try_from(user_id.checked_sub(build::FIRST_USER_ID)?).ok()?;
+    fn account_of(&self, user_id: UserId) -> Option<AccountIndex> {
+        let index = usize::try_from(user_id.get().checked_sub(build::FIRST_USER_ID)?).ok()?;
         self.accounts
             .get(index)
             .filter(|record| record.user_id == user_id)

@@ -5,6 +5,7 @@ use crate::scenario::MetricRow;
 use crate::world::oracle::bypass::Bypass;
 use crate::world::oracle::credentials::Credential;
 use sessionlab_proto::client::ClientEvent;
+use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::sync::{SyncEvent, SyncTotals};
 use sessionlab_proto::transport::TransportEvent;
 
@@ -78,9 +79,9 @@ pub const MAX_LATENCY_SAMPLES: usize = 10_000_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Foothold {
     pub attacker: String,
-    pub account_user_id: u64,
-    pub dc: u32,
-    pub key_id: u64,
+    pub account_user_id: UserId,
+    pub dc: DcId,
+    pub key_id: AuthKeyId,
     pub chain: Vec<String>,
 }
 

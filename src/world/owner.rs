@@ -7,6 +7,7 @@ use crate::scenario::model::AuditAction;
 use rand_chacha::rand_core::RngCore;
 use sessionlab_proto::auth::PASSWORD_SALT_BYTES;
 use sessionlab_proto::client::{ClientEvent, Command};
+use sessionlab_proto::id::{AuthorizationHash, DcId, UserId};
 use sessionlab_proto::server::AdminCommand;
 use sessionlab_proto::sync::UpdateKind;
 use sessionlab_proto::time::Instant;
@@ -244,7 +245,7 @@ impl World {
             return;
         }
         let home = self.accounts[account].home_dc;
-        let media = home % count + 1;
+        let media = DcId(home.get() % count + 1);
         let key = {
             let entry = &mut self.apps[app];
             entry.client.auth_key_for(media, &mut entry.rng)
@@ -258,7 +259,7 @@ impl World {
     /// Fetch media from every connected media DC (when the device comes online).
     fn fetch_media(&mut self, now: Instant, app: AppId) {
         let home = self.apps[app].client.home_dc();
-        let media: Vec<u32> = self
+        let media: Vec<DcId> = self
             .servers
             .keys()
             .copied()
@@ -305,7 +306,7 @@ impl World {
     /// A new login on the account: confirm it when it is the owner's own
     /// device (the owner knows), deny an unrecognized one with the
     /// scenario's probability.
-    fn answer_new_login(&mut self, now: Instant, account: AccountIndex, app: AppId, hash: i64) {
+    fn answer_new_login(&mut self, now: Instant, account: AccountIndex, app: AppId, hash: AuthorizationHash) {
         let user_id = self.accounts[account].user_id;
         let holder = self
             .holders
@@ -335,7 +336,7 @@ impl World {
             AuditAction::None => {}
             AuditAction::TerminateAllOthers => {
                 for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
-                    self.count_detection(user_id, authorization.hash);
+                    self.count_detection(user_id, AuthorizationHash(authorization.hash));
                 }
                 self.command(now, app, Command::ResetAuthorizations);
             }
@@ -348,12 +349,12 @@ impl World {
                             || signals.unusual_hours
                     });
                     if flagged {
-                        self.count_detection(user_id, authorization.hash);
+                        self.count_detection(user_id, AuthorizationHash(authorization.hash));
                         self.command(
                             now,
                             app,
                             Command::ResetAuthorization {
-                                hash: authorization.hash,
+                                hash: AuthorizationHash(authorization.hash),
                             },
                         );
                     }
@@ -364,7 +365,7 @@ impl World {
 
     /// A session the owner terminates as suspicious: a true positive when an
     /// attacker holds it (the simulator knows), else a false positive.
-    fn count_detection(&mut self, user_id: u64, hash: i64) {
+    fn count_detection(&mut self, user_id: UserId, hash: AuthorizationHash) {
         if self.attacker_held.contains(&(user_id, hash)) {
             self.counters.detection_true_positives += 1;
         } else {

@@ -7,6 +7,7 @@
 
 use crate::scenario::model::OwnerActionKind;
 use sessionlab_proto::client::{Command, Password};
+use sessionlab_proto::id::{AuthorizationHash, UserId};
 use sessionlab_proto::server::AdminCommand;
 use sessionlab_proto::time::Instant;
 
@@ -95,7 +96,7 @@ impl World {
     }
 
     /// The home authorization `app` holds now (the newest one it logged in with).
-    fn current_hash(&self, account: AccountIndex, app: AppId) -> Option<i64> {
+    fn current_hash(&self, account: AccountIndex, app: AppId) -> Option<AuthorizationHash> {
         let user_id = self.accounts[account].user_id;
         let home_dc = self.accounts[account].home_dc;
         let key_id = self.apps[app].client.auth_key_id(home_dc)?;
@@ -153,7 +154,7 @@ impl World {
     pub(super) fn deletion_advanced(
         &mut self,
         now: Instant,
-        user_id: u64,
+        user_id: UserId,
         phase: sessionlab_proto::auth::DeletionPhase,
     ) {
         use sessionlab_proto::auth::DeletionPhase;

@@ -11,6 +11,7 @@
 //! processed once is not a bug (its original was lost on the way) but is
 //! counted as `replays_accepted`.
 
+use sessionlab_proto::id::DcId;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -43,7 +44,7 @@ pub fn fingerprint(bytes: &[u8]) -> Option<PacketFingerprint> {
 /// One captured packet: where it was going and what it was.
 #[derive(Clone, Debug)]
 pub struct CapturedPacket {
-    pub dc: u32,
+    pub dc: DcId,
     pub bytes: Vec<u8>,
 }
 
@@ -70,7 +71,7 @@ impl World {
     }
 
     /// A tapped device sends a packet: the malware keeps a copy.
-    pub(super) fn capture(&mut self, app: AppId, dc: u32, bytes: &[u8]) {
+    pub(super) fn capture(&mut self, app: AppId, dc: DcId, bytes: &[u8]) {
         let Some(attacker) = self.taps.get(&app).copied() else {
             return;
         };
@@ -136,7 +137,7 @@ impl World {
         let size = packet.bytes.len() as u64;
         let Ok(outcome) = self
             .network
-            .send(at, from, Node::Datacenter(packet.dc), size, &mut self.network_rng)
+            .send(at, from, Node::Datacenter(packet.dc.get()), size, &mut self.network_rng)
         else {
             return;
         };
@@ -154,7 +155,7 @@ impl World {
     }
 
     /// A replayed packet reaches its datacenter from the attacker's host.
-    pub(super) fn deliver_replay(&mut self, now: Instant, dc: u32, attacker: usize, bytes: &[u8]) {
+    pub(super) fn deliver_replay(&mut self, now: Instant, dc: DcId, attacker: usize, bytes: &[u8]) {
         let Some(sender) = self.attackers[attacker].apps.first().copied() else {
             return;
         };

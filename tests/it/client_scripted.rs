@@ -6,6 +6,7 @@
 //! a second app instance. Ends with a property: arbitrary answers and
 //! pushes, correctly encrypted, never panic the client.
 
+use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -73,14 +74,16 @@ fn full_login_with_a_code() {
                 request: sign,
                 method: "auth.signIn"
             },
-            ClientEvent::LoggedIn { user_id: USER_ID },
+            ClientEvent::LoggedIn {
+                user_id: UserId::from_wire(USER_ID),
+            },
             ClientEvent::RequestDone {
                 request: sessionlab_proto::client::RequestId(sign.0 + 1),
                 method: "updates.getState"
             },
         ]
     );
-    assert_eq!(world.client.user_id(), Some(USER_ID));
+    assert_eq!(world.client.user_id(), Some(UserId::from_wire(USER_ID)));
     assert_eq!(world.client.sync_state(), Some(state(42)));
     assert!(world.client.bytes_sent() > 0 && world.client.bytes_received() > 0);
 }
@@ -121,7 +124,12 @@ fn login_with_two_factor_authentication() {
         other => panic!("{other:?}"),
     }
     world.answer(&check, authorization(None));
-    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::LoggedIn {
+            user_id: UserId::from_wire(USER_ID),
+        })
+    );
     world.expect_one("updates.getState");
 }
 
@@ -146,7 +154,12 @@ fn login_with_a_future_token_skips_the_code() {
         &send_code,
         ApiResponse::SentCode(SentCode::Success(auth_authorization(None))),
     );
-    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::LoggedIn {
+            user_id: UserId::from_wire(USER_ID),
+        })
+    );
     // No auth.signIn: straight to sync.
     world.expect_one("updates.getState");
 }
@@ -328,12 +341,12 @@ fn a_copied_session_file_works_as_a_second_app_instance() {
     let file = world.client.session_file();
     assert_eq!(file.home_dc, HOME);
     assert_eq!(file.user.as_ref().map(|user| user.id), Some(USER_ID));
-    let keys: BTreeMap<u32, (u64, bool)> = file
+    let keys: BTreeMap<DcId, (AuthKeyId, bool)> = file
         .keys
         .iter()
         .map(|(dc, stored)| (*dc, (stored.key.id(), stored.authorized)))
         .collect();
-    let expected: BTreeMap<u32, (u64, bool)> = [HOME, MEDIA]
+    let expected: BTreeMap<DcId, (AuthKeyId, bool)> = [HOME, MEDIA]
         .into_iter()
         .map(|dc| (dc, (world.client.auth_key_id(dc).expect("key"), true)))
         .collect();

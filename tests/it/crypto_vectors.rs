@@ -13,7 +13,7 @@ fn counting<const N: usize>() -> [u8; N] {
 #[test]
 fn auth_key_id_and_aux_hash() {
     let key = AuthKey::from_bytes(counting());
-    assert_eq!(key.id().to_le_bytes(), [50, 209, 88, 110, 164, 87, 223, 200]);
+    assert_eq!(key.id().get().to_le_bytes(), [50, 209, 88, 110, 164, 87, 223, 200]);
     assert_eq!(key.aux_hash().to_le_bytes(), [73, 22, 214, 189, 183, 247, 142, 104]);
 }
 

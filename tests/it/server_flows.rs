@@ -2,6 +2,7 @@
 //! the session list, terminate-all against a stolen key on every DC, the
 //! fresh-session rule, pushed updates and differences, QR login, TTL expiry.
 
+use sessionlab_proto::id::{DcId, UserId};
 use std::time::Duration;
 
 use sessionlab_proto::auth::CodeDelivery;
@@ -262,10 +263,10 @@ fn pushed_updates_reach_online_sessions_and_differences_fill_gaps() {
     let (mut cluster, phone) = account_with_phone(Policy::default());
     cluster.call(phone, get_state()).expect("online");
     for index in 0..5 {
-        let server = cluster.servers.get_mut(&1).expect("dc 1");
+        let server = cluster.servers.get_mut(&DcId(1)).expect("dc 1");
         let mut rng = sessionlab_testkit::server_cluster::seeded(index);
         server
-            .push_update(cluster.now, USER, UpdateKind::NewMessage, 100, &mut rng)
+            .push_update(cluster.now, UserId(USER), UpdateKind::NewMessage, 100, &mut rng)
             .expect("logged");
         cluster.settle();
     }
@@ -361,7 +362,7 @@ fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
     let key_id = cluster.devices[phone].key.id();
     let now = cluster.now;
     let mut rng = sessionlab_testkit::server_cluster::seeded(1);
-    let server = cluster.servers.get_mut(&1).expect("dc 1");
+    let server = cluster.servers.get_mut(&DcId(1)).expect("dc 1");
     let command = AdminCommand::UpdatePassword {
         key_id,
         current: None,
@@ -383,9 +384,9 @@ fn account_deletion_locks_erases_and_releases_and_waits_a_week_with_2fa() {
     );
     // Erase (with the bytes the account held) and release.
     let now = cluster.now;
-    let server = cluster.servers.get_mut(&1).expect("dc 1");
+    let server = cluster.servers.get_mut(&DcId(1)).expect("dc 1");
     let advance = |stored_bytes| AdminCommand::AdvanceDeletion {
-        user_id: USER,
+        user_id: UserId(USER),
         stored_bytes,
     };
     let erase = server.handle_admin(now, advance(12_345), &mut rng);

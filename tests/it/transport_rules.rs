@@ -2,6 +2,7 @@
 //! packets: the server's bad-message codes, salts, sessions, replay, and
 //! the client's recovery (clock correction, new salt, acks, resends).
 
+use sessionlab_proto::id::SessionId;
 use std::time::Duration;
 
 use crate::support::*;
@@ -362,7 +363,7 @@ fn skewed_ping(skew_s: i64) -> (Vec<i32>, usize, i64) {
     let server_now = start();
     let (mut server, _) = pair(&key, server_now);
     let salt = server.current_salt(key.id(), server_now).expect("key");
-    let mut client = ClientSession::new(key, SESSION_ID, salt);
+    let mut client = ClientSession::new(key, SessionId(SESSION_ID), salt);
     let device_now = server_now.offset_by_micros(skew_s * 1_000_000);
     client
         .send(device_now, Body::Ping { ping_id: 9 }.encode())

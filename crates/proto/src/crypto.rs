@@ -5,6 +5,7 @@
 //! it (see `tests/it/crypto_vectors.rs`). Packets produced here are
 //! `auth_key_id (8) ‖ msg_key (16) ‖ ciphertext`, as on the wire.
 
+use crate::id::AuthKeyId;
 use aes::cipher::{block_padding::NoPadding, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use rand_core::RngCore;
 use sha1::Sha1;
@@ -30,7 +31,7 @@ type Aes256IgeDecryptor = ige::Decryptor<aes::Aes256>;
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthKey {
     bytes: [u8; AUTH_KEY_BYTES],
-    id: u64,
+    id: AuthKeyId,
     aux_hash: u64,
 }
 
@@ -45,7 +46,7 @@ impl AuthKey {
     /// Wrap raw key bytes, computing `auth_key_id` and `aux_hash` once.
     pub fn from_bytes(bytes: [u8; AUTH_KEY_BYTES]) -> AuthKey {
         let digest = Sha1::digest(bytes);
-        let id = u64::from_le_bytes(array_at(&digest, 12));
+        let id = AuthKeyId::new(u64::from_le_bytes(array_at(&digest, 12)));
         let aux_hash = u64::from_le_bytes(array_at(&digest, 0));
         AuthKey { bytes, id, aux_hash }
     }
@@ -58,7 +59,7 @@ impl AuthKey {
     }
 
     /// `auth_key_id`: bytes 12..20 of SHA1(auth_key), little-endian.
-    pub fn id(&self) -> u64 {
+    pub fn id(&self) -> AuthKeyId {
         self.id
     }
 
@@ -105,9 +106,9 @@ pub enum CryptoError {
     #[error("auth_key_id {found:#018x} does not match the key {expected:#018x}")]
     WrongKeyId {
         /// The id of the key the packet was decrypted with.
-        expected: u64,
+        expected: AuthKeyId,
         /// The `auth_key_id` the packet carries.
-        found: u64,
+        found: AuthKeyId,
     },
     /// The ciphertext is not whole 16-byte AES blocks.
     #[error("ciphertext of {length} bytes is not a multiple of 16")]
@@ -185,7 +186,7 @@ pub fn encrypt_with_padding(key: &AuthKey, direction: Direction, plaintext: &[u8
     let (aes_key, aes_iv) = derive_aes_key_iv(key, &msg_key, direction);
     let ciphertext = ige_encrypt(&aes_key, &aes_iv, &padded);
     let mut packet = Vec::with_capacity(PACKET_HEADER_BYTES + ciphertext.len());
-    packet.extend_from_slice(&key.id.to_le_bytes());
+    packet.extend_from_slice(&key.id.get().to_le_bytes());
     packet.extend_from_slice(&msg_key);
     packet.extend_from_slice(&ciphertext);
     packet
@@ -199,8 +200,10 @@ pub fn encrypt(key: &AuthKey, direction: Direction, plaintext: &[u8], rng: &mut 
 }
 
 /// The `auth_key_id` a packet claims, if it is long enough to claim one.
-pub fn packet_key_id(packet: &[u8]) -> Option<u64> {
-    packet.get(..8).map(|bytes| u64::from_le_bytes(array_at(bytes, 0)))
+pub fn packet_key_id(packet: &[u8]) -> Option<AuthKeyId> {
+    packet
+        .get(..8)
+        .map(|bytes| AuthKeyId::new(u64::from_le_bytes(array_at(bytes, 0))))
 }
 
 /// Decrypt a packet; returns plaintext plus padding.
@@ -208,7 +211,7 @@ pub fn decrypt(key: &AuthKey, direction: Direction, packet: &[u8]) -> Result<Vec
     if packet.len() < PACKET_HEADER_BYTES + BLOCK_BYTES {
         return Err(CryptoError::TooShort { length: packet.len() });
     }
-    let found = u64::from_le_bytes(array_at(packet, 0));
+    let found = AuthKeyId::new(u64::from_le_bytes(array_at(packet, 0)));
     if found != key.id {
         return Err(CryptoError::WrongKeyId {
             expected: key.id,

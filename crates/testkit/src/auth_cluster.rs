@@ -3,13 +3,13 @@
 //! carries messages through its network model instead; this one delivers
 //! them at once, optionally dropping some (to exercise retries).
 
+use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use std::collections::BTreeMap;
 
 use rand_core::RngCore;
 
 use sessionlab_proto::auth::{
-    AuthEvent, ClientInfo, DcAuthority, DcId, Effect, InterDcMessage, KeyId, LoginResult, Policy, RpcError, SentCode,
-    SignIn, UserId,
+    AuthEvent, ClientInfo, DcAuthority, Effect, InterDcMessage, LoginResult, Policy, RpcError, SentCode, SignIn,
 };
 use sessionlab_proto::time::Instant;
 
@@ -118,7 +118,7 @@ impl AuthCluster {
         &mut self,
         now: Instant,
         dc: DcId,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         phone: &str,
         info: &ClientInfo,
         rng: &mut impl RngCore,

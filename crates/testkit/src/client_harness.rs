@@ -7,6 +7,7 @@
 //! one was expected, a packet refused): that is a failed test, not a
 //! runtime condition.
 
+use sessionlab_proto::id::DcId;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -24,9 +25,9 @@ use sessionlab_proto::wire::api::{
 };
 
 /// The scripted home DC.
-pub const HOME: u32 = 2;
+pub const HOME: DcId = DcId(2);
 /// The scripted media DC (for `ConnectDc` and `FetchFile`).
-pub const MEDIA: u32 = 4;
+pub const MEDIA: DcId = DcId(4);
 /// The user id the fixtures log in as.
 pub const USER_ID: i64 = 7001;
 
@@ -36,7 +37,7 @@ pub struct ClientHarness {
     /// The client under test (home DC [`HOME`]).
     pub client: Client,
     /// The scripted DCs [`HOME`] and [`MEDIA`], by id.
-    pub dcs: BTreeMap<u32, ScriptedDc>,
+    pub dcs: BTreeMap<DcId, ScriptedDc>,
     /// The randomness the client and the helpers draw from (seeded: runs repeat).
     pub rng: ChaCha8Rng,
     /// The clock: the `now` every call gets; move it with [`ClientHarness::advance`].
@@ -60,7 +61,7 @@ impl ClientHarness {
             client: Client::new(config).expect("valid config"),
             dcs: [HOME, MEDIA]
                 .into_iter()
-                .map(|dc| (dc, ScriptedDc::new(dc, u64::from(dc))))
+                .map(|dc| (dc, ScriptedDc::new(dc, u64::from(dc.get()))))
                 .collect(),
             rng: ChaCha8Rng::seed_from_u64(11),
             now: Instant::SCENARIO_EPOCH,
@@ -134,7 +135,7 @@ impl ClientHarness {
     }
 
     /// The scripted DC `dc`.
-    pub fn dc(&mut self, dc: u32) -> &mut ScriptedDc {
+    pub fn dc(&mut self, dc: DcId) -> &mut ScriptedDc {
         self.dcs.get_mut(&dc).expect("scripted dc")
     }
 

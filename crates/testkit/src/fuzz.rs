@@ -62,7 +62,7 @@ pub fn wire_decode(data: &[u8]) {
     let key = AuthKey::from_bytes(std::array::from_fn(|i| i as u8));
     for direction in [Direction::ClientToServer, Direction::ServerToClient] {
         // A forged packet: take the key's own id so decryption is attempted.
-        let mut packet = key.id().to_le_bytes().to_vec();
+        let mut packet = key.id().get().to_le_bytes().to_vec();
         packet.extend_from_slice(data);
         if let Ok(plaintext) = crypto::decrypt(&key, direction, &packet) {
             // Only a correct msg_key gets here; decoding must still not panic.

@@ -12,6 +12,7 @@ use rand_core::RngCore;
 
 use sessionlab_proto::client::Client;
 use sessionlab_proto::crypto::AuthKey;
+use sessionlab_proto::id::{AuthKeyId, DcId, SessionId};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{Outgoing, ReceiveError, ServerTransport};
 use sessionlab_proto::wire::api::{ApiRequest, ApiResponse, Updates};
@@ -25,11 +26,11 @@ pub const MAX_PUMP_PACKETS: usize = 1_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inbound {
     /// The DC that received it.
-    pub dc: u32,
+    pub dc: DcId,
     /// The key it came under.
-    pub auth_key_id: u64,
+    pub auth_key_id: AuthKeyId,
     /// The session it came in.
-    pub session_id: u64,
+    pub session_id: SessionId,
     /// Its msg_id: what the answer's `req_msg_id` names.
     pub msg_id: u64,
     /// The decoded request, or why it did not decode.
@@ -49,7 +50,7 @@ impl Inbound {
 #[derive(Clone, Debug)]
 pub struct ScriptedDc {
     /// This DC's id.
-    pub dc: u32,
+    pub dc: DcId,
     /// Transport pings answered so far (keep-alives).
     pub pings_answered: u64,
     transport: ServerTransport,
@@ -58,7 +59,8 @@ pub struct ScriptedDc {
 
 impl ScriptedDc {
     /// A DC `dc` without keys, its randomness seeded with `seed`.
-    pub fn new(dc: u32, seed: u64) -> ScriptedDc {
+    pub fn new(dc: impl Into<DcId>, seed: u64) -> ScriptedDc {
+        let dc = dc.into();
         ScriptedDc {
             dc,
             pings_answered: 0,
@@ -151,7 +153,13 @@ impl ScriptedDc {
             .expect("the session pushed to is known")
     }
 
-    fn seal(&mut self, now: Instant, auth_key_id: u64, session_id: u64, messages: &[Outgoing]) -> Option<Vec<u8>> {
+    fn seal(
+        &mut self,
+        now: Instant,
+        auth_key_id: AuthKeyId,
+        session_id: SessionId,
+        messages: &[Outgoing],
+    ) -> Option<Vec<u8>> {
         if messages.is_empty() {
             return None;
         }
@@ -170,7 +178,7 @@ impl ScriptedDc {
 /// row: a test harness's way to report a client that never goes quiet.
 pub fn pump(
     client: &mut Client,
-    dcs: &mut BTreeMap<u32, ScriptedDc>,
+    dcs: &mut BTreeMap<DcId, ScriptedDc>,
     now: Instant,
     rng: &mut impl RngCore,
 ) -> Vec<Inbound> {

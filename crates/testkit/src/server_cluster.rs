@@ -4,6 +4,7 @@
 //! `server_ops` fuzz target and the benches drive the real server through
 //! it over encrypted packets; nothing bypasses the transport.
 
+use sessionlab_proto::id::{AuthKeyId, DcId, SessionId, UserId};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::auth::CodeDelivery;
 use sessionlab_proto::auth::NetworkOrigin;
 use sessionlab_proto::auth::Policy;
-use sessionlab_proto::auth::{DcId, UserId};
+
 use sessionlab_proto::crypto::AuthKey;
 use sessionlab_proto::server::{Server, ServerConfig, ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
@@ -70,7 +71,12 @@ impl ServerCluster {
     /// `dc_count` datacenters (ids 1..=dc_count) under one policy.
     pub fn new(dc_count: u32, policy: Policy, seed: u64) -> ServerCluster {
         let servers = (1..=dc_count)
-            .map(|dc| (dc, Server::new(ServerConfig::new(dc, [7; 32], policy.clone()))))
+            .map(|dc| {
+                (
+                    DcId(dc),
+                    Server::new(ServerConfig::new(DcId(dc), [7; 32], policy.clone())),
+                )
+            })
             .collect();
         ServerCluster {
             now: Instant::SCENARIO_EPOCH,
@@ -82,25 +88,29 @@ impl ServerCluster {
         }
     }
 
-    pub fn server(&self, dc: DcId) -> &Server {
+    pub fn server(&self, dc: impl Into<DcId>) -> &Server {
+        let dc = dc.into();
         &self.servers[&dc]
     }
 
     /// Register an account on its home datacenter.
-    pub fn add_account(&mut self, home_dc: DcId, user_id: UserId, phone: &str) {
+    pub fn add_account(&mut self, home_dc: impl Into<DcId>, user_id: impl Into<UserId>, phone: &str) {
+        let (home_dc, user_id) = (home_dc.into(), user_id.into());
         if let Some(server) = self.servers.get_mut(&home_dc) {
             let _ = server.register_account(user_id, phone);
         }
     }
 
     /// A new app instance with a fresh key on `dc`.
-    pub fn add_device(&mut self, dc: DcId) -> DeviceId {
+    pub fn add_device(&mut self, dc: impl Into<DcId>) -> DeviceId {
+        let dc = dc.into();
         let key = AuthKey::generate(&mut self.rng);
         self.add_device_with_key(dc, key)
     }
 
     /// An app instance using an existing key (a copied session file).
-    pub fn add_device_with_key(&mut self, dc: DcId, key: AuthKey) -> DeviceId {
+    pub fn add_device_with_key(&mut self, dc: impl Into<DcId>, key: AuthKey) -> DeviceId {
+        let dc = dc.into();
         if let Some(server) = self.servers.get_mut(&dc) {
             server.register_key(key.clone(), &mut self.rng);
         }
@@ -108,7 +118,7 @@ impl ServerCluster {
         self.devices.push(RawDevice {
             dc,
             key: key.clone(),
-            session: ClientSession::new(key, session_id, 0),
+            session: ClientSession::new(key, SessionId(session_id), 0),
             initialized: false,
             answers: BTreeMap::new(),
             aliases: BTreeMap::new(),
@@ -310,7 +320,8 @@ impl ServerCluster {
     }
 
     /// Requests accepted under `key_id` on `dc` since the start.
-    pub fn accepted_requests(&self, dc: DcId, key_id: u64) -> usize {
+    pub fn accepted_requests(&self, dc: impl Into<DcId>, key_id: impl Into<AuthKeyId>) -> usize {
+        let (dc, key_id) = (dc.into(), key_id.into());
         use sessionlab_proto::auth::AuthEventKind;
         self.events
             .iter()

@@ -21,6 +21,7 @@
 //! every live device is used on each `Advance`, so the 180-day inactivity
 //! TTL never fires.
 
+use sessionlab_proto::id::UserId;
 use std::time::Duration;
 
 use arbitrary::Arbitrary;
@@ -406,11 +407,11 @@ impl ServerModel {
     /// (the model reads it from the server: the hash is a random handle).
     fn hash_of(&self, target_key: usize) -> Option<i64> {
         let key_id = self.cluster.devices[target_key].key.id();
-        let account = self.cluster.server(1).authority().account(USER)?;
+        let account = self.cluster.server(1).authority().account(UserId(USER))?;
         account
             .authorizations()
             .find(|authorization| authorization.key_id == key_id)
-            .map(|a| a.hash)
+            .map(|a| a.hash.get())
     }
 
     fn expect_request(&mut self, device: usize) -> Result<(), String> {

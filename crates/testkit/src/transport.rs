@@ -8,6 +8,7 @@
 //! Set `SESSIONLAB_HARNESS_TRACE=1` to print every step to stderr when a
 //! property test or fuzz input needs explaining.
 
+use sessionlab_proto::id::SessionId;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -105,7 +106,7 @@ impl TransportPair {
         server.add_key(key.clone(), &mut rng);
         let server_now = Instant::SCENARIO_EPOCH;
         let salt = server.current_salt(key.id(), server_now).unwrap_or_default();
-        let client = ClientSession::new(key, 0x5e55, salt);
+        let client = ClientSession::new(key, SessionId(0x5e55), salt);
         TransportPair {
             server,
             client,

@@ -19,23 +19,24 @@
 //! what a DC does once informed, and the owner's `sync` answer waits for
 //! every acknowledgement).
 
+use sessionlab_proto::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use sessionlab_proto::auth::RevocationPolicy;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
-use sessionlab_proto::auth::{DcId, KeyId, UserId};
+
 use sessionlab_proto::time::Instant;
 
 /// (account, home authorization hash): what a revocation ends.
-pub type AuthorizationId = (UserId, i64);
+pub type AuthorizationId = (UserId, AuthorizationHash);
 
 /// One request that got through after its authorization was revoked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bypass {
     pub authorization: AuthorizationId,
     pub dc: DcId,
-    pub key_id: KeyId,
+    pub key_id: AuthKeyId,
     pub revoked_at: Instant,
     pub accepted_at: Instant,
     pub by_attacker: bool,
@@ -53,11 +54,11 @@ impl Bypass {
 pub struct BypassOracle {
     policy: RevocationPolicy,
     /// (dc, key) → the home authorization it acts for.
-    acts_for: BTreeMap<(DcId, KeyId), AuthorizationId>,
+    acts_for: BTreeMap<(DcId, AuthKeyId), AuthorizationId>,
     /// Home commits of revocations.
     revoked_at: BTreeMap<AuthorizationId, Instant>,
     /// (dc, key) → when that DC recorded the key's revocation.
-    known_at: BTreeMap<(DcId, KeyId), Instant>,
+    known_at: BTreeMap<(DcId, AuthKeyId), Instant>,
     bypasses: Vec<Bypass>,
 }
 
@@ -154,7 +155,7 @@ impl BypassOracle {
     }
 
     /// The home authorization a key acts for on a DC.
-    pub fn acts_for(&self, dc: DcId, key_id: KeyId) -> Option<AuthorizationId> {
+    pub fn acts_for(&self, dc: DcId, key_id: AuthKeyId) -> Option<AuthorizationId> {
         self.acts_for.get(&(dc, key_id)).copied()
     }
 }
@@ -177,10 +178,10 @@ mod tests {
         }
     }
 
-    fn accepted(seconds: u64, dc: DcId, key_id: KeyId) -> AuthEvent {
+    fn accepted(seconds: u64, dc: DcId, key_id: AuthKeyId) -> AuthEvent {
         let handle = AuthorizationHandle {
-            user_id: 1,
-            hash: 10,
+            user_id: UserId(1),
+            hash: AuthorizationHash(10),
             kind: AuthorizationKind::Home,
             key_id,
             perm_key_id: key_id,
@@ -192,39 +193,39 @@ mod tests {
     fn setup(policy: RevocationPolicy) -> BypassOracle {
         let mut oracle = BypassOracle::new(policy);
         let created = AuthEventKind::AuthorizationCreated {
-            user_id: 1,
-            hash: 10,
-            key_id: 100,
+            user_id: UserId(1),
+            hash: AuthorizationHash(10),
+            key_id: AuthKeyId(100),
             via: CreatedVia::Code,
             unconfirmed: false,
         };
-        oracle.observe(&event(0, 1, created), false);
+        oracle.observe(&event(0, DcId(1), created), false);
         let imported = AuthEventKind::AuthorizationCreated {
-            user_id: 1,
-            hash: 99,
-            key_id: 200,
+            user_id: UserId(1),
+            hash: AuthorizationHash(99),
+            key_id: AuthKeyId(200),
             via: CreatedVia::Import {
-                home_dc: 1,
-                home_hash: 10,
+                home_dc: DcId(1),
+                home_hash: AuthorizationHash(10),
             },
             unconfirmed: false,
         };
-        oracle.observe(&event(1, 2, imported), false);
+        oracle.observe(&event(1, DcId(2), imported), false);
         let revoked = AuthEventKind::AuthorizationRevoked {
-            user_id: 1,
-            hash: 10,
-            key_id: 100,
+            user_id: UserId(1),
+            hash: AuthorizationHash(10),
+            key_id: AuthKeyId(100),
             cause: RevocationCause::ResetAll,
         };
-        oracle.observe(&event(100, 1, revoked), false);
+        oracle.observe(&event(100, DcId(1), revoked), false);
         oracle
     }
 
     #[test]
     fn requests_before_the_commit_are_not_bypasses() {
         let mut oracle = setup(RevocationPolicy::Sync);
-        oracle.observe(&accepted(100, 1, 100), true);
-        oracle.observe(&accepted(50, 2, 200), true);
+        oracle.observe(&accepted(100, DcId(1), AuthKeyId(100)), true);
+        oracle.observe(&accepted(50, DcId(2), AuthKeyId(200)), true);
         assert!(oracle.bypasses().is_empty());
     }
 
@@ -233,7 +234,7 @@ mod tests {
         let mut oracle = setup(RevocationPolicy::Async {
             delay: Duration::from_secs(2),
         });
-        oracle.observe(&accepted(101, 2, 200), true);
+        oracle.observe(&accepted(101, DcId(2), AuthKeyId(200)), true);
         assert_eq!(oracle.attacker_bypasses().count(), 1);
         assert_eq!(oracle.violations().count(), 0);
         assert_eq!(oracle.bypasses()[0].window(), Duration::from_secs(1));
@@ -242,15 +243,15 @@ mod tests {
     #[test]
     fn an_informed_dc_accepting_is_a_violation() {
         let mut oracle = setup(RevocationPolicy::Sync);
-        oracle.observe(&accepted(101, 1, 100), true);
+        oracle.observe(&accepted(101, DcId(1), AuthKeyId(100)), true);
         let derived = AuthEventKind::DerivedRevoked {
-            user_id: 1,
-            home_hash: 10,
-            key_id: 200,
+            user_id: UserId(1),
+            home_hash: AuthorizationHash(10),
+            key_id: AuthKeyId(200),
             reason: sessionlab_proto::auth::AuthRejection::SessionRevoked,
         };
-        oracle.observe(&event(102, 2, derived), false);
-        oracle.observe(&accepted(103, 2, 200), false);
+        oracle.observe(&event(102, DcId(2), derived), false);
+        oracle.observe(&accepted(103, DcId(2), AuthKeyId(200)), false);
         assert_eq!(oracle.violations().count(), 2);
         assert_eq!(
             oracle.attacker_bypasses().count(),
@@ -264,8 +265,8 @@ mod tests {
         let mut oracle = setup(RevocationPolicy::Lazy {
             cache_ttl: Duration::from_secs(60),
         });
-        oracle.observe(&accepted(150, 2, 200), true);
-        oracle.observe(&accepted(170, 2, 200), true);
+        oracle.observe(&accepted(150, DcId(2), AuthKeyId(200)), true);
+        oracle.observe(&accepted(170, DcId(2), AuthKeyId(200)), true);
         let violations: Vec<u64> = oracle
             .violations()
             .map(|bypass| bypass.accepted_at.unix_seconds() - 1_767_225_600)

@@ -7,13 +7,13 @@
 //! on another DC. A chain is the path from the stolen material to the
 //! credential a request used. Built from typed events only (invariant 6).
 
+use sessionlab_proto::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::BTreeMap;
 use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
-use sessionlab_proto::auth::{DcId, KeyId, UserId};
 
 /// One credential.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,9 +21,9 @@ pub enum Credential {
     /// What an attacker acquired, named as the scenario names it.
     Stolen { attacker: String, what: String },
     /// An authorization: (account, hash).
-    Authorization { user_id: UserId, hash: i64 },
+    Authorization { user_id: UserId, hash: AuthorizationHash },
     /// A key on a datacenter.
-    Key { dc: DcId, key_id: KeyId },
+    Key { dc: DcId, key_id: AuthKeyId },
 }
 
 impl fmt::Display for Credential {
@@ -59,7 +59,7 @@ pub struct CredentialGraph {
     graph: DiGraph<Credential, Link>,
     nodes: BTreeMap<Credential, NodeIndex>,
     /// (dc, key) → the authorization it is bound to.
-    key_owner: BTreeMap<(DcId, KeyId), (UserId, i64)>,
+    key_owner: BTreeMap<(DcId, AuthKeyId), (UserId, AuthorizationHash)>,
 }
 
 /// Nodes the graph holds at most: beyond, new credentials are not linked.
@@ -139,7 +139,7 @@ impl CredentialGraph {
     }
 
     /// The authorization a key acts for, as far as the graph knows.
-    pub fn owner_of(&self, dc: DcId, key_id: KeyId) -> Option<(UserId, i64)> {
+    pub fn owner_of(&self, dc: DcId, key_id: AuthKeyId) -> Option<(UserId, AuthorizationHash)> {
         self.key_owner.get(&(dc, key_id)).copied()
     }
 
@@ -180,12 +180,12 @@ mod tests {
     use super::*;
     use sessionlab_proto::time::Instant;
 
-    fn created(dc: DcId, hash: i64, key_id: KeyId, via: CreatedVia) -> AuthEvent {
+    fn created(dc: DcId, hash: AuthorizationHash, key_id: AuthKeyId, via: CreatedVia) -> AuthEvent {
         AuthEvent {
             at: Instant::SCENARIO_EPOCH,
             dc,
             kind: AuthEventKind::AuthorizationCreated {
-                user_id: 1,
+                user_id: UserId(1),
                 hash,
                 key_id,
                 via,
@@ -197,23 +197,45 @@ mod tests {
     #[test]
     fn a_qr_minted_session_on_another_dc_chains_back_to_the_stolen_key() {
         let mut graph = CredentialGraph::new();
-        graph.observe(&created(1, 10, 100, CreatedVia::Code));
+        graph.observe(&created(
+            DcId(1),
+            AuthorizationHash(10),
+            AuthKeyId(100),
+            CreatedVia::Code,
+        ));
         let stolen = Credential::Stolen {
             attacker: "malware".into(),
             what: "desktop key".into(),
         };
-        graph.link(stolen, Credential::Key { dc: 1, key_id: 100 }, Link::Holds);
-        graph.observe(&created(1, 20, 300, CreatedVia::QrLogin { accepted_by_hash: 10 }));
+        graph.link(
+            stolen,
+            Credential::Key {
+                dc: DcId(1),
+                key_id: AuthKeyId(100),
+            },
+            Link::Holds,
+        );
         graph.observe(&created(
-            2,
-            77,
-            400,
-            CreatedVia::Import {
-                home_dc: 1,
-                home_hash: 20,
+            DcId(1),
+            AuthorizationHash(20),
+            AuthKeyId(300),
+            CreatedVia::QrLogin {
+                accepted_by_hash: AuthorizationHash(10),
             },
         ));
-        let chain = graph.chain_to(&Credential::Key { dc: 2, key_id: 400 });
+        graph.observe(&created(
+            DcId(2),
+            AuthorizationHash(77),
+            AuthKeyId(400),
+            CreatedVia::Import {
+                home_dc: DcId(1),
+                home_hash: AuthorizationHash(20),
+            },
+        ));
+        let chain = graph.chain_to(&Credential::Key {
+            dc: DcId(2),
+            key_id: AuthKeyId(400),
+        });
         assert_eq!(
             chain,
             [
@@ -224,14 +246,32 @@ mod tests {
                 "key 0x0000000000000190 on DC 2",
             ]
         );
-        assert_eq!(graph.owner_of(2, 400), Some((1, 20)));
+        assert_eq!(
+            graph.owner_of(DcId(2), AuthKeyId(400)),
+            Some((UserId(1), AuthorizationHash(20)))
+        );
     }
 
     #[test]
     fn credentials_no_stolen_material_reaches_have_no_chain() {
         let mut graph = CredentialGraph::new();
-        graph.observe(&created(1, 10, 100, CreatedVia::Code));
-        assert!(graph.chain_to(&Credential::Key { dc: 1, key_id: 100 }).is_empty());
-        assert!(graph.chain_to(&Credential::Key { dc: 9, key_id: 9 }).is_empty());
+        graph.observe(&created(
+            DcId(1),
+            AuthorizationHash(10),
+            AuthKeyId(100),
+            CreatedVia::Code,
+        ));
+        assert!(graph
+            .chain_to(&Credential::Key {
+                dc: DcId(1),
+                key_id: AuthKeyId(100)
+            })
+            .is_empty());
+        assert!(graph
+            .chain_to(&Credential::Key {
+                dc: DcId(9),
+                key_id: AuthKeyId(9)
+            })
+            .is_empty());
     }
 }

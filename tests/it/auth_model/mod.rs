@@ -7,6 +7,7 @@
 //! with which error. Scenario tests and the revocation policies' promises
 //! live in the submodules.
 
+use sessionlab_proto::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -14,13 +15,13 @@ use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 pub use sessionlab_proto::auth::Effect;
-use sessionlab_proto::auth::{AuthRejection, ClientInfo, DcId, KeyId, LoginResult, Policy, RpcError};
+use sessionlab_proto::auth::{AuthRejection, ClientInfo, LoginResult, Policy, RpcError};
 pub use sessionlab_proto::auth::{ResetAnswer, RevocationPolicy};
 use sessionlab_proto::time::Instant;
 use sessionlab_testkit::auth_cluster::AuthCluster;
 
-const HOME: DcId = 2;
-const OTHERS: [DcId; 2] = [4, 5];
+const HOME: DcId = DcId(2);
+const OTHERS: [DcId; 2] = [DcId(4), DcId(5)];
 const USER: u64 = 7;
 const DAY_S: u64 = 86_400;
 const PASSWORD: &[u8] = b"correct horse";
@@ -81,7 +82,7 @@ struct ModelAuth {
     created: Instant,
     active: Instant,
     unconfirmed: bool,
-    derived: Vec<(DcId, KeyId)>,
+    derived: Vec<(DcId, AuthKeyId)>,
     /// Logged in with a code while 2FA is on; the password is still owed.
     pending: bool,
 }
@@ -94,14 +95,14 @@ struct Model {
     limit: usize,
     /// Whether 2FA is on (the password is always `PASSWORD`).
     password: bool,
-    auths: BTreeMap<KeyId, ModelAuth>,
+    auths: BTreeMap<AuthKeyId, ModelAuth>,
     /// Every key ever used, with its DC and, once ended, why.
-    keys: BTreeMap<KeyId, (DcId, Option<AuthRejection>)>,
+    keys: BTreeMap<AuthKeyId, (DcId, Option<AuthRejection>)>,
 }
 
 impl Model {
-    fn live(&self, index: usize) -> Option<KeyId> {
-        let live: Vec<KeyId> = self.auths.keys().copied().collect();
+    fn live(&self, index: usize) -> Option<AuthKeyId> {
+        let live: Vec<AuthKeyId> = self.auths.keys().copied().collect();
         live.get(index % live.len().max(1)).copied()
     }
 
@@ -110,7 +111,7 @@ impl Model {
     }
 
     /// The model's answer to a request under `key`.
-    fn expect(&self, key: KeyId) -> Result<(), AuthRejection> {
+    fn expect(&self, key: AuthKeyId) -> Result<(), AuthRejection> {
         let (dc, ended) = self.keys[&key];
         if let Some(reason) = ended {
             return Err(reason);
@@ -124,7 +125,7 @@ impl Model {
         Ok(())
     }
 
-    fn end(&mut self, key: KeyId, reason: AuthRejection) {
+    fn end(&mut self, key: AuthKeyId, reason: AuthRejection) {
         if let Some(auth) = self.auths.remove(&key) {
             for (dc, derived) in auth.derived {
                 self.keys.insert(derived, (dc, Some(reason)));
@@ -136,7 +137,7 @@ impl Model {
     }
 
     fn end_derived(&mut self, reason: AuthRejection) {
-        let derived: Vec<(DcId, KeyId)> = self
+        let derived: Vec<(DcId, AuthKeyId)> = self
             .auths
             .values_mut()
             .flat_map(|auth| std::mem::take(&mut auth.derived))
@@ -147,7 +148,7 @@ impl Model {
     }
 
     /// Whether `caller` may terminate others / change the TTL now.
-    fn may_reset(&self, caller: KeyId) -> Result<(), RpcError> {
+    fn may_reset(&self, caller: AuthKeyId) -> Result<(), RpcError> {
         let auth = &self.auths[&caller];
         if self.now < auth.created + Duration::from_secs(DAY_S) {
             return Err(RpcError::FreshResetForbidden);
@@ -161,7 +162,7 @@ impl Model {
     /// Timers up to `now`: TTL expiry and auto-confirmation.
     fn run_timers(&mut self) {
         let ttl = Duration::from_secs(self.ttl_days * DAY_S);
-        let expired: Vec<KeyId> = self
+        let expired: Vec<AuthKeyId> = self
             .auths
             .iter()
             .filter(|(_, a)| self.now >= a.active + ttl)
@@ -183,18 +184,19 @@ struct AuthModel {
     cluster: AuthCluster,
     rng: ChaCha8Rng,
     model: Model,
-    next_key: KeyId,
+    next_key: AuthKeyId,
     next_phone: u32,
 }
 
 /// The hash of the live authorization bound to `key` on HOME.
-fn hash_of(cluster: &mut AuthCluster, key: KeyId) -> i64 {
-    let account = cluster.dc(HOME).account(USER).expect("account");
+fn hash_of(cluster: &mut AuthCluster, key: AuthKeyId) -> i64 {
+    let account = cluster.dc(HOME).account(UserId(USER)).expect("account");
     account
         .authorizations()
         .find(|a| a.key_id == key)
         .map(|a| a.hash)
         .expect("live key has a hash")
+        .into()
 }
 
 fn info() -> ClientInfo {
@@ -215,7 +217,10 @@ impl AuthModel {
         let mut dcs = vec![HOME];
         dcs.extend(OTHERS);
         let mut cluster = AuthCluster::new(&dcs, [3; 32], &policy);
-        cluster.dc(HOME).register_account(USER, "+1000").expect("register");
+        cluster
+            .dc(HOME)
+            .register_account(UserId(USER), "+1000")
+            .expect("register");
         let model = Model {
             now: Instant::SCENARIO_EPOCH,
             ttl_days: 180,
@@ -229,14 +234,14 @@ impl AuthModel {
             cluster,
             rng: ChaCha8Rng::seed_from_u64(11),
             model,
-            next_key: 1,
+            next_key: AuthKeyId(1),
             next_phone: 1000,
         }
     }
 
-    fn fresh_key(&mut self, dc: DcId) -> KeyId {
+    fn fresh_key(&mut self, dc: DcId) -> AuthKeyId {
         let key = self.next_key;
-        self.next_key += 1;
+        self.next_key = AuthKeyId(key.get() + 1);
         self.model.keys.insert(key, (dc, None));
         key
     }
@@ -246,7 +251,7 @@ impl AuthModel {
     }
 
     /// The caller authenticated: its activity is bumped (when accepted).
-    fn touch(&mut self, caller: KeyId) {
+    fn touch(&mut self, caller: AuthKeyId) {
         if self.model.expect(caller).is_ok() {
             let now = self.model.now;
             if let Some(auth) = self.model.auths.get_mut(&caller) {
@@ -255,7 +260,7 @@ impl AuthModel {
         }
     }
 
-    fn new_auth(&mut self, key: KeyId, unconfirmed: bool) {
+    fn new_auth(&mut self, key: AuthKeyId, unconfirmed: bool) {
         let now = self.model.now;
         self.model.auths.insert(
             key,
@@ -291,7 +296,7 @@ impl AuthModel {
                 self.model.run_timers();
             }
             Op::Block => {
-                let result = self.cluster.dc(HOME).block_account(now, USER);
+                let result = self.cluster.dc(HOME).block_account(now, UserId(USER));
                 if self.model.state == State::Deleted {
                     assert_eq!(result, Err(RpcError::AccountStateInvalid));
                     return;
@@ -371,7 +376,10 @@ impl AuthModel {
         };
         let now = self.model.now;
         let hash = self.hash_of(target);
-        let result = self.cluster.dc(HOME).reset_authorization(now, caller, hash);
+        let result = self
+            .cluster
+            .dc(HOME)
+            .reset_authorization(now, caller, AuthorizationHash(hash));
         self.touch(caller);
         let expected = match self.model.expect(caller) {
             Err(rejection) => Err(rejection.rpc_error()),
@@ -398,7 +406,7 @@ impl AuthModel {
         };
         assert_eq!(result.map(|_| ()), expected);
         if expected.is_ok() {
-            let others: Vec<KeyId> = self
+            let others: Vec<AuthKeyId> = self
                 .model
                 .auths
                 .keys()
@@ -437,7 +445,10 @@ impl AuthModel {
         };
         let now = self.model.now;
         let hash = self.hash_of(target);
-        let result = self.cluster.dc(HOME).confirm_authorization(now, caller, hash);
+        let result = self
+            .cluster
+            .dc(HOME)
+            .confirm_authorization(now, caller, AuthorizationHash(hash));
         self.touch(caller);
         let expected = match self.model.expect(caller) {
             Err(rejection) => Err(rejection.rpc_error()),
@@ -518,7 +529,7 @@ impl AuthModel {
 
     fn advance_deletion(&mut self) {
         let now = self.model.now;
-        let result = self.cluster.dc(HOME).advance_deletion(now, USER, 1234);
+        let result = self.cluster.dc(HOME).advance_deletion(now, UserId(USER), 1234);
         match self.model.state {
             State::Frozen => {
                 // Erasing forgets the 2FA verifier with everything else.
@@ -572,7 +583,7 @@ impl AuthModel {
         }
     }
 
-    fn hash_of(&mut self, key: KeyId) -> i64 {
+    fn hash_of(&mut self, key: AuthKeyId) -> i64 {
         hash_of(&mut self.cluster, key)
     }
 
@@ -586,12 +597,12 @@ impl AuthModel {
             let actual = self.cluster.dc(dc).peek(now, key).map(|_| ());
             assert_eq!(actual, self.model.expect(key), "key {key} on DC {dc} at {now:?}");
         }
-        let account = self.cluster.dc(HOME).account(USER).expect("account");
-        let actual: Vec<(KeyId, bool, bool)> = account
+        let account = self.cluster.dc(HOME).account(UserId(USER)).expect("account");
+        let actual: Vec<(AuthKeyId, bool, bool)> = account
             .authorizations()
             .map(|a| (a.key_id, a.unconfirmed, a.password_pending))
             .collect();
-        let expected: Vec<(KeyId, bool, bool)> = self
+        let expected: Vec<(AuthKeyId, bool, bool)> = self
             .model
             .auths
             .iter()

@@ -45,9 +45,9 @@ fn policy() -> impl Strategy<Value = RevocationPolicy> {
 }
 
 struct Device {
-    key: KeyId,
+    key: AuthKeyId,
     hash: i64,
-    derived: [KeyId; 2],
+    derived: [AuthKeyId; 2],
 }
 
 struct Run {
@@ -69,33 +69,33 @@ impl Run {
         let mut dcs = vec![HOME];
         dcs.extend(OTHERS);
         let mut cluster = AuthCluster::new(&dcs, [8; 32], &policy);
-        cluster.dc(HOME).register_account(USER, "+1").expect("register");
+        cluster.dc(HOME).register_account(UserId(USER), "+1").expect("register");
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let now = Instant::SCENARIO_EPOCH;
         cluster
-            .login_with_code(now, HOME, 1, "+1", &info(), &mut rng)
+            .login_with_code(now, HOME, AuthKeyId(1), "+1", &info(), &mut rng)
             .expect("owner");
         let mut devices = Vec::new();
         for index in 0..DEVICES as u64 {
             let key = 10 + index;
             cluster
-                .login_with_code(now, HOME, key, "+1", &info(), &mut rng)
+                .login_with_code(now, HOME, AuthKeyId(key), "+1", &info(), &mut rng)
                 .expect("device");
-            let mut derived = [0; 2];
+            let mut derived = [AuthKeyId(0); 2];
             for (slot, dc) in DERIVED_DCS.iter().enumerate() {
                 let exported = cluster
                     .dc(HOME)
-                    .export_authorization(now, key, *dc, &mut rng)
+                    .export_authorization(now, AuthKeyId(key), *dc, &mut rng)
                     .expect("export");
-                derived[slot] = 100 * u64::from(*dc) + key;
+                derived[slot] = AuthKeyId(100 * u64::from(dc.get()) + key);
                 cluster
                     .dc(*dc)
-                    .import_authorization(now, derived[slot], USER, &exported.bytes)
+                    .import_authorization(now, derived[slot], UserId(USER), &exported.bytes)
                     .expect("import");
             }
             devices.push(Device {
-                key,
-                hash: hash_of(&mut cluster, key),
+                key: AuthKeyId(key),
+                hash: hash_of(&mut cluster, AuthKeyId(key)),
                 derived,
             });
         }
@@ -151,7 +151,7 @@ impl Run {
                 let answer = self
                     .cluster
                     .dc(HOME)
-                    .reset_authorization(self.now, 1, hash)
+                    .reset_authorization(self.now, AuthKeyId(1), AuthorizationHash(hash))
                     .expect("reset one");
                 self.reset(vec![hash], answer);
             }
@@ -165,7 +165,7 @@ impl Run {
                 let answer = self
                     .cluster
                     .dc(HOME)
-                    .reset_authorizations(self.now, 1)
+                    .reset_authorizations(self.now, AuthKeyId(1))
                     .expect("reset all");
                 self.reset(live, answer);
             }

@@ -21,44 +21,47 @@ impl Scene {
         let mut dcs = vec![HOME];
         dcs.extend(OTHERS);
         let mut cluster = AuthCluster::new(&dcs, [5; 32], &policy);
-        cluster.dc(HOME).register_account(USER, PHONE).expect("register");
+        cluster
+            .dc(HOME)
+            .register_account(UserId(USER), PHONE)
+            .expect("register");
         let mut scene = Scene {
             cluster,
             rng: ChaCha8Rng::seed_from_u64(1),
             now: Instant::SCENARIO_EPOCH,
         };
-        scene.login(1);
-        scene.login(2);
-        let phone_hash = scene.hash(2);
+        scene.login(AuthKeyId(1));
+        scene.login(AuthKeyId(2));
+        let phone_hash = scene.hash(AuthKeyId(2));
         scene
             .cluster
             .dc(HOME)
-            .confirm_authorization(scene.now, 1, phone_hash)
+            .confirm_authorization(scene.now, AuthKeyId(1), AuthorizationHash(phone_hash))
             .expect("owner confirms the desktop");
         for (dc, key) in [(4, 24), (5, 25)] {
             let exported = scene
                 .cluster
                 .dc(HOME)
-                .export_authorization(scene.now, 2, dc, &mut scene.rng)
+                .export_authorization(scene.now, AuthKeyId(2), DcId(dc), &mut scene.rng)
                 .expect("export");
             scene
                 .cluster
-                .dc(dc)
-                .import_authorization(scene.now, key, exported.id, &exported.bytes)
+                .dc(DcId(dc))
+                .import_authorization(scene.now, AuthKeyId(key), exported.id, &exported.bytes)
                 .expect("import");
         }
         scene.advance(DAY + Duration::from_secs(1));
         scene
     }
 
-    fn login(&mut self, key: KeyId) -> LoginResult {
+    fn login(&mut self, key: AuthKeyId) -> LoginResult {
         let result = self
             .cluster
             .login_with_code(self.now, HOME, key, PHONE, &info(), &mut self.rng);
         result.expect("login")
     }
 
-    fn hash(&mut self, key: KeyId) -> i64 {
+    fn hash(&mut self, key: AuthKeyId) -> i64 {
         hash_of(&mut self.cluster, key)
     }
 
@@ -68,26 +71,30 @@ impl Scene {
     }
 
     /// Whether a request under `key` on `dc` gets through.
-    fn accepted(&mut self, dc: DcId, key: KeyId) -> bool {
+    fn accepted(&mut self, dc: DcId, key: AuthKeyId) -> bool {
         self.cluster.dc(dc).authenticate(self.now, key).is_ok()
     }
 
     fn attacker_everywhere(&mut self) -> [bool; 3] {
-        [self.accepted(HOME, 2), self.accepted(4, 24), self.accepted(5, 25)]
+        [
+            self.accepted(HOME, AuthKeyId(2)),
+            self.accepted(DcId(4), AuthKeyId(24)),
+            self.accepted(DcId(5), AuthKeyId(25)),
+        ]
     }
 
     /// The owner runs "terminate all other sessions" from the phone (key 1).
     fn owner_terminates_all(&mut self) {
         self.cluster
             .dc(HOME)
-            .reset_authorizations(self.now, 1)
+            .reset_authorizations(self.now, AuthKeyId(1))
             .expect("terminate all");
         self.cluster.pump(self.now);
     }
 
     /// The attacker, holding key `via`, mints an authorization for its own
     /// fresh key `new_key` by accepting a QR login token.
-    fn mint_by_qr(&mut self, via: KeyId, new_key: KeyId) -> Result<LoginResult, RpcError> {
+    fn mint_by_qr(&mut self, via: AuthKeyId, new_key: AuthKeyId) -> Result<LoginResult, RpcError> {
         let token = self
             .cluster
             .dc(HOME)
@@ -109,12 +116,12 @@ fn stolen_key_is_cut_off_on_every_dc_before_a_sync_terminate_all_answers() {
     let answer = scene
         .cluster
         .dc(HOME)
-        .reset_authorizations(now, 1)
+        .reset_authorizations(now, AuthKeyId(1))
         .expect("terminate all");
     let ResetAnswer::Held { answer_id } = answer else {
         panic!("sync holds the answer: {answer:?}")
     };
-    assert!(!scene.accepted(HOME, 2), "home rejects at once");
+    assert!(!scene.accepted(HOME, AuthKeyId(2)), "home rejects at once");
     // Carry the revocations by hand: no answer before every ack.
     let revocations = scene.cluster.take_effects(HOME);
     assert!(
@@ -146,15 +153,15 @@ fn stolen_key_is_cut_off_on_every_dc_before_a_sync_terminate_all_answers() {
         released,
         vec![Effect::ReleaseAnswer {
             answer_id,
-            key_id: 1,
+            key_id: AuthKeyId(1),
             result: Ok(())
         }]
     );
     assert_eq!(
-        scene.cluster.dc(4).peek(now, 24).map(|_| ()),
+        scene.cluster.dc(DcId(4)).peek(now, AuthKeyId(24)).map(|_| ()),
         Err(AuthRejection::SessionRevoked)
     );
-    assert!(scene.accepted(HOME, 1), "the owner stays in");
+    assert!(scene.accepted(HOME, AuthKeyId(1)), "the owner stays in");
 }
 
 #[test]
@@ -167,7 +174,7 @@ fn under_async_the_stolen_derived_keys_last_until_the_delay() {
     let answer = scene
         .cluster
         .dc(HOME)
-        .reset_authorizations(scene.now, 1)
+        .reset_authorizations(scene.now, AuthKeyId(1))
         .expect("terminate all");
     assert_eq!(answer, ResetAnswer::Done);
     scene.cluster.pump(scene.now);
@@ -186,12 +193,12 @@ fn under_async_the_stolen_derived_keys_last_until_the_delay() {
 fn a_qr_foothold_minted_by_the_stolen_key_dies_with_an_unlimited_terminate_all() {
     let mut scene = Scene::new(Policy::default());
     assert!(
-        scene.mint_by_qr(2, 99).is_ok(),
+        scene.mint_by_qr(AuthKeyId(2), AuthKeyId(99)).is_ok(),
         "the stolen desktop is a confirmed session"
     );
     scene.owner_terminates_all();
-    assert!(!scene.accepted(HOME, 99));
-    assert!(!scene.accepted(HOME, 2));
+    assert!(!scene.accepted(HOME, AuthKeyId(99)));
+    assert!(!scene.accepted(HOME, AuthKeyId(2)));
 }
 
 #[test]
@@ -201,16 +208,16 @@ fn a_qr_foothold_survives_when_the_terminate_all_limit_leaves_it() {
         ..Policy::default()
     });
     for key in 3..=6 {
-        scene.login(key); // the owner's other devices, older than the foothold
+        scene.login(AuthKeyId(key)); // the owner's other devices, older than the foothold
     }
-    assert!(scene.mint_by_qr(2, 99).is_ok());
+    assert!(scene.mint_by_qr(AuthKeyId(2), AuthKeyId(99)).is_ok());
     scene.owner_terminates_all();
     assert!(
-        !scene.accepted(HOME, 2),
+        !scene.accepted(HOME, AuthKeyId(2)),
         "the stolen desktop itself is among the oldest five"
     );
     assert!(
-        scene.accepted(HOME, 99),
+        scene.accepted(HOME, AuthKeyId(99)),
         "the minted foothold survives the limited sweep"
     );
 }
@@ -224,16 +231,20 @@ fn an_unconfirmed_phished_session_mints_only_when_the_policy_allows() {
             ..Policy::default()
         };
         let mut scene = Scene::new(policy);
-        scene.login(7); // the attacker's phished-code login: unconfirmed
-        let minted = scene.mint_by_qr(7, 99);
+        scene.login(AuthKeyId(7)); // the attacker's phished-code login: unconfirmed
+        let minted = scene.mint_by_qr(AuthKeyId(7), AuthKeyId(99));
         assert_eq!(minted.is_ok(), allowed, "{minted:?}");
         scene
             .cluster
             .dc(HOME)
-            .reset_authorizations(scene.now, 1)
+            .reset_authorizations(scene.now, AuthKeyId(1))
             .expect("terminate all");
         scene.cluster.pump(scene.now);
-        assert_eq!(scene.accepted(HOME, 99), survives, "allowed={allowed} limit={limit}");
+        assert_eq!(
+            scene.accepted(HOME, AuthKeyId(99)),
+            survives,
+            "allowed={allowed} limit={limit}"
+        );
     }
 }
 
@@ -243,19 +254,26 @@ fn a_fresh_attacker_session_cannot_terminate_the_owner() {
         unconfirmed_can_reset: true,
         ..Policy::default()
     });
-    scene.login(7);
-    let result = scene.cluster.dc(HOME).reset_authorizations(scene.now, 7);
+    scene.login(AuthKeyId(7));
+    let result = scene.cluster.dc(HOME).reset_authorizations(scene.now, AuthKeyId(7));
     assert_eq!(result, Err(RpcError::FreshResetForbidden));
-    let owner = scene.hash(1);
+    let owner = scene.hash(AuthKeyId(1));
     assert_eq!(
-        scene.cluster.dc(HOME).reset_authorization(scene.now, 7, owner),
+        scene
+            .cluster
+            .dc(HOME)
+            .reset_authorization(scene.now, AuthKeyId(7), AuthorizationHash(owner)),
         Err(RpcError::FreshResetForbidden)
     );
-    assert!(scene.accepted(HOME, 1));
+    assert!(scene.accepted(HOME, AuthKeyId(1)));
     // A stolen OLD key is not fresh: it can sweep the owner out.
-    assert!(scene.cluster.dc(HOME).reset_authorizations(scene.now, 2).is_ok());
+    assert!(scene
+        .cluster
+        .dc(HOME)
+        .reset_authorizations(scene.now, AuthKeyId(2))
+        .is_ok());
     scene.cluster.pump(scene.now);
-    assert!(!scene.accepted(HOME, 1));
+    assert!(!scene.accepted(HOME, AuthKeyId(1)));
 }
 
 #[test]
@@ -264,18 +282,18 @@ fn ttl_expiry_ends_idle_sessions_and_their_derived_keys() {
     scene
         .cluster
         .dc(HOME)
-        .set_authorization_ttl(scene.now, 1, 7)
+        .set_authorization_ttl(scene.now, AuthKeyId(1), 7)
         .expect("ttl");
     for _ in 0..8 {
         scene.advance(DAY);
-        assert!(scene.accepted(HOME, 1), "the owner's phone stays active");
+        assert!(scene.accepted(HOME, AuthKeyId(1)), "the owner's phone stays active");
     }
     assert_eq!(
-        scene.cluster.dc(HOME).peek(scene.now, 2).map(|_| ()),
+        scene.cluster.dc(HOME).peek(scene.now, AuthKeyId(2)).map(|_| ()),
         Err(AuthRejection::SessionExpired)
     );
     assert_eq!(
-        scene.cluster.dc(4).peek(scene.now, 24).map(|_| ()),
+        scene.cluster.dc(DcId(4)).peek(scene.now, AuthKeyId(24)).map(|_| ()),
         Err(AuthRejection::SessionExpired)
     );
 }
@@ -286,26 +304,26 @@ fn deletion_freezes_then_erases_then_releases_everywhere() {
     let phase = scene
         .cluster
         .dc(HOME)
-        .delete_account(scene.now, 1, None)
+        .delete_account(scene.now, AuthKeyId(1), None)
         .expect("delete");
     assert_eq!(format!("{phase:?}"), "Lock");
     scene.cluster.pump(scene.now);
     assert_eq!(scene.attacker_everywhere(), [false, false, false]);
     assert_eq!(
-        scene.cluster.dc(HOME).peek(scene.now, 1).map(|_| ()),
+        scene.cluster.dc(HOME).peek(scene.now, AuthKeyId(1)).map(|_| ()),
         Err(AuthRejection::UserDeactivated)
     );
     scene
         .cluster
         .dc(HOME)
-        .advance_deletion(scene.now, USER, 4_700_000)
+        .advance_deletion(scene.now, UserId(USER), 4_700_000)
         .expect("erase");
     scene
         .cluster
         .dc(HOME)
-        .advance_deletion(scene.now, USER, 0)
+        .advance_deletion(scene.now, UserId(USER), 0)
         .expect("release");
-    let account = scene.cluster.dc(HOME).account(USER).expect("account");
+    let account = scene.cluster.dc(HOME).account(UserId(USER)).expect("account");
     assert_eq!(account.authorizations().count(), 0);
     assert_eq!(format!("{:?}", account.state), "Deleted { erased_bytes: 4700000 }");
 }

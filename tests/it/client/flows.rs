@@ -4,6 +4,7 @@
 
 use super::*;
 use sessionlab_proto::client::ClientError;
+use sessionlab_proto::id::{AuthorizationHash, DcId, UserId};
 use sessionlab_proto::sync::ApplyPath;
 use sessionlab_proto::wire::api::{
     AccountAuthorizations, ApiCall, AuthorizationsWithSignals, ExportedAuthorization, UnconfirmedLogin,
@@ -88,14 +89,14 @@ fn new_authorization_becomes_a_new_login_event() {
         world.events(),
         [
             ClientEvent::NewLogin {
-                hash: -77,
+                hash: AuthorizationHash(-77),
                 unconfirmed: true,
                 date: 1_767_225_700,
                 device: "Desktop".into(),
                 location: "Lisbon, PT".into(),
             },
             ClientEvent::NewLogin {
-                hash: 12,
+                hash: AuthorizationHash(12),
                 unconfirmed: false,
                 date: 0,
                 device: String::new(),
@@ -156,7 +157,7 @@ fn connect_dc_exports_on_home_and_imports_wrapped_on_the_target() {
     assert_eq!(world.events().last(), Some(&ClientEvent::DcConnected { dc: MEDIA }));
     assert!(world.client.is_dc_authorized(MEDIA));
     // Still logged in as before, with the same sync.
-    assert_eq!(world.client.user_id(), Some(USER_ID));
+    assert_eq!(world.client.user_id(), Some(UserId::from_wire(USER_ID)));
 }
 
 #[test]
@@ -212,8 +213,8 @@ fn a_packet_from_an_unknown_dc_or_under_another_key_is_an_error() {
     let like = world.log_in(state(0));
     let packet = world.push_packet(&like, Updates::TooLong);
     assert_eq!(
-        world.client.handle_packet(world.now, 9, &packet),
-        Err(ClientError::UnknownDc { dc: 9 })
+        world.client.handle_packet(world.now, DcId(9), &packet),
+        Err(ClientError::UnknownDc { dc: DcId(9) })
     );
     assert!(matches!(
         world.client.handle_packet(world.now, MEDIA, &packet),
@@ -230,7 +231,9 @@ fn account_commands_become_their_api_calls() {
     world.log_in(state(0));
     let cases = [
         (
-            Command::ResetAuthorization { hash: -5 },
+            Command::ResetAuthorization {
+                hash: AuthorizationHash(-5),
+            },
             ApiCall::ResetAuthorization(ResetAuthorization { hash: -5 }),
         ),
         (
@@ -240,7 +243,9 @@ fn account_commands_become_their_api_calls() {
             }),
         ),
         (
-            Command::ConfirmAuthorization { hash: 9 },
+            Command::ConfirmAuthorization {
+                hash: AuthorizationHash(9),
+            },
             ApiCall::ChangeAuthorizationSettings(ChangeAuthorizationSettings {
                 confirmed: true,
                 hash: 9,

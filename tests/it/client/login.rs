@@ -5,6 +5,7 @@
 
 use super::*;
 use sessionlab_proto::client::{CommandError, MAX_FUTURE_AUTH_TOKENS};
+use sessionlab_proto::id::{DcId, UserId};
 use sessionlab_proto::wire::api::{ApiCall, ApiRequest, LoginToken, Update, Updates};
 
 fn logout_tokens(inbound: &Inbound) -> Option<Vec<Vec<u8>>> {
@@ -51,7 +52,12 @@ fn log_out_keeps_the_future_token_and_the_next_send_code_presents_it() {
         &send_code,
         ApiResponse::SentCode(SentCode::Success(auth_authorization(None))),
     );
-    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::LoggedIn {
+            user_id: UserId::from_wire(USER_ID),
+        })
+    );
 }
 
 #[test]
@@ -106,7 +112,12 @@ fn qr_login_exports_a_token_and_exports_again_when_it_was_accepted() {
         &again,
         ApiResponse::LoginToken(LoginToken::Success(auth_authorization(None))),
     );
-    assert_eq!(world.events().last(), Some(&ClientEvent::LoggedIn { user_id: USER_ID }));
+    assert_eq!(
+        world.events().last(),
+        Some(&ClientEvent::LoggedIn {
+            user_id: UserId::from_wire(USER_ID),
+        })
+    );
 }
 
 #[test]
@@ -158,8 +169,8 @@ fn commands_are_refused_in_the_wrong_state() {
         Err(CommandError::HomeDc { dc: HOME })
     );
     assert_eq!(
-        client.command(now, Command::ConnectDc { dc: 5 }),
-        Err(CommandError::NoKey { dc: 5 })
+        client.command(now, Command::ConnectDc { dc: DcId(5) }),
+        Err(CommandError::NoKey { dc: DcId(5) })
     );
 }
 

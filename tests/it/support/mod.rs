@@ -7,6 +7,7 @@ pub mod sim;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::crypto::{self, AuthKey, Direction};
+use sessionlab_proto::id::SessionId;
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{ClientSession, Delivery, Processed, Received, ServerTransport};
 use sessionlab_proto::wire::{Body, Envelope, Message};
@@ -30,7 +31,7 @@ pub fn pair(key: &AuthKey, now: Instant) -> (ServerTransport, ClientSession) {
     let mut server = ServerTransport::new();
     server.add_key(key.clone(), &mut rng(1));
     let salt = server.current_salt(key.id(), now).expect("key registered");
-    (server, ClientSession::new(key.clone(), SESSION_ID, salt))
+    (server, ClientSession::new(key.clone(), SessionId(SESSION_ID), salt))
 }
 
 /// Encrypt an arbitrary message as a client would.

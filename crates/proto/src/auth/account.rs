@@ -2,12 +2,13 @@
 //! lifecycle state, future auth tokens, its authorizations and the activity
 //! profile behind the anomaly signals.
 
+use crate::id::{AuthorizationHash, DcId, UserId};
 use std::collections::{BTreeMap, VecDeque};
 
 use super::anomaly::ActivityProfile;
 use super::authorization::Authorization;
 use super::password::PasswordVerifier;
-use super::{DcId, UserId};
+
 use crate::time::Instant;
 
 /// Bytes of a future auth token.
@@ -117,7 +118,7 @@ impl Account {
     }
 
     /// The serial of the authorization with public handle `hash`.
-    pub fn serial_of_hash(&self, hash: i64) -> Option<u64> {
+    pub fn serial_of_hash(&self, hash: AuthorizationHash) -> Option<u64> {
         self.authorizations
             .values()
             .find(|auth| auth.hash == hash)

@@ -10,7 +10,8 @@ use super::interdc::InterDcBody;
 use super::keys::KeyBinding;
 use super::limits::INTER_DC_RETRY_INITIAL;
 use super::policy::RevocationPolicy;
-use super::{DcAuthority, DcId, KeyId, UserId};
+use super::DcAuthority;
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use crate::time::Instant;
 
 /// What a key resolves to, before any side effect.
@@ -26,7 +27,7 @@ enum Resolved {
     /// A derived authorization whose lazy cache ran dry.
     Stale {
         user_id: UserId,
-        home_hash: i64,
+        home_hash: AuthorizationHash,
         home_dc: DcId,
     },
 }
@@ -34,7 +35,7 @@ enum Resolved {
 impl DcAuthority {
     /// Authenticate a request under `key_id` (a permanent or a bound temp key).
     /// Emits `RequestAccepted` or `RequestRejected`.
-    pub fn authenticate(&mut self, now: Instant, key_id: KeyId) -> Result<AuthorizationHandle, AuthRejection> {
+    pub fn authenticate(&mut self, now: Instant, key_id: AuthKeyId) -> Result<AuthorizationHandle, AuthRejection> {
         let result = match self.resolve_request(now, key_id) {
             Ok(Resolved::Home {
                 user_id,
@@ -70,7 +71,7 @@ impl DcAuthority {
 
     /// Whether `key_id` was revoked here (and is still remembered): a dead
     /// key, which never logs in again.
-    pub fn is_key_revoked(&self, key_id: KeyId) -> bool {
+    pub fn is_key_revoked(&self, key_id: AuthKeyId) -> bool {
         self.keys.is_revoked(key_id)
     }
 
@@ -78,7 +79,7 @@ impl DcAuthority {
     /// `exportLoginToken`, `importLoginToken`, `importAuthorization`,
     /// `bindTempAuthKey`) under a dead key with `AUTH_KEY_UNREGISTERED`, the
     /// error that makes a client drop its keys. Emits `RequestRejected`.
-    pub fn refuse_revoked_key(&mut self, now: Instant, key_id: KeyId) -> Result<(), RpcError> {
+    pub fn refuse_revoked_key(&mut self, now: Instant, key_id: AuthKeyId) -> Result<(), RpcError> {
         if !self.keys.is_revoked(key_id) {
             return Ok(());
         }
@@ -89,18 +90,18 @@ impl DcAuthority {
 
     /// What `authenticate` would answer, without touching anything (no
     /// activity bump, no event, no re-validation request): for oracles.
-    pub fn peek(&self, now: Instant, key_id: KeyId) -> Result<AuthorizationHandle, AuthRejection> {
+    pub fn peek(&self, now: Instant, key_id: AuthKeyId) -> Result<AuthorizationHandle, AuthRejection> {
         match self.resolve_request(now, key_id)? {
             Resolved::Home { handle, .. } | Resolved::Derived { handle } => Ok(handle),
             Resolved::Stale { .. } => Err(AuthRejection::Revalidating),
         }
     }
 
-    fn resolve_request(&self, now: Instant, key_id: KeyId) -> Result<Resolved, AuthRejection> {
+    fn resolve_request(&self, now: Instant, key_id: AuthKeyId) -> Result<Resolved, AuthRejection> {
         let (perm_key_id, via_temp) = self.keys.resolve(now, key_id)?;
         let base = AuthorizationHandle {
-            user_id: 0,
-            hash: 0,
+            user_id: UserId::new(0),
+            hash: AuthorizationHash::new(0),
             kind: AuthorizationKind::Home,
             key_id,
             perm_key_id,
@@ -172,7 +173,14 @@ impl DcAuthority {
     }
 
     /// Ask the home DC to vouch again, at most once per retry interval.
-    fn request_validation(&mut self, now: Instant, key_id: KeyId, user_id: UserId, home_hash: i64, home_dc: DcId) {
+    fn request_validation(
+        &mut self,
+        now: Instant,
+        key_id: AuthKeyId,
+        user_id: UserId,
+        home_hash: AuthorizationHash,
+        home_dc: DcId,
+    ) {
         let perm_key_id = self.resolve_key(now, key_id);
         let Some(KeyBinding::Derived(derived)) = self.keys.binding_mut(perm_key_id) else {
             return;

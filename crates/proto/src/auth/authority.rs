@@ -3,6 +3,7 @@
 //! further `impl DcAuthority` blocks; this file holds the state, account
 //! registration, timers and the plumbing every operation shares.
 
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand_core::RngCore;
@@ -19,7 +20,7 @@ use super::policy::Policy;
 use super::qr::LoginToken;
 use super::revoke::PendingRevocation;
 use super::timers::{Timer, Timers};
-use super::{error::AuthRejection, error::RpcError, DcId, KeyId, UserId};
+use super::{error::AuthRejection, error::RpcError};
 use crate::queue::BoundedQueue;
 use crate::time::Instant;
 
@@ -76,7 +77,7 @@ pub struct DcAuthority {
     pub(crate) phones: BTreeMap<String, UserId>,
     pub(crate) keys: KeyTable,
     /// Derived authorizations on this DC by the home authorization they derive from.
-    pub(crate) derived_by_home: BTreeMap<(UserId, i64), BTreeSet<KeyId>>,
+    pub(crate) derived_by_home: BTreeMap<(UserId, AuthorizationHash), BTreeSet<AuthKeyId>>,
     /// Keys in `derived_by_home`, counted as they come and go: the limit
     /// check on every import must not walk the whole index.
     pub(crate) derived_total: usize,
@@ -88,7 +89,7 @@ pub struct DcAuthority {
     pub(crate) revocations: BTreeMap<u64, PendingRevocation>,
     /// Home authorizations known to be revoked, with why: on the home DC to
     /// answer lazy re-validation, on a target DC to refuse late imports.
-    pub(crate) revoked_homes: FifoMap<(UserId, i64), AuthRejection>,
+    pub(crate) revoked_homes: FifoMap<(UserId, AuthorizationHash), AuthRejection>,
     /// Nonces of imported tokens (one-time use).
     pub(crate) used_export_nonces: FifoMap<u64, ()>,
     pub(crate) timers: Timers,
@@ -176,7 +177,7 @@ impl DcAuthority {
     }
 
     /// Whether `key_id` is bound to a (home or derived) authorization here.
-    pub fn is_key_bound(&self, key_id: KeyId) -> bool {
+    pub fn is_key_bound(&self, key_id: AuthKeyId) -> bool {
         self.keys.is_bound(key_id)
     }
 
@@ -267,19 +268,21 @@ impl DcAuthority {
     /// A random authorization hash, never 0 and unique within the account.
     /// A degenerate RNG cannot spin us forever: after a bounded number of
     /// draws the next creation serial (unique on this DC) is used.
-    pub(crate) fn fresh_hash(&self, user_id: UserId, rng: &mut impl RngCore) -> i64 {
+    pub(crate) fn fresh_hash(&self, user_id: UserId, rng: &mut impl RngCore) -> AuthorizationHash {
         const MAX_HASH_DRAWS: usize = 16;
-        let free = |hash: i64| {
-            hash != 0
+        let free = |hash: AuthorizationHash| {
+            hash != AuthorizationHash::new(0)
                 && self
                     .accounts
                     .get(&user_id)
                     .is_none_or(|account| account.serial_of_hash(hash).is_none())
         };
         (0..MAX_HASH_DRAWS)
-            .map(|_| rng.next_u64() as i64)
+            .map(|_| AuthorizationHash::new(rng.next_u64() as i64))
             .find(|hash| free(*hash))
-            .unwrap_or_else(|| i64::try_from(self.next_serial).unwrap_or(i64::MAX).wrapping_neg())
+            .unwrap_or_else(|| {
+                AuthorizationHash::new(i64::try_from(self.next_serial).unwrap_or(i64::MAX).wrapping_neg())
+            })
     }
 }
 
@@ -304,42 +307,58 @@ mod tests {
 
     #[test]
     fn registration_rejects_bad_and_taken_numbers() {
-        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
-        assert_eq!(dc.register_account(1, ""), Err(RpcError::PhoneNumberInvalid));
+        let mut dc = DcAuthority::new(DcId::new(1), [0; CLUSTER_SECRET_BYTES], Policy::default());
         assert_eq!(
-            dc.register_account(1, &"9".repeat(33)),
+            dc.register_account(UserId::new(1), ""),
             Err(RpcError::PhoneNumberInvalid)
         );
-        assert_eq!(dc.register_account(1, "+1"), Ok(()));
-        assert_eq!(dc.register_account(2, "+1"), Err(RpcError::PhoneNumberOccupied));
-        assert_eq!(dc.register_account(1, "+2"), Err(RpcError::PhoneNumberOccupied));
-        assert_eq!(dc.user_of_phone("+1"), Some(1));
-        assert_eq!(dc.account(1).map(|a| a.authorization_ttl_days), Some(180));
+        assert_eq!(
+            dc.register_account(UserId::new(1), &"9".repeat(33)),
+            Err(RpcError::PhoneNumberInvalid)
+        );
+        assert_eq!(dc.register_account(UserId::new(1), "+1"), Ok(()));
+        assert_eq!(
+            dc.register_account(UserId::new(2), "+1"),
+            Err(RpcError::PhoneNumberOccupied)
+        );
+        assert_eq!(
+            dc.register_account(UserId::new(1), "+2"),
+            Err(RpcError::PhoneNumberOccupied)
+        );
+        assert_eq!(dc.user_of_phone("+1"), Some(UserId(1)));
+        assert_eq!(dc.account(UserId::new(1)).map(|a| a.authorization_ttl_days), Some(180));
     }
 
     #[test]
     fn a_degenerate_rng_still_yields_a_nonzero_hash() {
-        let dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
-        assert_eq!(dc.fresh_hash(1, &mut Zeros), -1);
+        let dc = DcAuthority::new(DcId::new(1), [0; CLUSTER_SECRET_BYTES], Policy::default());
+        assert_eq!(dc.fresh_hash(UserId::new(1), &mut Zeros), AuthorizationHash::new(-1));
     }
 
     #[test]
     fn unpolled_events_past_the_bound_are_dropped_newest_first_and_counted() {
-        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        let mut dc = DcAuthority::new(DcId::new(1), [0; CLUSTER_SECRET_BYTES], Policy::default());
         for user_id in 0..MAX_QUEUED_EVENTS as u64 + 3 {
-            dc.event(Instant::EPOCH, AuthEventKind::AccountBlocked { user_id });
+            dc.event(
+                Instant::EPOCH,
+                AuthEventKind::AccountBlocked {
+                    user_id: UserId::new(user_id),
+                },
+            );
         }
         assert_eq!(dc.drops().events_over_limit, 3);
         let events: Vec<AuthEvent> = std::iter::from_fn(|| dc.poll_event()).collect();
         assert_eq!(events.len(), MAX_QUEUED_EVENTS);
         assert_eq!(
             events.first().map(|e| e.kind.clone()),
-            Some(AuthEventKind::AccountBlocked { user_id: 0 })
+            Some(AuthEventKind::AccountBlocked {
+                user_id: UserId::new(0)
+            })
         );
         assert_eq!(
             events.last().map(|e| e.kind.clone()),
             Some(AuthEventKind::AccountBlocked {
-                user_id: MAX_QUEUED_EVENTS as u64 - 1
+                user_id: UserId::new(MAX_QUEUED_EVENTS as u64 - 1)
             })
         );
         assert_eq!(dc.poll_event(), None);
@@ -347,10 +366,10 @@ mod tests {
 
     #[test]
     fn a_dropped_effect_is_counted_and_reported() {
-        let mut dc = DcAuthority::new(1, [0; CLUSTER_SECRET_BYTES], Policy::default());
+        let mut dc = DcAuthority::new(DcId::new(1), [0; CLUSTER_SECRET_BYTES], Policy::default());
         let released = |answer_id| Effect::ReleaseAnswer {
             answer_id,
-            key_id: 1,
+            key_id: AuthKeyId::new(1),
             result: Ok(()),
         };
         for answer_id in 0..MAX_QUEUED_EFFECTS as u64 + 1 {

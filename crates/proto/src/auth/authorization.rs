@@ -3,11 +3,12 @@
 //! DESIGN.md 3.2. A [`AuthorizationHandle`] is what an accepted request is
 //! attributed to.
 
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::BTreeSet;
 
 use super::client_info::ClientInfo;
 use super::events::CreatedVia;
-use super::{DcId, KeyId, UserId};
+
 use crate::time::Instant;
 
 /// Hours in a day: the activity histogram's bins.
@@ -19,9 +20,9 @@ pub struct Authorization {
     /// DC-wide creation counter: orders "oldest first".
     pub serial: u64,
     /// The random public handle (`authorization.hash`).
-    pub hash: i64,
+    pub hash: AuthorizationHash,
     /// The auth key the authorization is bound to (a permanent key).
-    pub key_id: KeyId,
+    pub key_id: AuthKeyId,
     /// What the client said about itself at login, and where it connected from.
     pub info: ClientInfo,
     /// When the login completed (`authorization.date_created`).
@@ -62,13 +63,13 @@ pub struct AuthorizationHandle {
     /// The account the request is served for.
     pub user_id: UserId,
     /// The home authorization's hash (for a derived one, the one it derives from).
-    pub hash: i64,
+    pub hash: AuthorizationHash,
     /// Home, or derived on this DC from a home authorization.
     pub kind: AuthorizationKind,
     /// The key the request came under (a temp key when `via_temp`).
-    pub key_id: KeyId,
+    pub key_id: AuthKeyId,
     /// The permanent key the authorization is bound to.
-    pub perm_key_id: KeyId,
+    pub perm_key_id: AuthKeyId,
     /// Whether the request came under a temp key bound to `perm_key_id` (`auth.bindTempAuthKey`).
     pub via_temp: bool,
 }
@@ -78,8 +79,8 @@ pub struct AuthorizationHandle {
 pub(crate) struct DerivedAuthorization {
     pub user_id: UserId,
     pub home_dc: DcId,
-    pub home_hash: i64,
-    pub key_id: KeyId,
+    pub home_hash: AuthorizationHash,
+    pub key_id: AuthKeyId,
     pub date_created: Instant,
     pub date_active: Instant,
     /// When the home DC last vouched for it (lazy revocation's cache).

@@ -8,6 +8,7 @@
 //! survives a password change. Sessions still owing the password
 //! (`password_pending`) must give the new one.
 
+use crate::id::{AuthKeyId, AuthorizationHash};
 use rand_core::RngCore;
 
 use super::account::FUTURE_TOKEN_BYTES;
@@ -17,12 +18,17 @@ use super::keys::KeyBinding;
 use super::limits::MAX_PASSWORD_BYTES;
 use super::login::LoginResult;
 use super::password::{PasswordVerifier, PASSWORD_SALT_BYTES};
-use super::{DcAuthority, KeyId};
+use super::DcAuthority;
 use crate::time::Instant;
 
 impl DcAuthority {
     /// `auth.checkPassword` under a key whose authorization owes the password.
-    pub fn check_password(&mut self, now: Instant, key_id: KeyId, password: &[u8]) -> Result<LoginResult, RpcError> {
+    pub fn check_password(
+        &mut self,
+        now: Instant,
+        key_id: AuthKeyId,
+        password: &[u8],
+    ) -> Result<LoginResult, RpcError> {
         let perm_key_id = self.resolve_key(now, key_id);
         let Some(KeyBinding::Home { user_id, serial }) = self.keys.binding(perm_key_id).cloned() else {
             return Err(self.keys.rejection_of_unbound(perm_key_id).rpc_error());
@@ -63,7 +69,7 @@ impl DcAuthority {
     pub fn update_password(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         current: Option<&[u8]>,
         new: Option<&[u8]>,
         rng: &mut impl RngCore,
@@ -81,7 +87,7 @@ impl DcAuthority {
     pub(crate) fn update_password_salted(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         current: Option<&[u8]>,
         new: Option<&[u8]>,
         salt: impl FnOnce() -> [u8; PASSWORD_SALT_BYTES],
@@ -101,11 +107,11 @@ impl DcAuthority {
         }
         let verifier = new.map(|password| PasswordVerifier::with_salt(password, salt()));
         let enabled = verifier.is_some();
-        let mut hash = 0;
+        let mut hash = AuthorizationHash::new(0);
         if let Some(account) = self.accounts.get_mut(&user_id) {
             account.password = verifier;
             account.failed_attempts = 0;
-            hash = account.authorizations.get(&serial).map_or(0, |auth| auth.hash);
+            hash = account.authorizations.get(&serial).map_or(hash, |auth| auth.hash);
         }
         self.event(now, AuthEventKind::PasswordUpdated { user_id, hash, enabled });
         Ok(())
@@ -118,7 +124,7 @@ impl DcAuthority {
     pub fn log_out(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         rng: &mut impl RngCore,
     ) -> Result<Option<[u8; FUTURE_TOKEN_BYTES]>, RpcError> {
         let perm_key_id = self.resolve_key(now, key_id);

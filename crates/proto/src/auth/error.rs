@@ -1,7 +1,7 @@
 //! Telegram's RPC errors as one enum ([`RpcError`], code + error string),
 //! and the reasons a request under some key is rejected ([`AuthRejection`]).
 
-use super::DcId;
+use crate::id::DcId;
 
 /// Why a request under an auth key was not accepted. Kept per revoked key so
 /// that the right 401 comes back.
@@ -175,6 +175,7 @@ impl RpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::id::DcId;
 
     #[test]
     fn codes_and_strings_match_telegram() {
@@ -195,7 +196,7 @@ mod tests {
             (RpcError::SessionRevoked, 401, "SESSION_REVOKED"),
             (RpcError::UserDeactivated, 401, "USER_DEACTIVATED"),
             (RpcError::HashInvalid, 400, "HASH_INVALID"),
-            (RpcError::UserMigrate(2), 303, "USER_MIGRATE_2"),
+            (RpcError::UserMigrate(DcId::new(2)), 303, "USER_MIGRATE_2"),
             (RpcError::Timeout, -503, "Timeout"),
             (
                 RpcError::PersistentTimestampInvalid,

@@ -7,7 +7,8 @@ use super::account::DeletionPhase;
 use super::authorization::AuthorizationHandle;
 use super::error::{AuthRejection, RpcError};
 use super::interdc::InterDcMessage;
-use super::{DcId, KeyId, UserId};
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
+
 use crate::time::Instant;
 
 /// How an authorization came to be.
@@ -20,14 +21,14 @@ pub enum CreatedVia {
     /// QR login accepted by the authorization with this hash.
     QrLogin {
         /// The hash of the authorization that scanned and accepted the token.
-        accepted_by_hash: i64,
+        accepted_by_hash: AuthorizationHash,
     },
     /// Imported from the home DC (a derived authorization).
     Import {
         /// The account's home DC, which exported the authorization.
         home_dc: DcId,
         /// The hash of the home authorization it derives from.
-        home_hash: i64,
+        home_hash: AuthorizationHash,
     },
 }
 
@@ -74,7 +75,7 @@ pub enum CodeDelivery {
     /// In-app, to these keys of the account's logged-in sessions.
     App {
         /// The auth keys of the sessions that receive the code.
-        key_ids: Vec<KeyId>,
+        key_ids: Vec<AuthKeyId>,
     },
 }
 
@@ -83,7 +84,7 @@ pub enum CodeDelivery {
 pub enum Notification {
     /// `updateNewAuthorization`: a new login on the account.
     NewAuthorization {
-        hash: i64,
+        hash: AuthorizationHash,
         unconfirmed: bool,
         date: Instant,
         device_model: String,
@@ -101,7 +102,7 @@ pub enum Effect {
     /// Push `notification` to whoever holds `key_id`.
     Notify {
         /// The key whose session receives the push.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// What to push.
         notification: Notification,
     },
@@ -123,7 +124,7 @@ pub enum Effect {
         /// Names the held answer (`ResetAnswer::Held`).
         answer_id: u64,
         /// The key waiting for the answer.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// The answer: done, or the error to send.
         result: Result<(), RpcError>,
     },
@@ -148,9 +149,9 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The new authorization's hash.
-        hash: i64,
+        hash: AuthorizationHash,
         /// The key it is bound to.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// How it was created.
         via: CreatedVia,
         /// Whether it starts unconfirmed (the other sessions are told of it).
@@ -161,14 +162,14 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The authorization that owed the password.
-        hash: i64,
+        hash: AuthorizationHash,
     },
     /// An unconfirmed login became confirmed.
     AuthorizationConfirmed {
         /// The account.
         user_id: UserId,
         /// The confirmed authorization.
-        hash: i64,
+        hash: AuthorizationHash,
         /// Confirmed by the autoconfirm period running out, not by the owner.
         automatically: bool,
     },
@@ -177,9 +178,9 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The ended authorization's hash.
-        hash: i64,
+        hash: AuthorizationHash,
         /// Its key, dead from now on.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// Why it ended.
         cause: RevocationCause,
     },
@@ -188,27 +189,27 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The hash of the home authorization it derived from.
-        home_hash: i64,
+        home_hash: AuthorizationHash,
         /// The derived authorization's key on this DC, dead from now on.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// What requests under the key get from now on.
         reason: AuthRejection,
     },
     /// `auth.bindTempAuthKey`: a temp key now acts for a permanent one.
     TempKeyBound {
         /// The temp key.
-        temp_key_id: KeyId,
+        temp_key_id: AuthKeyId,
         /// The permanent key it acts for.
-        perm_key_id: KeyId,
+        perm_key_id: AuthKeyId,
         /// When the binding ends (capped by the policy's temp-key lifetime).
         expires_at: Instant,
     },
     /// A temp key binding ended: it expired, or its permanent key's authorization ended.
     TempKeyEnded {
         /// The temp key.
-        temp_key_id: KeyId,
+        temp_key_id: AuthKeyId,
         /// The permanent key it acted for.
-        perm_key_id: KeyId,
+        perm_key_id: AuthKeyId,
     },
     /// A request under a key was served.
     RequestAccepted {
@@ -218,7 +219,7 @@ pub enum AuthEventKind {
     /// A request under a key was refused: a 401, or `-503 Timeout` while a derived authorization is re-validated.
     RequestRejected {
         /// The key the request came under.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// Why it was refused.
         rejection: AuthRejection,
     },
@@ -235,7 +236,7 @@ pub enum AuthEventKind {
         /// The account logging in.
         user_id: UserId,
         /// The key that asked for the code.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// Re-sends of this code so far, this one included.
         resends: u32,
     },
@@ -245,7 +246,7 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The authorization the change was made from.
-        hash: i64,
+        hash: AuthorizationHash,
         /// Whether a password is set after the change (false: removed).
         enabled: bool,
     },
@@ -254,7 +255,7 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The key the attempt came under.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// The error returned, e.g. `PHONE_CODE_INVALID` or `FLOOD_WAIT_X`.
         error: RpcError,
     },
@@ -263,16 +264,16 @@ pub enum AuthEventKind {
         /// The account.
         user_id: UserId,
         /// The key of the session told.
-        to_key_id: KeyId,
+        to_key_id: AuthKeyId,
         /// The hash of the new authorization it was told about.
-        about_hash: i64,
+        about_hash: AuthorizationHash,
     },
     /// A terminated session was told to wipe its local data (every cause but log-out).
     WipeRequested {
         /// The account.
         user_id: UserId,
         /// The key of the terminated session.
-        key_id: KeyId,
+        key_id: AuthKeyId,
     },
     /// `account.setAuthorizationTTL` changed the inactivity TTL.
     TtlChanged {

@@ -3,6 +3,7 @@
 //! as a derived authorization. And temp keys (PFS): `bind_temp_auth_key`
 //! makes a temp key act as a permanent key until it expires.
 
+use crate::id::{AuthKeyId, DcId, UserId};
 use rand_core::RngCore;
 
 use super::authorization::{AuthorizationKind, DerivedAuthorization};
@@ -12,7 +13,7 @@ use super::keys::{KeyBinding, TempBindError, TempBinding};
 use super::limits::{EXPORTED_AUTHORIZATION_LIFETIME, MAX_DERIVED_PER_DC};
 use super::timers::Timer;
 use super::token::ExportClaims;
-use super::{DcAuthority, DcId, KeyId, UserId};
+use super::DcAuthority;
 use crate::time::Instant;
 
 /// `auth.exportedAuthorization`: the user id and the token bytes.
@@ -27,7 +28,7 @@ impl DcAuthority {
     pub fn export_authorization(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         target_dc: DcId,
         rng: &mut impl RngCore,
     ) -> Result<ExportedAuthorization, RpcError> {
@@ -57,7 +58,7 @@ impl DcAuthority {
     pub fn import_authorization(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         id: UserId,
         bytes: &[u8],
     ) -> Result<AuthorizationKind, RpcError> {
@@ -122,8 +123,8 @@ impl DcAuthority {
     pub fn bind_temp_auth_key(
         &mut self,
         now: Instant,
-        perm_key_id: KeyId,
-        temp_key_id: KeyId,
+        perm_key_id: AuthKeyId,
+        temp_key_id: AuthKeyId,
         expires_at: Instant,
     ) -> Result<Instant, RpcError> {
         if !self.policy.temp_keys_enabled() {
@@ -166,13 +167,13 @@ impl DcAuthority {
 
     /// The permanent key a request under `key_id` acts as (itself when it
     /// is not a live temp key). Servers resolve before login calls.
-    pub fn resolve_key(&self, now: Instant, key_id: KeyId) -> KeyId {
+    pub fn resolve_key(&self, now: Instant, key_id: AuthKeyId) -> AuthKeyId {
         self.keys
             .resolve(now, key_id)
             .map_or(key_id, |(perm_key_id, _)| perm_key_id)
     }
 
-    pub(crate) fn expire_temp_key(&mut self, now: Instant, temp_key_id: KeyId) {
+    pub(crate) fn expire_temp_key(&mut self, now: Instant, temp_key_id: AuthKeyId) {
         if let Some(binding) = self.keys.expire_temp(now, temp_key_id) {
             self.event(
                 now,

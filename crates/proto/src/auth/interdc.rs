@@ -6,7 +6,8 @@
 use super::error::AuthRejection;
 use super::events::{AuthEventKind, Effect};
 use super::keys::KeyBinding;
-use super::{DcAuthority, DcId, KeyId, UserId};
+use super::DcAuthority;
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use crate::time::Instant;
 
 /// A message from one DC to another.
@@ -30,7 +31,7 @@ pub enum InterDcBody {
         /// The account whose authorizations ended.
         user_id: UserId,
         /// The hashes of the ended home authorizations.
-        home_hashes: Vec<i64>,
+        home_hashes: Vec<AuthorizationHash>,
         /// What requests under the derived keys get from now on.
         reason: AuthRejection,
     },
@@ -44,14 +45,14 @@ pub enum InterDcBody {
         /// The account.
         user_id: UserId,
         /// The hash of the home authorization the derived one comes from.
-        home_hash: i64,
+        home_hash: AuthorizationHash,
     },
     /// Home → target: the verdict, as of `vouched_at` on the home DC.
     ValidateReply {
         /// The account.
         user_id: UserId,
         /// The hash of the home authorization asked about.
-        home_hash: i64,
+        home_hash: AuthorizationHash,
         /// `Ok`: still valid; else why it ended.
         verdict: Result<(), AuthRejection>,
         /// When the home DC judged it (its clock); the target caches from here.
@@ -128,7 +129,7 @@ impl DcAuthority {
     }
 
     /// On the home DC: whether (user, hash) is a live, usable authorization.
-    fn home_verdict(&self, user_id: UserId, home_hash: i64) -> Result<(), AuthRejection> {
+    fn home_verdict(&self, user_id: UserId, home_hash: AuthorizationHash) -> Result<(), AuthRejection> {
         let Some(account) = self.accounts.get(&user_id) else {
             return Err(AuthRejection::KeyUnregistered);
         };
@@ -147,7 +148,7 @@ impl DcAuthority {
     }
 
     /// The home DC vouched at `vouched_at`: refresh the cache (never backwards).
-    fn revalidated(&mut self, user_id: UserId, home_hash: i64, vouched_at: Instant) {
+    fn revalidated(&mut self, user_id: UserId, home_hash: AuthorizationHash, vouched_at: Instant) {
         let keys: Vec<_> = self
             .derived_by_home
             .get(&(user_id, home_hash))
@@ -165,7 +166,13 @@ impl DcAuthority {
 
     /// End every derived authorization of (user, home hash) here, and
     /// remember the home hash as revoked so a late import fails.
-    pub(crate) fn end_derived(&mut self, now: Instant, user_id: UserId, home_hash: i64, reason: AuthRejection) {
+    pub(crate) fn end_derived(
+        &mut self,
+        now: Instant,
+        user_id: UserId,
+        home_hash: AuthorizationHash,
+        reason: AuthRejection,
+    ) {
         // PasswordNeeded is transient on the home DC, not an end.
         if reason != AuthRejection::PasswordNeeded {
             self.revoked_homes.insert((user_id, home_hash), reason);
@@ -185,8 +192,8 @@ impl DcAuthority {
         &mut self,
         now: Instant,
         user_id: UserId,
-        home_hash: i64,
-        key_id: KeyId,
+        home_hash: AuthorizationHash,
+        key_id: AuthKeyId,
         reason: AuthRejection,
     ) {
         if let Some(keys) = self.derived_by_home.get_mut(&(user_id, home_hash)) {

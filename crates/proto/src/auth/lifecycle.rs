@@ -12,7 +12,8 @@ use super::events::{AuthEventKind, RevocationCause};
 use super::limits::MAX_PASSWORD_BYTES;
 use super::revoke::{Ended, ResetAnswer};
 use super::timers::Timer;
-use super::{DcAuthority, KeyId, UserId};
+use super::DcAuthority;
+use crate::id::{AuthKeyId, UserId};
 use crate::time::Instant;
 
 impl DcAuthority {
@@ -30,7 +31,7 @@ impl DcAuthority {
 
     /// Change the account's number (the new number's code check is the
     /// caller's business): every other authorization ends.
-    pub fn change_number(&mut self, now: Instant, key_id: KeyId, new_phone: &str) -> Result<ResetAnswer, RpcError> {
+    pub fn change_number(&mut self, now: Instant, key_id: AuthKeyId, new_phone: &str) -> Result<ResetAnswer, RpcError> {
         if new_phone.is_empty() || new_phone.len() > 32 {
             return Err(RpcError::PhoneNumberInvalid);
         }
@@ -57,7 +58,7 @@ impl DcAuthority {
     pub fn delete_account(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         password: Option<&[u8]>,
     ) -> Result<DeletionPhase, RpcError> {
         let (user_id, _) = self.home_session(now, key_id)?;
@@ -84,7 +85,7 @@ impl DcAuthority {
     }
 
     /// Cancel a deletion still waiting out the 2FA period.
-    pub fn cancel_account_deletion(&mut self, now: Instant, key_id: KeyId) -> Result<(), RpcError> {
+    pub fn cancel_account_deletion(&mut self, now: Instant, key_id: AuthKeyId) -> Result<(), RpcError> {
         let (user_id, _) = self.home_session(now, key_id)?;
         let account = self.accounts.get_mut(&user_id).ok_or(RpcError::AuthKeyUnregistered)?;
         match account.state {

@@ -7,6 +7,7 @@
 //! A revoked key is dead: every login step under it is refused with
 //! `AUTH_KEY_UNREGISTERED` and no authorization is ever bound to it again.
 
+use crate::id::{AuthKeyId, AuthorizationHash, UserId};
 use rand_core::RngCore;
 
 use super::account::FUTURE_TOKEN_BYTES;
@@ -18,7 +19,7 @@ use super::keys::KeyBinding;
 use super::limits::{MAX_AUTHORIZATIONS_PER_ACCOUNT, MAX_PENDING_CODES_PER_ACCOUNT, MAX_PENDING_CODES_PER_DC};
 use super::sessions::ttl_duration;
 use super::timers::Timer;
-use super::{DcAuthority, KeyId, UserId};
+use super::DcAuthority;
 use crate::time::Instant;
 
 /// Digits in a login code.
@@ -28,7 +29,7 @@ pub(crate) const CODE_DIGITS: u32 = 5;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PendingCode {
     pub code: String,
-    pub key_id: KeyId,
+    pub key_id: AuthKeyId,
     pub expires_at: Instant,
     /// Sending order, so that "oldest first" holds when expiries tie.
     pub sent_serial: u64,
@@ -47,7 +48,7 @@ pub enum LoginResult {
         /// The account logged in to.
         user_id: UserId,
         /// The new authorization's hash.
-        hash: i64,
+        hash: AuthorizationHash,
     },
     /// 2FA: the authorization exists but owes the password
     /// (the server answers SESSION_PASSWORD_NEEDED; see `rpc_error`).
@@ -55,7 +56,7 @@ pub enum LoginResult {
         /// The account logged in to.
         user_id: UserId,
         /// The new authorization's hash.
-        hash: i64,
+        hash: AuthorizationHash,
     },
 }
 
@@ -107,7 +108,7 @@ impl DcAuthority {
     pub fn send_code(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         phone: &str,
         future_tokens: &[[u8; FUTURE_TOKEN_BYTES]],
         info: &ClientInfo,
@@ -190,7 +191,7 @@ impl DcAuthority {
     pub fn sign_in(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         request: &SignIn<'_>,
         rng: &mut impl RngCore,
     ) -> Result<LoginResult, RpcError> {
@@ -236,7 +237,13 @@ impl DcAuthority {
 
     /// Count a failed code or password attempt; the one that reaches the
     /// limit starts FLOOD_WAIT and drops the account's pending codes.
-    pub(crate) fn failed_attempt(&mut self, now: Instant, user_id: UserId, key_id: KeyId, error: RpcError) -> RpcError {
+    pub(crate) fn failed_attempt(
+        &mut self,
+        now: Instant,
+        user_id: UserId,
+        key_id: AuthKeyId,
+        error: RpcError,
+    ) -> RpcError {
         let limit = self.policy.max_sign_in_attempts;
         let flood_until = now.saturating_add(self.policy.flood_wait);
         let Some(account) = self.accounts.get_mut(&user_id) else {
@@ -268,7 +275,7 @@ impl DcAuthority {
     pub(crate) fn live_pending_code(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         phone: &str,
         phone_code_hash: u64,
     ) -> Result<(UserId, PendingCode), RpcError> {
@@ -308,7 +315,7 @@ impl DcAuthority {
 
     /// In-app to the account's usable sessions when it has any, else SMS.
     fn code_delivery(&self, user_id: UserId) -> CodeDelivery {
-        let key_ids: Vec<KeyId> = self
+        let key_ids: Vec<AuthKeyId> = self
             .accounts
             .get(&user_id)
             .map(|account| {
@@ -346,7 +353,7 @@ impl DcAuthority {
         &mut self,
         now: Instant,
         user_id: UserId,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         info: &ClientInfo,
         via: CreatedVia,
         rng: &mut impl RngCore,
@@ -440,7 +447,7 @@ impl DcAuthority {
                 .to_string(),
         };
         let about_hash = new.hash;
-        let recipients: Vec<KeyId> = account
+        let recipients: Vec<AuthKeyId> = account
             .authorizations()
             .filter(|a| a.serial != serial && !a.password_pending)
             .map(|a| a.key_id)

@@ -70,12 +70,5 @@ pub use policy::{Policy, RevocationPolicy};
 pub use revoke::ResetAnswer;
 pub use sessions::{AuthorizationList, AuthorizationView};
 
-/// A datacenter id (Telegram numbers them 1..=5).
-pub type DcId = u32;
-/// A user id (Telegram's `long` user id).
-pub type UserId = u64;
-/// An `auth_key_id` (lower 64 bits of SHA1 of the key).
-pub type KeyId = u64;
-
 #[cfg(test)]
 mod tests;

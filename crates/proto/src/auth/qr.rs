@@ -3,6 +3,7 @@
 //! exporting key. A persistence path for whoever holds a stolen key, so an
 //! unconfirmed session may accept only when the policy allows.
 
+use crate::id::AuthKeyId;
 use rand_core::RngCore;
 
 use super::client_info::ClientInfo;
@@ -11,7 +12,7 @@ use super::events::{CreatedVia, Effect, Notification};
 use super::limits::{LOGIN_TOKEN_TOMBSTONE, MAX_LOGIN_TOKENS_PER_DC};
 use super::login::LoginResult;
 use super::timers::Timer;
-use super::{DcAuthority, KeyId};
+use super::DcAuthority;
 use crate::time::Instant;
 
 /// Bytes of a QR login token.
@@ -22,7 +23,7 @@ pub(crate) const LOGIN_TOKEN_BYTES: usize = 16;
 pub(crate) struct LoginToken {
     pub bytes: [u8; LOGIN_TOKEN_BYTES],
     /// The exporting (unauthorized) key and what it said about itself.
-    pub key_id: KeyId,
+    pub key_id: AuthKeyId,
     pub info: ClientInfo,
     pub expires_at: Instant,
     pub accepted: bool,
@@ -40,7 +41,7 @@ impl DcAuthority {
     pub fn export_login_token(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         info: &ClientInfo,
         rng: &mut impl RngCore,
     ) -> Result<ExportedLoginToken, RpcError> {
@@ -74,7 +75,7 @@ impl DcAuthority {
     pub fn accept_login_token(
         &mut self,
         now: Instant,
-        accepting_key_id: KeyId,
+        accepting_key_id: AuthKeyId,
         token: &[u8],
         rng: &mut impl RngCore,
     ) -> Result<LoginResult, RpcError> {

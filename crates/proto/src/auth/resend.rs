@@ -22,7 +22,8 @@ use super::error::RpcError;
 use super::events::{AuthEventKind, CodeDelivery, Effect};
 use super::limits::MAX_CODE_RESENDS;
 use super::login::SentCode;
-use super::{DcAuthority, KeyId};
+use super::DcAuthority;
+use crate::id::AuthKeyId;
 use crate::time::Instant;
 
 impl DcAuthority {
@@ -30,7 +31,7 @@ impl DcAuthority {
     pub fn resend_code(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         phone: &str,
         phone_code_hash: u64,
     ) -> Result<SentCode, RpcError> {

@@ -17,6 +17,7 @@
 //!
 //! `tests/auth_model/promises.rs` checks all three under random loss.
 
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::BTreeSet;
 
 use super::error::{AuthRejection, RpcError};
@@ -26,14 +27,14 @@ use super::keys::KeyBinding;
 use super::limits::{INTER_DC_RETRY_INITIAL, INTER_DC_RETRY_MAX, MAX_PENDING_REVOCATIONS};
 use super::policy::RevocationPolicy;
 use super::timers::Timer;
-use super::{DcAuthority, DcId, KeyId, UserId};
+use super::DcAuthority;
 use crate::time::Instant;
 
 /// A revocation some DCs have not acknowledged yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PendingRevocation {
     pub user_id: UserId,
-    pub home_hashes: Vec<i64>,
+    pub home_hashes: Vec<AuthorizationHash>,
     pub reason: AuthRejection,
     pub awaiting: BTreeSet<DcId>,
     pub attempts: u32,
@@ -45,7 +46,7 @@ pub(crate) struct PendingRevocation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HeldAnswer {
     pub answer_id: u64,
-    pub key_id: KeyId,
+    pub key_id: AuthKeyId,
 }
 
 /// The answer to a request that ended authorizations.
@@ -63,7 +64,7 @@ pub enum ResetAnswer {
 
 /// What ending one authorization left to propagate: its hash and the DCs it
 /// was exported to.
-pub(crate) type Ended = (i64, BTreeSet<DcId>);
+pub(crate) type Ended = (AuthorizationHash, BTreeSet<DcId>);
 
 impl DcAuthority {
     /// End one home authorization here: unbind its key (remembering why),
@@ -128,7 +129,7 @@ impl DcAuthority {
         user_id: UserId,
         serials: &[u64],
         cause: RevocationCause,
-        answer_to: Option<KeyId>,
+        answer_to: Option<AuthKeyId>,
     ) -> ResetAnswer {
         let ended: Vec<Ended> = serials
             .iter()
@@ -144,7 +145,7 @@ impl DcAuthority {
         user_id: UserId,
         ended: Vec<Ended>,
         reason: AuthRejection,
-        answer_to: Option<KeyId>,
+        answer_to: Option<AuthKeyId>,
     ) -> ResetAnswer {
         let awaiting: BTreeSet<DcId> = ended.iter().flat_map(|(_, dcs)| dcs.iter().copied()).collect();
         let send_at = match self.policy.revocation {

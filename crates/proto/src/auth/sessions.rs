@@ -9,6 +9,7 @@
 //! creation serial), so the newest — e.g. one an attacker just minted —
 //! are the ones left: the seed-000 design, measurable rather than adopted.
 
+use crate::id::{AuthKeyId, AuthorizationHash, UserId};
 use std::time::Duration;
 
 use super::anomaly::{signals, AnomalySignals};
@@ -18,7 +19,7 @@ use super::keys::KeyBinding;
 use super::limits::{MAX_TTL_DAYS, MIN_TTL_DAYS, SECONDS_PER_DAY};
 use super::revoke::ResetAnswer;
 use super::timers::Timer;
-use super::{Authorization, DcAuthority, KeyId, UserId};
+use super::{Authorization, DcAuthority};
 use crate::time::Instant;
 
 /// One row of `account.authorizations`, as seen by one caller.
@@ -43,7 +44,7 @@ pub struct AuthorizationList {
 
 impl DcAuthority {
     /// Authenticate `key_id` and require a home authorization on this DC.
-    pub(crate) fn home_session(&mut self, now: Instant, key_id: KeyId) -> Result<(UserId, u64), RpcError> {
+    pub(crate) fn home_session(&mut self, now: Instant, key_id: AuthKeyId) -> Result<(UserId, u64), RpcError> {
         let handle = self
             .authenticate(now, key_id)
             .map_err(|rejection| rejection.rpc_error())?;
@@ -83,7 +84,7 @@ impl DcAuthority {
     }
 
     /// `account.getAuthorizations`.
-    pub fn get_authorizations(&mut self, now: Instant, key_id: KeyId) -> Result<AuthorizationList, RpcError> {
+    pub fn get_authorizations(&mut self, now: Instant, key_id: AuthKeyId) -> Result<AuthorizationList, RpcError> {
         let (user_id, serial) = self.home_session(now, key_id)?;
         let account = self.accounts.get(&user_id).ok_or(RpcError::AuthKeyUnregistered)?;
         let mut authorizations: Vec<AuthorizationView> = account
@@ -109,7 +110,12 @@ impl DcAuthority {
 
     /// `account.resetAuthorization(hash)`: end one other authorization.
     /// Ending an unconfirmed one is denying that login.
-    pub fn reset_authorization(&mut self, now: Instant, key_id: KeyId, hash: i64) -> Result<ResetAnswer, RpcError> {
+    pub fn reset_authorization(
+        &mut self,
+        now: Instant,
+        key_id: AuthKeyId,
+        hash: AuthorizationHash,
+    ) -> Result<ResetAnswer, RpcError> {
         let (user_id, serial) = self.home_session(now, key_id)?;
         self.check_may_reset(now, user_id, serial)?;
         let account = self.accounts.get(&user_id).ok_or(RpcError::AuthKeyUnregistered)?;
@@ -128,7 +134,7 @@ impl DcAuthority {
 
     /// `auth.resetAuthorizations`: end every other authorization (at most
     /// `terminate_all_limit`, oldest first, when it is non-zero).
-    pub fn reset_authorizations(&mut self, now: Instant, key_id: KeyId) -> Result<ResetAnswer, RpcError> {
+    pub fn reset_authorizations(&mut self, now: Instant, key_id: AuthKeyId) -> Result<ResetAnswer, RpcError> {
         let (user_id, serial) = self.home_session(now, key_id)?;
         self.check_may_reset(now, user_id, serial)?;
         let account = self.accounts.get(&user_id).ok_or(RpcError::AuthKeyUnregistered)?;
@@ -148,7 +154,7 @@ impl DcAuthority {
     }
 
     /// `account.setAuthorizationTTL(days)`.
-    pub fn set_authorization_ttl(&mut self, now: Instant, key_id: KeyId, days: u32) -> Result<(), RpcError> {
+    pub fn set_authorization_ttl(&mut self, now: Instant, key_id: AuthKeyId, days: u32) -> Result<(), RpcError> {
         if !(MIN_TTL_DAYS..=MAX_TTL_DAYS).contains(&days) {
             return Err(RpcError::TtlDaysInvalid);
         }
@@ -170,7 +176,12 @@ impl DcAuthority {
 
     /// `account.changeAuthorizationSettings(hash, confirmed = true)`.
     /// Only a confirmed session may confirm another.
-    pub fn confirm_authorization(&mut self, now: Instant, key_id: KeyId, hash: i64) -> Result<(), RpcError> {
+    pub fn confirm_authorization(
+        &mut self,
+        now: Instant,
+        key_id: AuthKeyId,
+        hash: AuthorizationHash,
+    ) -> Result<(), RpcError> {
         let (user_id, serial) = self.home_session(now, key_id)?;
         if self.authorization(user_id, serial)?.unconfirmed {
             return Err(RpcError::UnconfirmedForbidden);

@@ -5,9 +5,9 @@
 //! Each timer identity is armed at most once: re-arming moves it, so the
 //! queue never holds more entries than there are objects with deadlines.
 
+use crate::id::{AuthKeyId, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{KeyId, UserId};
 use crate::time::Instant;
 
 /// Timers pending on one DC at once. Every timer belongs to a bounded object
@@ -30,7 +30,7 @@ pub(crate) enum Timer {
     /// The 2FA wait of a deletion is over: lock the account.
     DeletionLock { user_id: UserId },
     /// A temp key binding ran out.
-    TempKeyExpiry { temp_key_id: KeyId },
+    TempKeyExpiry { temp_key_id: AuthKeyId },
 }
 
 /// Deadlines, earliest first.
@@ -91,19 +91,52 @@ mod tests {
     fn pops_in_deadline_order_and_only_when_due() {
         let mut timers = Timers::default();
         let t = |s| Instant::from_unix_seconds(s);
-        timers.schedule(t(20), Timer::DeletionLock { user_id: 1 });
-        timers.schedule(t(5), Timer::TempKeyExpiry { temp_key_id: 7 });
-        timers.schedule(t(10), Timer::TempKeyExpiry { temp_key_id: 7 });
+        timers.schedule(
+            t(20),
+            Timer::DeletionLock {
+                user_id: UserId::new(1),
+            },
+        );
+        timers.schedule(
+            t(5),
+            Timer::TempKeyExpiry {
+                temp_key_id: AuthKeyId::new(7),
+            },
+        );
+        timers.schedule(
+            t(10),
+            Timer::TempKeyExpiry {
+                temp_key_id: AuthKeyId::new(7),
+            },
+        );
         assert_eq!(timers.len(), 2);
-        assert_eq!(timers.armed_at(Timer::TempKeyExpiry { temp_key_id: 7 }), Some(t(10)));
+        assert_eq!(
+            timers.armed_at(Timer::TempKeyExpiry {
+                temp_key_id: AuthKeyId::new(7)
+            }),
+            Some(t(10))
+        );
         assert_eq!(timers.next(), Some(t(10)));
         assert_eq!(timers.pop_due(t(9)), None);
         assert_eq!(
             timers.pop_due(t(15)),
-            Some((t(10), Timer::TempKeyExpiry { temp_key_id: 7 }))
+            Some((
+                t(10),
+                Timer::TempKeyExpiry {
+                    temp_key_id: AuthKeyId::new(7)
+                }
+            ))
         );
         assert_eq!(timers.pop_due(t(15)), None);
-        assert_eq!(timers.pop_due(t(20)), Some((t(20), Timer::DeletionLock { user_id: 1 })));
+        assert_eq!(
+            timers.pop_due(t(20)),
+            Some((
+                t(20),
+                Timer::DeletionLock {
+                    user_id: UserId::new(1)
+                }
+            ))
+        );
         assert!(timers.is_empty());
     }
 
@@ -113,14 +146,14 @@ mod tests {
             let mut timers = Timers::default();
             let mut latest = std::collections::BTreeMap::new();
             for (at, key) in &arms {
-                timers.schedule(Instant::from_unix_seconds(*at), Timer::TempKeyExpiry { temp_key_id: *key });
+                timers.schedule(Instant::from_unix_seconds(*at), Timer::TempKeyExpiry { temp_key_id: AuthKeyId::new(*key) });
                 latest.insert(*key, *at);
             }
             proptest::prop_assert_eq!(timers.len(), latest.len());
             let mut last = Instant::EPOCH;
             while let Some((at, Timer::TempKeyExpiry { temp_key_id })) = timers.pop_due(Instant::from_unix_seconds(100)) {
                 proptest::prop_assert!(at >= last);
-                proptest::prop_assert_eq!(Some(&at.unix_seconds()), latest.get(&temp_key_id));
+                proptest::prop_assert_eq!(Some(&at.unix_seconds()), latest.get(&temp_key_id.get()));
                 last = at;
             }
             proptest::prop_assert!(timers.is_empty());

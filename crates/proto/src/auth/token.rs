@@ -5,7 +5,8 @@
 //! ‖ expires_at (8) ‖ nonce (8) ‖ mac (32)`, mac = SHA256(secret ‖ fields ‖ secret).
 
 use super::password::{constant_time_eq, salted_hash};
-use super::{DcId, UserId};
+use crate::id::{AuthorizationHash, DcId, UserId};
+
 use crate::time::Instant;
 use crate::wire::{DecodeError, Reader, Writer};
 
@@ -19,7 +20,7 @@ pub(crate) const TOKEN_BYTES: usize = TOKEN_FIELDS_BYTES + 32;
 pub(crate) struct ExportClaims {
     pub user_id: UserId,
     pub home_dc: DcId,
-    pub home_hash: i64,
+    pub home_hash: AuthorizationHash,
     pub target_dc: DcId,
     pub issued_at: Instant,
     pub expires_at: Instant,
@@ -39,10 +40,10 @@ impl ExportClaims {
     fn fields(&self) -> Vec<u8> {
         let mut writer = Writer::with_capacity(TOKEN_FIELDS_BYTES);
         writer
-            .u64(self.user_id)
-            .u32(self.home_dc)
-            .i64(self.home_hash)
-            .u32(self.target_dc)
+            .u64(self.user_id.get())
+            .u32(self.home_dc.get())
+            .i64(self.home_hash.get())
+            .u32(self.target_dc.get())
             .u64(self.issued_at.unix_micros())
             .u64(self.expires_at.unix_micros())
             .u64(self.nonce);
@@ -62,10 +63,10 @@ impl ExportClaims {
     pub(crate) fn decode(secret: &[u8], bytes: &[u8]) -> Result<ExportClaims, TokenError> {
         let mut reader = Reader::new(bytes);
         let claims = ExportClaims {
-            user_id: reader.u64()?,
-            home_dc: reader.u32()?,
-            home_hash: reader.i64()?,
-            target_dc: reader.u32()?,
+            user_id: UserId::new(reader.u64()?),
+            home_dc: DcId::new(reader.u32()?),
+            home_hash: AuthorizationHash::new(reader.i64()?),
+            target_dc: DcId::new(reader.u32()?),
             issued_at: Instant::from_unix_micros(reader.u64()?),
             expires_at: Instant::from_unix_micros(reader.u64()?),
             nonce: reader.u64()?,
@@ -85,10 +86,10 @@ mod tests {
 
     fn claims() -> ExportClaims {
         ExportClaims {
-            user_id: 42,
-            home_dc: 2,
-            home_hash: -7,
-            target_dc: 4,
+            user_id: UserId::new(42),
+            home_dc: DcId::new(2),
+            home_hash: AuthorizationHash::new(-7),
+            target_dc: DcId::new(4),
             issued_at: Instant::from_unix_seconds(100),
             expires_at: Instant::from_unix_seconds(400),
             nonce: 9,
@@ -126,10 +127,10 @@ mod tests {
         #[test]
         fn every_claim_round_trips(user_id: u64, home_dc: u32, home_hash: i64, target_dc: u32, issued: u64, expires: u64, nonce: u64) {
             let claims = ExportClaims {
-                user_id,
-                home_dc,
-                home_hash,
-                target_dc,
+                user_id: UserId::new(user_id),
+                home_dc: DcId::new(home_dc),
+                home_hash: AuthorizationHash::new(home_hash),
+                target_dc: DcId::new(target_dc),
                 issued_at: Instant::from_unix_micros(issued),
                 expires_at: Instant::from_unix_micros(expires),
                 nonce,

@@ -6,6 +6,7 @@
 use super::event::{ClientError, ClientEvent, RequestId, WipeReason};
 use super::login::LoginState;
 use super::{Client, Outstanding};
+use crate::id::DcId;
 use crate::sync::wire::{difference_from_wire, state_from_wire};
 use crate::sync::{Difference, FullResync};
 use crate::time::Instant;
@@ -16,7 +17,7 @@ use crate::wire::{ids, Body};
 
 impl Client {
     /// `rpc_result(req_msg_id, result)` from `dc`.
-    pub(super) fn on_rpc_result(&mut self, now: Instant, dc: u32, req_msg_id: u64, result: &[u8]) {
+    pub(super) fn on_rpc_result(&mut self, now: Instant, dc: DcId, req_msg_id: u64, result: &[u8]) {
         let Some(link) = self.links.get_mut(&dc) else {
             // The key was dropped while this packet was being handled.
             self.ignore(dc, ClientError::UnknownRequest { msg_id: req_msg_id });
@@ -53,7 +54,7 @@ impl Client {
         }
     }
 
-    fn on_rpc_error(&mut self, dc: u32, request: RequestId, method: &'static str, code: i32, message: String) {
+    fn on_rpc_error(&mut self, dc: DcId, request: RequestId, method: &'static str, code: i32, message: String) {
         if code == 401 && message == "SESSION_PASSWORD_NEEDED" {
             self.advance_login(LoginState::password_needed);
             self.emit(ClientEvent::PasswordNeeded);
@@ -133,7 +134,7 @@ impl Client {
     /// authorization to the target DC (its session's first request, so
     /// wrapped in `initConnection` like any first request).
     fn import_authorization(&mut self, now: Instant, dc_id: i32, exported: api::ExportedAuthorization) {
-        let Ok(dc) = u32::try_from(dc_id) else {
+        let Ok(dc) = u32::try_from(dc_id).map(DcId::new) else {
             return;
         };
         let call = ApiCall::ImportAuthorization(ImportAuthorization {
@@ -149,7 +150,7 @@ impl Client {
     fn on_sync_response(
         &mut self,
         now: Instant,
-        dc: u32,
+        dc: DcId,
         call: &ApiCall,
         sync_request: Option<u64>,
         response: ApiResponse,
@@ -185,7 +186,7 @@ impl Client {
         }
     }
 
-    pub(super) fn ignore(&mut self, dc: u32, error: ClientError) {
+    pub(super) fn ignore(&mut self, dc: DcId, error: ClientError) {
         self.emit(ClientEvent::Ignored { dc, error });
     }
 }

@@ -5,6 +5,7 @@
 use super::event::{CommandError, RequestId};
 use super::login::LoginState;
 use super::Client;
+use crate::id::{AuthorizationHash, DcId};
 use crate::time::Instant;
 use crate::wire::api::{
     AcceptLoginToken, ApiCall, ChangeAuthorizationSettings, CheckPassword, CodeSettings, DeleteAccount,
@@ -66,7 +67,7 @@ pub enum Command {
     /// `account.resetAuthorization`: terminate one session.
     ResetAuthorization {
         /// The session's `authorization.hash`, from the session list.
-        hash: i64,
+        hash: AuthorizationHash,
     },
     /// `auth.resetAuthorizations`: terminate every other session.
     ResetAuthorizations,
@@ -78,7 +79,7 @@ pub enum Command {
     /// `account.changeAuthorizationSettings(confirmed)`: "yes, this was me".
     ConfirmAuthorization {
         /// The new login's `authorization.hash`, as `NewLogin` or the session list named it.
-        hash: i64,
+        hash: AuthorizationHash,
     },
     /// `account.deleteAccount`: delete the account.
     DeleteAccount {
@@ -97,7 +98,7 @@ pub enum Command {
     /// `auth.exportAuthorization` on the home DC, then `auth.importAuthorization` on `dc`.
     ConnectDc {
         /// The DC to import the authorization on.
-        dc: u32,
+        dc: DcId,
     },
     /// A manual `updates.getState` (sync fetches its own).
     GetState,
@@ -107,7 +108,7 @@ pub enum Command {
     /// standing in for `upload.getFile`.
     FetchFile {
         /// The DC the file lives on.
-        dc: u32,
+        dc: DcId,
     },
 }
 
@@ -142,7 +143,9 @@ impl Client {
             Command::LogOut => ApiCall::LogOut(LogOut),
             Command::AcceptLoginToken { token } => ApiCall::AcceptLoginToken(AcceptLoginToken { token: token.clone() }),
             Command::GetAuthorizations => ApiCall::GetAuthorizations(GetAuthorizations),
-            Command::ResetAuthorization { hash } => ApiCall::ResetAuthorization(ResetAuthorization { hash: *hash }),
+            Command::ResetAuthorization { hash } => {
+                ApiCall::ResetAuthorization(ResetAuthorization { hash: hash.get() })
+            }
             Command::ResetAuthorizations => ApiCall::ResetAuthorizations(ResetAuthorizations),
             Command::SetAuthorizationTtl { days } => ApiCall::SetAuthorizationTtl(SetAuthorizationTtl {
                 authorization_ttl_days: *days,
@@ -150,7 +153,7 @@ impl Client {
             Command::ConfirmAuthorization { hash } => {
                 ApiCall::ChangeAuthorizationSettings(ChangeAuthorizationSettings {
                     confirmed: true,
-                    hash: *hash,
+                    hash: hash.get(),
                     ..ChangeAuthorizationSettings::default()
                 })
             }
@@ -174,7 +177,7 @@ impl Client {
                     return Err(CommandError::NoKey { dc: *dc });
                 }
                 ApiCall::ExportAuthorization(ExportAuthorization {
-                    dc_id: i32::try_from(*dc).unwrap_or(i32::MAX),
+                    dc_id: i32::try_from(dc.get()).unwrap_or(i32::MAX),
                 })
             }
             Command::GetState => ApiCall::GetState(GetState),
@@ -247,7 +250,7 @@ impl Client {
     pub(super) fn submit(
         &mut self,
         now: Instant,
-        dc: u32,
+        dc: DcId,
         call: ApiCall,
         sync_request: Option<u64>,
     ) -> Result<RequestId, CommandError> {

@@ -1,6 +1,7 @@
 //! What a client is configured with (the device it runs on, its home DC,
 //! its sync settings) and the named limits every client queue obeys.
 
+use crate::id::DcId;
 use std::time::Duration;
 
 use crate::sync::{Bootstrap, ClientConfig as SyncConfig};
@@ -65,7 +66,7 @@ impl Default for DeviceInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
     /// The account's home datacenter: logins, sync and keep-alives go there.
-    pub home_dc: u32,
+    pub home_dc: DcId,
     /// The device and app the client says it is.
     pub device: DeviceInfo,
     /// The sync state machine's settings.
@@ -77,7 +78,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> ClientConfig {
         ClientConfig {
-            home_dc: 1,
+            home_dc: DcId::new(1),
             device: DeviceInfo::default(),
             sync: SyncConfig::default(),
             bootstrap: Bootstrap::CurrentStateOnly,

@@ -8,6 +8,7 @@
 //! the move so that the answer, which names the new id, still finds its
 //! request (see [`settled_in_packet`]).
 
+use crate::id::{DcId, SessionId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand_core::RngCore;
@@ -42,7 +43,7 @@ pub(super) struct DcLink {
 impl DcLink {
     /// A link with a fresh session. The salt starts at 0: the server answers
     /// `bad_server_salt` with the right one and the transport resends.
-    pub(super) fn new(key: AuthKey, session_id: u64) -> DcLink {
+    pub(super) fn new(key: AuthKey, session_id: SessionId) -> DcLink {
         DcLink {
             session: ClientSession::new(key.clone(), session_id, 0),
             key,
@@ -81,7 +82,7 @@ impl DcLink {
     }
 
     /// Whether another request may be queued.
-    pub(super) fn check_capacity(&self, dc: u32) -> Result<(), CommandError> {
+    pub(super) fn check_capacity(&self, dc: DcId) -> Result<(), CommandError> {
         if self.by_msg_id.len() >= MAX_PENDING_REQUESTS_PER_DC {
             return Err(CommandError::TooManyPending { dc });
         }

@@ -3,6 +3,7 @@
 //! got wrong ([`CommandError`]) and for what a server sent that the client
 //! cannot use ([`ClientError`]).
 
+use crate::id::{AuthorizationHash, DcId, UserId};
 use crate::sync::wire::WireSyncError;
 use crate::sync::{SyncError, SyncEvent};
 use crate::transport::{ClientReceiveError, SendError, TransportEvent};
@@ -60,7 +61,7 @@ pub enum ClientEvent {
     /// This app instance is logged in as `user_id`.
     LoggedIn {
         /// The account's user id.
-        user_id: i64,
+        user_id: UserId,
     },
     /// The account has 2FA: issue `Command::CheckPassword`.
     PasswordNeeded,
@@ -114,7 +115,7 @@ pub enum ClientEvent {
     /// `updateNewAuthorization`: someone logged in to the account.
     NewLogin {
         /// The new authorization's hash (to confirm or terminate it).
-        hash: i64,
+        hash: AuthorizationHash,
         /// Whether the login awaits confirmation.
         unconfirmed: bool,
         /// When the login happened (Unix seconds; 0 for a confirmed login, whose details are not sent).
@@ -135,26 +136,26 @@ pub enum ClientEvent {
     /// a fresh one.
     KeyDropped {
         /// The DC whose key was dropped.
-        dc: u32,
+        dc: DcId,
     },
     /// `auth.importAuthorization` succeeded on `dc`.
     DcConnected {
         /// The DC now authorized.
-        dc: u32,
+        dc: DcId,
     },
     /// Sync accounting, passed through from the sync state machine.
     Sync(SyncEvent),
     /// Transport accounting of one DC's session.
     Transport {
         /// The DC the session belongs to.
-        dc: u32,
+        dc: DcId,
         /// What the transport did or saw.
         event: TransportEvent,
     },
     /// Part of a packet was unusable and ignored; the rest was processed.
     Ignored {
         /// The DC the packet came from.
-        dc: u32,
+        dc: DcId,
         /// What was wrong with it.
         error: ClientError,
     },
@@ -176,19 +177,19 @@ pub enum CommandError {
     #[error("no auth key for DC {dc}: call auth_key_for first")]
     NoKey {
         /// The DC without a key.
-        dc: u32,
+        dc: DcId,
     },
     /// `ConnectDc` to the home DC, which needs no import.
     #[error("DC {dc} is the home DC; there is nothing to import")]
     HomeDc {
         /// The home DC.
-        dc: u32,
+        dc: DcId,
     },
     /// [`MAX_PENDING_REQUESTS_PER_DC`](super::MAX_PENDING_REQUESTS_PER_DC) requests already wait on the DC.
     #[error("DC {dc} already has {limit} requests waiting", limit = super::MAX_PENDING_REQUESTS_PER_DC)]
     TooManyPending {
         /// The DC.
-        dc: u32,
+        dc: DcId,
     },
     /// The transport refused to queue the request.
     #[error("transport refused the request: {0}")]
@@ -204,7 +205,7 @@ pub enum ClientError {
     #[error("no session with DC {dc}")]
     UnknownDc {
         /// The DC it came from.
-        dc: u32,
+        dc: DcId,
     },
     /// The packet did not decrypt, is not a valid envelope, or names another session.
     #[error("packet rejected by the transport: {0}")]

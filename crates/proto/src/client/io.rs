@@ -5,6 +5,7 @@
 //! Offline, nothing is transmitted and no timer runs: messages wait in
 //! their sessions and go out on reconnect.
 
+use crate::id::DcId;
 use rand_core::RngCore;
 
 use super::config::{KEEP_ALIVE_INTERVAL, REQUEST_TIMEOUT};
@@ -17,7 +18,7 @@ impl Client {
     /// One packet from `dc`. A packet the transport rejects is an error and
     /// changes nothing; problems with single messages inside it are
     /// reported as [`ClientEvent::Ignored`] and the rest is processed.
-    pub fn handle_packet(&mut self, now: Instant, from_dc: u32, packet: &[u8]) -> Result<(), ClientError> {
+    pub fn handle_packet(&mut self, now: Instant, from_dc: DcId, packet: &[u8]) -> Result<(), ClientError> {
         let link = self
             .links
             .get_mut(&from_dc)
@@ -45,13 +46,13 @@ impl Client {
     /// The next packet to send and the DC it is for; `None` when offline
     /// or idle. DCs take turns so that one busy DC cannot starve another.
     #[must_use]
-    pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<(u32, Vec<u8>)> {
+    pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<(DcId, Vec<u8>)> {
         if !self.online {
             return None;
         }
         let start = self.last_transmit_dc;
-        let order: Vec<u32> = {
-            let (after, upto): (Vec<u32>, Vec<u32>) = self
+        let order: Vec<DcId> = {
+            let (after, upto): (Vec<DcId>, Vec<DcId>) = self
                 .links
                 .keys()
                 .partition(|dc| start.is_some_and(|start| **dc > start));

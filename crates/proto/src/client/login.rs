@@ -16,6 +16,7 @@ mod tests;
 use super::config::{KEEP_ALIVE_INTERVAL, MAX_FUTURE_AUTH_TOKENS};
 use super::event::{ClientEvent, WipeReason};
 use super::Client;
+use crate::id::{DcId, UserId};
 use crate::sync::ClientSync;
 use crate::time::Instant;
 use crate::wire::api::AuthAuthorization;
@@ -28,7 +29,7 @@ impl Client {
         if let Some(token) = authorization.future_auth_token {
             self.keep_future_token(token);
         }
-        let user_id = authorization.user.id;
+        let user_id = UserId::from_wire(authorization.user.id);
         self.advance_login(|state| state.logged_in(authorization.user));
         let home = self.config.home_dc;
         if let Some(link) = self.links.get_mut(&home) {
@@ -81,14 +82,14 @@ impl Client {
     /// Drop every DC's key and session. What their transports still had to
     /// report is reported first; requests still waiting on them are lost.
     fn drop_keys(&mut self) {
-        let dcs: Vec<u32> = self.links.keys().copied().collect();
+        let dcs: Vec<DcId> = self.links.keys().copied().collect();
         for dc in dcs {
             self.drop_key(dc);
         }
     }
 
     /// Drop `dc`'s key and session (see [`Client::drop_keys`]).
-    pub(super) fn drop_key(&mut self, dc: u32) {
+    pub(super) fn drop_key(&mut self, dc: DcId) {
         self.drain_transport_events();
         let Some(link) = self.links.remove(&dc) else {
             return;

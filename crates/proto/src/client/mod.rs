@@ -34,6 +34,7 @@ mod push;
 mod session_file;
 mod syncing;
 
+use crate::id::{AuthKeyId, DcId, SessionId, UserId};
 use std::collections::{BTreeMap, VecDeque};
 
 use rand_chacha::rand_core::SeedableRng;
@@ -60,7 +61,7 @@ use login::LoginState;
 /// A request sent and not yet answered.
 #[derive(Clone, Debug)]
 struct Outstanding {
-    dc: u32,
+    dc: DcId,
     call: ApiCall,
     /// The sync state machine's id, for sync fetches.
     sync_request: Option<u64>,
@@ -72,7 +73,7 @@ struct Outstanding {
 #[derive(Clone, Debug)]
 pub struct Client {
     config: ClientConfig,
-    links: BTreeMap<u32, DcLink>,
+    links: BTreeMap<DcId, DcLink>,
     requests: BTreeMap<RequestId, Outstanding>,
     next_request: u64,
     /// Logged out (a login perhaps under way), wiped, or logged in.
@@ -87,7 +88,7 @@ pub struct Client {
     events: VecDeque<ClientEvent>,
     events_dropped: u64,
     /// The DC after which `poll_transmit` looks first, for fairness.
-    last_transmit_dc: Option<u32>,
+    last_transmit_dc: Option<DcId>,
     /// Bytes (sent, received) over keys dropped since: the totals survive.
     retired_bytes: (u64, u64),
 }
@@ -124,7 +125,7 @@ impl Client {
     /// # Panics
     /// When more than [`MAX_DATACENTERS`] DCs are asked for: the caller
     /// configures the DCs, so that is a bug, not a peer's doing.
-    pub fn auth_key_for(&mut self, dc: u32, rng: &mut impl RngCore) -> AuthKey {
+    pub fn auth_key_for(&mut self, dc: DcId, rng: &mut impl RngCore) -> AuthKey {
         if let Some(link) = self.links.get(&dc) {
             return link.key.clone();
         }
@@ -135,7 +136,8 @@ impl Client {
         let mut stream = ChaCha20Rng::from_rng(rng);
         let key = AuthKey::generate(&mut stream);
         let session_id = stream.next_u64();
-        self.links.insert(dc, DcLink::new(key.clone(), session_id));
+        self.links
+            .insert(dc, DcLink::new(key.clone(), SessionId::new(session_id)));
         key
     }
 
@@ -159,13 +161,13 @@ impl Client {
     }
 
     /// The account's home DC (from the config).
-    pub fn home_dc(&self) -> u32 {
+    pub fn home_dc(&self) -> DcId {
         self.config.home_dc
     }
 
     /// The logged-in account's user id.
-    pub fn user_id(&self) -> Option<i64> {
-        self.login.user().map(|user| user.id)
+    pub fn user_id(&self) -> Option<UserId> {
+        self.login.user().map(|user| UserId::from_wire(user.id))
     }
 
     /// Whether an account is logged in (not logged out or wiped since).
@@ -209,17 +211,17 @@ impl Client {
     }
 
     /// The `auth_key_id` of the key held for `dc`.
-    pub fn auth_key_id(&self, dc: u32) -> Option<u64> {
+    pub fn auth_key_id(&self, dc: DcId) -> Option<AuthKeyId> {
         self.links.get(&dc).map(|link| link.key.id())
     }
 
     /// The transport session id on `dc`, while a key is held there.
-    pub fn session_id(&self, dc: u32) -> Option<u64> {
+    pub fn session_id(&self, dc: DcId) -> Option<SessionId> {
         self.links.get(&dc).map(|link| link.session.session_id())
     }
 
     /// Whether `dc`'s key is bound to the account (home login or import).
-    pub fn is_dc_authorized(&self, dc: u32) -> bool {
+    pub fn is_dc_authorized(&self, dc: DcId) -> bool {
         self.links.get(&dc).is_some_and(|link| link.authorized)
     }
 

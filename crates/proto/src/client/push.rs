@@ -4,13 +4,14 @@
 
 use super::event::{ClientError, ClientEvent};
 use super::Client;
+use crate::id::{AuthorizationHash, DcId};
 use crate::sync::wire::update_from_wire;
 use crate::time::Instant;
 use crate::wire::api::{ApiCall, ApiResponse, ExportLoginToken, Update, Updates};
 
 impl Client {
     /// A content message from `dc` that is not an answer.
-    pub(super) fn on_notification(&mut self, now: Instant, dc: u32, body: &[u8]) {
+    pub(super) fn on_notification(&mut self, now: Instant, dc: DcId, body: &[u8]) {
         match ApiResponse::decode(body) {
             Ok(ApiResponse::Updates(updates)) => self.on_updates(now, dc, updates),
             Ok(_) => self.ignore(dc, ClientError::NotUpdates),
@@ -18,7 +19,7 @@ impl Client {
         }
     }
 
-    fn on_updates(&mut self, now: Instant, dc: u32, updates: Updates) {
+    fn on_updates(&mut self, now: Instant, dc: DcId, updates: Updates) {
         match updates {
             Updates::TooLong => {
                 // "Too many to push: fetch a difference." The sync state
@@ -37,7 +38,7 @@ impl Client {
         }
     }
 
-    fn on_update(&mut self, now: Instant, dc: u32, update: Update) {
+    fn on_update(&mut self, now: Instant, dc: DcId, update: Update) {
         match update {
             Update::Opaque { .. } => self.on_opaque_update(now, dc, &update),
             Update::NewAuthorization { hash, unconfirmed } => {
@@ -47,7 +48,7 @@ impl Client {
                 let unconfirmed_login = unconfirmed.is_some();
                 let details = unconfirmed.unwrap_or_default();
                 self.emit(ClientEvent::NewLogin {
-                    hash,
+                    hash: AuthorizationHash::new(hash),
                     unconfirmed: unconfirmed_login,
                     date: details.date,
                     device: details.device,
@@ -74,7 +75,7 @@ impl Client {
         }
     }
 
-    fn on_opaque_update(&mut self, now: Instant, dc: u32, update: &Update) {
+    fn on_opaque_update(&mut self, now: Instant, dc: DcId, update: &Update) {
         if !self.login.is_logged_in() {
             return;
         }

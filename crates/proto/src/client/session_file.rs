@@ -2,6 +2,7 @@
 //! key (and whether it is authorized), the user, the home DC — and the
 //! attacker's app instance built from it, with its own session ids.
 
+use crate::id::{DcId, SessionId};
 use std::collections::BTreeMap;
 
 use rand_chacha::rand_core::SeedableRng;
@@ -30,11 +31,11 @@ pub struct SessionKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionFile {
     /// The account's home DC.
-    pub home_dc: u32,
+    pub home_dc: DcId,
     /// The logged-in account, if any.
     pub user: Option<User>,
     /// Every DC's key, by DC id.
-    pub keys: BTreeMap<u32, SessionKey>,
+    pub keys: BTreeMap<DcId, SessionKey>,
 }
 
 impl Client {
@@ -72,7 +73,7 @@ impl Client {
         })?;
         let mut stream = ChaCha20Rng::from_rng(rng);
         for (dc, stored) in file.keys.into_iter().take(MAX_DATACENTERS) {
-            let mut link = DcLink::new(stored.key, stream.next_u64());
+            let mut link = DcLink::new(stored.key, SessionId::new(stream.next_u64()));
             link.authorized = stored.authorized;
             client.links.insert(dc, link);
         }

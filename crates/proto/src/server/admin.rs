@@ -1,7 +1,8 @@
 //! Administrative commands: what the datacenter's operator (not a client)
 //! does to the session layer, handed to [`Server::handle_admin`](super::Server::handle_admin).
 
-use crate::auth::{DeletionPhase, KeyId, UserId, PASSWORD_SALT_BYTES};
+use crate::auth::{DeletionPhase, PASSWORD_SALT_BYTES};
+use crate::id::{AuthKeyId, UserId};
 
 /// One administrative command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub enum AdminCommand<'a> {
     /// `salt` salts the new verifier.
     UpdatePassword {
         /// The home session acting.
-        key_id: KeyId,
+        key_id: AuthKeyId,
         /// The current password, when one is set.
         current: Option<&'a [u8]>,
         /// The new password, or `None` to turn 2FA off.

@@ -2,9 +2,10 @@
 //! anomaly signals, login answers, RPC errors. One place, so that the
 //! server's dispatch reads as protocol and not as field copying.
 
+use crate::auth::client_info::ClientInfo;
 use crate::auth::error::RpcError;
 use crate::auth::sessions::{AuthorizationList, AuthorizationView};
-use crate::auth::{client_info::ClientInfo, UserId};
+use crate::id::UserId;
 use crate::time::Instant;
 use crate::wire::api;
 use crate::wire::Body;
@@ -48,7 +49,7 @@ pub(super) fn phone_code_hash_from_wire(text: &str) -> u64 {
 /// The compact user the API returns with a login.
 pub(super) fn user(user_id: UserId, phone: &str) -> api::User {
     api::User {
-        id: i64::try_from(user_id).unwrap_or(i64::MAX),
+        id: user_id.to_wire(),
         phone: phone.to_string(),
     }
 }
@@ -78,7 +79,7 @@ pub(super) fn authorization(view: &AuthorizationView) -> api::Authorization {
         encrypted_requests_disabled: false,
         call_requests_disabled: false,
         unconfirmed: record.unconfirmed,
-        hash: record.hash,
+        hash: record.hash.get(),
         device_model: info.device_model.clone(),
         platform: info.platform.clone(),
         system_version: info.system_version.clone(),
@@ -108,7 +109,7 @@ pub(super) fn authorization_list(list: &AuthorizationList) -> api::Authorization
                 outdated_app_version: view.signals.outdated_app_version,
                 impossible_travel: view.signals.impossible_travel,
                 unusual_hours: view.signals.unusual_hours,
-                hash: view.authorization.hash,
+                hash: view.authorization.hash.get(),
             })
             .collect(),
     }

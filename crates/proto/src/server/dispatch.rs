@@ -6,6 +6,7 @@
 //! `RequestAccepted` or `RequestRejected` event, which is what the logout
 //! bypass oracle counts.
 
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use rand_core::RngCore;
 
 use super::convert;
@@ -16,7 +17,7 @@ use crate::auth::error::RpcError;
 use crate::auth::events::CodeDelivery;
 use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
 use crate::auth::revoke::ResetAnswer;
-use crate::auth::{KeyId, UserId};
+
 use crate::sync::difference::DifferenceRequest;
 use crate::sync::wire::{difference_to_wire, state_to_wire};
 use crate::sync::{Difference, SyncState};
@@ -69,7 +70,7 @@ impl Server {
     pub(super) fn dispatch(
         &mut self,
         now: Instant,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         call: &ApiCall,
         info: &ClientInfo,
         rng: &mut impl RngCore,
@@ -138,16 +139,16 @@ impl Server {
                 }
             }
             ApiCall::ExportAuthorization(request) => authority
-                .export_authorization(now, key_id, non_negative(request.dc_id), rng)
+                .export_authorization(now, key_id, DcId::new(non_negative(request.dc_id)), rng)
                 .map(|exported| {
                     ApiResponse::ExportedAuthorization(api::ExportedAuthorization {
-                        id: i64::try_from(exported.id).unwrap_or(i64::MAX),
+                        id: exported.id.to_wire(),
                         bytes: exported.bytes,
                     })
                 })
                 .into(),
             ApiCall::ImportAuthorization(request) => {
-                let user_id = u64::try_from(request.id).unwrap_or(0);
+                let user_id = UserId::new(u64::try_from(request.id).unwrap_or(0));
                 match authority.import_authorization(now, key_id, user_id, &request.bytes) {
                     Ok(_) => Reply::Answer(ApiResponse::AuthAuthorization(convert::auth_authorization(
                         user_id, "", None,
@@ -156,7 +157,7 @@ impl Server {
                 }
             }
             ApiCall::BindTempAuthKey(request) => {
-                let perm_key_id = request.perm_auth_key_id as u64;
+                let perm_key_id = AuthKeyId::new(request.perm_auth_key_id as u64);
                 let expires_at = Instant::from_unix_seconds(u64::from(non_negative(request.expires_at)));
                 authority
                     .bind_temp_auth_key(now, perm_key_id, key_id, expires_at)
@@ -167,7 +168,7 @@ impl Server {
                 .reset_authorizations(now, key_id)
                 .map_or_else(Reply::Error, done),
             ApiCall::ResetAuthorization(request) => authority
-                .reset_authorization(now, key_id, request.hash)
+                .reset_authorization(now, key_id, AuthorizationHash::new(request.hash))
                 .map_or_else(Reply::Error, done),
             ApiCall::SetAuthorizationTtl(request) => {
                 let days = u32::try_from(request.authorization_ttl_days).unwrap_or(0);
@@ -177,7 +178,7 @@ impl Server {
                     .into()
             }
             ApiCall::ChangeAuthorizationSettings(request) if request.confirmed => authority
-                .confirm_authorization(now, key_id, request.hash)
+                .confirm_authorization(now, key_id, AuthorizationHash::new(request.hash))
                 .map(|_| ApiResponse::Bool(true))
                 .into(),
             ApiCall::ChangeAuthorizationSettings(_) => {
@@ -218,7 +219,7 @@ impl Server {
     }
 
     /// Authenticate a call the session layer does not check itself.
-    fn authenticated(&mut self, now: Instant, key_id: KeyId) -> Result<UserId, RpcError> {
+    fn authenticated(&mut self, now: Instant, key_id: AuthKeyId) -> Result<UserId, RpcError> {
         self.authority
             .authenticate(now, key_id)
             .map(|handle| handle.user_id)
@@ -272,7 +273,13 @@ impl Server {
 
     /// `auth.exportLoginToken`: a fresh token, or — once another session
     /// accepted this key's token — `auth.loginTokenSuccess`.
-    fn export_login_token(&mut self, now: Instant, key_id: KeyId, info: &ClientInfo, rng: &mut impl RngCore) -> Reply {
+    fn export_login_token(
+        &mut self,
+        now: Instant,
+        key_id: AuthKeyId,
+        info: &ClientInfo,
+        rng: &mut impl RngCore,
+    ) -> Reply {
         if let Ok(handle) = self.authority.peek(now, key_id) {
             let result = LoginResult::Authorized {
                 user_id: handle.user_id,
@@ -294,7 +301,7 @@ impl Server {
     }
 
     /// The `authorization` a QR acceptance created, as the list shows it.
-    fn listed_authorization(&self, user_id: UserId, hash: i64) -> Reply {
+    fn listed_authorization(&self, user_id: UserId, hash: AuthorizationHash) -> Reply {
         let Some(account) = self.authority.account(user_id) else {
             return Reply::Error(RpcError::AuthKeyUnregistered);
         };
@@ -314,7 +321,7 @@ impl Server {
         }
     }
 
-    fn get_difference(&mut self, now: Instant, key_id: KeyId, request: &api::GetDifference) -> Reply {
+    fn get_difference(&mut self, now: Instant, key_id: AuthKeyId, request: &api::GetDifference) -> Reply {
         let user_id = match self.authenticated(now, key_id) {
             Ok(user_id) => user_id,
             Err(error) => return Reply::Error(error),
@@ -343,7 +350,7 @@ impl Server {
         }
     }
 
-    fn get_full_state(&mut self, now: Instant, key_id: KeyId) -> Reply {
+    fn get_full_state(&mut self, now: Instant, key_id: AuthKeyId) -> Reply {
         let user_id = match self.authenticated(now, key_id) {
             Ok(user_id) => user_id,
             Err(error) => return Reply::Error(error),

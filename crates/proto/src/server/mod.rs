@@ -45,6 +45,7 @@ mod dispatch;
 pub(crate) mod online;
 mod outputs;
 
+use crate::id::{AuthKeyId, DcId, UserId};
 use std::collections::BTreeMap;
 
 use rand_core::RngCore;
@@ -54,7 +55,7 @@ use crate::auth::error::RpcError;
 use crate::auth::events::{Effect, Notification};
 use crate::auth::interdc::InterDcMessage;
 use crate::auth::policy::Policy;
-use crate::auth::{DcAuthority, DcId, KeyId, UserId};
+use crate::auth::DcAuthority;
 use crate::crypto::AuthKey;
 use crate::sync::log::RETAINED_UPDATES_DEFAULT;
 use crate::sync::wire::update_to_wire;
@@ -121,7 +122,7 @@ pub struct Server {
     authority: DcAuthority,
     logs: BTreeMap<UserId, UpdateLog>,
     online: OnlineSessions,
-    connection_info: BTreeMap<KeyId, ClientInfo>,
+    connection_info: BTreeMap<AuthKeyId, ClientInfo>,
     /// answer_id → where the held `rpc_result` goes.
     held: BTreeMap<u64, (SessionAddress, u64)>,
     queues: Queues,
@@ -392,7 +393,7 @@ impl Server {
         Some(Body::RpcResult { req_msg_id, result })
     }
 
-    fn remember_connection(&mut self, key_id: KeyId, info: ClientInfo) {
+    fn remember_connection(&mut self, key_id: AuthKeyId, info: ClientInfo) {
         if self.connection_info.len() >= MAX_CONNECTION_INFOS && !self.connection_info.contains_key(&key_id) {
             self.connection_info.pop_first();
         }
@@ -453,7 +454,7 @@ impl Server {
         }
     }
 
-    fn notify(&mut self, now: Instant, key_id: KeyId, notification: Notification, rng: &mut impl RngCore) {
+    fn notify(&mut self, now: Instant, key_id: AuthKeyId, notification: Notification, rng: &mut impl RngCore) {
         let update = match notification {
             Notification::NewAuthorization {
                 hash,
@@ -462,7 +463,7 @@ impl Server {
                 device_model,
                 location,
             } => api::Update::NewAuthorization {
-                hash,
+                hash: hash.get(),
                 unconfirmed: unconfirmed.then(|| api::UnconfirmedLogin {
                     date: convert::date(date),
                     device: device_model,

@@ -5,10 +5,10 @@
 //! heard from it; clients ping every minute while connected. The registry
 //! is bounded: the least recently heard session goes first.
 
+use crate::id::{AuthKeyId, SessionId, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::auth::{KeyId, UserId};
 use crate::time::Instant;
 
 /// How long after its last packet a session still receives pushes.
@@ -17,7 +17,7 @@ pub(crate) const ONLINE_WINDOW: Duration = Duration::from_secs(5 * 60);
 pub(crate) const MAX_TRACKED_SESSIONS: usize = 1 << 20;
 
 /// (auth key, session id): where a pushed packet goes.
-pub(crate) type SessionAddress = (KeyId, u64);
+pub(crate) type SessionAddress = (AuthKeyId, SessionId);
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OnlineSessions {
@@ -91,9 +91,9 @@ impl OnlineSessions {
     }
 
     /// The online sessions of one auth key.
-    pub(crate) fn of_key(&self, now: Instant, key_id: KeyId) -> Vec<SessionAddress> {
+    pub(crate) fn of_key(&self, now: Instant, key_id: AuthKeyId) -> Vec<SessionAddress> {
         self.last_heard
-            .range((key_id, 0)..=(key_id, u64::MAX))
+            .range((key_id, SessionId::new(0))..=(key_id, SessionId::new(u64::MAX)))
             .map(|(address, _)| *address)
             .filter(|address| self.is_online(now, address))
             .collect()
@@ -113,16 +113,23 @@ mod tests {
     fn sessions_are_online_for_the_window_and_grouped_by_user_and_key() {
         let start = Instant::SCENARIO_EPOCH;
         let mut online = OnlineSessions::default();
-        online.heard(start, (1, 10), Some(7));
-        online.heard(start, (1, 11), Some(7));
-        online.heard(start, (2, 20), None);
-        assert_eq!(online.of_user(start, 7), [(1, 10), (1, 11)]);
-        assert_eq!(online.of_key(start, 2), [(2, 20)]);
+        online.heard(start, (AuthKeyId::new(1), SessionId::new(10)), Some(UserId::new(7)));
+        online.heard(start, (AuthKeyId::new(1), SessionId::new(11)), Some(UserId::new(7)));
+        online.heard(start, (AuthKeyId::new(2), SessionId::new(20)), None);
+        assert_eq!(
+            online.of_user(start, UserId::new(7)),
+            [(AuthKeyId(1), SessionId(10)), (AuthKeyId(1), SessionId(11))]
+        );
+        assert_eq!(online.of_key(start, AuthKeyId::new(2)), [(AuthKeyId(2), SessionId(20))]);
         let later = start + ONLINE_WINDOW + Duration::from_secs(1);
-        online.heard(later, (1, 11), Some(7));
-        assert_eq!(online.of_user(later, 7), [(1, 11)], "session 10 went quiet");
-        online.forget((1, 11));
-        assert!(online.of_user(later, 7).is_empty());
+        online.heard(later, (AuthKeyId::new(1), SessionId::new(11)), Some(UserId::new(7)));
+        assert_eq!(
+            online.of_user(later, UserId::new(7)),
+            [(AuthKeyId(1), SessionId(11))],
+            "session 10 went quiet"
+        );
+        online.forget((AuthKeyId::new(1), SessionId::new(11)));
+        assert!(online.of_user(later, UserId::new(7)).is_empty());
         assert_eq!(online.len(), 2);
     }
 
@@ -130,9 +137,9 @@ mod tests {
     fn a_key_moving_to_another_user_leaves_the_first() {
         let start = Instant::SCENARIO_EPOCH;
         let mut online = OnlineSessions::default();
-        online.heard(start, (1, 10), Some(7));
-        online.heard(start, (1, 10), Some(8));
-        assert!(online.of_user(start, 7).is_empty());
-        assert_eq!(online.of_user(start, 8), [(1, 10)]);
+        online.heard(start, (AuthKeyId::new(1), SessionId::new(10)), Some(UserId::new(7)));
+        online.heard(start, (AuthKeyId::new(1), SessionId::new(10)), Some(UserId::new(8)));
+        assert!(online.of_user(start, UserId::new(7)).is_empty());
+        assert_eq!(online.of_user(start, UserId::new(8)), [(AuthKeyId(1), SessionId(10))]);
     }
 }

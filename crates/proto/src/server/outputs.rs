@@ -7,7 +7,8 @@
 //! counted in [`ServerDrops`] and reported as [`ServerEvent::Dropped`]
 //! (unless the event queue itself is full, when only the counter moves).
 
-use crate::auth::{AuthEvent, CodeDelivery, InterDcError, InterDcMessage, KeyId, RpcError, UserId};
+use crate::auth::{AuthEvent, CodeDelivery, InterDcError, InterDcMessage, RpcError};
+use crate::id::{AuthKeyId, SessionId, UserId};
 use crate::queue::BoundedQueue;
 use crate::transport::{ReceiveError, SealError, TransportEvent};
 
@@ -25,9 +26,9 @@ pub enum ServerOutput {
     /// Bytes for whoever holds session `session_id` of key `auth_key_id`.
     Packet {
         /// The key the packet is sealed under.
-        auth_key_id: KeyId,
+        auth_key_id: AuthKeyId,
         /// The client's session the packet belongs to.
-        session_id: u64,
+        session_id: SessionId,
         /// The sealed packet.
         bytes: Vec<u8>,
     },
@@ -36,7 +37,7 @@ pub enum ServerOutput {
     /// the auth key is unknown here).
     TransportError {
         /// The auth key id the packet named.
-        auth_key_id: KeyId,
+        auth_key_id: AuthKeyId,
         /// The (negative) transport error code.
         code: i32,
     },
@@ -63,7 +64,7 @@ pub enum ServerEvent {
     /// A transport-level event of one client session.
     Transport {
         /// The key the event concerns.
-        auth_key_id: KeyId,
+        auth_key_id: AuthKeyId,
         /// What the transport did.
         event: TransportEvent,
     },
@@ -75,7 +76,7 @@ pub enum ServerEvent {
     /// One API call and its outcome; bytes are the encoded request and answer.
     Rpc {
         /// The key the call came under.
-        auth_key_id: KeyId,
+        auth_key_id: AuthKeyId,
         /// The TL method's name (`"unknown"` when undecodable).
         method: &'static str,
         /// The error answered, if any (`None` for an answer or a held answer).
@@ -90,7 +91,7 @@ pub enum ServerEvent {
         /// The account whose update it is.
         user_id: UserId,
         /// The session it went to: (auth key id, session id).
-        to: (KeyId, u64),
+        to: (AuthKeyId, SessionId),
         /// The update's `pts`.
         pts: u32,
         /// Bytes of the pushed body.
@@ -109,7 +110,7 @@ pub enum DropKind {
     /// A reply or push could not be sealed into a packet.
     Unsealable {
         /// The key it was for.
-        auth_key_id: KeyId,
+        auth_key_id: AuthKeyId,
         /// Why sealing failed (for example a body over the size limit).
         error: SealError,
     },
@@ -118,7 +119,7 @@ pub enum DropKind {
     /// caller never gets it and must re-send its request.
     HeldAnswerOverLimit {
         /// The key of the caller.
-        auth_key_id: KeyId,
+        auth_key_id: AuthKeyId,
         /// The TL method's name.
         method: &'static str,
     },
@@ -203,19 +204,20 @@ impl Queues {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::id::DcId;
 
     #[test]
     fn a_full_output_queue_drops_the_newest_and_says_so() {
         let mut queues = Queues::default();
         for code in 0..MAX_QUEUED_OUTPUTS {
             queues.output(ServerOutput::TransportError {
-                auth_key_id: 1,
+                auth_key_id: AuthKeyId::new(1),
                 code: -(code as i32),
             });
         }
         assert_eq!(queues.drops(), ServerDrops::default());
         queues.output(ServerOutput::TransportError {
-            auth_key_id: 2,
+            auth_key_id: AuthKeyId::new(2),
             code: -404,
         });
         assert_eq!(queues.drops().outputs_over_limit, 1);
@@ -228,7 +230,7 @@ mod tests {
         assert_eq!(
             queues.poll_output(),
             Some(ServerOutput::TransportError {
-                auth_key_id: 1,
+                auth_key_id: AuthKeyId::new(1),
                 code: 0
             })
         );
@@ -243,7 +245,7 @@ mod tests {
             queues.event(ServerEvent::Dropped(DropKind::OutputQueueFull));
         }
         queues.drop(DropKind::HeldAnswerOverLimit {
-            auth_key_id: 7,
+            auth_key_id: AuthKeyId::new(7),
             method: "auth.resetAuthorizations",
         });
         let drops = queues.drops();
@@ -256,11 +258,14 @@ mod tests {
     fn every_drop_kind_has_its_own_counter() {
         let mut queues = Queues::default();
         queues.drop(DropKind::Unsealable {
-            auth_key_id: 1,
+            auth_key_id: AuthKeyId::new(1),
             error: SealError::TooLarge { bytes: 2 << 20 },
         });
         queues.drop(DropKind::InterDcRefused {
-            error: InterDcError::WrongDestination { to: 2, me: 1 },
+            error: InterDcError::WrongDestination {
+                to: DcId::new(2),
+                me: DcId::new(1),
+            },
         });
         assert_eq!(
             queues.drops(),

@@ -2,6 +2,7 @@
 //! promise that nothing is dropped silently.
 
 use super::*;
+use crate::id::{AuthKeyId, DcId, SessionId, UserId};
 use crate::transport::sealed_body_bytes;
 use crate::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
 
@@ -28,7 +29,7 @@ fn chunks_respect_the_message_count_and_the_byte_limit() {
 }
 
 fn server() -> Server {
-    Server::new(ServerConfig::new(1, [7; 32], crate::auth::Policy::default()))
+    Server::new(ServerConfig::new(DcId::new(1), [7; 32], crate::auth::Policy::default()))
 }
 
 fn rng() -> rand_chacha::ChaCha8Rng {
@@ -45,7 +46,7 @@ fn a_packet_under_an_unknown_key_gets_the_transport_error() {
     assert_eq!(
         server.poll_output(),
         Some(ServerOutput::TransportError {
-            auth_key_id: 0x1122_3344_5566_7788,
+            auth_key_id: AuthKeyId::new(0x1122_3344_5566_7788),
             code: crate::transport::TRANSPORT_ERROR_UNKNOWN_KEY,
         })
     );
@@ -57,15 +58,18 @@ fn a_packet_under_an_unknown_key_gets_the_transport_error() {
 fn a_misaddressed_inter_dc_message_is_a_counted_drop() {
     let mut server = server();
     let message = InterDcMessage {
-        from: 2,
-        to: 3,
+        from: DcId::new(2),
+        to: DcId::new(3),
         body: crate::auth::InterDcBody::RevokeAck { revocation_id: 9 },
     };
     server.handle_inter_dc(Instant::SCENARIO_EPOCH, message, &mut rng());
     assert_eq!(
         server.poll_event(),
         Some(ServerEvent::Dropped(DropKind::InterDcRefused {
-            error: crate::auth::InterDcError::WrongDestination { to: 3, me: 1 },
+            error: crate::auth::InterDcError::WrongDestination {
+                to: DcId::new(3),
+                me: DcId::new(1)
+            },
         }))
     );
     assert_eq!(server.poll_event(), None);
@@ -76,14 +80,21 @@ fn a_misaddressed_inter_dc_message_is_a_counted_drop() {
 #[test]
 fn a_reply_that_cannot_be_sealed_is_a_counted_drop() {
     let mut server = server();
-    let sent = server.send(Instant::SCENARIO_EPOCH, (42, 1), &[outgoing(8)], &mut rng());
+    let sent = server.send(
+        Instant::SCENARIO_EPOCH,
+        (AuthKeyId::new(42), SessionId::new(1)),
+        &[outgoing(8)],
+        &mut rng(),
+    );
     assert!(!sent);
     assert_eq!(server.poll_output(), None);
     assert_eq!(
         server.poll_event(),
         Some(ServerEvent::Dropped(DropKind::Unsealable {
-            auth_key_id: 42,
-            error: crate::transport::SealError::UnknownAuthKey { auth_key_id: 42 },
+            auth_key_id: AuthKeyId::new(42),
+            error: crate::transport::SealError::UnknownAuthKey {
+                auth_key_id: AuthKeyId::new(42)
+            },
         }))
     );
     assert_eq!(server.drops().unsealable, 1);
@@ -95,7 +106,7 @@ fn admin_commands_answer_with_typed_results() {
     let refused = server.handle_admin(
         Instant::SCENARIO_EPOCH,
         AdminCommand::AdvanceDeletion {
-            user_id: 77,
+            user_id: UserId::new(77),
             stored_bytes: 0,
         },
         &mut rng(),

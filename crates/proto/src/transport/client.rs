@@ -19,6 +19,7 @@ use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
 use super::replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
 use super::seqno::SeqNoCounter;
 use crate::crypto::{self, AuthKey, CryptoError, Direction};
+use crate::id::{AuthKeyId, SessionId};
 use crate::time::{signed_micros_between, Instant};
 use crate::wire::{ids, BadMsgCode, Body, DecodeError, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};
 
@@ -62,9 +63,9 @@ pub enum ClientReceiveError {
     #[error("packet for session {found:#018x}, this is {expected:#018x}")]
     WrongSession {
         /// This session's id.
-        expected: u64,
+        expected: SessionId,
         /// The session id the envelope carries.
-        found: u64,
+        found: SessionId,
     },
     /// The msg_id's residue mod 4 is not a server's (1: response, 3: notification).
     #[error("server msg_id {msg_id:#018x} is not 1 or 3 mod 4")]
@@ -121,7 +122,7 @@ struct Pending {
 #[derive(Clone, Debug)]
 pub struct ClientSession {
     key: AuthKey,
-    session_id: u64,
+    session_id: SessionId,
     salt: u64,
     clock_offset_micros: i64,
     ids: MsgIdGenerator,
@@ -142,7 +143,7 @@ pub struct ClientSession {
 
 impl ClientSession {
     /// A session `session_id` of `key`, starting with `salt` and no clock offset.
-    pub fn new(key: AuthKey, session_id: u64, salt: u64) -> ClientSession {
+    pub fn new(key: AuthKey, session_id: SessionId, salt: u64) -> ClientSession {
         ClientSession {
             key,
             session_id,
@@ -163,12 +164,12 @@ impl ClientSession {
     }
 
     /// The random id the client chose for this session.
-    pub fn session_id(&self) -> u64 {
+    pub fn session_id(&self) -> SessionId {
         self.session_id
     }
 
     /// The `auth_key_id` of the session's key.
-    pub fn auth_key_id(&self) -> u64 {
+    pub fn auth_key_id(&self) -> AuthKeyId {
         self.key.id()
     }
 
@@ -305,7 +306,7 @@ impl ClientSession {
         };
         let envelope = Envelope {
             salt: self.salt,
-            session_id: self.session_id,
+            session_id: self.session_id.get(),
             message,
         };
         Some(crypto::encrypt(
@@ -385,10 +386,11 @@ impl ClientSession {
         self.observe_clock(now);
         let plaintext = crypto::decrypt(&self.key, Direction::ServerToClient, packet)?;
         let envelope = Envelope::decode(&plaintext)?;
-        if envelope.session_id != self.session_id {
+        let found = SessionId::new(envelope.session_id);
+        if found != self.session_id {
             return Err(ClientReceiveError::WrongSession {
                 expected: self.session_id,
-                found: envelope.session_id,
+                found,
             });
         }
         let outer = envelope.message;

@@ -1,6 +1,7 @@
 //! Typed events of the transport layer, from which the simulator computes
 //! metrics (`bad_msg_notifications`, `resends`, ...). Never parsed from logs.
 
+use crate::id::SessionId;
 use crate::wire::BadMsgCode;
 
 /// Something the transport layer did or saw.
@@ -21,12 +22,12 @@ pub enum TransportEvent {
     /// The first message of an unknown session id created the session.
     SessionCreated {
         /// The new session's id.
-        session_id: u64,
+        session_id: SessionId,
     },
     /// The least recently active session of a key was dropped to make room.
     SessionEvicted {
         /// The dropped session's id.
-        session_id: u64,
+        session_id: SessionId,
     },
     /// A client message was sent again under the same id (no ack in time).
     Resent {

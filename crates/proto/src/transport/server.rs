@@ -15,6 +15,7 @@ use super::msg_id::MsgIdKind;
 use super::salt::SaltSchedule;
 use super::server_session::{Processed, SaltCheck, ServerSession};
 use crate::crypto::{self, AuthKey, CryptoError, Direction};
+use crate::id::{AuthKeyId, SessionId};
 use crate::time::Instant;
 use crate::wire::{Body, DecodeError, Envelope, Message, MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
 
@@ -37,7 +38,7 @@ pub enum ReceiveError {
     #[error("unknown auth key {auth_key_id:#018x} (transport error -404)")]
     UnknownAuthKey {
         /// The `auth_key_id` the packet named.
-        auth_key_id: u64,
+        auth_key_id: AuthKeyId,
     },
     /// The packet did not decrypt under the key it names.
     #[error("decryption failed: {0}")]
@@ -54,13 +55,13 @@ pub enum SealError {
     #[error("unknown auth key {auth_key_id:#018x}")]
     UnknownAuthKey {
         /// The `auth_key_id` asked for.
-        auth_key_id: u64,
+        auth_key_id: AuthKeyId,
     },
     /// The key has no session with this id.
     #[error("unknown session {session_id:#018x}")]
     UnknownSession {
         /// The session id asked for.
-        session_id: u64,
+        session_id: SessionId,
     },
     /// More messages than one container holds ([`MAX_CONTAINER_MESSAGES`]).
     #[error("{count} messages do not fit one container (at most {MAX_CONTAINER_MESSAGES})")]
@@ -83,9 +84,9 @@ pub enum SealError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Received {
     /// The key the packet was encrypted with.
-    pub auth_key_id: u64,
+    pub auth_key_id: AuthKeyId,
     /// The session the envelope named.
-    pub session_id: u64,
+    pub session_id: SessionId,
     /// Whether this packet created the session.
     pub new_session: bool,
     /// What validation accepted, answered and saw.
@@ -123,13 +124,13 @@ impl Outgoing {
 struct KeyState {
     key: AuthKey,
     salts: SaltSchedule,
-    sessions: BTreeMap<u64, ServerSession>,
+    sessions: BTreeMap<SessionId, ServerSession>,
 }
 
 /// Every auth key a datacenter knows, with its sessions.
 #[derive(Clone, Debug, Default)]
 pub struct ServerTransport {
-    keys: BTreeMap<u64, KeyState>,
+    keys: BTreeMap<AuthKeyId, KeyState>,
 }
 
 impl ServerTransport {
@@ -149,17 +150,17 @@ impl ServerTransport {
     }
 
     /// Forget a key and its sessions (`destroy_auth_key`). Returns whether it existed.
-    pub fn remove_key(&mut self, auth_key_id: u64) -> bool {
+    pub fn remove_key(&mut self, auth_key_id: AuthKeyId) -> bool {
         self.keys.remove(&auth_key_id).is_some()
     }
 
     /// Whether a key with this id is registered.
-    pub fn has_key(&self, auth_key_id: u64) -> bool {
+    pub fn has_key(&self, auth_key_id: AuthKeyId) -> bool {
         self.keys.contains_key(&auth_key_id)
     }
 
     /// The salt a client of this key should use now.
-    pub fn current_salt(&self, auth_key_id: u64, now: Instant) -> Option<u64> {
+    pub fn current_salt(&self, auth_key_id: AuthKeyId, now: Instant) -> Option<u64> {
         self.keys.get(&auth_key_id).map(|state| state.salts.current(now))
     }
 
@@ -176,7 +177,7 @@ impl ServerTransport {
             valid: state.salts.is_valid(envelope.salt, now),
             current: state.salts.current(now),
         };
-        let session_id = envelope.session_id;
+        let session_id = SessionId::new(envelope.session_id);
         let mut events = Vec::new();
         let new_session = !state.sessions.contains_key(&session_id);
         if new_session {
@@ -219,8 +220,8 @@ impl ServerTransport {
     pub fn seal(
         &mut self,
         now: Instant,
-        auth_key_id: u64,
-        session_id: u64,
+        auth_key_id: AuthKeyId,
+        session_id: SessionId,
         messages: &[Outgoing],
         rng: &mut impl RngCore,
     ) -> Result<Vec<u8>, SealError> {
@@ -264,7 +265,7 @@ impl ServerTransport {
         };
         let envelope = Envelope {
             salt: state.salts.current(now),
-            session_id,
+            session_id: session_id.get(),
             message,
         };
         Ok(crypto::encrypt(
@@ -297,7 +298,7 @@ pub fn sealed_body_bytes(messages: &[Outgoing]) -> usize {
     }
 }
 
-fn least_recently_active(sessions: &BTreeMap<u64, ServerSession>) -> Option<u64> {
+fn least_recently_active(sessions: &BTreeMap<SessionId, ServerSession>) -> Option<SessionId> {
     sessions
         .values()
         .min_by_key(|session| (session.last_active(), session.session_id()))

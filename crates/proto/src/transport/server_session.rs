@@ -16,6 +16,7 @@ use super::events::TransportEvent;
 use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
 use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
+use crate::id::SessionId;
 use crate::time::Instant;
 use crate::wire::{ids, BadMsgCode, Body, Message, MAX_ACK_IDS};
 
@@ -50,7 +51,7 @@ pub struct SaltCheck {
 /// One client session as the server sees it.
 #[derive(Clone, Debug)]
 pub struct ServerSession {
-    session_id: u64,
+    session_id: SessionId,
     received: ReplayWindow,
     outgoing_ids: MsgIdGenerator,
     outgoing_seqno: SeqNoCounter,
@@ -59,7 +60,7 @@ pub struct ServerSession {
 
 impl ServerSession {
     /// A session first seen at `now`, with nothing received or sent yet.
-    pub fn new(session_id: u64, now: Instant) -> ServerSession {
+    pub fn new(session_id: SessionId, now: Instant) -> ServerSession {
         ServerSession {
             session_id,
             received: ReplayWindow::new(),
@@ -70,7 +71,7 @@ impl ServerSession {
     }
 
     /// The id the client chose for the session.
-    pub fn session_id(&self) -> u64 {
+    pub fn session_id(&self) -> SessionId {
         self.session_id
     }
 

@@ -7,6 +7,7 @@
 //! (`auth::limits`), and a unit test cannot use the testkit (it depends on
 //! this crate, so its types would be another build's).
 
+use crate::id::{AuthKeyId, DcId, UserId};
 use std::collections::BTreeMap;
 
 use rand_core::RngCore;
@@ -19,7 +20,7 @@ use crate::auth::events::{AuthEvent, Effect};
 use crate::auth::interdc::InterDcMessage;
 use crate::auth::login::{LoginResult, SentCode, SignIn};
 use crate::auth::policy::Policy;
-use crate::auth::{DcAuthority, DcId, KeyId, UserId};
+use crate::auth::DcAuthority;
 use crate::time::Instant;
 
 /// Delivery rounds per `pump`: revoke → ack is two; a bound stops ping-pong.
@@ -116,7 +117,7 @@ impl InProcessDcs {
         &mut self,
         now: Instant,
         dc: DcId,
-        key_id: KeyId,
+        key_id: AuthKeyId,
         phone: &str,
         info: &ClientInfo,
         rng: &mut impl RngCore,

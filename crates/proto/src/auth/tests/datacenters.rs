@@ -1,6 +1,7 @@
 //! Cross-DC rules: export/import, revocation under sync / async / lazy,
 //! retries, late imports, and temp keys.
 
+use crate::id::{AuthKeyId, AuthorizationHash};
 use std::time::Duration;
 
 use super::*;
@@ -8,7 +9,12 @@ use crate::auth::interdc::{InterDcBody, InterDcMessage};
 use crate::auth::{AuthRejection, AuthorizationKind, ResetAnswer, RevocationPolicy, RpcError};
 
 /// Export `home_key`'s authorization to `target` and import it under `key`.
-fn derive(world: &mut AuthFixture, home_key: KeyId, target: DcId, key: KeyId) -> Result<AuthorizationKind, RpcError> {
+fn derive(
+    world: &mut AuthFixture,
+    home_key: AuthKeyId,
+    target: DcId,
+    key: AuthKeyId,
+) -> Result<AuthorizationKind, RpcError> {
     let now = world.now;
     let exported = world
         .cluster
@@ -27,7 +33,7 @@ fn stolen_laptop_on_other_dc(revocation: RevocationPolicy) -> AuthFixture {
         ..Policy::default()
     });
     world.owner_and_stolen_laptop();
-    derive(&mut world, 2, OTHER, 41).expect("derive");
+    derive(&mut world, AuthKeyId::new(2), OTHER, AuthKeyId::new(41)).expect("derive");
     world
 }
 
@@ -49,20 +55,27 @@ fn released(world: &mut AuthFixture) -> Vec<u64> {
 #[test]
 fn imported_authorizations_act_for_the_home_one() {
     let mut world = AuthFixture::new(Policy::default());
-    let hash = world.login(1, "Pixel 8");
+    let hash = world.login(AuthKeyId::new(1), "Pixel 8");
     assert_eq!(
-        derive(&mut world, 1, OTHER, 41),
+        derive(&mut world, AuthKeyId::new(1), OTHER, AuthKeyId::new(41)),
         Ok(AuthorizationKind::Derived { home_dc: HOME })
     );
     let now = world.now;
-    let handle = world.dc(OTHER).authenticate(now, 41).expect("derived accepted");
+    let handle = world
+        .dc(OTHER)
+        .authenticate(now, AuthKeyId::new(41))
+        .expect("derived accepted");
     assert_eq!(
         (handle.user_id, handle.hash, handle.kind),
-        (USER, hash, AuthorizationKind::Derived { home_dc: HOME })
+        (
+            USER,
+            AuthorizationHash(hash.get()),
+            AuthorizationKind::Derived { home_dc: HOME }
+        )
     );
     // Session management belongs to the home DC.
     assert_eq!(
-        world.dc(OTHER).get_authorizations(now, 41),
+        world.dc(OTHER).get_authorizations(now, AuthKeyId::new(41)),
         Err(RpcError::UserMigrate(HOME))
     );
 }
@@ -70,45 +83,55 @@ fn imported_authorizations_act_for_the_home_one() {
 #[test]
 fn export_and_import_refuse_bad_requests() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
     assert_eq!(
         world
             .cluster
             .dc(HOME)
-            .export_authorization(now, 1, HOME, &mut world.rng),
+            .export_authorization(now, AuthKeyId::new(1), HOME, &mut world.rng),
         Err(RpcError::DcIdInvalid)
     );
     let exported = world
         .cluster
         .dc(HOME)
-        .export_authorization(now, 1, OTHER, &mut world.rng)
+        .export_authorization(now, AuthKeyId::new(1), OTHER, &mut world.rng)
         .expect("export");
     let mut tampered = exported.bytes.clone();
     tampered[9] ^= 1;
     assert_eq!(
-        world.dc(OTHER).import_authorization(now, 41, USER, &tampered),
+        world
+            .dc(OTHER)
+            .import_authorization(now, AuthKeyId::new(41), USER, &tampered),
         Err(RpcError::AuthBytesInvalid)
     );
     assert_eq!(
-        world.dc(THIRD).import_authorization(now, 41, USER, &exported.bytes),
+        world
+            .dc(THIRD)
+            .import_authorization(now, AuthKeyId::new(41), USER, &exported.bytes),
         Err(RpcError::AuthBytesInvalid)
     );
     assert_eq!(
-        world.dc(OTHER).import_authorization(now, 41, USER + 1, &exported.bytes),
+        world
+            .dc(OTHER)
+            .import_authorization(now, AuthKeyId::new(41), UserId(USER.0 + 1), &exported.bytes),
         Err(RpcError::AuthBytesInvalid)
     );
     let late = now + Duration::from_secs(301);
     assert_eq!(
-        world.dc(OTHER).import_authorization(late, 41, USER, &exported.bytes),
+        world
+            .dc(OTHER)
+            .import_authorization(late, AuthKeyId::new(41), USER, &exported.bytes),
         Err(RpcError::AuthBytesInvalid)
     );
     world
         .dc(OTHER)
-        .import_authorization(now, 41, USER, &exported.bytes)
+        .import_authorization(now, AuthKeyId::new(41), USER, &exported.bytes)
         .expect("import");
     assert_eq!(
-        world.dc(OTHER).import_authorization(now, 42, USER, &exported.bytes),
+        world
+            .dc(OTHER)
+            .import_authorization(now, AuthKeyId::new(42), USER, &exported.bytes),
         Err(RpcError::AuthBytesInvalid)
     );
 }
@@ -116,19 +139,22 @@ fn export_and_import_refuse_bad_requests() {
 #[test]
 fn sync_holds_the_answer_until_every_dc_acknowledged() {
     let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Sync);
-    derive(&mut world, 2, THIRD, 51).expect("derive");
+    derive(&mut world, AuthKeyId::new(2), THIRD, AuthKeyId::new(51)).expect("derive");
     world.take_outside();
     let now = world.now;
-    let answer = world.home().reset_authorizations(now, 1).expect("reset");
+    let answer = world
+        .home()
+        .reset_authorizations(now, AuthKeyId::new(1))
+        .expect("reset");
     let ResetAnswer::Held { answer_id } = answer else {
         panic!("sync must hold: {answer:?}")
     };
     // Before delivery the other DCs still accept the derived keys.
-    assert!(world.auth(OTHER, 41).is_ok());
-    assert_eq!(world.auth(HOME, 2), Err(RpcError::SessionRevoked));
+    assert!(world.auth(OTHER, AuthKeyId::new(41)).is_ok());
+    assert_eq!(world.auth(HOME, AuthKeyId::new(2)), Err(RpcError::SessionRevoked));
     world.pump();
-    assert_eq!(world.auth(OTHER, 41), Err(RpcError::SessionRevoked));
-    assert_eq!(world.auth(THIRD, 51), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(OTHER, AuthKeyId::new(41)), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(THIRD, AuthKeyId::new(51)), Err(RpcError::SessionRevoked));
     assert_eq!(released(&mut world), vec![answer_id]);
     assert_eq!(world.home().pending_revocations(), 0);
 }
@@ -137,14 +163,18 @@ fn sync_holds_the_answer_until_every_dc_acknowledged() {
 fn lost_revocations_are_retried_until_acknowledged() {
     let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Sync);
     let now = world.now;
-    let ResetAnswer::Held { answer_id } = world.home().reset_authorizations(now, 1).expect("reset") else {
+    let ResetAnswer::Held { answer_id } = world
+        .home()
+        .reset_authorizations(now, AuthKeyId::new(1))
+        .expect("reset")
+    else {
         panic!("held")
     };
     world.cluster.pump_filtered(now, |_| false);
-    assert!(world.auth(OTHER, 41).is_ok(), "the revocation was lost");
+    assert!(world.auth(OTHER, AuthKeyId::new(41)).is_ok(), "the revocation was lost");
     assert!(released(&mut world).is_empty());
     world.advance(Duration::from_secs(1));
-    assert_eq!(world.auth(OTHER, 41), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(OTHER, AuthKeyId::new(41)), Err(RpcError::SessionRevoked));
     assert_eq!(released(&mut world), vec![answer_id]);
     // Nothing left to retry.
     world.advance(Duration::from_secs(120));
@@ -160,12 +190,18 @@ fn async_answers_at_once_and_revokes_after_the_delay() {
     let delay = Duration::from_secs(2);
     let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Async { delay });
     let now = world.now;
-    assert_eq!(world.home().reset_authorizations(now, 1), Ok(ResetAnswer::Done));
+    assert_eq!(
+        world.home().reset_authorizations(now, AuthKeyId::new(1)),
+        Ok(ResetAnswer::Done)
+    );
     world.pump();
     world.advance(Duration::from_millis(1999));
-    assert!(world.auth(OTHER, 41).is_ok(), "still accepted within the delay");
+    assert!(
+        world.auth(OTHER, AuthKeyId::new(41)).is_ok(),
+        "still accepted within the delay"
+    );
     world.advance(Duration::from_millis(1));
-    assert_eq!(world.auth(OTHER, 41), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(OTHER, AuthKeyId::new(41)), Err(RpcError::SessionRevoked));
 }
 
 #[test]
@@ -174,11 +210,14 @@ fn lazy_revalidates_after_the_cache_ttl() {
     let mut world = stolen_laptop_on_other_dc(RevocationPolicy::Lazy { cache_ttl });
     let exported_at = world.now;
     world.advance(Duration::from_secs(299));
-    assert!(world.auth(OTHER, 41).is_ok());
+    assert!(world.auth(OTHER, AuthKeyId::new(41)).is_ok());
     world.advance(Duration::from_secs(1));
     // Stale: asks home, rejects for now; the reply refreshes the cache.
     let now = world.now;
-    assert_eq!(world.dc(OTHER).authenticate(now, 41), Err(AuthRejection::Revalidating));
+    assert_eq!(
+        world.dc(OTHER).authenticate(now, AuthKeyId::new(41)),
+        Err(AuthRejection::Revalidating)
+    );
     let asked = world.cluster.take_effects(OTHER);
     assert!(matches!(
         asked.as_slice(),
@@ -193,20 +232,23 @@ fn lazy_revalidates_after_the_cache_ttl() {
         }
     }
     world.pump();
-    assert!(world.auth(OTHER, 41).is_ok());
+    assert!(world.auth(OTHER, AuthKeyId::new(41)).is_ok());
     // Revoked at home: no message goes out, but the cache runs dry.
     let now = world.now;
-    assert_eq!(world.home().reset_authorizations(now, 1), Ok(ResetAnswer::Done));
+    assert_eq!(
+        world.home().reset_authorizations(now, AuthKeyId::new(1)),
+        Ok(ResetAnswer::Done)
+    );
     assert!(world
         .take_outside()
         .iter()
         .all(|(_, e)| !matches!(e, Effect::InterDc(_))));
     world.advance(Duration::from_secs(299));
-    assert!(world.auth(OTHER, 41).is_ok(), "within the cache TTL");
+    assert!(world.auth(OTHER, AuthKeyId::new(41)).is_ok(), "within the cache TTL");
     world.advance(Duration::from_secs(1));
-    assert_eq!(world.auth(OTHER, 41), Err(RpcError::Timeout));
+    assert_eq!(world.auth(OTHER, AuthKeyId::new(41)), Err(RpcError::Timeout));
     world.pump();
-    assert_eq!(world.auth(OTHER, 41), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(OTHER, AuthKeyId::new(41)), Err(RpcError::SessionRevoked));
     assert!(world.now > exported_at);
 }
 
@@ -218,39 +260,59 @@ fn a_token_exported_before_a_revocation_cannot_be_imported_after_it() {
     let stolen = world
         .cluster
         .dc(HOME)
-        .export_authorization(now, 2, OTHER, &mut world.rng)
+        .export_authorization(now, AuthKeyId::new(2), OTHER, &mut world.rng)
         .expect("export");
-    world.home().reset_authorizations(now, 1).expect("reset");
+    world
+        .home()
+        .reset_authorizations(now, AuthKeyId::new(1))
+        .expect("reset");
     world.pump();
-    let result = world.dc(OTHER).import_authorization(now, 41, USER, &stolen.bytes);
+    let result = world
+        .dc(OTHER)
+        .import_authorization(now, AuthKeyId::new(41), USER, &stolen.bytes);
     assert_eq!(result, Err(RpcError::SessionRevoked));
 }
 
 #[test]
 fn temp_keys_act_as_their_permanent_key_until_expiry() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
     let asked = now + 2 * DAY;
-    let granted = world.home().bind_temp_auth_key(now, 1, 100, asked).expect("bind");
+    let granted = world
+        .home()
+        .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(100), asked)
+        .expect("bind");
     assert_eq!(granted, now + DAY, "capped at temp_key_lifetime");
-    let handle = world.home().authenticate(now, 100).expect("temp accepted");
-    assert!(handle.via_temp && handle.perm_key_id == 1);
+    let handle = world
+        .home()
+        .authenticate(now, AuthKeyId::new(100))
+        .expect("temp accepted");
+    assert!(handle.via_temp && handle.perm_key_id == AuthKeyId::new(1));
     assert_eq!(
-        world.home().bind_temp_auth_key(now, 1, 100, asked),
+        world
+            .home()
+            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(100), asked),
         Ok(granted),
         "rebinding to the same key is fine"
     );
     assert_eq!(
-        world.home().bind_temp_auth_key(now, 2, 100, asked),
+        world
+            .home()
+            .bind_temp_auth_key(now, AuthKeyId::new(2), AuthKeyId::new(100), asked),
         Err(RpcError::TempAuthKeyAlreadyBound)
     );
     assert_eq!(
-        world.home().bind_temp_auth_key(now, 1, 101, now),
+        world
+            .home()
+            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(101), now),
         Err(RpcError::ExpireDateInvalid)
     );
     world.advance(DAY);
-    assert_eq!(world.auth(HOME, 100), Err(RpcError::AuthKeyUnregistered));
+    assert_eq!(
+        world.auth(HOME, AuthKeyId::new(100)),
+        Err(RpcError::AuthKeyUnregistered)
+    );
 }
 
 #[test]
@@ -259,17 +321,20 @@ fn revoking_an_authorization_kills_its_temp_keys_everywhere() {
     let now = world.now;
     world
         .home()
-        .bind_temp_auth_key(now, 2, 200, now + DAY)
+        .bind_temp_auth_key(now, AuthKeyId::new(2), AuthKeyId::new(200), now + DAY)
         .expect("bind home temp");
     world
         .dc(OTHER)
-        .bind_temp_auth_key(now, 41, 400, now + DAY)
+        .bind_temp_auth_key(now, AuthKeyId::new(41), AuthKeyId::new(400), now + DAY)
         .expect("bind other temp");
-    assert!(world.auth(OTHER, 400).is_ok());
-    world.home().reset_authorizations(now, 1).expect("reset");
+    assert!(world.auth(OTHER, AuthKeyId::new(400)).is_ok());
+    world
+        .home()
+        .reset_authorizations(now, AuthKeyId::new(1))
+        .expect("reset");
     world.pump();
-    assert_eq!(world.auth(HOME, 200), Err(RpcError::SessionRevoked));
-    assert_eq!(world.auth(OTHER, 400), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(HOME, AuthKeyId::new(200)), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(OTHER, AuthKeyId::new(400)), Err(RpcError::SessionRevoked));
 }
 
 #[test]
@@ -278,10 +343,12 @@ fn temp_keys_can_be_disabled() {
         temp_key_lifetime: Duration::ZERO,
         ..Policy::default()
     });
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
     assert_eq!(
-        world.home().bind_temp_auth_key(now, 1, 100, now + DAY),
+        world
+            .home()
+            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(100), now + DAY),
         Err(RpcError::TempKeysDisabled)
     );
 }
@@ -305,7 +372,7 @@ fn a_late_validation_reply_counts_from_when_the_home_dc_vouched() {
     world.now = world.now + cache_ttl;
     let vouched_at = world.now;
     assert_eq!(
-        world.dc(OTHER).authenticate(vouched_at, 41),
+        world.dc(OTHER).authenticate(vouched_at, AuthKeyId::new(41)),
         Err(AuthRejection::Revalidating)
     );
     let Some(Effect::InterDc(ask)) = world.cluster.take_effects(OTHER).pop() else {
@@ -318,11 +385,14 @@ fn a_late_validation_reply_counts_from_when_the_home_dc_vouched() {
     // The reply arrives 200 s late: the cache still ends 300 s after vouching.
     let arrival = vouched_at + Duration::from_secs(200);
     world.dc(OTHER).handle_inter_dc(arrival, reply).expect("other");
-    assert!(world.dc(OTHER).peek(arrival, 41).is_ok());
+    assert!(world.dc(OTHER).peek(arrival, AuthKeyId::new(41)).is_ok());
     let just_before = (vouched_at + cache_ttl).saturating_sub(Duration::from_micros(1));
-    assert!(world.dc(OTHER).peek(just_before, 41).is_ok());
+    assert!(world.dc(OTHER).peek(just_before, AuthKeyId::new(41)).is_ok());
     assert_eq!(
-        world.dc(OTHER).peek(vouched_at + cache_ttl, 41).map(|_| ()),
+        world
+            .dc(OTHER)
+            .peek(vouched_at + cache_ttl, AuthKeyId::new(41))
+            .map(|_| ()),
         Err(AuthRejection::Revalidating)
     );
 }

@@ -1,6 +1,7 @@
 //! Login rules: code delivery, invalid/expired codes, flood limits, 2FA,
 //! confirmation of new logins, log-out and future auth tokens.
 
+use crate::id::{AuthKeyId, AuthorizationHash};
 use std::time::Duration;
 
 use super::*;
@@ -10,7 +11,7 @@ use crate::auth::{AuthRejection, RpcError};
 
 const NO_TOKENS: [[u8; 32]; 0] = [];
 
-fn send(world: &mut AuthFixture, key: KeyId, tokens: &[[u8; 32]]) -> Result<SentCode, RpcError> {
+fn send(world: &mut AuthFixture, key: AuthKeyId, tokens: &[[u8; 32]]) -> Result<SentCode, RpcError> {
     let now = world.now;
     world
         .cluster
@@ -18,7 +19,7 @@ fn send(world: &mut AuthFixture, key: KeyId, tokens: &[[u8; 32]]) -> Result<Sent
         .send_code(now, key, PHONE, tokens, &info("Pixel 8"), &mut world.rng)
 }
 
-fn sign_in(world: &mut AuthFixture, key: KeyId, hash: u64, code: &str) -> Result<LoginResult, RpcError> {
+fn sign_in(world: &mut AuthFixture, key: AuthKeyId, hash: u64, code: &str) -> Result<LoginResult, RpcError> {
     let now = world.now;
     let phone_info = info("Pixel 8");
     let request = SignIn {
@@ -45,13 +46,18 @@ fn wrong(code: &str) -> String {
 #[test]
 fn code_goes_by_sms_without_sessions_and_in_app_to_logged_in_keys() {
     let mut world = AuthFixture::new(Policy::default());
-    match send(&mut world, 1, &NO_TOKENS) {
+    match send(&mut world, AuthKeyId::new(1), &NO_TOKENS) {
         Ok(SentCode::Code { delivery, .. }) => assert_eq!(delivery, CodeDelivery::Sms),
         other => panic!("{other:?}"),
     }
-    world.login(1, "Pixel 8");
-    match send(&mut world, 2, &NO_TOKENS) {
-        Ok(SentCode::Code { delivery, .. }) => assert_eq!(delivery, CodeDelivery::App { key_ids: vec![1] }),
+    world.login(AuthKeyId::new(1), "Pixel 8");
+    match send(&mut world, AuthKeyId::new(2), &NO_TOKENS) {
+        Ok(SentCode::Code { delivery, .. }) => assert_eq!(
+            delivery,
+            CodeDelivery::App {
+                key_ids: vec![AuthKeyId::new(1)]
+            }
+        ),
         other => panic!("{other:?}"),
     }
 }
@@ -62,7 +68,7 @@ fn unknown_phone_is_unoccupied() {
     let now = world.now;
     let result = world.home().send_code(
         now,
-        1,
+        AuthKeyId::new(1),
         "+999",
         &NO_TOKENS,
         &info("x"),
@@ -79,37 +85,37 @@ fn wrong_code_is_invalid_then_flood_wait_after_the_limit() {
         ..Policy::default()
     };
     let mut world = AuthFixture::new(policy);
-    let hash = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent"));
+    let hash = code_hash(send(&mut world, AuthKeyId::new(1), &NO_TOKENS).expect("sent"));
     world.pump();
     let code = world.cluster.last_code(USER).expect("code");
     assert_eq!(
-        sign_in(&mut world, 1, hash, &wrong(&code)),
+        sign_in(&mut world, AuthKeyId::new(1), hash, &wrong(&code)),
         Err(RpcError::PhoneCodeInvalid)
     );
     assert_eq!(
-        sign_in(&mut world, 1, hash, &wrong(&code)),
+        sign_in(&mut world, AuthKeyId::new(1), hash, &wrong(&code)),
         Err(RpcError::PhoneCodeInvalid)
     );
     assert_eq!(
-        sign_in(&mut world, 1, hash, &wrong(&code)),
+        sign_in(&mut world, AuthKeyId::new(1), hash, &wrong(&code)),
         Err(RpcError::FloodWait { seconds: 600 })
     );
     // The right code no longer helps, and no new code can be asked for.
     assert_eq!(
-        sign_in(&mut world, 1, hash, &code),
+        sign_in(&mut world, AuthKeyId::new(1), hash, &code),
         Err(RpcError::FloodWait { seconds: 600 })
     );
     world.advance(Duration::from_secs(100));
     assert_eq!(
-        send(&mut world, 1, &NO_TOKENS),
+        send(&mut world, AuthKeyId::new(1), &NO_TOKENS),
         Err(RpcError::FloodWait { seconds: 500 })
     );
     world.advance(Duration::from_secs(500));
-    let hash = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent after the wait"));
+    let hash = code_hash(send(&mut world, AuthKeyId::new(1), &NO_TOKENS).expect("sent after the wait"));
     world.pump();
     let code = world.cluster.last_code(USER).expect("code");
     assert!(matches!(
-        sign_in(&mut world, 1, hash, &code),
+        sign_in(&mut world, AuthKeyId::new(1), hash, &code),
         Ok(LoginResult::Authorized { .. })
     ));
 }
@@ -117,25 +123,31 @@ fn wrong_code_is_invalid_then_flood_wait_after_the_limit() {
 #[test]
 fn expired_code_and_code_of_another_key_are_expired() {
     let mut world = AuthFixture::new(Policy::default());
-    let hash = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent"));
+    let hash = code_hash(send(&mut world, AuthKeyId::new(1), &NO_TOKENS).expect("sent"));
     world.pump();
     let code = world.cluster.last_code(USER).expect("code");
-    assert_eq!(sign_in(&mut world, 2, hash, &code), Err(RpcError::PhoneCodeExpired));
+    assert_eq!(
+        sign_in(&mut world, AuthKeyId::new(2), hash, &code),
+        Err(RpcError::PhoneCodeExpired)
+    );
     world.now = world.now + Duration::from_secs(300);
-    assert_eq!(sign_in(&mut world, 1, hash, &code), Err(RpcError::PhoneCodeExpired));
+    assert_eq!(
+        sign_in(&mut world, AuthKeyId::new(1), hash, &code),
+        Err(RpcError::PhoneCodeExpired)
+    );
 }
 
 #[test]
 fn pending_codes_per_account_are_bounded_oldest_dropped() {
     let mut world = AuthFixture::new(Policy::default());
-    let first = code_hash(send(&mut world, 1, &NO_TOKENS).expect("sent"));
+    let first = code_hash(send(&mut world, AuthKeyId::new(1), &NO_TOKENS).expect("sent"));
     world.pump();
     let first_code = world.cluster.last_code(USER).expect("code");
     for key in 2..=crate::auth::limits::MAX_PENDING_CODES_PER_ACCOUNT as u64 + 1 {
-        send(&mut world, key, &NO_TOKENS).expect("sent");
+        send(&mut world, AuthKeyId::new(key), &NO_TOKENS).expect("sent");
     }
     assert_eq!(
-        sign_in(&mut world, 1, first, &first_code),
+        sign_in(&mut world, AuthKeyId::new(1), first, &first_code),
         Err(RpcError::PhoneCodeExpired)
     );
 }
@@ -143,13 +155,13 @@ fn pending_codes_per_account_are_bounded_oldest_dropped() {
 #[test]
 fn second_login_is_unconfirmed_and_announced_to_the_others() {
     let mut world = AuthFixture::new(Policy::default());
-    let first = world.login(1, "Pixel 8");
+    let first = world.login(AuthKeyId::new(1), "Pixel 8");
     world.take_outside();
-    let second = world.login(2, "ThinkPad");
+    let second = world.login(AuthKeyId::new(2), "ThinkPad");
     let account = world.home().account(USER).expect("account");
-    let flags: Vec<(i64, bool)> = account.authorizations().map(|a| (a.hash, a.unconfirmed)).collect();
+    let flags: Vec<(AuthorizationHash, bool)> = account.authorizations().map(|a| (a.hash, a.unconfirmed)).collect();
     assert_eq!(flags, vec![(first, false), (second, true)]);
-    let notified: Vec<KeyId> = world
+    let notified: Vec<AuthKeyId> = world
         .take_outside()
         .into_iter()
         .filter_map(|(_, effect)| match effect {
@@ -162,13 +174,13 @@ fn second_login_is_unconfirmed_and_announced_to_the_others() {
                         ..
                     },
             } => {
-                assert_eq!(hash, second);
+                assert_eq!(hash, AuthorizationHash::new(second.get()));
                 Some(key_id)
             }
             _ => None,
         })
         .collect();
-    assert_eq!(notified, vec![1]);
+    assert_eq!(notified, vec![AuthKeyId(1)]);
 }
 
 #[test]
@@ -177,9 +189,9 @@ fn without_notify_new_login_logins_start_confirmed_and_silent() {
         notify_new_login: false,
         ..Policy::default()
     });
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     world.take_outside();
-    world.login(2, "ThinkPad");
+    world.login(AuthKeyId::new(2), "ThinkPad");
     assert!(world
         .home()
         .account(USER)
@@ -197,25 +209,34 @@ fn without_notify_new_login_logins_start_confirmed_and_silent() {
 #[test]
 fn two_factor_keeps_the_authorization_pending_until_the_password() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
     world
         .home()
-        .update_password(now, 1, None, Some(b"pw"), &mut ChaCha8Rng::seed_from_u64(3))
+        .update_password(
+            now,
+            AuthKeyId::new(1),
+            None,
+            Some(b"pw"),
+            &mut ChaCha8Rng::seed_from_u64(3),
+        )
         .expect("2FA on");
-    let result = world.try_login(2, "ThinkPad").expect("code accepted");
+    let result = world.try_login(AuthKeyId::new(2), "ThinkPad").expect("code accepted");
     assert_eq!(result.rpc_error(), Some(RpcError::SessionPasswordNeeded));
-    assert_eq!(world.auth(HOME, 2), Err(RpcError::SessionPasswordNeeded));
+    assert_eq!(
+        world.auth(HOME, AuthKeyId::new(2)),
+        Err(RpcError::SessionPasswordNeeded)
+    );
     world.take_outside();
     assert_eq!(
-        world.home().check_password(now, 2, b"nope"),
+        world.home().check_password(now, AuthKeyId::new(2), b"nope"),
         Err(RpcError::PasswordHashInvalid)
     );
     assert!(matches!(
-        world.home().check_password(now, 2, b"pw"),
+        world.home().check_password(now, AuthKeyId::new(2), b"pw"),
         Ok(LoginResult::Authorized { .. })
     ));
-    assert!(world.auth(HOME, 2).is_ok());
+    assert!(world.auth(HOME, AuthKeyId::new(2)).is_ok());
     // Announced only once the password was given.
     let notes = world
         .take_outside()
@@ -224,7 +245,7 @@ fn two_factor_keeps_the_authorization_pending_until_the_password() {
         .count();
     assert_eq!(notes, 1);
     assert_eq!(
-        world.home().check_password(now, 2, b"pw"),
+        world.home().check_password(now, AuthKeyId::new(2), b"pw"),
         Err(RpcError::AccountStateInvalid)
     );
 }
@@ -232,24 +253,28 @@ fn two_factor_keeps_the_authorization_pending_until_the_password() {
 #[test]
 fn changing_the_password_needs_the_current_one() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     world
         .home()
-        .update_password(now, 1, None, Some(b"one"), &mut rng)
+        .update_password(now, AuthKeyId::new(1), None, Some(b"one"), &mut rng)
         .expect("on");
     assert_eq!(
-        world.home().update_password(now, 1, None, Some(b"two"), &mut rng),
+        world
+            .home()
+            .update_password(now, AuthKeyId::new(1), None, Some(b"two"), &mut rng),
         Err(RpcError::PasswordHashInvalid)
     );
     world
         .home()
-        .update_password(now, 1, Some(b"one"), None, &mut rng)
+        .update_password(now, AuthKeyId::new(1), Some(b"one"), None, &mut rng)
         .expect("off");
     assert!(!world.home().account(USER).expect("account").has_password());
     assert_eq!(
-        world.home().update_password(now, 1, None, Some(b""), &mut rng),
+        world
+            .home()
+            .update_password(now, AuthKeyId::new(1), None, Some(b""), &mut rng),
         Err(RpcError::PasswordTooLong)
     );
 }
@@ -257,14 +282,14 @@ fn changing_the_password_needs_the_current_one() {
 #[test]
 fn log_out_ends_the_key_and_its_future_token_skips_the_code_once() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
     let token = world
         .home()
-        .log_out(now, 1, &mut ChaCha8Rng::seed_from_u64(5))
+        .log_out(now, AuthKeyId::new(1), &mut ChaCha8Rng::seed_from_u64(5))
         .expect("logout")
         .expect("token");
-    assert_eq!(world.auth(HOME, 1), Err(RpcError::AuthKeyUnregistered));
+    assert_eq!(world.auth(HOME, AuthKeyId::new(1)), Err(RpcError::AuthKeyUnregistered));
     let events = world.take_events();
     assert!(events.iter().any(|e| matches!(
         e,
@@ -273,16 +298,16 @@ fn log_out_ends_the_key_and_its_future_token_skips_the_code_once() {
             ..
         }
     )));
-    match send(&mut world, 3, &[token]) {
+    match send(&mut world, AuthKeyId::new(3), &[token]) {
         Ok(SentCode::Success(LoginResult::Authorized { .. })) => {}
         other => panic!("{other:?}"),
     }
-    assert!(world.auth(HOME, 3).is_ok());
+    assert!(world.auth(HOME, AuthKeyId::new(3)).is_ok());
     let created = world.take_events().into_iter().any(|e| {
         matches!(
             e,
             AuthEventKind::AuthorizationCreated {
-                key_id: 3,
+                key_id: AuthKeyId(3),
                 via: CreatedVia::FutureToken,
                 ..
             }
@@ -290,7 +315,10 @@ fn log_out_ends_the_key_and_its_future_token_skips_the_code_once() {
     });
     assert!(created);
     // Used up: the next login with it needs a code.
-    assert!(matches!(send(&mut world, 4, &[token]), Ok(SentCode::Code { .. })));
+    assert!(matches!(
+        send(&mut world, AuthKeyId::new(4), &[token]),
+        Ok(SentCode::Code { .. })
+    ));
 }
 
 #[test]
@@ -298,26 +326,35 @@ fn future_tokens_are_capped_and_never_skip_two_factor() {
     let mut world = AuthFixture::new(Policy::default());
     let mut tokens = Vec::new();
     for key in 1..=22u64 {
-        world.login(key, "Pixel 8");
+        world.login(AuthKeyId::new(key), "Pixel 8");
         let now = world.now;
         tokens.push(
             world
                 .home()
-                .log_out(now, key, &mut ChaCha8Rng::seed_from_u64(key))
+                .log_out(now, AuthKeyId::new(key), &mut ChaCha8Rng::seed_from_u64(key))
                 .expect("out")
                 .expect("token"),
         );
     }
     assert_eq!(world.home().account(USER).expect("account").future_token_count(), 20);
     // The two oldest were dropped.
-    assert!(matches!(send(&mut world, 100, &tokens[..2]), Ok(SentCode::Code { .. })));
-    world.login(50, "Pixel 8");
+    assert!(matches!(
+        send(&mut world, AuthKeyId::new(100), &tokens[..2]),
+        Ok(SentCode::Code { .. })
+    ));
+    world.login(AuthKeyId::new(50), "Pixel 8");
     let now = world.now;
     world
         .home()
-        .update_password(now, 50, None, Some(b"pw"), &mut ChaCha8Rng::seed_from_u64(1))
+        .update_password(
+            now,
+            AuthKeyId::new(50),
+            None,
+            Some(b"pw"),
+            &mut ChaCha8Rng::seed_from_u64(1),
+        )
         .expect("2FA");
-    match send(&mut world, 101, &tokens[5..6]) {
+    match send(&mut world, AuthKeyId::new(101), &tokens[5..6]) {
         Ok(SentCode::Success(result)) => assert_eq!(result.rpc_error(), Some(RpcError::SessionPasswordNeeded)),
         other => panic!("{other:?}"),
     }
@@ -327,18 +364,21 @@ fn future_tokens_are_capped_and_never_skip_two_factor() {
 fn authenticate_rejects_unknown_keys_and_bumps_activity() {
     let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
-    assert_eq!(world.home().authenticate(now, 42), Err(AuthRejection::KeyUnregistered));
-    world.login(1, "Pixel 8");
+    assert_eq!(
+        world.home().authenticate(now, AuthKeyId::new(42)),
+        Err(AuthRejection::KeyUnregistered)
+    );
+    world.login(AuthKeyId::new(1), "Pixel 8");
     world.now = world.now + Duration::from_secs(3600);
     let now = world.now;
-    let handle = world.home().authenticate(now, 1).expect("accepted");
+    let handle = world.home().authenticate(now, AuthKeyId::new(1)).expect("accepted");
     assert_eq!(handle.user_id, USER);
     let account = world.home().account(USER).expect("account");
     assert_eq!(account.authorizations().next().map(|a| a.date_active), Some(now));
     let kinds = world.take_events();
     assert!(kinds.contains(&AuthEventKind::RequestAccepted { handle }));
     assert!(kinds.contains(&AuthEventKind::RequestRejected {
-        key_id: 42,
+        key_id: AuthKeyId::new(42),
         rejection: AuthRejection::KeyUnregistered
     }));
 }
@@ -346,20 +386,26 @@ fn authenticate_rejects_unknown_keys_and_bumps_activity() {
 #[test]
 fn a_bound_key_cannot_log_in_again() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
-    assert_eq!(send(&mut world, 1, &NO_TOKENS), Err(RpcError::KeyAlreadyAuthorized));
+    world.login(AuthKeyId::new(1), "Pixel 8");
+    assert_eq!(
+        send(&mut world, AuthKeyId::new(1), &NO_TOKENS),
+        Err(RpcError::KeyAlreadyAuthorized)
+    );
 }
 
 #[test]
 fn peek_answers_like_authenticate_without_side_effects() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     world.take_events();
     let created = world.now;
     world.now = world.now + Duration::from_secs(60);
     let now = world.now;
-    assert_eq!(world.home().peek(now, 1).map(|h| h.user_id), Ok(USER));
-    assert_eq!(world.home().peek(now, 2), Err(AuthRejection::KeyUnregistered));
+    assert_eq!(world.home().peek(now, AuthKeyId::new(1)).map(|h| h.user_id), Ok(USER));
+    assert_eq!(
+        world.home().peek(now, AuthKeyId::new(2)),
+        Err(AuthRejection::KeyUnregistered)
+    );
     let account = world.home().account(USER).expect("account");
     assert_eq!(account.authorizations().next().map(|a| a.date_active), Some(created));
     assert!(world.take_events().is_empty());
@@ -371,11 +417,14 @@ fn a_temp_key_cannot_log_in_as_a_permanent_key() {
     let now = world.now;
     world
         .home()
-        .bind_temp_auth_key(now, 1, 9, now + DAY)
+        .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(9), now + DAY)
         .expect("bind before login");
-    assert_eq!(send(&mut world, 9, &NO_TOKENS), Err(RpcError::KeyAlreadyAuthorized));
+    assert_eq!(
+        send(&mut world, AuthKeyId::new(9), &NO_TOKENS),
+        Err(RpcError::KeyAlreadyAuthorized)
+    );
     // Logging in under the temp key means logging in the permanent key it resolves to.
-    assert_eq!(world.home().resolve_key(now, 9), 1);
-    world.login(1, "Pixel 8");
-    assert_eq!(world.auth(HOME, 9).map(|_| ()), Ok(()));
+    assert_eq!(world.home().resolve_key(now, AuthKeyId::new(9)), AuthKeyId::new(1));
+    world.login(AuthKeyId::new(1), "Pixel 8");
+    assert_eq!(world.auth(HOME, AuthKeyId::new(9)).map(|_| ()), Ok(()));
 }

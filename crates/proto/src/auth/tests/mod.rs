@@ -18,14 +18,15 @@ use rand_chacha::ChaCha8Rng;
 
 use super::events::{AuthEventKind, Effect};
 use super::login::LoginResult;
-use super::{ClientInfo, DcAuthority, DcId, KeyId, Policy, UserId};
+use super::{ClientInfo, DcAuthority, Policy};
+use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use crate::time::Instant;
 use cluster::InProcessDcs;
 
-pub(super) const HOME: DcId = 2;
-pub(super) const OTHER: DcId = 4;
-pub(super) const THIRD: DcId = 5;
-pub(super) const USER: UserId = 77;
+pub(super) const HOME: DcId = DcId::new(2);
+pub(super) const OTHER: DcId = DcId::new(4);
+pub(super) const THIRD: DcId = DcId::new(5);
+pub(super) const USER: UserId = UserId::new(77);
 pub(super) const PHONE: &str = "+15550001";
 pub(super) const DAY: Duration = Duration::from_secs(86_400);
 
@@ -82,22 +83,22 @@ impl AuthFixture {
     }
 
     /// Log `key` in with a code; returns the result.
-    pub(super) fn try_login(&mut self, key: KeyId, model: &str) -> Result<LoginResult, super::RpcError> {
+    pub(super) fn try_login(&mut self, key: AuthKeyId, model: &str) -> Result<LoginResult, super::RpcError> {
         let now = self.now;
         self.cluster
             .login_with_code(now, HOME, key, PHONE, &info(model), &mut self.rng)
     }
 
     /// Log `key` in with a code; returns the new authorization's hash.
-    pub(super) fn login(&mut self, key: KeyId, model: &str) -> i64 {
+    pub(super) fn login(&mut self, key: AuthKeyId, model: &str) -> AuthorizationHash {
         match self.try_login(key, model) {
-            Ok(LoginResult::Authorized { hash, .. }) => hash,
+            Ok(LoginResult::Authorized { hash, .. }) => AuthorizationHash::new(hash.get()),
             other => panic!("login failed: {other:?}"),
         }
     }
 
     /// Log in and let the fresh-session window pass.
-    pub(super) fn login_aged(&mut self, key: KeyId, model: &str) -> i64 {
+    pub(super) fn login_aged(&mut self, key: AuthKeyId, model: &str) -> AuthorizationHash {
         let hash = self.login(key, model);
         self.advance(DAY + Duration::from_secs(1));
         hash
@@ -105,12 +106,12 @@ impl AuthFixture {
 
     /// The owner's aged phone (key 1) and a stolen laptop session (key 2).
     pub(super) fn owner_and_stolen_laptop(&mut self) {
-        self.login_aged(1, "Pixel 8");
-        self.login(2, "Stolen laptop");
+        self.login_aged(AuthKeyId::new(1), "Pixel 8");
+        self.login(AuthKeyId::new(2), "Stolen laptop");
     }
 
     /// Turn 2FA on with password "pw" from `key`.
-    pub(super) fn enable_two_factor(&mut self, key: KeyId) {
+    pub(super) fn enable_two_factor(&mut self, key: AuthKeyId) {
         let now = self.now;
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         self.home()
@@ -134,7 +135,7 @@ impl AuthFixture {
     }
 
     /// Authenticate `key` on `dc` and map the rejection to its RPC error.
-    pub(super) fn auth(&mut self, dc: DcId, key: KeyId) -> Result<i64, super::RpcError> {
+    pub(super) fn auth(&mut self, dc: DcId, key: AuthKeyId) -> Result<AuthorizationHash, super::RpcError> {
         let now = self.now;
         self.cluster
             .dc(dc)

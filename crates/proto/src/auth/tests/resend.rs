@@ -3,6 +3,7 @@
 //! before the timeout; a bounded number of re-sends; unknown, expired and
 //! other keys' hashes are expired; the login completes with the SMS.
 
+use crate::id::AuthKeyId;
 use std::time::Duration;
 
 use super::*;
@@ -14,7 +15,7 @@ use crate::auth::RpcError;
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
 
-fn send(world: &mut AuthFixture, key: KeyId) -> SentCode {
+fn send(world: &mut AuthFixture, key: AuthKeyId) -> SentCode {
     let now = world.now;
     let no_tokens: [[u8; 32]; 0] = [];
     world
@@ -24,7 +25,7 @@ fn send(world: &mut AuthFixture, key: KeyId) -> SentCode {
         .expect("code sent")
 }
 
-fn resend(world: &mut AuthFixture, key: KeyId, hash: u64) -> Result<SentCode, RpcError> {
+fn resend(world: &mut AuthFixture, key: AuthKeyId, hash: u64) -> Result<SentCode, RpcError> {
     let now = world.now;
     world.cluster.dc(HOME).resend_code(now, key, PHONE, hash)
 }
@@ -51,20 +52,25 @@ fn deliveries(world: &mut AuthFixture) -> Vec<(String, CodeDelivery)> {
 /// The owner's phone (key 1) logged in; key 2 asked for a code, which went
 /// in-app. Returns the code's hash and the code the phone was shown.
 fn in_app_code(world: &mut AuthFixture) -> (u64, String) {
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     world.take_outside();
-    let sent = send(world, 2);
+    let sent = send(world, AuthKeyId::new(2));
     let hash = hash_of(&sent);
     let delivered = deliveries(world);
     assert_eq!(delivered.len(), 1);
-    assert_eq!(delivered[0].1, CodeDelivery::App { key_ids: vec![1] });
+    assert_eq!(
+        delivered[0].1,
+        CodeDelivery::App {
+            key_ids: vec![AuthKeyId::new(1)]
+        }
+    );
     (hash, delivered[0].0.clone())
 }
 
 #[test]
 fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_not() {
     let mut world = AuthFixture::new(Policy::default());
-    match send(&mut world, 1) {
+    match send(&mut world, AuthKeyId::new(1)) {
         SentCode::Code {
             delivery: CodeDelivery::Sms,
             sms_from: None,
@@ -72,9 +78,9 @@ fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_no
         } => {}
         other => panic!("{other:?}"),
     }
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let now = world.now;
-    match send(&mut world, 2) {
+    match send(&mut world, AuthKeyId::new(2)) {
         SentCode::Code {
             delivery: CodeDelivery::App { .. },
             sms_from,
@@ -86,10 +92,10 @@ fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_no
         resend_code_after: Duration::from_secs(10),
         ..Policy::default()
     });
-    short.login(1, "Pixel 8");
+    short.login(AuthKeyId::new(1), "Pixel 8");
     let now = short.now;
     assert!(matches!(
-        send(&mut short, 2),
+        send(&mut short, AuthKeyId::new(2)),
         SentCode::Code { sms_from: Some(at), .. } if at == now + Duration::from_secs(10)
     ));
 }
@@ -98,9 +104,15 @@ fn an_in_app_code_announces_sms_after_the_policy_timeout_and_an_sms_code_does_no
 fn before_the_timeout_a_resend_is_flood_wait_with_the_seconds_left() {
     let mut world = AuthFixture::new(Policy::default());
     let (hash, _) = in_app_code(&mut world);
-    assert_eq!(resend(&mut world, 2, hash), Err(RpcError::FloodWait { seconds: 60 }));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(2), hash),
+        Err(RpcError::FloodWait { seconds: 60 })
+    );
     world.advance(Duration::from_millis(59_500));
-    assert_eq!(resend(&mut world, 2, hash), Err(RpcError::FloodWait { seconds: 1 }));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(2), hash),
+        Err(RpcError::FloodWait { seconds: 1 })
+    );
     assert!(deliveries(&mut world).is_empty(), "nothing was sent");
     // A refused resend is no failed sign-in attempt: the account is not flooded.
     assert!(world.home().account(USER).is_some_and(|a| a.flood_until.is_none()));
@@ -111,7 +123,7 @@ fn after_the_timeout_the_same_code_goes_to_the_sim_and_signs_in() {
     let mut world = AuthFixture::new(Policy::default());
     let (hash, shown_in_app) = in_app_code(&mut world);
     world.advance(MINUTE);
-    let sent = resend(&mut world, 2, hash).expect("resent");
+    let sent = resend(&mut world, AuthKeyId::new(2), hash).expect("resent");
     assert!(matches!(
         sent,
         SentCode::Code {
@@ -127,7 +139,7 @@ fn after_the_timeout_the_same_code_goes_to_the_sim_and_signs_in() {
         event,
         AuthEventKind::CodeResent {
             user_id: USER,
-            key_id: 2,
+            key_id: AuthKeyId(2),
             resends: 1
         }
     )));
@@ -142,7 +154,7 @@ fn after_the_timeout_the_same_code_goes_to_the_sim_and_signs_in() {
     assert!(matches!(
         world
             .home()
-            .sign_in(now, 2, &request, &mut ChaCha8Rng::seed_from_u64(4)),
+            .sign_in(now, AuthKeyId::new(2), &request, &mut ChaCha8Rng::seed_from_u64(4)),
         Ok(LoginResult::Authorized { .. })
     ));
 }
@@ -153,15 +165,24 @@ fn resends_are_spaced_by_the_timeout_and_bounded() {
     let (hash, code) = in_app_code(&mut world);
     for round in 1..=MAX_CODE_RESENDS {
         world.advance(MINUTE);
-        assert!(resend(&mut world, 2, hash).is_ok(), "resend {round}");
+        assert!(resend(&mut world, AuthKeyId::new(2), hash).is_ok(), "resend {round}");
         if round < MAX_CODE_RESENDS {
-            assert_eq!(resend(&mut world, 2, hash), Err(RpcError::FloodWait { seconds: 60 }));
+            assert_eq!(
+                resend(&mut world, AuthKeyId::new(2), hash),
+                Err(RpcError::FloodWait { seconds: 60 })
+            );
         }
     }
     // Past the bound the answer is final, whatever the time.
-    assert_eq!(resend(&mut world, 2, hash), Err(RpcError::SendCodeUnavailable));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(2), hash),
+        Err(RpcError::SendCodeUnavailable)
+    );
     world.advance(MINUTE);
-    assert_eq!(resend(&mut world, 2, hash), Err(RpcError::SendCodeUnavailable));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(2), hash),
+        Err(RpcError::SendCodeUnavailable)
+    );
     let sms: Vec<_> = deliveries(&mut world)
         .into_iter()
         .filter(|(_, delivery)| *delivery == CodeDelivery::Sms)
@@ -173,10 +194,10 @@ fn resends_are_spaced_by_the_timeout_and_bounded() {
 #[test]
 fn an_sms_code_may_be_sent_again_by_sms() {
     let mut world = AuthFixture::new(Policy::default());
-    let hash = hash_of(&send(&mut world, 1));
+    let hash = hash_of(&send(&mut world, AuthKeyId::new(1)));
     let first = deliveries(&mut world);
     world.advance(MINUTE + SECOND);
-    assert!(resend(&mut world, 1, hash).is_ok());
+    assert!(resend(&mut world, AuthKeyId::new(1), hash).is_ok());
     assert_eq!(deliveries(&mut world), first);
 }
 
@@ -185,16 +206,25 @@ fn unknown_expired_and_other_keys_hashes_are_expired() {
     let mut world = AuthFixture::new(Policy::default());
     let (hash, _) = in_app_code(&mut world);
     world.advance(MINUTE);
-    assert_eq!(resend(&mut world, 2, hash ^ 1), Err(RpcError::PhoneCodeExpired));
-    assert_eq!(resend(&mut world, 3, hash), Err(RpcError::PhoneCodeExpired));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(2), hash ^ 1),
+        Err(RpcError::PhoneCodeExpired)
+    );
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(3), hash),
+        Err(RpcError::PhoneCodeExpired)
+    );
     let now = world.now;
     assert_eq!(
-        world.home().resend_code(now, 2, "+10000000", hash),
+        world.home().resend_code(now, AuthKeyId::new(2), "+10000000", hash),
         Err(RpcError::PhoneNumberUnoccupied)
     );
     // The code lives 300 s from its first delivery; a resend does not extend it.
     world.advance(Duration::from_secs(240));
-    assert_eq!(resend(&mut world, 2, hash), Err(RpcError::PhoneCodeExpired));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(2), hash),
+        Err(RpcError::PhoneCodeExpired)
+    );
     assert!(deliveries(&mut world).is_empty());
 }
 
@@ -204,13 +234,19 @@ fn authorized_and_revoked_keys_cannot_resend() {
     let (hash, _) = in_app_code(&mut world);
     world.advance(MINUTE);
     // The phone's own key is authorized: it has nothing to log in.
-    assert_eq!(resend(&mut world, 1, hash), Err(RpcError::KeyAlreadyAuthorized));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(1), hash),
+        Err(RpcError::KeyAlreadyAuthorized)
+    );
     let now = world.now;
     world
         .home()
-        .log_out(now, 1, &mut ChaCha8Rng::seed_from_u64(6))
+        .log_out(now, AuthKeyId::new(1), &mut ChaCha8Rng::seed_from_u64(6))
         .expect("log out");
-    assert_eq!(resend(&mut world, 1, hash), Err(RpcError::AuthKeyUnregistered));
+    assert_eq!(
+        resend(&mut world, AuthKeyId::new(1), hash),
+        Err(RpcError::AuthKeyUnregistered)
+    );
 }
 
 #[test]
@@ -229,8 +265,11 @@ fn a_flooded_account_cannot_resend() {
         };
         let _ = world
             .home()
-            .sign_in(now, 2, &request, &mut ChaCha8Rng::seed_from_u64(1));
+            .sign_in(now, AuthKeyId::new(2), &request, &mut ChaCha8Rng::seed_from_u64(1));
     }
     world.advance(MINUTE);
-    assert!(matches!(resend(&mut world, 2, hash), Err(RpcError::FloodWait { .. })));
+    assert!(matches!(
+        resend(&mut world, AuthKeyId::new(2), hash),
+        Err(RpcError::FloodWait { .. })
+    ));
 }

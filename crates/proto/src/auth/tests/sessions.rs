@@ -1,6 +1,7 @@
 //! Session-management rules: the list, terminate one / all others, the
 //! fresh-session rule, unconfirmed restrictions, TTL, confirmation, signals.
 
+use crate::id::{AuthKeyId, AuthorizationHash};
 use std::time::Duration;
 
 use super::*;
@@ -8,17 +9,19 @@ use crate::auth::client_info::{GeoPoint, NetworkOrigin};
 use crate::auth::events::{Notification, RevocationCause};
 use crate::auth::{AuthRejection, ResetAnswer, RpcError};
 
-fn reset_one(world: &mut AuthFixture, key: KeyId, hash: i64) -> Result<ResetAnswer, RpcError> {
+fn reset_one(world: &mut AuthFixture, key: AuthKeyId, hash: AuthorizationHash) -> Result<ResetAnswer, RpcError> {
     let now = world.now;
-    world.home().reset_authorization(now, key, hash)
+    world
+        .home()
+        .reset_authorization(now, key, AuthorizationHash::new(hash.get()))
 }
 
-fn reset_all(world: &mut AuthFixture, key: KeyId) -> Result<ResetAnswer, RpcError> {
+fn reset_all(world: &mut AuthFixture, key: AuthKeyId) -> Result<ResetAnswer, RpcError> {
     let now = world.now;
     world.home().reset_authorizations(now, key)
 }
 
-fn set_ttl(world: &mut AuthFixture, key: KeyId, days: u32) -> Result<(), RpcError> {
+fn set_ttl(world: &mut AuthFixture, key: AuthKeyId, days: u32) -> Result<(), RpcError> {
     let now = world.now;
     world.home().set_authorization_ttl(now, key, days)
 }
@@ -26,18 +29,18 @@ fn set_ttl(world: &mut AuthFixture, key: KeyId, days: u32) -> Result<(), RpcErro
 #[test]
 fn list_puts_the_caller_first_and_carries_the_ttl() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     world.advance(Duration::from_secs(60));
-    world.login(2, "ThinkPad");
+    world.login(AuthKeyId::new(2), "ThinkPad");
     let now = world.now;
-    let list = world.home().get_authorizations(now, 1).expect("list");
+    let list = world.home().get_authorizations(now, AuthKeyId::new(1)).expect("list");
     assert_eq!(list.authorization_ttl_days, 180);
-    let rows: Vec<(KeyId, bool)> = list
+    let rows: Vec<(AuthKeyId, bool)> = list
         .authorizations
         .iter()
         .map(|v| (v.authorization.key_id, v.current))
         .collect();
-    assert_eq!(rows, vec![(1, true), (2, false)]);
+    assert_eq!(rows, vec![(AuthKeyId(1), true), (AuthKeyId(2), false)]);
     let thinkpad = &list.authorizations[1].authorization;
     assert_eq!(
         (thinkpad.info.device_model.as_str(), thinkpad.official_app),
@@ -49,13 +52,22 @@ fn list_puts_the_caller_first_and_carries_the_ttl() {
 #[test]
 fn fresh_sessions_may_not_terminate_others_or_change_the_ttl() {
     let mut world = AuthFixture::new(Policy::default());
-    let old = world.login_aged(1, "Pixel 8");
-    world.login(2, "ThinkPad");
+    let old = world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    world.login(AuthKeyId::new(2), "ThinkPad");
     world.now = world.now + Duration::from_secs(3600);
-    assert_eq!(reset_one(&mut world, 2, old), Err(RpcError::FreshResetForbidden));
-    assert_eq!(reset_all(&mut world, 2), Err(RpcError::FreshResetForbidden));
-    assert_eq!(set_ttl(&mut world, 2, 30), Err(RpcError::FreshResetForbidden));
-    assert!(world.auth(HOME, 1).is_ok());
+    assert_eq!(
+        reset_one(&mut world, AuthKeyId::new(2), old),
+        Err(RpcError::FreshResetForbidden)
+    );
+    assert_eq!(
+        reset_all(&mut world, AuthKeyId::new(2)),
+        Err(RpcError::FreshResetForbidden)
+    );
+    assert_eq!(
+        set_ttl(&mut world, AuthKeyId::new(2), 30),
+        Err(RpcError::FreshResetForbidden)
+    );
+    assert!(world.auth(HOME, AuthKeyId::new(1)).is_ok());
 }
 
 #[test]
@@ -65,17 +77,17 @@ fn unconfirmed_sessions_may_reset_only_when_the_policy_allows() {
             unconfirmed_can_reset: allowed,
             ..Policy::default()
         });
-        let owner = world.login(1, "Pixel 8");
-        world.login(2, "Attacker box");
+        let owner = world.login(AuthKeyId::new(1), "Pixel 8");
+        world.login(AuthKeyId::new(2), "Attacker box");
         // Past the fresh window but before auto-confirmation (7 days).
         world.advance(Duration::from_secs(2 * 86_400));
-        let result = reset_one(&mut world, 2, owner);
+        let result = reset_one(&mut world, AuthKeyId::new(2), owner);
         if allowed {
             assert_eq!(result, Ok(ResetAnswer::Done));
-            assert_eq!(world.auth(HOME, 1), Err(RpcError::AuthKeyUnregistered));
+            assert_eq!(world.auth(HOME, AuthKeyId::new(1)), Err(RpcError::AuthKeyUnregistered));
         } else {
             assert_eq!(result, Err(RpcError::UnconfirmedForbidden));
-            assert!(world.auth(HOME, 1).is_ok());
+            assert!(world.auth(HOME, AuthKeyId::new(1)).is_ok());
         }
     }
 }
@@ -83,16 +95,16 @@ fn unconfirmed_sessions_may_reset_only_when_the_policy_allows() {
 #[test]
 fn terminating_one_session_unregisters_its_key_and_orders_a_wipe() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    let laptop = world.login(2, "ThinkPad");
+    world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    let laptop = world.login(AuthKeyId::new(2), "ThinkPad");
     world.take_outside();
-    assert_eq!(reset_one(&mut world, 1, laptop), Ok(ResetAnswer::Done));
-    assert_eq!(world.auth(HOME, 2), Err(RpcError::AuthKeyUnregistered));
-    assert!(world.auth(HOME, 1).is_ok());
+    assert_eq!(reset_one(&mut world, AuthKeyId::new(1), laptop), Ok(ResetAnswer::Done));
+    assert_eq!(world.auth(HOME, AuthKeyId::new(2)), Err(RpcError::AuthKeyUnregistered));
+    assert!(world.auth(HOME, AuthKeyId::new(1)).is_ok());
     let wiped = world.take_outside().into_iter().any(|(_, effect)| {
         effect
             == Effect::Notify {
-                key_id: 2,
+                key_id: AuthKeyId::new(2),
                 notification: Notification::Terminated {
                     reason: AuthRejection::KeyUnregistered,
                 },
@@ -113,23 +125,29 @@ fn terminating_one_session_unregisters_its_key_and_orders_a_wipe() {
 #[test]
 fn reset_of_own_or_unknown_hash_is_hash_invalid() {
     let mut world = AuthFixture::new(Policy::default());
-    let own = world.login_aged(1, "Pixel 8");
-    assert_eq!(reset_one(&mut world, 1, own), Err(RpcError::HashInvalid));
-    assert_eq!(reset_one(&mut world, 1, 12345), Err(RpcError::HashInvalid));
+    let own = world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    assert_eq!(
+        reset_one(&mut world, AuthKeyId::new(1), own),
+        Err(RpcError::HashInvalid)
+    );
+    assert_eq!(
+        reset_one(&mut world, AuthKeyId::new(1), AuthorizationHash::new(12345)),
+        Err(RpcError::HashInvalid)
+    );
 }
 
 #[test]
 fn terminate_all_revokes_every_other_session() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
+    world.login_aged(AuthKeyId::new(1), "Pixel 8");
     for key in 2..=6 {
-        world.login(key, "ThinkPad");
+        world.login(AuthKeyId::new(key), "ThinkPad");
     }
-    assert_eq!(reset_all(&mut world, 1), Ok(ResetAnswer::Done));
+    assert_eq!(reset_all(&mut world, AuthKeyId::new(1)), Ok(ResetAnswer::Done));
     for key in 2..=6 {
-        assert_eq!(world.auth(HOME, key), Err(RpcError::SessionRevoked));
+        assert_eq!(world.auth(HOME, AuthKeyId::new(key)), Err(RpcError::SessionRevoked));
     }
-    assert!(world.auth(HOME, 1).is_ok());
+    assert!(world.auth(HOME, AuthKeyId::new(1)).is_ok());
     assert_eq!(world.home().account(USER).expect("account").authorizations().count(), 1);
 }
 
@@ -139,45 +157,54 @@ fn terminate_all_limit_ends_the_oldest_first() {
         terminate_all_limit: 2,
         ..Policy::default()
     });
-    world.login(1, "ThinkPad");
-    world.login(2, "iPad");
-    let phone = world.login_aged(3, "Pixel 8");
+    world.login(AuthKeyId::new(1), "ThinkPad");
+    world.login(AuthKeyId::new(2), "iPad");
+    let phone = world.login_aged(AuthKeyId::new(3), "Pixel 8");
     let now = world.now;
     world
         .home()
-        .confirm_authorization(now, 1, phone)
+        .confirm_authorization(now, AuthKeyId::new(1), AuthorizationHash::new(phone.get()))
         .expect("the owner confirms the new phone");
-    world.login(4, "Attacker box");
-    assert_eq!(reset_all(&mut world, 3), Ok(ResetAnswer::Done));
-    assert_eq!(world.auth(HOME, 1), Err(RpcError::SessionRevoked));
-    assert_eq!(world.auth(HOME, 2), Err(RpcError::SessionRevoked));
-    assert!(world.auth(HOME, 4).is_ok(), "the newest survives the limit");
+    world.login(AuthKeyId::new(4), "Attacker box");
+    assert_eq!(reset_all(&mut world, AuthKeyId::new(3)), Ok(ResetAnswer::Done));
+    assert_eq!(world.auth(HOME, AuthKeyId::new(1)), Err(RpcError::SessionRevoked));
+    assert_eq!(world.auth(HOME, AuthKeyId::new(2)), Err(RpcError::SessionRevoked));
+    assert!(
+        world.auth(HOME, AuthKeyId::new(4)).is_ok(),
+        "the newest survives the limit"
+    );
 }
 
 #[test]
 fn ttl_outside_one_to_366_days_is_invalid() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    assert_eq!(set_ttl(&mut world, 1, 0), Err(RpcError::TtlDaysInvalid));
-    assert_eq!(set_ttl(&mut world, 1, 367), Err(RpcError::TtlDaysInvalid));
-    assert_eq!(set_ttl(&mut world, 1, 366), Ok(()));
-    assert_eq!(set_ttl(&mut world, 1, 1), Ok(()));
+    world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    assert_eq!(set_ttl(&mut world, AuthKeyId::new(1), 0), Err(RpcError::TtlDaysInvalid));
+    assert_eq!(
+        set_ttl(&mut world, AuthKeyId::new(1), 367),
+        Err(RpcError::TtlDaysInvalid)
+    );
+    assert_eq!(set_ttl(&mut world, AuthKeyId::new(1), 366), Ok(()));
+    assert_eq!(set_ttl(&mut world, AuthKeyId::new(1), 1), Ok(()));
 }
 
 #[test]
 fn inactive_sessions_expire_after_the_ttl_and_activity_defers_it() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    world.login(2, "ThinkPad");
-    world.login(3, "Heartbeat");
-    set_ttl(&mut world, 1, 7).expect("ttl");
+    world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    world.login(AuthKeyId::new(2), "ThinkPad");
+    world.login(AuthKeyId::new(3), "Heartbeat");
+    set_ttl(&mut world, AuthKeyId::new(1), 7).expect("ttl");
     for _ in 0..10 {
         world.advance(DAY);
-        world.auth(HOME, 1).expect("owner is active");
-        world.auth(HOME, 3).expect("heartbeat is active");
+        world.auth(HOME, AuthKeyId::new(1)).expect("owner is active");
+        world.auth(HOME, AuthKeyId::new(3)).expect("heartbeat is active");
     }
-    assert_eq!(world.auth(HOME, 2), Err(RpcError::SessionExpired));
-    assert!(world.auth(HOME, 3).is_ok(), "a heartbeat defeats the TTL");
+    assert_eq!(world.auth(HOME, AuthKeyId::new(2)), Err(RpcError::SessionExpired));
+    assert!(
+        world.auth(HOME, AuthKeyId::new(3)).is_ok(),
+        "a heartbeat defeats the TTL"
+    );
     let next = world.home().poll_timeout().expect("TTL timers stay armed");
     assert!(next > world.now);
 }
@@ -185,20 +212,27 @@ fn inactive_sessions_expire_after_the_ttl_and_activity_defers_it() {
 #[test]
 fn owner_confirms_and_unconfirmed_logins_autoconfirm() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login_aged(1, "Pixel 8");
-    let laptop = world.login(2, "ThinkPad");
-    let tablet = world.login(3, "iPad");
+    world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    let laptop = world.login(AuthKeyId::new(2), "ThinkPad");
+    let tablet = world.login(AuthKeyId::new(3), "iPad");
     let now = world.now;
     assert_eq!(
-        world.home().confirm_authorization(now, 2, tablet),
+        world
+            .home()
+            .confirm_authorization(now, AuthKeyId::new(2), AuthorizationHash::new(tablet.get())),
         Err(RpcError::UnconfirmedForbidden)
     );
-    world.home().confirm_authorization(now, 1, laptop).expect("confirm");
+    world
+        .home()
+        .confirm_authorization(now, AuthKeyId::new(1), AuthorizationHash::new(laptop.get()))
+        .expect("confirm");
     assert_eq!(
-        world.home().confirm_authorization(now, 1, 999),
+        world
+            .home()
+            .confirm_authorization(now, AuthKeyId::new(1), AuthorizationHash::new(999)),
         Err(RpcError::HashInvalid)
     );
-    let unconfirmed = |world: &mut AuthFixture| -> Vec<KeyId> {
+    let unconfirmed = |world: &mut AuthFixture| -> Vec<AuthKeyId> {
         let account = world.home().account(USER).expect("account");
         account
             .authorizations()
@@ -206,9 +240,9 @@ fn owner_confirms_and_unconfirmed_logins_autoconfirm() {
             .map(|a| a.key_id)
             .collect()
     };
-    assert_eq!(unconfirmed(&mut world), vec![3]);
+    assert_eq!(unconfirmed(&mut world), vec![AuthKeyId(3)]);
     world.advance(7 * DAY);
-    assert_eq!(unconfirmed(&mut world), Vec::<KeyId>::new());
+    assert_eq!(unconfirmed(&mut world), Vec::<AuthKeyId>::new());
     let events = world.take_events();
     assert!(events.iter().any(|e| matches!(
         e,
@@ -222,7 +256,7 @@ fn owner_confirms_and_unconfirmed_logins_autoconfirm() {
 #[test]
 fn anomaly_signals_flag_model_version_travel_and_hours() {
     let mut world = AuthFixture::new(Policy::default());
-    world.login(1, "Pixel 8");
+    world.login(AuthKeyId::new(1), "Pixel 8");
     let london = NetworkOrigin {
         coordinates: Some(GeoPoint::from_degrees(51.5, -0.12)),
         ..Default::default()
@@ -234,7 +268,7 @@ fn anomaly_signals_flag_model_version_travel_and_hours() {
     // The owner is active at 12:00 UTC every day for a while.
     for _ in 0..60 {
         let now = world.now;
-        let handle = world.home().authenticate(now, 1).expect("owner");
+        let handle = world.home().authenticate(now, AuthKeyId::new(1)).expect("owner");
         world.home().record_origin(&handle, &london);
         world.now = world.now + Duration::from_secs(60);
     }
@@ -243,24 +277,24 @@ fn anomaly_signals_flag_model_version_travel_and_hours() {
     let now = world.now;
     world
         .cluster
-        .login_with_code(now, HOME, 2, PHONE, &old, &mut world.rng)
+        .login_with_code(now, HOME, AuthKeyId::new(2), PHONE, &old, &mut world.rng)
         .expect("login");
     // Active from Sydney a few minutes later, at 03:00 UTC.
     world.now = Instant::SCENARIO_EPOCH + Duration::from_secs(3 * 3600);
     let now = world.now;
-    let handle = world.home().authenticate(now, 2).expect("attacker");
+    let handle = world.home().authenticate(now, AuthKeyId::new(2)).expect("attacker");
     world.home().record_origin(&handle, &sydney);
     let now = world.now;
-    let list = world.home().get_authorizations(now, 1).expect("list");
+    let list = world.home().get_authorizations(now, AuthKeyId::new(1)).expect("list");
     let owner = list
         .authorizations
         .iter()
-        .find(|v| v.authorization.key_id == 1)
+        .find(|v| v.authorization.key_id == AuthKeyId::new(1))
         .expect("owner row");
     let evil = list
         .authorizations
         .iter()
-        .find(|v| v.authorization.key_id == 2)
+        .find(|v| v.authorization.key_id == AuthKeyId::new(2))
         .expect("evil row");
     assert_eq!(owner.signals.count(), 0, "{:?}", owner.signals);
     assert!(evil.signals.new_device_model);
