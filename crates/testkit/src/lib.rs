@@ -6,7 +6,7 @@
 //! and none of it ships in `sessionlab` or `sessionlab-proto`.
 //!
 //! - [`transport`]: a client session and a server transport over an
-//!   adversarial channel ([`transport::TransportPair`]).
+//!   adversarial channel ([`transport::run`] drives a private `TransportPair`).
 //! - [`server_cluster`]: real `Server`s and raw devices over encrypted
 //!   packets ([`server_cluster::ServerCluster`]).
 //! - [`auth_cluster`]: `DcAuthority`s that carry inter-DC messages
@@ -14,7 +14,8 @@
 //! - [`scripted_dc`], [`client_harness`]: a `Client` against scripted
 //!   datacenters ([`scripted_dc::ScriptedDc`], [`client_harness::ClientHarness`]).
 //! - [`sync_model`], [`server_model`]: model-based checks of the sync layer
-//!   ([`sync_model::SyncModel`]) and the server ([`server_model::ServerModel`]).
+//!   ([`sync_model::SyncModel`]) and the server ([`server_model::run`]
+//!   against a private `ServerModel`).
 //! - [`fuzz`], [`swarm`]: the bodies of the fuzz targets.
 //! - [`scenario_fixture`]: scenario files as typed values
 //!   ([`scenario_fixture::ScenarioFixture`]).
