@@ -106,7 +106,7 @@ metric_table! {
     FootholdsMinted: "footholds_minted", "count", Number,
         "authorizations attackers minted (QR login, future tokens)";
     SurvivingFootholds: "surviving_footholds", "count", Number,
-        "attacker access still working at the end";
+        "attacker access still working at the end: keys an attacker's app holds that their datacenter still accepts for the target account, one per (app, datacenter)";
     UpdatesExfiltratedAfterRevocation: "updates_exfiltrated_after_revocation", "count", Number,
         "updates attackers read after a revocation";
     DetectionTruePositives: "detection_true_positives", "count", Number,
