@@ -82,7 +82,11 @@ fn whole_equivalent(whole: &str, fraction: &str) -> Option<String> {
         .filter(|places| (1..=18).contains(places))?;
     let micros_per_unit = u128::from(UNITS.iter().find(|(name, _)| *name == unit)?.1);
     let scale = 10u128.pow(places);
-    let scaled = whole.parse::<u128>().ok()?.checked_mul(scale)? + fraction_digits.parse::<u128>().ok()?;
+    let scaled = whole
+        .parse::<u128>()
+        .ok()?
+        .checked_mul(scale)?
+        .checked_add(fraction_digits.parse::<u128>().ok()?)?;
     let total = scaled.checked_mul(micros_per_unit)?;
     if total % scale != 0 {
         return None;
@@ -194,6 +198,8 @@ mod tests {
         assert_eq!(fraction("0.0000001s"), None, "not a whole number of microseconds");
         assert_eq!(fraction("1.5w"), None, "unknown unit");
         assert_eq!(fraction("1.d"), None, "no fraction digits");
+        // u128::MAX / 10, then ".9": scaling fits, adding the fraction does not.
+        assert_eq!(fraction("34028236692093846346337460743176821145.9d"), None, "too large");
         assert_eq!(
             DurationError::Fraction(Some("36h".into())).to_string(),
             "durations are whole numbers of a unit: write \"36h\""

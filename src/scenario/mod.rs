@@ -67,20 +67,26 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioErrors> {
         column: 1,
         problem: Problem::Read(reason),
     };
-    let file = std::fs::File::open(path).map_err(|error| read_error(error.to_string()))?;
+    let source = read_source(path).map_err(read_error)?;
+    parse_scenario(&source, &file_name)
+}
+
+/// The text of `path`, at most [`limits::MAX_SOURCE_BYTES`], or why not.
+fn read_source(path: &Path) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
     let mut source = String::new();
     file.take(limits::MAX_SOURCE_BYTES + 1)
         .read_to_string(&mut source)
-        .map_err(|error| read_error(error.to_string()))?;
+        .map_err(|error| error.to_string())?;
     if source.len() as u64 > limits::MAX_SOURCE_BYTES {
-        return Err(read_error(format!("larger than {} bytes", limits::MAX_SOURCE_BYTES)).into());
+        return Err(format!("larger than {} bytes", limits::MAX_SOURCE_BYTES));
     }
-    parse_scenario(&source, &file_name)
+    Ok(source)
 }
 /// The error for `path`, whose scenario is called `name` like the one
 /// `first` holds, in one command: their reports would share one directory.
 /// It points at `path`'s `scenario.name` (at 1:1 if the file cannot be
-/// read again).
+/// read again within the size limit).
 pub fn duplicate_name(path: &Path, name: &str, first: &Path) -> ScenarioError {
     #[derive(Deserialize)]
     struct NameOnly {
@@ -90,7 +96,7 @@ pub fn duplicate_name(path: &Path, name: &str, first: &Path) -> ScenarioError {
     struct NameTable {
         name: toml::Spanned<String>,
     }
-    let source = std::fs::read_to_string(path).unwrap_or_default();
+    let source = read_source(path).unwrap_or_default();
     let offset = toml::from_str::<NameOnly>(&source).map_or(0, |only| only.scenario.name.span().start);
     let (line, column) = error::line_column(&source, offset);
     ScenarioError {
