@@ -12,6 +12,7 @@ pub mod clock;
 pub mod distribution;
 pub mod event_loop;
 pub mod network;
+pub mod percentile;
 pub mod queue;
 pub mod rng;
 pub mod skew;

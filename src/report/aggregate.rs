@@ -3,6 +3,7 @@
 //! values. Booleans count as 1 (true) and 0 (false), so their mean is the
 //! fraction of seeds where they held.
 
+use crate::engine::percentile::nearest_rank;
 use crate::scenario::{Metric, MetricRow, METRICS};
 
 /// One seed's row: a value for every metric of [`METRICS`].
@@ -30,11 +31,9 @@ pub struct Stats {
     pub max: f64,
 }
 
-/// Nearest-rank percentile of sorted, non-empty values.
+/// Nearest-rank percentile of sorted values (NaN when there are none; [`stats`] never asks).
 pub fn percentile(sorted: &[f64], fraction: f64) -> f64 {
-    debug_assert!(!sorted.is_empty());
-    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
+    nearest_rank(sorted, fraction).unwrap_or(f64::NAN)
 }
 
 fn stats(mut values: Vec<f64>) -> Option<Stats> {

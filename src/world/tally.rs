@@ -2,6 +2,7 @@
 //! table to its value: an exhaustive `match` on [`MetricId`], so a metric
 //! added to the table without a value here does not compile.
 
+use crate::engine::percentile::nearest_rank;
 use crate::scenario::{MetricId, MetricValue};
 
 use super::outcome::Counters;
@@ -91,11 +92,7 @@ impl Tally<'_> {
 /// Nearest-rank percentile of sorted µs values, in ms: the value at rank
 /// ⌈fraction·n⌉; 0 for no values.
 fn percentile_ms(sorted_micros: &[u64], fraction: f64) -> f64 {
-    if sorted_micros.is_empty() {
-        return 0.0;
-    }
-    let rank = ((fraction * sorted_micros.len() as f64).ceil() as usize).clamp(1, sorted_micros.len());
-    sorted_micros[rank - 1] as f64 / 1000.0
+    nearest_rank(sorted_micros, fraction).map_or(0.0, |micros| micros as f64 / 1000.0)
 }
 
 #[cfg(test)]
