@@ -6,6 +6,7 @@
 use crate::engine::network::Node;
 use sessionlab_proto::auth::InterDcMessage;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CodeDelivery};
+use sessionlab_proto::crypto::AuthKey;
 use sessionlab_proto::id::{DcId, UserId};
 use sessionlab_proto::server::{ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
@@ -40,6 +41,21 @@ impl World {
     }
 
     /// The app's own clock: the true time shifted by its skew.
+    /// `app`'s key for `dc`, as if the key exchange had just completed:
+    /// the client draws it (or keeps the one it has), the DC registers it
+    /// and issues the salt the client's first messages carry.
+    pub(super) fn exchange_key(&mut self, now: Instant, app: AppId, dc: DcId) -> AuthKey {
+        let key = {
+            let entry = &mut self.apps[app];
+            entry.client.auth_key_for(dc, &mut entry.rng)
+        };
+        if let Some(server) = self.servers.get_mut(&dc) {
+            let salt = server.register_key(now, key.clone(), &mut self.server_rng);
+            self.apps[app].client.handle_issued_salt(dc, salt);
+        }
+        key
+    }
+
     pub(super) fn local_now(&self, app: AppId, now: Instant) -> Instant {
         now.offset_by_micros(self.apps[app].skew_micros)
     }

@@ -137,14 +137,8 @@ impl World {
         self.attackers[attacker].apps.push(app);
         self.attackers[attacker].pending_login = Some(app);
         let home_dc = self.accounts[account].home_dc;
-        let key = {
-            let entry = &mut self.apps[app];
-            entry.client.auth_key_for(home_dc, &mut entry.rng)
-        };
+        let key = self.exchange_key(now, app, home_dc);
         self.apps[app].keys_held.insert(home_dc, key.id());
-        if let Some(server) = self.servers.get_mut(&home_dc) {
-            server.register_key(key, &mut self.server_rng);
-        }
         let name = self.attackers[attacker].name.clone();
         let what = describe(self.attackers[attacker].acquire).to_string();
         self.credentials.link(
@@ -200,14 +194,8 @@ impl World {
                 let config = self.attacker_config(attacker);
                 let minter = self.add_app(config, Holder::Attacker { attacker });
                 self.attackers[attacker].apps.push(minter);
-                let key = {
-                    let entry = &mut self.apps[minter];
-                    entry.client.auth_key_for(home_dc, &mut entry.rng)
-                };
+                let key = self.exchange_key(now, minter, home_dc);
                 self.apps[minter].keys_held.insert(home_dc, key.id());
-                if let Some(server) = self.servers.get_mut(&home_dc) {
-                    server.register_key(key, &mut self.server_rng);
-                }
                 let local = self.local_now(minter, now);
                 self.apps[minter].client.on_connected(local);
                 self.command(now, minter, Command::ExportLoginToken);

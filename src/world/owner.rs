@@ -35,13 +35,7 @@ impl World {
             }
         }
         let home_dc = self.accounts[account].home_dc;
-        let key = {
-            let entry = &mut self.apps[app];
-            entry.client.auth_key_for(home_dc, &mut entry.rng)
-        };
-        if let Some(server) = self.servers.get_mut(&home_dc) {
-            server.register_key(key, &mut self.server_rng);
-        }
+        self.exchange_key(now, app, home_dc);
         self.accounts[account]
             .pending_logins
             .insert(app, super::PendingLogin::default());
@@ -246,13 +240,7 @@ impl World {
         }
         let home = self.accounts[account].home_dc;
         let media = DcId(home.get() % count + 1);
-        let key = {
-            let entry = &mut self.apps[app];
-            entry.client.auth_key_for(media, &mut entry.rng)
-        };
-        if let Some(server) = self.servers.get_mut(&media) {
-            server.register_key(key, &mut self.server_rng);
-        }
+        self.exchange_key(now, app, media);
         self.command(now, app, Command::ConnectDc { dc: media });
     }
 

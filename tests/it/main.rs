@@ -28,4 +28,5 @@ mod sim_world;
 mod support;
 mod sync_model;
 mod transport_properties;
+mod transport_recovery;
 mod transport_rules;

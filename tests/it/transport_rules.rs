@@ -22,7 +22,11 @@ fn first_message_creates_the_session_and_is_accepted() {
     let now = start();
     let (mut server, client) = pair(&key, now);
     let id = client_msg_id(now, 0);
-    let received = receive_one(&mut server, &craft(&key, client.salt(), SESSION_ID, ping(id, 1)), now);
+    let received = receive_one(
+        &mut server,
+        &craft(&key, client.salt_at(start()), SESSION_ID, ping(id, 1)),
+        now,
+    );
     assert!(received.new_session);
     assert!(
         matches!(received.processed.replies[0], Body::NewSessionCreated { first_msg_id, .. } if first_msg_id == id)
@@ -36,7 +40,7 @@ fn first_message_creates_the_session_and_is_accepted() {
     // The second message of the same session creates nothing.
     let again = receive_one(
         &mut server,
-        &craft(&key, client.salt(), SESSION_ID, ping(id + 4, 3)),
+        &craft(&key, client.salt_at(start()), SESSION_ID, ping(id + 4, 3)),
         now,
     );
     assert!(!again.new_session);
@@ -47,7 +51,12 @@ fn unknown_key_is_transport_error_404_and_garbage_is_an_error() {
     let now = start();
     let (mut server, client) = pair(&key(1), now);
     let stranger = key(2);
-    let packet = craft(&stranger, client.salt(), SESSION_ID, ping(client_msg_id(now, 0), 1));
+    let packet = craft(
+        &stranger,
+        client.salt_at(start()),
+        SESSION_ID,
+        ping(client_msg_id(now, 0), 1),
+    );
     assert_eq!(
         server.receive(now, &packet, &mut rng(3)),
         Err(ReceiveError::UnknownAuthKey {
@@ -58,7 +67,12 @@ fn unknown_key_is_transport_error_404_and_garbage_is_an_error() {
         server.receive(now, &[1, 2, 3], &mut rng(3)),
         Err(ReceiveError::TooShort { length: 3 })
     );
-    let mut tampered = craft(&key(1), client.salt(), SESSION_ID, ping(client_msg_id(now, 0), 1));
+    let mut tampered = craft(
+        &key(1),
+        client.salt_at(start()),
+        SESSION_ID,
+        ping(client_msg_id(now, 0), 1),
+    );
     let last = tampered.len() - 1;
     tampered[last] ^= 0x80;
     assert!(matches!(
@@ -73,7 +87,7 @@ fn codes_for(message: Message, now_offset: Duration) -> Vec<i32> {
     let (mut server, client) = pair(&key, now);
     let received = receive_one(
         &mut server,
-        &craft(&key, client.salt(), SESSION_ID, message),
+        &craft(&key, client.salt_at(start()), SESSION_ID, message),
         now + now_offset,
     );
     bad_codes(&received.processed)
@@ -119,7 +133,7 @@ fn codes_32_and_33_seqno_order() {
     let (mut server, client) = pair(&key, now);
     let base = client_msg_id(now, 0);
     let send = |server: &mut ServerTransport, message| {
-        bad_codes(&receive_one(server, &craft(&key, client.salt(), SESSION_ID, message), now).processed)
+        bad_codes(&receive_one(server, &craft(&key, client.salt_at(start()), SESSION_ID, message), now).processed)
     };
     assert!(send(&mut server, ping(base + 40, 5)).is_empty());
     assert_eq!(send(&mut server, ping(base + 80, 3)), [32], "later id, lower seqno");
@@ -144,20 +158,29 @@ fn code_20_below_a_full_replay_window_and_duplicates_ignored() {
     for index in 1..=REPLAY_WINDOW_MESSAGES as u64 {
         let received = receive_one(
             &mut server,
-            &craft(&key, client.salt(), SESSION_ID, ping(base + 4 * index, seq_no)),
+            &craft(
+                &key,
+                client.salt_at(start()),
+                SESSION_ID,
+                ping(base + 4 * index, seq_no),
+            ),
             now,
         );
         assert!(bad_codes(&received.processed).is_empty());
         seq_no += 2;
     }
     // Below the window (which now starts at base + 4): too old to verify.
-    let old = receive_one(&mut server, &craft(&key, client.salt(), SESSION_ID, ping(base, 1)), now);
+    let old = receive_one(
+        &mut server,
+        &craft(&key, client.salt_at(start()), SESSION_ID, ping(base, 1)),
+        now,
+    );
     assert_eq!(bad_codes(&old.processed), [20]);
     // A duplicate inside the window: not processed again, but re-acked.
     let duplicate_id = base + 4 * 500;
     let duplicate = receive_one(
         &mut server,
-        &craft(&key, client.salt(), SESSION_ID, ping(duplicate_id, 999)),
+        &craft(&key, client.salt_at(start()), SESSION_ID, ping(duplicate_id, 999)),
         now,
     );
     assert!(duplicate.processed.accepted.is_empty());
@@ -181,7 +204,7 @@ fn code_48_bad_salt_carries_the_new_salt_and_previous_salt_has_grace() {
     let id = client_msg_id(now, 0);
     let wrong = receive_one(
         &mut server,
-        &craft(&key, client.salt() ^ 1, SESSION_ID, ping(id, 1)),
+        &craft(&key, client.salt_at(start()) ^ 1, SESSION_ID, ping(id, 1)),
         now,
     );
     let expected_salt = server.current_salt(key.id(), now).expect("key");
@@ -195,7 +218,12 @@ fn code_48_bad_salt_carries_the_new_salt_and_previous_salt_has_grace() {
     let later = now + Duration::from_secs(40 * 60);
     let grace = receive_one(
         &mut server,
-        &craft(&key, client.salt(), SESSION_ID, ping(client_msg_id(later, 0), 1)),
+        &craft(
+            &key,
+            client.salt_at(start()),
+            SESSION_ID,
+            ping(client_msg_id(later, 0), 1),
+        ),
         later,
     );
     assert!(bad_codes(&grace.processed).is_empty());
@@ -203,7 +231,12 @@ fn code_48_bad_salt_carries_the_new_salt_and_previous_salt_has_grace() {
     let much_later = now + Duration::from_secs(2 * 3600);
     let stale = receive_one(
         &mut server,
-        &craft(&key, client.salt(), SESSION_ID, ping(client_msg_id(much_later, 0), 3)),
+        &craft(
+            &key,
+            client.salt_at(start()),
+            SESSION_ID,
+            ping(client_msg_id(much_later, 0), 3),
+        ),
         much_later,
     );
     assert_eq!(bad_codes(&stale.processed), [48]);
@@ -247,7 +280,11 @@ fn code_19_container_id_reused_with_new_content() {
     let (mut server, client) = pair(&key, now);
     let base = client_msg_id(now, 0);
     let first = container(base + 12, 4, vec![ping(base, 1), ping(base + 4, 3)]);
-    let received = receive_one(&mut server, &craft(&key, client.salt(), SESSION_ID, first.clone()), now);
+    let received = receive_one(
+        &mut server,
+        &craft(&key, client.salt_at(start()), SESSION_ID, first.clone()),
+        now,
+    );
     assert_eq!(
         received
             .processed
@@ -258,7 +295,11 @@ fn code_19_container_id_reused_with_new_content() {
         2
     );
     // The same container again (network duplicate): ignored, inner re-acked.
-    let duplicate = receive_one(&mut server, &craft(&key, client.salt(), SESSION_ID, first), now);
+    let duplicate = receive_one(
+        &mut server,
+        &craft(&key, client.salt_at(start()), SESSION_ID, first),
+        now,
+    );
     assert!(bad_codes(&duplicate.processed).is_empty());
     assert_eq!(acked_ids(&duplicate.processed), [base, base + 4]);
     assert!(!duplicate
@@ -268,7 +309,11 @@ fn code_19_container_id_reused_with_new_content() {
         .any(|b| matches!(b, Body::Pong { .. })));
     // The same container id with new content: 19.
     let reused = container(base + 12, 6, vec![ping(base + 8, 5)]);
-    let refused = receive_one(&mut server, &craft(&key, client.salt(), SESSION_ID, reused), now);
+    let refused = receive_one(
+        &mut server,
+        &craft(&key, client.salt_at(start()), SESSION_ID, reused),
+        now,
+    );
     assert_eq!(bad_codes(&refused.processed), [19]);
 }
 
@@ -296,7 +341,9 @@ fn client_round_trip_acks_stop_resends() {
     assert_eq!(client.poll_timeout(), Some(later));
     let ack_packet = client.poll_transmit(later, &mut rng(4)).expect("acks are due");
     let acked = receive_one(&mut server, &ack_packet, later);
-    assert_eq!(acked.processed.acknowledged.len(), 1);
+    // Both were content-related: new_session_created and the future_salts
+    // answering the get_future_salts the first packet carried.
+    assert_eq!(acked.processed.acknowledged.len(), 2);
 }
 
 #[test]
@@ -404,7 +451,7 @@ fn client_resends_with_the_new_salt_on_48() {
     let (codes, accepted) = drive(&mut client, &mut server, later, later);
     assert_eq!(codes, [48]);
     assert_eq!(accepted, 1);
-    assert_eq!(Some(client.salt()), server.current_salt(key.id(), later));
+    assert_eq!(Some(client.salt_at(later)), server.current_salt(key.id(), later));
     assert!(client
         .take_events()
         .iter()
@@ -417,7 +464,7 @@ fn an_id_refused_as_too_far_ahead_stays_refused_when_time_catches_up() {
     let now = start();
     let (mut server, client) = pair(&key, now);
     let ahead = client_msg_id(now + Duration::from_secs(40), 0);
-    let packet = craft(&key, client.salt(), SESSION_ID, ping(ahead, 1));
+    let packet = craft(&key, client.salt_at(start()), SESSION_ID, ping(ahead, 1));
     assert_eq!(bad_codes(&receive_one(&mut server, &packet, now).processed), [17]);
     // Twenty seconds later the id would be inside the window, but the client
     // has re-sent its content under a new id: the late copy must not count.

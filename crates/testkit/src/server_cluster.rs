@@ -111,14 +111,15 @@ impl ServerCluster {
     /// An app instance using an existing key (a copied session file).
     pub fn add_device_with_key(&mut self, dc: impl Into<DcId>, key: AuthKey) -> DeviceId {
         let dc = dc.into();
-        if let Some(server) = self.servers.get_mut(&dc) {
-            server.register_key(key.clone(), &mut self.rng);
-        }
+        let salt = match self.servers.get_mut(&dc) {
+            Some(server) => server.register_key(self.now, key.clone(), &mut self.rng),
+            None => 0,
+        };
         let session_id = self.rng.next_u64();
         self.devices.push(RawDevice {
             dc,
             key: key.clone(),
-            session: ClientSession::new(key, SessionId(session_id), 0),
+            session: ClientSession::new(key, SessionId(session_id), salt),
             initialized: false,
             answers: BTreeMap::new(),
             aliases: BTreeMap::new(),

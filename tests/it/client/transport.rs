@@ -69,15 +69,18 @@ fn a_request_refused_for_its_salt_is_resent_and_its_answer_still_found() {
         })
         .collect();
     // Salt 0 is refused: the client adopts the salt and re-issues under a
-    // new id (the transport reports the re-issue and the send that follows).
+    // new id (the transport reports the re-issue and the send that follows)
+    // both the request and the get_future_salts that rode with it.
     assert!(
         matches!(
             transport[..],
             [
                 TransportEvent::SaltUpdated { .. },
                 TransportEvent::Reissued { new_msg_id: reissued, attempt: 2, .. },
+                TransportEvent::Reissued { new_msg_id: salts_reissued, attempt: 2, .. },
                 TransportEvent::Resent { msg_id: sent, attempt: 2 },
-            ] if reissued == sent && reissued == send_code.msg_id
+                TransportEvent::Resent { msg_id: salts_sent, attempt: 2 },
+            ] if reissued == sent && reissued == send_code.msg_id && salts_reissued == salts_sent
         ),
         "{transport:?}"
     );

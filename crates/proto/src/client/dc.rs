@@ -41,8 +41,10 @@ pub(super) struct DcLink {
 }
 
 impl DcLink {
-    /// A link with a fresh session. The salt starts at 0: the server answers
-    /// `bad_server_salt` with the right one and the transport resends.
+    /// A link with a fresh session. The salt starts at 0 until the server's
+    /// is handed in (`Client::handle_issued_salt`); a key from a session
+    /// file keeps 0, and the server answers its first packet with
+    /// `bad_server_salt`, which the transport adopts.
     pub(super) fn new(key: AuthKey, session_id: SessionId) -> DcLink {
         DcLink {
             session: ClientSession::new(key.clone(), session_id, 0),

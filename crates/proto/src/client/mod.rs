@@ -120,7 +120,8 @@ impl Client {
     /// The auth key for `dc`, created on first use and again after the keys
     /// were dropped (log-out, wipe, a dead key): the DH exchange is not
     /// modelled, so a key and a random session id are drawn from a ChaCha
-    /// stream seeded from `rng`. The caller registers the key at that DC.
+    /// stream seeded from `rng`. The caller registers the key at that DC
+    /// and hands the salt the DC issued to [`Client::handle_issued_salt`].
     ///
     /// # Panics
     /// When more than [`MAX_DATACENTERS`] DCs are asked for: the caller
@@ -139,6 +140,15 @@ impl Client {
         self.links
             .insert(dc, DcLink::new(key.clone(), SessionId::new(session_id)));
         key
+    }
+
+    /// The server salt the key exchange for `dc`'s key ended with (what
+    /// [`Server::register_key`](crate::server::Server::register_key)
+    /// returns): the session sends with it until future salts arrive.
+    pub fn handle_issued_salt(&mut self, dc: DcId, salt: u64) {
+        if let Some(link) = self.links.get_mut(&dc) {
+            link.session.handle_issued_salt(salt);
+        }
     }
 
     /// The next event, if any.

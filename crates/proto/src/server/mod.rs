@@ -154,9 +154,13 @@ impl Server {
         &self.authority
     }
 
-    /// A client's auth key, as if the DH exchange had just completed.
-    pub fn register_key(&mut self, key: AuthKey, rng: &mut impl RngCore) {
+    /// A client's auth key, as if the DH exchange had just completed at
+    /// `now`. Returns the server salt the exchange ends with (the current
+    /// one), for the client's first messages.
+    pub fn register_key(&mut self, now: Instant, key: AuthKey, rng: &mut impl RngCore) -> u64 {
+        let key_id = key.id();
         self.transport.add_key(key, rng);
+        self.transport.current_salt(key_id, now).unwrap_or(0)
     }
 
     /// An account whose home is this datacenter.

@@ -1,27 +1,41 @@
 //! The client side of the transport for one session of one auth key:
 //! message ids from the device's own (possibly skewed) clock, seqnos,
+//! salts (the key exchange's, then future salts asked ahead of expiry),
 //! acknowledgements, bounded resends, and recovery from the server's
 //! refusals — clock correction on 16/17, the new salt on 48, a fresh id
 //! for every other refused message.
+//!
+//! msg_ids never go back within a session. A correction that moves the
+//! clock forward (16) only makes the next ids larger; one that moves it
+//! back (17) leaves the next ids ahead of the server's clock: within
+//! [`RESTART_SESSION_LEAD`] they are still accepted, beyond it the client
+//! starts a new session and moves every pending message into it under
+//! fresh ids ([`TransportEvent::SessionRestarted`]). A message the server
+//! had processed but not yet acknowledged may then be processed again in
+//! the new session: MTProto's at-most-once holds within one session.
 //!
 //! `now` is the device's clock; the session adds the offset it learned
 //! from the server. Sans-IO: [`ClientSession::poll_transmit`] hands out
 //! packets, [`ClientSession::poll_timeout`] says when to call
 //! [`ClientSession::handle_timeout`].
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use rand_core::RngCore;
+use sha2::{Digest, Sha256};
 
+use super::client_salts::{ClientSalts, SALT_REQUEST_RETRY};
 use super::events::TransportEvent;
 use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
-use super::replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
+use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
 use crate::crypto::{self, AuthKey, CryptoError, Direction};
 use crate::id::{AuthKeyId, SessionId};
 use crate::time::{signed_micros_between, Instant};
-use crate::wire::{ids, BadMsgCode, Body, DecodeError, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};
+use crate::wire::{
+    ids, BadMsgCode, Body, DecodeError, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS,
+};
 
 /// First wait for an acknowledgement before resending.
 pub(crate) const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -33,9 +47,14 @@ pub(crate) const MAX_SEND_ATTEMPTS: u32 = 5;
 pub(crate) const MAX_PENDING_MESSAGES: usize = 1024;
 /// How long an acknowledgement may wait for a message to ride along with.
 pub(crate) const ACK_DELAY: Duration = Duration::from_millis(200);
-/// Ids a session remembers having issued: more than the server's replay
-/// window, so no id the server may still hold is issued twice.
-pub(crate) const ISSUED_IDS_REMEMBERED: usize = 2 * REPLAY_WINDOW_MESSAGES;
+/// Acknowledgements due that make the client send them alone at once
+/// ("over 16", service_messages_about_messages).
+pub(crate) const ACKS_SENT_ALONE_ABOVE: usize = 16;
+/// A backwards clock correction that leaves the last id this far ahead of
+/// the corrected clock restarts the session; a smaller lead stays inside
+/// the server's 30 s window ([`MAX_MSG_LEAD`](super::MAX_MSG_LEAD)) and
+/// ids simply continue above the last one.
+pub(crate) const RESTART_SESSION_LEAD: Duration = Duration::from_secs(25);
 /// Messages per packet (one container).
 const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 
@@ -123,7 +142,9 @@ struct Pending {
 pub struct ClientSession {
     key: AuthKey,
     session_id: SessionId,
-    salt: u64,
+    salts: ClientSalts,
+    /// The `get_future_salts` waiting for its answer, and when it was asked.
+    salt_request: Option<(u64, Instant)>,
     clock_offset_micros: i64,
     ids: MsgIdGenerator,
     seqno: SeqNoCounter,
@@ -136,18 +157,20 @@ pub struct ClientSession {
     /// The latest `now` seen, to notice the device clock jumping back.
     latest_now: Option<Instant>,
     received: ReplayWindow,
-    issued: BTreeSet<u64>,
-    issued_order: VecDeque<u64>,
+    /// Sessions this one restarted as (for a fresh, deterministic id).
+    restarts: u32,
     events: Vec<TransportEvent>,
 }
 
 impl ClientSession {
-    /// A session `session_id` of `key`, starting with `salt` and no clock offset.
+    /// A session `session_id` of `key`, starting with `salt` (the one the
+    /// key exchange ended with; 0 when unknown) and no clock offset.
     pub fn new(key: AuthKey, session_id: SessionId, salt: u64) -> ClientSession {
         ClientSession {
             key,
             session_id,
-            salt,
+            salts: ClientSalts::new(salt),
+            salt_request: None,
             clock_offset_micros: 0,
             ids: MsgIdGenerator::new(),
             seqno: SeqNoCounter::new(),
@@ -157,8 +180,7 @@ impl ClientSession {
             ack_deadline: None,
             latest_now: None,
             received: ReplayWindow::new(),
-            issued: BTreeSet::new(),
-            issued_order: VecDeque::new(),
+            restarts: 0,
             events: Vec::new(),
         }
     }
@@ -173,9 +195,20 @@ impl ClientSession {
         self.key.id()
     }
 
-    /// The server salt the session sends with.
-    pub fn salt(&self) -> u64 {
-        self.salt
+    /// The server salt the session sends with at device time `now`.
+    pub fn salt_at(&self, now: Instant) -> u64 {
+        self.salts.salt_at(now)
+    }
+
+    /// The salt the server issued with the key (the key exchange's last
+    /// step): used until future salts arrive.
+    pub fn handle_issued_salt(&mut self, salt: u64) {
+        self.salts.adopt_named(salt, false);
+    }
+
+    /// The salts held for the key.
+    pub fn salts(&self) -> &ClientSalts {
+        &self.salts
     }
 
     /// The server's clock minus the device's (µs), learned from server msg_ids; added to `now` for new ids.
@@ -220,27 +253,9 @@ impl ClientSession {
         self.latest_now = Some(now);
     }
 
-    /// A fresh id from the corrected clock that this session has not used
-    /// among its last [`ISSUED_IDS_REMEMBERED`]: after a backwards clock
-    /// correction the clock revisits instants it already issued ids for,
-    /// and a reused id would be taken by the server as a duplicate — acked
-    /// and never processed, a silent loss.
+    /// A fresh id from the corrected clock, above every earlier id of the session.
     fn next_msg_id(&mut self, now: Instant) -> u64 {
-        let at = self.server_time(now);
-        loop {
-            let candidate = self.ids.next(at, MsgIdKind::Client);
-            if self.issued.insert(candidate) {
-                self.issued_order.push_back(candidate);
-                if self.issued_order.len() > ISSUED_IDS_REMEMBERED {
-                    if let Some(oldest) = self.issued_order.pop_front() {
-                        self.issued.remove(&oldest);
-                    }
-                }
-                return candidate;
-            }
-            // Each try is 4 higher, and at most ISSUED_IDS_REMEMBERED ids are
-            // remembered, so this ends.
-        }
+        self.ids.next(self.server_time(now), MsgIdKind::Client)
     }
 
     /// Queue a content-related body; returns its msg_id (what an
@@ -267,17 +282,40 @@ impl ClientSession {
         Ok(msg_id)
     }
 
+    /// Ask for future salts when the held ones run out within
+    /// [`SALT_REFRESH_LEAD`](super::client_salts::SALT_REFRESH_LEAD), unless
+    /// a request is under way (or went unanswered less than
+    /// [`SALT_REQUEST_RETRY`] ago). Only with something else to send: an
+    /// idle session costs no traffic.
+    fn ask_for_salts(&mut self, now: Instant) {
+        let waiting = self.salt_request.is_some_and(|(msg_id, asked_at)| {
+            self.pending.contains_key(&msg_id) || now < asked_at.saturating_add(SALT_REQUEST_RETRY)
+        });
+        if waiting || !self.salts.needs_more(now) || self.pending.len() >= MAX_PENDING_MESSAGES {
+            return;
+        }
+        let body = Body::GetFutureSalts {
+            num: MAX_FUTURE_SALTS as i32,
+        };
+        if let Ok(msg_id) = self.send(now, body.encode()) {
+            self.salt_request = Some((msg_id, now));
+        }
+    }
+
     /// The next packet to put on the wire, if any: due messages (new or to
     /// be resent) and pending acknowledgements, in one container when more
-    /// than one.
+    /// than one. Acknowledgements ride along with messages, or go alone
+    /// once [`ACK_DELAY`] has passed or more than
+    /// [`ACKS_SENT_ALONE_ABOVE`] are due.
     pub fn poll_transmit(&mut self, now: Instant, rng: &mut impl RngCore) -> Option<Vec<u8>> {
         self.observe_clock(now);
+        if self.pending.values().any(|pending| pending.attempts == 0) {
+            self.ask_for_salts(now);
+        }
         let mut messages = self.due_messages(now);
-        // A message issued before a backwards clock correction has an id
-        // above any new one: it travels alone, without acks or a container.
-        let lone = matches!(&messages[..], [message] if message.msg_id > self.ids.last());
-        let acks_ripe = self.ack_deadline.is_some_and(|deadline| deadline <= now);
-        if !lone && !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
+        let acks_ripe =
+            self.ack_deadline.is_some_and(|deadline| deadline <= now) || self.acks_due.len() > ACKS_SENT_ALONE_ABOVE;
+        if !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
             let acked: Vec<u64> = self.acks_due.iter().copied().take(MAX_ACK_IDS).collect();
             for id in &acked {
                 self.acks_due.remove(id);
@@ -305,7 +343,7 @@ impl ClientSession {
             }
         };
         let envelope = Envelope {
-            salt: self.salt,
+            salt: self.salts.salt_at(now),
             session_id: self.session_id.get(),
             message,
         };
@@ -317,21 +355,14 @@ impl ClientSession {
         ))
     }
 
-    /// Pending messages due now, marked as sent. A message whose id is not
-    /// below the next container id (it was issued before the clock was
-    /// corrected backwards) cannot ride in a container: it goes alone.
+    /// Pending messages due now, marked as sent.
     fn due_messages(&mut self, now: Instant) -> Vec<Message> {
-        let container_floor = self.ids.last();
         let mut due = Vec::new();
         for (&msg_id, pending) in self.pending.iter_mut() {
             if due.len() >= MAX_MESSAGES_PER_PACKET {
                 break;
             }
             if pending.resend_at.is_some_and(|at| at > now) || pending.attempts >= MAX_SEND_ATTEMPTS {
-                continue;
-            }
-            let alone = msg_id > container_floor;
-            if alone && !due.is_empty() {
                 continue;
             }
             pending.attempts += 1;
@@ -348,9 +379,6 @@ impl ClientSession {
                 seq_no: pending.seq_no,
                 body: pending.body.clone(),
             });
-            if alone {
-                break;
-            }
         }
         due
     }
@@ -378,6 +406,7 @@ impl ClientSession {
             self.pending.remove(&msg_id);
             self.events.push(TransportEvent::GaveUp { msg_id });
         }
+
         self.prune_containers();
     }
 
@@ -404,6 +433,11 @@ impl ClientSession {
         let mut deliveries = Vec::new();
         for message in messages {
             self.handle_message(now, message, &mut deliveries);
+            if self.session_id != found {
+                // The session restarted: the rest of the packet is the old
+                // session's, and its ids may name the new session's messages.
+                break;
+            }
         }
         self.prune_containers();
         Ok(deliveries)
@@ -436,6 +470,9 @@ impl ClientSession {
             Body::BadMsgNotification {
                 bad_msg_id, error_code, ..
             } => {
+                if !self.is_ours_pending(bad_msg_id) {
+                    return; // not a message we still wait on: nothing to correct or re-send
+                }
                 let code = BadMsgCode::from_code(error_code);
                 if matches!(code, Some(BadMsgCode::MsgIdTooLow | BadMsgCode::MsgIdTooHigh)) {
                     self.correct_clock(now, message.msg_id);
@@ -452,16 +489,30 @@ impl ClientSession {
                 new_server_salt,
                 ..
             } => {
-                self.salt = new_server_salt;
+                if !self.is_ours_pending(bad_msg_id) {
+                    return;
+                }
+                self.salts.adopt_named(new_server_salt, true);
                 self.events.push(TransportEvent::SaltUpdated { salt: new_server_salt });
                 self.reissue(now, bad_msg_id, deliveries);
+            }
+            Body::FutureSalts {
+                req_msg_id,
+                now: server_now,
+                salts,
+            } => {
+                self.pending.remove(&req_msg_id);
+                if self.salt_request.is_some_and(|(asked, _)| asked == req_msg_id) {
+                    self.salt_request = None;
+                }
+                self.salts.adopt_future(now, server_now, &salts);
             }
             Body::NewSessionCreated {
                 first_msg_id,
                 server_salt,
                 ..
             } => {
-                self.salt = server_salt;
+                self.salts.adopt_named(server_salt, false);
                 deliveries.push(Delivery::NewSessionCreated {
                     first_msg_id,
                     server_salt,
@@ -481,16 +532,77 @@ impl ClientSession {
         }
     }
 
+    /// Whether `msg_id` is a message (or a container of messages) this
+    /// session sent and still waits on: only such a refusal may move the
+    /// clock or the salt, so a stale or forged notice changes nothing.
+    fn is_ours_pending(&self, msg_id: u64) -> bool {
+        self.pending.contains_key(&msg_id)
+            || self
+                .containers
+                .get(&msg_id)
+                .is_some_and(|inner| inner.iter().any(|id| self.pending.contains_key(id)))
+    }
+
     /// Adopt the server's clock from one of its msg_ids (codes 16 and 17).
+    /// When the corrected clock would issue ids below the last one, the
+    /// session restarts: ids never go back within a session.
     fn correct_clock(&mut self, now: Instant, server_msg_id: u64) {
         self.clock_offset_micros = signed_micros_between(msg_id_instant(server_msg_id), now);
-        // Ids follow the corrected clock even when it moved backwards: a fast
-        // clock's ids were all refused (17), so none of them can collide with
-        // an id the server remembers as accepted.
-        self.ids = MsgIdGenerator::new();
         self.events.push(TransportEvent::ClockCorrected {
             offset_micros: self.clock_offset_micros,
         });
+        // Ids continue above the last one; the server takes ids up to 30 s
+        // ahead of its clock, so only a larger lead needs a new session.
+        let lead = msg_id_instant(self.ids.last()).saturating_duration_since(self.server_time(now));
+        if lead >= RESTART_SESSION_LEAD {
+            self.restart_session(now);
+        }
+    }
+
+    /// Continue under a new session id with fresh ids and seqnos; every
+    /// pending message moves over (a refused one is then re-issued from
+    /// there as usual). The id is derived from the key, the old id and a
+    /// counter, so a restart needs no randomness from the caller.
+    fn restart_session(&mut self, now: Instant) {
+        self.restarts += 1;
+        let digest = Sha256::new()
+            .chain_update(self.key.id().get().to_le_bytes())
+            .chain_update(self.session_id.get().to_le_bytes())
+            .chain_update(self.restarts.to_le_bytes())
+            .finalize();
+        let mut id_bytes = [0u8; 8];
+        id_bytes.copy_from_slice(&digest[..8]);
+        let old_session = self.session_id;
+        self.session_id = SessionId::new(u64::from_le_bytes(id_bytes));
+        self.ids = MsgIdGenerator::new();
+        self.seqno = SeqNoCounter::new();
+        self.received = ReplayWindow::new();
+        self.acks_due.clear();
+        self.ack_deadline = None;
+        self.containers.clear();
+        self.events.push(TransportEvent::SessionRestarted {
+            old_session_id: old_session,
+            new_session_id: self.session_id,
+        });
+        let moved = std::mem::take(&mut self.pending);
+        for (old_id, mut pending) in moved {
+            if pending.attempts >= MAX_SEND_ATTEMPTS {
+                self.events.push(TransportEvent::GaveUp { msg_id: old_id });
+                continue;
+            }
+            let new_id = self.next_msg_id(now);
+            pending.seq_no = self.seqno.next(true);
+            pending.resend_at = None;
+            if self.salt_request.is_some_and(|(asked, _)| asked == old_id) {
+                self.salt_request = self.salt_request.map(|(_, at)| (new_id, at));
+            }
+            self.events.push(TransportEvent::Reissued {
+                old_msg_id: old_id,
+                new_msg_id: new_id,
+                attempt: pending.attempts + 1,
+            });
+            self.pending.insert(new_id, pending);
+        }
     }
 
     /// Send a refused message (or a refused container's content) again
@@ -508,6 +620,9 @@ impl ClientSession {
             let new_id = self.next_msg_id(now);
             pending.seq_no = self.seqno.next(true);
             pending.resend_at = None;
+            if self.salt_request.is_some_and(|(asked, _)| asked == old_id) {
+                self.salt_request = self.salt_request.map(|(_, at)| (new_id, at));
+            }
             self.events.push(TransportEvent::Reissued {
                 old_msg_id: old_id,
                 new_msg_id: new_id,

@@ -55,6 +55,21 @@ pub enum TransportEvent {
         /// The salt now used.
         salt: u64,
     },
+    /// A client's clock correction moved its clock back, so it continued
+    /// in a new session (ids never go back within one); its pending
+    /// messages moved over under fresh ids.
+    SessionRestarted {
+        /// The session left.
+        old_session_id: SessionId,
+        /// The session continued in.
+        new_session_id: SessionId,
+    },
+    /// A server sent an answer again: the query came again, or the answer
+    /// went unacknowledged for [`ANSWER_RESEND_AFTER`](super::ANSWER_RESEND_AFTER).
+    AnswerResent {
+        /// The msg_id of the query the answer is for.
+        req_msg_id: u64,
+    },
     /// A client corrected its clock offset from a server msg_id.
     ClockCorrected {
         /// The new offset: server clock minus device clock (µs).

@@ -1,11 +1,15 @@
-//! Transport state per (auth key, session): message ids, seqnos, salts,
-//! the replay window, bad-message codes, acknowledgements and resends.
+//! Transport state per (auth key, session): message ids, seqnos, salts
+//! (the server's schedule, the client's future salts), the replay window,
+//! bad-message codes, acknowledgements, resends and the server's cache of
+//! unacknowledged answers.
 //!
 //! [`ServerTransport`] is a datacenter's side (many keys, many sessions);
 //! [`ClientSession`] is one app instance's side of one session. Both are
 //! sans-IO: packets in and out as bytes, time as `now`.
 
+pub(crate) mod answer_cache;
 pub(crate) mod client;
+pub(crate) mod client_salts;
 pub(crate) mod events;
 pub(crate) mod msg_id;
 pub(crate) mod replay;
@@ -15,6 +19,7 @@ pub(crate) mod server;
 pub(crate) mod server_session;
 
 pub use client::{ClientReceiveError, ClientSession, Delivery, SendError};
+pub use client_salts::ClientSalts;
 pub use events::TransportEvent;
 pub use msg_id::{msg_id_instant, msg_id_unix_seconds, MsgIdGenerator, MsgIdKind};
 pub use replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
@@ -24,4 +29,4 @@ pub use server::{
     sealed_body_bytes, Outgoing, ReceiveError, Received, SealError, ServerTransport, CONTAINER_HEADER_BYTES,
     CONTAINER_ITEM_OVERHEAD_BYTES, TRANSPORT_ERROR_UNKNOWN_KEY,
 };
-pub use server_session::{Processed, SaltCheck, ServerSession, MAX_MSG_AGE, MAX_MSG_LEAD};
+pub use server_session::{Processed, SaltCheck, ServerSession, ANSWER_RESEND_AFTER, MAX_MSG_AGE, MAX_MSG_LEAD};

@@ -10,6 +10,7 @@ use rand_core::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::time::Instant;
+use crate::wire::{FutureSalt, MAX_FUTURE_SALTS};
 
 /// How long one salt is current.
 pub(crate) const SALT_PERIOD_SECONDS: u64 = 1800;
@@ -103,6 +104,28 @@ impl SaltSchedule {
         salt == current || (period > 0 && salt == previous)
     }
 
+    /// `future_salts`' list for `get_future_salts(num)`: the current salt
+    /// and the ones after it, `num` in all (clamped to 1..=64), each valid
+    /// from the start of its period until the end of its grace.
+    pub fn future_salts(&self, now: Instant, num: i32) -> Vec<FutureSalt> {
+        let count = usize::try_from(num).unwrap_or(0).clamp(1, MAX_FUTURE_SALTS) as u64;
+        let first = Self::period(now);
+        (first..first + count)
+            .map(|period| {
+                let since = period * SALT_PERIOD_SECONDS;
+                FutureSalt {
+                    valid_since: u32::try_from(since).unwrap_or(u32::MAX),
+                    valid_until: u32::try_from(since + SALT_PERIOD_SECONDS + SALT_GRACE_SECONDS).unwrap_or(u32::MAX),
+                    salt: if period == first {
+                        self.current(now)
+                    } else {
+                        self.salt_for_period(period)
+                    },
+                }
+            })
+            .collect()
+    }
+
     /// When the current salt stops being current.
     pub fn next_rotation(&self, now: Instant) -> Instant {
         Instant::from_unix_seconds((Self::period(now) + 1) * SALT_PERIOD_SECONDS)
@@ -125,6 +148,26 @@ mod tests {
         let later = Instant::from_unix_seconds(rotation.unix_seconds() + SALT_GRACE_SECONDS);
         assert!(!schedule.is_valid(salt, later), "and no longer");
         assert!(!schedule.is_valid(salt ^ 1, start));
+    }
+
+    #[test]
+    fn future_salts_are_the_salts_the_schedule_will_accept() {
+        let schedule = SaltSchedule::from_secret([5; 32]);
+        let start = Instant::from_unix_seconds(1_767_225_600 + 100);
+        let salts = schedule.future_salts(start, 64);
+        assert_eq!(salts.len(), 64);
+        assert_eq!(salts[0].salt, schedule.current(start));
+        assert_eq!(salts[0].valid_since, 1_767_225_600);
+        for salt in &salts {
+            let since = Instant::from_unix_seconds(u64::from(salt.valid_since));
+            let last = Instant::from_unix_seconds(u64::from(salt.valid_until) - 1);
+            let after = Instant::from_unix_seconds(u64::from(salt.valid_until));
+            assert!(schedule.is_valid(salt.salt, since) && schedule.is_valid(salt.salt, last));
+            assert!(!schedule.is_valid(salt.salt, after));
+        }
+        assert_eq!(schedule.future_salts(start, 0).len(), 1, "at least one");
+        assert_eq!(schedule.future_salts(start, -5).len(), 1);
+        assert_eq!(schedule.future_salts(start, 1000).len(), 64, "at most 64");
     }
 
     #[test]

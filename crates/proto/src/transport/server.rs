@@ -195,11 +195,18 @@ impl ServerTransport {
             .get_mut(&session_id)
             .ok_or(ReceiveError::UnknownAuthKey { auth_key_id })?;
         let mut processed = session.process(now, salt, &envelope.message);
+        for (req_msg_id, num) in std::mem::take(&mut processed.salt_requests) {
+            processed.replies.push(Body::FutureSalts {
+                req_msg_id,
+                now: u32::try_from(now.unix_seconds()).unwrap_or(u32::MAX),
+                salts: state.salts.future_salts(now, num),
+            });
+        }
         if new_session {
             processed.replies.insert(
                 0,
                 Body::NewSessionCreated {
-                    first_msg_id: envelope.message.msg_id,
+                    first_msg_id: first_msg_id(&envelope.message),
                     unique_id: rng.next_u64(),
                     server_salt: salt.current,
                 },
@@ -239,8 +246,12 @@ impl ServerTransport {
             return Err(SealError::TooLarge { bytes });
         }
         let mut stamp = |outgoing: &Outgoing| {
-            let content = Body::decode(&outgoing.body).map_or(true, |body| body.is_content_related());
+            let decoded = Body::decode(&outgoing.body);
+            let content = decoded.as_ref().map_or(true, |body| body.is_content_related());
             let (msg_id, seq_no) = session.next_outgoing(now, outgoing.kind, content);
+            if let Ok(Body::RpcResult { req_msg_id, result }) = decoded {
+                session.remember_answer(now, req_msg_id, result, msg_id);
+            }
             Message {
                 msg_id,
                 seq_no,
@@ -295,6 +306,15 @@ pub fn sealed_body_bytes(messages: &[Outgoing]) -> usize {
                     .map(|outgoing| outgoing.body.len() + CONTAINER_ITEM_OVERHEAD_BYTES)
                     .sum::<usize>()
         }
+    }
+}
+
+/// The msg_id of the first message a packet carries: the lowest inner id
+/// of a container, else the message's own.
+fn first_msg_id(message: &Message) -> u64 {
+    match Body::decode(&message.body) {
+        Ok(Body::Container(inner)) => inner.iter().map(|inner| inner.msg_id).min().unwrap_or(message.msg_id),
+        _ => message.msg_id,
     }
 }
 

@@ -9,9 +9,18 @@
 //! never processed twice. Containers add: no nesting, every inner id below
 //! the container's, no id twice (64), and a container id seen before while
 //! its content is new (19).
+//!
+//! Answers are kept until the client acknowledges them ([`AnswerCache`]):
+//! a duplicate of an answered query gets its answer again, and an answer
+//! still unacknowledged [`ANSWER_RESEND_AFTER`] after it was sent goes out
+//! again the next time the client is heard from — "the server would
+//! re-send the missing response at the first opportunity"
+//! (mtproto/service_messages).
 
 use std::time::Duration;
 
+use super::answer_cache::AnswerCache;
+pub use super::answer_cache::ANSWER_RESEND_AFTER;
 use super::events::TransportEvent;
 use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
 use super::replay::{IdStatus, ReplayWindow};
@@ -33,8 +42,12 @@ pub struct Processed {
     pub accepted: Vec<Message>,
     /// Server message ids the client acknowledged.
     pub acknowledged: Vec<u64>,
-    /// Service replies to send back: acks, pongs, bad-message notices.
+    /// Service replies to send back: acks, pongs, bad-message notices,
+    /// re-sent answers.
     pub replies: Vec<Body>,
+    /// `get_future_salts` asked (msg_id, num): the transport, which holds
+    /// the key's salt schedule, answers them.
+    pub salt_requests: Vec<(u64, i32)>,
     /// What validation did and saw (refusals, duplicates).
     pub events: Vec<TransportEvent>,
 }
@@ -55,6 +68,7 @@ pub struct ServerSession {
     received: ReplayWindow,
     outgoing_ids: MsgIdGenerator,
     outgoing_seqno: SeqNoCounter,
+    answers: AnswerCache,
     last_active: Instant,
 }
 
@@ -66,6 +80,7 @@ impl ServerSession {
             received: ReplayWindow::new(),
             outgoing_ids: MsgIdGenerator::new(),
             outgoing_seqno: SeqNoCounter::new(),
+            answers: AnswerCache::new(),
             last_active: now,
         }
     }
@@ -88,6 +103,17 @@ impl ServerSession {
         )
     }
 
+    /// Keep the answer to `req_msg_id`, just sent as `msg_id`, until the
+    /// client acknowledges it.
+    pub fn remember_answer(&mut self, now: Instant, req_msg_id: u64, result: Vec<u8>, msg_id: u64) {
+        self.answers.remember(now, req_msg_id, result, msg_id);
+    }
+
+    /// Answers kept and not yet acknowledged.
+    pub fn cached_answers(&self) -> usize {
+        self.answers.len()
+    }
+
     /// Validate one decrypted top-level message of this session.
     pub fn process(&mut self, now: Instant, salt: SaltCheck, message: &Message) -> Processed {
         self.last_active = now;
@@ -97,6 +123,10 @@ impl ServerSession {
             self.process_container(now, salt, message, &mut out, &mut to_ack);
         } else if self.admit(now, Some(salt), message, &mut out, &mut to_ack) {
             self.deliver(message, &mut out);
+        }
+        for (req_msg_id, result) in self.answers.due(now) {
+            out.events.push(TransportEvent::AnswerResent { req_msg_id });
+            out.replies.push(Body::RpcResult { req_msg_id, result });
         }
         if !to_ack.is_empty() {
             debug_assert!(to_ack.len() <= MAX_ACK_IDS);
@@ -125,7 +155,16 @@ impl ServerSession {
         if self.received.status(message.msg_id) == IdStatus::Duplicate {
             out.events
                 .push(TransportEvent::DuplicateIgnored { msg_id: message.msg_id });
-            if content_related {
+            if let Some(result) = self.answers.answer_to(now, message.msg_id) {
+                // The answer is the acknowledgement.
+                out.events.push(TransportEvent::AnswerResent {
+                    req_msg_id: message.msg_id,
+                });
+                out.replies.push(Body::RpcResult {
+                    req_msg_id: message.msg_id,
+                    result,
+                });
+            } else if content_related {
                 to_ack.push(message.msg_id);
             }
             return false;
@@ -173,11 +212,15 @@ impl ServerSession {
     /// Hand an admitted message up, or answer it here (acks, pings).
     fn deliver(&mut self, message: &Message, out: &mut Processed) {
         match Body::decode(&message.body) {
-            Ok(Body::Ack(msg_ids)) => out.acknowledged.extend(msg_ids),
+            Ok(Body::Ack(msg_ids)) => {
+                self.answers.acknowledged(&msg_ids);
+                out.acknowledged.extend(msg_ids);
+            }
             Ok(Body::Ping { ping_id }) => out.replies.push(Body::Pong {
                 msg_id: message.msg_id,
                 ping_id,
             }),
+            Ok(Body::GetFutureSalts { num }) => out.salt_requests.push((message.msg_id, num)),
             // Application bodies and anything undecodable go up whole: the
             // layer above answers with an rpc_error it can name.
             _ => out.accepted.push(message.clone()),

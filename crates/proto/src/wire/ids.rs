@@ -12,12 +12,44 @@ pub(crate) const RPC_ERROR: u32 = 0x2144_ca19;
 pub(crate) const PING: u32 = 0x7abe_77ec;
 pub(crate) const PONG: u32 = 0x3477_73c5;
 pub(crate) const GZIP_PACKED: u32 = 0x3072_cfa1;
+pub(crate) const GET_FUTURE_SALTS: u32 = 0xb921_bd04;
+pub(crate) const FUTURE_SALTS: u32 = 0xae50_0895;
+pub(crate) const FUTURE_SALT: u32 = 0x0949_d9dc;
+pub(crate) const MSG_COPY: u32 = 0xe060_46b2;
+pub(crate) const MSGS_STATE_REQ: u32 = 0xda69_fb52;
+pub(crate) const MSGS_STATE_INFO: u32 = 0x04de_b57d;
+pub(crate) const MSGS_ALL_INFO: u32 = 0x8cc0_d131;
+pub(crate) const MSG_DETAILED_INFO: u32 = 0x276d_3ec6;
+pub(crate) const MSG_NEW_DETAILED_INFO: u32 = 0x809d_b6df;
+pub(crate) const MSG_RESEND_REQ: u32 = 0x7d86_1a08;
+pub(crate) const HTTP_WAIT: u32 = 0x9299_359f;
 
 /// Whether a message with this body constructor is content-related, i.e.
-/// needs an acknowledgement and an odd seqno. Acks, containers and
-/// `gzip_packed` wrappers never are; everything else is.
+/// needs an acknowledgement and an odd seqno. Not content-related, as the
+/// MTProto documents say ("mtproto/service_messages_about_messages"):
+/// acknowledgements, containers and their `msg_copy`, `gzip_packed`
+/// wrappers, the notices of an ignored message (`bad_msg_notification`,
+/// `bad_server_salt`: "do not require acknowledgment"), `pong`, the
+/// state and detailed-info messages (`msgs_state_info`, `msgs_all_info`,
+/// `msg_detailed_info`, `msg_new_detailed_info`) and `http_wait`.
+/// Everything else (queries, answers, updates, `ping`, `msgs_state_req`,
+/// `msg_resend_req`, `new_session_created`, `future_salts`) is.
 pub(crate) fn is_content_related(constructor: u32) -> bool {
-    !matches!(constructor, MSGS_ACK | MSG_CONTAINER | GZIP_PACKED)
+    !matches!(
+        constructor,
+        MSGS_ACK
+            | MSG_CONTAINER
+            | MSG_COPY
+            | GZIP_PACKED
+            | BAD_MSG_NOTIFICATION
+            | BAD_SERVER_SALT
+            | PONG
+            | MSGS_STATE_INFO
+            | MSGS_ALL_INFO
+            | MSG_DETAILED_INFO
+            | MSG_NEW_DETAILED_INFO
+            | HTTP_WAIT
+    )
 }
 
 // API functions and types (core.telegram.org/schema). Every id below is

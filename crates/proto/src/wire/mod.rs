@@ -11,4 +11,4 @@ pub(crate) mod service;
 pub use codec::{DecodeError, Reader, Writer, MAX_BODY_BYTES};
 pub use envelope::{Envelope, Message, ENVELOPE_HEADER_BYTES};
 pub use ids::{PRIVATE_ID_FIRST, PRIVATE_ID_LAST};
-pub use service::{BadMsgCode, Body, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES};
+pub use service::{BadMsgCode, Body, FutureSalt, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS};

@@ -1,5 +1,6 @@
 //! Service messages of the transport layer: containers, acks, bad-message
-//! notifications, bad salts, new sessions, RPC results and errors, ping/pong.
+//! notifications, bad salts, new sessions, RPC results and errors, ping/pong,
+//! future salts.
 //!
 //! Anything else is an application body ([`Body::Application`]) that the
 //! session and sync layers decode themselves.
@@ -12,6 +13,9 @@ use super::ids;
 pub const MAX_CONTAINER_MESSAGES: usize = 1024;
 /// At most this many ids in one `msgs_ack`.
 pub const MAX_ACK_IDS: usize = 8192;
+/// At most this many salts in one `future_salts` (the documented maximum of
+/// `get_future_salts`'s `num`).
+pub const MAX_FUTURE_SALTS: usize = 64;
 /// Longest `rpc_error` message text accepted.
 pub(crate) const MAX_ERROR_MESSAGE_BYTES: usize = 256;
 
@@ -81,6 +85,18 @@ impl BadMsgCode {
     }
 }
 
+/// `future_salt#0949d9dc`: one salt and the Unix seconds it is valid in,
+/// `valid_since` included and `valid_until` excluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FutureSalt {
+    /// When the salt starts being accepted (Unix seconds).
+    pub valid_since: u32,
+    /// When the salt stops being accepted (Unix seconds).
+    pub valid_until: u32,
+    /// The salt.
+    pub salt: u64,
+}
+
 /// A decoded message body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
@@ -144,6 +160,21 @@ pub enum Body {
         /// The ping's `ping_id`.
         ping_id: u64,
     },
+    /// `get_future_salts#b921bd04`: ask for up to `num` salts (at most 64).
+    GetFutureSalts {
+        /// How many salts are asked for.
+        num: i32,
+    },
+    /// `future_salts#ae500895`: the answer to `get_future_salts` (it also
+    /// settles the request, as an `rpc_result` would).
+    FutureSalts {
+        /// The msg_id of the `get_future_salts` this answers.
+        req_msg_id: u64,
+        /// The server's Unix time when it answered.
+        now: u32,
+        /// The salts, oldest first (a bare vector of bare `future_salt`).
+        salts: Vec<FutureSalt>,
+    },
     /// Any other constructor: left to the layers above, bytes kept whole.
     Application {
         /// The body's constructor id.
@@ -166,6 +197,8 @@ impl Body {
             Body::RpcError { .. } => ids::RPC_ERROR,
             Body::Ping { .. } => ids::PING,
             Body::Pong { .. } => ids::PONG,
+            Body::GetFutureSalts { .. } => ids::GET_FUTURE_SALTS,
+            Body::FutureSalts { .. } => ids::FUTURE_SALTS,
             Body::Application { constructor, .. } => *constructor,
         }
     }
@@ -242,6 +275,19 @@ impl Body {
             Body::Pong { msg_id, ping_id } => {
                 writer.u32(ids::PONG).u64(*msg_id).u64(*ping_id);
             }
+            Body::GetFutureSalts { num } => {
+                writer.u32(ids::GET_FUTURE_SALTS).i32(*num);
+            }
+            Body::FutureSalts { req_msg_id, now, salts } => {
+                writer
+                    .u32(ids::FUTURE_SALTS)
+                    .u64(*req_msg_id)
+                    .u32(*now)
+                    .u32(salts.len() as u32);
+                for salt in salts {
+                    writer.u32(salt.valid_since).u32(salt.valid_until).u64(salt.salt);
+                }
+            }
             Body::Application { bytes, .. } => {
                 writer.raw(bytes);
             }
@@ -299,6 +345,12 @@ impl Body {
                 msg_id: reader.u64()?,
                 ping_id: reader.u64()?,
             },
+            ids::GET_FUTURE_SALTS => Body::GetFutureSalts { num: reader.i32()? },
+            ids::FUTURE_SALTS => Body::FutureSalts {
+                req_msg_id: reader.u64()?,
+                now: reader.u32()?,
+                salts: decode_future_salts(&mut reader)?,
+            },
             ids::GZIP_PACKED => {
                 // The core never compresses; a peer that does is refused, not trusted.
                 return Err(DecodeError::UnknownConstructor {
@@ -316,6 +368,35 @@ impl Body {
         reader.finish("service message")?;
         Ok(body)
     }
+}
+
+/// A bare vector of bare `future_salt`: a count, then 16 bytes each.
+fn decode_future_salts(reader: &mut Reader<'_>) -> Result<Vec<FutureSalt>, DecodeError> {
+    const SALT_BYTES: usize = 16;
+    let count = reader.u32()? as usize;
+    if count > MAX_FUTURE_SALTS {
+        return Err(DecodeError::TooLong {
+            what: "future_salts",
+            length: count,
+            limit: MAX_FUTURE_SALTS,
+        });
+    }
+    if count * SALT_BYTES > reader.remaining() {
+        return Err(DecodeError::UnexpectedEnd {
+            offset: reader.offset(),
+            needed: count * SALT_BYTES,
+            remaining: reader.remaining(),
+        });
+    }
+    let mut salts = Vec::with_capacity(count);
+    for _ in 0..count {
+        salts.push(FutureSalt {
+            valid_since: reader.u32()?,
+            valid_until: reader.u32()?,
+            salt: reader.u64()?,
+        });
+    }
+    Ok(salts)
 }
 
 /// The messages of a container, after its constructor id. Inner bodies stay
@@ -388,6 +469,23 @@ mod tests {
             },
             Body::Ping { ping_id: 7 },
             Body::Pong { msg_id: 8, ping_id: 7 },
+            Body::GetFutureSalts { num: 64 },
+            Body::FutureSalts {
+                req_msg_id: 12,
+                now: 1_767_225_600,
+                salts: vec![
+                    FutureSalt {
+                        valid_since: 1_767_225_600,
+                        valid_until: 1_767_229_200,
+                        salt: 0x0102_0304_0506_0708,
+                    },
+                    FutureSalt {
+                        valid_since: 1_767_227_400,
+                        valid_until: 1_767_231_000,
+                        salt: 9,
+                    },
+                ],
+            },
             Body::Container(vec![
                 Message {
                     msg_id: 4,
@@ -429,6 +527,46 @@ mod tests {
         assert!(!Body::Ack(vec![]).is_content_related());
         assert!(!Body::Container(vec![]).is_content_related());
         assert!(Body::Ping { ping_id: 0 }.is_content_related());
+        assert!(!Body::Pong { msg_id: 4, ping_id: 0 }.is_content_related());
+        let notice = Body::BadMsgNotification {
+            bad_msg_id: 4,
+            bad_msg_seqno: 1,
+            error_code: 16,
+        };
+        assert!(!notice.is_content_related(), "an ignored-message notice needs no ack");
+        let salt = Body::BadServerSalt {
+            bad_msg_id: 4,
+            bad_msg_seqno: 1,
+            error_code: 48,
+            new_server_salt: 1,
+        };
+        assert!(!salt.is_content_related());
+        for constructor in [
+            ids::MSG_COPY,
+            ids::GZIP_PACKED,
+            ids::MSGS_STATE_INFO,
+            ids::MSGS_ALL_INFO,
+            ids::MSG_DETAILED_INFO,
+            ids::MSG_NEW_DETAILED_INFO,
+            ids::HTTP_WAIT,
+        ] {
+            assert!(!ids::is_content_related(constructor), "{constructor:#x}");
+        }
+        for constructor in [
+            ids::MSGS_STATE_REQ,
+            ids::MSG_RESEND_REQ,
+            ids::NEW_SESSION_CREATED,
+            ids::RPC_RESULT,
+        ] {
+            assert!(ids::is_content_related(constructor), "{constructor:#x}");
+        }
+        assert!(Body::GetFutureSalts { num: 64 }.is_content_related());
+        assert!(Body::FutureSalts {
+            req_msg_id: 4,
+            now: 0,
+            salts: vec![]
+        }
+        .is_content_related());
         assert!(Body::RpcError {
             error_code: 1,
             error_message: String::new()
@@ -458,5 +596,17 @@ mod tests {
             Err(DecodeError::UnknownConstructor { .. })
         ));
         assert!(Body::decode(&[1, 2]).is_err());
+        let mut salts = Writer::new();
+        salts.u32(ids::FUTURE_SALTS).u64(4).u32(0).u32(65);
+        assert!(matches!(
+            Body::decode(&salts.finish()),
+            Err(DecodeError::TooLong { .. })
+        ));
+        let mut short = Writer::new();
+        short.u32(ids::FUTURE_SALTS).u64(4).u32(0).u32(2).u64(1);
+        assert!(matches!(
+            Body::decode(&short.finish()),
+            Err(DecodeError::UnexpectedEnd { .. })
+        ));
     }
 }

@@ -1,0 +1,188 @@
+//! The server salts a client holds for one auth key: the one the key
+//! exchange ended with, then the future salts the server hands out on
+//! `get_future_salts`, kept in a bounded set as TDLib's `AuthData` keeps
+//! them (at most [`MAX_FUTURE_SALTS`], 64).
+//!
+//! A salt's validity is the server's clock; the set stores it on the
+//! device's clock instead, shifted by the difference between the answer's
+//! `now` and the device's clock when the answer arrived. Choosing a salt
+//! then needs no clock correction, and a device whose clock is hours off
+//! still sends a salt the server accepts.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::time::{Instant, MICROS_PER_SECOND};
+use crate::wire::{FutureSalt, MAX_FUTURE_SALTS};
+
+/// Ask for more salts when the set covers less than this much of the
+/// future: a session that stays connected never sends with a salt that
+/// has expired.
+pub(crate) const SALT_REFRESH_LEAD: Duration = Duration::from_secs(3600);
+/// Wait at least this long between two `get_future_salts` of one session
+/// when the first got no answer.
+pub(crate) const SALT_REQUEST_RETRY: Duration = Duration::from_secs(60);
+
+/// One salt with its validity on the device's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct HeldSalt {
+    valid_until: Instant,
+    salt: u64,
+}
+
+/// The salts of one auth key as its client holds them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientSalts {
+    /// By `valid_since` on the device's clock.
+    future: BTreeMap<Instant, HeldSalt>,
+    /// The salt the server last named (key exchange, `bad_server_salt`,
+    /// `new_session_created`): used when no future salt is valid.
+    named: u64,
+}
+
+impl ClientSalts {
+    /// The salts of a key whose exchange ended with `salt` (0 when unknown,
+    /// as for a key copied from a session file that stores none).
+    pub fn new(salt: u64) -> ClientSalts {
+        ClientSalts {
+            future: BTreeMap::new(),
+            named: salt,
+        }
+    }
+
+    /// The salt to send with at device time `now`: the future salt valid
+    /// now that started last, or else the one the server last named.
+    pub fn salt_at(&self, now: Instant) -> u64 {
+        self.future
+            .range(..=now)
+            .rev()
+            .find(|(_, held)| held.valid_until > now)
+            .map_or(self.named, |(_, held)| held.salt)
+    }
+
+    /// Whether the set covers less than [`SALT_REFRESH_LEAD`] beyond `now`.
+    pub fn needs_more(&self, now: Instant) -> bool {
+        let covered_until = self.future.values().map(|held| held.valid_until).max();
+        covered_until.is_none_or(|until| until < now.saturating_add(SALT_REFRESH_LEAD))
+    }
+
+    /// The server named `salt` as the one to use now (`bad_server_salt`,
+    /// `new_session_created`). A refused salt means the set is stale or
+    /// its clock shift wrong: the set is dropped and asked for again.
+    pub fn adopt_named(&mut self, salt: u64, refused: bool) {
+        self.named = salt;
+        if refused {
+            self.future.clear();
+        }
+    }
+
+    /// Take the salts of a `future_salts` answer sent at server time
+    /// `server_now` (Unix seconds) and received at device time `now`.
+    /// Expired salts go first, then the ones that start latest, so the set
+    /// never holds more than [`MAX_FUTURE_SALTS`].
+    pub fn adopt_future(&mut self, now: Instant, server_now: u32, salts: &[FutureSalt]) {
+        let shift_micros = i128::from(now.unix_micros()) - i128::from(server_now) * i128::from(MICROS_PER_SECOND);
+        let on_device = |unix_seconds: u32| {
+            let micros = i128::from(unix_seconds) * i128::from(MICROS_PER_SECOND) + shift_micros;
+            Instant::from_unix_micros(u64::try_from(micros.max(0)).unwrap_or(u64::MAX))
+        };
+        for salt in salts.iter().filter(|salt| salt.valid_since < salt.valid_until) {
+            self.future.insert(
+                on_device(salt.valid_since),
+                HeldSalt {
+                    valid_until: on_device(salt.valid_until),
+                    salt: salt.salt,
+                },
+            );
+        }
+        self.future.retain(|_, held| held.valid_until > now);
+        while self.future.len() > MAX_FUTURE_SALTS {
+            self.future.pop_last();
+        }
+    }
+
+    /// How many future salts are held.
+    pub fn future_count(&self) -> usize {
+        self.future.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PERIOD: u32 = 1800;
+    const START: u32 = 1_767_225_600;
+
+    fn answer(first_period: u32, count: u32) -> Vec<FutureSalt> {
+        (0..count)
+            .map(|index| {
+                let since = START + (first_period + index) * PERIOD;
+                FutureSalt {
+                    valid_since: since,
+                    valid_until: since + 2 * PERIOD,
+                    salt: u64::from(first_period + index) + 100,
+                }
+            })
+            .collect()
+    }
+
+    fn at(seconds: u32) -> Instant {
+        Instant::from_unix_seconds(u64::from(seconds))
+    }
+
+    #[test]
+    fn the_named_salt_serves_until_future_salts_arrive() {
+        let mut salts = ClientSalts::new(7);
+        assert_eq!(salts.salt_at(at(START)), 7);
+        assert!(salts.needs_more(at(START)));
+        salts.adopt_future(at(START), START, &answer(0, 4));
+        assert_eq!(salts.salt_at(at(START + 10)), 100);
+        assert_eq!(salts.salt_at(at(START + PERIOD + 10)), 101, "the newest valid one");
+        assert!(!salts.needs_more(at(START)), "covered for 2.5 h");
+        assert!(salts.needs_more(at(START + 3 * PERIOD)), "less than an hour left");
+        assert_eq!(
+            salts.salt_at(at(START + 10 * PERIOD)),
+            7,
+            "all expired: the named one again"
+        );
+    }
+
+    #[test]
+    fn a_skewed_device_clock_still_picks_the_server_s_current_salt() {
+        let mut salts = ClientSalts::new(0);
+        // The device's clock is two hours behind the server's.
+        let behind = 2 * 3600;
+        salts.adopt_future(at(START - behind), START, &answer(0, 4));
+        assert_eq!(salts.salt_at(at(START - behind + PERIOD + 5)), 101);
+    }
+
+    #[test]
+    fn a_refusal_drops_the_set_and_the_set_is_bounded() {
+        let mut salts = ClientSalts::new(0);
+        salts.adopt_future(at(START), START, &answer(0, 64));
+        salts.adopt_future(at(START), START, &answer(64, 10));
+        assert_eq!(salts.future_count(), MAX_FUTURE_SALTS);
+        assert_eq!(salts.salt_at(at(START)), 100, "the earliest ones are kept");
+        salts.adopt_named(9, false);
+        assert_eq!(
+            salts.salt_at(at(START)),
+            100,
+            "a named salt does not override a valid future one"
+        );
+        salts.adopt_named(9, true);
+        assert_eq!((salts.future_count(), salts.salt_at(at(START))), (0, 9));
+    }
+
+    #[test]
+    fn empty_or_inverted_validity_is_ignored() {
+        let mut salts = ClientSalts::new(1);
+        let inverted = FutureSalt {
+            valid_since: START + 10,
+            valid_until: START,
+            salt: 5,
+        };
+        salts.adopt_future(at(START), START, &[inverted]);
+        assert_eq!(salts.future_count(), 0);
+    }
+}
