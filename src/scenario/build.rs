@@ -322,6 +322,13 @@ fn policy(ctx: &mut Ctx<'_>, raw: &RawPolicy) -> Result<Policy<Spec>> {
             core.max_future_tokens as u64,
             (0, MAX_FUTURE_AUTH_TOKENS),
         )?,
+        duplicate_key: ctx.sampled(
+            "policy.duplicate_key",
+            raw.duplicate_key.as_ref(),
+            core.duplicate_key,
+            false,
+            |ctx, key, node| ctx.duplicate_key(key, node),
+        )?,
     };
     // Every draw must keep a slice no larger than the too-long threshold.
     let largest_slice = policy.pts_limit.extremes().into_iter().max().copied().unwrap_or(0);

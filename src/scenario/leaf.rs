@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::duration::{format_duration, parse_duration, parse_signed_duration, DurationError, SignedDuration};
 use super::error::{Locator, Problem, ScenarioError};
 use super::limits::{DAY_SECONDS, MAX_AUTHORIZATION_TTL, MAX_DURATION, MAX_TEXT_CHARS, MIN_AUTHORIZATION_TTL};
-use super::model::Revocation;
+use super::model::{DuplicateKey, Revocation};
 use super::node::{Key, Node, NodeValue};
 use super::quantity::{parse_percent, Probability, Share, ShareError};
 
@@ -207,6 +207,26 @@ impl Ctx<'_> {
     }
 
     /// "sync", "async:DURATION" or "lazy:DURATION".
+    /// `"on"` (the default window), `"on:DURATION"` or `"off"`.
+    pub fn duplicate_key(&self, key: &str, node: &Node) -> Result<DuplicateKey> {
+        const EXPECTED: &str = "\"on\", \"on:DURATION\" (e.g. \"on:5m\") or \"off\"";
+        let NodeValue::String(text) = &node.value else {
+            return Err(self.wrong_type(key, node, EXPECTED));
+        };
+        match text.split_once(':') {
+            None if text == "on" => Ok(DuplicateKey::On {
+                window: sessionlab_proto::auth::DUPLICATE_KEY_WINDOW_DEFAULT,
+            }),
+            None if text == "off" => Ok(DuplicateKey::Off),
+            Some(("on", window)) => match parse_duration(window) {
+                Ok(window) if !window.is_zero() && window <= MAX_DURATION => Ok(DuplicateKey::On { window }),
+                Err(DurationError::NoUnit) => Err(self.no_unit(key, node)),
+                _ => Err(self.out_of_range(key, node, EXPECTED)),
+            },
+            _ => Err(self.out_of_range(key, node, EXPECTED)),
+        }
+    }
+
     pub fn revocation(&self, key: &str, node: &Node) -> Result<Revocation> {
         const EXPECTED: &str = "\"sync\", \"async:DURATION\" or \"lazy:DURATION\" (e.g. \"async:2s\")";
         let NodeValue::String(text) = &node.value else {

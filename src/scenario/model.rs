@@ -83,12 +83,17 @@ pub struct Policy<S: Stage = Spec> {
     pub login_token_lifetime: S::Of<Duration>,
     /// Future auth tokens a client keeps.
     pub future_auth_token_limit: S::Of<u64>,
+    /// Whether a key used from two addresses at once is invalidated.
+    pub duplicate_key: S::Of<DuplicateKey>,
 }
 
 /// How a revocation on the home datacenter reaches derived authorizations:
 /// the core's own policy type, so that the scenario and the server share
 /// one definition (and one `promised_window`).
 pub use sessionlab_proto::auth::RevocationPolicy as Revocation;
+
+/// `AUTH_KEY_DUPLICATED`: the core's own policy type, as for [`Revocation`].
+pub use sessionlab_proto::auth::DuplicateKeyPolicy as DuplicateKey;
 
 /// `[datacenters]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -305,6 +310,13 @@ pub enum Behavior {
     Relogin,
     /// Terminates the owner's other sessions.
     TerminateOthers,
+}
+
+impl Value for DuplicateKey {
+    /// Not ordered either: lists only.
+    fn draw_between<R: RngCore>(min: &Self, max: &Self, rng: &mut R) -> Self {
+        either(min, max, rng)
+    }
 }
 
 impl Value for Revocation {

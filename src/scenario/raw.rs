@@ -61,6 +61,7 @@ pub(crate) struct RawPolicy {
     pub pts_total_limit: Option<Node>,
     pub login_token_lifetime: Option<Node>,
     pub future_auth_token_limit: Option<Node>,
+    pub duplicate_key: Option<Node>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -78,6 +78,7 @@ impl Policy<Spec> {
             pts_total_limit: swarm.draw("policy.pts_total_limit", &self.pts_total_limit),
             login_token_lifetime: swarm.draw("policy.login_token_lifetime", &self.login_token_lifetime),
             future_auth_token_limit: swarm.draw("policy.future_auth_token_limit", &self.future_auth_token_limit),
+            duplicate_key: swarm.draw("policy.duplicate_key", &self.duplicate_key),
         }
     }
 }

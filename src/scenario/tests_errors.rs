@@ -84,7 +84,8 @@ fn swarm_paths_must_name_a_sampled_setting() {
                     policy.unconfirmed_can_reset, policy.unconfirmed_can_accept_login_token, \
                     policy.terminate_all_limit, policy.revocation, policy.temp_key_lifetime, \
                     policy.notify_new_login, policy.pts_limit, policy.pts_total_limit, \
-                    policy.login_token_lifetime, policy.future_auth_token_limit, datacenters.count, \
+                    policy.login_token_lifetime, policy.future_auth_token_limit, policy.duplicate_key, \
+                    datacenters.count, \
                     network.loss, network.duplicate, network.reorder, population.accounts, \
                     population.two_factor, population.devices.0.probability, \
                     population.online.mean_session, population.online.mean_gap, \

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::tests_errors::MINIMAL;
+use super::model::DuplicateKey;
+use super::tests_errors::{error_after_minimal, MINIMAL};
 use super::*;
 use sessionlab_proto::time::Instant;
 
@@ -39,6 +40,9 @@ fn defaults_are_the_documented_telegram_behaviour() {
         pts_total_limit: Sampled::Fixed(100_000),
         login_token_lifetime: Sampled::Fixed(Duration::from_secs(30)),
         future_auth_token_limit: Sampled::Fixed(20),
+        duplicate_key: Sampled::Fixed(DuplicateKey::On {
+            window: Duration::from_secs(60),
+        }),
     };
     assert_eq!(scenario.policy, policy);
     assert_eq!(scenario.meta.seeds, SeedRange::new(0, 100, 100).unwrap());
@@ -172,6 +176,38 @@ fn revocation_modes() {
     );
     assert_eq!(Revocation::Lazy { cache_ttl: DAY }.promised_window(), DAY);
     assert_eq!(Revocation::Sync.promised_window(), Duration::ZERO);
+}
+
+#[test]
+fn duplicate_key_modes() {
+    let duplicate_key = |text: &str| {
+        parse_after_minimal(&format!("[policy]\nduplicate_key = \"{text}\"\n"))
+            .policy
+            .duplicate_key
+    };
+    assert_eq!(
+        duplicate_key("on"),
+        Sampled::Fixed(DuplicateKey::On {
+            window: Duration::from_secs(60)
+        })
+    );
+    assert_eq!(
+        duplicate_key("on:5m"),
+        Sampled::Fixed(DuplicateKey::On {
+            window: Duration::from_secs(300)
+        })
+    );
+    assert_eq!(duplicate_key("off"), Sampled::Fixed(DuplicateKey::Off));
+    assert_eq!(
+        error_after_minimal("[policy]\nduplicate_key = \"on:0s\"\n"),
+        "t.toml:8:17: `policy.duplicate_key` = \"on:0s\" is out of range: expected \"on\", \"on:DURATION\" (e.g. \
+         \"on:5m\") or \"off\""
+    );
+    assert_eq!(
+        error_after_minimal("[policy]\nduplicate_key = true\n"),
+        "t.toml:8:17: wrong type: `policy.duplicate_key` must be \"on\", \"on:DURATION\" (e.g. \"on:5m\") or \
+         \"off\", found a boolean"
+    );
 }
 
 #[test]

@@ -86,6 +86,7 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
         timer_generation: 0,
         timer_at: None,
         lost: false,
+        login_retries: 0,
         origin: match holder {
             Holder::Owner { account, .. } => home_origin(account),
             Holder::Attacker { attacker } => attacker_origin(attacker),

@@ -110,6 +110,7 @@ fn policy(knobs: &scenario_model::Policy<Resolved>) -> Policy {
         notify_new_login: knobs.notify_new_login,
         login_token_lifetime: knobs.login_token_lifetime,
         max_future_tokens: usize::try_from(knobs.future_auth_token_limit).unwrap_or(usize::MAX),
+        duplicate_key: knobs.duplicate_key,
         ..Policy::default()
     }
 }

@@ -91,6 +91,9 @@ pub struct App {
     pub origin: sessionlab_proto::auth::NetworkOrigin,
     /// The owner lost the device (or it was stolen): it never comes back.
     pub lost: bool,
+    /// Logins the owner started again after one failed (a code that
+    /// expired before it was typed in, a lost step), since the last success.
+    pub login_retries: u32,
     /// An attacker app's keys by DC, as acquired (a copied session file) or
     /// made (a fresh login): the surviving-foothold oracle checks these,
     /// since the attacker keeps the key bytes even after its client, told

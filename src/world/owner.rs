@@ -16,6 +16,11 @@ use super::apps::ready_code;
 use super::build::exponential;
 use super::{AccountIndex, AppId, Event, Holder, World};
 
+/// Logins an owner starts again in a row after failed ones.
+pub(super) const MAX_OWNER_LOGIN_RETRIES: u32 = 3;
+/// How long an owner waits before starting a failed login again.
+const OWNER_LOGIN_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
 impl World {
     /// An owner's device starts a login (the first one ever, or after a wipe).
     pub(super) fn owner_login(&mut self, now: Instant, app: AppId) {
@@ -193,6 +198,7 @@ impl World {
             }
             ClientEvent::LoggedIn { .. } => {
                 self.accounts[account].pending_logins.remove(&app);
+                self.apps[app].login_retries = 0;
                 self.enable_two_factor_once(now, account, app);
                 self.connect_media_dc(now, account, app);
             }
@@ -219,6 +225,9 @@ impl World {
                 self.note(now, || {
                     format!("\"event\":\"owner_request_failed\",\"app\":{app},\"method\":\"{method}\",\"error\":\"{message}\"")
                 });
+                if matches!(method, "auth.sendCode" | "auth.signIn" | "auth.checkPassword") {
+                    self.owner_login_failed(now, app);
+                }
             }
             ClientEvent::Wiped { .. } => {
                 // The owner logs the device in again an hour later.
@@ -228,6 +237,20 @@ impl World {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A login step failed (a code that expired before it was typed in, a
+    /// wrong one): the owner starts the login again ten minutes later, as a
+    /// person would, at most [`MAX_OWNER_LOGIN_RETRIES`] times in a row.
+    fn owner_login_failed(&mut self, now: Instant, app: AppId) {
+        if self.apps[app].client.is_logged_in() || self.apps[app].login_retries >= MAX_OWNER_LOGIN_RETRIES {
+            return;
+        }
+        self.apps[app].login_retries += 1;
+        let at = now.saturating_add(OWNER_LOGIN_RETRY_AFTER);
+        if at < self.config.quiet_from {
+            self.schedule(at, Event::Login { app });
         }
     }
 

@@ -1,11 +1,13 @@
 //! Revocation: a 401 `AUTH_KEY_UNREGISTERED`, `SESSION_REVOKED`,
 //! `SESSION_EXPIRED` or `USER_DEACTIVATED` wipes the client exactly once
 //! (local data, tokens and keys go: a revoked key is dead at the server);
-//! `SESSION_PASSWORD_NEEDED` and other errors do not.
+//! `SESSION_PASSWORD_NEEDED` and other errors do not. A 406
+//! `AUTH_KEY_DUPLICATED` wipes too when it comes from the home DC, and
+//! only drops that DC's key when it comes from another.
 
 use super::*;
 use sessionlab_proto::client::{CommandError, WipeReason};
-use sessionlab_proto::wire::api::Updates;
+use sessionlab_proto::wire::api::{ExportedAuthorization, Updates};
 
 const REVOKING: [(&str, WipeReason); 4] = [
     ("AUTH_KEY_UNREGISTERED", WipeReason::AuthKeyUnregistered),
@@ -161,10 +163,49 @@ fn a_revoking_error_before_any_login_wipes_nothing_but_drops_the_dead_key() {
 }
 
 #[test]
-fn wipe_reasons_come_from_401s_only() {
+fn wipe_reasons_come_from_401s_and_the_duplicated_key_406_only() {
     for (message, reason) in REVOKING {
         assert_eq!(WipeReason::from_rpc_error(401, message), Some(reason));
         assert_eq!(WipeReason::from_rpc_error(400, message), None);
     }
     assert_eq!(WipeReason::from_rpc_error(401, "SESSION_PASSWORD_NEEDED"), None);
+    assert_eq!(
+        WipeReason::from_rpc_error(406, "AUTH_KEY_DUPLICATED"),
+        Some(WipeReason::AuthKeyDuplicated)
+    );
+    assert_eq!(
+        WipeReason::from_rpc_error(406, "FRESH_RESET_AUTHORISATION_FORBIDDEN"),
+        None
+    );
+}
+
+#[test]
+fn a_duplicated_media_key_only_drops_that_key_and_a_duplicated_home_key_wipes() {
+    let (mut world, _) = world_with_data();
+    world.command(Command::ConnectDc { dc: MEDIA });
+    let export = world.expect_one("auth.exportAuthorization");
+    world.answer(
+        &export,
+        ApiResponse::ExportedAuthorization(ExportedAuthorization {
+            id: USER_ID,
+            bytes: vec![8; 32],
+        }),
+    );
+    let import = world.expect_one("auth.importAuthorization");
+    world.answer(&import, authorization(None));
+    assert!(world.client.is_dc_authorized(MEDIA));
+    world.events();
+    world.command(Command::FetchFile { dc: MEDIA });
+    let fetch = world.expect_one("updates.getState");
+    assert_eq!(fetch.dc, MEDIA);
+    world.fail(&fetch, 406, "AUTH_KEY_DUPLICATED");
+    assert!(world.client.is_logged_in(), "the home authorization lives on");
+    assert_eq!(world.client.auth_key_id(MEDIA), None, "the media key is dropped");
+    assert!(world.events().contains(&ClientEvent::KeyDropped { dc: MEDIA }));
+    world.command(Command::GetAuthorizations);
+    let home = world.expect_one("account.getAuthorizations");
+    world.fail(&home, 406, "AUTH_KEY_DUPLICATED");
+    assert!(world.client.is_wiped());
+    assert_eq!(world.client.wipe_reason(), Some(WipeReason::AuthKeyDuplicated));
+    assert_eq!(world.client.auth_key_id(HOME), None);
 }

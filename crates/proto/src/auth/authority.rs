@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand_core::RngCore;
 
 use super::account::Account;
+use super::duplicate::KeyUseWatch;
 use super::events::{AuthDrops, AuthEvent, AuthEventKind, Effect};
 use super::fifo::FifoMap;
 use super::keys::KeyTable;
@@ -76,6 +77,8 @@ pub struct DcAuthority {
     pub(crate) accounts: BTreeMap<UserId, Account>,
     pub(crate) phones: BTreeMap<String, UserId>,
     pub(crate) keys: KeyTable,
+    /// Where and when each bound key was last used (`AUTH_KEY_DUPLICATED`).
+    pub(crate) key_uses: KeyUseWatch,
     /// Derived authorizations on this DC by the home authorization they derive from.
     pub(crate) derived_by_home: BTreeMap<(UserId, AuthorizationHash), BTreeSet<AuthKeyId>>,
     /// Keys in `derived_by_home`, counted as they come and go: the limit
@@ -112,6 +115,7 @@ impl DcAuthority {
             accounts: BTreeMap::new(),
             phones: BTreeMap::new(),
             keys: KeyTable::default(),
+            key_uses: KeyUseWatch::default(),
             derived_by_home: BTreeMap::new(),
             derived_total: 0,
             codes: BTreeMap::new(),

@@ -20,6 +20,8 @@ pub enum AuthRejection {
     /// A derived authorization whose cached validity is stale (lazy
     /// revocation): the home DC is being asked; retry shortly.
     Revalidating,
+    /// The key was used from two addresses at once and is invalidated.
+    KeyDuplicated,
 }
 
 impl AuthRejection {
@@ -32,6 +34,7 @@ impl AuthRejection {
             AuthRejection::UserDeactivated => RpcError::UserDeactivated,
             AuthRejection::PasswordNeeded => RpcError::SessionPasswordNeeded,
             AuthRejection::Revalidating => RpcError::Timeout,
+            AuthRejection::KeyDuplicated => RpcError::AuthKeyDuplicated,
         }
     }
 }
@@ -39,6 +42,10 @@ impl AuthRejection {
 /// An RPC error: Telegram's numeric code and error string.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RpcError {
+    /// `AUTH_KEY_DUPLICATED` (406): the key was used under two different
+    /// IP addresses simultaneously and can no longer be used.
+    #[error("406 AUTH_KEY_DUPLICATED")]
+    AuthKeyDuplicated,
     /// `FRESH_RESET_AUTHORISATION_FORBIDDEN` (406): the session is too new to terminate others or change the TTL.
     #[error("406 FRESH_RESET_AUTHORISATION_FORBIDDEN")]
     FreshResetForbidden,
@@ -149,7 +156,10 @@ impl RpcError {
     /// Telegram's numeric error code.
     pub fn code(&self) -> i32 {
         match self {
-            RpcError::FreshResetForbidden | RpcError::UnconfirmedForbidden | RpcError::SendCodeUnavailable => 406,
+            RpcError::FreshResetForbidden
+            | RpcError::UnconfirmedForbidden
+            | RpcError::SendCodeUnavailable
+            | RpcError::AuthKeyDuplicated => 406,
             RpcError::FloodWait { .. } => 420,
             RpcError::SessionPasswordNeeded
             | RpcError::AuthKeyUnregistered
@@ -205,6 +215,7 @@ mod tests {
             ),
             (RpcError::InputMethodInvalid, 400, "INPUT_METHOD_INVALID"),
             (RpcError::SendCodeUnavailable, 406, "SEND_CODE_UNAVAILABLE"),
+            (RpcError::AuthKeyDuplicated, 406, "AUTH_KEY_DUPLICATED"),
         ];
         for (error, code, message) in cases {
             assert_eq!(error.code(), code, "{error:?}");

@@ -51,6 +51,8 @@ pub enum RevocationCause {
     Deletion,
     /// The owner terminated a login that was still unconfirmed ("it wasn't me").
     DeniedLogin,
+    /// The key was used from two addresses at once (`AUTH_KEY_DUPLICATED`).
+    KeyDuplicated,
 }
 
 impl RevocationCause {
@@ -63,6 +65,7 @@ impl RevocationCause {
             RevocationCause::ResetAll | RevocationCause::NumberChange => AuthRejection::SessionRevoked,
             RevocationCause::Ttl => AuthRejection::SessionExpired,
             RevocationCause::Block | RevocationCause::Deletion => AuthRejection::UserDeactivated,
+            RevocationCause::KeyDuplicated => AuthRejection::KeyDuplicated,
         }
     }
 }
@@ -183,6 +186,13 @@ pub enum AuthEventKind {
         key_id: AuthKeyId,
         /// Why it ended.
         cause: RevocationCause,
+    },
+    /// A key was used from two addresses at once and is invalidated here
+    /// (its authorization's end follows as `AuthorizationRevoked` or
+    /// `DerivedRevoked` with cause / reason `KeyDuplicated`).
+    KeyDuplicated {
+        /// The permanent key invalidated.
+        key_id: AuthKeyId,
     },
     /// A derived authorization ended on this DC.
     DerivedRevoked {

@@ -37,6 +37,7 @@ pub(crate) mod authority;
 pub(crate) mod authorization;
 pub(crate) mod client_info;
 pub(crate) mod credentials;
+pub(crate) mod duplicate;
 pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod export;
@@ -66,7 +67,7 @@ pub use interdc::{InterDcBody, InterDcError, InterDcMessage};
 pub use limits::{MAX_QUEUED_EFFECTS, MAX_QUEUED_EVENTS};
 pub use login::{LoginResult, SentCode, SignIn};
 pub use password::PASSWORD_SALT_BYTES;
-pub use policy::{Policy, RevocationPolicy};
+pub use policy::{DuplicateKeyPolicy, Policy, RevocationPolicy, DUPLICATE_KEY_WINDOW_DEFAULT};
 pub use revoke::ResetAnswer;
 pub use sessions::{AuthorizationList, AuthorizationView};
 

@@ -39,6 +39,28 @@ impl RevocationPolicy {
     }
 }
 
+/// Whether a DC invalidates a key used from two network origins at once
+/// (`AUTH_KEY_DUPLICATED`, 406: "the authorization key was used under two
+/// different IP addresses simultaneously, and can no longer be used").
+// Ordered only so that generic settings code can hold it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DuplicateKeyPolicy {
+    /// Keys are never invalidated for being shared (a design without the rule).
+    Off,
+    /// A packet under a key from another IP address than the key's last
+    /// packet, less than `window` after it, invalidates the key for both.
+    On {
+        /// How close two uses from different addresses must be to count
+        /// as simultaneous.
+        window: Duration,
+    },
+}
+
+/// The default concurrency window of [`DuplicateKeyPolicy::On`]: one
+/// keep-alive interval (60 s), the longest an app with an open connection
+/// stays silent, so two apps online at once are always caught.
+pub const DUPLICATE_KEY_WINDOW_DEFAULT: Duration = Duration::from_secs(60);
+
 /// Every session-layer knob of the `[policy]` scenario section, plus login knobs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -76,6 +98,8 @@ pub struct Policy {
     pub max_future_tokens: usize,
     /// With 2FA and no password given, deletion waits this long.
     pub deletion_wait_2fa: Duration,
+    /// Whether a key used from two addresses at once is invalidated.
+    pub duplicate_key: DuplicateKeyPolicy,
 }
 
 impl Default for Policy {
@@ -97,6 +121,9 @@ impl Default for Policy {
             login_token_lifetime: Duration::from_secs(30),
             max_future_tokens: MAX_FUTURE_TOKENS_PER_ACCOUNT,
             deletion_wait_2fa: Duration::from_secs(7 * SECONDS_PER_DAY),
+            duplicate_key: DuplicateKeyPolicy::On {
+                window: DUPLICATE_KEY_WINDOW_DEFAULT,
+            },
         }
     }
 }
@@ -162,6 +189,12 @@ mod tests {
         assert_eq!(policy.login_token_lifetime, Duration::from_secs(30));
         assert_eq!(policy.resend_code_after, Duration::from_secs(60));
         assert_eq!(policy.max_future_tokens, 20);
+        assert_eq!(
+            policy.duplicate_key,
+            DuplicateKeyPolicy::On {
+                window: Duration::from_secs(60)
+            }
+        );
         assert_eq!(policy.validate(), Ok(()));
     }
 

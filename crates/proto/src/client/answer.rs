@@ -68,6 +68,13 @@ impl Client {
             message,
         });
         match revoked {
+            // Another DC's key was duplicated: only that DC's derived
+            // authorization ended; the app makes a new key there when it
+            // next needs it.
+            Some(WipeReason::AuthKeyDuplicated) if dc != self.config.home_dc => {
+                self.drop_key(dc);
+                self.emit(ClientEvent::KeyDropped { dc });
+            }
             Some(reason) if self.login.is_logged_in() => self.wipe(reason),
             // No account to wipe, but the key is dead (or was never bound):
             // a login under it can never succeed.

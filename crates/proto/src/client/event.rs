@@ -25,12 +25,18 @@ pub enum WipeReason {
     SessionExpired,
     /// `USER_DEACTIVATED`: the account was blocked or deleted.
     UserDeactivated,
+    /// `AUTH_KEY_DUPLICATED` (406) on the home DC: the key was used from
+    /// two addresses at once, and the authorization ended with it.
+    AuthKeyDuplicated,
 }
 
 impl WipeReason {
     /// The reason an `rpc_error` names, if it revokes this app instance.
     /// `SESSION_PASSWORD_NEEDED` is a 401 too, but only asks for 2FA.
     pub fn from_rpc_error(code: i32, message: &str) -> Option<WipeReason> {
+        if code == 406 && message == "AUTH_KEY_DUPLICATED" {
+            return Some(WipeReason::AuthKeyDuplicated);
+        }
         if code != 401 {
             return None;
         }

@@ -318,6 +318,9 @@ impl Server {
         };
         let key_id = received.auth_key_id;
         let address = (key_id, received.session_id);
+        // Before any request: a key used from two addresses at once is
+        // dead for this packet's requests too.
+        self.authority.handle_key_use(now, key_id, &origin.ip);
         for event in received.processed.events.iter().cloned() {
             self.queues.event(ServerEvent::Transport {
                 auth_key_id: key_id,

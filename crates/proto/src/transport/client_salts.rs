@@ -140,7 +140,8 @@ mod tests {
         assert_eq!(salts.salt_at(at(START + 10)), 100);
         assert_eq!(salts.salt_at(at(START + PERIOD + 10)), 101, "the newest valid one");
         assert!(!salts.needs_more(at(START)), "covered for 2.5 h");
-        assert!(salts.needs_more(at(START + 3 * PERIOD)), "less than an hour left");
+        assert!(!salts.needs_more(at(START + 3 * PERIOD)), "an hour left");
+        assert!(salts.needs_more(at(START + 3 * PERIOD + 1)), "less than an hour left");
         assert_eq!(
             salts.salt_at(at(START + 10 * PERIOD)),
             7,

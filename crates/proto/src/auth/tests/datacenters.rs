@@ -9,7 +9,7 @@ use crate::auth::interdc::{InterDcBody, InterDcMessage};
 use crate::auth::{AuthRejection, AuthorizationKind, ResetAnswer, RevocationPolicy, RpcError};
 
 /// Export `home_key`'s authorization to `target` and import it under `key`.
-fn derive(
+pub(super) fn derive(
     world: &mut AuthFixture,
     home_key: AuthKeyId,
     target: DcId,

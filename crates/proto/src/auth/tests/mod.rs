@@ -4,6 +4,7 @@
 mod cluster;
 mod datacenters;
 mod dead_keys;
+mod duplicated;
 mod lifecycle;
 mod login;
 mod password;
