@@ -4,13 +4,15 @@
 //! fraction of seeds where they held.
 
 use crate::engine::percentile::nearest_rank;
-use crate::scenario::{Metric, MetricRow, METRICS};
+use crate::scenario::{Draws, Metric, MetricRow, METRICS};
 
-/// One seed's row: a value for every metric of [`METRICS`].
+/// One seed's row: a value for every metric of [`METRICS`], and the
+/// seed's per-seed draws (the `param.` columns of `runs.csv`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub seed: u64,
     pub values: MetricRow,
+    pub params: Draws,
 }
 
 /// One metric over all seeds.
@@ -99,6 +101,7 @@ mod tests {
                     MetricId::SyncConverged => MetricValue::Bool(*flag),
                     _ => MetricValue::Number(f64::NAN),
                 }),
+                params: Draws::default(),
             })
             .collect();
         let summary = aggregate(&rows);

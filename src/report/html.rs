@@ -159,6 +159,7 @@ mod tests {
                 values: MetricRow::from_fn(|id| {
                     MetricValue::Number(if id == MetricId::LogoutBypasses { value } else { 0.0 })
                 }),
+                params: crate::scenario::Draws::default(),
             })
             .collect();
         let svg = chart(MetricId::LogoutBypasses, &rows);

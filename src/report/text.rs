@@ -1,6 +1,6 @@
 //! Text renderers: `runs.csv`, `summary.csv` and `summary.md`.
 
-use crate::scenario::{MetricId, MetricValue, METRICS};
+use crate::scenario::{DrawnValue, MetricId, MetricValue, METRICS};
 
 use super::aggregate::{MetricSummary, Row};
 use super::files::ExpectationOutcome;
@@ -16,6 +16,12 @@ pub fn format_number(value: f64) -> String {
     }
     let text = format!("{value:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A per-seed draw's cell: a number in the one format (durations in
+/// milliseconds), `true`/`false`, or a revocation policy as in the file.
+pub fn draw_cell(value: &DrawnValue) -> String {
+    value.number().map_or_else(|| value.text(), format_number)
 }
 
 fn format_value(value: MetricValue) -> String {
@@ -35,11 +41,24 @@ fn csv_text(records: Vec<Vec<String>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// `runs.csv`: one row per seed, a column per metric in [`METRICS`] order.
+/// `runs.csv`: one row per seed, a column per metric in [`METRICS`] order,
+/// and after `seed` a `param.` column per per-seed draw (every seed of a
+/// scenario draws the same settings; the first row names the columns).
 pub fn runs_csv(rows: &[Row]) -> String {
-    let mut records = vec![METRICS.iter().map(|metric| metric.name.to_string()).collect()];
+    let params: Vec<String> = rows
+        .first()
+        .map(|row| row.params.iter().map(|draw| draw.column()).collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = vec![MetricId::Seed.name().to_string()];
+    header.extend(params);
+    header.extend(METRICS.iter().skip(1).map(|metric| metric.name.to_string()));
+    let mut records = vec![header];
     for row in rows {
-        records.push(row.values.iter().map(|(_, value)| format_value(value)).collect());
+        let mut values = row.values.iter().map(|(_, value)| format_value(value));
+        let mut record: Vec<String> = values.next().into_iter().collect();
+        record.extend(row.params.iter().map(|draw| draw_cell(&draw.value)));
+        record.extend(values);
+        records.push(record);
     }
     csv_text(records)
 }
@@ -83,6 +102,13 @@ pub fn summary_markdown(
         (Some(first), Some(last)) => text.push_str(&format!("{} seeds ({first}..={last}).\n\n", seeds.len())),
         _ => text.push_str("No seeds.\n\n"),
     }
+    if let Some(first) = rows.first().filter(|row| !row.params.is_empty()) {
+        let paths: Vec<String> = first.params.iter().map(|draw| format!("`{}`", draw.path)).collect();
+        text.push_str(&format!(
+            "Drawn per seed (the `param.` columns of runs.csv): {}.\n\n",
+            paths.join(", ")
+        ));
+    }
     text.push_str("| metric | unit | mean | p50 | p95 | p99 | min | max |\n|---|---|---|---|---|---|---|---|\n");
     for summary in summaries.iter().filter(|summary| summary.metric.id != MetricId::Seed) {
         let cells = stat_cells(summary);
@@ -118,5 +144,42 @@ mod tests {
         assert_eq!(format_number(1.0 / 3.0), "0.333333");
         assert_eq!(format_number(-2.25), "-2.25");
         assert_eq!(format_number(f64::NAN), "");
+    }
+
+    #[test]
+    fn param_columns_sit_between_seed_and_the_metrics() {
+        use crate::scenario::{Draws, MetricRow};
+        let row = |seed: u64, loss: f64, at_micros: u64| {
+            let mut params = Draws::default();
+            params.push("network.loss", DrawnValue::Number(loss));
+            params.push(
+                "fault.0.at",
+                DrawnValue::Duration(std::time::Duration::from_micros(at_micros)),
+            );
+            Row {
+                seed,
+                values: MetricRow::from_fn(|id| match id {
+                    MetricId::Seed => MetricValue::Number(seed as f64),
+                    _ => MetricValue::Number(1.0),
+                }),
+                params,
+            }
+        };
+        let text = runs_csv(&[row(4, 0.125, 1_500), row(5, 1.0 / 3.0, 86_400_000_000)]);
+        let lines: Vec<&str> = text.lines().collect();
+        let metrics: Vec<&str> = METRICS[1..].iter().map(|metric| metric.name).collect();
+        assert_eq!(
+            lines[0],
+            format!("seed,param.network.loss,param.fault.0.at_ms,{}", metrics.join(","))
+        );
+        let ones = vec!["1"; metrics.len()].join(",");
+        assert_eq!(lines[1], format!("4,0.125,1.5,{ones}"));
+        assert_eq!(lines[2], format!("5,0.333333,86400000,{ones}"));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            MetricId::ALL[0],
+            MetricId::Seed,
+            "runs.csv puts the params after the first column"
+        );
     }
 }
