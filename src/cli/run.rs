@@ -45,6 +45,7 @@ fn row(scenario: &Scenario, outcome: &RunOutcome) -> Row {
         seed: outcome.seed,
         values: outcome.metrics.clone(),
         params: scenario.draws(outcome.seed),
+        attackers: outcome.attackers.clone(),
     }
 }
 

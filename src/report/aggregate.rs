@@ -5,14 +5,17 @@
 
 use crate::engine::percentile::nearest_rank;
 use crate::scenario::{Draws, Metric, MetricRow, METRICS};
+use crate::world::AttackerOutcome;
 
-/// One seed's row: a value for every metric of [`METRICS`], and the
-/// seed's per-seed draws (the `param.` columns of `runs.csv`).
+/// One seed's row: a value for every metric of [`METRICS`], the seed's
+/// per-seed draws (the `param.` columns of `runs.csv`) and what each of
+/// its attackers got (its rows of `attackers.csv`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub seed: u64,
     pub values: MetricRow,
     pub params: Draws,
+    pub attackers: Vec<AttackerOutcome>,
 }
 
 /// One metric over all seeds.
@@ -102,6 +105,7 @@ mod tests {
                     _ => MetricValue::Number(f64::NAN),
                 }),
                 params: Draws::default(),
+                attackers: Vec::new(),
             })
             .collect();
         let summary = aggregate(&rows);

@@ -160,6 +160,7 @@ mod tests {
                     MetricValue::Number(if id == MetricId::LogoutBypasses { value } else { 0.0 })
                 }),
                 params: crate::scenario::Draws::default(),
+                attackers: Vec::new(),
             })
             .collect();
         let svg = chart(MetricId::LogoutBypasses, &rows);

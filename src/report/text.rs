@@ -1,4 +1,6 @@
-//! Text renderers: `runs.csv`, `summary.csv` and `summary.md`.
+//! Text renderers: `runs.csv`, `attackers.csv`, `summary.csv` and `summary.md`.
+
+use std::time::Duration;
 
 use crate::scenario::{DrawnValue, MetricId, MetricValue, METRICS};
 
@@ -59,6 +61,53 @@ pub fn runs_csv(rows: &[Row]) -> String {
         record.extend(row.params.iter().map(|draw| draw_cell(&draw.value)));
         record.extend(values);
         records.push(record);
+    }
+    csv_text(records)
+}
+
+/// The columns of `attackers.csv`, in order.
+pub const ATTACKERS_CSV_HEADER: [&str; 12] = [
+    "seed",
+    "attacker",
+    "account",
+    "acquisition",
+    "acquired_at_ms",
+    "first_accepted_ms",
+    "last_accepted_ms",
+    "evicted_at_ms",
+    "evicted_by",
+    "updates_exfiltrated",
+    "footholds_minted",
+    "footholds_surviving",
+];
+
+/// A time from the run's start in milliseconds (µs precision); empty for none.
+fn milliseconds(time: Option<Duration>) -> String {
+    time.map_or_else(String::new, |time| format_number(time.as_micros() as f64 / 1000.0))
+}
+
+/// `attackers.csv`: one row per (seed, attacker, target account), seeds in
+/// order, then each seed's attackers in `[[attacker]]` order and target
+/// accounts in account order; an empty cell where there is no value.
+pub fn attackers_csv(rows: &[Row]) -> String {
+    let mut records = vec![ATTACKERS_CSV_HEADER.iter().map(|cell| cell.to_string()).collect()];
+    for row in rows {
+        for attacker in &row.attackers {
+            records.push(vec![
+                row.seed.to_string(),
+                attacker.attacker.clone(),
+                attacker.account.to_string(),
+                attacker.acquisition.to_string(),
+                milliseconds(attacker.acquired_at),
+                milliseconds(attacker.first_accepted_at),
+                milliseconds(attacker.last_accepted_at),
+                milliseconds(attacker.evicted_at),
+                attacker.evicted_by.unwrap_or_default().to_string(),
+                attacker.updates_exfiltrated.to_string(),
+                attacker.footholds_minted.to_string(),
+                attacker.footholds_surviving.to_string(),
+            ]);
+        }
     }
     csv_text(records)
 }
@@ -147,6 +196,49 @@ mod tests {
     }
 
     #[test]
+    fn attackers_csv_has_a_row_per_seed_and_attacker_with_empty_cells_for_none() {
+        use crate::scenario::{Draws, MetricRow};
+        use crate::world::AttackerOutcome;
+        use sessionlab_proto::id::UserId;
+        let evicted = AttackerOutcome {
+            attacker: "thief".into(),
+            account: UserId(1000),
+            acquisition: "session_file",
+            acquired_at: Some(Duration::from_secs(3600)),
+            first_accepted_at: Some(Duration::from_micros(3_600_040_250)),
+            last_accepted_at: Some(Duration::from_secs(7000)),
+            evicted_at: Some(Duration::from_secs(7200)),
+            evicted_by: Some("terminate_all_others"),
+            updates_exfiltrated: 12,
+            footholds_minted: 0,
+            footholds_surviving: 0,
+        };
+        let not_started = AttackerOutcome {
+            account: UserId(1001),
+            acquired_at: None,
+            first_accepted_at: None,
+            last_accepted_at: None,
+            evicted_at: None,
+            evicted_by: None,
+            updates_exfiltrated: 0,
+            ..evicted.clone()
+        };
+        let row = Row {
+            seed: 3,
+            values: MetricRow::from_fn(|_| MetricValue::Number(0.0)),
+            params: Draws::default(),
+            attackers: vec![evicted, not_started],
+        };
+        assert_eq!(
+            attackers_csv(&[row]),
+            "seed,attacker,account,acquisition,acquired_at_ms,first_accepted_ms,last_accepted_ms,\
+             evicted_at_ms,evicted_by,updates_exfiltrated,footholds_minted,footholds_surviving\n\
+             3,thief,1000,session_file,3600000,3600040.25,7000000,7200000,terminate_all_others,12,0,0\n\
+             3,thief,1001,session_file,,,,,,0,0,0\n"
+        );
+    }
+
+    #[test]
     fn param_columns_sit_between_seed_and_the_metrics() {
         use crate::scenario::{Draws, MetricRow};
         let row = |seed: u64, loss: f64, at_micros: u64| {
@@ -163,6 +255,7 @@ mod tests {
                     _ => MetricValue::Number(1.0),
                 }),
                 params,
+                attackers: Vec::new(),
             }
         };
         let text = runs_csv(&[row(4, 0.125, 1_500), row(5, 1.0 / 3.0, 86_400_000_000)]);

@@ -1,6 +1,6 @@
 //! What `sessionlab run` writes for a researcher beyond the metrics, and
 //! what `replay` prints of it: the per-seed draws as `param.` columns of
-//! `runs.csv`.
+//! `runs.csv`, and `attackers.csv`, one row per (seed, attacker, account).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,7 +9,9 @@ use sessionlab::cli::run_with_args;
 use sessionlab::report::text::format_number;
 use sessionlab::scenario::model::Revocation;
 use sessionlab::scenario::{Probability, Sampled, SwarmRng, METRICS};
-use sessionlab_testkit::scenario_fixture::{fault, inline, ScenarioFixture};
+use sessionlab_testkit::scenario_fixture::{
+    acquire, attacker, device_with, fault, inline, owner_action, ScenarioFixture,
+};
 
 use crate::support::sim::tiny_world;
 
@@ -36,11 +38,17 @@ fn sessionlab(args: &[&str]) -> (u8, String, String) {
     )
 }
 
-/// `fixture` written as `<name>.toml` in `directory`.
-fn write(directory: &Path, name: &str, fixture: &ScenarioFixture) -> PathBuf {
-    let path = directory.join(format!("{name}.toml"));
-    std::fs::write(&path, fixture.render()).expect("a scenario file");
-    path
+/// `fixture`, whose `scenario.name` is `name`, written to a scratch
+/// directory of `test` and run over its seeds: (the scenario file, the
+/// directory of its reports).
+fn run_scenario(test: &str, name: &str, fixture: &ScenarioFixture) -> (PathBuf, PathBuf) {
+    let directory = scratch(test);
+    let file = directory.join(format!("{name}.toml"));
+    std::fs::write(&file, fixture.render()).expect("a scenario file");
+    let out = directory.join("out");
+    let (code, _, stderr) = sessionlab(&["run", utf8(&file), "--out", utf8(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    (file, out.join(name))
 }
 
 fn utf8(path: &Path) -> &str {
@@ -121,12 +129,8 @@ fn expected_draws(seed: u64) -> Vec<(String, String)> {
 
 #[test]
 fn every_per_seed_draw_is_a_runs_csv_column_and_replay_prints_it() {
-    let directory = scratch("params");
-    let file = write(&directory, "swarmed", &swarm_scenario());
-    let out = directory.join("out");
-    let (code, _, stderr) = sessionlab(&["run", utf8(&file), "--out", utf8(&out)]);
-    assert_eq!(code, 0, "{stderr}");
-    let runs = std::fs::read_to_string(out.join("swarmed/runs.csv")).expect("runs.csv");
+    let (file, reports) = run_scenario("params", "swarmed", &swarm_scenario());
+    let runs = std::fs::read_to_string(reports.join("runs.csv")).expect("runs.csv");
     let mut reader = csv::Reader::from_reader(runs.as_bytes());
     let header: Vec<String> = reader.headers().expect("a header").iter().map(String::from).collect();
     let params: Vec<String> = expected_draws(0).into_iter().map(|(column, _)| column).collect();
@@ -142,7 +146,7 @@ fn every_per_seed_draw_is_a_runs_csv_column_and_replay_prints_it() {
         expected.extend(expected_draws(seed).into_iter().map(|(_, cell)| cell));
         assert_eq!(cells, expected, "seed {seed}");
     }
-    let summary = std::fs::read_to_string(out.join("swarmed/summary.md")).expect("summary.md");
+    let summary = std::fs::read_to_string(reports.join("summary.md")).expect("summary.md");
     assert!(
         summary.contains(
             "Drawn per seed (the `param.` columns of runs.csv): `policy.revocation`, `network.loss`, \
@@ -168,17 +172,70 @@ fn every_per_seed_draw_is_a_runs_csv_column_and_replay_prints_it() {
 
 #[test]
 fn a_scenario_drawing_nothing_has_no_param_columns() {
-    let directory = scratch("no-params");
     let fixed = tiny_world("fixed")
         .duration("2h")
         .seeds("0..1")
         .accounts(1)
         .updates(10, 100);
-    let file = write(&directory, "fixed", &fixed);
-    let out = directory.join("out");
-    let (code, _, stderr) = sessionlab(&["run", utf8(&file), "--out", utf8(&out)]);
-    assert_eq!(code, 0, "{stderr}");
-    let runs = std::fs::read_to_string(out.join("fixed/runs.csv")).expect("runs.csv");
+    let (_, reports) = run_scenario("no-params", "fixed", &fixed);
+    let runs = std::fs::read_to_string(reports.join("runs.csv")).expect("runs.csv");
     let names: Vec<&str> = METRICS.iter().map(|metric| metric.name).collect();
     assert_eq!(runs.lines().next(), Some(names.join(",").as_str()));
+}
+
+/// One account with a phone and a desktop (and never a tablet) whose
+/// desktop's session file a thief copies at 1 h; two datacenters, so the
+/// thief fetches from the media DC every 20 s; the owner terminates all
+/// other sessions from the phone at 2 h. A second attacker wants the tablet.
+fn one_thief() -> ScenarioFixture {
+    tiny_world("one-thief")
+        .duration("3h")
+        .seeds("0..2")
+        .datacenters(2)
+        .policy("fresh_reset_window", "30m")
+        .accounts(1)
+        .devices([
+            device_with("phone", 1.0),
+            device_with("desktop", 1.0),
+            device_with("tablet", 0.0),
+        ])
+        .updates(240, 100)
+        .owner_action(owner_action("terminate_all_others", "2h", "phone"))
+        .attacker(attacker("thief", "100%", acquire("session_file", "desktop", "1h")))
+        .attacker(attacker("no-tablet", "100%", acquire("stolen_key", "tablet", "1h")))
+}
+
+#[test]
+fn attackers_csv_has_one_row_per_seed_attacker_and_account() {
+    let (_, reports) = run_scenario("attackers", "one-thief", &one_thief());
+    let rows = std::fs::read_to_string(reports.join("attackers.csv")).expect("attackers.csv");
+    // Both seeds, exactly. The thief holds the desktop's authorization from
+    // the copy at 1 h (3600000 ms); its first fetch from the media DC, 20 s
+    // later, is accepted at 3620120 ms. The owner's "terminate all others"
+    // from the phone at 2 h is committed by the home datacenter at 7200120
+    // ms (the replay trace's `authorization_revoked`, cause ResetAll); the
+    // media DC accepted the thief's fetch of that same instant, before it
+    // heard of it (no bypass: not after the commit). It read 10 updates
+    // (seed 0) and 5 (seed 1) and minted nothing; nothing of it survives.
+    // The tablet thief's target has no tablet: a row with no times.
+    assert_eq!(
+        rows,
+        "seed,attacker,account,acquisition,acquired_at_ms,first_accepted_ms,last_accepted_ms,evicted_at_ms,\
+         evicted_by,updates_exfiltrated,footholds_minted,footholds_surviving\n\
+         0,thief,1000,session_file,3600000,3620120,7200120,7200120,terminate_all_others,10,0,0\n\
+         0,no-tablet,1000,stolen_key,,,,,,0,0,0\n\
+         1,thief,1000,session_file,3600000,3620120,7200120,7200120,terminate_all_others,5,0,0\n\
+         1,no-tablet,1000,stolen_key,,,,,,0,0,0\n"
+    );
+    let runs = std::fs::read_to_string(reports.join("runs.csv")).expect("runs.csv");
+    let mut reader = csv::Reader::from_reader(runs.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|cell| cell == name).expect("a column");
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let evictions = [column("eviction_p50_ms"), column("eviction_p99_ms")].map(|index| record[index].to_string());
+        // One evicted pair, 1 h 120 ms after its acquisition.
+        assert_eq!(evictions, ["3600120", "3600120"]);
+        assert_eq!(&record[column("accounts_compromised_at_end")], "0");
+    }
 }
