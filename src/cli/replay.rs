@@ -1,12 +1,14 @@
 //! `sessionlab replay SCENARIO --seed N [--trace FILE]`: one seed, its
-//! event trace as JSON Lines, and the causal chain of every logout bypass
-//! and surviving foothold, printed for a human.
+//! event trace as JSON Lines, its per-seed draws and metrics, and the
+//! causal chain of every logout bypass and surviving foothold, printed for
+//! a human.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::check::write_scenario_errors;
 use super::Exit;
+use crate::report::text::draw_cell;
 use crate::scenario::load_scenario;
 use crate::world::batch::run_seed;
 use crate::world::RunOptions;
@@ -54,6 +56,9 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
         "{} seed {}: trace hash {}",
         scenario.meta.name, outcome.seed, outcome.trace_hash
     )?;
+    for draw in scenario.draws(outcome.seed).iter() {
+        writeln!(out, "  {:<38} {}", draw.column(), draw_cell(&draw.value))?;
+    }
     for (metric, value) in outcome.metrics.iter() {
         writeln!(out, "  {:<38} {value}", metric.name)?;
     }

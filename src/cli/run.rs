@@ -40,10 +40,12 @@ fn parse_seeds(text: &str) -> Result<SeedRange, String> {
     SeedRange::parse(text, MAX_SEEDS).map_err(|error| error.to_string())
 }
 
-fn row(outcome: &RunOutcome) -> Row {
+fn row(scenario: &Scenario, outcome: &RunOutcome) -> Row {
     Row {
         seed: outcome.seed,
         values: outcome.metrics.clone(),
+        params: scenario.draws(outcome.seed),
+        attackers: outcome.attackers.clone(),
     }
 }
 
@@ -109,7 +111,7 @@ fn run_one(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let rows: Vec<Row> = outcomes.iter().map(row).collect();
+    let rows: Vec<Row> = outcomes.iter().map(|outcome| row(scenario, outcome)).collect();
     let expectations = report::check_expectations(&rows, &scenario.expectations);
     let dir = arguments.out.join(&scenario.meta.name);
     if let Err(error) = report::write_reports(

@@ -4,13 +4,18 @@
 //! fraction of seeds where they held.
 
 use crate::engine::percentile::nearest_rank;
-use crate::scenario::{Metric, MetricRow, METRICS};
+use crate::scenario::{Draws, Metric, MetricRow, METRICS};
+use crate::world::AttackerOutcome;
 
-/// One seed's row: a value for every metric of [`METRICS`].
+/// One seed's row: a value for every metric of [`METRICS`], the seed's
+/// per-seed draws (the `param.` columns of `runs.csv`) and what each of
+/// its attackers got (its rows of `attackers.csv`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub seed: u64,
     pub values: MetricRow,
+    pub params: Draws,
+    pub attackers: Vec<AttackerOutcome>,
 }
 
 /// One metric over all seeds.
@@ -99,6 +104,8 @@ mod tests {
                     MetricId::SyncConverged => MetricValue::Bool(*flag),
                     _ => MetricValue::Number(f64::NAN),
                 }),
+                params: Draws::default(),
+                attackers: Vec::new(),
             })
             .collect();
         let summary = aggregate(&rows);

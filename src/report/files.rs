@@ -20,6 +20,7 @@ pub struct ReportError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportPaths {
     pub runs_csv: PathBuf,
+    pub attackers_csv: PathBuf,
     pub summary_csv: PathBuf,
     pub summary_md: PathBuf,
     pub report_html: PathBuf,
@@ -57,7 +58,8 @@ fn write(path: PathBuf, contents: &str) -> Result<PathBuf, ReportError> {
     Ok(path)
 }
 
-/// Write `runs.csv`, `summary.csv`, `summary.md` and `report.html` into `dir`.
+/// Write `runs.csv`, `attackers.csv`, `summary.csv`, `summary.md` and
+/// `report.html` into `dir`.
 pub fn write_reports(
     dir: &Path,
     name: &str,
@@ -74,6 +76,7 @@ pub fn write_reports(
     let summaries = aggregate(&sorted);
     Ok(ReportPaths {
         runs_csv: write(dir.join("runs.csv"), &text::runs_csv(&sorted))?,
+        attackers_csv: write(dir.join("attackers.csv"), &text::attackers_csv(&sorted))?,
         summary_csv: write(dir.join("summary.csv"), &text::summary_csv(&summaries))?,
         summary_md: write(
             dir.join("summary.md"),

@@ -159,6 +159,8 @@ mod tests {
                 values: MetricRow::from_fn(|id| {
                     MetricValue::Number(if id == MetricId::LogoutBypasses { value } else { 0.0 })
                 }),
+                params: crate::scenario::Draws::default(),
+                attackers: Vec::new(),
             })
             .collect();
         let svg = chart(MetricId::LogoutBypasses, &rows);

@@ -1,5 +1,6 @@
 //! Outputs of a batch of runs: one metric row per seed, the aggregate over
-//! seeds, and the files a researcher reads — `runs.csv`, `summary.csv`,
+//! seeds, and the files a researcher reads — `runs.csv`, `attackers.csv`
+//! (one row per seed, attacker and target account), `summary.csv`,
 //! `summary.md`, `report.html`.
 //!
 //! Every renderer is a pure function of the rows (sorted by seed) and the

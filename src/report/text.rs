@@ -1,6 +1,8 @@
-//! Text renderers: `runs.csv`, `summary.csv` and `summary.md`.
+//! Text renderers: `runs.csv`, `attackers.csv`, `summary.csv` and `summary.md`.
 
-use crate::scenario::{MetricId, MetricValue, METRICS};
+use std::time::Duration;
+
+use crate::scenario::{DrawnValue, MetricId, MetricValue, METRICS};
 
 use super::aggregate::{MetricSummary, Row};
 use super::files::ExpectationOutcome;
@@ -16,6 +18,12 @@ pub fn format_number(value: f64) -> String {
     }
     let text = format!("{value:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A per-seed draw's cell: a number in the one format (durations in
+/// milliseconds), `true`/`false`, or a revocation policy as in the file.
+pub fn draw_cell(value: &DrawnValue) -> String {
+    value.number().map_or_else(|| value.text(), format_number)
 }
 
 fn format_value(value: MetricValue) -> String {
@@ -35,11 +43,71 @@ fn csv_text(records: Vec<Vec<String>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// `runs.csv`: one row per seed, a column per metric in [`METRICS`] order.
+/// `runs.csv`: one row per seed, a column per metric in [`METRICS`] order,
+/// and after `seed` a `param.` column per per-seed draw (every seed of a
+/// scenario draws the same settings; the first row names the columns).
 pub fn runs_csv(rows: &[Row]) -> String {
-    let mut records = vec![METRICS.iter().map(|metric| metric.name.to_string()).collect()];
+    let params: Vec<String> = rows
+        .first()
+        .map(|row| row.params.iter().map(|draw| draw.column()).collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = vec![MetricId::Seed.name().to_string()];
+    header.extend(params);
+    header.extend(METRICS.iter().skip(1).map(|metric| metric.name.to_string()));
+    let mut records = vec![header];
     for row in rows {
-        records.push(row.values.iter().map(|(_, value)| format_value(value)).collect());
+        let mut values = row.values.iter().map(|(_, value)| format_value(value));
+        let mut record: Vec<String> = values.next().into_iter().collect();
+        record.extend(row.params.iter().map(|draw| draw_cell(&draw.value)));
+        record.extend(values);
+        records.push(record);
+    }
+    csv_text(records)
+}
+
+/// The columns of `attackers.csv`, in order.
+pub const ATTACKERS_CSV_HEADER: [&str; 12] = [
+    "seed",
+    "attacker",
+    "account",
+    "acquisition",
+    "acquired_at_ms",
+    "first_accepted_ms",
+    "last_accepted_ms",
+    "evicted_at_ms",
+    "evicted_by",
+    "updates_exfiltrated",
+    "footholds_minted",
+    "footholds_surviving",
+];
+
+/// A time from the run's start in milliseconds (µs precision); empty for none.
+fn milliseconds(time: Option<Duration>) -> String {
+    time.map_or_else(String::new, |time| format_number(time.as_micros() as f64 / 1000.0))
+}
+
+/// `attackers.csv`: one row per (seed, attacker, target account), seeds in
+/// order, then each seed's attackers in `[[attacker]]` order and target
+/// accounts in account order; an empty cell where there is no value.
+pub fn attackers_csv(rows: &[Row]) -> String {
+    let mut records = vec![ATTACKERS_CSV_HEADER.iter().map(|cell| cell.to_string()).collect()];
+    for row in rows {
+        for attacker in &row.attackers {
+            records.push(vec![
+                row.seed.to_string(),
+                attacker.attacker.clone(),
+                attacker.account.to_string(),
+                attacker.acquisition.to_string(),
+                milliseconds(attacker.acquired_at),
+                milliseconds(attacker.first_accepted_at),
+                milliseconds(attacker.last_accepted_at),
+                milliseconds(attacker.evicted_at),
+                attacker.evicted_by.unwrap_or_default().to_string(),
+                attacker.updates_exfiltrated.to_string(),
+                attacker.footholds_minted.to_string(),
+                attacker.footholds_surviving.to_string(),
+            ]);
+        }
     }
     csv_text(records)
 }
@@ -83,6 +151,13 @@ pub fn summary_markdown(
         (Some(first), Some(last)) => text.push_str(&format!("{} seeds ({first}..={last}).\n\n", seeds.len())),
         _ => text.push_str("No seeds.\n\n"),
     }
+    if let Some(first) = rows.first().filter(|row| !row.params.is_empty()) {
+        let paths: Vec<String> = first.params.iter().map(|draw| format!("`{}`", draw.path)).collect();
+        text.push_str(&format!(
+            "Drawn per seed (the `param.` columns of runs.csv): {}.\n\n",
+            paths.join(", ")
+        ));
+    }
     text.push_str("| metric | unit | mean | p50 | p95 | p99 | min | max |\n|---|---|---|---|---|---|---|---|\n");
     for summary in summaries.iter().filter(|summary| summary.metric.id != MetricId::Seed) {
         let cells = stat_cells(summary);
@@ -118,5 +193,86 @@ mod tests {
         assert_eq!(format_number(1.0 / 3.0), "0.333333");
         assert_eq!(format_number(-2.25), "-2.25");
         assert_eq!(format_number(f64::NAN), "");
+    }
+
+    #[test]
+    fn attackers_csv_has_a_row_per_seed_and_attacker_with_empty_cells_for_none() {
+        use crate::scenario::{Draws, MetricRow};
+        use crate::world::AttackerOutcome;
+        use sessionlab_proto::id::UserId;
+        let evicted = AttackerOutcome {
+            attacker: "thief".into(),
+            account: UserId(1000),
+            acquisition: "session_file",
+            acquired_at: Some(Duration::from_secs(3600)),
+            first_accepted_at: Some(Duration::from_micros(3_600_040_250)),
+            last_accepted_at: Some(Duration::from_secs(7000)),
+            evicted_at: Some(Duration::from_secs(7200)),
+            evicted_by: Some("terminate_all_others"),
+            updates_exfiltrated: 12,
+            footholds_minted: 0,
+            footholds_surviving: 0,
+        };
+        let not_started = AttackerOutcome {
+            account: UserId(1001),
+            acquired_at: None,
+            first_accepted_at: None,
+            last_accepted_at: None,
+            evicted_at: None,
+            evicted_by: None,
+            updates_exfiltrated: 0,
+            ..evicted.clone()
+        };
+        let row = Row {
+            seed: 3,
+            values: MetricRow::from_fn(|_| MetricValue::Number(0.0)),
+            params: Draws::default(),
+            attackers: vec![evicted, not_started],
+        };
+        assert_eq!(
+            attackers_csv(&[row]),
+            "seed,attacker,account,acquisition,acquired_at_ms,first_accepted_ms,last_accepted_ms,\
+             evicted_at_ms,evicted_by,updates_exfiltrated,footholds_minted,footholds_surviving\n\
+             3,thief,1000,session_file,3600000,3600040.25,7000000,7200000,terminate_all_others,12,0,0\n\
+             3,thief,1001,session_file,,,,,,0,0,0\n"
+        );
+    }
+
+    #[test]
+    fn param_columns_sit_between_seed_and_the_metrics() {
+        use crate::scenario::{Draws, MetricRow};
+        let row = |seed: u64, loss: f64, at_micros: u64| {
+            let mut params = Draws::default();
+            params.push("network.loss", DrawnValue::Number(loss));
+            params.push(
+                "fault.0.at",
+                DrawnValue::Duration(std::time::Duration::from_micros(at_micros)),
+            );
+            Row {
+                seed,
+                values: MetricRow::from_fn(|id| match id {
+                    MetricId::Seed => MetricValue::Number(seed as f64),
+                    _ => MetricValue::Number(1.0),
+                }),
+                params,
+                attackers: Vec::new(),
+            }
+        };
+        let text = runs_csv(&[row(4, 0.125, 1_500), row(5, 1.0 / 3.0, 86_400_000_000)]);
+        let lines: Vec<&str> = text.lines().collect();
+        let metrics: Vec<&str> = METRICS[1..].iter().map(|metric| metric.name).collect();
+        assert_eq!(
+            lines[0],
+            format!("seed,param.network.loss,param.fault.0.at_ms,{}", metrics.join(","))
+        );
+        let ones = vec!["1"; metrics.len()].join(",");
+        assert_eq!(lines[1], format!("4,0.125,1.5,{ones}"));
+        assert_eq!(lines[2], format!("5,0.333333,86400000,{ones}"));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            MetricId::ALL[0],
+            MetricId::Seed,
+            "runs.csv puts the params after the first column"
+        );
     }
 }

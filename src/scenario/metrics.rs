@@ -114,6 +114,12 @@ metric_table! {
     DetectionFalsePositives: "detection_false_positives", "count", Number,
         "owner sessions an audit flagged";
     DevicesWiped: "devices_wiped", "count", Number, "terminated devices that wiped their data";
+    AccountsCompromisedAtEnd: "accounts_compromised_at_end", "count", Number,
+        "accounts with at least one surviving foothold at the end (a key an attacker's app holds that its datacenter still accepts for the account)";
+    EvictionP50Ms: "eviction_p50_ms", "ms", Number,
+        "nearest-rank median of evicted_at_ms - acquired_at_ms over the rows of attackers.csv with an evicted_at_ms: from the attacker's acquisition (it copied a live authorization of the account, or its own login completed) to the home DC's commit of the revocation of the last authorization of the account it held, when every one was revoked by the end; 0 when none was evicted";
+    EvictionP99Ms: "eviction_p99_ms", "ms", Number,
+        "nearest-rank 99th percentile of the same; 0 when none was evicted";
 }
 
 /// How many metrics there are.
@@ -251,10 +257,13 @@ mod tests {
             "logout_bypasses",
             "surviving_footholds",
             "devices_wiped",
+            "accounts_compromised_at_end",
+            "eviction_p50_ms",
+            "eviction_p99_ms",
         ] {
             assert!(MetricId::from_name(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_COUNT, 35);
+        assert_eq!(METRIC_COUNT, 38);
         assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
         assert_eq!(MetricId::from_name("nope"), None);
         assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");

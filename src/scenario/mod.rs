@@ -15,6 +15,7 @@ mod build_actors;
 mod build_events;
 mod compound;
 pub mod distribution;
+pub mod draws;
 pub mod duration;
 pub mod epoch;
 pub mod error;
@@ -36,6 +37,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 pub use distribution::{ByteDistribution, Distribution, DurationDistribution, OffsetDistribution};
+pub use draws::{Draw, DrawnValue, Draws};
 pub use duration::{parse_duration, SignedDuration};
 pub use error::{Problem, ScenarioError};
 pub use errors::ScenarioErrors;

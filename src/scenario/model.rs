@@ -13,6 +13,7 @@ use std::time::Duration;
 use rand_core::RngCore;
 
 use super::distribution::{ByteDistribution, DurationDistribution, OffsetDistribution};
+use super::draws::DrawnValue;
 use super::expect::Expectation;
 use super::quantity::{Probability, SeedRange, Share};
 use super::sampled::{either, Resolved, Spec, Stage, Value};
@@ -324,5 +325,9 @@ impl Value for Revocation {
     /// by the parser; lists in `[swarm]` go through [`Sampled::OneOf`](super::sampled::Sampled::OneOf).
     fn draw_between<R: RngCore>(min: &Self, max: &Self, rng: &mut R) -> Self {
         either(min, max, rng)
+    }
+
+    fn drawn(&self) -> DrawnValue {
+        DrawnValue::Revocation(*self)
     }
 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use rand_core::RngCore;
 
+use super::draws::DrawnValue;
 use super::sampled::{uniform_f64, Value};
 
 /// A probability in `0.0..=1.0` (never NaN).
@@ -31,6 +32,10 @@ impl Probability {
 impl Value for Probability {
     fn draw_between<R: RngCore>(min: &Probability, max: &Probability, rng: &mut R) -> Probability {
         Probability(uniform_f64(min.0, max.0, rng))
+    }
+
+    fn drawn(&self) -> DrawnValue {
+        DrawnValue::Number(self.0)
     }
 }
 

@@ -4,13 +4,30 @@
 //! Each setting draws from its own stream, named by the same dotted path the
 //! file and `[swarm]` use (see [`SwarmRng`]).
 
+use super::draws::Draws;
 use super::model::*;
 use super::sampled::{Resolved, Spec, SwarmRng};
 
 impl Scenario<Spec> {
     /// This seed's concrete scenario. Pure: the same seed always gives the same result.
     pub fn resolve(&self, seed: u64) -> Scenario<Resolved> {
-        let swarm = &mut SwarmRng::new(seed);
+        self.resolve_with_draws(seed).0
+    }
+
+    /// This seed's draws of the settings that vary per seed, in the order
+    /// resolving reads them (the `param.` columns of `runs.csv`).
+    pub fn draws(&self, seed: u64) -> Draws {
+        self.resolve_with_draws(seed).1
+    }
+
+    /// This seed's concrete scenario and the record of its per-seed draws.
+    pub fn resolve_with_draws(&self, seed: u64) -> (Scenario<Resolved>, Draws) {
+        let mut swarm = SwarmRng::new(seed);
+        let resolved = self.resolve_from(&mut swarm);
+        (resolved, swarm.into_draws())
+    }
+
+    fn resolve_from(&self, swarm: &mut SwarmRng) -> Scenario<Resolved> {
         Scenario {
             meta: self.meta.clone(),
             policy: self.policy.resolve(swarm),

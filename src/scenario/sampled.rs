@@ -19,11 +19,16 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
+use super::draws::{DrawnValue, Draws};
+
 /// A value that can be drawn per seed.
 pub trait Value: Clone + Debug + PartialEq {
     /// A value between `min` and `max` inclusive, drawn uniformly where the
     /// type is ordered; for unordered types, one of the two.
     fn draw_between<R: RngCore>(min: &Self, max: &Self, rng: &mut R) -> Self;
+
+    /// The value as a report writes it (a `runs.csv` `param.` column).
+    fn drawn(&self) -> DrawnValue;
 }
 
 /// A setting fixed in the file, or drawn per seed.
@@ -94,9 +99,11 @@ impl Stage for Resolved {
     type Of<T: Value> = T;
 }
 
-/// The ChaCha streams swarm draws come from, keyed by (seed, "swarm").
+/// The ChaCha streams swarm draws come from, keyed by (seed, "swarm"),
+/// and the record of every setting drawn that varies per seed.
 pub struct SwarmRng {
     rng: ChaCha20Rng,
+    draws: Draws,
 }
 
 impl SwarmRng {
@@ -110,14 +117,31 @@ impl SwarmRng {
         hasher.update(Self::LABEL.as_bytes());
         SwarmRng {
             rng: ChaCha20Rng::from_seed(hasher.finalize().into()),
+            draws: Draws::default(),
         }
     }
 
-    /// Draws the setting at `path` from that path's own stream.
+    /// Draws the setting at `path` from that path's own stream; a setting
+    /// that varies per seed (not [`Sampled::Fixed`]) is recorded in
+    /// [`SwarmRng::draws`].
     pub fn draw<T: Value>(&mut self, path: &str, sampled: &Sampled<T>) -> T {
         self.rng.set_stream(stream_id(path));
         self.rng.set_word_pos(0);
-        sampled.draw(&mut self.rng)
+        let value = sampled.draw(&mut self.rng);
+        if sampled.fixed().is_none() {
+            self.draws.push(path, value.drawn());
+        }
+        value
+    }
+
+    /// The settings drawn so far that vary per seed, in drawing order.
+    pub fn draws(&self) -> &Draws {
+        &self.draws
+    }
+
+    /// The record of per-seed draws, consuming the streams.
+    pub fn into_draws(self) -> Draws {
+        self.draws
     }
 }
 
@@ -157,6 +181,10 @@ impl Value for u64 {
     fn draw_between<R: RngCore>(min: &u64, max: &u64, rng: &mut R) -> u64 {
         uniform_u64(*min, *max, rng)
     }
+
+    fn drawn(&self) -> DrawnValue {
+        DrawnValue::Count(*self)
+    }
 }
 
 impl Value for Duration {
@@ -164,11 +192,19 @@ impl Value for Duration {
         let micros = |duration: &Duration| u64::try_from(duration.as_micros()).unwrap_or(u64::MAX);
         Duration::from_micros(uniform_u64(micros(min), micros(max), rng))
     }
+
+    fn drawn(&self) -> DrawnValue {
+        DrawnValue::Duration(*self)
+    }
 }
 
 impl Value for bool {
     fn draw_between<R: RngCore>(min: &bool, max: &bool, rng: &mut R) -> bool {
         either(min, max, rng)
+    }
+
+    fn drawn(&self) -> DrawnValue {
+        DrawnValue::Flag(*self)
     }
 }
 

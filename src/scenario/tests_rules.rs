@@ -364,3 +364,32 @@ fn load_scenario_reads_files_and_reports_read_errors() {
     assert_eq!((errors.iter().count(), missing.line, missing.column), (1, 1, 1));
     assert!(matches!(missing.problem, Problem::Read(_)), "{missing}");
 }
+
+#[test]
+fn each_per_seed_setting_is_a_draw_in_the_order_the_format_reads_it() {
+    let scenario = parse_after_minimal(
+        "[network]\nloss = { min = 0, max = 0.25 }\nduplicate = 0.5\n[policy]\nrevocation = [\"sync\", \"lazy:1m\"]\n\
+         [swarm]\n\"population.accounts\" = { min = 5, max = 50 }\npolicy.authorization_ttl = [\"7d\", \"30d\"]\n",
+    );
+    for seed in 0..3 {
+        let (resolved, draws) = scenario.resolve_with_draws(seed);
+        let mut swarm = SwarmRng::new(seed);
+        let ttl = swarm.draw("policy.authorization_ttl", &scenario.policy.authorization_ttl);
+        let revocation = swarm.draw("policy.revocation", &scenario.policy.revocation);
+        let loss = swarm.draw("network.loss", &scenario.network.loss);
+        let accounts = swarm.draw("population.accounts", &scenario.population.accounts);
+        // Fixed settings (`network.duplicate`, every default) are no draw.
+        let expected: Vec<(String, DrawnValue)> = vec![
+            ("param.policy.authorization_ttl_ms".into(), DrawnValue::Duration(ttl)),
+            ("param.policy.revocation".into(), DrawnValue::Revocation(revocation)),
+            ("param.network.loss".into(), DrawnValue::Number(loss.get())),
+            ("param.population.accounts".into(), DrawnValue::Count(accounts)),
+        ];
+        let columns: Vec<(String, DrawnValue)> = draws.iter().map(|draw| (draw.column(), draw.value.clone())).collect();
+        assert_eq!(columns, expected, "seed {seed}");
+        assert_eq!(swarm.draws(), &draws);
+        assert_eq!((resolved.network.loss, resolved.population.accounts), (loss, accounts));
+        assert_eq!(scenario.draws(seed), draws);
+    }
+    assert!(parse_after_minimal("").draws(0).is_empty());
+}

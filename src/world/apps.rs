@@ -64,6 +64,14 @@ impl World {
         matches!(self.apps[app].holder, Holder::Attacker { .. })
     }
 
+    /// The attacker running `app`, if an attacker does.
+    pub(super) fn attacker_of(&self, app: AppId) -> Option<usize> {
+        match self.apps.get(app)?.holder {
+            Holder::Attacker { attacker } => Some(attacker),
+            Holder::Owner { .. } => None,
+        }
+    }
+
     /// Send whatever the app has to send, re-arm its timer, handle its events.
     pub(super) fn pump_app(&mut self, now: Instant, app: AppId) {
         let local = self.local_now(app, now);
@@ -303,9 +311,11 @@ impl World {
                 self.counters.authorizations_created += 1;
                 if let Some(app) = sender {
                     self.holders.entry((*user_id, *hash)).or_insert(app);
-                    if by_attacker && !matches!(via, sessionlab_proto::auth::CreatedVia::Import { .. }) {
+                    let minted = !matches!(via, sessionlab_proto::auth::CreatedVia::Import { .. });
+                    if let (Some(attacker), true) = (self.attacker_of(app), minted) {
                         self.counters.footholds_minted += 1;
-                        self.attacker_held.insert((*user_id, *hash));
+                        self.attackers[attacker].ledger.footholds_minted += 1;
+                        self.attacker_holds(attacker, (*user_id, *hash));
                     }
                 }
                 self.note(now, || format!("\"event\":\"authorization_created\",\"user\":{user_id},\"hash\":{hash},\"dc\":{},\"attacker\":{by_attacker}", event.dc));
@@ -314,9 +324,18 @@ impl World {
                 user_id, hash, cause, ..
             } => {
                 self.counters.authorizations_revoked += 1;
+                self.revocations.record((*user_id, *hash), event.at, *cause);
                 self.note(now, || format!("\"event\":\"authorization_revoked\",\"user\":{user_id},\"hash\":{hash},\"cause\":\"{cause:?}\""));
             }
-            AuthEventKind::RequestAccepted { .. } if by_attacker => self.counters.attacker_requests_accepted += 1,
+            AuthEventKind::RequestAccepted { handle } if by_attacker => {
+                self.counters.attacker_requests_accepted += 1;
+                if let Some(attacker) = sender.and_then(|app| self.attacker_of(app)) {
+                    let record = &mut self.attackers[attacker];
+                    if self.accounts[record.account].user_id == handle.user_id {
+                        record.ledger.accepted(event.at);
+                    }
+                }
+            }
             AuthEventKind::DeletionAdvanced { user_id, phase, .. } => self.deletion_advanced(now, *user_id, *phase),
             _ => {}
         }

@@ -120,7 +120,8 @@ impl World {
             );
             if let Some((owner, hash)) = self.bypasses.acts_for(dc, key_id) {
                 if owner == user_id {
-                    self.attacker_held.insert((owner, hash));
+                    self.attacker_holds(attacker, (owner, hash));
+                    self.attackers[attacker].ledger.acquired(now);
                 }
             }
         }
@@ -273,9 +274,13 @@ impl World {
             }
             ClientEvent::LoggedIn { .. } if self.attackers[attacker].pending_login == Some(app) => {
                 self.attackers[attacker].pending_login = None;
+                self.attackers[attacker].ledger.acquired(now);
                 self.after_access(now, attacker, app);
             }
-            ClientEvent::Sync(sessionlab_proto::sync::SyncEvent::Applied { .. }) => self.count_exfiltration(now, app),
+            ClientEvent::Sync(sessionlab_proto::sync::SyncEvent::Applied { .. }) => {
+                self.attackers[attacker].ledger.updates_exfiltrated += 1;
+                self.count_exfiltration(now, app);
+            }
             ClientEvent::Wiped { .. } => {
                 let relogin = self.attackers[attacker].behavior.contains(&Behavior::Relogin);
                 let by_code = matches!(self.attackers[attacker].acquire, AcquireKind::SimSwap);

@@ -110,6 +110,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
     let network = Network::new(config.network.clone(), Vec::new()).map_err(|e| SimError::Network(e.to_string()))?;
     let mut world = World {
         bypasses: BypassOracle::new(config.policy.revocation),
+        revocations: Default::default(),
         config,
         seed,
         engine: Engine::with_limit(epoch, 1 << 24),
@@ -268,6 +269,7 @@ impl World {
                     code: None,
                     code_requested: false,
                     capture: Default::default(),
+                    ledger: Default::default(),
                 });
                 let at = self.config.epoch.saturating_add(spec.acquire.at);
                 self.schedule(at, Event::Acquire { attacker: index });

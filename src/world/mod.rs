@@ -10,11 +10,13 @@
 //! (packets between apps, the network and the servers), [`owner`] (what the
 //! humans do), [`owner_actions`] (what they do on a schedule), [`devices`]
 //! (devices lost, restored from backups), [`attacker`] (what attackers do),
-//! [`replay`] (captured packets re-injected), [`outcome`] (oracles at the
-//! end and the metric row).
+//! [`replay`] (captured packets re-injected), [`attacker_outcome`] (what
+//! each attacker got: the rows of `attackers.csv`), [`outcome`] (oracles at
+//! the end and the metric row).
 
 mod apps;
 mod attacker;
+pub mod attacker_outcome;
 pub mod batch;
 mod build;
 pub mod config;
@@ -42,6 +44,7 @@ use sessionlab_proto::id::{AuthKeyId, AuthorizationHash, DcId, SessionId, UserId
 use sessionlab_proto::server::Server;
 use sessionlab_proto::time::Instant;
 
+pub use attacker_outcome::AttackerOutcome;
 pub use events::{AccountIndex, AppId, Event};
 pub use outcome::{Foothold, RunOutcome};
 
@@ -149,6 +152,8 @@ pub struct AttackerSim {
     pub code_requested: bool,
     /// Packets captured on the victim's device (`replay` behaviour).
     pub capture: replay::Capture,
+    /// What it got, for its row of `attackers.csv`.
+    pub ledger: attacker_outcome::AttackerLedger,
 }
 
 /// The whole world of one run.
@@ -176,6 +181,8 @@ pub struct World {
     backups: BTreeMap<(AppId, usize), Client>,
     server_timers: BTreeMap<DcId, (u64, Option<Instant>)>,
     pub bypasses: BypassOracle,
+    /// Every committed revocation with its cause (attackers' evictions).
+    pub revocations: attacker_outcome::Revocations,
     pub credentials: CredentialGraph,
     pub counters: outcome::Counters,
     /// JSON lines of what happened, when asked for (`replay --trace`).

@@ -1,5 +1,6 @@
 //! The end of a run: the oracles that judge the final state (surviving
-//! footholds, sync convergence, wipes) and the metric row of the run.
+//! footholds, sync convergence, wipes), each attacker's row, and the
+//! metric row of the run.
 
 use crate::scenario::MetricRow;
 use crate::world::oracle::bypass::Bypass;
@@ -9,6 +10,7 @@ use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::sync::{SyncEvent, SyncTotals};
 use sessionlab_proto::transport::TransportEvent;
 
+use super::attacker_outcome::{accounts_compromised, eviction_times_sorted_micros, AttackerOutcome};
 use super::tally::Tally;
 use super::{Holder, World};
 
@@ -94,6 +96,8 @@ pub struct RunOutcome {
     pub trace_hash: String,
     pub bypasses: Vec<Bypass>,
     pub footholds: Vec<Foothold>,
+    /// What each attacker got against each target account (`attackers.csv`).
+    pub attackers: Vec<AttackerOutcome>,
     /// Oracle violations, described.
     pub violations: Vec<String>,
     pub trace: Option<Vec<String>>,
@@ -201,6 +205,8 @@ impl World {
 
     pub(super) fn finish(self) -> RunOutcome {
         let footholds = self.surviving_footholds();
+        let attackers = self.attacker_outcomes(&footholds);
+        let evictions = eviction_times_sorted_micros(&attackers);
         let (converged, lost, duplicated) = self.convergence();
         let mut violations: Vec<String> = self
             .bypasses
@@ -257,6 +263,8 @@ impl World {
             max_bypass_window_ms: max_window_ms,
             oracle_violations: violations.len() as u64,
             surviving_footholds: footholds.len() as u64,
+            accounts_compromised_at_end: accounts_compromised(&attackers),
+            evictions_sorted_micros: &evictions,
         };
         let metrics = MetricRow::from_fn(|id| tally.value(id));
         RunOutcome {
@@ -265,6 +273,7 @@ impl World {
             trace_hash: self.engine.trace().hex(),
             bypasses: self.bypasses.bypasses().to_vec(),
             footholds,
+            attackers,
             violations,
             trace: self.trace,
         }

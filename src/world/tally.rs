@@ -26,6 +26,10 @@ pub(super) struct Tally<'run> {
     pub max_bypass_window_ms: f64,
     pub oracle_violations: u64,
     pub surviving_footholds: u64,
+    /// Accounts with a surviving foothold of some attacker.
+    pub accounts_compromised_at_end: u64,
+    /// Acquisition → eviction of evicted (attacker, account) pairs, µs, sorted.
+    pub evictions_sorted_micros: &'run [u64],
 }
 
 impl Tally<'_> {
@@ -70,6 +74,9 @@ impl Tally<'_> {
             MetricId::DetectionTruePositives => count(counters.detection_true_positives),
             MetricId::DetectionFalsePositives => count(counters.detection_false_positives),
             MetricId::DevicesWiped => count(counters.devices_wiped),
+            MetricId::AccountsCompromisedAtEnd => count(self.accounts_compromised_at_end),
+            MetricId::EvictionP50Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.50)),
+            MetricId::EvictionP99Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.99)),
         }
     }
 
@@ -135,6 +142,8 @@ mod tests {
             max_bypass_window_ms: 12.5,
             oracle_violations: 0,
             surviving_footholds: 8,
+            accounts_compromised_at_end: 2,
+            evictions_sorted_micros: &[1000, 3000, 250_000],
         };
         let row = MetricRow::from_fn(|id| tally.value(id));
         let number = |id| row.number(id);
@@ -151,6 +160,9 @@ mod tests {
         assert_eq!(number(MetricId::MaxBypassWindowMs), 12.5);
         assert_eq!(number(MetricId::SurvivingFootholds), 8.0);
         assert_eq!(number(MetricId::DevicesWiped), 2.0);
+        assert_eq!(number(MetricId::AccountsCompromisedAtEnd), 2.0);
+        assert_eq!(number(MetricId::EvictionP50Ms), 3.0);
+        assert_eq!(number(MetricId::EvictionP99Ms), 250.0);
     }
 
     #[test]
@@ -171,7 +183,11 @@ mod tests {
             max_bypass_window_ms: 0.0,
             oracle_violations: 0,
             surviving_footholds: 0,
+            accounts_compromised_at_end: 0,
+            evictions_sorted_micros: &[],
         };
         assert_eq!(tally.value(MetricId::SyncOverheadRatio), MetricValue::Number(0.0));
+        assert_eq!(tally.value(MetricId::EvictionP50Ms), MetricValue::Number(0.0));
+        assert_eq!(tally.value(MetricId::EvictionP99Ms), MetricValue::Number(0.0));
     }
 }

@@ -60,7 +60,7 @@ fn run_exits_0_when_expectations_hold_and_outputs_do_not_depend_on_jobs() {
         sessionlab(&["run", path(&scenario), "--jobs", "2", "--out", path(&two)]).0,
         0
     );
-    for file in ["runs.csv", "summary.csv", "summary.md", "report.html"] {
+    for file in ["runs.csv", "attackers.csv", "summary.csv", "summary.md", "report.html"] {
         let a = std::fs::read(one.join("tiny-cli").join(file)).expect("written");
         let b = std::fs::read(two.join("tiny-cli").join(file)).expect("written");
         assert!(a == b, "{file} differs between --jobs 1 and --jobs 2");

@@ -15,6 +15,7 @@ mod client_scripted;
 mod crypto_vectors;
 mod fuzz_regressions;
 mod reports_reproduce;
+mod run_reports;
 mod scenario_files;
 mod scenario_parse;
 mod server_flows;

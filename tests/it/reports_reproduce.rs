@@ -28,7 +28,7 @@ fn reproduce(name: &str) {
     ];
     let exit = run_with_args(args, &mut stdout, &mut stderr);
     assert_eq!(exit.code(), 0, "{}", String::from_utf8_lossy(&stderr));
-    for file in ["runs.csv", "summary.csv", "summary.md", "report.html"] {
+    for file in ["runs.csv", "attackers.csv", "summary.csv", "summary.md", "report.html"] {
         let committed = std::fs::read(root.join("reports").join(name).join(file)).expect("committed report");
         let fresh = std::fs::read(out.join(name).join(file)).expect("fresh report");
         assert!(committed == fresh, "reports/{name}/{file} differs from a fresh run");

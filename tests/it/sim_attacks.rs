@@ -222,3 +222,62 @@ fn a_changed_password_is_the_one_a_re_login_needs() {
     assert_eq!(metric(&outcome, "authorizations_created"), 24.0);
     assert_eq!(metric(&outcome, "sync_converged"), 1.0);
 }
+
+/// Two thieves in each of two accounts — one with the desktop's session
+/// file from 1 h, one with its key from 90 min — and the owner of one
+/// account terminating all other sessions from the phone at 2 h.
+fn evictions() -> ScenarioFixture {
+    tiny_world("tiny-evictions")
+        .duration("4h")
+        .datacenters(1)
+        .policy("fresh_reset_window", "30m")
+        .accounts(2)
+        .updates(20, 100)
+        .owner_action(owner_action("terminate_all_others", "2h", "phone").set("accounts", 1))
+        .attacker(attacker("early", "100%", acquire("session_file", "desktop", "1h")))
+        .attacker(attacker("late", "100%", acquire("stolen_key", "desktop", "90m")))
+}
+
+#[test]
+fn evictions_and_compromised_accounts_are_counted_per_attacker_and_account() {
+    let outcome = run(&evictions().resolved(), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    // Seed 0, exactly. The acting owner's "terminate all others" reaches the
+    // only datacenter 40 ms after 2 h and ends the desktop's authorization,
+    // which both of that account's thieves hold: "early" is evicted 1 h
+    // 40 ms after its acquisition, "late" 30 min 40 ms after. Nearest rank
+    // over those two: p50 is the first, p99 the second.
+    assert_eq!(metric(&outcome, "eviction_p50_ms"), 1_800_040.0);
+    assert_eq!(metric(&outcome, "eviction_p99_ms"), 3_600_040.0);
+    // The other account's desktop authorization lives on: both of its
+    // thieves keep a foothold (two), in one compromised account.
+    assert_eq!(metric(&outcome, "surviving_footholds"), 2.0);
+    assert_eq!(metric(&outcome, "accounts_compromised_at_end"), 1.0);
+    let evicted: Vec<(&str, Option<&str>)> = outcome
+        .attackers
+        .iter()
+        .map(|row| (row.attacker.as_str(), row.evicted_by))
+        .collect();
+    assert_eq!(
+        evicted,
+        [
+            ("early", None),
+            ("early", Some("terminate_all_others")),
+            ("late", None),
+            ("late", Some("terminate_all_others")),
+        ]
+    );
+}
+
+#[test]
+fn with_no_eviction_the_eviction_percentiles_are_zero() {
+    let untouched = evictions().without("owner_action");
+    let outcome = run(&untouched.resolved(), 0, RunOptions::default()).expect("runs");
+    show(&outcome);
+    // Seed 0: nobody acts, all four thieves keep their access.
+    assert_eq!(metric(&outcome, "eviction_p50_ms"), 0.0);
+    assert_eq!(metric(&outcome, "eviction_p99_ms"), 0.0);
+    assert_eq!(metric(&outcome, "accounts_compromised_at_end"), 2.0);
+    assert_eq!(metric(&outcome, "surviving_footholds"), 4.0);
+}

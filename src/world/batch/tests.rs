@@ -11,6 +11,7 @@ fn outcome(seed: u64) -> RunOutcome {
         trace_hash: format!("{seed:016x}"),
         bypasses: Vec::new(),
         footholds: Vec::new(),
+        attackers: Vec::new(),
         violations: Vec::new(),
         trace: None,
     }
