@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use super::duration::format_duration;
-use super::model::Revocation;
+use super::model::{DuplicateKey, Revocation};
 
 /// A drawn value, in the form a report writes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +30,8 @@ pub enum DrawnValue {
     Flag(bool),
     /// A revocation policy, written as in the file.
     Revocation(Revocation),
+    /// An `AUTH_KEY_DUPLICATED` policy, written as in the file.
+    DuplicateKey(DuplicateKey),
 }
 
 impl DrawnValue {
@@ -50,7 +52,7 @@ impl DrawnValue {
             DrawnValue::Count(count) => Some(*count as f64),
             DrawnValue::Number(number) => Some(*number),
             DrawnValue::Duration(duration) => Some(duration.as_micros() as f64 / 1000.0),
-            DrawnValue::Flag(_) | DrawnValue::Revocation(_) => None,
+            DrawnValue::Flag(_) | DrawnValue::Revocation(_) | DrawnValue::DuplicateKey(_) => None,
         }
     }
 
@@ -61,6 +63,7 @@ impl DrawnValue {
         match self {
             DrawnValue::Flag(flag) => flag.to_string(),
             DrawnValue::Revocation(policy) => revocation_text(policy),
+            DrawnValue::DuplicateKey(policy) => duplicate_key_text(policy),
             _ => self.number().map(|number| number.to_string()).unwrap_or_default(),
         }
     }
@@ -72,6 +75,14 @@ pub fn revocation_text(policy: &Revocation) -> String {
         Revocation::Sync => "sync".to_string(),
         Revocation::Async { delay } => format!("async:{}", format_duration(*delay)),
         Revocation::Lazy { cache_ttl } => format!("lazy:{}", format_duration(*cache_ttl)),
+    }
+}
+
+/// An `AUTH_KEY_DUPLICATED` policy as a scenario file writes it.
+pub fn duplicate_key_text(policy: &DuplicateKey) -> String {
+    match policy {
+        DuplicateKey::Off => "off".to_string(),
+        DuplicateKey::On { window } => format!("on:{}", format_duration(*window)),
     }
 }
 
@@ -166,5 +177,10 @@ mod tests {
             cache_ttl: Duration::from_secs(600),
         };
         assert_eq!(revocation_text(&lazy), "lazy:10m");
+        assert_eq!(duplicate_key_text(&DuplicateKey::Off), "off");
+        let on = DuplicateKey::On {
+            window: Duration::from_secs(60),
+        };
+        assert_eq!(duplicate_key_text(&on), "on:1m");
     }
 }

@@ -318,6 +318,10 @@ impl Value for DuplicateKey {
     fn draw_between<R: RngCore>(min: &Self, max: &Self, rng: &mut R) -> Self {
         either(min, max, rng)
     }
+
+    fn drawn(&self) -> DrawnValue {
+        DrawnValue::DuplicateKey(*self)
+    }
 }
 
 impl Value for Revocation {

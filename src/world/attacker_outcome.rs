@@ -107,6 +107,9 @@ pub fn cause_name(cause: RevocationCause) -> &'static str {
         RevocationCause::Deletion => "account_deleted",
         // The same call on a login still unconfirmed: the owner refused it.
         RevocationCause::DeniedLogin => "denied_login",
+        // AUTH_KEY_DUPLICATED: the key was used by the attacker and its
+        // victim at once.
+        RevocationCause::KeyDuplicated => "key_duplicated",
     }
 }
 
@@ -303,6 +306,7 @@ mod tests {
         assert_eq!(cause_name(RevocationCause::ResetOne), "terminate_session");
         assert_eq!(cause_name(RevocationCause::Ttl), "authorization_ttl");
         assert_eq!(cause_name(RevocationCause::Deletion), "account_deleted");
+        assert_eq!(cause_name(RevocationCause::KeyDuplicated), "key_duplicated");
     }
 
     #[test]
