@@ -84,12 +84,14 @@ metric_table! {
         "after the quiet period every online device holds exactly the server's updates";
     UpdatesLost: "updates_lost", "count", Number, "updates a device never got by the end";
     UpdatesDuplicated: "updates_duplicated", "count", Number, "updates a device applied twice";
-    MessagesSent: "messages_sent", "count", Number, "MTProto messages sent by anyone";
-    MessagesLost: "messages_lost", "count", Number, "messages the network dropped";
+    MessagesSent: "messages_sent", "count", Number,
+        "packets handed to the network by anyone: each client or datacenter packet once (one MTProto envelope; a container of many messages is one packet), each inter-DC message and each replayed copy";
+    MessagesLost: "messages_lost", "count", Number,
+        "packet copies the network dropped: link loss, partitions, datacenter outages and packets to an offline device";
     BadMsgNotifications: "bad_msg_notifications", "count", Number,
         "bad_msg_notification and bad_server_salt answers";
     Resends: "resends", "count", Number,
-        "messages resent after a timeout or a bad-message answer";
+        "client transport retransmissions, each counted once: every send of a message after its first, under the same msg_id (no acknowledgement in time) or a new one (re-issued after a bad-message answer, or moved into a restarted session)";
     AttackerRequests: "attacker_requests", "count", Number, "requests attackers sent";
     AttackerRequestsAccepted: "attacker_requests_accepted", "count", Number,
         "attacker requests a datacenter accepted";
@@ -120,6 +122,8 @@ metric_table! {
         "nearest-rank median of evicted_at_ms - acquired_at_ms over the rows of attackers.csv with an evicted_at_ms: from the attacker's acquisition (it copied a live authorization of the account, or its own login completed) to the home DC's commit of the revocation of the last authorization of the account it held, when every one was revoked by the end; 0 when none was evicted";
     EvictionP99Ms: "eviction_p99_ms", "ms", Number,
         "nearest-rank 99th percentile of the same; 0 when none was evicted";
+    OwnerRequestsAbandoned: "owner_requests_abandoned", "count", Number,
+        "requests an owner asked for (owner actions such as terminate all, audits, answers to a new login) that never got an answer: the app sent each up to 3 times (120 s apart, each with the transport's resends) and the owner asked again 10 minutes later, up to 3 times in all; plus logins the owner gave up after 3 failed starts";
 }
 
 /// How many metrics there are.
@@ -260,10 +264,11 @@ mod tests {
             "accounts_compromised_at_end",
             "eviction_p50_ms",
             "eviction_p99_ms",
+            "owner_requests_abandoned",
         ] {
             assert!(MetricId::from_name(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_COUNT, 38);
+        assert_eq!(METRIC_COUNT, 39);
         assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
         assert_eq!(MetricId::from_name("nope"), None);
         assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");

@@ -122,6 +122,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
         routes: BTreeMap::new(),
         holders: BTreeMap::new(),
         attacker_held: BTreeSet::new(),
+        owner_requests: BTreeMap::new(),
         taps: BTreeMap::new(),
         replay_watch: BTreeMap::new(),
         backups: BTreeMap::new(),

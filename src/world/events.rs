@@ -25,6 +25,12 @@ pub enum Event {
     ServerTimer { dc: DcId, generation: u64 },
     /// An owner's device starts logging in.
     Login { app: AppId },
+    /// The owner asks again for what the app gave up on (try number `tries`).
+    OwnerRetry {
+        app: AppId,
+        command: sessionlab_proto::client::Command,
+        tries: u32,
+    },
     /// An owner's device goes online or offline.
     Online { app: AppId, online: bool },
     /// Something happens on the account: an update is logged and pushed.
@@ -112,6 +118,10 @@ impl TraceEncode for Event {
             Event::DeviceFate { app, event } => put(out, 19, &[*app as u64, *event as u64]),
             Event::AdvanceDeletion { account } => put(out, 20, &[*account as u64]),
             Event::AttackerResendCode { attacker } => put(out, 21, &[*attacker as u64]),
+            Event::OwnerRetry { app, command, tries } => {
+                put(out, 22, &[*app as u64, u64::from(*tries)]);
+                bytes(out, format!("{command:?}").as_bytes());
+            }
             Event::QuietPeriod => put(out, 12, &[]),
             Event::End => put(out, 13, &[]),
         }

@@ -26,6 +26,7 @@ pub mod oracle;
 mod outcome;
 mod owner;
 mod owner_actions;
+mod owner_requests;
 mod replay;
 mod tally;
 
@@ -173,6 +174,8 @@ pub struct World {
     pub holders: BTreeMap<(UserId, AuthorizationHash), AppId>,
     /// Authorizations an attacker holds (stolen or minted): ground truth.
     pub attacker_held: std::collections::BTreeSet<(UserId, AuthorizationHash)>,
+    /// Requests owners asked for and wait on, to ask again if lost.
+    owner_requests: BTreeMap<(AppId, sessionlab_proto::client::RequestId), owner_requests::OwnerRequest>,
     /// Tapped owner devices → the replaying attacker with malware on them.
     taps: BTreeMap<AppId, usize>,
     /// Captured packets → how many deliveries of them ran API calls.
@@ -230,6 +233,7 @@ impl World {
             Event::AppTimer { app, generation } => self.app_timer(now, app, generation),
             Event::ServerTimer { dc, generation } => self.server_timer(now, dc, generation),
             Event::Login { app } => self.owner_login(now, app),
+            Event::OwnerRetry { app, command, tries } => self.owner_retry(now, app, command, tries),
             Event::Online { app, online } => self.owner_online(now, app, online),
             Event::NewUpdate { account } => self.new_update(now, account),
             Event::Audit { account } => self.audit(now, account),

@@ -41,6 +41,8 @@ pub struct Counters {
     /// `[[owner_action]]`s carried out, and skipped (no device at hand).
     pub owner_actions: u64,
     pub owner_actions_skipped: u64,
+    /// Owner requests given up after every try (the app's and the owner's).
+    pub owner_requests_abandoned: u64,
     /// Captured packets attackers re-injected (each delivered copy).
     pub replayed_packets: u64,
     /// Replays that made a datacenter run an API call.
@@ -57,8 +59,11 @@ impl Counters {
     pub fn observe_client_event(&mut self, event: &ClientEvent, attacker: bool) {
         match event {
             ClientEvent::Wiped { .. } => self.devices_wiped += 1,
+            // Each retransmission once: a re-issued message (a new msg_id
+            // after a refusal) is counted when it is sent again (`Resent`),
+            // not also when it is re-issued.
             ClientEvent::Transport {
-                event: TransportEvent::Resent { .. } | TransportEvent::Reissued { .. },
+                event: TransportEvent::Resent { .. },
                 ..
             } => self.resends += 1,
             ClientEvent::Sync(sync) if !attacker => {

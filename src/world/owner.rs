@@ -173,7 +173,7 @@ impl World {
                 self.owner_online(now, app, true);
             }
             self.counters.audits += 1;
-            self.command(now, app, Command::GetAuthorizations);
+            self.owner_command(now, app, Command::GetAuthorizations, 1);
         }
     }
 
@@ -209,19 +209,29 @@ impl World {
             } => self.answer_new_login(now, account, app, hash),
             ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
             ClientEvent::PasswordUpdated { .. } => self.password_updated(account),
-            ClientEvent::RequestLost { method, .. } => {
+            ClientEvent::RequestLost { request, method } => {
                 self.note(now, || {
                     format!("\"event\":\"owner_request_lost\",\"app\":{app},\"method\":\"{method}\"")
                 });
+                if matches!(method, "auth.sendCode" | "auth.signIn" | "auth.checkPassword") {
+                    self.owner_login_failed(now, app);
+                } else {
+                    self.owner_request_lost(now, app, request, method);
+                }
             }
+            ClientEvent::RequestDone { request, .. } => self.owner_request_settled(app, request),
             ClientEvent::Ignored { dc, ref error } => {
                 self.note(now, || {
                     format!("\"event\":\"owner_app_ignored\",\"app\":{app},\"dc\":{dc},\"error\":\"{error}\"")
                 });
             }
             ClientEvent::RequestFailed {
-                method, ref message, ..
+                request,
+                method,
+                ref message,
+                ..
             } => {
+                self.owner_request_settled(app, request);
                 self.note(now, || {
                     format!("\"event\":\"owner_request_failed\",\"app\":{app},\"method\":\"{method}\",\"error\":\"{message}\"")
                 });
@@ -240,11 +250,17 @@ impl World {
         }
     }
 
-    /// A login step failed (a code that expired before it was typed in, a
-    /// wrong one): the owner starts the login again ten minutes later, as a
-    /// person would, at most [`MAX_OWNER_LOGIN_RETRIES`] times in a row.
+    /// A login step failed or was lost (a code that expired before it was
+    /// typed in, a wrong one, no answer after every attempt): the owner
+    /// starts the login again ten minutes later, as a person would, at most
+    /// [`MAX_OWNER_LOGIN_RETRIES`] times in a row; then gives up (counted
+    /// in `owner_requests_abandoned`).
     fn owner_login_failed(&mut self, now: Instant, app: AppId) {
-        if self.apps[app].client.is_logged_in() || self.apps[app].login_retries >= MAX_OWNER_LOGIN_RETRIES {
+        if self.apps[app].client.is_logged_in() {
+            return;
+        }
+        if self.apps[app].login_retries >= MAX_OWNER_LOGIN_RETRIES {
+            self.counters.owner_requests_abandoned += 1;
             return;
         }
         self.apps[app].login_retries += 1;
@@ -325,13 +341,13 @@ impl World {
             .map(|holder| self.apps[*holder].holder);
         let own = matches!(holder, Some(Holder::Owner { account: owner, .. }) if owner == account);
         if own {
-            self.command(now, app, Command::ConfirmAuthorization { hash });
+            self.owner_command(now, app, Command::ConfirmAuthorization { hash }, 1);
         } else if bernoulli(
             &mut self.accounts[account].rng,
             self.config.population.deny_unrecognized_login.get(),
         ) {
             self.count_detection(user_id, hash);
-            self.command(now, app, Command::ResetAuthorization { hash });
+            self.owner_command(now, app, Command::ResetAuthorization { hash }, 1);
         }
     }
 
@@ -349,7 +365,7 @@ impl World {
                 for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
                     self.count_detection(user_id, AuthorizationHash(authorization.hash));
                 }
-                self.command(now, app, Command::ResetAuthorizations);
+                self.owner_command(now, app, Command::ResetAuthorizations, 1);
             }
             AuditAction::TerminateSuspicious => {
                 for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
@@ -361,12 +377,13 @@ impl World {
                     });
                     if flagged {
                         self.count_detection(user_id, AuthorizationHash(authorization.hash));
-                        self.command(
+                        self.owner_command(
                             now,
                             app,
                             Command::ResetAuthorization {
                                 hash: AuthorizationHash(authorization.hash),
                             },
+                            1,
                         );
                     }
                 }

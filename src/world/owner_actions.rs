@@ -92,7 +92,7 @@ impl World {
                 }
             }
         };
-        self.command(now, app, command);
+        self.owner_command(now, app, command, 1);
     }
 
     /// The home authorization `app` holds now (the newest one it logged in with).
@@ -119,7 +119,7 @@ impl World {
             current: current.map(Password),
             new: Some(Password(new)),
         };
-        self.command(now, app, command);
+        self.owner_command(now, app, command, 1);
     }
 
     /// The server took the new password.

@@ -77,6 +77,7 @@ impl Tally<'_> {
             MetricId::AccountsCompromisedAtEnd => count(self.accounts_compromised_at_end),
             MetricId::EvictionP50Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.50)),
             MetricId::EvictionP99Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.99)),
+            MetricId::OwnerRequestsAbandoned => count(counters.owner_requests_abandoned),
         }
     }
 

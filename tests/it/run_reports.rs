@@ -190,6 +190,10 @@ fn a_scenario_drawing_nothing_has_no_param_columns() {
 fn one_thief() -> ScenarioFixture {
     tiny_world("one-thief")
         .duration("3h")
+        // The thieves use their copies beside the owners: with AUTH_KEY_DUPLICATED
+        // on they would be caught first (sim_attacks::a_copied_key_used_beside_its_owner_dies_for_both);
+        // this fixture isolates an eviction by terminate-all.
+        .policy("duplicate_key", "off")
         .seeds("0..2")
         .datacenters(2)
         .policy("fresh_reset_window", "30m")
@@ -212,19 +216,21 @@ fn attackers_csv_has_one_row_per_seed_attacker_and_account() {
     // Both seeds, exactly. The thief holds the desktop's authorization from
     // the copy at 1 h (3600000 ms); its first fetch from the media DC, 20 s
     // later, is accepted at 3620120 ms. The owner's "terminate all others"
-    // from the phone at 2 h is committed by the home datacenter at 7200120
-    // ms (the replay trace's `authorization_revoked`, cause ResetAll); the
-    // media DC accepted the thief's fetch of that same instant, before it
-    // heard of it (no bypass: not after the commit). It read 10 updates
+    // from the phone at 2 h is committed by the home datacenter at 7200040
+    // ms, one 40 ms hop after it was sent: the phone holds a valid future
+    // salt, so nothing is refused first (the replay trace's
+    // `authorization_revoked`, cause ResetAll); the media DC accepted the
+    // thief's fetch of that same instant, before it heard of it (no
+    // bypass: not after the commit). It read 10 updates
     // (seed 0) and 5 (seed 1) and minted nothing; nothing of it survives.
     // The tablet thief's target has no tablet: a row with no times.
     assert_eq!(
         rows,
         "seed,attacker,account,acquisition,acquired_at_ms,first_accepted_ms,last_accepted_ms,evicted_at_ms,\
          evicted_by,updates_exfiltrated,footholds_minted,footholds_surviving\n\
-         0,thief,1000,session_file,3600000,3620120,7200120,7200120,terminate_all_others,10,0,0\n\
+         0,thief,1000,session_file,3600000,3620120,7200040,7200040,terminate_all_others,10,0,0\n\
          0,no-tablet,1000,stolen_key,,,,,,0,0,0\n\
-         1,thief,1000,session_file,3600000,3620120,7200120,7200120,terminate_all_others,5,0,0\n\
+         1,thief,1000,session_file,3600000,3620120,7200040,7200040,terminate_all_others,5,0,0\n\
          1,no-tablet,1000,stolen_key,,,,,,0,0,0\n"
     );
     let runs = std::fs::read_to_string(reports.join("runs.csv")).expect("runs.csv");
@@ -235,7 +241,7 @@ fn attackers_csv_has_one_row_per_seed_attacker_and_account() {
         let record = record.expect("a row");
         let evictions = [column("eviction_p50_ms"), column("eviction_p99_ms")].map(|index| record[index].to_string());
         // One evicted pair, 1 h 120 ms after its acquisition.
-        assert_eq!(evictions, ["3600120", "3600120"]);
+        assert_eq!(evictions, ["3600040", "3600040"]);
         assert_eq!(&record[column("accounts_compromised_at_end")], "0");
     }
 }

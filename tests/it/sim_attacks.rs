@@ -5,13 +5,18 @@
 use crate::support::sim::{metric, show, tiny_world};
 use sessionlab::world::{run, RunOptions};
 use sessionlab_testkit::scenario_fixture::{
-    acquire, attacker, device_event, inline, owner_action, ScenarioFixture, Section,
+    acquire, attacker, device_event, fault, inline, owner_action, ScenarioFixture, Section,
 };
 
 /// Three thieves with a desktop's key, over a lossy network, replaying.
 fn replay() -> ScenarioFixture {
     tiny_world("tiny-replay")
         .duration("2d")
+        // With AUTH_KEY_DUPLICATED on, a thief's copy in use beside the
+        // desktop would be caught first (see
+        // a_copied_key_used_beside_its_owner_dies_for_both); this fixture
+        // isolates replays.
+        .policy("duplicate_key", "off")
         .datacenters(2)
         .network("loss", 0.05)
         .accounts(3)
@@ -83,6 +88,10 @@ fn heartbeats_keep_a_stolen_key_alive_past_the_inactivity_ttl() {
 fn limit(terminate_all_limit: u32) -> ScenarioFixture {
     quiet_owners("tiny-limit")
         .duration("3d")
+        // The thieves use their copies beside the owners: with AUTH_KEY_DUPLICATED
+        // on they would be caught first (sim_attacks::a_copied_key_used_beside_its_owner_dies_for_both);
+        // this fixture isolates the terminate-all limit.
+        .policy("duplicate_key", "off")
         .policy("terminate_all_limit", terminate_all_limit)
         .datacenters(1)
         .accounts(2)
@@ -117,6 +126,10 @@ fn a_terminate_all_limit_of_five_leaves_minted_sessions_alive() {
 fn deletion() -> ScenarioFixture {
     quiet_owners("tiny-deletion")
         .duration("10d")
+        // The thieves use their copies beside the owners: with AUTH_KEY_DUPLICATED
+        // on they would be caught first (sim_attacks::a_copied_key_used_beside_its_owner_dies_for_both);
+        // this fixture isolates account deletion.
+        .policy("duplicate_key", "off")
         .datacenters(2)
         .accounts(4)
         .two_factor(0.5)
@@ -280,4 +293,114 @@ fn with_no_eviction_the_eviction_percentiles_are_zero() {
     assert_eq!(metric(&outcome, "eviction_p99_ms"), 0.0);
     assert_eq!(metric(&outcome, "accounts_compromised_at_end"), 2.0);
     assert_eq!(metric(&outcome, "surviving_footholds"), 4.0);
+}
+
+/// One account whose desktop's session file a thief copies at 1 h and
+/// keeps online to read the updates (keep-alive pings every 60 s) beside
+/// the desktop, from another address.
+fn copied_key(duplicate_key: &str) -> ScenarioFixture {
+    tiny_world("tiny-copied-key")
+        .duration("6h")
+        .datacenters(2)
+        .policy("duplicate_key", duplicate_key)
+        .accounts(1)
+        .online("3h", "1h")
+        .updates(48, 100)
+        .attacker(attacker("thief", "100%", acquire("session_file", "desktop", "1h")).set("behavior", ["exfiltrate"]))
+}
+
+#[test]
+fn a_copied_key_used_beside_its_owner_dies_for_both() {
+    let on = run(&copied_key("on").resolved(), 0, RunOptions::default()).expect("runs");
+    show(&on);
+    let off = run(&copied_key("off").resolved(), 0, RunOptions::default()).expect("runs");
+    assert!(on.violations.is_empty() && off.violations.is_empty());
+    let row = |outcome: &sessionlab::world::RunOutcome| {
+        outcome
+            .attackers
+            .iter()
+            .map(|row| {
+                (
+                    row.evicted_by,
+                    row.evicted_at.map(|at| at.as_millis()),
+                    row.footholds_surviving,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Seed 0, exactly. On: the thief's first use of the copy, 20 s after
+    // it took the file, comes from another address while the desktop is
+    // online: the key is invalidated, the home authorization ends
+    // (key_duplicated), both the desktop and the thief's app wipe, and
+    // none of the thief's three requests is accepted. Off: the thief keeps
+    // both keys (home and media DC) to the end.
+    assert_eq!(row(&on), vec![(Some("key_duplicated"), Some(3_620_040), 0)]);
+    assert_eq!(row(&off), vec![(None, None, 2)]);
+    assert_eq!(
+        [
+            metric(&on, "authorizations_revoked"),
+            metric(&on, "devices_wiped"),
+            metric(&on, "surviving_footholds")
+        ],
+        [1.0, 2.0, 0.0]
+    );
+    assert_eq!(
+        [
+            metric(&off, "authorizations_revoked"),
+            metric(&off, "devices_wiped"),
+            metric(&off, "surviving_footholds")
+        ],
+        [0.0, 0.0, 2.0]
+    );
+}
+
+/// One account whose owner terminates all other sessions at 2 h while its
+/// only datacenter is down from 1 h 59 m for `outage`; a thief holds the
+/// desktop's session file (AUTH_KEY_DUPLICATED off, so only the owner's
+/// request can end it).
+fn terminate_all_during_outage(outage: &str) -> ScenarioFixture {
+    tiny_world("tiny-outage-reset")
+        .duration("8h")
+        .datacenters(1)
+        .policy("duplicate_key", "off")
+        .policy("fresh_reset_window", "30m")
+        .accounts(1)
+        .updates(24, 100)
+        .fault(fault("dc_outage", "119m", outage).set("dc", 1))
+        .owner_action(owner_action("terminate_all_others", "2h", "phone"))
+        .attacker(attacker("thief", "100%", acquire("session_file", "desktop", "1h")))
+}
+
+#[test]
+fn an_owner_asks_again_until_a_terminate_all_gets_through_or_abandons_it() {
+    let short = run(&terminate_all_during_outage("20m").resolved(), 0, RunOptions::default()).expect("runs");
+    show(&short);
+    let long = run(&terminate_all_during_outage("4h").resolved(), 0, RunOptions::default()).expect("runs");
+    show(&long);
+    assert!(short.violations.is_empty() && long.violations.is_empty());
+    let evicted = |outcome: &sessionlab::world::RunOutcome| {
+        outcome
+            .attackers
+            .iter()
+            .map(|row| (row.evicted_by, row.evicted_at.map(|at| at.as_millis())))
+            .collect::<Vec<_>>()
+    };
+    // Seed 0, exactly. Each try is three sends by the app, each given up
+    // by the transport after 62 s; the owner asks again 10 minutes after
+    // the app gives up. Short outage (to 2 h 19 m): tries at 2 h and
+    // 2 h 13 m 6 s are lost, the third at 2 h 26 m 12 s gets through and
+    // evicts the thief 40 ms later. Long outage (to 5 h 59 m): all three
+    // tries are lost, the request is abandoned, and the thief's key
+    // survives: the metrics say so.
+    assert_eq!(evicted(&short), vec![(Some("terminate_all_others"), Some(8_772_040))]);
+    assert_eq!(evicted(&long), vec![(None, None)]);
+    assert_eq!(
+        [
+            metric(&short, "owner_requests_abandoned"),
+            metric(&short, "surviving_footholds"),
+            metric(&long, "owner_requests_abandoned"),
+            metric(&long, "surviving_footholds"),
+        ],
+        [0.0, 0.0, 1.0, 1.0]
+    );
 }

@@ -31,6 +31,10 @@ fn a_tiny_baseline_converges_and_is_deterministic() {
 fn stolen(revocation: &str) -> ScenarioFixture {
     tiny_world("tiny-stolen-key")
         .duration("4d")
+        // The thieves use their copies beside the owners: with AUTH_KEY_DUPLICATED
+        // on they would be caught first (sim_attacks::a_copied_key_used_beside_its_owner_dies_for_both);
+        // this fixture isolates audits and revocation policies.
+        .policy("duplicate_key", "off")
         .revocation(revocation)
         .datacenters(2)
         .accounts(4)
@@ -125,6 +129,10 @@ fn a_week_offline_ends_in_a_full_resync_and_convergence() {
 fn partitioned_reset(revocation: &str) -> ScenarioFixture {
     tiny_world("terminate-all-during-partition")
         .duration("3d")
+        // The thieves use their copies beside the owners: with AUTH_KEY_DUPLICATED
+        // on they would be caught first (sim_attacks::a_copied_key_used_beside_its_owner_dies_for_both);
+        // this fixture isolates revocation policies during a partition.
+        .policy("duplicate_key", "off")
         .revocation(revocation)
         .datacenters(3)
         .accounts(3)

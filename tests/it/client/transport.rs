@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::*;
 use sessionlab_proto::client::{DeviceInfo, RequestId};
-use sessionlab_proto::client::{API_LAYER, KEEP_ALIVE_INTERVAL};
+use sessionlab_proto::client::{API_LAYER, KEEP_ALIVE_INTERVAL, MAX_REQUEST_ATTEMPTS, REQUEST_TIMEOUT};
 use sessionlab_proto::transport::TransportEvent;
 use sessionlab_proto::wire::api::{ApiCall, ApiRequest, CodeSettings, InitConnection, SendCode};
 
@@ -153,37 +153,80 @@ fn offline_nothing_is_transmitted_and_no_timer_runs_until_reconnect() {
 }
 
 #[test]
-fn an_acknowledged_request_whose_answer_never_comes_is_reported_lost() {
+fn an_acknowledged_request_whose_answer_never_comes_is_sent_again_then_reported_lost() {
     let mut world = ClientHarness::new();
     world.log_in(state(0));
     let request = world.command(Command::GetAuthorizations);
     world.expect_one("account.getAuthorizations");
-    world.advance(sessionlab_proto::client::REQUEST_TIMEOUT);
+    for attempt in 2..=MAX_REQUEST_ATTEMPTS {
+        world.advance(REQUEST_TIMEOUT);
+        world.tick();
+        // The same request again, as a new message the DC receives.
+        world.expect_one("account.getAuthorizations");
+        assert_eq!(
+            outcomes(&mut world),
+            [ClientEvent::RequestRetried {
+                request,
+                method: "account.getAuthorizations",
+                attempt
+            }]
+        );
+    }
+    world.advance(REQUEST_TIMEOUT);
     world.tick();
     assert_lost_alone(&mut world, request, "account.getAuthorizations");
 }
 
 #[test]
-fn a_request_that_never_reaches_the_dc_is_reported_lost_when_the_transport_gives_up() {
+fn a_request_that_never_reaches_the_dc_is_sent_again_then_reported_lost_when_the_transport_gives_up() {
     let mut world = ClientHarness::new();
     world.log_in(state(0));
     let request = world.command(Command::GetAuthorizations);
-    for _ in 0..64 {
+    let mut seen = Vec::new();
+    // Three sends, each given up by the transport after 62 s.
+    for _ in 0..3 * 64 {
         // Every packet is lost on the way.
         while world.client.poll_transmit(world.now, &mut world.rng).is_some() {}
         world.advance(Duration::from_secs(1));
         world.tick();
+        seen.extend(outcomes(&mut world));
     }
-    assert_lost_alone(&mut world, request, "account.getAuthorizations");
+    let method = "account.getAuthorizations";
+    assert_eq!(
+        seen,
+        [
+            ClientEvent::RequestRetried {
+                request,
+                method,
+                attempt: 2
+            },
+            ClientEvent::RequestRetried {
+                request,
+                method,
+                attempt: 3
+            },
+            ClientEvent::RequestLost { request, method },
+        ]
+    );
+    assert_eq!(world.client.pending_requests(), 0);
+}
+
+/// The retry and loss events since the last call.
+fn outcomes(world: &mut ClientHarness) -> Vec<ClientEvent> {
+    world
+        .events()
+        .into_iter()
+        .filter(|event| {
+            matches!(
+                event,
+                ClientEvent::RequestLost { .. } | ClientEvent::RequestRetried { .. }
+            )
+        })
+        .collect()
 }
 
 /// `request` was reported lost, no other request was, and nothing is pending.
 fn assert_lost_alone(world: &mut ClientHarness, request: RequestId, method: &'static str) {
-    let lost: Vec<ClientEvent> = world
-        .events()
-        .into_iter()
-        .filter(|event| matches!(event, ClientEvent::RequestLost { .. }))
-        .collect();
-    assert_eq!(lost, [ClientEvent::RequestLost { request, method }]);
+    assert_eq!(outcomes(world), [ClientEvent::RequestLost { request, method }]);
     assert_eq!(world.client.pending_requests(), 0);
 }

@@ -266,6 +266,7 @@ impl Client {
                 call,
                 sync_request,
                 deadline: now.saturating_add(super::REQUEST_TIMEOUT),
+                attempts: 1,
             },
         );
         Ok(request)

@@ -91,3 +91,10 @@ impl Default for ClientConfig {
 /// attempt was acknowledged but the answer itself was lost: the request
 /// is then reported lost instead of occupying a slot forever.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Times the app sends one request at most (the first included) when it
+/// goes unanswered — its deadline passed or the transport gave up on it —
+/// before reporting it lost. Each send is a new message (transport
+/// resends of each message come on top). Sync fetches are not re-sent
+/// here: the sync state machine retries them itself.
+pub const MAX_REQUEST_ATTEMPTS: u32 = 3;

@@ -111,7 +111,19 @@ pub enum ClientEvent {
         /// The `rpc_error` message, e.g. `PHONE_CODE_INVALID`.
         message: String,
     },
-    /// The transport gave up on a request: no answer will come.
+    /// A request went unanswered (its deadline passed or the transport
+    /// gave up on it) and was sent again as a new message.
+    RequestRetried {
+        /// The request sent again.
+        request: RequestId,
+        /// The function's TL name.
+        method: &'static str,
+        /// Which send this is: 2 for the first retry.
+        attempt: u32,
+    },
+    /// A request went unanswered after its last attempt
+    /// ([`MAX_REQUEST_ATTEMPTS`](super::MAX_REQUEST_ATTEMPTS)), or its key
+    /// was dropped: no answer will come.
     RequestLost {
         /// The request given up on.
         request: RequestId,

@@ -64,11 +64,11 @@ impl Client {
             };
             if let Some(packet) = link.transmit(now, rng) {
                 self.last_transmit_dc = Some(dc);
-                self.drain_transport_events();
+                self.settle_transport_events(now);
                 return Some((dc, packet));
             }
         }
-        self.drain_transport_events();
+        self.settle_transport_events(now);
         None
     }
 
@@ -143,8 +143,38 @@ impl Client {
             .map(|(request, _)| *request)
             .collect();
         for request in expired {
-            self.lose(request);
+            self.retry_or_lose(now, request);
         }
+    }
+
+    /// `request` went unanswered: send it again as a new message while it
+    /// has attempts left (not a sync fetch, whose machine retries itself),
+    /// else report it lost.
+    fn retry_or_lose(&mut self, now: Instant, request: RequestId) {
+        let Some(outstanding) = self.requests.get(&request) else {
+            return;
+        };
+        let retry = outstanding.sync_request.is_none() && outstanding.attempts < super::MAX_REQUEST_ATTEMPTS;
+        let (dc, call, attempt) = (outstanding.dc, outstanding.call.clone(), outstanding.attempts + 1);
+        let Some(link) = self.links.get_mut(&dc).filter(|_| retry) else {
+            self.lose(request);
+            return;
+        };
+        link.forget(request);
+        let body = link.request_body(call.clone(), &self.config.device);
+        if link.send(now, body, request).is_err() {
+            self.lose(request);
+            return;
+        }
+        if let Some(outstanding) = self.requests.get_mut(&request) {
+            outstanding.attempts = attempt;
+            outstanding.deadline = now.saturating_add(super::REQUEST_TIMEOUT);
+        }
+        self.emit(ClientEvent::RequestRetried {
+            request,
+            method: call.name(),
+            attempt,
+        });
     }
 
     /// `request` will never be answered.
@@ -164,10 +194,20 @@ impl Client {
     /// After any input: send what sync asks for, report transport events.
     pub(super) fn after_input(&mut self, now: Instant) {
         self.drive_sync(now);
-        self.drain_transport_events();
+        self.settle_transport_events(now);
     }
 
-    pub(super) fn drain_transport_events(&mut self) {
+    /// Report the transport events; retry (or lose) what the transport gave up on.
+    fn settle_transport_events(&mut self, now: Instant) {
+        for request in self.drain_transport_events() {
+            self.retry_or_lose(now, request);
+        }
+    }
+
+    /// Report the links' transport events; returns the requests whose
+    /// message the transport gave up on (the caller retries or loses them).
+    #[must_use]
+    pub(super) fn drain_transport_events(&mut self) -> Vec<RequestId> {
         let mut collected = Vec::new();
         for (dc, link) in self.links.iter_mut() {
             for event in link.take_events() {
@@ -178,11 +218,11 @@ impl Client {
                 collected.push((*dc, event, lost));
             }
         }
+        let mut given_up = Vec::new();
         for (dc, event, lost) in collected {
             self.emit(ClientEvent::Transport { dc, event });
-            if let Some(request) = lost {
-                self.lose(request);
-            }
+            given_up.extend(lost);
         }
+        given_up
     }
 }

@@ -90,7 +90,10 @@ impl Client {
 
     /// Drop `dc`'s key and session (see [`Client::drop_keys`]).
     pub(super) fn drop_key(&mut self, dc: DcId) {
-        self.drain_transport_events();
+        // The key goes: what the transport gave up on is lost with it.
+        for request in self.drain_transport_events() {
+            self.lose(request);
+        }
         let Some(link) = self.links.remove(&dc) else {
             return;
         };

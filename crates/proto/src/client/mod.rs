@@ -50,7 +50,7 @@ use crate::wire::api::ApiCall;
 pub use command::{Command, Password};
 pub use config::{
     ClientConfig, DeviceInfo, API_LAYER, KEEP_ALIVE_INTERVAL, MAX_DATACENTERS, MAX_EVENTS, MAX_FUTURE_AUTH_TOKENS,
-    MAX_PENDING_REQUESTS_PER_DC, REQUEST_TIMEOUT,
+    MAX_PENDING_REQUESTS_PER_DC, MAX_REQUEST_ATTEMPTS, REQUEST_TIMEOUT,
 };
 pub use event::{ClientError, ClientEvent, CommandError, RequestId, WipeReason};
 pub use session_file::{SessionFile, SessionKey};
@@ -65,8 +65,10 @@ struct Outstanding {
     call: ApiCall,
     /// The sync state machine's id, for sync fetches.
     sync_request: Option<u64>,
-    /// When the request is reported lost (runs only while online).
+    /// When the request is re-sent or reported lost (runs only while online).
     deadline: Instant,
+    /// Sends so far (1 after the first).
+    attempts: u32,
 }
 
 /// One app instance on one device.
