@@ -1,6 +1,8 @@
 //! Criterion benchmarks of the transport layer's hot paths: MTProto 2.0
 //! encryption and decryption of one 256-byte message, packet decoding, and
-//! the server's validation of one incoming message.
+//! the server's validation of one incoming message, and its answer cache
+//! (an answer sealed and kept, then acknowledged; a duplicate query
+//! answered from the cache).
 
 use std::time::Duration;
 
@@ -9,7 +11,8 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::crypto::{self, AuthKey, Direction};
 use sessionlab_proto::time::Instant;
-use sessionlab_proto::transport::{MsgIdGenerator, MsgIdKind, SeqNoCounter, ServerTransport};
+use sessionlab_proto::id::{AuthKeyId, SessionId};
+use sessionlab_proto::transport::{MsgIdGenerator, MsgIdKind, Outgoing, SeqNoCounter, ServerTransport};
 use sessionlab_proto::wire::{Body, Envelope, Message};
 
 fn key() -> AuthKey {
@@ -105,5 +108,92 @@ fn server_validation(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, crypto_per_message, packet_decode, server_validation);
+/// A client's messages to one session of `key`, with the right ids and seqnos.
+struct ClientStream {
+    key: AuthKey,
+    salt: u64,
+    ids: MsgIdGenerator,
+    seqno: SeqNoCounter,
+    rng: ChaCha8Rng,
+}
+
+impl ClientStream {
+    fn packet(&mut self, now: Instant, body: &Body, content: bool) -> (u64, Vec<u8>) {
+        let message = Message {
+            msg_id: self.ids.next(now, MsgIdKind::Client),
+            seq_no: self.seqno.next(content),
+            body: body.encode(),
+        };
+        let msg_id = message.msg_id;
+        (msg_id, self.seal(message))
+    }
+
+    fn seal(&mut self, message: Message) -> Vec<u8> {
+        let envelope = Envelope {
+            salt: self.salt,
+            session_id: 42,
+            message,
+        };
+        crypto::encrypt(&self.key, Direction::ClientToServer, &envelope.encode(), &mut self.rng)
+    }
+}
+
+fn answer_cache(c: &mut Criterion) {
+    let key = key();
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let mut server = ServerTransport::new();
+    server.add_key(key.clone(), &mut rng);
+    let mut now = Instant::SCENARIO_EPOCH;
+    let salt = server.current_salt(key.id(), now).expect("registered");
+    let mut client = ClientStream {
+        key,
+        salt,
+        ids: MsgIdGenerator::new(),
+        seqno: SeqNoCounter::new(),
+        rng: ChaCha8Rng::seed_from_u64(5),
+    };
+    let query = Body::Application {
+        constructor: 0x1234_5678,
+        bytes: 0x1234_5678u32.to_le_bytes().to_vec(),
+    };
+    let key_id: AuthKeyId = client.key.id();
+    let session = SessionId::new(42);
+    let result = vec![0x5au8; 256];
+    c.bench_function("transport/answer_cached_then_acknowledged", |b| {
+        b.iter(|| {
+            now = now + Duration::from_millis(1);
+            let (req_msg_id, packet) = client.packet(now, &query, true);
+            server.receive(now, &packet, &mut rng).expect("accepted");
+            let answer = Outgoing::response(&Body::RpcResult {
+                req_msg_id,
+                result: result.clone(),
+            });
+            let sealed = server.seal(now, key_id, session, &[answer], &mut rng).expect("sealed");
+            // The client's ack names the answer's msg_id, which clears it.
+            let plaintext = crypto::decrypt(&client.key, Direction::ServerToClient, &sealed).expect("decrypts");
+            let answer_id = Envelope::decode(&plaintext).expect("valid").message.msg_id;
+            let (_, ack) = client.packet(now, &Body::Ack(vec![answer_id]), false);
+            server.receive(now, &ack, &mut rng).expect("accepted")
+        })
+    });
+    c.bench_function("transport/duplicate_query_answered_from_the_cache", |b| {
+        now = now + Duration::from_millis(1);
+        let message = Message {
+            msg_id: client.ids.next(now, MsgIdKind::Client),
+            seq_no: client.seqno.next(true),
+            body: query.encode(),
+        };
+        let req_msg_id = message.msg_id;
+        let packet = client.seal(message);
+        server.receive(now, &packet, &mut rng).expect("accepted");
+        let answer = Outgoing::response(&Body::RpcResult {
+            req_msg_id,
+            result: result.clone(),
+        });
+        server.seal(now, key_id, session, &[answer], &mut rng).expect("sealed");
+        b.iter(|| server.receive(now, black_box(&packet), &mut rng).expect("a duplicate"))
+    });
+}
+
+criterion_group!(benches, crypto_per_message, packet_decode, server_validation, answer_cache);
 criterion_main!(benches);
