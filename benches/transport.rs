@@ -10,8 +10,8 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::crypto::{self, AuthKey, Direction};
-use sessionlab_proto::time::Instant;
 use sessionlab_proto::id::{AuthKeyId, SessionId};
+use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{MsgIdGenerator, MsgIdKind, Outgoing, SeqNoCounter, ServerTransport};
 use sessionlab_proto::wire::{Body, Envelope, Message};
 
@@ -195,5 +195,11 @@ fn answer_cache(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, crypto_per_message, packet_decode, server_validation, answer_cache);
+criterion_group!(
+    benches,
+    crypto_per_message,
+    packet_decode,
+    server_validation,
+    answer_cache
+);
 criterion_main!(benches);

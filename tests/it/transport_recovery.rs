@@ -1,17 +1,23 @@
 //! The transport's recovery rules as Telegram documents them: future salts
 //! asked ahead of expiry (no refused message at a salt rotation), msg_ids
 //! that never go back within a session, clock corrections only from a
-//! refusal of a message still pending, and lost answers recovered from the
-//! server's cache of unacknowledged answers.
+//! refusal of a message still pending, lost answers recovered from the
+//! server's cache of unacknowledged answers, and the messages about
+//! messages in both directions (`msgs_state_req`/`msgs_state_info`,
+//! `msg_resend_req`, `msg_new_detailed_info`).
 
 use std::time::Duration;
 
+use sessionlab_proto::crypto::{self, AuthKey, Direction};
 use sessionlab_proto::id::SessionId;
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{
     ClientSession, Outgoing, Received, ServerTransport, TransportEvent, ANSWER_RESEND_AFTER,
 };
-use sessionlab_proto::wire::{Body, MAX_FUTURE_SALTS};
+use sessionlab_proto::wire::{
+    Body, Envelope, Message, MAX_FUTURE_SALTS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED, MSG_STATE_NOT_RECEIVED_YET,
+    MSG_STATE_RECEIVED,
+};
 
 use crate::support::{answer, answer_skewed, bad_codes, client_msg_id, craft, key, pair, rng, start, SESSION_ID};
 
@@ -200,9 +206,18 @@ fn a_large_backwards_correction_restarts_the_session_instead_of_lowering_ids() {
     )));
 }
 
-/// A query answered by the server whose answer packet is lost. Returns the
-/// server, the client and the query's msg_id.
-fn lost_answer(now: Instant) -> (ServerTransport, ClientSession, Received, u64) {
+/// A query answered by the server; the answer's packet is returned, not
+/// delivered (lost unless the caller hands it on).
+struct Answered {
+    server: ServerTransport,
+    client: ClientSession,
+    received: Received,
+    req_msg_id: u64,
+    answer_packet: Vec<u8>,
+}
+
+/// The server's answer to a client query, sealed at `now`.
+fn answered(now: Instant) -> Answered {
     let key = key(1);
     let (mut server, mut client) = pair(&key, now);
     let req_msg_id = client.send(now, query()).expect("queued");
@@ -213,7 +228,7 @@ fn lost_answer(now: Instant) -> (ServerTransport, ClientSession, Received, u64) 
         req_msg_id,
         result: Body::Ping { ping_id: 5 }.encode(),
     };
-    let _lost = server
+    let answer_packet = server
         .seal(
             now,
             received.auth_key_id,
@@ -222,7 +237,19 @@ fn lost_answer(now: Instant) -> (ServerTransport, ClientSession, Received, u64) 
             &mut rng(5),
         )
         .expect("sealed");
-    (server, client, received, req_msg_id)
+    Answered {
+        server,
+        client,
+        received,
+        req_msg_id,
+        answer_packet,
+    }
+}
+
+/// [`answered`] with the answer lost: (server, client, received, query id).
+fn lost_answer(now: Instant) -> (ServerTransport, ClientSession, Received, u64) {
+    let answered = answered(now);
+    (answered.server, answered.client, answered.received, answered.req_msg_id)
 }
 
 fn answers_in(received: &Received) -> Vec<u64> {
@@ -275,10 +302,91 @@ fn an_unacknowledged_answer_goes_out_again_when_the_client_is_next_heard_from() 
 fn an_acknowledged_answer_is_not_sent_again() {
     let now = start();
     let key = key(1);
+    let Answered {
+        mut server,
+        mut client,
+        answer_packet,
+        ..
+    } = answered(now);
+    client.receive(now, &answer_packet).expect("decrypts");
+    let ack_at = now + Duration::from_millis(200);
+    let ack = client.poll_transmit(ack_at, &mut rng(4)).expect("the ack");
+    receive(&mut server, &ack, ack_at);
+    let later = now + ANSWER_RESEND_AFTER * 2;
+    let salt = server.current_salt(key.id(), later).expect("key");
+    let ping = craft(&key, salt, SESSION_ID, crate::support::ping(client_msg_id(later, 0), 9));
+    assert_eq!(answers_in(&receive(&mut server, &ping, later)), Vec::<u64>::new());
+}
+
+#[test]
+fn the_server_answers_a_state_request_one_byte_per_id() {
+    let now = start();
+    let (mut server, mut client, _, answered) = lost_answer(now);
+    let key = key(1);
+    let salt = server.current_salt(key.id(), now).expect("key");
+    let never_sent = client_msg_id(now, 9);
+    let far_ahead = client_msg_id(now + Duration::from_secs(120), 0);
+    let asked = vec![answered, never_sent, far_ahead];
+    let later = now + Duration::from_secs(1);
+    let request = Message {
+        msg_id: client_msg_id(later, 1),
+        seq_no: 101,
+        body: Body::MsgsStateReq { msg_ids: asked }.encode(),
+    };
+    let received = receive(&mut server, &craft(&key, salt, SESSION_ID, request.clone()), later);
+    let info = received.processed.replies.iter().find_map(|body| match body {
+        Body::MsgsStateInfo { req_msg_id, info } => Some((*req_msg_id, info.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        info,
+        Some((
+            request.msg_id,
+            vec![
+                MSG_STATE_RECEIVED | MSG_STATE_ANSWERED,
+                MSG_STATE_NOT_RECEIVED,
+                MSG_STATE_NOT_RECEIVED_YET
+            ]
+        ))
+    );
+    let _ = client.take_events();
+}
+
+#[test]
+fn a_resend_request_names_the_lost_answer_and_gets_it_again() {
+    let now = start();
+    let key = key(1);
+    let Answered {
+        mut server,
+        req_msg_id,
+        answer_packet: lost,
+        ..
+    } = answered(now);
+    let answer_id = opened(&key, Direction::ServerToClient, &lost).msg_id;
+    let salt = server.current_salt(key.id(), now).expect("key");
+    let later = now + Duration::from_secs(1);
+    let request = Message {
+        msg_id: client_msg_id(later, 1),
+        seq_no: 101,
+        body: Body::MsgResendReq {
+            msg_ids: vec![answer_id],
+        }
+        .encode(),
+    };
+    let again = receive(&mut server, &craft(&key, salt, SESSION_ID, request), later);
+    assert_eq!(answers_in(&again), [req_msg_id]);
+}
+
+/// A server message about `answer_msg_id` reaches a client that sent a
+/// query and got (`answer_came`) or did not get its answer.
+fn detailed_info(answer_came: bool) -> (Received, Vec<Body>) {
+    let now = start();
+    let key = key(1);
     let (mut server, mut client) = pair(&key, now);
     let req_msg_id = client.send(now, query()).expect("queued");
     let packet = client.poll_transmit(now, &mut rng(4)).expect("a packet");
     let received = receive(&mut server, &packet, now);
+    answer(&mut server, &mut client, &received, now);
     let result = Body::RpcResult {
         req_msg_id,
         result: Body::Ping { ping_id: 5 }.encode(),
@@ -292,12 +400,96 @@ fn an_acknowledged_answer_is_not_sent_again() {
             &mut rng(5),
         )
         .expect("sealed");
-    client.receive(now, &answer_packet).expect("decrypts");
-    let ack_at = now + Duration::from_millis(200);
-    let ack = client.poll_transmit(ack_at, &mut rng(4)).expect("the ack");
-    receive(&mut server, &ack, ack_at);
-    let later = now + ANSWER_RESEND_AFTER * 2;
-    let salt = server.current_salt(key.id(), later).expect("key");
-    let ping = craft(&key, salt, SESSION_ID, crate::support::ping(client_msg_id(later, 0), 9));
-    assert_eq!(answers_in(&receive(&mut server, &ping, later)), Vec::<u64>::new());
+    let answer_msg_id = opened(&key, Direction::ServerToClient, &answer_packet).msg_id;
+    if answer_came {
+        client.receive(now, &answer_packet).expect("decrypts");
+    }
+    let info = [Body::MsgNewDetailedInfo {
+        answer_msg_id,
+        bytes: 12,
+        status: 0,
+    }];
+    let outgoing: Vec<Outgoing> = info.iter().map(Outgoing::notification).collect();
+    let packet = server
+        .seal(now, received.auth_key_id, received.session_id, &outgoing, &mut rng(6))
+        .expect("sealed");
+    client.receive(now, &packet).expect("decrypts");
+    let later = now + Duration::from_millis(200);
+    let reply = client.poll_transmit(later, &mut rng(4)).expect("a reply");
+    let bodies = inner_messages(opened(&key, Direction::ClientToServer, &reply))
+        .iter()
+        .map(|inner| Body::decode(&inner.body).expect("valid"))
+        .collect();
+    let received = receive(&mut server, &reply, later);
+    (received, bodies)
+}
+
+#[test]
+fn a_client_asks_again_for_an_answer_it_never_got_and_acknowledges_one_it_has() {
+    let (missing, bodies) = detailed_info(false);
+    assert!(
+        bodies
+            .iter()
+            .any(|body| matches!(body, Body::MsgResendReq { msg_ids } if msg_ids.len() == 1)),
+        "{bodies:?}"
+    );
+    assert_eq!(answers_in(&missing).len(), 1, "the server sends the answer again");
+    let (_, bodies) = detailed_info(true);
+    assert!(
+        !bodies.iter().any(|body| matches!(body, Body::MsgResendReq { .. })),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies
+            .iter()
+            .any(|body| matches!(body, Body::Ack(ids) if ids.len() >= 2)),
+        "{bodies:?}"
+    );
+}
+
+#[test]
+fn a_client_answers_a_state_request_without_content_seqno() {
+    let now = start();
+    let key = key(1);
+    let (mut server, mut client) = pair(&key, now);
+    let received = ping_round(&mut server, &mut client, now);
+    let asked = [Body::MsgsStateReq {
+        // An id above every server message the client has seen.
+        msg_ids: vec![client_msg_id(now + Duration::from_secs(5), 0) | 3],
+    }];
+    let outgoing: Vec<Outgoing> = asked.iter().map(Outgoing::notification).collect();
+    let packet = server
+        .seal(now, received.auth_key_id, received.session_id, &outgoing, &mut rng(6))
+        .expect("sealed");
+    client.receive(now, &packet).expect("decrypts");
+    let reply = client
+        .poll_transmit(now, &mut rng(4))
+        .expect("the state answer goes at once");
+    let inner = inner_messages(opened(&key, Direction::ClientToServer, &reply));
+    let state = inner
+        .iter()
+        .find(|inner| matches!(Body::decode(&inner.body), Ok(Body::MsgsStateInfo { .. })))
+        .expect("a msgs_state_info");
+    assert_eq!(state.seq_no % 2, 0, "not content-related");
+    assert_eq!(
+        Body::decode(&state.body).expect("valid"),
+        Body::MsgsStateInfo {
+            req_msg_id: opened(&key, Direction::ServerToClient, &packet).msg_id,
+            info: vec![MSG_STATE_NOT_RECEIVED],
+        }
+    );
+}
+
+/// The message a packet carries, decrypted with `key`.
+fn opened(key: &AuthKey, direction: Direction, packet: &[u8]) -> Message {
+    let plaintext = crypto::decrypt(key, direction, packet).expect("decrypts");
+    Envelope::decode(&plaintext).expect("valid").message
+}
+
+/// A container's messages, or the message itself.
+fn inner_messages(message: Message) -> Vec<Message> {
+    match Body::decode(&message.body) {
+        Ok(Body::Container(inner)) => inner,
+        _ => vec![message],
+    }
 }

@@ -101,6 +101,18 @@ impl AnswerCache {
         Some(cached.result.clone())
     }
 
+    /// The answer last sent as server msg_id `msg_id` (a `msg_resend_req`
+    /// names it), with its query's id; marked as sent now.
+    pub(crate) fn sent_as(&mut self, now: Instant, msg_id: u64) -> Option<(u64, Vec<u8>)> {
+        let req_msg_id = *self.by_answer_id.get(&msg_id)?;
+        self.answer_to(now, req_msg_id).map(|result| (req_msg_id, result))
+    }
+
+    /// Whether an answer to `req_msg_id` is kept.
+    pub(crate) fn answers(&self, req_msg_id: u64) -> bool {
+        self.by_query.contains_key(&req_msg_id)
+    }
+
     /// Answers unacknowledged for [`ANSWER_RESEND_AFTER`], oldest query
     /// first, at most [`MAX_DUE_PER_PACKET`]; each is marked as sent now.
     pub(crate) fn due(&mut self, now: Instant) -> Vec<(u64, Vec<u8>)> {
@@ -143,6 +155,16 @@ mod tests {
         assert_eq!(cache.len(), 1, "an unrelated ack keeps it");
         cache.acknowledged(&[101]);
         assert_eq!((cache.len(), cache.bytes), (0, 0));
+    }
+
+    #[test]
+    fn an_answer_is_found_by_the_id_it_went_out_under() {
+        let mut cache = AnswerCache::new();
+        cache.remember(at(0), 4, vec![1; 8], 101);
+        assert!(cache.answers(4) && !cache.answers(8));
+        assert_eq!(cache.sent_as(at(1), 101), Some((4, vec![1; 8])));
+        assert_eq!(cache.sent_as(at(1), 4), None, "a query id is not an answer id");
+        assert!(cache.due(at(10)).is_empty(), "a requested re-send counts as a send");
     }
 
     #[test]

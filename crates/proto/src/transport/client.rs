@@ -23,19 +23,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use rand_core::RngCore;
-use sha2::{Digest, Sha256};
 
+pub use super::client_delivery::{ClientReceiveError, Delivery, SendError};
 use super::client_salts::{ClientSalts, SALT_REQUEST_RETRY};
 use super::events::TransportEvent;
-use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
+use super::msg_id::{MsgIdGenerator, MsgIdKind};
 use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
-use crate::crypto::{self, AuthKey, CryptoError, Direction};
+use crate::crypto::{self, AuthKey, Direction};
 use crate::id::{AuthKeyId, SessionId};
-use crate::time::{signed_micros_between, Instant};
-use crate::wire::{
-    ids, BadMsgCode, Body, DecodeError, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS,
-};
+use crate::time::Instant;
+use crate::wire::{ids, BadMsgCode, Body, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS};
 
 /// First wait for an acknowledgement before resending.
 pub(crate) const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -55,78 +53,14 @@ pub(crate) const ACKS_SENT_ALONE_ABOVE: usize = 16;
 /// the server's 30 s window ([`MAX_MSG_LEAD`](super::MAX_MSG_LEAD)) and
 /// ids simply continue above the last one.
 pub(crate) const RESTART_SESSION_LEAD: Duration = Duration::from_secs(25);
+/// Service answers waiting for a packet at most; the server asks again
+/// if one is dropped.
+pub(crate) const MAX_SERVICE_REPLIES_DUE: usize = 16;
 /// Messages per packet (one container).
 const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 
-/// Why a message could not be queued.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// `MAX_PENDING_MESSAGES` (1024) messages already wait for an ack.
-    #[error("{MAX_PENDING_MESSAGES} messages are already waiting for acknowledgement")]
-    QueueFull,
-    /// The body is empty or not whole 4-byte words.
-    #[error("a body must be a TL object: whole 4-byte words, at least one")]
-    MalformedBody,
-}
-
-/// Why an incoming packet was dropped. No state changed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ClientReceiveError {
-    /// The packet did not decrypt under the session's key.
-    #[error("decryption failed: {0}")]
-    Crypto(#[from] CryptoError),
-    /// The decrypted plaintext is not a valid envelope.
-    #[error("malformed envelope: {0}")]
-    Decode(#[from] DecodeError),
-    /// The envelope names another session.
-    #[error("packet for session {found:#018x}, this is {expected:#018x}")]
-    WrongSession {
-        /// This session's id.
-        expected: SessionId,
-        /// The session id the envelope carries.
-        found: SessionId,
-    },
-    /// The msg_id's residue mod 4 is not a server's (1: response, 3: notification).
-    #[error("server msg_id {msg_id:#018x} is not 1 or 3 mod 4")]
-    BadServerMsgId {
-        /// The refused msg_id.
-        msg_id: u64,
-    },
-}
-
-/// What the layers above get from an incoming packet.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Delivery {
-    /// The answer to the request sent as `req_msg_id` (may be an `rpc_error`).
-    RpcResult {
-        /// The msg_id of the request answered.
-        req_msg_id: u64,
-        /// The encoded answer object.
-        result: Vec<u8>,
-    },
-    /// A content message the server sent on its own (updates, notices).
-    Notification {
-        /// The server's msg_id of the message.
-        msg_id: u64,
-        /// The message's TL-encoded body.
-        body: Vec<u8>,
-    },
-    /// The server created a new session: updates may have been missed.
-    NewSessionCreated {
-        /// The msg_id of the first message the server saw in the new session.
-        first_msg_id: u64,
-        /// The server salt now current, already adopted.
-        server_salt: u64,
-    },
-    /// The server refused message `old_msg_id`; its content goes out again
-    /// as `new_msg_id`, which is what its `rpc_result` will name.
-    Reissued {
-        /// The msg_id the server refused.
-        old_msg_id: u64,
-        /// The msg_id the content is sent again under.
-        new_msg_id: u64,
-    },
-}
+#[path = "client_recovery.rs"]
+mod recovery;
 
 #[derive(Clone, Debug)]
 struct Pending {
@@ -153,6 +87,9 @@ pub struct ClientSession {
     /// content can be re-issued. Pruned as the inner messages settle.
     containers: BTreeMap<u64, Vec<u64>>,
     acks_due: BTreeSet<u64>,
+    /// Service answers that need no acknowledgement (`msgs_state_info`),
+    /// sent with the next packet; at most [`MAX_SERVICE_REPLIES_DUE`].
+    service_due: Vec<Body>,
     ack_deadline: Option<Instant>,
     /// The latest `now` seen, to notice the device clock jumping back.
     latest_now: Option<Instant>,
@@ -177,6 +114,7 @@ impl ClientSession {
             pending: BTreeMap::new(),
             containers: BTreeMap::new(),
             acks_due: BTreeSet::new(),
+            service_due: Vec::new(),
             ack_deadline: None,
             latest_now: None,
             received: ReplayWindow::new(),
@@ -315,6 +253,14 @@ impl ClientSession {
         let mut messages = self.due_messages(now);
         let acks_ripe =
             self.ack_deadline.is_some_and(|deadline| deadline <= now) || self.acks_due.len() > ACKS_SENT_ALONE_ABOVE;
+        for body in std::mem::take(&mut self.service_due) {
+            let msg_id = self.next_msg_id(now);
+            messages.push(Message {
+                msg_id,
+                seq_no: self.seqno.next(false),
+                body: body.encode(),
+            });
+        }
         if !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
             let acked: Vec<u64> = self.acks_due.iter().copied().take(MAX_ACK_IDS).collect();
             for id in &acked {
@@ -525,83 +471,36 @@ impl ClientSession {
             Body::Pong { msg_id, .. } => {
                 self.pending.remove(&msg_id);
             }
+            Body::MsgDetailedInfo {
+                msg_id, answer_msg_id, ..
+            } => {
+                // Our message was received and answered as `answer_msg_id`.
+                self.pending.remove(&msg_id);
+                self.want_answer(now, answer_msg_id);
+            }
+            Body::MsgNewDetailedInfo { answer_msg_id, .. } => self.want_answer(now, answer_msg_id),
+            Body::MsgsStateReq { msg_ids } => {
+                if self.service_due.len() < MAX_SERVICE_REPLIES_DUE {
+                    let info = msg_ids.iter().map(|msg_id| self.state_of(*msg_id)).collect();
+                    self.service_due.push(Body::MsgsStateInfo {
+                        req_msg_id: message.msg_id,
+                        info,
+                    });
+                }
+            }
+            Body::MsgResendReq { msg_ids } => {
+                // Ours still pending go out again at the next transmit.
+                for msg_id in msg_ids {
+                    if let Some(pending) = self.pending.get_mut(&msg_id) {
+                        pending.resend_at = None;
+                    }
+                }
+            }
+            Body::MsgsStateInfo { .. } | Body::MsgsAllInfo { .. } => {}
             _ => deliveries.push(Delivery::Notification {
                 msg_id: message.msg_id,
                 body: message.body,
             }),
-        }
-    }
-
-    /// Whether `msg_id` is a message (or a container of messages) this
-    /// session sent and still waits on: only such a refusal may move the
-    /// clock or the salt, so a stale or forged notice changes nothing.
-    fn is_ours_pending(&self, msg_id: u64) -> bool {
-        self.pending.contains_key(&msg_id)
-            || self
-                .containers
-                .get(&msg_id)
-                .is_some_and(|inner| inner.iter().any(|id| self.pending.contains_key(id)))
-    }
-
-    /// Adopt the server's clock from one of its msg_ids (codes 16 and 17).
-    /// When the corrected clock would issue ids below the last one, the
-    /// session restarts: ids never go back within a session.
-    fn correct_clock(&mut self, now: Instant, server_msg_id: u64) {
-        self.clock_offset_micros = signed_micros_between(msg_id_instant(server_msg_id), now);
-        self.events.push(TransportEvent::ClockCorrected {
-            offset_micros: self.clock_offset_micros,
-        });
-        // Ids continue above the last one; the server takes ids up to 30 s
-        // ahead of its clock, so only a larger lead needs a new session.
-        let lead = msg_id_instant(self.ids.last()).saturating_duration_since(self.server_time(now));
-        if lead >= RESTART_SESSION_LEAD {
-            self.restart_session(now);
-        }
-    }
-
-    /// Continue under a new session id with fresh ids and seqnos; every
-    /// pending message moves over (a refused one is then re-issued from
-    /// there as usual). The id is derived from the key, the old id and a
-    /// counter, so a restart needs no randomness from the caller.
-    fn restart_session(&mut self, now: Instant) {
-        self.restarts += 1;
-        let digest = Sha256::new()
-            .chain_update(self.key.id().get().to_le_bytes())
-            .chain_update(self.session_id.get().to_le_bytes())
-            .chain_update(self.restarts.to_le_bytes())
-            .finalize();
-        let mut id_bytes = [0u8; 8];
-        id_bytes.copy_from_slice(&digest[..8]);
-        let old_session = self.session_id;
-        self.session_id = SessionId::new(u64::from_le_bytes(id_bytes));
-        self.ids = MsgIdGenerator::new();
-        self.seqno = SeqNoCounter::new();
-        self.received = ReplayWindow::new();
-        self.acks_due.clear();
-        self.ack_deadline = None;
-        self.containers.clear();
-        self.events.push(TransportEvent::SessionRestarted {
-            old_session_id: old_session,
-            new_session_id: self.session_id,
-        });
-        let moved = std::mem::take(&mut self.pending);
-        for (old_id, mut pending) in moved {
-            if pending.attempts >= MAX_SEND_ATTEMPTS {
-                self.events.push(TransportEvent::GaveUp { msg_id: old_id });
-                continue;
-            }
-            let new_id = self.next_msg_id(now);
-            pending.seq_no = self.seqno.next(true);
-            pending.resend_at = None;
-            if self.salt_request.is_some_and(|(asked, _)| asked == old_id) {
-                self.salt_request = self.salt_request.map(|(_, at)| (new_id, at));
-            }
-            self.events.push(TransportEvent::Reissued {
-                old_msg_id: old_id,
-                new_msg_id: new_id,
-                attempt: pending.attempts + 1,
-            });
-            self.pending.insert(new_id, pending);
         }
     }
 
@@ -610,30 +509,40 @@ impl ClientSession {
     fn reissue(&mut self, now: Instant, refused_id: u64, reissued: &mut Vec<Delivery>) {
         let targets = self.containers.remove(&refused_id).unwrap_or_else(|| vec![refused_id]);
         for old_id in targets {
-            let Some(mut pending) = self.pending.remove(&old_id) else {
+            let Some(pending) = self.pending.remove(&old_id) else {
                 continue;
             };
-            if pending.attempts >= MAX_SEND_ATTEMPTS {
-                self.events.push(TransportEvent::GaveUp { msg_id: old_id });
+            let Some(new_id) = self.requeue(now, old_id, pending) else {
                 continue;
-            }
-            let new_id = self.next_msg_id(now);
-            pending.seq_no = self.seqno.next(true);
-            pending.resend_at = None;
-            if self.salt_request.is_some_and(|(asked, _)| asked == old_id) {
-                self.salt_request = self.salt_request.map(|(_, at)| (new_id, at));
-            }
-            self.events.push(TransportEvent::Reissued {
-                old_msg_id: old_id,
-                new_msg_id: new_id,
-                attempt: pending.attempts + 1,
-            });
+            };
             reissued.push(Delivery::Reissued {
                 old_msg_id: old_id,
                 new_msg_id: new_id,
             });
-            self.pending.insert(new_id, pending);
         }
+    }
+
+    /// Queue `pending` again under a fresh id and seqno, unless its
+    /// attempts are spent (then it is given up); returns the new id.
+    /// Attempts carry over, so re-issues stay bounded.
+    fn requeue(&mut self, now: Instant, old_id: u64, mut pending: Pending) -> Option<u64> {
+        if pending.attempts >= MAX_SEND_ATTEMPTS {
+            self.events.push(TransportEvent::GaveUp { msg_id: old_id });
+            return None;
+        }
+        let new_id = self.next_msg_id(now);
+        pending.seq_no = self.seqno.next(true);
+        pending.resend_at = None;
+        if self.salt_request.is_some_and(|(asked, _)| asked == old_id) {
+            self.salt_request = self.salt_request.map(|(_, at)| (new_id, at));
+        }
+        self.events.push(TransportEvent::Reissued {
+            old_msg_id: old_id,
+            new_msg_id: new_id,
+            attempt: pending.attempts + 1,
+        });
+        self.pending.insert(new_id, pending);
+        Some(new_id)
     }
 
     fn prune_containers(&mut self) {

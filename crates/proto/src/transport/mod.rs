@@ -9,6 +9,7 @@
 
 pub(crate) mod answer_cache;
 pub(crate) mod client;
+pub(crate) mod client_delivery;
 pub(crate) mod client_salts;
 pub(crate) mod events;
 pub(crate) mod msg_id;

@@ -27,7 +27,10 @@ use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
 use crate::id::SessionId;
 use crate::time::Instant;
-use crate::wire::{ids, BadMsgCode, Body, Message, MAX_ACK_IDS};
+use crate::wire::{
+    ids, BadMsgCode, Body, Message, MAX_ACK_IDS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED,
+    MSG_STATE_NOT_RECEIVED_YET, MSG_STATE_RECEIVED, MSG_STATE_UNKNOWN,
+};
 
 /// A message more than this far in the past is refused (16).
 pub const MAX_MSG_AGE: Duration = Duration::from_secs(300);
@@ -122,7 +125,7 @@ impl ServerSession {
         if message.constructor() == Some(ids::MSG_CONTAINER) {
             self.process_container(now, salt, message, &mut out, &mut to_ack);
         } else if self.admit(now, Some(salt), message, &mut out, &mut to_ack) {
-            self.deliver(message, &mut out);
+            self.deliver(now, message, &mut out);
         }
         for (req_msg_id, result) in self.answers.due(now) {
             out.events.push(TransportEvent::AnswerResent { req_msg_id });
@@ -210,7 +213,7 @@ impl ServerSession {
     }
 
     /// Hand an admitted message up, or answer it here (acks, pings).
-    fn deliver(&mut self, message: &Message, out: &mut Processed) {
+    fn deliver(&mut self, now: Instant, message: &Message, out: &mut Processed) {
         match Body::decode(&message.body) {
             Ok(Body::Ack(msg_ids)) => {
                 self.answers.acknowledged(&msg_ids);
@@ -221,6 +224,22 @@ impl ServerSession {
                 ping_id,
             }),
             Ok(Body::GetFutureSalts { num }) => out.salt_requests.push((message.msg_id, num)),
+            Ok(Body::MsgsStateReq { msg_ids }) => out.replies.push(Body::MsgsStateInfo {
+                req_msg_id: message.msg_id,
+                info: msg_ids.iter().map(|msg_id| self.state_of(now, *msg_id)).collect(),
+            }),
+            Ok(Body::MsgResendReq { msg_ids }) => {
+                for msg_id in msg_ids {
+                    if let Some((req_msg_id, result)) = self.answers.sent_as(now, msg_id) {
+                        out.events.push(TransportEvent::AnswerResent { req_msg_id });
+                        out.replies.push(Body::RpcResult { req_msg_id, result });
+                    }
+                }
+            }
+            // What the client knows of the server's messages: informative
+            // only (the server re-sends what it still holds on its own).
+            Ok(Body::MsgsStateInfo { .. } | Body::MsgsAllInfo { .. })
+            | Ok(Body::MsgDetailedInfo { .. } | Body::MsgNewDetailedInfo { .. }) => {}
             // Application bodies and anything undecodable go up whole: the
             // layer above answers with an rpc_error it can name.
             _ => out.accepted.push(message.clone()),
@@ -253,7 +272,7 @@ impl ServerSession {
         if admitted {
             for message in &inner {
                 if self.admit(now, None, message, out, to_ack) {
-                    self.deliver(message, out);
+                    self.deliver(now, message, out);
                 }
             }
         } else {
@@ -278,6 +297,17 @@ impl ServerSession {
                 IdStatus::Fresh | IdStatus::TooOld => self.received.record_refusal(message.msg_id, code),
                 _ => {}
             }
+        }
+    }
+
+    /// The `msgs_state_info` byte for one of the client's msg_ids.
+    fn state_of(&self, now: Instant, msg_id: u64) -> u8 {
+        match self.received.status(msg_id) {
+            IdStatus::Duplicate if self.answers.answers(msg_id) => MSG_STATE_RECEIVED | MSG_STATE_ANSWERED,
+            IdStatus::Duplicate => MSG_STATE_RECEIVED,
+            IdStatus::TooOld => MSG_STATE_UNKNOWN,
+            _ if time_window_violation(now, msg_id) == Some(BadMsgCode::MsgIdTooHigh) => MSG_STATE_NOT_RECEIVED_YET,
+            _ => MSG_STATE_NOT_RECEIVED,
         }
     }
 

@@ -11,4 +11,7 @@ pub(crate) mod service;
 pub use codec::{DecodeError, Reader, Writer, MAX_BODY_BYTES};
 pub use envelope::{Envelope, Message, ENVELOPE_HEADER_BYTES};
 pub use ids::{PRIVATE_ID_FIRST, PRIVATE_ID_LAST};
-pub use service::{BadMsgCode, Body, FutureSalt, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS};
+pub use service::{
+    BadMsgCode, Body, FutureSalt, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS, MSG_STATE_ANSWERED,
+    MSG_STATE_NOT_RECEIVED, MSG_STATE_NOT_RECEIVED_YET, MSG_STATE_RECEIVED, MSG_STATE_UNKNOWN,
+};

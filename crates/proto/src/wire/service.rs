@@ -1,6 +1,7 @@
 //! Service messages of the transport layer: containers, acks, bad-message
 //! notifications, bad salts, new sessions, RPC results and errors, ping/pong,
-//! future salts.
+//! future salts, and the messages about messages (state requests and
+//! answers, resend requests, detailed info).
 //!
 //! Anything else is an application body ([`Body::Application`]) that the
 //! session and sync layers decode themselves.
@@ -13,6 +14,19 @@ use super::ids;
 pub const MAX_CONTAINER_MESSAGES: usize = 1024;
 /// At most this many ids in one `msgs_ack`.
 pub const MAX_ACK_IDS: usize = 8192;
+/// `msgs_state_info` status: nothing is known of the message (its id is
+/// too low: the other side may have forgotten it).
+pub const MSG_STATE_UNKNOWN: u8 = 1;
+/// Not received (its id is within the stored range).
+pub const MSG_STATE_NOT_RECEIVED: u8 = 2;
+/// Not received (its id is too high: the other side cannot have it yet).
+pub const MSG_STATE_NOT_RECEIVED_YET: u8 = 3;
+/// Received (this answer is also its acknowledgement).
+pub const MSG_STATE_RECEIVED: u8 = 4;
+/// Added to [`MSG_STATE_RECEIVED`]: a content-related answer to it was
+/// already generated.
+pub const MSG_STATE_ANSWERED: u8 = 64;
+
 /// At most this many salts in one `future_salts` (the documented maximum of
 /// `get_future_salts`'s `num`).
 pub const MAX_FUTURE_SALTS: usize = 64;
@@ -175,6 +189,52 @@ pub enum Body {
         /// The salts, oldest first (a bare vector of bare `future_salt`).
         salts: Vec<FutureSalt>,
     },
+    /// `msgs_state_req#da69fb52`: what do you know of these messages of mine?
+    MsgsStateReq {
+        /// The sender's msg_ids asked about (at most [`MAX_ACK_IDS`]).
+        msg_ids: Vec<u64>,
+    },
+    /// `msgs_state_info#04deb57d`: one status byte per id asked about
+    /// ([`MSG_STATE_UNKNOWN`] …), in the order asked.
+    MsgsStateInfo {
+        /// The msg_id of the `msgs_state_req` answered.
+        req_msg_id: u64,
+        /// One byte per id.
+        info: Vec<u8>,
+    },
+    /// `msgs_all_info#8cc0d131`: the sender's status of these messages, unasked.
+    MsgsAllInfo {
+        /// The ids described.
+        msg_ids: Vec<u64>,
+        /// One byte per id.
+        info: Vec<u8>,
+    },
+    /// `msg_resend_req#7d861a08`: send these messages of yours again.
+    MsgResendReq {
+        /// The other side's msg_ids to re-send.
+        msg_ids: Vec<u64>,
+    },
+    /// `msg_detailed_info#276d3ec6`: `msg_id` was answered by `answer_msg_id`.
+    MsgDetailedInfo {
+        /// The message (usually a query) described.
+        msg_id: u64,
+        /// The answer's msg_id.
+        answer_msg_id: u64,
+        /// The answer's size.
+        bytes: i32,
+        /// Reserved status (0).
+        status: i32,
+    },
+    /// `msg_new_detailed_info#809db6df`: the sender has a message
+    /// `answer_msg_id` for the other side, unasked.
+    MsgNewDetailedInfo {
+        /// The message's msg_id.
+        answer_msg_id: u64,
+        /// Its size.
+        bytes: i32,
+        /// Reserved status (0).
+        status: i32,
+    },
     /// Any other constructor: left to the layers above, bytes kept whole.
     Application {
         /// The body's constructor id.
@@ -199,6 +259,12 @@ impl Body {
             Body::Pong { .. } => ids::PONG,
             Body::GetFutureSalts { .. } => ids::GET_FUTURE_SALTS,
             Body::FutureSalts { .. } => ids::FUTURE_SALTS,
+            Body::MsgsStateReq { .. } => ids::MSGS_STATE_REQ,
+            Body::MsgsStateInfo { .. } => ids::MSGS_STATE_INFO,
+            Body::MsgsAllInfo { .. } => ids::MSGS_ALL_INFO,
+            Body::MsgResendReq { .. } => ids::MSG_RESEND_REQ,
+            Body::MsgDetailedInfo { .. } => ids::MSG_DETAILED_INFO,
+            Body::MsgNewDetailedInfo { .. } => ids::MSG_NEW_DETAILED_INFO,
             Body::Application { constructor, .. } => *constructor,
         }
     }
@@ -288,6 +354,42 @@ impl Body {
                     writer.u32(salt.valid_since).u32(salt.valid_until).u64(salt.salt);
                 }
             }
+            Body::MsgsStateReq { msg_ids } => {
+                writer.u32(ids::MSGS_STATE_REQ).vector_u64(msg_ids);
+            }
+            Body::MsgsStateInfo { req_msg_id, info } => {
+                writer.u32(ids::MSGS_STATE_INFO).u64(*req_msg_id).bytes(info);
+            }
+            Body::MsgsAllInfo { msg_ids, info } => {
+                writer.u32(ids::MSGS_ALL_INFO).vector_u64(msg_ids).bytes(info);
+            }
+            Body::MsgResendReq { msg_ids } => {
+                writer.u32(ids::MSG_RESEND_REQ).vector_u64(msg_ids);
+            }
+            Body::MsgDetailedInfo {
+                msg_id,
+                answer_msg_id,
+                bytes,
+                status,
+            } => {
+                writer
+                    .u32(ids::MSG_DETAILED_INFO)
+                    .u64(*msg_id)
+                    .u64(*answer_msg_id)
+                    .i32(*bytes)
+                    .i32(*status);
+            }
+            Body::MsgNewDetailedInfo {
+                answer_msg_id,
+                bytes,
+                status,
+            } => {
+                writer
+                    .u32(ids::MSG_NEW_DETAILED_INFO)
+                    .u64(*answer_msg_id)
+                    .i32(*bytes)
+                    .i32(*status);
+            }
             Body::Application { bytes, .. } => {
                 writer.raw(bytes);
             }
@@ -350,6 +452,31 @@ impl Body {
                 req_msg_id: reader.u64()?,
                 now: reader.u32()?,
                 salts: decode_future_salts(&mut reader)?,
+            },
+            ids::MSGS_STATE_REQ => Body::MsgsStateReq {
+                msg_ids: reader.vector_u64(MAX_ACK_IDS)?,
+            },
+            ids::MSGS_STATE_INFO => Body::MsgsStateInfo {
+                req_msg_id: reader.u64()?,
+                info: reader.bytes(MAX_ACK_IDS)?.to_vec(),
+            },
+            ids::MSGS_ALL_INFO => Body::MsgsAllInfo {
+                msg_ids: reader.vector_u64(MAX_ACK_IDS)?,
+                info: reader.bytes(MAX_ACK_IDS)?.to_vec(),
+            },
+            ids::MSG_RESEND_REQ => Body::MsgResendReq {
+                msg_ids: reader.vector_u64(MAX_ACK_IDS)?,
+            },
+            ids::MSG_DETAILED_INFO => Body::MsgDetailedInfo {
+                msg_id: reader.u64()?,
+                answer_msg_id: reader.u64()?,
+                bytes: reader.i32()?,
+                status: reader.i32()?,
+            },
+            ids::MSG_NEW_DETAILED_INFO => Body::MsgNewDetailedInfo {
+                answer_msg_id: reader.u64()?,
+                bytes: reader.i32()?,
+                status: reader.i32()?,
             },
             ids::GZIP_PACKED => {
                 // The core never compresses; a peer that does is refused, not trusted.
@@ -437,176 +564,5 @@ fn decode_container_messages(reader: &mut Reader<'_>) -> Result<Vec<Message>, De
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    pub(crate) fn samples() -> Vec<Body> {
-        vec![
-            Body::Ack(vec![4, 8, 12]),
-            Body::BadMsgNotification {
-                bad_msg_id: 4,
-                bad_msg_seqno: 1,
-                error_code: 16,
-            },
-            Body::BadServerSalt {
-                bad_msg_id: 4,
-                bad_msg_seqno: 1,
-                error_code: 48,
-                new_server_salt: 99,
-            },
-            Body::NewSessionCreated {
-                first_msg_id: 4,
-                unique_id: 5,
-                server_salt: 6,
-            },
-            Body::RpcResult {
-                req_msg_id: 4,
-                result: Body::Pong { msg_id: 4, ping_id: 1 }.encode(),
-            },
-            Body::RpcError {
-                error_code: 401,
-                error_message: "AUTH_KEY_UNREGISTERED".into(),
-            },
-            Body::Ping { ping_id: 7 },
-            Body::Pong { msg_id: 8, ping_id: 7 },
-            Body::GetFutureSalts { num: 64 },
-            Body::FutureSalts {
-                req_msg_id: 12,
-                now: 1_767_225_600,
-                salts: vec![
-                    FutureSalt {
-                        valid_since: 1_767_225_600,
-                        valid_until: 1_767_229_200,
-                        salt: 0x0102_0304_0506_0708,
-                    },
-                    FutureSalt {
-                        valid_since: 1_767_227_400,
-                        valid_until: 1_767_231_000,
-                        salt: 9,
-                    },
-                ],
-            },
-            Body::Container(vec![
-                Message {
-                    msg_id: 4,
-                    seq_no: 1,
-                    body: Body::Ping { ping_id: 1 }.encode(),
-                },
-                Message {
-                    msg_id: 8,
-                    seq_no: 2,
-                    body: Body::Ack(vec![1]).encode(),
-                },
-            ]),
-            Body::Application {
-                constructor: 0x1234_5678,
-                bytes: vec![0x78, 0x56, 0x34, 0x12, 1, 0, 0, 0],
-            },
-        ]
-    }
-
-    #[test]
-    fn every_body_round_trips() {
-        for body in samples() {
-            assert_eq!(Body::decode(&body.encode()).as_ref(), Ok(&body), "{body:?}");
-        }
-    }
-
-    #[test]
-    fn codes_round_trip_and_match_the_documentation() {
-        let numbers: Vec<i32> = BadMsgCode::ALL.iter().map(|code| code.code()).collect();
-        assert_eq!(numbers, [16, 17, 18, 19, 20, 32, 33, 34, 35, 48, 64]);
-        for code in BadMsgCode::ALL {
-            assert_eq!(BadMsgCode::from_code(code.code()), Some(code));
-        }
-        assert_eq!(BadMsgCode::from_code(21), None);
-    }
-
-    #[test]
-    fn content_relatedness() {
-        assert!(!Body::Ack(vec![]).is_content_related());
-        assert!(!Body::Container(vec![]).is_content_related());
-        assert!(Body::Ping { ping_id: 0 }.is_content_related());
-        assert!(!Body::Pong { msg_id: 4, ping_id: 0 }.is_content_related());
-        let notice = Body::BadMsgNotification {
-            bad_msg_id: 4,
-            bad_msg_seqno: 1,
-            error_code: 16,
-        };
-        assert!(!notice.is_content_related(), "an ignored-message notice needs no ack");
-        let salt = Body::BadServerSalt {
-            bad_msg_id: 4,
-            bad_msg_seqno: 1,
-            error_code: 48,
-            new_server_salt: 1,
-        };
-        assert!(!salt.is_content_related());
-        for constructor in [
-            ids::MSG_COPY,
-            ids::GZIP_PACKED,
-            ids::MSGS_STATE_INFO,
-            ids::MSGS_ALL_INFO,
-            ids::MSG_DETAILED_INFO,
-            ids::MSG_NEW_DETAILED_INFO,
-            ids::HTTP_WAIT,
-        ] {
-            assert!(!ids::is_content_related(constructor), "{constructor:#x}");
-        }
-        for constructor in [
-            ids::MSGS_STATE_REQ,
-            ids::MSG_RESEND_REQ,
-            ids::NEW_SESSION_CREATED,
-            ids::RPC_RESULT,
-        ] {
-            assert!(ids::is_content_related(constructor), "{constructor:#x}");
-        }
-        assert!(Body::GetFutureSalts { num: 64 }.is_content_related());
-        assert!(Body::FutureSalts {
-            req_msg_id: 4,
-            now: 0,
-            salts: vec![]
-        }
-        .is_content_related());
-        assert!(Body::RpcError {
-            error_code: 1,
-            error_message: String::new()
-        }
-        .is_content_related());
-    }
-
-    #[test]
-    fn limits_and_garbage_are_errors() {
-        let mut too_many = Writer::new();
-        too_many.u32(ids::MSG_CONTAINER).u32(1025);
-        assert!(matches!(
-            Body::decode(&too_many.finish()),
-            Err(DecodeError::TooLong { .. })
-        ));
-        let mut acks = Writer::new();
-        acks.u32(ids::MSGS_ACK).vector_u64(&vec![1; MAX_ACK_IDS + 1]);
-        assert!(matches!(Body::decode(&acks.finish()), Err(DecodeError::TooLong { .. })));
-        let mut trailing = Body::Ping { ping_id: 1 }.encode();
-        trailing.extend_from_slice(&[0; 4]);
-        assert!(matches!(
-            Body::decode(&trailing),
-            Err(DecodeError::TrailingBytes { .. })
-        ));
-        assert!(matches!(
-            Body::decode(&ids::GZIP_PACKED.to_le_bytes()),
-            Err(DecodeError::UnknownConstructor { .. })
-        ));
-        assert!(Body::decode(&[1, 2]).is_err());
-        let mut salts = Writer::new();
-        salts.u32(ids::FUTURE_SALTS).u64(4).u32(0).u32(65);
-        assert!(matches!(
-            Body::decode(&salts.finish()),
-            Err(DecodeError::TooLong { .. })
-        ));
-        let mut short = Writer::new();
-        short.u32(ids::FUTURE_SALTS).u64(4).u32(0).u32(2).u64(1);
-        assert!(matches!(
-            Body::decode(&short.finish()),
-            Err(DecodeError::UnexpectedEnd { .. })
-        ));
-    }
-}
+#[path = "service_tests.rs"]
+mod tests;
