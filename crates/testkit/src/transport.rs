@@ -71,6 +71,14 @@ pub enum Action {
     },
     /// Half an hour passes: the salt rotates.
     RotateSalt,
+    /// The server asks about the client's recent messages (`msgs_state_req`)
+    /// or announces one of its own (`msg_new_detailed_info`), unasked.
+    ServerAsks {
+        /// Which message (by index into the ids the client used).
+        index: u8,
+        /// `msg_new_detailed_info` instead of `msgs_state_req`.
+        detailed: bool,
+    },
 }
 
 /// What a run observed.
@@ -103,6 +111,8 @@ struct TransportPair {
     /// msg_id → counter of the harness's messages pending under each id,
     /// following re-issues (the client's own `get_future_salts` is not one).
     ids: BTreeMap<u64, u32>,
+    /// The (key, session) the server last received from, once it has.
+    server_session: Option<(sessionlab_proto::id::AuthKeyId, SessionId)>,
     outcome: Outcome,
 }
 
@@ -124,6 +134,7 @@ impl TransportPair {
             to_server: Vec::new(),
             to_client: Vec::new(),
             ids: BTreeMap::new(),
+            server_session: None,
             outcome: Outcome::default(),
         }
     }
@@ -151,6 +162,7 @@ impl TransportPair {
             Action::Advance { millis } => self.advance(Duration::from_millis(u64::from(millis))),
             Action::ClockJump { seconds } => self.client_skew_micros += i64::from(seconds) * 1_000_000,
             Action::RotateSalt => self.advance(Duration::from_secs(1800)),
+            Action::ServerAsks { index, detailed } => self.server_asks(index, detailed)?,
         }
         Ok(())
     }
@@ -173,6 +185,38 @@ impl TransportPair {
         if let Some(packet) = self.client.poll_transmit(now, &mut self.rng) {
             push_bounded(&mut self.to_server, packet);
         }
+    }
+
+    /// Seal a message about messages from the server, if it knows the session.
+    fn server_asks(&mut self, index: u8, detailed: bool) -> Result<(), Violation> {
+        let Some(session) = self.server_session else {
+            return Ok(());
+        };
+        let ids: Vec<u64> = self.ids.keys().copied().collect();
+        let Some(msg_id) = ids.get(usize::from(index) % ids.len().max(1)).copied() else {
+            return Ok(());
+        };
+        let body = if detailed {
+            Body::MsgNewDetailedInfo {
+                answer_msg_id: msg_id | 1,
+                bytes: 16,
+                status: 0,
+            }
+        } else {
+            Body::MsgsStateReq { msg_ids: vec![msg_id] }
+        };
+        let packet = self
+            .server
+            .seal(
+                self.server_now,
+                session.0,
+                session.1,
+                &[Outgoing::notification(&body)],
+                &mut self.rng,
+            )
+            .map_err(|error| Violation(format!("server could not seal: {error}")))?;
+        push_bounded(&mut self.to_client, packet);
+        Ok(())
     }
 
     fn advance(&mut self, by: Duration) {
@@ -210,6 +254,7 @@ impl TransportPair {
             .receive(self.server_now, packet, &mut self.rng)
             .map_err(|error| Violation(format!("server refused a client packet: {error}")))?;
         self.outcome.packets_delivered += 1;
+        self.server_session = Some((received.auth_key_id, received.session_id));
         for message in &received.processed.accepted {
             let counter = harness_counter(&message.body)
                 .ok_or_else(|| Violation(format!("server accepted a body the client never sent: {message:?}")))?;
