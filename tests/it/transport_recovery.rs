@@ -493,3 +493,34 @@ fn inner_messages(message: Message) -> Vec<Message> {
         _ => vec![message],
     }
 }
+
+#[test]
+fn messages_older_than_the_new_session_s_first_are_sent_again_under_new_ids() {
+    let now = start();
+    let key = key(1);
+    let (mut server, mut client) = pair(&key, now);
+    let lost_id = client.send(now, query()).expect("queued");
+    let lost = client.poll_transmit(now, &mut rng(4)).expect("a packet, lost");
+    // A second later, before the first is due again, a ping goes alone.
+    let later = now + Duration::from_secs(1);
+    client.send(later, Body::Ping { ping_id: 3 }.encode()).expect("queued");
+    let packet = client.poll_transmit(later, &mut rng(4)).expect("the ping");
+    let received = receive(&mut server, &packet, later);
+    assert!(received.new_session);
+    let deliveries = answer(&mut server, &mut client, &received, later);
+    let reissued: Vec<u64> = deliveries
+        .iter()
+        .filter_map(|delivery| match delivery {
+            sessionlab_proto::transport::Delivery::Reissued { old_msg_id, .. } => Some(*old_msg_id),
+            _ => None,
+        })
+        .collect();
+    // The query and the get_future_salts that rode with it.
+    assert_eq!(reissued.len(), 2);
+    assert_eq!(reissued[0], lost_id);
+    let again = client.poll_transmit(later, &mut rng(4)).expect("the query again");
+    let received = receive(&mut server, &again, later);
+    assert_eq!(received.processed.accepted.len(), 1, "processed once, under its new id");
+    // The lost packet, arriving late, is refused: older than the session.
+    assert_eq!(bad_codes(&receive(&mut server, &lost, later).processed), [20]);
+}

@@ -135,10 +135,12 @@ fn codes_32_and_33_seqno_order() {
     let send = |server: &mut ServerTransport, message| {
         bad_codes(&receive_one(server, &craft(&key, client.salt_at(start()), SESSION_ID, message), now).processed)
     };
+    // The session begins at `base`: ids below it would be refused (20).
+    assert!(send(&mut server, ping(base, 1)).is_empty());
     assert!(send(&mut server, ping(base + 40, 5)).is_empty());
     assert_eq!(send(&mut server, ping(base + 80, 3)), [32], "later id, lower seqno");
     assert_eq!(send(&mut server, ping(base + 84, 5)), [32], "later id, equal odd seqno");
-    assert_eq!(send(&mut server, ping(base, 7)), [33], "earlier id, higher seqno");
+    assert_eq!(send(&mut server, ping(base + 8, 7)), [33], "earlier id, higher seqno");
     assert!(
         send(&mut server, ping(base + 4, 3)).is_empty(),
         "an earlier id may arrive late"

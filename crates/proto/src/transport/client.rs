@@ -463,6 +463,17 @@ impl ClientSession {
                     first_msg_id,
                     server_salt,
                 });
+                // What was sent before the session's first message may
+                // never have reached it: sent again under new ids.
+                let older: Vec<u64> = self
+                    .pending
+                    .iter()
+                    .filter(|(msg_id, pending)| **msg_id < first_msg_id && pending.attempts > 0)
+                    .map(|(msg_id, _)| *msg_id)
+                    .collect();
+                for old_id in older {
+                    self.reissue(now, old_id, deliveries);
+                }
             }
             Body::RpcResult { req_msg_id, result } => {
                 self.pending.remove(&req_msg_id);

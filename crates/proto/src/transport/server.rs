@@ -187,7 +187,10 @@ impl ServerTransport {
                     events.push(TransportEvent::SessionEvicted { session_id: evicted });
                 }
             }
-            state.sessions.insert(session_id, ServerSession::new(session_id, now));
+            state.sessions.insert(
+                session_id,
+                ServerSession::new(session_id, now, first_msg_id(&envelope.message)),
+            );
             events.push(TransportEvent::SessionCreated { session_id });
         }
         let session = state

@@ -3,7 +3,8 @@
 //! Order of checks for each message (outer or inside a container): low
 //! bits (18) → duplicate (ignored, re-acked) → refused before as too far
 //! ahead (17 again) → time window −300 s / +30 s
-//! (16, 17) → below the replay window (20) → salt (48, outer only) →
+//! (16, 17) → below the replay window or the session's first msg_id (20)
+//! → salt (48, outer only) →
 //! seqno parity (34, 35) → seqno order (32, 33). Duplicates come before
 //! the time window so that a resend of an accepted message is re-acked,
 //! never processed twice. Containers add: no nesting, every inner id below
@@ -72,18 +73,24 @@ pub struct ServerSession {
     outgoing_ids: MsgIdGenerator,
     outgoing_seqno: SeqNoCounter,
     answers: AnswerCache,
+    /// The lowest msg_id of the packet that created the session (what
+    /// `new_session_created` names): anything below is refused (20) and
+    /// the client re-sends it under a new id.
+    first_msg_id: u64,
     last_active: Instant,
 }
 
 impl ServerSession {
-    /// A session first seen at `now`, with nothing received or sent yet.
-    pub fn new(session_id: SessionId, now: Instant) -> ServerSession {
+    /// A session first seen at `now` in a packet whose lowest msg_id is
+    /// `first_msg_id`, with nothing received or sent yet.
+    pub fn new(session_id: SessionId, now: Instant, first_msg_id: u64) -> ServerSession {
         ServerSession {
             session_id,
             received: ReplayWindow::new(),
             outgoing_ids: MsgIdGenerator::new(),
             outgoing_seqno: SeqNoCounter::new(),
             answers: AnswerCache::new(),
+            first_msg_id,
             last_active: now,
         }
     }
@@ -178,7 +185,9 @@ impl ServerSession {
         if let Some(code) = time_window_violation(now, message.msg_id) {
             return self.refuse(message, code, out);
         }
-        if self.received.status(message.msg_id) == IdStatus::TooOld {
+        if self.received.status(message.msg_id) == IdStatus::TooOld || message.msg_id < self.first_msg_id {
+            // Below the window, or sent before the session began here: it
+            // cannot be told whether an earlier session processed it.
             return self.refuse(message, BadMsgCode::MessageTooOld, out);
         }
         if let Some(salt) = salt.filter(|salt| !salt.valid) {
