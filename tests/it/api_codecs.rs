@@ -226,6 +226,7 @@ fn typical_login_exchange_decodes_as_sent() {
                 system_lang_code: "en".into(),
                 lang_pack: "ios".into(),
                 lang_code: "en".into(),
+                params: Some(JsonValue::Object(vec![("tz_offset".into(), JsonValue::number(3600.0))])),
             },
             query: Box::new(ApiRequest::Call(ApiCall::SendCode(SendCode {
                 phone_number: "+351912345678".into(),

@@ -205,10 +205,13 @@ impl Server {
                     .map(|_| ApiResponse::Bool(true))
                     .into()
             }
-            ApiCall::GetAuthorizations(_) => authority
-                .get_authorizations(now, key_id)
-                .map(|list| ApiResponse::AuthorizationsWithSignals(convert::authorization_list(&list)))
-                .into(),
+            ApiCall::GetAuthorizations(_) => {
+                let private_answers = self.connections.private_answers(key_id);
+                authority
+                    .get_authorizations(now, key_id)
+                    .map(|list| convert::authorizations_answer(&list, private_answers))
+                    .into()
+            }
             ApiCall::GetState(_) => self
                 .authenticated(now, key_id)
                 .map(|user_id| ApiResponse::State(state_to_wire(self.sync_state(user_id))))

@@ -103,6 +103,13 @@ pub(crate) const ACCOUNT_DELETE_ACCOUNT: u32 = 0xa2c0_cf74;
 pub(crate) const ACCOUNT_UPDATE_PASSWORD_SETTINGS: u32 = 0xa59b_102f;
 pub(crate) const UPDATES_GET_STATE: u32 = 0xedd4_882a;
 pub(crate) const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
+pub(crate) const JSON_OBJECT_VALUE: u32 = 0xc0de_1bd9;
+pub(crate) const JSON_NULL: u32 = 0x3f6d_7b68;
+pub(crate) const JSON_BOOL: u32 = 0xc734_5e6a;
+pub(crate) const JSON_NUMBER: u32 = 0x2be0_dfa4;
+pub(crate) const JSON_STRING: u32 = 0xb71e_767a;
+pub(crate) const JSON_ARRAY: u32 = 0xf744_4763;
+pub(crate) const JSON_OBJECT: u32 = 0x99c1_d49d;
 
 // Project-private constructors: what this project needs and Telegram does
 // not publish. They live in one reserved range, `PRIVATE_ID_FIRST ..=

@@ -51,6 +51,16 @@ pub(crate) const MAX_UPDATES: usize = 10_000;
 /// Users in one difference or `updates` batch.
 pub(crate) const MAX_USERS: usize = 1024;
 
+/// How deeply a `JSONValue` (`initConnection.params`) may nest. Official
+/// apps send a flat object; the bound keeps decoding recursion shallow.
+pub(crate) const MAX_JSON_DEPTH: usize = 8;
+
+/// Items of one `jsonArray` or members of one `jsonObject`.
+pub(crate) const MAX_JSON_ITEMS: usize = 256;
+
+/// One JSON string or key.
+pub(crate) const MAX_JSON_STRING_BYTES: usize = 1024;
+
 /// How deeply `invokeWithLayer` / `initConnection` may wrap a query. Real
 /// clients use two levels; the bound keeps decoding recursion shallow.
 pub(crate) const MAX_WRAPPER_DEPTH: usize = 4;

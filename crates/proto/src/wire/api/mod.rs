@@ -25,6 +25,7 @@ pub(crate) mod account_functions;
 pub(crate) mod auth_functions;
 pub(crate) mod authorization;
 pub(crate) mod difference;
+pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod login;
 pub(crate) mod object;
@@ -47,6 +48,7 @@ pub use auth_functions::{
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};
+pub use json::{JsonValue, OPT_IN_KEY};
 pub use login::{AuthAuthorization, CodeSettings, CodeType, SentCode, SentCodeType};
 pub use object::{Bare, Constructors, TlObject};
 pub use password::{InputCheckPassword, PasswordInputSettings, MAX_PASSWORD_BYTES};
