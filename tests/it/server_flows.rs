@@ -269,10 +269,11 @@ fn pushed_updates_reach_online_sessions_and_differences_fill_gaps() {
         .iter()
         .filter_map(|body| match api::Updates::decode(body) {
             Ok(api::Updates::Short {
-                update: api::Update::Opaque { pts, payload, .. },
+                update: api::Update::NewMessage { message, pts, .. },
                 ..
             }) => {
-                assert_eq!(payload.len(), 20 + 100);
+                assert_eq!(message.text.len(), 20 + 100);
+                assert_eq!(message.peer_user_id, USER as i64);
                 Some(pts)
             }
             _ => None,

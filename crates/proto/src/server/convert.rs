@@ -50,7 +50,7 @@ pub(super) fn phone_code_hash_from_wire(text: &str) -> u64 {
 pub(super) fn user(user_id: UserId, phone: &str) -> api::User {
     api::User {
         id: user_id.to_wire(),
-        phone: phone.to_string(),
+        phone: Some(phone.to_string()),
     }
 }
 

@@ -36,7 +36,7 @@
 //! - Every request gets `rpc_result(req_msg_id, answer | rpc_error)`.
 //! - Updates are pushed as `updateShort` content messages to the sessions of
 //!   the account heard from within [`online::ONLINE_WINDOW`] whose key is
-//!   still valid; common-box log updates travel as `sessionlab.updateOpaque`
+//!   still valid; common-box log updates travel as `updateNewMessage`
 //!   (see `proto::sync::wire`).
 //! - A revoked key learns it at its next request (401); the session layer's
 //!   `Terminated` notification is not pushed, because nothing could be
@@ -270,7 +270,7 @@ impl Server {
             .entry(user_id)
             .or_insert_with(|| new_log(self.config.log_retained_limit));
         let update = log.push(now, kind, payload_bytes, 1)?;
-        if let Some(wire) = update_to_wire(&update) {
+        if let Some(wire) = update_to_wire(&update, user_id) {
             let body = api::Updates::Short {
                 update: wire,
                 date: convert::date(now),

@@ -103,6 +103,10 @@ pub(crate) const ACCOUNT_DELETE_ACCOUNT: u32 = 0xa2c0_cf74;
 pub(crate) const ACCOUNT_UPDATE_PASSWORD_SETTINGS: u32 = 0xa59b_102f;
 pub(crate) const UPDATES_GET_STATE: u32 = 0xedd4_882a;
 pub(crate) const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
+pub(crate) const USER: u32 = 0xb1b8_cc83;
+pub(crate) const MESSAGE: u32 = 0x7600_b9d3;
+pub(crate) const PEER_USER: u32 = 0x5951_1722;
+pub(crate) const UPDATE_NEW_MESSAGE: u32 = 0x1f2b_0afd;
 pub(crate) const JSON_OBJECT_VALUE: u32 = 0xc0de_1bd9;
 pub(crate) const JSON_NULL: u32 = 0x3f6d_7b68;
 pub(crate) const JSON_BOOL: u32 = 0xc734_5e6a;
@@ -121,12 +125,11 @@ pub(crate) const JSON_OBJECT: u32 = 0x99c1_d49d;
 pub const PRIVATE_ID_FIRST: u32 = 0x5e55_1ab0;
 /// The last id of the project-private range.
 pub const PRIVATE_ID_LAST: u32 = 0x5e55_1abf;
-/// `sessionlab.user`: the compact stand-in for Telegram's very large `user`.
-pub(crate) const SESSIONLAB_USER: u32 = 0x5e55_1ab0;
+// 0x5e551ab0 was `sessionlab.user`, replaced by Telegram's `user`: not reused.
 /// `sessionlab.inputCheckPasswordPlain`: the password itself (encrypted in transit) instead of SRP.
 pub(crate) const SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN: u32 = 0x5e55_1ab1;
-/// `sessionlab.updateOpaque`: the stand-in for `updateNewMessage`.
-pub(crate) const SESSIONLAB_UPDATE_OPAQUE: u32 = 0x5e55_1ab2;
+// 0x5e551ab2 was `sessionlab.updateOpaque`, replaced by Telegram's
+// `updateNewMessage`: not reused.
 /// `sessionlab.authorizationSignals`: anomaly signals of one authorization.
 pub(crate) const SESSIONLAB_AUTHORIZATION_SIGNALS: u32 = 0x5e55_1ab3;
 /// `sessionlab.authorizationsWithSignals`: `account.authorizations` plus signals.

@@ -27,10 +27,10 @@ pub(crate) const MAX_TOKEN_BYTES: usize = 512;
 /// message of 40 bytes of content plus header and padding — well under 1 KiB.
 pub(crate) const MAX_ENCRYPTED_MESSAGE_BYTES: usize = 1024;
 
-/// The payload of one opaque update (the stand-in for a chat message).
+/// The text of one `message` (how the sync layer's updates travel).
 /// Telegram caps a message at 4096 characters; media are references, so
 /// 64 KiB leaves room for anything the simulator's size distributions draw.
-pub(crate) const MAX_UPDATE_PAYLOAD_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_MESSAGE_TEXT_BYTES: usize = 64 * 1024;
 
 /// Authorizations in one `account.authorizations` (and signals alongside).
 /// Telegram lists every session; 1024 is far beyond any real account.
