@@ -121,6 +121,9 @@ pub(crate) const JSON_OBJECT: u32 = 0x99c1_d49d;
 // reader can tell them apart at a glance; a test checks that none of them
 // collides with a published id above. Each one's TL definition (namespace
 // `sessionlab.`) is in `proto::wire::api::schema::PRIVATE_DEFINITIONS`.
+// A stock client never receives one: they go client → server only, or
+// server → client only to a key whose `initConnection` opted in
+// (`proto::wire::api::json`, `tests/it/wire_public.rs`).
 /// The first id of the project-private range.
 pub const PRIVATE_ID_FIRST: u32 = 0x5e55_1ab0;
 /// The last id of the project-private range.

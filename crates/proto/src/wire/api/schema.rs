@@ -7,7 +7,12 @@
 //! Project-private constructors ([`PRIVATE_DEFINITIONS`]) take fixed ids in
 //! the reserved range [`ids::PRIVATE_ID_FIRST`]`..=`[`ids::PRIVATE_ID_LAST`]
 //! instead, so that they stand out in a hex dump; the tests check that they
-//! are in range, distinct, and collide with no published id.
+//! are in range, distinct, and collide with no published id. Client →
+//! server only: `sessionlab.inputCheckPasswordPlain`,
+//! `sessionlab.passwordInputSettings`, `sessionlab.getFullState`; server →
+//! client only to a client that opted in (see [`super::json`]):
+//! `sessionlab.authorizationsWithSignals` and its
+//! `sessionlab.authorizationSignals`.
 
 use crate::wire::{codec, ids};
 
