@@ -1,6 +1,6 @@
 //! Criterion benchmark of the client's hot path: one pushed update handled
 //! end to end — decrypt the packet, decode the envelope and `Updates`, turn
-//! the opaque update into a sync update and apply it by the pts rule.
+//! the `updateNewMessage` into a sync update and apply it by the pts rule.
 //!
 //! Packets are sealed by a scripted DC outside the timed section, a chunk
 //! at a time; between chunks the client's acknowledgements are flushed so
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant as WallClock};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sessionlab_proto::wire::api::Updates;
-use sessionlab_testkit::client_harness::{opaque, state, ClientHarness, HOME};
+use sessionlab_testkit::client_harness::{state, wire_update, ClientHarness, HOME};
 
 /// Packets sealed ahead of each timed run.
 const CHUNK_PACKETS: u64 = 1_000;
@@ -31,7 +31,7 @@ fn handle_pushed_update(c: &mut Criterion) {
                 let packets: Vec<Vec<u8>> = (0..count)
                     .map(|_| {
                         let updates = Updates::Short {
-                            update: opaque(next_pts),
+                            update: wire_update(next_pts),
                             date: 0,
                         };
                         next_pts += 1;

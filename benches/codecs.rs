@@ -5,7 +5,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use sessionlab_proto::wire::api::{
-    AccountAuthorizations, Authorization, Difference, DifferencePart, TlObject, Update, UpdatesState, User,
+    AccountAuthorizations, Authorization, Difference, DifferencePart, Message, TlObject, Update, UpdatesState, User,
 };
 
 const AUTHORIZATIONS: usize = 50;
@@ -40,17 +40,22 @@ fn authorizations() -> AccountAuthorizations {
 
 fn difference() -> Difference {
     let other_updates = (0..UPDATES as i32)
-        .map(|pts| Update::Opaque {
+        .map(|pts| Update::NewMessage {
+            message: Message {
+                id: pts + 1,
+                peer_user_id: 1,
+                date: 1_767_229_200,
+                text: ".".repeat(PAYLOAD_BYTES),
+            },
             pts: pts + 1,
             pts_count: 1,
-            payload: vec![pts as u8; PAYLOAD_BYTES],
         })
         .collect();
     Difference::Full(DifferencePart {
         other_updates,
         users: vec![User {
             id: 1,
-            phone: "+351912345678".into(),
+            phone: Some("+351912345678".into()),
         }],
         state: UpdatesState {
             pts: UPDATES as i32,

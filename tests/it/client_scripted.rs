@@ -31,7 +31,10 @@ fn difference_request(inbound: &Inbound) -> GetDifference {
 }
 
 fn answer_difference(world: &mut ClientHarness, to: &Inbound, difference: Difference) {
-    world.answer(to, ApiResponse::Difference(difference_to_wire(&difference)));
+    world.answer(
+        to,
+        ApiResponse::Difference(difference_to_wire(&difference, UserId::from_wire(USER_ID))),
+    );
 }
 
 fn stored_seqs(world: &ClientHarness) -> Vec<u32> {
@@ -171,7 +174,7 @@ fn sync_catch_up_through_a_slice_and_too_long_to_a_full_resync() {
     world.push(
         &like,
         Updates::Short {
-            update: opaque(8),
+            update: wire_update(8),
             date: 0,
         },
     );
@@ -241,7 +244,7 @@ fn pushed_updates_apply_in_order_and_a_gap_is_filled_by_get_difference() {
         world.push(
             &like,
             Updates::Short {
-                update: opaque(pts),
+                update: wire_update(pts),
                 date: 0,
             },
         );
@@ -274,7 +277,7 @@ fn a_gap_that_fills_by_itself_needs_no_difference() {
         world.push(
             &like,
             Updates::Short {
-                update: opaque(pts),
+                update: wire_update(pts),
                 date: 0,
             },
         );
@@ -295,7 +298,7 @@ fn session_revoked_wipes_the_client() {
     world.push(
         &like,
         Updates::Short {
-            update: opaque(1),
+            update: wire_update(1),
             date: 0,
         },
     );

@@ -31,3 +31,4 @@ mod sync_model;
 mod transport_properties;
 mod transport_recovery;
 mod transport_rules;
+mod wire_public;

@@ -43,9 +43,9 @@ fn export_login_token(cluster: &mut ServerCluster, device: usize) -> Vec<u8> {
     }
 }
 
-fn authorizations(cluster: &mut ServerCluster, device: usize) -> api::AuthorizationsWithSignals {
+fn authorizations(cluster: &mut ServerCluster, device: usize) -> api::AccountAuthorizations {
     match cluster.call(device, ApiCall::GetAuthorizations(api::GetAuthorizations)) {
-        Ok(ApiResponse::AuthorizationsWithSignals(list)) => list,
+        Ok(ApiResponse::Authorizations(list)) => list,
         other => panic!("unexpected answer {other:?}"),
     }
 }
@@ -66,10 +66,10 @@ fn login_by_code_goes_to_the_sim_first_then_in_app() {
     let (mut cluster, phone) = account_with_phone(Policy::default());
     assert!(matches!(cluster.codes[0].2, CodeDelivery::Sms));
     let list = authorizations(&mut cluster, phone);
-    assert_eq!(list.authorizations.authorization_ttl_days, 180);
-    assert_eq!(list.authorizations.authorizations.len(), 1);
-    assert!(list.authorizations.authorizations[0].current);
-    assert_eq!(list.authorizations.authorizations[0].device_model, "Device 0");
+    assert_eq!(list.authorization_ttl_days, 180);
+    assert_eq!(list.authorizations.len(), 1);
+    assert!(list.authorizations[0].current);
+    assert_eq!(list.authorizations[0].device_model, "Device 0");
 
     // A second login's code goes to the logged-in phone, which is also told.
     let desktop = cluster.add_device(1);
@@ -92,8 +92,8 @@ fn login_by_code_goes_to_the_sim_first_then_in_app() {
         other => panic!("expected updateNewAuthorization, got {other:?}"),
     }
     let list = authorizations(&mut cluster, phone);
-    assert_eq!(list.authorizations.authorizations.len(), 2);
-    assert!(list.authorizations.authorizations[1].unconfirmed);
+    assert_eq!(list.authorizations.len(), 2);
+    assert!(list.authorizations[1].unconfirmed);
 }
 
 #[test]
@@ -169,10 +169,7 @@ fn terminate_all_others_under_sync_revocation_stops_a_stolen_key_on_every_dc() {
         Err(error(401, "SESSION_REVOKED"))
     );
     assert!(cluster.call(stolen_dc2, get_state()).is_err_and(|e| e.code == 401));
-    assert_eq!(
-        authorizations(&mut cluster, phone).authorizations.authorizations.len(),
-        1
-    );
+    assert_eq!(authorizations(&mut cluster, phone).authorizations.len(), 1);
 }
 
 #[test]
@@ -252,10 +249,7 @@ fn ttl_out_of_range_is_refused_and_inactive_sessions_expire() {
         cluster.call(phone, get_state()).expect("phone active");
     }
     assert!(cluster.call(tablet, get_state()).is_err_and(|e| e.code == 401));
-    assert_eq!(
-        authorizations(&mut cluster, phone).authorizations.authorizations.len(),
-        1
-    );
+    assert_eq!(authorizations(&mut cluster, phone).authorizations.len(), 1);
 }
 
 #[test]
@@ -275,10 +269,11 @@ fn pushed_updates_reach_online_sessions_and_differences_fill_gaps() {
         .iter()
         .filter_map(|body| match api::Updates::decode(body) {
             Ok(api::Updates::Short {
-                update: api::Update::Opaque { pts, payload, .. },
+                update: api::Update::NewMessage { message, pts, .. },
                 ..
             }) => {
-                assert_eq!(payload.len(), 20 + 100);
+                assert_eq!(message.text.len(), 20 + 100);
+                assert_eq!(message.peer_user_id, USER as i64);
                 Some(pts)
             }
             _ => None,
@@ -454,6 +449,6 @@ fn a_qr_minted_session_survives_terminate_all_when_the_limit_leaves_it() {
         "the minted session survives the limited sweep"
     );
     // Without the limit it would not have.
-    let remaining = authorizations(&mut cluster, phone).authorizations.authorizations.len();
+    let remaining = authorizations(&mut cluster, phone).authorizations.len();
     assert_eq!(remaining, 2, "the phone and the minted session");
 }

@@ -211,8 +211,7 @@ fn a_logged_out_or_terminated_key_never_logs_in_again() {
     assert!(cluster.call(stolen, get_state()).is_ok());
     // The phone terminates the desktop: its key is dead.
     let desktop_hash = match cluster.call(phone, ApiCall::GetAuthorizations(api::GetAuthorizations)) {
-        Ok(ApiResponse::AuthorizationsWithSignals(list)) => list
-            .authorizations
+        Ok(ApiResponse::Authorizations(list)) => list
             .authorizations
             .iter()
             .find(|authorization| !authorization.current)

@@ -7,7 +7,7 @@
 //! one was expected, a packet refused): that is a failed test, not a
 //! runtime condition.
 
-use sessionlab_proto::id::DcId;
+use sessionlab_proto::id::{DcId, UserId};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -237,7 +237,7 @@ pub fn auth_authorization(future_auth_token: Option<Vec<u8>>) -> AuthAuthorizati
         future_auth_token,
         user: User {
             id: USER_ID,
-            phone: PHONE.into(),
+            phone: Some(PHONE.into()),
         },
         ..AuthAuthorization::default()
     }
@@ -279,7 +279,7 @@ pub fn sync_update(pts: u32) -> Update {
     }
 }
 
-/// [`sync_update`] as the server pushes it.
-pub fn opaque(pts: u32) -> WireUpdate {
-    update_to_wire(&sync_update(pts)).expect("a common-box update has a wire form")
+/// [`sync_update`] as the server pushes it to [`USER_ID`].
+pub fn wire_update(pts: u32) -> WireUpdate {
+    update_to_wire(&sync_update(pts), UserId::from_wire(USER_ID)).expect("a common-box update has a wire form")
 }

@@ -19,6 +19,8 @@
 //! - [`fuzz`], [`swarm`]: the bodies of the fuzz targets.
 //! - [`scenario_fixture`]: scenario files as typed values
 //!   ([`scenario_fixture::ScenarioFixture`]).
+//! - [`tl_walk`]: encoded TL walked by the schema text, listing every
+//!   constructor id ([`tl_walk::Schema`]).
 
 pub mod auth_cluster;
 pub mod client_harness;
@@ -29,4 +31,5 @@ pub mod server_cluster;
 pub mod server_model;
 pub mod swarm;
 pub mod sync_model;
+pub mod tl_walk;
 pub mod transport;

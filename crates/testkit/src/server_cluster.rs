@@ -52,7 +52,14 @@ pub struct RawDevice {
     aliases: BTreeMap<u64, u64>,
     /// Content the server pushed (encoded `Updates`), oldest first.
     pub pushed: Vec<Vec<u8>>,
+    /// Every body the server sent above the transport — `rpc_result`
+    /// payloads and pushed content — in arrival order.
+    pub received: Vec<Vec<u8>>,
     pub origin: NetworkOrigin,
+    /// Whether the first request's `initConnection` carries the opt-in to
+    /// the project-private answers. Off by default: a raw device is a
+    /// stock Telegram client.
+    pub opts_in: bool,
 }
 
 /// Datacenters and devices with instant delivery.
@@ -124,7 +131,9 @@ impl ServerCluster {
             answers: BTreeMap::new(),
             aliases: BTreeMap::new(),
             pushed: Vec::new(),
+            received: Vec::new(),
             origin: NetworkOrigin::default(),
+            opts_in: false,
         });
         self.devices.len() - 1
     }
@@ -177,12 +186,21 @@ impl ServerCluster {
                         system_lang_code: "en".into(),
                         lang_pack: "android".into(),
                         lang_code: "en".into(),
+                        params: raw.opts_in.then(api::JsonValue::opt_in),
                     },
                     query: Box::new(ApiRequest::Call(call)),
                 }),
             }
         };
         raw.session.send(self.now, request.encode()).unwrap_or(0)
+    }
+
+    /// Send `call` from `device`, deliver everything, and return the
+    /// `rpc_result` payload undecoded (`None` when no answer arrived).
+    pub fn call_bytes(&mut self, device: DeviceId, call: ApiCall) -> Option<Vec<u8>> {
+        let request_id = self.send(device, call);
+        self.settle();
+        self.devices[device].answers.remove(&request_id)
     }
 
     /// The answer to `request_id`, if it arrived.
@@ -264,13 +282,17 @@ impl ServerCluster {
                         match delivery {
                             Delivery::RpcResult { req_msg_id, result } => {
                                 let original = device.aliases.remove(&req_msg_id).unwrap_or(req_msg_id);
+                                device.received.push(result.clone());
                                 device.answers.insert(original, result);
                             }
                             Delivery::Reissued { old_msg_id, new_msg_id } => {
                                 let original = device.aliases.remove(&old_msg_id).unwrap_or(old_msg_id);
                                 device.aliases.insert(new_msg_id, original);
                             }
-                            Delivery::Notification { body, .. } => device.pushed.push(body),
+                            Delivery::Notification { body, .. } => {
+                                device.received.push(body.clone());
+                                device.pushed.push(body);
+                            }
                             Delivery::NewSessionCreated { .. } => {}
                         }
                     }

@@ -19,13 +19,13 @@ fn applied_seqs(world: &mut ClientHarness) -> Vec<u32> {
 }
 
 #[test]
-fn pushed_opaque_updates_are_applied_by_the_sync_state_machine() {
+fn pushed_new_message_updates_are_applied_by_the_sync_state_machine() {
     let mut world = ClientHarness::new();
     let like = world.log_in(state(4));
     world.push(
         &like,
         Updates::Batch {
-            updates: vec![opaque(5), opaque(6)],
+            updates: vec![wire_update(5), wire_update(6)],
             users: Vec::new(),
             date: 0,
             seq: 0,
@@ -34,7 +34,7 @@ fn pushed_opaque_updates_are_applied_by_the_sync_state_machine() {
     world.push(
         &like,
         Updates::Short {
-            update: opaque(7),
+            update: wire_update(7),
             date: 0,
         },
     );
@@ -46,7 +46,7 @@ fn pushed_opaque_updates_are_applied_by_the_sync_state_machine() {
     world.push(
         &like,
         Updates::Short {
-            update: opaque(6),
+            update: wire_update(6),
             date: 0,
         },
     );

@@ -25,7 +25,7 @@ fn world_with_data() -> (ClientHarness, Inbound) {
     world.push(
         &get_state,
         Updates::Short {
-            update: opaque(1),
+            update: wire_update(1),
             date: 0,
         },
     );
@@ -97,7 +97,7 @@ fn a_wiped_client_sends_nothing_but_a_new_login() {
     let pushed = world.push_packet(
         &get_state,
         Updates::Short {
-            update: opaque(2),
+            update: wire_update(2),
             date: 0,
         },
     );

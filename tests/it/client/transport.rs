@@ -8,7 +8,7 @@ use super::*;
 use sessionlab_proto::client::{DeviceInfo, RequestId};
 use sessionlab_proto::client::{API_LAYER, KEEP_ALIVE_INTERVAL, MAX_REQUEST_ATTEMPTS, REQUEST_TIMEOUT};
 use sessionlab_proto::transport::TransportEvent;
-use sessionlab_proto::wire::api::{ApiCall, ApiRequest, CodeSettings, InitConnection, SendCode};
+use sessionlab_proto::wire::api::{ApiCall, ApiRequest, CodeSettings, InitConnection, JsonValue, SendCode};
 
 #[test]
 fn first_request_is_wrapped_in_init_connection_and_later_ones_are_plain() {
@@ -27,6 +27,7 @@ fn first_request_is_wrapped_in_init_connection_and_later_ones_are_plain() {
                 system_lang_code: "en".into(),
                 lang_pack: "android".into(),
                 lang_code: "en".into(),
+                params: Some(JsonValue::opt_in()),
             },
             query: Box::new(ApiRequest::Call(ApiCall::SendCode(SendCode {
                 phone_number: PHONE.into(),

@@ -18,7 +18,7 @@ use super::event::{CommandError, RequestId};
 use crate::crypto::{self, AuthKey, Direction};
 use crate::time::Instant;
 use crate::transport::{ClientReceiveError, ClientSession, Delivery, TransportEvent};
-use crate::wire::api::{ApiCall, ApiRequest, InitConnection};
+use crate::wire::api::{ApiCall, ApiRequest, InitConnection, JsonValue};
 use crate::wire::{Body, Envelope};
 
 /// The client's side of one datacenter.
@@ -58,7 +58,8 @@ impl DcLink {
         }
     }
 
-    /// The request body for `call`: wrapped until the connection is initialised.
+    /// The request body for `call`: wrapped until the connection is
+    /// initialised, with the opt-in to the project-private answers.
     pub(super) fn request_body(&self, call: ApiCall, device: &DeviceInfo) -> Vec<u8> {
         let call = ApiRequest::Call(call);
         if self.connection_initialized {
@@ -72,6 +73,8 @@ impl DcLink {
             system_lang_code: device.lang_code.clone(),
             lang_pack: device.platform.clone(),
             lang_code: device.lang_code.clone(),
+            // The simulator's apps understand the project-private answers.
+            params: Some(JsonValue::opt_in()),
         };
         ApiRequest::InvokeWithLayer {
             layer: API_LAYER,

@@ -1,5 +1,5 @@
-//! What the server pushes outside any answer: `Updates` carrying opaque
-//! pts updates (for the sync state machine), new-login notifications, and
+//! What the server pushes outside any answer: `Updates` carrying
+//! `updateNewMessage` pts updates (for the sync state machine), new-login notifications, and
 //! the QR-login signal that a token this client exported was accepted.
 
 use super::event::{ClientError, ClientEvent};
@@ -40,7 +40,7 @@ impl Client {
 
     fn on_update(&mut self, now: Instant, dc: DcId, update: Update) {
         match update {
-            Update::Opaque { .. } => self.on_opaque_update(now, dc, &update),
+            Update::NewMessage { .. } => self.on_log_update(now, dc, &update),
             Update::NewAuthorization { hash, unconfirmed } => {
                 if !self.login.is_logged_in() {
                     return;
@@ -75,7 +75,7 @@ impl Client {
         }
     }
 
-    fn on_opaque_update(&mut self, now: Instant, dc: DcId, update: &Update) {
+    fn on_log_update(&mut self, now: Instant, dc: DcId, update: &Update) {
         if !self.login.is_logged_in() {
             return;
         }

@@ -50,7 +50,7 @@ pub(super) fn phone_code_hash_from_wire(text: &str) -> u64 {
 pub(super) fn user(user_id: UserId, phone: &str) -> api::User {
     api::User {
         id: user_id.to_wire(),
-        phone: phone.to_string(),
+        phone: Some(phone.to_string()),
     }
 }
 
@@ -94,13 +94,29 @@ pub(super) fn authorization(view: &AuthorizationView) -> api::Authorization {
     }
 }
 
+/// The answer to `account.getAuthorizations`: Telegram's
+/// `account.authorizations`, or — to a key that opted in to the
+/// project-private answers — `sessionlab.authorizationsWithSignals`, the
+/// same list with the anomaly signals beside it.
+pub(super) fn authorizations_answer(list: &AuthorizationList, private_answers: bool) -> api::ApiResponse {
+    let authorizations = api::AccountAuthorizations {
+        authorization_ttl_days: i32::try_from(list.authorization_ttl_days).unwrap_or(i32::MAX),
+        authorizations: list.authorizations.iter().map(authorization).collect(),
+    };
+    if private_answers {
+        api::ApiResponse::AuthorizationsWithSignals(with_signals(list, authorizations))
+    } else {
+        api::ApiResponse::Authorizations(authorizations)
+    }
+}
+
 /// The authorization list with the project's anomaly signals beside it.
-pub(super) fn authorization_list(list: &AuthorizationList) -> api::AuthorizationsWithSignals {
+fn with_signals(
+    list: &AuthorizationList,
+    authorizations: api::AccountAuthorizations,
+) -> api::AuthorizationsWithSignals {
     api::AuthorizationsWithSignals {
-        authorizations: api::AccountAuthorizations {
-            authorization_ttl_days: i32::try_from(list.authorization_ttl_days).unwrap_or(i32::MAX),
-            authorizations: list.authorizations.iter().map(authorization).collect(),
-        },
+        authorizations,
         signals: list
             .authorizations
             .iter()

@@ -19,6 +19,7 @@ use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
 use crate::auth::revoke::ResetAnswer;
 
 use crate::sync::difference::DifferenceRequest;
+use crate::sync::log::DIFFERENCE_UPDATE_OVERHEAD_BYTES;
 use crate::sync::wire::{difference_to_wire, state_to_wire};
 use crate::sync::{Difference, SyncState};
 use crate::time::Instant;
@@ -205,10 +206,13 @@ impl Server {
                     .map(|_| ApiResponse::Bool(true))
                     .into()
             }
-            ApiCall::GetAuthorizations(_) => authority
-                .get_authorizations(now, key_id)
-                .map(|list| ApiResponse::AuthorizationsWithSignals(convert::authorization_list(&list)))
-                .into(),
+            ApiCall::GetAuthorizations(_) => {
+                let private_answers = self.connections.private_answers(key_id);
+                authority
+                    .get_authorizations(now, key_id)
+                    .map(|list| convert::authorizations_answer(&list, private_answers))
+                    .into()
+            }
             ApiCall::GetState(_) => self
                 .authenticated(now, key_id)
                 .map(|user_id| ApiResponse::State(state_to_wire(self.sync_state(user_id))))
@@ -340,12 +344,15 @@ impl Server {
         );
         let Some(log) = self.logs.get(&user_id) else {
             // Not this account's home DC: nothing was logged here.
-            return Reply::Answer(ApiResponse::Difference(difference_to_wire(&Difference::Empty {
-                state: SyncState::default(),
-            })));
+            return Reply::Answer(ApiResponse::Difference(difference_to_wire(
+                &Difference::Empty {
+                    state: SyncState::default(),
+                },
+                user_id,
+            )));
         };
         match log.difference(&sync_request) {
-            Ok(difference) => Reply::Answer(ApiResponse::Difference(difference_to_wire(&difference))),
+            Ok(difference) => Reply::Answer(ApiResponse::Difference(difference_to_wire(&difference, user_id))),
             Err(_) => Reply::Error(RpcError::PersistentTimestampInvalid),
         }
     }
@@ -360,7 +367,7 @@ impl Server {
         if let Some(log) = self.logs.get(&user_id) {
             let mut budget = FULL_STATE_MAX_BYTES;
             for update in log.updates().collect::<Vec<_>>().into_iter().rev() {
-                let cost = update.payload_bytes as usize + crate::sync::wire::OPAQUE_HEADER_BYTES + 16;
+                let cost = (u64::from(update.payload_bytes) + DIFFERENCE_UPDATE_OVERHEAD_BYTES) as usize;
                 if cost > budget || updates.len() >= api::limits::MAX_UPDATES {
                     break;
                 }
@@ -369,9 +376,9 @@ impl Server {
             }
             updates.reverse();
         }
-        Reply::Answer(ApiResponse::Difference(difference_to_wire(&Difference::Full {
-            updates,
-            state,
-        })))
+        Reply::Answer(ApiResponse::Difference(difference_to_wire(
+            &Difference::Full { updates, state },
+            user_id,
+        )))
     }
 }

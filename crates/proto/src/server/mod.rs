@@ -29,17 +29,21 @@
 //! - The key exchange is not on the wire: the caller registers a client's
 //!   key with [`Server::register_key`].
 //! - The first request of a session is `invokeWithLayer(initConnection(…))`;
-//!   the server records the device it describes for the key.
+//!   the server records the device it describes for the key, and whether
+//!   the app opted in to project-private answers (`params` with
+//!   `{"sessionlab_extensions": true}`; see `connection`). A key that did
+//!   not opt in is answered with Telegram's published constructors only.
 //! - Every request gets `rpc_result(req_msg_id, answer | rpc_error)`.
 //! - Updates are pushed as `updateShort` content messages to the sessions of
 //!   the account heard from within [`online::ONLINE_WINDOW`] whose key is
-//!   still valid; common-box log updates travel as `sessionlab.updateOpaque`
+//!   still valid; common-box log updates travel as `updateNewMessage`
 //!   (see `proto::sync::wire`).
 //! - A revoked key learns it at its next request (401); the session layer's
 //!   `Terminated` notification is not pushed, because nothing could be
 //!   delivered under a key the server no longer accepts.
 
 mod admin;
+mod connection;
 mod convert;
 mod dispatch;
 pub(crate) mod online;
@@ -50,7 +54,7 @@ use std::collections::BTreeMap;
 
 use rand_core::RngCore;
 
-use crate::auth::client_info::{ClientInfo, NetworkOrigin};
+use crate::auth::client_info::NetworkOrigin;
 use crate::auth::error::RpcError;
 use crate::auth::events::{Effect, Notification};
 use crate::auth::interdc::InterDcMessage;
@@ -65,6 +69,7 @@ use crate::transport::{MsgIdKind, Outgoing, ReceiveError, ServerTransport};
 use crate::wire::api::{self, ApiRequest, TlObject};
 use crate::wire::Body;
 
+use connection::Connections;
 use dispatch::Reply;
 pub use dispatch::FULL_STATE_MAX_BYTES;
 use online::{OnlineSessions, SessionAddress};
@@ -122,7 +127,7 @@ pub struct Server {
     authority: DcAuthority,
     logs: BTreeMap<UserId, UpdateLog>,
     online: OnlineSessions,
-    connection_info: BTreeMap<AuthKeyId, ClientInfo>,
+    connections: Connections,
     /// answer_id → where the held `rpc_result` goes.
     held: BTreeMap<u64, (SessionAddress, u64)>,
     queues: Queues,
@@ -138,7 +143,7 @@ impl Server {
             authority,
             logs: BTreeMap::new(),
             online: OnlineSessions::default(),
-            connection_info: BTreeMap::new(),
+            connections: Connections::default(),
             held: BTreeMap::new(),
             queues: Queues::default(),
         }
@@ -265,7 +270,7 @@ impl Server {
             .entry(user_id)
             .or_insert_with(|| new_log(self.config.log_retained_limit));
         let update = log.push(now, kind, payload_bytes, 1)?;
-        if let Some(wire) = update_to_wire(&update) {
+        if let Some(wire) = update_to_wire(&update, user_id) {
             let body = api::Updates::Short {
                 update: wire,
                 date: convert::date(now),
@@ -354,9 +359,9 @@ impl Server {
         let (method, reply) = match ApiRequest::decode(body) {
             Ok(request) => {
                 if let Some(init) = request.init_connection() {
-                    self.remember_connection(key_id, convert::client_info(init, origin));
+                    self.connections.remember(key_id, init, origin);
                 }
-                let mut info = self.connection_info.get(&key_id).cloned().unwrap_or_default();
+                let mut info = self.connections.info(key_id);
                 info.origin = origin.clone();
                 let reply = self.dispatch(now, key_id, request.call(), &info, rng);
                 if !matches!(reply, Reply::Error(_)) {
@@ -398,13 +403,6 @@ impl Server {
             answer_bytes: result.len(),
         });
         Some(Body::RpcResult { req_msg_id, result })
-    }
-
-    fn remember_connection(&mut self, key_id: AuthKeyId, info: ClientInfo) {
-        if self.connection_info.len() >= MAX_CONNECTION_INFOS && !self.connection_info.contains_key(&key_id) {
-            self.connection_info.pop_first();
-        }
-        self.connection_info.insert(key_id, info);
     }
 
     /// Seal `messages` for a session and queue the packet. Returns whether

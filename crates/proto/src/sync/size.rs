@@ -8,7 +8,11 @@
 //!   msg_id (8 each) + seq_no, length (4 each) + padding (12..=1024, about 20
 //!   on average for small bodies) = 76 bytes per packet;
 //! - an RPC answer adds `rpc_result` (constructor 4 + req_msg_id 8);
-//! - an update inside a batch: constructor 4 + pts/qts 4 + pts_count 4;
+//! - an update inside a batch: `updateNewMessage` with its `message`
+//!   (constructor 4, flags and flags2 8, id 4, `peerUser` 12, date 4) and
+//!   pts, pts_count (8) = 44, plus the text's 20-character header
+//!   (`sync::wire`) = 64; the text's length prefix and padding (1..=7) are
+//!   not counted;
 //! - a pushed batch (`updates`): constructor 4 + three vectors (8 each) + date 4 + seq 4.
 
 use super::difference::Difference;
@@ -20,7 +24,7 @@ pub(crate) const PACKET_OVERHEAD_BYTES: u64 = 76;
 /// `rpc_result` wrapper around every answer.
 pub(crate) const RPC_RESULT_BYTES: u64 = 12;
 /// Framing of one update inside a batch or a difference.
-pub(crate) const UPDATE_FRAMING_BYTES: u64 = 12;
+pub(crate) const UPDATE_FRAMING_BYTES: u64 = 64;
 /// `updates` batch framing for a push.
 pub(crate) const PUSH_BATCH_BYTES: u64 = 36;
 /// `updates.getDifference` with pts, pts_limit, pts_total_limit, date, qts and flags.
@@ -116,13 +120,13 @@ mod tests {
 
     #[test]
     fn sizes_are_overhead_plus_payload() {
-        assert_eq!(wire_bytes(SyncMessage::PushedUpdate(&update(200))), 76 + 36 + 12 + 200);
+        assert_eq!(wire_bytes(SyncMessage::PushedUpdate(&update(200))), 76 + 36 + 64 + 200);
         assert_eq!(wire_bytes(SyncMessage::DifferenceRequest), 76 + 28);
         let full = Difference::Full {
             updates: vec![update(10), update(20)],
             state: SyncState::default(),
         };
-        assert_eq!(wire_bytes(SyncMessage::DifferenceAnswer(&full)), 76 + 12 + 68 + 22 + 32);
+        assert_eq!(wire_bytes(SyncMessage::DifferenceAnswer(&full)), 76 + 12 + 68 + 74 + 84);
         let empty = Difference::Empty {
             state: SyncState::default(),
         };
@@ -133,7 +137,7 @@ mod tests {
         );
         assert_eq!(
             wire_bytes(SyncMessage::FullResyncAnswer(&[update(5)])),
-            76 + 12 + 68 + 17
+            76 + 12 + 68 + 69
         );
         assert_eq!(
             wire_bytes(SyncMessage::ListAnswer(&ListAnswer::NotModified)),

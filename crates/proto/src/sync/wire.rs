@@ -2,29 +2,40 @@
 //! [`SyncState`], [`Difference`] and the API's TL types, shared by the
 //! server (which encodes) and the client (which decodes).
 //!
-//! A common-box update travels as `sessionlab.updateOpaque` (the project's
-//! stand-in for `updateNewMessage`). Its payload is a 20-byte header —
-//! `created_at_micros: u64 ‖ kind: u32 ‖ seq: u32 ‖ date: u32`, little-endian —
-//! followed by `payload_bytes` filler bytes, the update's content. The
-//! header plays the part of a real message's ids and date; it is protocol
-//! overhead, the filler is payload. Only the common box travels: the
-//! secondary (`qts`) box is a server-side model of its own.
+//! A common-box update travels as Telegram's `updateNewMessage` (layer
+//! 229): `pts`/`pts_count` are the update's, and its `message` is a text
+//! message in the account's own chat (`peer_id = peerUser(account)`) with
+//! - `id` = the update's `seq` (strictly increasing along the log, as
+//!   message ids are) and `date` = its `date`, both `int` bit for bit;
+//! - `message` = a 20-character header — the creation time in µs as 16
+//!   lowercase hex digits, then the [`UpdateKind`] as 4 — followed by
+//!   `payload_bytes` filler characters (`.`), the update's content.
+//!
+//! The text is exactly as long as the opaque payload that carried the same
+//! header as bytes before, so only the fixed framing grew: 44 bytes
+//! instead of 12 per update. The header is protocol overhead, the filler
+//! payload. Only the common box travels: the secondary (`qts`) box is a
+//! server-side model of its own.
 
+use crate::id::UserId;
 use crate::time::Instant;
 use crate::wire::api;
 
 use super::difference::Difference;
 use super::update::{Position, SyncBox, SyncState, Update, UpdateKind};
 
-/// Bytes of the header inside an opaque update's payload.
-pub(crate) const OPAQUE_HEADER_BYTES: usize = 20;
+/// Characters of the header at the start of an update's message text.
+pub(crate) const MESSAGE_HEADER_BYTES: usize = 20;
+
+/// The filler character of an update's content.
+const FILLER: char = '.';
 
 /// Why a wire update or difference cannot become a sync value. A server (or
 /// an attacker in its place) controls these bytes.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WireSyncError {
-    #[error("opaque update payload of {length} bytes is shorter than its {OPAQUE_HEADER_BYTES}-byte header")]
-    ShortPayload { length: usize },
+    #[error("message text of {length} bytes has no valid {MESSAGE_HEADER_BYTES}-character header")]
+    BadHeader { length: usize },
     #[error("unknown update kind {kind}")]
     UnknownKind { kind: u32 },
     #[error("negative or zero counter: pts {pts}, pts_count {pts_count}")]
@@ -59,31 +70,51 @@ fn non_negative(value: i32) -> Option<u32> {
     u32::try_from(value).ok()
 }
 
-/// A common-box update as `sessionlab.updateOpaque`; `None` for the secondary box.
-pub fn update_to_wire(update: &Update) -> Option<api::Update> {
+/// Lowercase hex digits only, so that every header has one spelling.
+fn parse_hex(digits: &str) -> Option<u64> {
+    if digits
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+    {
+        u64::from_str_radix(digits, 16).ok()
+    } else {
+        None
+    }
+}
+
+/// A common-box update of `user_id`'s log as `updateNewMessage`; `None`
+/// for the secondary box.
+pub fn update_to_wire(update: &Update, user_id: UserId) -> Option<api::Update> {
     if update.position.sync_box != SyncBox::Common {
         return None;
     }
-    let mut payload = Vec::with_capacity(OPAQUE_HEADER_BYTES + update.payload_bytes as usize);
-    payload.extend_from_slice(&update.created_at.unix_micros().to_le_bytes());
-    payload.extend_from_slice(&kind_code(update.kind).to_le_bytes());
-    payload.extend_from_slice(&update.seq.to_le_bytes());
-    payload.extend_from_slice(&update.date.to_le_bytes());
-    payload.resize(OPAQUE_HEADER_BYTES + update.payload_bytes as usize, 0);
-    Some(api::Update::Opaque {
+    let filler = update.payload_bytes as usize;
+    let mut text = String::with_capacity(MESSAGE_HEADER_BYTES + filler);
+    text.push_str(&format!(
+        "{:016x}{:04x}",
+        update.created_at.unix_micros(),
+        kind_code(update.kind)
+    ));
+    text.extend(std::iter::repeat_n(FILLER, filler));
+    Some(api::Update::NewMessage {
+        message: api::Message {
+            id: update.seq as i32,
+            peer_user_id: user_id.to_wire(),
+            date: update.date as i32,
+            text,
+        },
         pts: saturating_i32(update.position.end),
         pts_count: saturating_i32(update.position.count),
-        payload,
     })
 }
 
-/// The sync update an opaque wire update carries; `Ok(None)` for other
+/// The sync update a wire `updateNewMessage` carries; `Ok(None)` for other
 /// update kinds (login notifications), which are not part of the log.
 pub(crate) fn update_from_wire(update: &api::Update) -> Result<Option<Update>, WireSyncError> {
-    let api::Update::Opaque {
+    let api::Update::NewMessage {
+        message,
         pts,
         pts_count,
-        payload,
     } = update
     else {
         return Ok(None);
@@ -100,12 +131,15 @@ pub(crate) fn update_from_wire(update: &api::Update) -> Result<Option<Update>, W
             pts_count: *pts_count,
         });
     }
-    let header = payload
-        .get(..OPAQUE_HEADER_BYTES)
-        .ok_or(WireSyncError::ShortPayload { length: payload.len() })?;
-    let word = |at: usize| u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
-    let created_at_micros = u64::from(word(0)) | (u64::from(word(4)) << 32);
-    let kind = word(8);
+    let text = &message.text;
+    let bad_header = WireSyncError::BadHeader { length: text.len() };
+    let (Some(created_at), Some(kind)) = (
+        text.get(..16).and_then(parse_hex),
+        text.get(16..MESSAGE_HEADER_BYTES).and_then(parse_hex),
+    ) else {
+        return Err(bad_header);
+    };
+    let kind = u32::try_from(kind).map_err(|_| bad_header)?;
     let kind = *KINDS.get(kind as usize).ok_or(WireSyncError::UnknownKind { kind })?;
     Ok(Some(Update {
         position: Position {
@@ -113,11 +147,11 @@ pub(crate) fn update_from_wire(update: &api::Update) -> Result<Option<Update>, W
             end,
             count,
         },
-        seq: word(12),
-        date: word(16),
-        created_at: Instant::from_unix_micros(created_at_micros),
+        seq: message.id as u32,
+        date: message.date as u32,
+        created_at: Instant::from_unix_micros(created_at),
         kind,
-        payload_bytes: u32::try_from(payload.len() - OPAQUE_HEADER_BYTES).unwrap_or(u32::MAX),
+        payload_bytes: u32::try_from(text.len() - MESSAGE_HEADER_BYTES).unwrap_or(u32::MAX),
     }))
 }
 
@@ -145,26 +179,29 @@ pub(crate) fn state_from_wire(state: api::UpdatesState) -> Result<SyncState, Wir
     }
 }
 
-fn part_to_wire(updates: &[Update], state: SyncState) -> api::DifferencePart {
+fn part_to_wire(updates: &[Update], state: SyncState, user_id: UserId) -> api::DifferencePart {
     api::DifferencePart {
-        other_updates: updates.iter().filter_map(update_to_wire).collect(),
+        other_updates: updates
+            .iter()
+            .filter_map(|update| update_to_wire(update, user_id))
+            .collect(),
         users: Vec::new(),
         state: state_to_wire(state),
     }
 }
 
-/// `updates.Difference` for a sync difference.
-pub fn difference_to_wire(difference: &Difference) -> api::Difference {
+/// `updates.Difference` for a sync difference of `user_id`'s log.
+pub fn difference_to_wire(difference: &Difference, user_id: UserId) -> api::Difference {
     match difference {
         Difference::Empty { state } => api::Difference::Empty {
             date: saturating_i32(state.date),
             seq: saturating_i32(state.seq),
         },
-        Difference::Full { updates, state } => api::Difference::Full(part_to_wire(updates, *state)),
+        Difference::Full { updates, state } => api::Difference::Full(part_to_wire(updates, *state, user_id)),
         Difference::Slice {
             updates,
             intermediate_state,
-        } => api::Difference::Slice(part_to_wire(updates, *intermediate_state)),
+        } => api::Difference::Slice(part_to_wire(updates, *intermediate_state, user_id)),
         Difference::TooLong { pts } => api::Difference::TooLong {
             pts: saturating_i32(*pts),
         },
@@ -235,15 +272,51 @@ mod tests {
         }
     }
 
+    const ACCOUNT: UserId = UserId(1001);
+
+    fn wire_message(pts: i32, pts_count: i32, text: &str) -> api::Update {
+        api::Update::NewMessage {
+            message: api::Message {
+                id: 1,
+                peer_user_id: 1001,
+                date: 2,
+                text: text.into(),
+            },
+            pts,
+            pts_count,
+        }
+    }
+
+    #[test]
+    fn an_update_is_a_message_whose_text_has_its_size() {
+        let original = update(7, 2, 3);
+        let wire = update_to_wire(&original, ACCOUNT).expect("common box");
+        assert_eq!(
+            wire,
+            api::Update::NewMessage {
+                message: api::Message {
+                    id: 7,
+                    peer_user_id: 1001,
+                    date: 1_767_225_600,
+                    text: "00064748462222400003...".into(),
+                },
+                pts: 7,
+                pts_count: 2,
+            }
+        );
+        assert_eq!(1_767_225_600_123_456u64, 0x0006_4748_4622_2240, "created_at, µs");
+        assert_eq!(update_from_wire(&wire), Ok(Some(original)));
+    }
+
     #[test]
     fn updates_round_trip_and_carry_their_payload_size() {
         for payload_bytes in [0, 1, 200, 4000] {
             let original = update(7, 2, payload_bytes);
-            let wire = update_to_wire(&original).expect("common box");
-            let api::Update::Opaque { payload, .. } = &wire else {
-                panic!("opaque")
+            let wire = update_to_wire(&original, ACCOUNT).expect("common box");
+            let api::Update::NewMessage { message, .. } = &wire else {
+                panic!("updateNewMessage")
             };
-            assert_eq!(payload.len(), OPAQUE_HEADER_BYTES + payload_bytes as usize);
+            assert_eq!(message.text.len(), MESSAGE_HEADER_BYTES + payload_bytes as usize);
             assert_eq!(update_from_wire(&wire), Ok(Some(original)));
         }
     }
@@ -252,47 +325,37 @@ mod tests {
     fn secondary_box_and_login_updates_are_not_log_updates() {
         let mut secondary = update(3, 1, 10);
         secondary.position.sync_box = SyncBox::Secondary;
-        assert_eq!(update_to_wire(&secondary), None);
+        assert_eq!(update_to_wire(&secondary, ACCOUNT), None);
         assert_eq!(update_from_wire(&api::Update::LoginToken), Ok(None));
     }
 
     #[test]
     fn malformed_wire_updates_are_errors() {
-        let short = api::Update::Opaque {
-            pts: 1,
-            pts_count: 1,
-            payload: vec![0; 19],
-        };
+        let header = "00000000000000000000";
+        for text in [
+            "0000000000000000000",
+            "000000000000000G0000",
+            "00000000000000A00000",
+            "é0000000000000000000",
+        ] {
+            assert_eq!(
+                update_from_wire(&wire_message(1, 1, text)),
+                Err(WireSyncError::BadHeader { length: text.len() }),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            update_from_wire(&wire_message(-1, 1, header)),
+            Err(WireSyncError::BadCounters { .. })
+        ));
+        assert!(matches!(
+            update_from_wire(&wire_message(1, 2, header)),
+            Err(WireSyncError::BadCounters { .. })
+        ));
         assert_eq!(
-            update_from_wire(&short),
-            Err(WireSyncError::ShortPayload { length: 19 })
+            update_from_wire(&wire_message(1, 1, "00000000000000000063")),
+            Err(WireSyncError::UnknownKind { kind: 99 })
         );
-        let negative = api::Update::Opaque {
-            pts: -1,
-            pts_count: 1,
-            payload: vec![0; 20],
-        };
-        assert!(matches!(
-            update_from_wire(&negative),
-            Err(WireSyncError::BadCounters { .. })
-        ));
-        let too_many = api::Update::Opaque {
-            pts: 1,
-            pts_count: 2,
-            payload: vec![0; 20],
-        };
-        assert!(matches!(
-            update_from_wire(&too_many),
-            Err(WireSyncError::BadCounters { .. })
-        ));
-        let mut unknown = vec![0; 20];
-        unknown[8] = 99;
-        let unknown = api::Update::Opaque {
-            pts: 1,
-            pts_count: 1,
-            payload: unknown,
-        };
-        assert_eq!(update_from_wire(&unknown), Err(WireSyncError::UnknownKind { kind: 99 }));
     }
 
     #[test]
@@ -316,7 +379,7 @@ mod tests {
             Difference::Empty { state },
         ];
         for difference in cases {
-            let wire = difference_to_wire(&difference);
+            let wire = difference_to_wire(&difference, ACCOUNT);
             assert_eq!(difference_from_wire(&wire, state), Ok(difference));
         }
         assert_eq!(state_from_wire(state_to_wire(state)), Ok(state));

@@ -103,6 +103,17 @@ pub(crate) const ACCOUNT_DELETE_ACCOUNT: u32 = 0xa2c0_cf74;
 pub(crate) const ACCOUNT_UPDATE_PASSWORD_SETTINGS: u32 = 0xa59b_102f;
 pub(crate) const UPDATES_GET_STATE: u32 = 0xedd4_882a;
 pub(crate) const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
+pub(crate) const USER: u32 = 0xb1b8_cc83;
+pub(crate) const MESSAGE: u32 = 0x7600_b9d3;
+pub(crate) const PEER_USER: u32 = 0x5951_1722;
+pub(crate) const UPDATE_NEW_MESSAGE: u32 = 0x1f2b_0afd;
+pub(crate) const JSON_OBJECT_VALUE: u32 = 0xc0de_1bd9;
+pub(crate) const JSON_NULL: u32 = 0x3f6d_7b68;
+pub(crate) const JSON_BOOL: u32 = 0xc734_5e6a;
+pub(crate) const JSON_NUMBER: u32 = 0x2be0_dfa4;
+pub(crate) const JSON_STRING: u32 = 0xb71e_767a;
+pub(crate) const JSON_ARRAY: u32 = 0xf744_4763;
+pub(crate) const JSON_OBJECT: u32 = 0x99c1_d49d;
 
 // Project-private constructors: what this project needs and Telegram does
 // not publish. They live in one reserved range, `PRIVATE_ID_FIRST ..=
@@ -110,16 +121,18 @@ pub(crate) const UPDATES_GET_DIFFERENCE: u32 = 0x19c2_f763;
 // reader can tell them apart at a glance; a test checks that none of them
 // collides with a published id above. Each one's TL definition (namespace
 // `sessionlab.`) is in `proto::wire::api::schema::PRIVATE_DEFINITIONS`.
+// A stock client never receives one: they go client → server only, or
+// server → client only to a key whose `initConnection` opted in
+// (`proto::wire::api::json`, `tests/it/wire_public.rs`).
 /// The first id of the project-private range.
 pub const PRIVATE_ID_FIRST: u32 = 0x5e55_1ab0;
 /// The last id of the project-private range.
 pub const PRIVATE_ID_LAST: u32 = 0x5e55_1abf;
-/// `sessionlab.user`: the compact stand-in for Telegram's very large `user`.
-pub(crate) const SESSIONLAB_USER: u32 = 0x5e55_1ab0;
+// 0x5e551ab0 was `sessionlab.user`, replaced by Telegram's `user`: not reused.
 /// `sessionlab.inputCheckPasswordPlain`: the password itself (encrypted in transit) instead of SRP.
 pub(crate) const SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN: u32 = 0x5e55_1ab1;
-/// `sessionlab.updateOpaque`: the stand-in for `updateNewMessage`.
-pub(crate) const SESSIONLAB_UPDATE_OPAQUE: u32 = 0x5e55_1ab2;
+// 0x5e551ab2 was `sessionlab.updateOpaque`, replaced by Telegram's
+// `updateNewMessage`: not reused.
 /// `sessionlab.authorizationSignals`: anomaly signals of one authorization.
 pub(crate) const SESSIONLAB_AUTHORIZATION_SIGNALS: u32 = 0x5e55_1ab3;
 /// `sessionlab.authorizationsWithSignals`: `account.authorizations` plus signals.

@@ -10,7 +10,7 @@ const OTHER_PHONE: &str = "+351912345679";
 fn user() -> User {
     User {
         id: 7,
-        phone: PHONE.to_string(),
+        phone: Some(PHONE.to_string()),
     }
 }
 

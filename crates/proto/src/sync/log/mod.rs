@@ -293,9 +293,10 @@ impl UpdateLog {
 /// Payload bytes one difference carries at most: half the 1 MiB packet
 /// body limit, leaving room for whatever shares the container.
 pub(crate) const DIFFERENCE_MAX_BYTES: u64 = 512 * 1024;
-/// Wire bytes of one update besides its payload (constructor, counters,
-/// date, the opaque update's header), rounded up.
-pub(crate) const DIFFERENCE_UPDATE_OVERHEAD_BYTES: u64 = 64;
+/// Wire bytes of one update besides its payload, rounded up:
+/// `updateNewMessage` and its `message` (44), the text's 20-character
+/// header, its length prefix and padding (at most 7); see `sync::wire`.
+pub(crate) const DIFFERENCE_UPDATE_OVERHEAD_BYTES: u64 = 72;
 
 #[cfg(test)]
 mod tests;

@@ -16,10 +16,13 @@
 //!   date:int seq:int = Updates;
 //! ```
 //!
-//! The project does not model `Message`, `EncryptedMessage` or `Chat`: chat
-//! messages travel as opaque updates in `other_updates` (see
-//! [`Update::Opaque`]), and those three vectors are always written empty.
-//! A non-empty one decodes to [`DecodeError::Invalid`].
+//! Missed messages travel as `updateNewMessage` in `other_updates` (see
+//! [`Update::NewMessage`]), not as bare messages in `new_messages`: the
+//! sync layer checks each update's `pts`/`pts_count`, which only the update
+//! carries, and a stock client applies an `updateNewMessage` from
+//! `other_updates` like a pushed one. `new_messages`,
+//! `new_encrypted_messages` and `chats` are therefore always written
+//! empty; a non-empty one decodes to [`DecodeError::Invalid`].
 
 use super::limits::{MAX_UPDATES, MAX_USERS};
 #[cfg(feature = "arbitrary")]
@@ -34,7 +37,7 @@ use crate::wire::ids;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DifferencePart {
-    /// The missed updates, in pts order (chat messages travel as opaque updates).
+    /// The missed updates, in pts order (messages as `updateNewMessage`).
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<Update, MAX_UPDATES>))]
     pub other_updates: Vec<Update>,
     /// The users the updates mention.
@@ -210,22 +213,28 @@ impl TlObject for Updates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::api::message::Message;
     use crate::wire::codec::VECTOR_ID;
 
-    fn opaque(pts: i32) -> Update {
-        Update::Opaque {
+    fn new_message(pts: i32) -> Update {
+        Update::NewMessage {
+            message: Message {
+                id: pts,
+                peer_user_id: 1,
+                date: 2,
+                text: "abc".into(),
+            },
             pts,
             pts_count: 1,
-            payload: vec![pts as u8; 3],
         }
     }
 
     fn part() -> DifferencePart {
         DifferencePart {
-            other_updates: vec![opaque(1), opaque(2)],
+            other_updates: vec![new_message(1), new_message(2)],
             users: vec![User {
                 id: 1,
-                phone: "+1".into(),
+                phone: Some("+1".into()),
             }],
             state: UpdatesState {
                 pts: 2,
@@ -288,7 +297,7 @@ mod tests {
         };
         assert_eq!(hex::encode(short.encode()), "c1ded47891e64f5605000000");
         let batch = Updates::Batch {
-            updates: vec![opaque(3)],
+            updates: vec![new_message(3)],
             users: vec![],
             date: 7,
             seq: 8,

@@ -27,10 +27,10 @@ pub(crate) const MAX_TOKEN_BYTES: usize = 512;
 /// message of 40 bytes of content plus header and padding — well under 1 KiB.
 pub(crate) const MAX_ENCRYPTED_MESSAGE_BYTES: usize = 1024;
 
-/// The payload of one opaque update (the stand-in for a chat message).
+/// The text of one `message` (how the sync layer's updates travel).
 /// Telegram caps a message at 4096 characters; media are references, so
 /// 64 KiB leaves room for anything the simulator's size distributions draw.
-pub(crate) const MAX_UPDATE_PAYLOAD_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_MESSAGE_TEXT_BYTES: usize = 64 * 1024;
 
 /// Authorizations in one `account.authorizations` (and signals alongside).
 /// Telegram lists every session; 1024 is far beyond any real account.
@@ -50,6 +50,16 @@ pub(crate) const MAX_UPDATES: usize = 10_000;
 
 /// Users in one difference or `updates` batch.
 pub(crate) const MAX_USERS: usize = 1024;
+
+/// How deeply a `JSONValue` (`initConnection.params`) may nest. Official
+/// apps send a flat object; the bound keeps decoding recursion shallow.
+pub(crate) const MAX_JSON_DEPTH: usize = 8;
+
+/// Items of one `jsonArray` or members of one `jsonObject`.
+pub(crate) const MAX_JSON_ITEMS: usize = 256;
+
+/// One JSON string or key.
+pub(crate) const MAX_JSON_STRING_BYTES: usize = 1024;
 
 /// How deeply `invokeWithLayer` / `initConnection` may wrap a query. Real
 /// clients use two levels; the bound keeps decoding recursion shallow.

@@ -306,7 +306,7 @@ pub(crate) fn sample_auth_authorization() -> AuthAuthorization {
         future_auth_token: Some(vec![9; 40]),
         user: User {
             id: 777,
-            phone: "+351912345678".into(),
+            phone: Some("+351912345678".into()),
         },
         ..AuthAuthorization::default()
     }
@@ -388,7 +388,7 @@ mod tests {
             future_auth_token: Some(vec![0xee]),
             user: User {
                 id: 5,
-                phone: "".into(),
+                phone: Some("".into()),
             },
         };
         let encoded = authorization.encode();
@@ -397,7 +397,7 @@ mod tests {
             "d4c0a22e070000001e0000000200000001ee0000",
             "flags 0b111, relogin days, tmp_sessions, token"
         );
-        assert_eq!(encoded[20..24], ids::SESSIONLAB_USER.to_le_bytes());
+        assert_eq!(encoded[20..24], ids::USER.to_le_bytes());
         assert_eq!(AuthAuthorization::decode(&encoded), Ok(authorization));
         let plain = AuthAuthorization::default();
         assert_eq!(AuthAuthorization::decode(&plain.encode()), Ok(plain));

@@ -9,12 +9,15 @@
 //!
 //! Constructor ids and field layouts are Telegram's published ones
 //! ([`schema::PUBLIC_DEFINITIONS`], each id checked against the CRC32 of its
-//! definition). Where the project needs something Telegram does not publish
-//! or that is far too large to model — a compact `User`, a SHA-256 password
-//! verifier instead of SRP (both to check and to set a password), an opaque pts-carrying update standing in for
-//! `updateNewMessage`, anomaly signals next to the session list, inter-DC
-//! messages — it uses project-private constructors in the reserved id range
-//! `0x5e551ab0..=0x5e551abf` ([`schema::PRIVATE_DEFINITIONS`]).
+//! definition; layer 229). Large published types (`user`, `message`) are
+//! written with only the fields session management needs, every other
+//! conditional field absent. Where the project needs something Telegram
+//! does not publish — a SHA-256 password verifier instead of SRP (both to
+//! check and to set a password), a full resync, anomaly signals next to the
+//! session list — it uses project-private constructors in the reserved id
+//! range `0x5e551ab0..=0x5e551abf` ([`schema::PRIVATE_DEFINITIONS`]). Those
+//! a server sends reach only a client that opted in ([`json`]); the others
+//! go from client to server only.
 //!
 //! Decoding never panics, rejects every length above [`limits`] before
 //! allocating, rejects flag bits it does not model, and encode∘decode is the
@@ -25,8 +28,10 @@ pub(crate) mod account_functions;
 pub(crate) mod auth_functions;
 pub(crate) mod authorization;
 pub(crate) mod difference;
+pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod login;
+pub(crate) mod message;
 pub(crate) mod object;
 pub(crate) mod password;
 pub(crate) mod request;
@@ -47,7 +52,9 @@ pub use auth_functions::{
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};
+pub use json::{JsonValue, OPT_IN_KEY};
 pub use login::{AuthAuthorization, CodeSettings, CodeType, SentCode, SentCodeType};
+pub use message::Message;
 pub use object::{Bare, Constructors, TlObject};
 pub use password::{InputCheckPassword, PasswordInputSettings, MAX_PASSWORD_BYTES};
 pub use request::{ApiCall, ApiRequest, InitConnection, API_CALL_IDS};

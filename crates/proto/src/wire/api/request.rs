@@ -10,7 +10,9 @@
 //!
 //! `initConnection` is how a device tells the server what it is; the server
 //! records these on the authorization (device model, versions, api_id).
-//! `proxy` and `params` are not modelled: their flags decode to an error.
+//! `params` (flags.1) is any JSON tree ([`JsonValue`]); the server reads
+//! the project's opt-in marker from it (see [`super::json`]). `proxy` is
+//! not modelled: its flag decodes to an error.
 //! Wrappers nest at most [`MAX_WRAPPER_DEPTH`] deep, bounding recursion.
 
 use super::account_functions::{
@@ -21,10 +23,11 @@ use super::auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
     ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
+use super::json::JsonValue;
 use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
 #[cfg(feature = "arbitrary")]
 use super::object::arb;
-use super::object::{read_flags, unknown, Bare, TlObject};
+use super::object::{bit, has, read_flags, unknown, Bare, TlObject};
 use super::sync_functions::{GetDifference, GetFullState, GetState};
 use crate::wire::codec::{DecodeError, Reader, Writer};
 use crate::wire::ids;
@@ -146,13 +149,22 @@ pub struct InitConnection {
     /// The app language code, e.g. `en`.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::string::<MAX_SHORT_STRING_BYTES>))]
     pub lang_code: String,
+    /// flags.1: additional parameters; [`JsonValue::opt_in`] asks for the
+    /// project-private answers.
+    pub params: Option<JsonValue>,
 }
 
 impl InitConnection {
+    /// Whether the app asks for the project-private answers
+    /// ([`JsonValue::opts_in`]).
+    pub fn opts_in(&self) -> bool {
+        self.params.as_ref().is_some_and(JsonValue::opts_in)
+    }
+
     fn write_head(&self, writer: &mut Writer) {
         writer
             .u32(ids::INIT_CONNECTION)
-            .u32(0)
+            .u32(bit(self.params.is_some(), 1))
             .i32(self.api_id)
             .string(&self.device_model)
             .string(&self.system_version)
@@ -160,11 +172,14 @@ impl InitConnection {
             .string(&self.system_lang_code)
             .string(&self.lang_pack)
             .string(&self.lang_code);
+        if let Some(params) = &self.params {
+            params.write(writer);
+        }
     }
 
     /// Everything after the constructor id and before `query`.
     fn read_head(reader: &mut Reader<'_>) -> Result<InitConnection, DecodeError> {
-        read_flags(reader, 0, "initConnection.flags")?;
+        let flags = read_flags(reader, 0b10, "initConnection.flags")?;
         let limit = MAX_SHORT_STRING_BYTES;
         Ok(InitConnection {
             api_id: reader.i32()?,
@@ -174,6 +189,11 @@ impl InitConnection {
             system_lang_code: reader.string(limit)?,
             lang_pack: reader.string(limit)?,
             lang_code: reader.string(limit)?,
+            params: if has(flags, 1) {
+                Some(JsonValue::read(reader)?)
+            } else {
+                None
+            },
         })
     }
 }

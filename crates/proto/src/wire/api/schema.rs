@@ -7,12 +7,18 @@
 //! Project-private constructors ([`PRIVATE_DEFINITIONS`]) take fixed ids in
 //! the reserved range [`ids::PRIVATE_ID_FIRST`]`..=`[`ids::PRIVATE_ID_LAST`]
 //! instead, so that they stand out in a hex dump; the tests check that they
-//! are in range, distinct, and collide with no published id.
+//! are in range, distinct, and collide with no published id. Client →
+//! server only: `sessionlab.inputCheckPasswordPlain`,
+//! `sessionlab.passwordInputSettings`, `sessionlab.getFullState`; server →
+//! client only to a client that opted in (see [`super::json`]):
+//! `sessionlab.authorizationsWithSignals` and its
+//! `sessionlab.authorizationSignals`.
 
 use crate::wire::{codec, ids};
 
 /// Telegram's published definitions of the constructors this project uses
-/// (core.telegram.org/schema), with their ids.
+/// (core.telegram.org/schema; layer 229, as Telethon 1.45's
+/// `telethon_generator/data/api.tl` has them), with their ids.
 pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::AUTHORIZATION, "authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization;"),
     (ids::ACCOUNT_AUTHORIZATIONS, "account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations;"),
@@ -59,6 +65,19 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::UPDATES, "updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates;"),
     (ids::INVOKE_WITH_LAYER, "invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X;"),
     (ids::INIT_CONNECTION, "initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X;"),
+    // Layer 229 (Telethon 1.45), whole: the project writes only some of
+    // their fields (see `user`, `message`), but the id is the CRC of all.
+    (ids::USER, "user#b1b8cc83 flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long = User;"),
+    (ids::MESSAGE, "message#7600b9d3 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true post:flags.14?true from_scheduled:flags.18?true legacy:flags.19?true edit_hide:flags.21?true pinned:flags.24?true noforwards:flags.26?true invert_media:flags.27?true flags2:# offline:flags2.1?true video_processing_pending:flags2.4?true paid_suggested_post_stars:flags2.8?true paid_suggested_post_ton:flags2.9?true id:int from_id:flags.8?Peer from_boosts_applied:flags.29?int from_rank:flags2.12?string peer_id:Peer saved_peer_id:flags.28?Peer fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long via_business_bot_id:flags2.0?long guestchat_via_from:flags2.19?Peer reply_to:flags.3?MessageReplyHeader date:int message:string media:flags.9?MessageMedia reply_markup:flags.6?ReplyMarkup entities:flags.7?Vector<MessageEntity> views:flags.10?int forwards:flags.10?int replies:flags.23?MessageReplies edit_date:flags.15?int post_author:flags.16?string grouped_id:flags.17?long reactions:flags.20?MessageReactions restriction_reason:flags.22?Vector<RestrictionReason> ttl_period:flags.25?int quick_reply_shortcut_id:flags.30?int effect:flags2.2?long factcheck:flags2.3?FactCheck report_delivery_until_date:flags2.5?int paid_message_stars:flags2.6?long suggested_post:flags2.7?SuggestedPost schedule_repeat_period:flags2.10?int summary_from_language:flags2.11?string rich_message:flags2.13?RichMessage = Message;"),
+    (ids::PEER_USER, "peerUser#59511722 user_id:long = Peer;"),
+    (ids::UPDATE_NEW_MESSAGE, "updateNewMessage#1f2b0afd message:Message pts:int pts_count:int = Update;"),
+    (ids::JSON_OBJECT_VALUE, "jsonObjectValue#c0de1bd9 key:string value:JSONValue = JSONObjectValue;"),
+    (ids::JSON_NULL, "jsonNull#3f6d7b68 = JSONValue;"),
+    (ids::JSON_BOOL, "jsonBool#c7345e6a value:Bool = JSONValue;"),
+    (ids::JSON_NUMBER, "jsonNumber#2be0dfa4 value:double = JSONValue;"),
+    (ids::JSON_STRING, "jsonString#b71e767a value:string = JSONValue;"),
+    (ids::JSON_ARRAY, "jsonArray#f7444763 value:Vector<JSONValue> = JSONValue;"),
+    (ids::JSON_OBJECT, "jsonObject#99c1d49d value:Vector<JSONObjectValue> = JSONValue;"),
     (codec::BOOL_TRUE, "boolTrue#997275b5 = Bool;"),
     (codec::BOOL_FALSE, "boolFalse#bc799737 = Bool;"),
     (ids::INPUT_CHECK_PASSWORD_EMPTY, "inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP;"),
@@ -91,14 +110,9 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
 
 /// The project-private constructors, with their ids and definitions.
 pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
-    (ids::SESSIONLAB_USER, "sessionlab.user#5e551ab0 id:long phone:string = User;"),
     (
         ids::SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN,
         "sessionlab.inputCheckPasswordPlain#5e551ab1 password:bytes = InputCheckPasswordSRP;",
-    ),
-    (
-        ids::SESSIONLAB_UPDATE_OPAQUE,
-        "sessionlab.updateOpaque#5e551ab2 pts:int pts_count:int payload:bytes = Update;",
     ),
     (
         ids::SESSIONLAB_AUTHORIZATION_SIGNALS,

@@ -1,27 +1,25 @@
 //! Single updates and the sync state: `updates.state`,
-//! `updateNewAuthorization`, `updateLoginToken`, and the project's opaque
-//! update that stands in for `updateNewMessage`.
+//! `updateNewAuthorization`, `updateLoginToken` and `updateNewMessage`.
 //!
 //! ```text
 //! updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State;
 //! updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long
 //!   date:flags.0?int device:flags.0?string location:flags.0?string = Update;
 //! updateLoginToken#564fe691 = Update;
-//! sessionlab.updateOpaque#5e551ab2 pts:int pts_count:int payload:bytes = Update;
+//! updateNewMessage#1f2b0afd message:Message pts:int pts_count:int = Update;
 //! ```
 //!
-//! `sessionlab.updateOpaque` is project-private (id in the reserved range
-//! [`ids::PRIVATE_ID_FIRST`]`..=`[`ids::PRIVATE_ID_LAST`]). It is the
-//! project's stand-in for `updateNewMessage#1f2b0afd message:Message
-//! pts:int pts_count:int`: the sync layer only needs the common-box
-//! `pts`/`pts_count` and the size of what is delivered, so a chat message
-//! (or any other pts-carrying event) travels as N opaque payload bytes
-//! instead of Telegram's large `Message` type.
+//! `updateNewMessage` is how every pts-carrying event of the sync layer
+//! travels: the sync layer needs the common-box `pts`/`pts_count` and the
+//! size of what is delivered, and a text [`Message`] of that size is the
+//! real layer-229 update a stock client parses (see `proto::sync::wire`
+//! for what the message's fields carry).
 
-use super::limits::{MAX_SHORT_STRING_BYTES, MAX_UPDATE_PAYLOAD_BYTES};
+use super::limits::MAX_SHORT_STRING_BYTES;
+use super::message::Message;
 #[cfg(feature = "arbitrary")]
 use super::object::arb;
-use super::object::{bit, has, read_bytes, read_flags, unknown, TlObject};
+use super::object::{bit, has, read_flags, unknown, TlObject};
 use crate::wire::codec::{DecodeError, Reader, Writer};
 use crate::wire::ids;
 
@@ -95,15 +93,14 @@ pub enum Update {
     },
     /// `updateLoginToken`: a QR token was accepted; export it again.
     LoginToken,
-    /// `sessionlab.updateOpaque`: a pts-carrying event of `payload.len()` bytes.
-    Opaque {
+    /// `updateNewMessage`: a pts-carrying event, as a new message.
+    NewMessage {
+        /// The message.
+        message: Message,
         /// The pts after this update.
         pts: i32,
         /// How many pts the update takes (the pts before it is `pts - pts_count`).
         pts_count: i32,
-        /// The event's bytes: the sync layer's header, then the content.
-        #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::bytes::<MAX_UPDATE_PAYLOAD_BYTES>))]
-        payload: Vec<u8>,
     },
 }
 
@@ -111,7 +108,7 @@ impl Update {
     /// `(pts, pts_count)` for updates of the common box.
     pub fn pts(&self) -> Option<(i32, i32)> {
         match self {
-            Update::Opaque { pts, pts_count, .. } => Some((*pts, *pts_count)),
+            Update::NewMessage { pts, pts_count, .. } => Some((*pts, *pts_count)),
             Update::NewAuthorization { .. } | Update::LoginToken => None,
         }
     }
@@ -154,16 +151,14 @@ impl TlObject for Update {
             Update::LoginToken => {
                 writer.u32(ids::UPDATE_LOGIN_TOKEN);
             }
-            Update::Opaque {
+            Update::NewMessage {
+                message,
                 pts,
                 pts_count,
-                payload,
             } => {
-                writer
-                    .u32(ids::SESSIONLAB_UPDATE_OPAQUE)
-                    .i32(*pts)
-                    .i32(*pts_count)
-                    .bytes(payload);
+                writer.u32(ids::UPDATE_NEW_MESSAGE);
+                message.write(writer);
+                writer.i32(*pts).i32(*pts_count);
             }
         }
     }
@@ -172,10 +167,10 @@ impl TlObject for Update {
         match reader.u32()? {
             ids::UPDATE_NEW_AUTHORIZATION => Update::read_new_authorization(reader),
             ids::UPDATE_LOGIN_TOKEN => Ok(Update::LoginToken),
-            ids::SESSIONLAB_UPDATE_OPAQUE => Ok(Update::Opaque {
+            ids::UPDATE_NEW_MESSAGE => Ok(Update::NewMessage {
+                message: Message::read(reader)?,
                 pts: reader.i32()?,
                 pts_count: reader.i32()?,
-                payload: read_bytes(reader, MAX_UPDATE_PAYLOAD_BYTES)?,
             }),
             constructor => Err(unknown(constructor, Self::NAME)),
         }
@@ -228,33 +223,46 @@ mod tests {
     }
 
     #[test]
-    fn login_token_and_opaque_layouts() {
+    fn login_token_and_new_message_layouts() {
         assert_eq!(hex::encode(Update::LoginToken.encode()), "91e64f56");
-        let opaque = Update::Opaque {
+        let message = Message {
+            id: 7,
+            peer_user_id: 42,
+            date: 9,
+            text: "abc".into(),
+        };
+        let update = Update::NewMessage {
+            message: message.clone(),
             pts: 10,
             pts_count: 1,
-            payload: vec![0xaa; 5],
         };
-        assert_eq!(hex::encode(opaque.encode()), "b21a555e0a0000000100000005aaaaaaaaaa0000");
-        assert_eq!(opaque.pts(), Some((10, 1)));
+        let encoded = update.encode();
+        assert_eq!(hex::encode(&encoded[..4]), "fd0a2b1f", "updateNewMessage#1f2b0afd");
+        assert_eq!(encoded[4..encoded.len() - 8], message.encode()[..]);
+        assert_eq!(
+            hex::encode(&encoded[encoded.len() - 8..]),
+            "0a00000001000000",
+            "pts, pts_count"
+        );
+        assert_eq!(update.pts(), Some((10, 1)));
         assert_eq!(Update::LoginToken.pts(), None);
-        assert_eq!(Update::decode(&opaque.encode()), Ok(opaque));
+        assert_eq!(Update::decode(&encoded), Ok(update));
     }
 
     #[test]
-    fn oversized_payload_and_unknown_update_are_errors() {
-        let opaque = Update::Opaque {
+    fn malformed_updates_are_errors() {
+        let update = Update::NewMessage {
+            message: Message::default(),
             pts: 1,
             pts_count: 1,
-            payload: vec![0; MAX_UPDATE_PAYLOAD_BYTES + 1],
         };
+        let encoded = update.encode();
+        for end in 0..encoded.len() {
+            assert!(Update::decode(&encoded[..end]).is_err(), "{end}");
+        }
+        // The retired sessionlab.updateOpaque#5e551ab2 is no update any more.
         assert!(matches!(
-            Update::decode(&opaque.encode()),
-            Err(DecodeError::TooLong { .. })
-        ));
-        // updateNewMessage#1f2b0afd is represented by the opaque stand-in only.
-        assert!(matches!(
-            Update::decode(&0x1f2b_0afdu32.to_le_bytes()),
+            Update::decode(&0x5e55_1ab2u32.to_le_bytes()),
             Err(DecodeError::UnknownConstructor { context: "Update", .. })
         ));
     }
