@@ -72,7 +72,8 @@ pub struct Update {
     pub seq: u32,
     /// Unix seconds at which the server created the update (TL `date`).
     pub date: u32,
-    /// Exact creation time, kept for the apply-latency metric only (not on the wire).
+    /// Exact creation time, kept for the apply-latency metric only (on the
+    /// wire in the message text's header, see `sync::wire`).
     pub created_at: Instant,
     /// What the update is about.
     pub kind: UpdateKind,
