@@ -382,24 +382,15 @@ fn a_resend_request_names_the_lost_answer_and_gets_it_again() {
 fn detailed_info(answer_came: bool) -> (Received, Vec<Body>) {
     let now = start();
     let key = key(1);
-    let (mut server, mut client) = pair(&key, now);
-    let req_msg_id = client.send(now, query()).expect("queued");
-    let packet = client.poll_transmit(now, &mut rng(4)).expect("a packet");
-    let received = receive(&mut server, &packet, now);
+    let Answered {
+        mut server,
+        mut client,
+        received,
+        answer_packet,
+        ..
+    } = answered(now);
+    // The session's service replies (new session, acks, future salts) arrive.
     answer(&mut server, &mut client, &received, now);
-    let result = Body::RpcResult {
-        req_msg_id,
-        result: Body::Ping { ping_id: 5 }.encode(),
-    };
-    let answer_packet = server
-        .seal(
-            now,
-            received.auth_key_id,
-            received.session_id,
-            &[Outgoing::response(&result)],
-            &mut rng(5),
-        )
-        .expect("sealed");
     let answer_msg_id = opened(&key, Direction::ServerToClient, &answer_packet).msg_id;
     if answer_came {
         client.receive(now, &answer_packet).expect("decrypts");

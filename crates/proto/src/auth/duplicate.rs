@@ -23,10 +23,11 @@ use crate::time::Instant;
 /// Keys whose last use a DC remembers at most.
 pub(crate) const MAX_WATCHED_KEYS: usize = 1 << 20;
 
-/// Where and when each bound key was last used.
+/// Where and when each bound key was last used. The address is kept as a
+/// fixed-key hash: its length is the caller's, and only equality matters.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyUseWatch {
-    last: BTreeMap<AuthKeyId, (String, Instant)>,
+    last: BTreeMap<AuthKeyId, (u64, Instant)>,
     /// (last use, key), to forget the longest-silent key first.
     by_time: BTreeMap<(Instant, AuthKeyId), ()>,
 }
@@ -41,8 +42,9 @@ impl KeyUseWatch {
         address: &str,
         window: std::time::Duration,
     ) -> bool {
+        let address = address_hash(address);
         let duplicated = match self.last.get(&key_id) {
-            Some((previous, at)) => previous != address && now < at.saturating_add(window),
+            Some((previous, at)) => *previous != address && now < at.saturating_add(window),
             None => false,
         };
         if let Some((_, at)) = self.last.remove(&key_id) {
@@ -54,7 +56,7 @@ impl KeyUseWatch {
             };
             self.last.remove(&oldest);
         }
-        self.last.insert(key_id, (address.to_string(), now));
+        self.last.insert(key_id, (address, now));
         self.by_time.insert((now, key_id), ());
         debug_assert_eq!(self.last.len(), self.by_time.len());
         duplicated
@@ -66,6 +68,14 @@ impl KeyUseWatch {
             self.by_time.remove(&(at, key_id));
         }
     }
+}
+
+/// SipHash with fixed keys (`DefaultHasher::new`): the same on every run.
+fn address_hash(address: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    address.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl DcAuthority {
