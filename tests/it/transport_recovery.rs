@@ -515,3 +515,30 @@ fn messages_older_than_the_new_session_s_first_are_sent_again_under_new_ids() {
     // The lost packet, arriving late, is refused: older than the session.
     assert_eq!(bad_codes(&receive(&mut server, &lost, later).processed), [20]);
 }
+
+/// The client gets `count` content-related notifications at once; returns
+/// whether it sends its acknowledgements before the ack delay is up.
+fn acks_go_at_once(count: usize) -> bool {
+    let now = start();
+    let key = key(1);
+    let (mut server, mut client) = pair(&key, now);
+    let received = ping_round(&mut server, &mut client, now);
+    let later = now + Duration::from_secs(1);
+    let _ = client.poll_transmit(later, &mut rng(4));
+    let notices: Vec<Outgoing> = (0..count).map(|_| Outgoing::notification(&query_body())).collect();
+    let packet = server
+        .seal(later, received.auth_key_id, received.session_id, &notices, &mut rng(6))
+        .expect("sealed");
+    client.receive(later, &packet).expect("decrypts");
+    client.poll_transmit(later, &mut rng(4)).is_some()
+}
+
+fn query_body() -> Body {
+    Body::decode(&query()).expect("valid")
+}
+
+#[test]
+fn more_than_sixteen_acks_due_go_alone_at_once_and_fewer_wait() {
+    assert!(!acks_go_at_once(16), "16 wait for the ack delay");
+    assert!(acks_go_at_once(17), "over 16 go at once");
+}
