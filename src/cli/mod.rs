@@ -122,8 +122,9 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
-    run_with_args(args, &mut stdout.lock(), &mut stderr.lock()).into()
+    // Not locked for the whole run: a seed that panics on a worker thread
+    // prints its message to stderr, and a held lock would hang the run.
+    run_with_args(args, &mut std::io::stdout(), &mut std::io::stderr()).into()
 }
 
 /// [`main_with_args`] writing to `out` and `err`, for tests.

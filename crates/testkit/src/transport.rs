@@ -230,22 +230,32 @@ impl TransportPair {
     }
 
     fn count(&mut self, events: &[TransportEvent]) {
+        // A restart moves every pending message at once, and the new
+        // session's ids may equal old ones not yet moved. The client stops
+        // reading the old session's packet at a restart, so every event
+        // after it in the batch names an old session's id.
+        let mut old_session: Option<BTreeMap<u64, u32>> = None;
         for event in events {
+            let ids = old_session.as_mut().unwrap_or(&mut self.ids);
             match event {
-                TransportEvent::GaveUp { msg_id } if self.ids.remove(msg_id).is_some() => {
+                TransportEvent::GaveUp { msg_id } if ids.remove(msg_id).is_some() => {
                     self.outcome.given_up += 1;
                 }
                 TransportEvent::Reissued {
                     old_msg_id, new_msg_id, ..
                 } => {
-                    if let Some(counter) = self.ids.remove(old_msg_id) {
+                    if let Some(counter) = ids.remove(old_msg_id) {
                         self.ids.insert(*new_msg_id, counter);
                     }
                 }
-                TransportEvent::SessionRestarted { .. } => self.outcome.sessions_restarted += 1,
+                TransportEvent::SessionRestarted { .. } => {
+                    self.outcome.sessions_restarted += 1;
+                    old_session = Some(std::mem::take(&mut self.ids));
+                }
                 _ => {}
             }
         }
+        // What did not move was acknowledged before the restart.
     }
 
     fn deliver_to_server(&mut self, packet: &[u8]) -> Result<(), Violation> {
