@@ -56,6 +56,30 @@ impl World {
         key
     }
 
+    /// The temp key exchange (api/pfs) for `app` on `dc`, when its requests
+    /// wait for one: instantaneous, like the permanent key's.
+    pub(super) fn exchange_temp_key(&mut self, now: Instant, app: AppId, dc: DcId) {
+        let local = self.local_now(app, now);
+        let fresh = {
+            let entry = &mut self.apps[app];
+            entry.client.new_temp_key(dc, &mut entry.rng)
+        };
+        let Some((key, expires_in)) = fresh else {
+            return;
+        };
+        let issued = match self.servers.get_mut(&dc) {
+            Some(server) => server
+                .register_temp_key(now, key, expires_in, &mut self.server_rng)
+                .ok(),
+            None => None,
+        };
+        let client = &mut self.apps[app].client;
+        match issued {
+            Some((salt, expires_at)) => client.handle_issued_temp_key(local, dc, salt, expires_at),
+            None => client.temp_key_refused(dc),
+        }
+    }
+
     pub(super) fn local_now(&self, app: AppId, now: Instant) -> Instant {
         now.offset_by_micros(self.apps[app].skew_micros)
     }
@@ -75,6 +99,10 @@ impl World {
     /// Send whatever the app has to send, re-arm its timer, handle its events.
     pub(super) fn pump_app(&mut self, now: Instant, app: AppId) {
         let local = self.local_now(app, now);
+        // Each exchange hands the DC a key and clears its want: bounded by the DCs.
+        while let Some(dc) = self.apps[app].client.temp_key_wanted() {
+            self.exchange_temp_key(now, app, dc);
+        }
         loop {
             let entry = &mut self.apps[app];
             let Some((dc, bytes)) = entry.client.poll_transmit(local, &mut entry.rng) else {
@@ -218,6 +246,20 @@ impl World {
         calls
     }
 
+    /// Put `bytes` from `dc` on the network towards `app`.
+    fn send_to_app(&mut self, now: Instant, dc: DcId, app: AppId, bytes: Vec<u8>) {
+        let (from, to) = (Node::Datacenter(dc.get()), self.apps[app].node);
+        if let Ok(outcome) = self
+            .network
+            .send(now, from, to, bytes.len() as u64, &mut self.network_rng)
+        {
+            for delivery in outcome.deliveries.as_slice() {
+                let bytes = bytes.clone();
+                self.schedule(delivery.at, Event::ToApp { app, dc, bytes });
+            }
+        }
+    }
+
     fn carry_out(&mut self, now: Instant, dc: DcId, output: ServerOutput, sender: Option<AppId>) {
         match output {
             ServerOutput::Packet {
@@ -234,25 +276,15 @@ impl World {
                     }
                     (None, None) => return,
                 };
-                let from = Node::Datacenter(dc.get());
-                let to = self.apps[app].node;
-                if let Ok(outcome) = self
-                    .network
-                    .send(now, from, to, bytes.len() as u64, &mut self.network_rng)
-                {
-                    for delivery in outcome.deliveries.as_slice() {
-                        self.schedule(
-                            delivery.at,
-                            Event::ToApp {
-                                app,
-                                dc,
-                                bytes: bytes.clone(),
-                            },
-                        );
-                    }
+                self.send_to_app(now, dc, app, bytes);
+            }
+            ServerOutput::TransportError { code, .. } => {
+                self.counters.transport_errors += 1;
+                // The 4-byte error goes back over the connection the packet came on.
+                if let Some(app) = sender {
+                    self.send_to_app(now, dc, app, code.to_le_bytes().to_vec());
                 }
             }
-            ServerOutput::TransportError { .. } => self.counters.transport_errors += 1,
             ServerOutput::InterDc(message) => {
                 let from = Node::Datacenter(message.from.get());
                 let to = Node::Datacenter(message.to.get());

@@ -29,6 +29,8 @@ impl World {
         ClientConfig {
             home_dc: self.accounts[account].home_dc,
             device,
+            // A thief's app is a stock app: temp keys like the owner's.
+            temp_key_lifetime: self.config.policy.temp_key_lifetime,
             ..ClientConfig::default()
         }
     }

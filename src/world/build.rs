@@ -159,6 +159,8 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
             let config = ClientConfig {
                 home_dc,
                 device: device_info(kind),
+                // Apps use temp keys whenever the DCs allow them (api/pfs).
+                temp_key_lifetime: world.config.policy.temp_key_lifetime,
                 ..ClientConfig::default()
             };
             let app = new_app(

@@ -59,31 +59,47 @@ fn a_stolen_phone_is_the_thiefs_until_the_owner_terminates_it() {
     assert_eq!(metric(&outcome, "logout_bypasses"), 0.0);
 }
 
+/// Bad-message answers and difference calls of `devices()` without and
+/// with a stale-backup restore of the desktops on day 3, under
+/// `temp_key_lifetime` (`"0s"`: permanent keys carry the traffic).
+fn restore_costs(temp_key_lifetime: &str) -> ([f64; 4], sessionlab::world::RunOutcome) {
+    let restore = device_event("restored_from_backup", "desktop", "3d").set("backup_age", "2d");
+    let scenario = devices()
+        .policy("temp_key_lifetime", temp_key_lifetime)
+        .device_event(restore);
+    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
+    let baseline_scenario = devices().policy("temp_key_lifetime", temp_key_lifetime);
+    let baseline = run(&baseline_scenario.resolved(), 0, RunOptions::default()).expect("runs");
+    let costs = [
+        metric(&baseline, "bad_msg_notifications"),
+        metric(&outcome, "bad_msg_notifications"),
+        metric(&baseline, "difference_calls"),
+        metric(&outcome, "difference_calls"),
+    ];
+    (costs, outcome)
+}
+
 #[test]
 fn an_app_restored_from_a_stale_backup_recovers_and_converges() {
-    let scenario =
-        devices().device_event(device_event("restored_from_backup", "desktop", "3d").set("backup_age", "2d"));
-    let outcome = run(&scenario.resolved(), 0, RunOptions::default()).expect("runs");
+    // Seed 0, exactly, with permanent keys only. The three desktops go back
+    // two days: old sessions, seqnos, salts and sync position. Each DC
+    // refuses the first request of each (code 32, and 48: the backup's
+    // future salts have expired), the seqno catches up, and a
+    // getDifference brings the app to the server's state: 16 more
+    // bad-message answers than without the restore (whose 17 are code 48
+    // on links idle past their 64 future salts, 32 hours), 40 more
+    // difference calls, and sync converges.
+    let (costs, outcome) = restore_costs("0s");
     show(&outcome);
-    let baseline = run(&devices().resolved(), 0, RunOptions::default()).expect("runs");
     assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
-    // Seed 0, exactly. The three desktops go back two days: old sessions,
-    // seqnos, salts and sync position. Each DC refuses the first request of
-    // each (code 32, and 48: the backup's future salts have expired), the
-    // seqno catches up, and a getDifference brings the app to the server's
-    // state: 16 more bad-message answers than without the restore (whose
-    // 17 are the clock and seqno refusals of a normal run: with the key's
-    // salt and future salts, no salt is refused), 40 more difference
-    // calls, and sync converges.
-    assert_eq!(
-        [
-            metric(&baseline, "bad_msg_notifications"),
-            metric(&outcome, "bad_msg_notifications"),
-            metric(&baseline, "difference_calls"),
-            metric(&outcome, "difference_calls"),
-        ],
-        [17.0, 33.0, 566.0, 606.0]
-    );
+    assert_eq!(costs, [17.0, 33.0, 566.0, 606.0]);
+    // With temp keys (the default, 24 h), the backup's temp keys are dead:
+    // the app binds new ones, in new sessions, with fresh salts, and no
+    // request is refused; a new key every day also means no link outlives
+    // its future salts. The catch-up costs the same 40 difference calls.
+    let (costs, outcome) = restore_costs("24h");
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    assert_eq!(costs, [0.0, 0.0, 567.0, 607.0]);
     assert_eq!(metric(&outcome, "sync_converged"), 1.0);
     assert_eq!(metric(&outcome, "updates_lost"), 0.0);
     assert_eq!(metric(&outcome, "updates_duplicated"), 0.0);

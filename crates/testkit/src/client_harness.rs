@@ -53,9 +53,15 @@ impl Default for ClientHarness {
 impl ClientHarness {
     /// Online, logged out, keys for HOME and MEDIA registered.
     pub fn new() -> ClientHarness {
+        ClientHarness::with_config(ClientConfig::default())
+    }
+
+    /// [`ClientHarness::new`] for a client built from `config` (its home DC
+    /// set to [`HOME`]).
+    pub fn with_config(config: ClientConfig) -> ClientHarness {
         let config = ClientConfig {
             home_dc: HOME,
-            ..ClientConfig::default()
+            ..config
         };
         let mut world = ClientHarness {
             client: Client::new(config).expect("valid config"),
@@ -81,6 +87,21 @@ impl ClientHarness {
                 self.dc(dc).add_key(key);
             }
         }
+    }
+
+    /// Run the temp key exchange the client asks for, if any (api/pfs):
+    /// the key is registered at the scripted DC, which issues its current
+    /// salt, and lives `lifetime`. Returns the DC.
+    pub fn exchange_temp_key(&mut self, lifetime: Duration) -> Option<DcId> {
+        let dc = self.client.temp_key_wanted()?;
+        let (key, _) = self.client.new_temp_key(dc, &mut self.rng)?;
+        let key_id = key.id();
+        let now = self.now;
+        self.dc(dc).add_key(key);
+        let salt = self.dc(dc).transport().current_salt(key_id, now).unwrap_or(0);
+        self.client
+            .handle_issued_temp_key(now, dc, salt, now.saturating_add(lifetime));
+        Some(dc)
     }
 
     /// Move packets between the client and the scripted DCs until the client is quiet; returns the API requests the

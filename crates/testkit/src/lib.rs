@@ -24,6 +24,7 @@
 
 pub mod auth_cluster;
 pub mod client_harness;
+pub mod cluster_temp_keys;
 pub mod fuzz;
 pub mod scenario_fixture;
 pub mod scripted_dc;

@@ -71,6 +71,8 @@ pub struct ServerCluster {
     /// Codes delivered so far: (phone, code, delivery).
     pub codes: Vec<(String, String, CodeDelivery)>,
     pub events: Vec<(DcId, ServerEvent)>,
+    /// Transport error packets (-404) the servers sent back.
+    pub transport_errors: usize,
     rng: ChaCha8Rng,
 }
 
@@ -91,8 +93,14 @@ impl ServerCluster {
             devices: Vec::new(),
             codes: Vec::new(),
             events: Vec::new(),
+            transport_errors: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
         }
+    }
+
+    /// The cluster's randomness (for helpers in other files).
+    pub(crate) fn rng(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
     }
 
     pub fn server(&self, dc: impl Into<DcId>) -> &Server {
@@ -298,7 +306,7 @@ impl ServerCluster {
                     }
                 }
             }
-            ServerOutput::TransportError { .. } => {}
+            ServerOutput::TransportError { .. } => self.transport_errors += 1,
             ServerOutput::InterDc(message) => {
                 let now = self.now;
                 if let Some(server) = self.servers.get_mut(&message.to) {

@@ -5,6 +5,7 @@
 mod flows;
 mod login;
 mod revocation;
+mod temp_keys;
 mod transport;
 
 pub(super) use sessionlab_proto::client::{ClientEvent, Command};

@@ -84,6 +84,8 @@ pub struct DcAuthority {
     /// Keys in `derived_by_home`, counted as they come and go: the limit
     /// check on every import must not walk the whole index.
     pub(crate) derived_total: usize,
+    /// Temp keys whose time ran out, for the transport to forget.
+    pub(crate) dead_temp_keys: Vec<AuthKeyId>,
     /// Login codes by (user, phone_code_hash).
     pub(crate) codes: BTreeMap<(UserId, u64), PendingCode>,
     /// QR login tokens by id.
@@ -118,6 +120,7 @@ impl DcAuthority {
             key_uses: KeyUseWatch::default(),
             derived_by_home: BTreeMap::new(),
             derived_total: 0,
+            dead_temp_keys: Vec::new(),
             codes: BTreeMap::new(),
             login_tokens: BTreeMap::new(),
             revocations: BTreeMap::new(),

@@ -22,6 +22,9 @@ pub enum AuthRejection {
     Revalidating,
     /// The key was used from two addresses at once and is invalidated.
     KeyDuplicated,
+    /// A temp key not bound to a permanent key (or no longer: a newer
+    /// binding replaced it).
+    PermKeyEmpty,
 }
 
 impl AuthRejection {
@@ -35,6 +38,7 @@ impl AuthRejection {
             AuthRejection::PasswordNeeded => RpcError::SessionPasswordNeeded,
             AuthRejection::Revalidating => RpcError::Timeout,
             AuthRejection::KeyDuplicated => RpcError::AuthKeyDuplicated,
+            AuthRejection::PermKeyEmpty => RpcError::AuthKeyPermEmpty,
         }
     }
 }
@@ -120,9 +124,18 @@ pub enum RpcError {
     /// `TEMP_AUTH_KEY_ALREADY_BOUND`: the temp key is bound already, or the "permanent" key is itself a temp key.
     #[error("400 TEMP_AUTH_KEY_ALREADY_BOUND")]
     TempAuthKeyAlreadyBound,
-    /// `TEMP_AUTH_KEY_EMPTY`: temp keys are disabled by policy (zero lifetime).
+    /// `TEMP_AUTH_KEY_EMPTY`: the request was not sent under a temp key
+    /// (or temp keys are disabled by policy: zero lifetime).
     #[error("400 TEMP_AUTH_KEY_EMPTY")]
     TempKeysDisabled,
+    /// `AUTH_KEY_PERM_EMPTY` (401): the method is unavailable under a temp
+    /// key not bound to a permanent key.
+    #[error("401 AUTH_KEY_PERM_EMPTY")]
+    AuthKeyPermEmpty,
+    /// `ENCRYPTED_MESSAGE_INVALID`: the binding message does not decrypt
+    /// with the permanent key or does not match the request.
+    #[error("400 ENCRYPTED_MESSAGE_INVALID")]
+    EncryptedMessageInvalid,
     /// `EXPIRE_DATE_INVALID`: the binding's `expires_at` is not in the future.
     #[error("400 EXPIRE_DATE_INVALID")]
     ExpireDateInvalid,
@@ -163,6 +176,7 @@ impl RpcError {
             RpcError::FloodWait { .. } => 420,
             RpcError::SessionPasswordNeeded
             | RpcError::AuthKeyUnregistered
+            | RpcError::AuthKeyPermEmpty
             | RpcError::SessionRevoked
             | RpcError::SessionExpired
             | RpcError::UserDeactivated => 401,

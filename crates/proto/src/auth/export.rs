@@ -117,9 +117,32 @@ impl DcAuthority {
         })
     }
 
-    /// `auth.bindTempAuthKey`: `temp_key_id` acts as `perm_key_id` until
-    /// `expires_at`, capped at `now + temp_key_lifetime`. The permanent key
-    /// need not be authorized yet (clients bind before logging in).
+    /// A temp key exchange (`p_q_inner_data_temp_dc`) made `temp_key_id`,
+    /// alive for `expires_in` at most (capped by the policy's lifetime).
+    /// Returns when it dies. Until bound it serves only `bindTempAuthKey`.
+    pub fn register_temp_key(
+        &mut self,
+        now: Instant,
+        temp_key_id: AuthKeyId,
+        expires_in: std::time::Duration,
+    ) -> Result<Instant, RpcError> {
+        if !self.policy.temp_keys_enabled() {
+            return Err(RpcError::TempKeysDisabled);
+        }
+        let expires_at = now.saturating_add(expires_in.min(self.policy.temp_key_lifetime));
+        self.keys
+            .register_temp(temp_key_id, expires_at)
+            .map_err(temp_bind_error)?;
+        self.timers.schedule(expires_at, Timer::TempKeyExpiry { temp_key_id });
+        Ok(expires_at)
+    }
+
+    /// `auth.bindTempAuthKey` under `temp_key_id`, whose binding message the
+    /// caller has verified with the permanent key: `temp_key_id` acts as
+    /// `perm_key_id` until `expires_at` (it dies then, if not sooner). The
+    /// permanent key need not be authorized yet (clients bind before
+    /// logging in). A temp key bound to the permanent key before is
+    /// unbound: one temp key per permanent key (api/pfs).
     pub fn bind_temp_auth_key(
         &mut self,
         now: Instant,
@@ -136,24 +159,28 @@ impl DcAuthority {
         if expires_at <= now {
             return Err(RpcError::ExpireDateInvalid);
         }
-        if temp_key_id == perm_key_id || self.keys.temp_binding(perm_key_id).is_some() {
+        if temp_key_id == perm_key_id {
             return Err(RpcError::TempAuthKeyAlreadyBound);
         }
-        let expires_at = expires_at.min(now.saturating_add(self.policy.temp_key_lifetime));
-        self.keys
-            .bind_temp(
-                temp_key_id,
-                TempBinding {
-                    perm_key_id,
-                    expires_at,
-                },
-            )
-            .map_err(|error| match error {
-                TempBindError::AlreadyBound => RpcError::TempAuthKeyAlreadyBound,
-                TempBindError::TooMany => RpcError::LimitExceeded,
-                TempBindError::Revoked => RpcError::AuthKeyUnregistered,
-            })?;
+        let binding = TempBinding {
+            perm_key_id,
+            expires_at,
+        };
+        let replaced = self.keys.bind_temp(temp_key_id, binding).map_err(temp_bind_error)?;
+        let expires_at = self
+            .keys
+            .temp_binding(temp_key_id)
+            .map_or(expires_at, |binding| binding.expires_at);
         self.timers.schedule(expires_at, Timer::TempKeyExpiry { temp_key_id });
+        if let Some(previous) = replaced {
+            self.event(
+                now,
+                AuthEventKind::TempKeyEnded {
+                    temp_key_id: previous,
+                    perm_key_id,
+                },
+            );
+        }
         self.event(
             now,
             AuthEventKind::TempKeyBound {
@@ -165,6 +192,49 @@ impl DcAuthority {
         Ok(expires_at)
     }
 
+    /// For tests: the temp key exchange (if the key is new) and the binding.
+    #[cfg(test)]
+    pub(crate) fn register_and_bind_temp(
+        &mut self,
+        now: Instant,
+        perm_key_id: AuthKeyId,
+        temp_key_id: AuthKeyId,
+        expires_at: Instant,
+    ) -> Result<Instant, RpcError> {
+        if !self.keys.is_temp(temp_key_id) && self.policy.temp_keys_enabled() {
+            let _ = self.register_temp_key(now, temp_key_id, self.policy.temp_key_lifetime);
+        }
+        self.bind_temp_auth_key(now, perm_key_id, temp_key_id, expires_at)
+    }
+
+    /// Refuse any call but `bindTempAuthKey` under a temp key that acts
+    /// for no permanent key, with `AUTH_KEY_PERM_EMPTY` (api/pfs). Emits
+    /// `RequestRejected`.
+    pub fn refuse_unbound_temp_key(&mut self, now: Instant, key_id: AuthKeyId) -> Result<(), RpcError> {
+        if !self.keys.is_temp(key_id) || self.keys.temp_binding(key_id).is_some() {
+            return Ok(());
+        }
+        let rejection = super::error::AuthRejection::PermKeyEmpty;
+        self.event(now, AuthEventKind::RequestRejected { key_id, rejection });
+        Err(rejection.rpc_error())
+    }
+
+    /// The temp key bound to the permanent key `perm_key_id`, if any.
+    pub fn temp_key_of(&self, perm_key_id: AuthKeyId) -> Option<AuthKeyId> {
+        self.keys.temp_of(perm_key_id)
+    }
+
+    /// Whether `key_id` is a live temp key (bound or not).
+    pub fn is_temp_key(&self, key_id: AuthKeyId) -> bool {
+        self.keys.is_temp(key_id)
+    }
+
+    /// Temp keys that died since the last call (their time ran out): the
+    /// transport forgets them, and packets under them get -404.
+    pub fn take_dead_temp_keys(&mut self) -> Vec<AuthKeyId> {
+        std::mem::take(&mut self.dead_temp_keys)
+    }
+
     /// The permanent key a request under `key_id` acts as (itself when it
     /// is not a live temp key). Servers resolve before login calls.
     pub fn resolve_key(&self, now: Instant, key_id: AuthKeyId) -> AuthKeyId {
@@ -174,14 +244,29 @@ impl DcAuthority {
     }
 
     pub(crate) fn expire_temp_key(&mut self, now: Instant, temp_key_id: AuthKeyId) {
-        if let Some(binding) = self.keys.expire_temp(now, temp_key_id) {
+        let Some(temp) = self.keys.expire_temp(now, temp_key_id) else {
+            return;
+        };
+        if self.dead_temp_keys.len() < super::limits::MAX_LIVE_TEMP_KEYS {
+            self.dead_temp_keys.push(temp_key_id);
+        }
+        if let Some(perm_key_id) = temp.bound_to {
             self.event(
                 now,
                 AuthEventKind::TempKeyEnded {
                     temp_key_id,
-                    perm_key_id: binding.perm_key_id,
+                    perm_key_id,
                 },
             );
         }
+    }
+}
+
+fn temp_bind_error(error: TempBindError) -> RpcError {
+    match error {
+        TempBindError::NotTemp => RpcError::TempKeysDisabled,
+        TempBindError::AlreadyBound => RpcError::TempAuthKeyAlreadyBound,
+        TempBindError::TooMany => RpcError::LimitExceeded,
+        TempBindError::Revoked => RpcError::AuthKeyUnregistered,
     }
 }

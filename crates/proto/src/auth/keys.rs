@@ -8,11 +8,11 @@
 //! cannot log back in with it; the device that owned it makes a new key.
 
 use crate::id::{AuthKeyId, UserId};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use super::authorization::DerivedAuthorization;
 use super::error::AuthRejection;
-use super::limits::{MAX_REVOKED_KEYS_REMEMBERED, MAX_TEMP_KEYS_PER_PERM_KEY};
+use super::limits::{MAX_LIVE_TEMP_KEYS, MAX_REVOKED_KEYS_REMEMBERED};
 
 use crate::time::Instant;
 
@@ -32,10 +32,22 @@ pub(crate) struct TempBinding {
     pub expires_at: Instant,
 }
 
+/// A temp key, from a temp key exchange (`p_q_inner_data_temp_dc`): it
+/// dies at `expires_at`, and acts for a permanent key only while bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TempKey {
+    pub expires_at: Instant,
+    pub bound_to: Option<AuthKeyId>,
+}
+
 /// Why binding a temp key failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TempBindError {
+    /// The key the request came under is not a temp key.
+    NotTemp,
+    /// Bound to another permanent key, or the "permanent" key is a temp key.
     AlreadyBound,
+    /// [`MAX_LIVE_TEMP_KEYS`] are alive already.
     TooMany,
     /// The temp key was revoked before: it is dead.
     Revoked,
@@ -48,8 +60,11 @@ pub(crate) struct KeyTable {
     revoked: BTreeMap<AuthKeyId, AuthRejection>,
     /// Revocation order, for evicting the oldest reason past the bound.
     revoked_order: VecDeque<AuthKeyId>,
-    temp: BTreeMap<AuthKeyId, TempBinding>,
-    temp_by_perm: BTreeMap<AuthKeyId, BTreeSet<AuthKeyId>>,
+    /// Every live temp key, bound or not.
+    temp: BTreeMap<AuthKeyId, TempKey>,
+    /// Permanent key → the one temp key bound to it (api/pfs: binding a
+    /// new one overwrites the previous).
+    temp_by_perm: BTreeMap<AuthKeyId, AuthKeyId>,
 }
 
 impl KeyTable {
@@ -84,21 +99,18 @@ impl KeyTable {
         assert!(previous.is_none(), "key {key_id:#x} bound twice");
     }
 
-    /// Unbind a permanent key, remember why, and end its temp keys.
+    /// Unbind a permanent key, remember why, and end its temp key.
     /// Returns the ended temp keys.
     pub(crate) fn revoke(&mut self, key_id: AuthKeyId, reason: AuthRejection) -> Vec<AuthKeyId> {
         self.bindings.remove(&key_id);
         // A temp key revoked on its own stops acting for its permanent key.
-        if let Some(binding) = self.temp.remove(&key_id) {
-            self.unindex_temp(binding.perm_key_id, key_id);
+        if let Some(temp) = self.temp.remove(&key_id) {
+            if let Some(perm_key_id) = temp.bound_to {
+                self.temp_by_perm.remove(&perm_key_id);
+            }
         }
         self.remember_revoked(key_id, reason);
-        let temps: Vec<AuthKeyId> = self
-            .temp_by_perm
-            .remove(&key_id)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let temps: Vec<AuthKeyId> = self.temp_by_perm.remove(&key_id).into_iter().collect();
         for temp_key_id in &temps {
             self.temp.remove(temp_key_id);
             self.remember_revoked(*temp_key_id, reason);
@@ -126,59 +138,108 @@ impl KeyTable {
     }
 
     /// Resolve a key to the permanent key it acts as: itself, or the
-    /// permanent key of an unexpired temp binding. Returns (perm, via_temp).
+    /// permanent key of a live bound temp key. Returns (perm, via_temp).
+    /// An unbound temp key acts for nobody (`AUTH_KEY_PERM_EMPTY`).
     pub(crate) fn resolve(&self, now: Instant, key_id: AuthKeyId) -> Result<(AuthKeyId, bool), AuthRejection> {
         match self.temp.get(&key_id) {
-            Some(binding) if now < binding.expires_at => Ok((binding.perm_key_id, true)),
-            Some(_) => Err(AuthRejection::KeyUnregistered),
+            Some(temp) if now >= temp.expires_at => Err(AuthRejection::KeyUnregistered),
+            Some(TempKey {
+                bound_to: Some(perm_key_id),
+                ..
+            }) => Ok((*perm_key_id, true)),
+            Some(_) => Err(AuthRejection::PermKeyEmpty),
             None => Ok((key_id, false)),
         }
     }
 
-    pub(crate) fn temp_binding(&self, temp_key_id: AuthKeyId) -> Option<TempBinding> {
-        self.temp.get(&temp_key_id).copied()
+    /// The temp key bound to `perm_key_id`, if any.
+    pub(crate) fn temp_of(&self, perm_key_id: AuthKeyId) -> Option<AuthKeyId> {
+        self.temp_by_perm.get(&perm_key_id).copied()
     }
 
-    /// Bind a temp key to a permanent key until `expires_at`.
-    pub(crate) fn bind_temp(&mut self, temp_key_id: AuthKeyId, binding: TempBinding) -> Result<(), TempBindError> {
-        match self.temp.get(&temp_key_id) {
-            Some(existing) if existing.perm_key_id != binding.perm_key_id => return Err(TempBindError::AlreadyBound),
-            _ => {}
-        }
-        if self.bindings.contains_key(&temp_key_id) {
+    /// Whether `key_id` is a live temp key (bound or not).
+    pub(crate) fn is_temp(&self, key_id: AuthKeyId) -> bool {
+        self.temp.contains_key(&key_id)
+    }
+
+    /// The binding of a bound temp key.
+    pub(crate) fn temp_binding(&self, temp_key_id: AuthKeyId) -> Option<TempBinding> {
+        let temp = self.temp.get(&temp_key_id)?;
+        temp.bound_to.map(|perm_key_id| TempBinding {
+            perm_key_id,
+            expires_at: temp.expires_at,
+        })
+    }
+
+    /// A temp key the key exchange just made, alive until `expires_at`.
+    pub(crate) fn register_temp(&mut self, temp_key_id: AuthKeyId, expires_at: Instant) -> Result<(), TempBindError> {
+        let known = self.bindings.contains_key(&temp_key_id)
+            || self.temp.contains_key(&temp_key_id)
+            || self.temp_by_perm.contains_key(&temp_key_id);
+        if known {
             return Err(TempBindError::AlreadyBound);
         }
         if self.is_revoked(temp_key_id) {
             return Err(TempBindError::Revoked);
         }
-        let temps = self.temp_by_perm.entry(binding.perm_key_id).or_default();
-        if !temps.contains(&temp_key_id) && temps.len() >= MAX_TEMP_KEYS_PER_PERM_KEY {
+        if self.temp.len() >= MAX_LIVE_TEMP_KEYS {
             return Err(TempBindError::TooMany);
         }
-        temps.insert(temp_key_id);
-        self.temp.insert(temp_key_id, binding);
+        self.temp.insert(
+            temp_key_id,
+            TempKey {
+                expires_at,
+                bound_to: None,
+            },
+        );
         Ok(())
     }
 
-    /// Drop a temp binding whose time is up; returns it when it was due.
-    pub(crate) fn expire_temp(&mut self, now: Instant, temp_key_id: AuthKeyId) -> Option<TempBinding> {
-        let binding = self
+    /// Bind a temp key to a permanent key; it dies at `binding.expires_at`
+    /// if that is sooner. A temp key bound to the permanent key before is
+    /// unbound and returned (it stays alive, acting for nobody).
+    pub(crate) fn bind_temp(
+        &mut self,
+        temp_key_id: AuthKeyId,
+        binding: TempBinding,
+    ) -> Result<Option<AuthKeyId>, TempBindError> {
+        if self.is_revoked(temp_key_id) {
+            return Err(TempBindError::Revoked);
+        }
+        if self.temp.contains_key(&binding.perm_key_id) {
+            return Err(TempBindError::AlreadyBound);
+        }
+        let temp = self.temp.get_mut(&temp_key_id).ok_or(TempBindError::NotTemp)?;
+        match temp.bound_to {
+            Some(perm_key_id) if perm_key_id != binding.perm_key_id => return Err(TempBindError::AlreadyBound),
+            _ => {}
+        }
+        temp.bound_to = Some(binding.perm_key_id);
+        temp.expires_at = temp.expires_at.min(binding.expires_at);
+        let replaced = self
+            .temp_by_perm
+            .insert(binding.perm_key_id, temp_key_id)
+            .filter(|previous| *previous != temp_key_id);
+        if let Some(previous) = replaced {
+            if let Some(previous_key) = self.temp.get_mut(&previous) {
+                previous_key.bound_to = None;
+            }
+        }
+        Ok(replaced)
+    }
+
+    /// Forget a temp key whose time is up; returns it when it was due.
+    pub(crate) fn expire_temp(&mut self, now: Instant, temp_key_id: AuthKeyId) -> Option<TempKey> {
+        let temp = self
             .temp
             .get(&temp_key_id)
             .copied()
-            .filter(|binding| now >= binding.expires_at)?;
+            .filter(|temp| now >= temp.expires_at)?;
         self.temp.remove(&temp_key_id);
-        self.unindex_temp(binding.perm_key_id, temp_key_id);
-        Some(binding)
-    }
-
-    fn unindex_temp(&mut self, perm_key_id: AuthKeyId, temp_key_id: AuthKeyId) {
-        if let Some(temps) = self.temp_by_perm.get_mut(&perm_key_id) {
-            temps.remove(&temp_key_id);
-            if temps.is_empty() {
-                self.temp_by_perm.remove(&perm_key_id);
-            }
+        if let Some(perm_key_id) = temp.bound_to {
+            self.temp_by_perm.remove(&perm_key_id);
         }
+        Some(temp)
     }
 
     /// Keys bound to derived authorizations.
@@ -189,17 +250,17 @@ impl KeyTable {
             .map(|(k, _)| *k)
     }
 
-    /// The temp-key indexes agree and respect their bounds.
+    /// The temp-key indexes agree: one temp key per permanent key, and a
+    /// key is never both temp and permanent.
     pub(crate) fn check_invariants(&self) {
-        let indexed: usize = self.temp_by_perm.values().map(BTreeSet::len).sum();
-        assert_eq!(indexed, self.temp.len(), "temp index out of step");
-        for (perm, temps) in &self.temp_by_perm {
-            assert!(!temps.is_empty() && temps.len() <= MAX_TEMP_KEYS_PER_PERM_KEY);
-            for temp in temps {
-                assert_eq!(self.temp.get(temp).map(|b| b.perm_key_id), Some(*perm));
-                assert!(!self.bindings.contains_key(temp), "a key is both temp and permanent");
-            }
+        let bound = self.temp.values().filter(|temp| temp.bound_to.is_some()).count();
+        assert_eq!(bound, self.temp_by_perm.len(), "temp index out of step");
+        for (perm, temp) in &self.temp_by_perm {
+            assert_eq!(self.temp.get(temp).and_then(|key| key.bound_to), Some(*perm));
+            assert!(!self.bindings.contains_key(temp), "a key is both temp and permanent");
+            assert!(!self.temp.contains_key(perm), "a temp key acts as a permanent key");
         }
+        assert!(self.temp.len() <= MAX_LIVE_TEMP_KEYS);
         assert!(self.revoked.len() <= MAX_REVOKED_KEYS_REMEMBERED);
         assert_eq!(
             self.revoked.len(),
@@ -211,13 +272,10 @@ impl KeyTable {
         }
     }
 
-    /// Temp keys currently bound to `perm_key_id`.
+    /// The temp key bound to `perm_key_id`, if any.
     #[cfg(test)]
     pub(crate) fn temps_of(&self, perm_key_id: AuthKeyId) -> Vec<AuthKeyId> {
-        self.temp_by_perm
-            .get(&perm_key_id)
-            .map(|temps| temps.iter().copied().collect())
-            .unwrap_or_default()
+        self.temp_by_perm.get(&perm_key_id).copied().into_iter().collect()
     }
 }
 
@@ -266,17 +324,67 @@ mod tests {
         table.bind(AuthKeyId::new(5), home(2));
     }
 
+    fn temp(key: u64, perm: u64, expires: u64) -> (AuthKeyId, TempBinding) {
+        (
+            AuthKeyId::new(key),
+            TempBinding {
+                perm_key_id: AuthKeyId::new(perm),
+                expires_at: Instant::from_unix_seconds(expires),
+            },
+        )
+    }
+
     #[test]
     fn a_revoked_key_cannot_become_a_temp_key() {
         let mut table = KeyTable::default();
         table.bind(AuthKeyId::new(5), home(1));
         table.revoke(AuthKeyId::new(5), AuthRejection::KeyUnregistered);
-        let binding = TempBinding {
-            perm_key_id: AuthKeyId::new(1),
-            expires_at: Instant::from_unix_seconds(10),
-        };
-        assert_eq!(table.bind_temp(AuthKeyId::new(5), binding), Err(TempBindError::Revoked));
+        assert_eq!(
+            table.register_temp(AuthKeyId::new(5), Instant::from_unix_seconds(10)),
+            Err(TempBindError::Revoked)
+        );
+        let (key, binding) = temp(5, 1, 10);
+        assert_eq!(table.bind_temp(key, binding), Err(TempBindError::Revoked));
         assert!(table.temps_of(AuthKeyId::new(1)).is_empty());
+    }
+
+    #[test]
+    fn only_a_temp_key_from_a_temp_exchange_binds() {
+        let mut table = KeyTable::default();
+        table.bind(AuthKeyId::new(1), home(1));
+        let (key, binding) = temp(1, 2, 10);
+        assert_eq!(table.bind_temp(key, binding), Err(TempBindError::NotTemp));
+        let (key, binding) = temp(9, 1, 10);
+        assert_eq!(table.bind_temp(key, binding), Err(TempBindError::NotTemp));
+        table
+            .register_temp(key, Instant::from_unix_seconds(50))
+            .expect("register");
+        assert_eq!(
+            table.register_temp(key, Instant::from_unix_seconds(50)),
+            Err(TempBindError::AlreadyBound)
+        );
+        // A temp key cannot stand in for the permanent key either.
+        let (other, _) = temp(8, 9, 10);
+        table
+            .register_temp(other, Instant::from_unix_seconds(50))
+            .expect("register");
+        assert_eq!(
+            table.bind_temp(other, temp(8, 9, 10).1),
+            Err(TempBindError::AlreadyBound)
+        );
+    }
+
+    #[test]
+    fn an_unbound_temp_key_acts_for_nobody() {
+        let mut table = KeyTable::default();
+        table
+            .register_temp(AuthKeyId::new(9), Instant::from_unix_seconds(100))
+            .expect("register");
+        assert_eq!(
+            table.resolve(Instant::from_unix_seconds(1), AuthKeyId::new(9)),
+            Err(AuthRejection::PermKeyEmpty)
+        );
+        assert!(table.is_temp(AuthKeyId::new(9)) && table.temp_binding(AuthKeyId::new(9)).is_none());
     }
 
     #[test]
@@ -285,14 +393,14 @@ mod tests {
         table.bind(AuthKeyId::new(1), home(1));
         let expires_at = Instant::from_unix_seconds(100);
         table
-            .bind_temp(
-                AuthKeyId::new(9),
-                TempBinding {
-                    perm_key_id: AuthKeyId::new(1),
-                    expires_at,
-                },
-            )
-            .expect("bind");
+            .register_temp(AuthKeyId::new(9), Instant::from_unix_seconds(500))
+            .expect("register");
+        assert_eq!(table.bind_temp(AuthKeyId::new(9), temp(9, 1, 100).1), Ok(None));
+        assert_eq!(
+            table.temp_binding(AuthKeyId::new(9)).map(|binding| binding.expires_at),
+            Some(expires_at),
+            "the key dies with its binding"
+        );
         assert_eq!(
             table.resolve(Instant::from_unix_seconds(99), AuthKeyId::new(9)),
             Ok((AuthKeyId(1), true))
@@ -303,13 +411,7 @@ mod tests {
         );
         assert_eq!(table.resolve(expires_at, AuthKeyId::new(1)), Ok((AuthKeyId(1), false)));
         assert_eq!(
-            table.bind_temp(
-                AuthKeyId::new(9),
-                TempBinding {
-                    perm_key_id: AuthKeyId::new(2),
-                    expires_at
-                }
-            ),
+            table.bind_temp(AuthKeyId::new(9), temp(9, 2, 100).1),
             Err(TempBindError::AlreadyBound)
         );
         assert_eq!(
@@ -327,42 +429,52 @@ mod tests {
     }
 
     #[test]
-    fn temp_keys_per_perm_key_are_bounded_and_expire() {
+    fn a_new_binding_replaces_the_previous_temp_key() {
         let mut table = KeyTable::default();
-        let expires_at = Instant::from_unix_seconds(10);
-        for temp in 0..MAX_TEMP_KEYS_PER_PERM_KEY as u64 {
+        table.bind(AuthKeyId::new(1), home(1));
+        for key in [10, 11] {
             table
-                .bind_temp(
-                    AuthKeyId::new(100 + temp),
-                    TempBinding {
-                        perm_key_id: AuthKeyId::new(1),
-                        expires_at,
-                    },
-                )
-                .expect("bind");
+                .register_temp(AuthKeyId::new(key), Instant::from_unix_seconds(100))
+                .expect("register");
         }
+        assert_eq!(table.bind_temp(AuthKeyId::new(10), temp(10, 1, 90).1), Ok(None));
         assert_eq!(
-            table.bind_temp(
-                AuthKeyId::new(99),
-                TempBinding {
-                    perm_key_id: AuthKeyId::new(1),
-                    expires_at
-                }
-            ),
-            Err(TempBindError::TooMany)
+            table.bind_temp(AuthKeyId::new(11), temp(11, 1, 90).1),
+            Ok(Some(AuthKeyId::new(10)))
         );
+        assert_eq!(table.temps_of(AuthKeyId::new(1)), vec![AuthKeyId::new(11)]);
         assert_eq!(
-            table.expire_temp(Instant::from_unix_seconds(9), AuthKeyId::new(100)),
+            table.resolve(Instant::EPOCH, AuthKeyId::new(10)),
+            Err(AuthRejection::PermKeyEmpty)
+        );
+        // Binding the same key again is no replacement.
+        assert_eq!(table.bind_temp(AuthKeyId::new(11), temp(11, 1, 90).1), Ok(None));
+        table.check_invariants();
+    }
+
+    #[test]
+    fn temp_keys_are_forgotten_when_their_time_is_up() {
+        let mut table = KeyTable::default();
+        table
+            .register_temp(AuthKeyId::new(10), Instant::from_unix_seconds(10))
+            .expect("register");
+        table.bind_temp(AuthKeyId::new(10), temp(10, 1, 90).1).expect("bind");
+        assert_eq!(
+            table.expire_temp(Instant::from_unix_seconds(9), AuthKeyId::new(10)),
             None
         );
-        assert!(table.expire_temp(expires_at, AuthKeyId::new(100)).is_some());
-        assert_eq!(table.temps_of(AuthKeyId::new(1)).len(), MAX_TEMP_KEYS_PER_PERM_KEY - 1);
+        assert!(table
+            .expire_temp(Instant::from_unix_seconds(10), AuthKeyId::new(10))
+            .is_some());
+        assert!(!table.is_temp(AuthKeyId::new(10)) && table.temps_of(AuthKeyId::new(1)).is_empty());
+        table.check_invariants();
     }
 
     #[derive(Clone, Debug)]
     enum KeyOp {
         Bind(u64),
         Revoke(u64),
+        RegisterTemp(u64, u64),
         BindTemp(u64, u64, u64),
         Expire(u64, u64),
     }
@@ -372,6 +484,7 @@ mod tests {
         prop_oneof![
             (0u64..6).prop_map(KeyOp::Bind),
             (0u64..6).prop_map(KeyOp::Revoke),
+            (0u64..12, 1u64..10).prop_map(|(t, e)| KeyOp::RegisterTemp(t, e)),
             (0u64..12, 0u64..6, 1u64..10).prop_map(|(t, p, e)| KeyOp::BindTemp(t, p, e)),
             (0u64..12, 0u64..12).prop_map(|(t, now)| KeyOp::Expire(t, now)),
         ]
@@ -390,6 +503,9 @@ mod tests {
                         for temp in temps {
                             proptest::prop_assert_eq!(table.rejection_of_unbound(temp), AuthRejection::SessionRevoked);
                         }
+                    }
+                    KeyOp::RegisterTemp(temp, expires) => {
+                        let _ = table.register_temp(AuthKeyId::new(temp), Instant::from_unix_seconds(expires));
                     }
                     KeyOp::BindTemp(temp, perm, expires) => {
                         let binding = TempBinding { perm_key_id: AuthKeyId::new(perm), expires_at: Instant::from_unix_seconds(expires) };

@@ -22,8 +22,11 @@ pub(crate) const MAX_LOGIN_TOKENS_PER_DC: usize = 1 << 16;
 /// How long an expired or accepted QR token is remembered, so that a late
 /// use gets AUTH_TOKEN_EXPIRED / AUTH_TOKEN_ALREADY_ACCEPTED rather than INVALID.
 pub(crate) const LOGIN_TOKEN_TOMBSTONE: Duration = Duration::from_secs(600);
-/// Temp keys bound to one permanent key at once.
-pub(crate) const MAX_TEMP_KEYS_PER_PERM_KEY: usize = 8;
+/// Live temp keys per DC, bound or not: more than one per device and DC
+/// of the largest committed scenario (100,000 accounts). A key exchange
+/// beyond it is refused. (One temp key is bound per permanent key at once:
+/// a new binding replaces the old, api/pfs.)
+pub(crate) const MAX_LIVE_TEMP_KEYS: usize = 1 << 21;
 /// Revoked keys remembered per DC, oldest forgotten first. A remembered key
 /// is dead: it is never bound to an authorization again and every request
 /// under it is refused (with its revocation's 401). Beyond the bound the

@@ -5,6 +5,7 @@
 
 use super::event::{ClientError, ClientEvent, RequestId, WipeReason};
 use super::login::LoginState;
+use super::temp_key::AUTH_KEY_PERM_EMPTY;
 use super::{Client, Outstanding};
 use crate::id::DcId;
 use crate::sync::wire::{difference_from_wire, state_from_wire};
@@ -35,6 +36,26 @@ impl Client {
         let method = outstanding.call.name();
         if result.get(..4) == Some(&ids::RPC_ERROR.to_le_bytes()[..]) {
             match Body::decode(result) {
+                Ok(Body::RpcError {
+                    error_code,
+                    error_message,
+                }) if error_code == 401 && error_message == AUTH_KEY_PERM_EMPTY => {
+                    self.retry_after_unbound(now, dc, request, outstanding);
+                }
+                Ok(Body::RpcError {
+                    error_code,
+                    error_message,
+                }) if matches!(outstanding.call, ApiCall::BindTempAuthKey(_))
+                    && WipeReason::from_rpc_error(error_code, &error_message).is_none() =>
+                {
+                    self.emit(ClientEvent::RequestFailed {
+                        request,
+                        method,
+                        code: error_code,
+                        message: error_message.clone(),
+                    });
+                    self.on_temp_key_unbound(dc, error_message, true);
+                }
                 Ok(Body::RpcError {
                     error_code,
                     error_message,
@@ -105,6 +126,7 @@ impl Client {
                     timeout_s,
                 });
             }
+            (ApiCall::BindTempAuthKey(_), ApiResponse::Bool(true)) => self.on_temp_key_bound(now, dc),
             (ApiCall::UpdatePasswordSettings(update), ApiResponse::Bool(true)) => {
                 self.emit(ClientEvent::PasswordUpdated {
                     enabled: update.new_settings.new_password.is_some(),

@@ -257,7 +257,7 @@ impl Client {
         let link = self.links.get_mut(&dc).ok_or(CommandError::NoKey { dc })?;
         link.check_capacity(dc)?;
         let request = RequestId(self.next_request);
-        link.send(now, link.request_body(call.clone(), &self.config.device), request)?;
+        self.send_call(now, dc, request, &call)?;
         self.next_request += 1;
         self.requests.insert(
             request,

@@ -73,6 +73,11 @@ pub struct ClientConfig {
     pub sync: SyncConfig,
     /// How a freshly logged-in client starts syncing.
     pub bootstrap: Bootstrap,
+    /// Perfect forward secrecy (api/pfs): when non-zero, every DC's traffic
+    /// goes under a temp key bound to the permanent key, living this long
+    /// (the server may cap it), renewed [`TEMP_KEY_RENEW_LEAD`] before it
+    /// dies. Zero: the permanent keys carry the traffic.
+    pub temp_key_lifetime: Duration,
 }
 
 impl Default for ClientConfig {
@@ -82,9 +87,20 @@ impl Default for ClientConfig {
             device: DeviceInfo::default(),
             sync: SyncConfig::default(),
             bootstrap: Bootstrap::CurrentStateOnly,
+            temp_key_lifetime: Duration::ZERO,
         }
     }
 }
+
+/// How long before its temp key dies a client makes a new one, when the
+/// link is idle then (with requests in flight it keeps the key until they
+/// settle or it dies): an hour's margin for clock skew and slow exchanges,
+/// the same lead the future salts get.
+pub const TEMP_KEY_RENEW_LEAD: Duration = Duration::from_secs(3600);
+
+/// Binding attempts in a row (each with a fresh temp key) before the
+/// requests waiting for a bound key are reported lost.
+pub const MAX_BIND_ATTEMPTS: u32 = 3;
 
 /// How long a request may wait for its answer while online. Longer than
 /// the transport's give-up time (62 s), so this only fires when every

@@ -13,19 +13,44 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand_core::RngCore;
 
-use super::config::{DeviceInfo, API_LAYER, MAX_PENDING_REQUESTS_PER_DC};
+use super::config::{DeviceInfo, API_LAYER, MAX_PENDING_REQUESTS_PER_DC, TEMP_KEY_RENEW_LEAD};
 use super::event::{CommandError, RequestId};
 use crate::crypto::{self, AuthKey, Direction};
 use crate::time::Instant;
-use crate::transport::{ClientReceiveError, ClientSession, Delivery, TransportEvent};
-use crate::wire::api::{ApiCall, ApiRequest, InitConnection, JsonValue};
+use crate::transport::{seal_bind_message, ClientReceiveError, ClientSession, Delivery, TransportEvent};
+use crate::wire::api::{ApiCall, ApiRequest, BindAuthKeyInner, BindTempAuthKey, InitConnection, JsonValue};
 use crate::wire::{Body, Envelope};
+
+/// A temp key (api/pfs) and its binding to the link's permanent key.
+#[derive(Clone, Debug)]
+pub(super) struct TempKey {
+    pub key: AuthKey,
+    /// When the server forgets it (server time).
+    pub expires_at: Instant,
+    /// The binding's nonce (`bind_auth_key_inner.nonce`).
+    pub nonce: i64,
+    /// Whether `auth.bindTempAuthKey` succeeded.
+    pub bound: bool,
+}
 
 /// The client's side of one datacenter.
 #[derive(Clone, Debug)]
 pub(super) struct DcLink {
+    /// The permanent key (what a session file holds).
     pub key: AuthKey,
+    /// Under the temp key when there is one, else under `key`.
     pub session: ClientSession,
+    /// With perfect forward secrecy on: the temp key traffic goes under.
+    pub temp: Option<TempKey>,
+    /// A temp key made by `Client::new_temp_key` and not yet registered,
+    /// with the session id it will use.
+    pub exchanging: Option<(TempKey, SessionId)>,
+    /// Requests waiting for a bound temp key, oldest first.
+    pub held: Vec<RequestId>,
+    /// Requests wait and no temp key is on its way: the caller makes one.
+    pub wants_temp_key: bool,
+    /// Bindings in a row that failed.
+    pub bind_failures: u32,
     /// Whether the server answered a request of this session. Until then
     /// every request is wrapped in `invokeWithLayer(initConnection(..))`:
     /// if the first one were lost, the server would otherwise never learn
@@ -49,6 +74,11 @@ impl DcLink {
         DcLink {
             session: ClientSession::new(key.clone(), session_id, 0),
             key,
+            temp: None,
+            exchanging: None,
+            held: Vec::new(),
+            wants_temp_key: false,
+            bind_failures: 0,
             connection_initialized: false,
             authorized: false,
             by_msg_id: BTreeMap::new(),
@@ -86,9 +116,54 @@ impl DcLink {
         .encode()
     }
 
+    /// The key the session's packets are encrypted with.
+    pub(super) fn session_key(&self) -> &AuthKey {
+        self.temp.as_ref().map_or(&self.key, |temp| &temp.key)
+    }
+
+    /// Whether requests may go under the temp key now: it is bound and
+    /// alive, and either not due for renewal or still carrying requests
+    /// (renewal waits for them to settle, or for the key to die).
+    pub(super) fn temp_key_usable(&self, now: Instant) -> bool {
+        self.temp.as_ref().is_some_and(|temp| {
+            let renew_at = temp.expires_at.saturating_sub(TEMP_KEY_RENEW_LEAD);
+            temp.bound && now < temp.expires_at && (now < renew_at || !self.by_msg_id.is_empty())
+        })
+    }
+
+    /// Queue `auth.bindTempAuthKey` under the temp key: the binding message
+    /// is sealed with the permanent key for the msg_id the request gets.
+    pub(super) fn send_bind(
+        &mut self,
+        now: Instant,
+        bind: &BindTempAuthKey,
+        request: RequestId,
+    ) -> Result<(), CommandError> {
+        let Some(temp) = self.temp.as_ref() else {
+            return Err(CommandError::NoTempKey);
+        };
+        let inner = BindAuthKeyInner {
+            nonce: bind.nonce,
+            temp_auth_key_id: temp.key.id().get() as i64,
+            perm_auth_key_id: self.key.id().get() as i64,
+            temp_session_id: self.session.session_id().get() as i64,
+            expires_at: bind.expires_at,
+        };
+        let perm_key = &self.key;
+        let msg_id = self.session.send_with(now, |msg_id| {
+            let sealed = BindTempAuthKey {
+                encrypted_message: seal_bind_message(perm_key, msg_id, &inner, bind.nonce as u64),
+                ..bind.clone()
+            };
+            ApiRequest::Call(ApiCall::BindTempAuthKey(sealed)).encode()
+        })?;
+        self.by_msg_id.insert(msg_id, request);
+        Ok(())
+    }
+
     /// Whether another request may be queued.
     pub(super) fn check_capacity(&self, dc: DcId) -> Result<(), CommandError> {
-        if self.by_msg_id.len() >= MAX_PENDING_REQUESTS_PER_DC {
+        if self.by_msg_id.len() + self.held.len() >= MAX_PENDING_REQUESTS_PER_DC {
             return Err(CommandError::TooManyPending { dc });
         }
         Ok(())
@@ -123,7 +198,7 @@ impl DcLink {
         let after: BTreeSet<u64> = self.session.pending_ids().collect();
         let fresh: Vec<u64> = after.difference(&before).copied().collect();
         if !fresh.is_empty() {
-            let mut settled = settled_in_packet(&self.key, packet);
+            let mut settled = settled_in_packet(self.session_key(), packet);
             settled.extend(events.iter().filter_map(|event| match event {
                 TransportEvent::GaveUp { msg_id } => Some(*msg_id),
                 _ => None,
@@ -151,6 +226,7 @@ impl DcLink {
     /// Forget `request` (answered, lost or expired).
     pub(super) fn forget(&mut self, request: RequestId) {
         self.by_msg_id.retain(|_, candidate| *candidate != request);
+        self.held.retain(|candidate| *candidate != request);
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::id::{AuthorizationHash, DcId, UserId};
 use crate::sync::wire::WireSyncError;
 use crate::sync::{SyncError, SyncEvent};
+use crate::time::Instant;
 use crate::transport::{ClientReceiveError, SendError, TransportEvent};
 use crate::wire::api::{AuthorizationsWithSignals, CodeType, SentCodeType};
 use crate::wire::DecodeError;
@@ -156,6 +157,34 @@ pub enum ClientEvent {
         /// The DC whose key was dropped.
         dc: DcId,
     },
+    /// `auth.bindTempAuthKey` succeeded: `dc`'s traffic goes under the new
+    /// temp key until `expires_at` (server time).
+    TempKeyBound {
+        /// The DC.
+        dc: DcId,
+        /// The temp key's id.
+        temp_key_id: crate::id::AuthKeyId,
+        /// When the server forgets it.
+        expires_at: Instant,
+    },
+    /// `dc` sent a transport error code instead of a packet (-404: no such
+    /// auth key).
+    TransportError {
+        /// The DC.
+        dc: DcId,
+        /// The code.
+        code: i32,
+    },
+    /// `dc` answered `AUTH_KEY_PERM_EMPTY` (another binding of the
+    /// permanent key replaced ours, or the server lost the temp key) or
+    /// refused a binding: the temp key is dropped, a new one is bound and
+    /// the request goes again.
+    TempKeyUnbound {
+        /// The DC.
+        dc: DcId,
+        /// The error that said so.
+        message: String,
+    },
     /// `auth.importAuthorization` succeeded on `dc`.
     DcConnected {
         /// The DC now authorized.
@@ -212,6 +241,9 @@ pub enum CommandError {
     /// The transport refused to queue the request.
     #[error("transport refused the request: {0}")]
     Send(#[from] SendError),
+    /// `auth.bindTempAuthKey` without a temp key on the link.
+    #[error("no temp key to bind")]
+    NoTempKey,
 }
 
 /// Something a server sent that the client cannot use: always a value,

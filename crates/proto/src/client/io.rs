@@ -13,6 +13,10 @@ use super::event::{ClientError, ClientEvent, RequestId};
 use super::Client;
 use crate::time::Instant;
 use crate::transport::{Delivery, TransportEvent};
+use crate::wire::api::ApiCall;
+
+/// Bytes of a transport error packet: one little-endian `int32`.
+pub(super) const TRANSPORT_ERROR_BYTES: usize = 4;
 
 impl Client {
     /// One packet from `dc`. A packet the transport rejects is an error and
@@ -23,6 +27,11 @@ impl Client {
             .links
             .get_mut(&from_dc)
             .ok_or(ClientError::UnknownDc { dc: from_dc })?;
+        // A 4-byte packet is a transport error code (mtproto/mtproto-transports).
+        if let Ok(code) = <[u8; TRANSPORT_ERROR_BYTES]>::try_from(packet) {
+            self.on_transport_error(now, from_dc, i32::from_le_bytes(code));
+            return Ok(());
+        }
         let deliveries = link.receive(now, packet)?;
         for delivery in deliveries {
             match delivery {
@@ -103,8 +112,12 @@ impl Client {
         if self.next_ping_at.is_some_and(|at| at <= now) && self.login.is_logged_in() {
             let ping_id = self.next_ping_id;
             self.next_ping_id += 1;
+            let forward_secrecy = self.forward_secrecy();
             if let Some(link) = self.links.get_mut(&self.config.home_dc) {
-                link.ping(now, ping_id);
+                // Never under the permanent key with forward secrecy on.
+                if !forward_secrecy || link.temp_key_usable(now) {
+                    link.ping(now, ping_id);
+                }
             }
             self.next_ping_at = Some(now.saturating_add(KEEP_ALIVE_INTERVAL));
         }
@@ -161,8 +174,7 @@ impl Client {
             return;
         };
         link.forget(request);
-        let body = link.request_body(call.clone(), &self.config.device);
-        if link.send(now, body, request).is_err() {
+        if self.send_call(now, dc, request, &call).is_err() {
             self.lose(request);
             return;
         }
@@ -189,6 +201,10 @@ impl Client {
             request,
             method: outstanding.call.name(),
         });
+        // A binding that never got through: the next try is with a new key.
+        if matches!(outstanding.call, ApiCall::BindTempAuthKey(_)) {
+            self.on_temp_key_unbound(outstanding.dc, "binding lost".into(), true);
+        }
     }
 
     /// After any input: send what sync asks for, report transport events.

@@ -33,6 +33,7 @@ mod login;
 mod push;
 mod session_file;
 mod syncing;
+mod temp_key;
 
 use crate::id::{AuthKeyId, DcId, SessionId, UserId};
 use std::collections::{BTreeMap, VecDeque};
@@ -49,8 +50,8 @@ use crate::wire::api::ApiCall;
 
 pub use command::{Command, Password};
 pub use config::{
-    ClientConfig, DeviceInfo, API_LAYER, KEEP_ALIVE_INTERVAL, MAX_DATACENTERS, MAX_EVENTS, MAX_FUTURE_AUTH_TOKENS,
-    MAX_PENDING_REQUESTS_PER_DC, MAX_REQUEST_ATTEMPTS, REQUEST_TIMEOUT,
+    ClientConfig, DeviceInfo, API_LAYER, KEEP_ALIVE_INTERVAL, MAX_BIND_ATTEMPTS, MAX_DATACENTERS, MAX_EVENTS,
+    MAX_FUTURE_AUTH_TOKENS, MAX_PENDING_REQUESTS_PER_DC, MAX_REQUEST_ATTEMPTS, REQUEST_TIMEOUT, TEMP_KEY_RENEW_LEAD,
 };
 pub use event::{ClientError, ClientEvent, CommandError, RequestId, WipeReason};
 pub use session_file::{SessionFile, SessionKey};
@@ -225,6 +226,12 @@ impl Client {
     /// The `auth_key_id` of the key held for `dc`.
     pub fn auth_key_id(&self, dc: DcId) -> Option<AuthKeyId> {
         self.links.get(&dc).map(|link| link.key.id())
+    }
+
+    /// The id of the temp key `dc`'s traffic goes under, while one is bound.
+    pub fn temp_key_id(&self, dc: DcId) -> Option<AuthKeyId> {
+        let temp = self.links.get(&dc)?.temp.as_ref()?;
+        temp.bound.then(|| temp.key.id())
     }
 
     /// The transport session id on `dc`, while a key is held there.

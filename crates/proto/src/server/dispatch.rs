@@ -157,14 +157,8 @@ impl Server {
                     Err(error) => Reply::Error(error),
                 }
             }
-            ApiCall::BindTempAuthKey(request) => {
-                let perm_key_id = AuthKeyId::new(request.perm_auth_key_id as u64);
-                let expires_at = Instant::from_unix_seconds(u64::from(non_negative(request.expires_at)));
-                authority
-                    .bind_temp_auth_key(now, perm_key_id, key_id, expires_at)
-                    .map(|_| ApiResponse::Bool(true))
-                    .into()
-            }
+            // Checked against its binding message first (`temp_keys.rs`).
+            ApiCall::BindTempAuthKey(_) => Reply::Error(RpcError::EncryptedMessageInvalid),
             ApiCall::ResetAuthorizations(_) => authority
                 .reset_authorizations(now, key_id)
                 .map_or_else(Reply::Error, done),

@@ -48,6 +48,7 @@ mod convert;
 mod dispatch;
 pub(crate) mod online;
 mod outputs;
+mod temp_keys;
 
 use crate::id::{AuthKeyId, DcId, UserId};
 use std::collections::BTreeMap;
@@ -66,7 +67,7 @@ use crate::sync::wire::update_to_wire;
 use crate::sync::{PushError, SyncState, Update, UpdateKind, UpdateLog};
 use crate::time::Instant;
 use crate::transport::{MsgIdKind, Outgoing, ReceiveError, ServerTransport};
-use crate::wire::api::{self, ApiRequest, TlObject};
+use crate::wire::api::{self, ApiCall, ApiRequest, TlObject};
 use crate::wire::Body;
 
 use connection::Connections;
@@ -363,7 +364,17 @@ impl Server {
                 }
                 let mut info = self.connections.info(key_id);
                 info.origin = origin.clone();
-                let reply = self.dispatch(now, key_id, request.call(), &info, rng);
+                let reply = match request.call() {
+                    ApiCall::BindTempAuthKey(bind) => self.bind_temp_key(now, address, req_msg_id, bind),
+                    // Under a bound temp key every call acts as its permanent key.
+                    call => match self.authority.refuse_unbound_temp_key(now, key_id) {
+                        Ok(()) => {
+                            let acting_key_id = self.authority.resolve_key(now, key_id);
+                            self.dispatch(now, acting_key_id, call, &info, rng)
+                        }
+                        Err(error) => Reply::Error(error),
+                    },
+                };
                 if !matches!(reply, Reply::Error(_)) {
                     if let Ok(handle) = self.authority.peek(now, key_id) {
                         self.authority.record_origin(&handle, origin);
@@ -457,6 +468,10 @@ impl Server {
         while let Some(event) = self.authority.poll_event() {
             self.queues.event(ServerEvent::Auth(event));
         }
+        // A temp key that died is forgotten: packets under it get -404.
+        for temp_key_id in self.authority.take_dead_temp_keys() {
+            self.transport.remove_key(temp_key_id);
+        }
     }
 
     fn notify(&mut self, now: Instant, key_id: AuthKeyId, notification: Notification, rng: &mut impl RngCore) {
@@ -483,7 +498,12 @@ impl Server {
             date: convert::date(now),
         }
         .encode();
-        for address in self.online.of_key(now, key_id) {
+        // The key's sessions, and those of the temp key bound to it.
+        let mut addresses = self.online.of_key(now, key_id);
+        if let Some(temp_key_id) = self.authority.temp_key_of(key_id) {
+            addresses.extend(self.online.of_key(now, temp_key_id));
+        }
+        for address in addresses {
             let outgoing = Outgoing {
                 body: body.clone(),
                 kind: MsgIdKind::ServerNotification,

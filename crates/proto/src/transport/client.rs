@@ -199,14 +199,22 @@ impl ClientSession {
     /// Queue a content-related body; returns its msg_id (what an
     /// `rpc_result` will name).
     pub fn send(&mut self, now: Instant, body: Vec<u8>) -> Result<u64, SendError> {
+        self.send_with(now, |_| body)
+    }
+
+    /// [`ClientSession::send`] for a body that names its own msg_id (the
+    /// binding message of `auth.bindTempAuthKey`): `body` gets the id.
+    pub fn send_with(&mut self, now: Instant, body: impl FnOnce(u64) -> Vec<u8>) -> Result<u64, SendError> {
         self.observe_clock(now);
-        if body.is_empty() || body.len() % 4 != 0 {
-            return Err(SendError::MalformedBody);
-        }
         if self.pending.len() >= MAX_PENDING_MESSAGES {
             return Err(SendError::QueueFull);
         }
+        // An id refused with its body is skipped: ids only need to grow.
         let msg_id = self.next_msg_id(now);
+        let body = body(msg_id);
+        if body.is_empty() || body.len() % 4 != 0 {
+            return Err(SendError::MalformedBody);
+        }
         let seq_no = self.seqno.next(true);
         self.pending.insert(
             msg_id,

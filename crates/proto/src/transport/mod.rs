@@ -8,6 +8,7 @@
 //! sans-IO: packets in and out as bytes, time as `now`.
 
 pub(crate) mod answer_cache;
+pub(crate) mod bind_message;
 pub(crate) mod client;
 pub(crate) mod client_delivery;
 pub(crate) mod client_salts;
@@ -19,6 +20,7 @@ pub(crate) mod seqno;
 pub(crate) mod server;
 pub(crate) mod server_session;
 
+pub use bind_message::{open_bind_message, seal_bind_message, BindMessageError, BIND_INNER_BYTES};
 pub use client::{ClientReceiveError, ClientSession, Delivery, SendError};
 pub use client_salts::ClientSalts;
 pub use events::TransportEvent;

@@ -154,6 +154,12 @@ impl ServerTransport {
         self.keys.remove(&auth_key_id).is_some()
     }
 
+    /// The registered key with this id (the server checks a temp key's
+    /// binding message with the permanent key).
+    pub fn key(&self, auth_key_id: AuthKeyId) -> Option<&AuthKey> {
+        self.keys.get(&auth_key_id).map(|state| &state.key)
+    }
+
     /// Whether a key with this id is registered.
     pub fn has_key(&self, auth_key_id: AuthKeyId) -> bool {
         self.keys.contains_key(&auth_key_id)

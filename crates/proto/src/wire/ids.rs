@@ -93,6 +93,8 @@ pub(crate) const AUTH_IMPORT_LOGIN_TOKEN: u32 = 0x95ac_5ce4;
 pub(crate) const AUTH_EXPORT_AUTHORIZATION: u32 = 0xe5bf_ffcd;
 pub(crate) const AUTH_IMPORT_AUTHORIZATION: u32 = 0xa57a_7dad;
 pub(crate) const AUTH_BIND_TEMP_AUTH_KEY: u32 = 0xcdd4_2a05;
+/// `bind_auth_key_inner` (MTProto schema): what `encrypted_message` holds.
+pub(crate) const BIND_AUTH_KEY_INNER: u32 = 0x75a3_f765;
 pub(crate) const AUTH_RESET_AUTHORIZATIONS: u32 = 0x9fab_0d1a;
 pub(crate) const AUTH_RESEND_CODE: u32 = 0xcae4_7523;
 pub(crate) const ACCOUNT_GET_AUTHORIZATIONS: u32 = 0xe320_c158;

@@ -281,7 +281,7 @@ fn temp_keys_act_as_their_permanent_key_until_expiry() {
     let asked = now + 2 * DAY;
     let granted = world
         .home()
-        .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(100), asked)
+        .register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(100), asked)
         .expect("bind");
     assert_eq!(granted, now + DAY, "capped at temp_key_lifetime");
     let handle = world
@@ -292,20 +292,20 @@ fn temp_keys_act_as_their_permanent_key_until_expiry() {
     assert_eq!(
         world
             .home()
-            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(100), asked),
+            .register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(100), asked),
         Ok(granted),
         "rebinding to the same key is fine"
     );
     assert_eq!(
         world
             .home()
-            .bind_temp_auth_key(now, AuthKeyId::new(2), AuthKeyId::new(100), asked),
+            .register_and_bind_temp(now, AuthKeyId::new(2), AuthKeyId::new(100), asked),
         Err(RpcError::TempAuthKeyAlreadyBound)
     );
     assert_eq!(
         world
             .home()
-            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(101), now),
+            .register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(101), now),
         Err(RpcError::ExpireDateInvalid)
     );
     world.advance(DAY);
@@ -321,11 +321,11 @@ fn revoking_an_authorization_kills_its_temp_keys_everywhere() {
     let now = world.now;
     world
         .home()
-        .bind_temp_auth_key(now, AuthKeyId::new(2), AuthKeyId::new(200), now + DAY)
+        .register_and_bind_temp(now, AuthKeyId::new(2), AuthKeyId::new(200), now + DAY)
         .expect("bind home temp");
     world
         .dc(OTHER)
-        .bind_temp_auth_key(now, AuthKeyId::new(41), AuthKeyId::new(400), now + DAY)
+        .register_and_bind_temp(now, AuthKeyId::new(41), AuthKeyId::new(400), now + DAY)
         .expect("bind other temp");
     assert!(world.auth(OTHER, AuthKeyId::new(400)).is_ok());
     world
@@ -348,7 +348,7 @@ fn temp_keys_can_be_disabled() {
     assert_eq!(
         world
             .home()
-            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(100), now + DAY),
+            .register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(100), now + DAY),
         Err(RpcError::TempKeysDisabled)
     );
 }

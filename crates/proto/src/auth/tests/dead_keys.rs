@@ -55,12 +55,14 @@ fn assert_dead_on_home(world: &mut AuthFixture, key: AuthKeyId) {
     assert_eq!(export_token(world, key), Err(RpcError::AuthKeyUnregistered));
     let far = now + Duration::from_secs(3600);
     assert_eq!(
-        world.home().bind_temp_auth_key(now, key, AuthKeyId(900 + key.0), far),
+        world
+            .home()
+            .register_and_bind_temp(now, key, AuthKeyId(900 + key.0), far),
         Err(RpcError::AuthKeyUnregistered),
         "a dead permanent key"
     );
     assert_eq!(
-        world.home().bind_temp_auth_key(now, AuthKeyId::new(1), key, far),
+        world.home().register_and_bind_temp(now, AuthKeyId::new(1), key, far),
         Err(RpcError::AuthKeyUnregistered),
         "a dead key as a temp key"
     );
@@ -210,7 +212,7 @@ fn revoked_temp_keys_are_dead_too() {
     let until = now + Duration::from_secs(3600);
     world
         .home()
-        .bind_temp_auth_key(now, AuthKeyId::new(2), AuthKeyId::new(20), until)
+        .register_and_bind_temp(now, AuthKeyId::new(2), AuthKeyId::new(20), until)
         .expect("temp key");
     world
         .home()
@@ -220,7 +222,7 @@ fn revoked_temp_keys_are_dead_too() {
     assert_eq!(
         world
             .home()
-            .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(20), until),
+            .register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(20), until),
         Err(RpcError::AuthKeyUnregistered)
     );
     assert_eq!(send(&mut world, AuthKeyId::new(20)), Err(RpcError::AuthKeyUnregistered));

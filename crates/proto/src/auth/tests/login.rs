@@ -417,7 +417,7 @@ fn a_temp_key_cannot_log_in_as_a_permanent_key() {
     let now = world.now;
     world
         .home()
-        .bind_temp_auth_key(now, AuthKeyId::new(1), AuthKeyId::new(9), now + DAY)
+        .register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(9), now + DAY)
         .expect("bind before login");
     assert_eq!(
         send(&mut world, AuthKeyId::new(9), &NO_TOKENS),

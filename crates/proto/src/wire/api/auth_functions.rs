@@ -17,6 +17,8 @@
 //! auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int
 //!   encrypted_message:bytes = Bool;
 //! auth.resetAuthorizations#9fab0d1a = Bool;
+//! bind_auth_key_inner#75a3f765 nonce:long temp_auth_key_id:long
+//!   perm_auth_key_id:long temp_session_id:long expires_at:int = BindAuthKeyInner;
 //! ```
 //!
 //! `auth.signIn.email_verification` (flags.1) is not modelled and decodes
@@ -383,9 +385,66 @@ impl Bare for BindTempAuthKey {
     }
 }
 
+/// `bind_auth_key_inner`: the binding message inside
+/// `auth.bindTempAuthKey.encrypted_message` (MTProto schema, api/pfs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct BindAuthKeyInner {
+    /// The same random nonce as `auth.bindTempAuthKey.nonce`.
+    pub nonce: i64,
+    /// The temp key the request is sent under.
+    pub temp_auth_key_id: i64,
+    /// The permanent key it binds to.
+    pub perm_auth_key_id: i64,
+    /// The session `auth.bindTempAuthKey` is sent in.
+    pub temp_session_id: i64,
+    /// The same `expires_at` as the request's.
+    pub expires_at: i32,
+}
+
+impl Bare for BindAuthKeyInner {
+    const ID: u32 = ids::BIND_AUTH_KEY_INNER;
+    const NAME: &'static str = "bind_auth_key_inner";
+    const MIN_BODY_BYTES: usize = 8 * 4 + 4;
+
+    fn write_body(&self, writer: &mut Writer) {
+        writer
+            .i64(self.nonce)
+            .i64(self.temp_auth_key_id)
+            .i64(self.perm_auth_key_id)
+            .i64(self.temp_session_id)
+            .i32(self.expires_at);
+    }
+
+    fn read_body(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(BindAuthKeyInner {
+            nonce: reader.i64()?,
+            temp_auth_key_id: reader.i64()?,
+            perm_auth_key_id: reader.i64()?,
+            temp_session_id: reader.i64()?,
+            expires_at: reader.i32()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bind_auth_key_inner_is_forty_bytes_with_its_id() {
+        let inner = BindAuthKeyInner {
+            nonce: 1,
+            temp_auth_key_id: 2,
+            perm_auth_key_id: 3,
+            temp_session_id: 4,
+            expires_at: 5,
+        };
+        let bytes = inner.encode();
+        assert_eq!(bytes.len(), 40);
+        assert_eq!(bytes[..4], 0x75a3_f765u32.to_le_bytes());
+        assert_eq!(BindAuthKeyInner::decode(&bytes), Ok(inner));
+    }
 
     #[test]
     fn parameterless_functions_are_just_their_ids() {

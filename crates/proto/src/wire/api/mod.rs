@@ -47,8 +47,8 @@ pub use account_functions::{
     UpdatePasswordSettings,
 };
 pub use auth_functions::{
-    AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
-    ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
+    AcceptLoginToken, BindAuthKeyInner, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken,
+    ImportAuthorization, ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};

@@ -11,6 +11,10 @@ use rand_core::RngCore;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+mod v1;
+
+pub use v1::{decrypt_v1, encrypt_v1};
+
 /// Bytes in an auth key (2048 bits).
 pub const AUTH_KEY_BYTES: usize = 256;
 /// Bytes in `msg_key`.
@@ -206,8 +210,9 @@ pub fn packet_key_id(packet: &[u8]) -> Option<AuthKeyId> {
         .map(|bytes| AuthKeyId::new(u64::from_le_bytes(array_at(bytes, 0))))
 }
 
-/// Decrypt a packet; returns plaintext plus padding.
-pub fn decrypt(key: &AuthKey, direction: Direction, packet: &[u8]) -> Result<Vec<u8>, CryptoError> {
+/// A packet's `msg_key` and whole-block ciphertext, once its length and
+/// `auth_key_id` (it must be `key`'s) are checked.
+fn split_packet<'a>(key: &AuthKey, packet: &'a [u8]) -> Result<([u8; MSG_KEY_BYTES], &'a [u8]), CryptoError> {
     if packet.len() < PACKET_HEADER_BYTES + BLOCK_BYTES {
         return Err(CryptoError::TooShort { length: packet.len() });
     }
@@ -218,13 +223,18 @@ pub fn decrypt(key: &AuthKey, direction: Direction, packet: &[u8]) -> Result<Vec
             found,
         });
     }
-    let msg_key: [u8; 16] = array_at(packet, 8);
     let ciphertext = &packet[PACKET_HEADER_BYTES..];
     if ciphertext.len() % BLOCK_BYTES != 0 {
         return Err(CryptoError::BadLength {
             length: ciphertext.len(),
         });
     }
+    Ok((array_at(packet, 8), ciphertext))
+}
+
+/// Decrypt a packet; returns plaintext plus padding.
+pub fn decrypt(key: &AuthKey, direction: Direction, packet: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let (msg_key, ciphertext) = split_packet(key, packet)?;
     let (aes_key, aes_iv) = derive_aes_key_iv(key, &msg_key, direction);
     let padded = ige_decrypt(&aes_key, &aes_iv, ciphertext);
     // Constant-time comparison is not needed in a simulator, but costs nothing.
@@ -263,7 +273,7 @@ pub fn ige_decrypt(key: &[u8; 32], iv: &[u8; 32], data: &[u8]) -> Vec<u8> {
 }
 
 /// `N` bytes of `slice` from `offset`. Callers check lengths first.
-fn array_at<const N: usize>(slice: &[u8], offset: usize) -> [u8; N] {
+pub(crate) fn array_at<const N: usize>(slice: &[u8], offset: usize) -> [u8; N] {
     let mut out = [0u8; N];
     out.copy_from_slice(&slice[offset..offset + N]);
     out
