@@ -63,3 +63,31 @@ fn a_scripted_sequence_exercises_every_rule() {
     ];
     run(5, &operations).expect("every step matches the model");
 }
+
+#[test]
+fn temp_key_bindings_follow_the_model() {
+    use Operation::*;
+    let operations = [
+        Login,
+        // Device 1: a temp key bound to device 0's permanent key.
+        BindTemp { device: 0 },
+        Request { device: 1 },
+        // Device 2 binds another: device 1's binding is replaced.
+        BindTemp { device: 0 },
+        Request { device: 1 },
+        Request { device: 2 },
+        // A day later device 2's key is dead (-404), device 0 lives on.
+        Advance { hours: 25 },
+        Request { device: 2 },
+        TerminateAll { from: 2 },
+        Request { device: 0 },
+        // Device 3 binds again and logs the permanent key out through it:
+        // a binding to the dead key is then refused.
+        BindTemp { device: 0 },
+        LogOut { device: 3 },
+        Request { device: 0 },
+        BindTemp { device: 0 },
+        Request { device: 4 },
+    ];
+    run(5, &operations).expect("every step matches the model");
+}

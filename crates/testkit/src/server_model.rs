@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use arbitrary::Arbitrary;
 
+use crate::cluster_temp_keys::Binding;
 use crate::server_cluster::{CallError, DeviceId, ServerCluster};
 use sessionlab_proto::auth::CodeDelivery;
 use sessionlab_proto::auth::Policy;
@@ -83,6 +84,12 @@ pub enum Operation {
         from: u8,
         enable: bool,
     },
+    /// A new device under a fresh temp key binds it to `device`'s
+    /// permanent key (api/pfs): it acts for that key until a newer binding
+    /// replaces it or a day passes (then its packets get -404).
+    BindTemp {
+        device: u8,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -91,6 +98,16 @@ struct ModelDevice {
     key_of: usize,
     /// Set for originals only.
     login: Option<Login>,
+    /// Set for temp-key devices: which binding (of `key_of`'s key) and
+    /// when the key dies.
+    temp: Option<TempDevice>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TempDevice {
+    /// The binding's number; `None`: refused.
+    binding: Option<u64>,
+    expires_at: Instant,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -113,6 +130,9 @@ struct ServerModel {
     model: Vec<ModelDevice>,
     /// The 2FA password set now, if any.
     password: Option<&'static [u8]>,
+    /// Original device → the binding its permanent key acts through now.
+    current_binding: std::collections::BTreeMap<usize, u64>,
+    bindings_made: u64,
 }
 
 const FRESH_WINDOW: Duration = Duration::from_secs(86_400);
@@ -120,7 +140,66 @@ const AUTOCONFIRM: Duration = Duration::from_secs(7 * 86_400);
 
 impl ServerModel {
     fn login_of(&self, device: usize) -> Option<Login> {
-        self.model.get(self.model.get(device)?.key_of)?.login
+        let entry = self.model.get(device)?;
+        if let Some(temp) = entry.temp {
+            // Only the live, current binding acts for the permanent key.
+            let current = self.current_binding.get(&entry.key_of).copied();
+            if self.is_dead_temp(device) || temp.binding.is_none() || temp.binding != current {
+                return None;
+            }
+        }
+        self.model.get(entry.key_of)?.login
+    }
+
+    /// A temp-key device whose key died: the server forgot it.
+    fn is_dead_temp(&self, device: usize) -> bool {
+        self.model
+            .get(device)
+            .and_then(|entry| entry.temp)
+            .is_some_and(|temp| self.cluster.now >= temp.expires_at)
+    }
+
+    /// The devices `operation` acts from or on.
+    fn named_devices(&self, operation: Operation) -> Vec<usize> {
+        let indexes = match operation {
+            Operation::TerminateAll { from } | Operation::SetPassword { from, .. } => vec![from],
+            Operation::Terminate { from, target } | Operation::Confirm { from, target } => vec![from, target],
+            Operation::LogOut { device } | Operation::Relogin { device } | Operation::Copy { device } => vec![device],
+            _ => Vec::new(),
+        };
+        indexes.into_iter().filter_map(|index| self.pick(index)).collect()
+    }
+
+    /// `BindTemp`: a temp key bound to `device`'s permanent key, unless
+    /// that key is dead (then `AUTH_KEY_UNREGISTERED`).
+    fn bind_temp(&mut self, device: usize) -> Result<(), String> {
+        let original = self.model[device].key_of;
+        let perm_key = self.cluster.devices[original].key.clone();
+        let dead = self.model[original].login.is_some_and(|login| !login.alive);
+        let (temp, expires_at) = self
+            .cluster
+            .add_temp_device(1, FRESH_WINDOW)
+            .map_err(|error| format!("temp key exchange refused: {error:?}"))?;
+        let result = self
+            .cluster
+            .bind_temp_key(temp, &Binding::honest(&perm_key, expires_at));
+        let binding = if dead {
+            expect_error(&result, (401, "AUTH_KEY_UNREGISTERED"))?;
+            None
+        } else {
+            if result != Ok(ApiResponse::Bool(true)) {
+                return Err(format!("expected the binding to succeed, got {result:?}"));
+            }
+            self.bindings_made += 1;
+            self.current_binding.insert(original, self.bindings_made);
+            Some(self.bindings_made)
+        };
+        self.model.push(ModelDevice {
+            key_of: original,
+            login: None,
+            temp: Some(TempDevice { binding, expires_at }),
+        });
+        Ok(())
     }
 
     fn alive(&self, device: usize) -> bool {
@@ -151,7 +230,20 @@ impl ServerModel {
 
     fn apply(&mut self, operation: Operation) -> Result<(), Mismatch> {
         let mismatch = |detail: String| Mismatch { operation, detail };
+        // A dead temp key gets nothing but -404: only requests check that.
+        let named = self.named_devices(operation);
+        if named.iter().any(|device| self.is_dead_temp(*device)) {
+            return Ok(());
+        }
         match operation {
+            Operation::BindTemp { device } if self.model.len() < MAX_DEVICES => {
+                if let Some(device) = self.pick(device) {
+                    self.bind_temp(device).map_err(mismatch)?;
+                }
+            }
+            // A temp key's device logs in as its permanent key, which the
+            // original's entry models.
+            Operation::Relogin { device } if self.pick(device).is_some_and(|d| self.model[d].temp.is_some()) => {}
             Operation::Login if self.model.len() < MAX_DEVICES => {
                 let device = self.cluster.add_device(1);
                 let had_others = self.any_alive();
@@ -161,6 +253,7 @@ impl ServerModel {
                 self.model.push(ModelDevice {
                     key_of: device,
                     login: Some(login),
+                    temp: None,
                 });
             }
             Operation::LoginBySms { wait_s } if self.model.len() < MAX_DEVICES => {
@@ -170,7 +263,11 @@ impl ServerModel {
                     .login_by_sms(device, u64::from(wait_s), had_others)
                     .map_err(mismatch)?;
                 let login = logged_in.then(|| self.new_login(had_others));
-                self.model.push(ModelDevice { key_of: device, login });
+                self.model.push(ModelDevice {
+                    key_of: device,
+                    login,
+                    temp: None,
+                });
             }
             Operation::Relogin { device } => {
                 let Some(device) = self.pick(device) else { return Ok(()) };
@@ -214,7 +311,11 @@ impl ServerModel {
                     let key_of = self.model[original].key_of;
                     let key = self.cluster.devices[key_of].key.clone();
                     self.cluster.add_device_with_key(1, key);
-                    self.model.push(ModelDevice { key_of, login: None });
+                    self.model.push(ModelDevice {
+                        key_of,
+                        login: None,
+                        temp: None,
+                    });
                 }
             }
             Operation::TerminateAll { from } => {
@@ -271,7 +372,7 @@ impl ServerModel {
                 let result = self.cluster.call(device, ApiCall::LogOut(api::LogOut));
                 check_outcome(expected, &result).map_err(mismatch)?;
                 let key_of = self.model[device].key_of;
-                if let Some(login) = self.model[key_of].login.as_mut() {
+                if let Some(login) = self.model[key_of].login.as_mut().filter(|_| expected) {
                     login.alive = false;
                 }
             }
@@ -284,7 +385,7 @@ impl ServerModel {
                     self.expect_request(device).map_err(mismatch)?;
                 }
             }
-            Operation::Login | Operation::Copy { .. } | Operation::LoginBySms { .. } => {}
+            Operation::Login | Operation::Copy { .. } | Operation::LoginBySms { .. } | Operation::BindTemp { .. } => {}
         }
         Ok(())
     }
@@ -415,9 +516,14 @@ impl ServerModel {
     }
 
     fn expect_request(&mut self, device: usize) -> Result<(), String> {
+        let dead_temp = self.is_dead_temp(device);
         let expected = self.alive(device);
         let result = self.cluster.call(device, ApiCall::GetState(api::GetState));
-        check_outcome(expected, &result)
+        match (dead_temp, &result) {
+            (true, Err(error)) if error.code == 0 => Ok(()),
+            (true, _) => Err(format!("a dead temp key was answered: {result:?}")),
+            (false, _) => check_outcome(expected, &result),
+        }
     }
 
     fn use_every_live_device(&mut self) -> Result<(), String> {
@@ -456,6 +562,8 @@ pub fn run(seed: u64, operations: &[Operation]) -> Result<(), Mismatch> {
         cluster,
         model: Vec::new(),
         password: None,
+        current_binding: std::collections::BTreeMap::new(),
+        bindings_made: 0,
     };
     for operation in operations.iter().take(MAX_OPERATIONS) {
         run.apply(*operation)?;

@@ -245,6 +245,11 @@ impl DcAuthority {
 
     pub(crate) fn expire_temp_key(&mut self, now: Instant, temp_key_id: AuthKeyId) {
         let Some(temp) = self.keys.expire_temp(now, temp_key_id) else {
+            // Revoked with its permanent key before its time: it dies now
+            // all the same (a second timer repeats this: harmless).
+            if self.keys.is_revoked(temp_key_id) && self.dead_temp_keys.len() < super::limits::MAX_LIVE_TEMP_KEYS {
+                self.dead_temp_keys.push(temp_key_id);
+            }
             return;
         };
         if self.dead_temp_keys.len() < super::limits::MAX_LIVE_TEMP_KEYS {
