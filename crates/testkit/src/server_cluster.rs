@@ -184,7 +184,7 @@ impl ServerCluster {
         } else {
             raw.initialized = true;
             ApiRequest::InvokeWithLayer {
-                layer: 185,
+                layer: sessionlab_proto::client::API_LAYER,
                 query: Box::new(ApiRequest::InitConnection {
                     params: api::InitConnection {
                         api_id: 4,

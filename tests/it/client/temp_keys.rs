@@ -60,8 +60,8 @@ fn requests_wait_for_a_temp_key_bound_with_the_permanent_key() {
     assert_eq!(sent.iter().map(Inbound::method).collect::<Vec<_>>(), ["auth.sendCode"]);
     assert_eq!(sent[0].auth_key_id, bind.auth_key_id);
     assert!(
-        matches!(sent[0].request, Ok(ApiRequest::InvokeWithLayer { .. })),
-        "client info is rewritten after each binding"
+        matches!(sent[0].request, Ok(ApiRequest::InvokeWithLayer { layer: 229, .. })),
+        "client info is rewritten after each binding, at layer 229"
     );
     assert_eq!(world.client.temp_key_id(HOME), Some(bind.auth_key_id));
 }

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::sync::{Bootstrap, ClientConfig as SyncConfig};
 
-/// The schema layer this client speaks, sent in `invokeWithLayer`.
-pub const API_LAYER: i32 = 185;
+/// The schema layer this client speaks, sent in `invokeWithLayer`: 229,
+/// the layer of the constructors the server sends (Telethon 1.45.0).
+pub const API_LAYER: i32 = 229;
 /// Requests waiting for an answer on one DC at most: a caller that issues
 /// more gets [`CommandError::TooManyPending`](super::CommandError), so a
 /// dead DC cannot make the client grow without bound.
