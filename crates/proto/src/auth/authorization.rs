@@ -70,7 +70,10 @@ pub struct AuthorizationHandle {
     pub key_id: AuthKeyId,
     /// The permanent key the authorization is bound to.
     pub perm_key_id: AuthKeyId,
-    /// Whether the request came under a temp key bound to `perm_key_id` (`auth.bindTempAuthKey`).
+    /// Whether the session layer was asked under a temp key bound to
+    /// `perm_key_id` (`auth.bindTempAuthKey`). `proto::Server` resolves a
+    /// bound temp key to its permanent key before it calls the session
+    /// layer, so its requests arrive here as the permanent key's.
     pub via_temp: bool,
 }
 
