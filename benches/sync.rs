@@ -1,12 +1,14 @@
 //! Criterion benchmarks of the sync layer's hot paths: a client applying a
-//! pushed update, the server appending one, a difference over 1,000 and
-//! 100,000 pending updates, and the list hash over 1,000 ids.
+//! pushed update, and 100 containers arriving in reverse seq order (the seq
+//! gap buffer), the server appending an update, a difference over 1,000 and
+//! 100,000 pending updates, a history page, and the list hash over 1,000 ids.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use sessionlab_proto::sync::{
-    list_hash, Bootstrap, ClientConfig, ClientSync, DifferenceRequest, SyncAction, SyncState, UpdateKind, UpdateLog,
+    list_hash, Bootstrap, ClientConfig, ClientSync, DifferenceRequest, StoredUpdate, SyncAction, SyncState, Update,
+    UpdateKind, UpdateLog,
 };
 use sessionlab_proto::time::Instant;
 
@@ -25,14 +27,46 @@ fn log_with(updates: u32) -> UpdateLog {
 fn synced_client(log: &UpdateLog) -> ClientSync {
     let mut client = ClientSync::new(ClientConfig::default(), Bootstrap::FullHistory).expect("config");
     client.on_connected(NOW);
-    let Some(SyncAction::FullResync { request_id }) = client.poll_action() else {
-        panic!("a fresh client starts with a full resync");
+    let Some(SyncAction::GetState { request_id }) = client.poll_action() else {
+        panic!("a fresh client starts with the state");
     };
-    client
-        .on_full_resync(NOW, request_id, log.full_resync())
-        .expect("resync");
+    client.on_state(NOW, request_id, log.state());
+    let Some(SyncAction::GetHistory { request_id, limit }) = client.poll_action() else {
+        panic!("then the history");
+    };
+    let page = log.history(limit).into_iter().map(StoredUpdate::from).collect();
+    client.on_history(NOW, request_id, page);
     while client.poll_event().is_some() {}
     client
+}
+
+fn apply_batches_out_of_seq_order(c: &mut Criterion) {
+    let mut log = log_with(1_000);
+    let client = synced_client(&log);
+    let reversed: Vec<Update> = (0..100)
+        .map(|_| log.push(NOW, UpdateKind::NewMessage, PAYLOAD_BYTES, 1).expect("push"))
+        .rev()
+        .collect();
+    c.bench_function("sync/client_apply_100_containers_in_reverse_seq_order", |b| {
+        b.iter_batched(
+            || (client.clone(), reversed.clone()),
+            |(mut client, updates)| {
+                for update in updates {
+                    black_box(client.on_update(NOW, update)).expect("valid");
+                }
+                assert_eq!(client.pending_len(), 0);
+                client
+            },
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+fn history_page(c: &mut Criterion) {
+    let log = log_with(100_000);
+    c.bench_function("sync/log_history_page_of_100", |b| {
+        b.iter(|| black_box(log.history(100).len()))
+    });
 }
 
 fn apply_pushed_update(c: &mut Criterion) {
@@ -76,5 +110,13 @@ fn hash_of_list(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, apply_pushed_update, push_update, difference, hash_of_list);
+criterion_group!(
+    benches,
+    apply_pushed_update,
+    apply_batches_out_of_seq_order,
+    push_update,
+    difference,
+    history_page,
+    hash_of_list
+);
 criterion_main!(benches);

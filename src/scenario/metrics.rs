@@ -64,9 +64,9 @@ metric_table! {
     AuthorizationsRevoked: "authorizations_revoked", "count", Number,
         "authorizations terminated for any reason";
     SyncBytesUp: "sync_bytes_up", "bytes", Number,
-        "bytes devices sent for sync (getState, getDifference, acks)";
+        "bytes devices sent for sync (getState, getDifference, getHistory, acks)";
     SyncBytesDown: "sync_bytes_down", "bytes", Number,
-        "bytes devices received for sync (updates, differences)";
+        "bytes devices received for sync (pushed updates, states, differences, history pages)";
     SyncPayloadBytes: "sync_payload_bytes", "bytes", Number,
         "bytes of the updates themselves, once per device";
     SyncOverheadRatio: "sync_overhead_ratio", "ratio", Number,
@@ -75,8 +75,9 @@ metric_table! {
     DifferenceSlices: "difference_slices", "count", Number,
         "differenceSlice answers (partial, call again)";
     DifferenceTooLong: "difference_too_long", "count", Number,
-        "differenceTooLong answers (full resync)";
-    GapsDetected: "gaps_detected", "count", Number, "pts gaps a client detected";
+        "differenceTooLong answers (each followed by updates.getState and a messages.getHistory page)";
+    GapsDetected: "gaps_detected", "count", Number,
+        "pts gaps a client detected (seq gaps between pushed containers are not counted here)";
     ConvergenceP50Ms: "convergence_p50_ms", "ms", Number,
         "median time from an update to its arrival on every online device";
     ConvergenceP99Ms: "convergence_p99_ms", "ms", Number, "99th percentile of the same";

@@ -186,16 +186,19 @@ impl World {
             let Some(server) = self.servers.get(&record.home_dc) else {
                 continue;
             };
-            let held: Vec<u32> = app.client.applied_updates().filter_map(|update| update.pts()).collect();
+            // Updates are identified by their log seq (the message id a
+            // device stores, also after a history reload, which has no pts).
+            let held: Vec<u32> = app.client.applied_updates().map(|update| update.seq).collect();
             let mut seen = std::collections::BTreeSet::new();
-            duplicated += held.iter().filter(|pts| !seen.insert(**pts)).count() as u64;
+            duplicated += held.iter().filter(|seq| !seen.insert(**seq)).count() as u64;
             let start = held.first().copied().unwrap_or(u32::MAX);
             let expected: Vec<u32> = server
                 .updates(record.user_id)
-                .filter_map(|update| update.pts())
-                .filter(|pts| *pts >= start)
+                .filter(|update| update.pts().is_some())
+                .map(|update| update.seq)
+                .filter(|seq| *seq >= start)
                 .collect();
-            let missing = expected.iter().filter(|pts| !seen.contains(pts)).count() as u64;
+            let missing = expected.iter().filter(|seq| !seen.contains(seq)).count() as u64;
             let state_matches = app
                 .client
                 .sync_state()

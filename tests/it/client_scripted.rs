@@ -1,7 +1,8 @@
 //! `proto::Client` against scripted datacenters: a real server transport
 //! with hand-built answers and pushes, so every step of a flow is exact.
 //! Login (code, 2FA, future token), sync catch-up (getState, a difference
-//! slice, differenceTooLong and the full resync), pushed updates with a gap
+//! slice, differenceTooLong and the full resync through getState and
+//! getHistory), pushed updates with a gap
 //! filled by getDifference, revocation, and a copied session file used by
 //! a second app instance. Ends with a property: arbitrary answers and
 //! pushes, correctly encrypted, never panic the client.
@@ -18,7 +19,8 @@ use sessionlab_proto::sync::difference_to_wire;
 use sessionlab_proto::sync::{ApplyPath, FetchKind};
 use sessionlab_proto::sync::{Difference, SyncEvent};
 use sessionlab_proto::wire::api::{
-    ApiCall, ApiRequest, ApiResponse, GetDifference, InputCheckPassword, SentCode, Updates,
+    ApiCall, ApiRequest, ApiResponse, GetDifference, InputCheckPassword, Messages, SentCode, Update as WireUpdate,
+    Updates,
 };
 use sessionlab_testkit::client_harness::*;
 use sessionlab_testkit::scripted_dc::{pump, Inbound};
@@ -198,14 +200,27 @@ fn sync_catch_up_through_a_slice_and_too_long_to_a_full_resync() {
     let second = world.expect_one("updates.getDifference");
     assert_eq!(difference_request(&second).pts, 6);
     answer_difference(&mut world, &second, Difference::TooLong { pts: 8 });
-    let full = world.expect_one("sessionlab.getFullState");
-    answer_difference(
-        &mut world,
-        &full,
-        Difference::Full {
-            updates: (1..=8).map(sync_update).collect(),
-            state: state(8),
-        },
+    // The documented recovery, through public methods only: the state, then the history.
+    let get_state = world.expect_one("updates.getState");
+    world.answer(&get_state, ApiResponse::State(wire_state(state(8))));
+    let get_history = world.expect_one("messages.getHistory");
+    match get_history.request.as_ref().map(ApiRequest::call) {
+        Ok(ApiCall::GetHistory(request)) => assert_eq!((request.limit, request.hash), (100, 0)),
+        other => panic!("{other:?}"),
+    }
+    let newest_first = (1..=8)
+        .rev()
+        .map(|pts| match wire_update(pts) {
+            WireUpdate::NewMessage { message, .. } => message,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    world.answer(
+        &get_history,
+        ApiResponse::Messages(Messages::All {
+            messages: newest_first,
+            users: Vec::new(),
+        }),
     );
     let sync_events = world.sync_events();
     let milestones: Vec<&SyncEvent> = sync_events
@@ -228,7 +243,7 @@ fn sync_catch_up_through_a_slice_and_too_long_to_a_full_resync() {
         ]
     );
     assert!(sync_events.contains(&SyncEvent::FetchSent {
-        kind: FetchKind::FullResync,
+        kind: FetchKind::History,
         reason: sessionlab_proto::sync::FetchReason::TooLong,
         attempt: 1
     }));

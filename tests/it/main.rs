@@ -28,6 +28,7 @@ mod sim_swarm;
 mod sim_world;
 mod support;
 mod sync_model;
+mod sync_seq;
 mod temp_keys;
 mod transport_properties;
 mod transport_recovery;

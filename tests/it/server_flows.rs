@@ -264,22 +264,24 @@ fn pushed_updates_reach_online_sessions_and_differences_fill_gaps() {
             .expect("logged");
         cluster.settle();
     }
-    let pushed: Vec<i32> = cluster.devices[phone]
+    // Each log update travels in its own `updates` container, numbered by
+    // the account's seq, so that clients can apply the seq rule.
+    let pushed: Vec<(i32, i32)> = cluster.devices[phone]
         .pushed
         .iter()
         .filter_map(|body| match api::Updates::decode(body) {
-            Ok(api::Updates::Short {
-                update: api::Update::NewMessage { message, pts, .. },
-                ..
-            }) => {
-                assert_eq!(message.text.len(), 20 + 100);
-                assert_eq!(message.peer_user_id, USER as i64);
-                Some(pts)
-            }
+            Ok(api::Updates::Batch { updates, seq, .. }) => match updates.as_slice() {
+                [api::Update::NewMessage { message, pts, .. }] => {
+                    assert_eq!(message.text.len(), 20 + 100);
+                    assert_eq!(message.peer_user_id, USER as i64);
+                    Some((seq, *pts))
+                }
+                other => panic!("{other:?}"),
+            },
             _ => None,
         })
         .collect();
-    assert_eq!(pushed, [1, 2, 3, 4, 5]);
+    assert_eq!(pushed, [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]);
     let difference = |pts, limit| {
         ApiCall::GetDifference(api::GetDifference {
             pts,

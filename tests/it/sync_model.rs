@@ -20,6 +20,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
             pts_count,
             payload_bytes
         }),
+        2 => (1u8..5, 0u32..500).prop_map(|(updates, payload_bytes)| Op::PushCombined { updates, payload_bytes }),
         6 => (1u64..3_000).prop_map(|millis| Op::Advance { millis }),
         1 => (60_000u64..3_600_000).prop_map(|millis| Op::Advance { millis }),
         2 => client.clone().prop_map(|client| Op::Disconnect { client }),
@@ -60,6 +61,52 @@ proptest! {
     ) {
         run(seed, faults, &limits, &ops, wipe_at);
     }
+}
+
+/// A lossy, reordering run with a short log: the seq rule holds containers
+/// beyond a seq gap and fetches after the wait, and `differenceTooLong` is
+/// recovered through the state and a history page — and every client still
+/// converges, each update applied once.
+#[test]
+fn seq_gaps_and_too_long_recoveries_still_converge() {
+    let limits = Limits {
+        retained_limit: 8,
+        store_limit: 20,
+        pts_limit: 3,
+        pts_total_limit: 6,
+    };
+    let faults = Faults {
+        loss_percent: 30,
+        duplicate_percent: 10,
+        latency_max_ms: 800,
+    };
+    let mut ops = Vec::new();
+    for round in 0..40u32 {
+        ops.push(Op::Push {
+            secondary: round % 7 == 3,
+            pts_count: 1 + round % 2,
+            payload_bytes: 50,
+        });
+        ops.push(Op::PushCombined {
+            updates: 3,
+            payload_bytes: 20,
+        });
+        ops.push(Op::Advance { millis: 300 });
+        if round % 10 == 4 {
+            ops.push(Op::Disconnect { client: 1 });
+        }
+        if round % 10 == 9 {
+            ops.push(Op::Reconnect { client: 1 });
+        }
+    }
+    let totals = run(7, faults, &limits, &ops, None);
+    assert!(totals.seq_gaps_detected > 0, "{totals:?}");
+    assert!(totals.old_batches_ignored > 0, "{totals:?}");
+    assert!(totals.difference_too_long > 0, "{totals:?}");
+    assert!(
+        totals.full_resyncs > CLIENTS as u64,
+        "start-up reloads and at least one after differenceTooLong: {totals:?}"
+    );
 }
 
 /// The harness itself is not vacuous: a client that misses updates and never

@@ -6,6 +6,12 @@
 //! each client is compared with the model (the full history of pushed
 //! updates); after a quiet period every live client must hold exactly the
 //! server's updates, in order, none lost, none twice, and a wiped one none.
+//!
+//! Pushes travel as containers with the log's `seq` (one update each, or
+//! several as one `updatesCombined`), so loss and reordering exercise the
+//! seq rule as well as the pts rule; small retention and `pts_total_limit`
+//! make `differenceTooLong` and its recovery (state refetch, then a history
+//! page) frequent.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -15,8 +21,8 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use sessionlab_proto::sync::{
-    Bootstrap, ClientConfig, ClientSync, Difference, FullResync, SyncAction, SyncEvent, SyncState, Update, UpdateKind,
-    UpdateLog,
+    Bootstrap, ClientConfig, ClientSync, Difference, StoredUpdate, SyncAction, SyncEvent, SyncState, SyncTotals,
+    Update, UpdateBatch, UpdateKind, UpdateLog, HISTORY_PAGE_MAX,
 };
 use sessionlab_proto::time::Instant;
 
@@ -50,6 +56,11 @@ pub enum Op {
     Wipe {
         client: usize,
     },
+    /// Several common-box updates pushed as one `updatesCombined`.
+    PushCombined {
+        updates: u8,
+        payload_bytes: u32,
+    },
 }
 
 /// The network's misbehaviour.
@@ -70,10 +81,10 @@ pub struct Limits {
 }
 
 enum Down {
-    Push(Update),
+    Push(UpdateBatch),
     Difference(u64, Difference),
     State(u64, SyncState),
-    Resync(u64, FullResync),
+    History(u64, Vec<StoredUpdate>),
 }
 
 enum Message {
@@ -99,6 +110,8 @@ pub struct SyncModel {
     online: Vec<bool>,
     epochs: Vec<u64>,
     applied: Vec<BTreeSet<u32>>,
+    /// Every client's sync events, folded (what the run exercised).
+    totals: SyncTotals,
     store_limit: usize,
     network: BTreeMap<(Instant, u64), Delivery>,
     sequence: u64,
@@ -123,6 +136,7 @@ impl SyncModel {
             online: vec![false; CLIENTS],
             epochs: vec![0; CLIENTS],
             applied: vec![BTreeSet::new(); CLIENTS],
+            totals: SyncTotals::default(),
             store_limit: limits.store_limit,
             network: BTreeMap::new(),
             sequence: 0,
@@ -179,9 +193,32 @@ impl SyncModel {
         .unwrap();
         assert_eq!(update.seq as usize, self.history.len() + 1);
         self.history.push(update.clone());
+        self.broadcast(UpdateBatch::single(update));
+    }
+
+    /// Append `count` common-box updates and push them as one combined container.
+    pub fn push_combined(&mut self, count: u8, payload_bytes: u32) {
+        let mut updates = Vec::new();
+        for _ in 0..count.max(1) {
+            let update = self
+                .log
+                .push(self.now, UpdateKind::NewMessage, payload_bytes, 1)
+                .unwrap();
+            self.history.push(update.clone());
+            updates.push(update);
+        }
+        let batch = UpdateBatch {
+            seq_start: updates[0].seq,
+            seq: updates[updates.len() - 1].seq,
+            updates,
+        };
+        self.broadcast(batch);
+    }
+
+    fn broadcast(&mut self, batch: UpdateBatch) {
         for client in 0..CLIENTS {
             if self.online[client] {
-                self.send(client, Message::ToClient(Down::Push(update.clone())));
+                self.send(client, Message::ToClient(Down::Push(batch.clone())));
             }
         }
     }
@@ -208,6 +245,7 @@ impl SyncModel {
             self.send(client, Message::ToServer(action));
         }
         while let Some(event) = self.clients[client].poll_event() {
+            self.totals.record(&event);
             if let SyncEvent::Applied { seq, .. } = event {
                 assert!(
                     self.applied[client].insert(seq),
@@ -231,10 +269,10 @@ impl SyncModel {
                 let now = self.now;
                 let target = &mut self.clients[client];
                 match down {
-                    Down::Push(update) => drop(target.on_update(now, update).unwrap()),
+                    Down::Push(batch) => drop(target.on_batch(now, batch).unwrap()),
                     Down::Difference(id, difference) => target.on_difference(now, id, difference).unwrap(),
                     Down::State(id, state) => target.on_state(now, id, state),
-                    Down::Resync(id, resync) => target.on_full_resync(now, id, resync).unwrap(),
+                    Down::History(id, messages) => target.on_history(now, id, messages),
                 }
                 self.pump(client);
             }
@@ -298,6 +336,7 @@ impl SyncModel {
                 self.clients[client].wipe();
                 self.pump(client);
             }
+            Op::PushCombined { updates, payload_bytes } => self.push_combined(updates, payload_bytes),
         }
     }
 
@@ -307,8 +346,8 @@ impl SyncModel {
         let server = self.log.state();
         for (index, client) in self.clients.iter().enumerate() {
             for update in client.updates() {
-                let original = &self.history[update.seq as usize - 1];
-                assert_eq!(update, original, "client {index} holds a corrupted update");
+                let original = StoredUpdate::from(&self.history[update.seq as usize - 1]);
+                assert_eq!(*update, original, "client {index} holds a corrupted update");
             }
             assert!(client.state().pts <= server.pts && client.state().qts <= server.qts);
             assert!(client.store_len() <= self.store_limit);
@@ -328,13 +367,17 @@ impl SyncModel {
             }
             assert_eq!(client.state(), self.log.state(), "client {index} state");
             assert_eq!(client.pending_len(), 0);
-            let stored: Vec<&Update> = client.updates().collect();
+            let stored: Vec<&StoredUpdate> = client.updates().collect();
             let suffix = &self.history[self.history.len() - stored.len()..];
             assert!(
-                stored.iter().copied().eq(suffix.iter()),
+                stored
+                    .iter()
+                    .copied()
+                    .eq(suffix.iter().map(StoredUpdate::from).collect::<Vec<_>>().iter()),
                 "client {index} store is not the newest updates in order"
             );
-            let expected_len = retained.len().min(self.store_limit);
+            // A history reload brings one page at most.
+            let expected_len = retained.len().min(self.store_limit).min(HISTORY_PAGE_MAX as usize);
             assert!(
                 stored.len() >= expected_len,
                 "client {index} lost updates: {} < {expected_len}",
@@ -347,12 +390,12 @@ impl SyncModel {
 fn duplicate(message: &Message) -> Message {
     match message {
         Message::ToServer(action) => Message::ToServer(action.clone()),
-        Message::ToClient(Down::Push(update)) => Message::ToClient(Down::Push(update.clone())),
+        Message::ToClient(Down::Push(batch)) => Message::ToClient(Down::Push(batch.clone())),
         Message::ToClient(Down::Difference(id, difference)) => {
             Message::ToClient(Down::Difference(*id, difference.clone()))
         }
         Message::ToClient(Down::State(id, state)) => Message::ToClient(Down::State(*id, *state)),
-        Message::ToClient(Down::Resync(id, resync)) => Message::ToClient(Down::Resync(*id, resync.clone())),
+        Message::ToClient(Down::History(id, messages)) => Message::ToClient(Down::History(*id, messages.clone())),
     }
 }
 
@@ -363,7 +406,10 @@ fn serve(log: &UpdateLog, action: SyncAction) -> Down {
             Down::Difference(request_id, log.difference(&request).expect("valid request"))
         }
         SyncAction::GetState { request_id } => Down::State(request_id, log.state()),
-        SyncAction::FullResync { request_id } => Down::Resync(request_id, log.full_resync()),
+        SyncAction::GetHistory { request_id, limit } => Down::History(
+            request_id,
+            log.history(limit).into_iter().map(StoredUpdate::from).collect(),
+        ),
     }
 }
 
@@ -372,12 +418,17 @@ impl SyncModel {
     pub fn now(&self) -> Instant {
         self.now
     }
+
+    /// Every client's sync events so far, folded.
+    pub fn totals(&self) -> &SyncTotals {
+        &self.totals
+    }
 }
 
 /// Run `ops` (with an optional wipe of the last client before op `wipe_at`),
-/// checking safety after each, then a quiet period and convergence.
-/// Panics when the sync layer breaks an invariant.
-pub fn run(seed: u64, faults: Faults, limits: &Limits, ops: &[Op], wipe_at: Option<usize>) {
+/// checking safety after each, then a quiet period and convergence; returns
+/// what the run exercised. Panics when the sync layer breaks an invariant.
+pub fn run(seed: u64, faults: Faults, limits: &Limits, ops: &[Op], wipe_at: Option<usize>) -> SyncTotals {
     let mut harness = SyncModel::new(seed, faults, limits);
     for (index, op) in ops.iter().enumerate() {
         if wipe_at == Some(index) {
@@ -399,6 +450,7 @@ pub fn run(seed: u64, faults: Faults, limits: &Limits, ops: &[Op], wipe_at: Opti
     harness.run_until(end);
     harness.check_safety();
     harness.check_converged();
+    harness.totals
 }
 
 /// Operations steps a fuzz input runs at most.
@@ -458,6 +510,10 @@ pub fn fuzz(data: &[u8]) {
             },
             Op::Wipe { client } => Op::Wipe {
                 client: client % CLIENTS,
+            },
+            Op::PushCombined { updates, payload_bytes } => Op::PushCombined {
+                updates: 1 + updates % 4,
+                payload_bytes: payload_bytes % 500,
             },
         })
         .collect();

@@ -8,8 +8,7 @@ use super::login::LoginState;
 use super::temp_key::AUTH_KEY_PERM_EMPTY;
 use super::{Client, Outstanding};
 use crate::id::DcId;
-use crate::sync::wire::{difference_from_wire, state_from_wire};
-use crate::sync::{Difference, FullResync};
+use crate::sync::wire::{difference_from_wire, message_from_wire, state_from_wire};
 use crate::time::Instant;
 use crate::wire::api::{
     self, ApiCall, ApiResponse, AuthorizationsWithSignals, ImportAuthorization, LoginToken, SentCode,
@@ -199,14 +198,15 @@ impl Client {
                     Err(error) => Err(error.into()),
                 }
             }
-            (ApiCall::GetFullState(_), ApiResponse::Difference(difference)) => {
-                match difference_from_wire(&difference, sync.state()) {
-                    Ok(Difference::Full { updates, state }) => sync
-                        .on_full_resync(now, request_id, FullResync { state, updates })
-                        .map_err(ClientError::from),
-                    Ok(_) => Err(ClientError::WrongAnswerType { method: call.name() }),
-                    Err(error) => Err(error.into()),
-                }
+            (ApiCall::GetHistory(_), ApiResponse::Messages(page)) => {
+                // Newest first on the wire; the store wants log order.
+                page.messages()
+                    .iter()
+                    .rev()
+                    .map(message_from_wire)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|messages| sync.on_history(now, request_id, messages))
+                    .map_err(ClientError::from)
             }
             _ => Ok(()),
         };

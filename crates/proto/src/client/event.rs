@@ -291,12 +291,21 @@ pub enum ClientError {
         /// Its `pts` (the counter after it).
         end: u32,
     },
+    /// The sync state machine refused a container whose `seq_start` is above its `seq`.
+    #[error("sync refused a container with seq_start {seq_start} above seq {seq}")]
+    MalformedBatch {
+        /// The container's `seq_start`.
+        seq_start: u32,
+        /// Its `seq`.
+        seq: u32,
+    },
 }
 
 impl From<SyncError> for ClientError {
     fn from(error: SyncError) -> ClientError {
         match error {
             SyncError::MalformedUpdate { seq, count, end } => ClientError::MalformedUpdate { seq, count, end },
+            SyncError::MalformedBatch { seq_start, seq } => ClientError::MalformedBatch { seq_start, seq },
         }
     }
 }

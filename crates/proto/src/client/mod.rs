@@ -10,7 +10,7 @@
 //!  caller ── command ──► Client ── ApiCall ──► DcLink (ClientSession per DC) ── poll_transmit ──► (dc, packet)
 //!  (dc, packet) ── handle_packet ──► DcLink::receive ── rpc_result ──► answer: login, lists, sync answers
 //!                                                     └─ Updates ────► push: ClientSync, NewLogin, QR
-//!  ClientSync ── SyncAction ──► updates.getState / getDifference / sessionlab.getFullState (home DC)
+//!  ClientSync ── SyncAction ──► updates.getState / getDifference / messages.getHistory (home DC)
 //! ```
 //!
 //! The protocol conventions it follows (the contract with `proto::Server`):
@@ -44,7 +44,7 @@ use rand_core::RngCore;
 
 use crate::crypto::AuthKey;
 use crate::sync::client::ClientConfigError;
-use crate::sync::{ClientSync, SyncState, Update};
+use crate::sync::{ClientSync, StoredUpdate, SyncState};
 use crate::time::Instant;
 use crate::wire::api::ApiCall;
 
@@ -219,7 +219,7 @@ impl Client {
     }
 
     /// The applied updates in log order (empty when logged out or wiped).
-    pub fn applied_updates(&self) -> impl Iterator<Item = &Update> + '_ {
+    pub fn applied_updates(&self) -> impl Iterator<Item = &StoredUpdate> + '_ {
         self.sync.iter().flat_map(ClientSync::updates)
     }
 

@@ -1,11 +1,13 @@
-//! What the server pushes outside any answer: `Updates` carrying
-//! `updateNewMessage` pts updates (for the sync state machine), new-login notifications, and
+//! What the server pushes outside any answer: `Updates` containers
+//! carrying `updateNewMessage` pts updates (for the sync state machine,
+//! which checks the container's `seq` first), new-login notifications, and
 //! the QR-login signal that a token this client exported was accepted.
 
 use super::event::{ClientError, ClientEvent};
 use super::Client;
 use crate::id::{AuthorizationHash, DcId};
 use crate::sync::wire::update_from_wire;
+use crate::sync::UpdateBatch;
 use crate::time::Instant;
 use crate::wire::api::{ApiCall, ApiResponse, ExportLoginToken, Update, Updates};
 
@@ -29,18 +31,58 @@ impl Client {
                     sync.on_new_session_created(now);
                 }
             }
-            Updates::Short { update, .. } => self.on_update(now, dc, update),
-            Updates::Batch { updates, .. } => {
-                for update in updates {
-                    self.on_update(now, dc, update);
-                }
-            }
+            // `updateShort` has no seq: only the pts rule applies.
+            Updates::Short { update, .. } => self.on_container(now, dc, vec![update], 0, 0),
+            Updates::Batch { updates, seq, .. } => self.on_container(now, dc, updates, seq, seq),
+            Updates::Combined {
+                updates,
+                seq_start,
+                seq,
+                ..
+            } => self.on_container(now, dc, updates, seq_start, seq),
         }
     }
 
-    fn on_update(&mut self, now: Instant, dc: DcId, update: Update) {
+    /// One container: its other updates are handled at once, its log
+    /// updates go to the sync state machine as one batch under the seq
+    /// rule. A negative `seq` (a peer's doing) counts as none.
+    fn on_container(&mut self, now: Instant, dc: DcId, updates: Vec<Update>, seq_start: i32, seq: i32) {
+        let mut log_updates = Vec::new();
+        for update in updates {
+            if matches!(update, Update::NewMessage { .. }) {
+                match update_from_wire(&update) {
+                    Ok(Some(update)) => log_updates.push(update),
+                    Ok(None) => {}
+                    Err(error) => self.ignore(dc, error.into()),
+                }
+            } else {
+                self.on_update(now, update);
+            }
+        }
+        if !self.login.is_logged_in() {
+            return;
+        }
+        let Some(sync) = self.sync.as_mut() else {
+            return;
+        };
+        let seq = u32::try_from(seq).unwrap_or(0);
+        let batch = UpdateBatch {
+            seq_start: u32::try_from(seq_start).unwrap_or(0),
+            seq,
+            updates: log_updates,
+        };
+        if batch.updates.is_empty() && !batch.is_ordered() {
+            return;
+        }
+        if let Err(error) = sync.on_batch(now, batch) {
+            self.ignore(dc, error.into());
+        }
+    }
+
+    fn on_update(&mut self, now: Instant, update: Update) {
         match update {
-            Update::NewMessage { .. } => self.on_log_update(now, dc, &update),
+            // Log updates travel through `on_container`.
+            Update::NewMessage { .. } => {}
             Update::NewAuthorization { hash, unconfirmed } => {
                 if !self.login.is_logged_in() {
                     return;
@@ -72,23 +114,6 @@ impl Client {
                 // user exports a new one.
                 let _ = self.submit(now, home, call, None);
             }
-        }
-    }
-
-    fn on_log_update(&mut self, now: Instant, dc: DcId, update: &Update) {
-        if !self.login.is_logged_in() {
-            return;
-        }
-        let Some(sync) = self.sync.as_mut() else {
-            return;
-        };
-        let outcome = match update_from_wire(update) {
-            Ok(Some(update)) => sync.on_update(now, update).map(|_| ()).map_err(ClientError::from),
-            Ok(None) => Ok(()),
-            Err(error) => Err(error.into()),
-        };
-        if let Err(error) = outcome {
-            self.ignore(dc, error);
         }
     }
 }

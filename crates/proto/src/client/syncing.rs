@@ -1,12 +1,13 @@
 //! Driving the sync state machine: its actions become requests on the home
-//! DC (`updates.getState`, `updates.getDifference`, `sessionlab.getFullState`)
+//! DC (`updates.getState`, `updates.getDifference`, and `messages.getHistory`
+//! of the account's own chat for the history reload of a full resync)
 //! tagged with its request ids, and its accounting events are passed on.
 
 use super::event::ClientEvent;
 use super::Client;
 use crate::sync::SyncAction;
 use crate::time::Instant;
-use crate::wire::api::{ApiCall, GetDifference, GetFullState, GetState};
+use crate::wire::api::{ApiCall, GetDifference, GetHistory, GetState};
 
 /// A counter for the wire, where TL has signed 32-bit ints.
 fn wire_int(value: u32) -> i32 {
@@ -17,7 +18,14 @@ fn wire_int(value: u32) -> i32 {
 fn call_for(action: SyncAction) -> (ApiCall, u64) {
     match action {
         SyncAction::GetState { request_id } => (ApiCall::GetState(GetState), request_id),
-        SyncAction::FullResync { request_id } => (ApiCall::GetFullState(GetFullState), request_id),
+        SyncAction::GetHistory { request_id, limit } => {
+            // The newest `limit` messages; hash 0: the store was given up.
+            let call = ApiCall::GetHistory(GetHistory {
+                limit: wire_int(limit),
+                ..GetHistory::default()
+            });
+            (call, request_id)
+        }
         SyncAction::GetDifference { request_id, request } => {
             let call = ApiCall::GetDifference(GetDifference {
                 pts: wire_int(request.pts),

@@ -19,16 +19,11 @@ use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
 use crate::auth::revoke::ResetAnswer;
 
 use crate::sync::difference::DifferenceRequest;
-use crate::sync::log::DIFFERENCE_UPDATE_OVERHEAD_BYTES;
-use crate::sync::wire::{difference_to_wire, state_to_wire};
+use crate::sync::log::HISTORY_PAGE_MAX;
+use crate::sync::wire::{difference_to_wire, message_to_wire, state_to_wire};
 use crate::sync::{Difference, SyncState};
 use crate::time::Instant;
 use crate::wire::api::{self, ApiCall, ApiResponse, InputCheckPassword};
-
-/// The most bytes of updates one `sessionlab.getFullState` answer carries:
-/// well inside the 1 MiB message limit. A longer log answers its newest
-/// updates; the client's store starts there.
-pub const FULL_STATE_MAX_BYTES: usize = 512 * 1024;
 
 /// What a call produced. Short-lived, one per call: its size does not matter.
 #[derive(Debug)]
@@ -212,7 +207,7 @@ impl Server {
                 .map(|user_id| ApiResponse::State(state_to_wire(self.sync_state(user_id))))
                 .into(),
             ApiCall::GetDifference(request) => self.get_difference(now, key_id, request),
-            ApiCall::GetFullState(_) => self.get_full_state(now, key_id),
+            ApiCall::GetHistory(request) => self.get_history(now, key_id, request),
         }
     }
 
@@ -351,28 +346,39 @@ impl Server {
         }
     }
 
-    fn get_full_state(&mut self, now: Instant, key_id: AuthKeyId) -> Reply {
+    /// `messages.getHistory` of the caller's own chat: the newest log
+    /// updates as messages, newest first — a page of at most `limit`
+    /// (Telegram serves at most 100) and about half a megabyte; a page
+    /// that is not the whole log is a `messages.messagesSlice` with the
+    /// log's retained count. Only the common box has messages.
+    fn get_history(&mut self, now: Instant, key_id: AuthKeyId, request: &api::GetHistory) -> Reply {
         let user_id = match self.authenticated(now, key_id) {
             Ok(user_id) => user_id,
             Err(error) => return Reply::Error(error),
         };
-        let state = self.sync_state(user_id);
-        let mut updates = Vec::new();
-        if let Some(log) = self.logs.get(&user_id) {
-            let mut budget = FULL_STATE_MAX_BYTES;
-            for update in log.updates().collect::<Vec<_>>().into_iter().rev() {
-                let cost = (u64::from(update.payload_bytes) + DIFFERENCE_UPDATE_OVERHEAD_BYTES) as usize;
-                if cost > budget || updates.len() >= api::limits::MAX_UPDATES {
-                    break;
-                }
-                budget -= cost;
-                updates.push(update.clone());
+        let limit = u32::try_from(request.limit).unwrap_or(0).clamp(1, HISTORY_PAGE_MAX);
+        let (messages, retained) = self.logs.get(&user_id).map_or((Vec::new(), 0), |log| {
+            let messages: Vec<api::Message> = log
+                .history(limit)
+                .into_iter()
+                .rev()
+                .filter_map(|update| message_to_wire(update, user_id))
+                .collect();
+            (messages, log.retained_len())
+        });
+        let page = if messages.len() == retained {
+            api::Messages::All {
+                messages,
+                users: Vec::new(),
             }
-            updates.reverse();
-        }
-        Reply::Answer(ApiResponse::Difference(difference_to_wire(
-            &Difference::Full { updates, state },
-            user_id,
-        )))
+        } else {
+            api::Messages::Slice {
+                inexact: false,
+                count: i32::try_from(retained).unwrap_or(i32::MAX),
+                messages,
+                users: Vec::new(),
+            }
+        };
+        Reply::Answer(ApiResponse::Messages(page))
     }
 }

@@ -34,10 +34,11 @@
 //!   `{"sessionlab_extensions": true}`; see `connection`). A key that did
 //!   not opt in is answered with Telegram's published constructors only.
 //! - Every request gets `rpc_result(req_msg_id, answer | rpc_error)`.
-//! - Updates are pushed as `updateShort` content messages to the sessions of
-//!   the account heard from within [`online::ONLINE_WINDOW`] whose key is
-//!   still valid; common-box log updates travel as `updateNewMessage`
-//!   (see `proto::sync::wire`).
+//! - Log updates are pushed as `updates` containers (one update each, the
+//!   container's `seq` the log's, so clients can apply the seq rule) to the
+//!   sessions of the account heard from within [`online::ONLINE_WINDOW`]
+//!   whose key is still valid; they travel as `updateNewMessage` (see
+//!   `proto::sync::wire`). Login notifications go as seq-less `updateShort`.
 //! - A revoked key learns it at its next request (401); the session layer's
 //!   `Terminated` notification is not pushed, because nothing could be
 //!   delivered under a key the server no longer accepts.
@@ -72,7 +73,6 @@ use crate::wire::Body;
 
 use connection::Connections;
 use dispatch::Reply;
-pub use dispatch::FULL_STATE_MAX_BYTES;
 use online::{OnlineSessions, SessionAddress};
 use outputs::Queues;
 
@@ -272,9 +272,13 @@ impl Server {
             .or_insert_with(|| new_log(self.config.log_retained_limit));
         let update = log.push(now, kind, payload_bytes, 1)?;
         if let Some(wire) = update_to_wire(&update, user_id) {
-            let body = api::Updates::Short {
-                update: wire,
+            // The log numbers every update it appends: that is the seq of
+            // the one-update container carrying it.
+            let body = api::Updates::Batch {
+                updates: vec![wire],
+                users: Vec::new(),
                 date: convert::date(now),
+                seq: i32::try_from(update.seq).unwrap_or(i32::MAX),
             }
             .encode();
             for address in self.online.of_user(now, user_id) {

@@ -61,7 +61,8 @@ pub enum Difference {
         intermediate_state: SyncState,
     },
     /// The gap cannot be served incrementally (`updates.differenceTooLong`):
-    /// the client must do a full resync.
+    /// the client sets its `pts` to this one, refetches the state and
+    /// reloads its history (a full resync).
     TooLong {
         /// The server's current `pts`.
         pts: u32,
@@ -85,14 +86,4 @@ impl Difference {
             Difference::TooLong { .. } => None,
         }
     }
-}
-
-/// The answer to a full resync: the server's state and every update it still
-/// retains, in log order. What a client loads after [`Difference::TooLong`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FullResync {
-    /// The server's current state.
-    pub state: SyncState,
-    /// Every update the log still retains, in log order.
-    pub updates: Vec<Update>,
 }

@@ -33,13 +33,13 @@ impl TrafficKind {
     /// The kind and direction of `message`.
     pub fn of(message: SyncMessage<'_>) -> (TrafficKind, Direction) {
         match message {
-            SyncMessage::PushedUpdate(_) => (TrafficKind::PushedUpdate, Direction::Down),
+            SyncMessage::PushedUpdate(_) | SyncMessage::PushedBatch(_) => (TrafficKind::PushedUpdate, Direction::Down),
             SyncMessage::DifferenceRequest => (TrafficKind::DifferenceRequest, Direction::Up),
             SyncMessage::DifferenceAnswer(_) => (TrafficKind::DifferenceAnswer, Direction::Down),
             SyncMessage::StateRequest => (TrafficKind::StateFetch, Direction::Up),
             SyncMessage::StateAnswer => (TrafficKind::StateFetch, Direction::Down),
-            SyncMessage::FullResyncRequest => (TrafficKind::FullResync, Direction::Up),
-            SyncMessage::FullResyncAnswer(_) => (TrafficKind::FullResync, Direction::Down),
+            SyncMessage::HistoryRequest => (TrafficKind::FullResync, Direction::Up),
+            SyncMessage::HistoryAnswer(_) => (TrafficKind::FullResync, Direction::Down),
             SyncMessage::ListRequest => (TrafficKind::ListFetch, Direction::Up),
             SyncMessage::ListAnswer(ListAnswer::NotModified) => (TrafficKind::NotModifiedAnswer, Direction::Down),
             SyncMessage::ListAnswer(ListAnswer::Full { .. }) => (TrafficKind::ListFetch, Direction::Down),
@@ -54,7 +54,7 @@ pub enum ApplyPath {
     Push,
     /// Fetched with `updates.getDifference`.
     Difference,
-    /// Loaded by a full resync.
+    /// Loaded by a full resync (the history reload after `differenceTooLong`).
     FullResync,
 }
 
@@ -65,15 +65,18 @@ pub enum FetchReason {
     Connected,
     /// The server announced `new_session_created`: updates may have been missed.
     NewSessionCreated,
-    /// A gap did not fill within the gap wait.
+    /// A pts gap did not fill within the gap wait.
     Gap,
+    /// A `seq` gap between pushed containers did not fill within the gap wait.
+    SeqGap,
     /// The gap buffer was full.
     PendingOverflow,
     /// Nothing arrived for the idle period.
     Idle,
     /// The previous answer was a slice.
     Slice,
-    /// The previous answer was `differenceTooLong`.
+    /// The previous answer was `differenceTooLong` (the state refetch and
+    /// the history reload that follow it).
     TooLong,
     /// The previous request's answer did not come in time.
     Retry,
@@ -86,8 +89,8 @@ pub enum FetchKind {
     Difference,
     /// `updates.getState`.
     State,
-    /// A full resync (`sessionlab.getFullState`).
-    FullResync,
+    /// The history reload of a full resync (`messages.getHistory`).
+    History,
 }
 
 /// One accounting event.
@@ -127,9 +130,26 @@ pub enum SyncEvent {
         /// The counter the update needs to apply next (above `local`).
         start: u32,
     },
-    /// The gap buffer was full; the update was dropped and a difference requested.
+    /// A pushed container arrived beyond a `seq` gap (`seq_start > local + 1`)
+    /// and waits for the missing ones.
+    SeqGapDetected {
+        /// The client's `seq`.
+        local: u32,
+        /// The container's `seq_start`.
+        seq_start: u32,
+    },
+    /// A pushed container whose `seq` was already applied (`seq_start <= local`)
+    /// was ignored, updates and all.
+    OldBatchIgnored {
+        /// The container's `seq`.
+        seq: u32,
+        /// Updates it carried.
+        updates: u32,
+    },
+    /// A gap buffer (pts updates or seq containers) was full; the update or
+    /// container was dropped and a difference requested.
     PendingOverflow {
-        /// The dropped update's `seq`.
+        /// The dropped update's (or container's) `seq`.
         seq: u32,
     },
     /// A request was sent (`attempt` counts from 1).
@@ -165,12 +185,13 @@ pub enum SyncEvent {
         /// Updates in the slice.
         updates: u32,
     },
-    /// `updates.differenceTooLong` arrived: a full resync follows.
+    /// `updates.differenceTooLong` arrived: the client took its `pts`; a
+    /// state refetch and a history reload (the full resync) follow.
     DifferenceTooLong {
         /// The server's `pts` it named.
         pts: u32,
     },
-    /// A full resync replaced the store with `updates` updates.
+    /// A history reload replaced the store with `updates` updates.
     FullResyncLoaded {
         /// Updates loaded.
         updates: u32,
@@ -209,15 +230,19 @@ pub struct SyncTotals {
     pub updates_applied: u64,
     /// Updates that arrived again and were ignored.
     pub duplicates: u64,
-    /// Gaps detected.
+    /// pts gaps detected (in either box).
     pub gaps_detected: u64,
+    /// `seq` gaps detected between pushed containers.
+    pub seq_gaps_detected: u64,
+    /// Pushed containers ignored because their `seq` was already applied.
+    pub old_batches_ignored: u64,
     /// `updates.getDifference` requests sent, retries included.
     pub difference_calls: u64,
     /// `updates.differenceSlice` answers received.
     pub difference_slices: u64,
     /// `updates.differenceTooLong` answers received.
     pub difference_too_long: u64,
-    /// Full resyncs loaded.
+    /// Full resyncs loaded (history reloads answered).
     pub full_resyncs: u64,
     /// Fetches whose answer did not come in time.
     pub fetch_timeouts: u64,
@@ -250,6 +275,8 @@ impl SyncTotals {
             }
             SyncEvent::Duplicate { .. } => self.duplicates += 1,
             SyncEvent::GapDetected { .. } => self.gaps_detected += 1,
+            SyncEvent::SeqGapDetected { .. } => self.seq_gaps_detected += 1,
+            SyncEvent::OldBatchIgnored { .. } => self.old_batches_ignored += 1,
             SyncEvent::FetchSent {
                 kind: FetchKind::Difference,
                 ..

@@ -1,10 +1,11 @@
 //! Updates that arrived beyond a gap, waiting (up to the gap wait) for the
 //! missing ones. Keyed by (box, start): the update applies once the client's
-//! counter of that box reaches `start`.
+//! counter of that box reaches `start`. Containers beyond a `seq` gap wait
+//! the same way in [`PendingBatches`], keyed by `seq_start`.
 
 use std::collections::BTreeMap;
 
-use super::update::{SyncBox, Update};
+use super::update::{SyncBox, Update, UpdateBatch};
 
 /// The most updates a client buffers behind a gap; beyond this it stops
 /// waiting and asks for a difference, which covers them anyway.
@@ -69,6 +70,48 @@ impl PendingUpdates {
     }
 }
 
+/// The most containers a client holds behind a `seq` gap.
+pub(crate) const PENDING_BATCHES_MAX: usize = 1_024;
+
+/// Containers that arrived beyond a `seq` gap.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PendingBatches {
+    batches: BTreeMap<u32, UpdateBatch>,
+}
+
+impl PendingBatches {
+    /// Hold `batch` (ordered, `seq_start` above the next expected one).
+    pub(crate) fn insert(&mut self, batch: UpdateBatch) -> Buffered {
+        if self.batches.contains_key(&batch.seq_start) {
+            return Buffered::AlreadyWaiting;
+        }
+        if self.batches.len() >= PENDING_BATCHES_MAX {
+            return Buffered::Full;
+        }
+        self.batches.insert(batch.seq_start, batch);
+        Buffered::Kept
+    }
+
+    /// Remove and return the waiting container with the lowest `seq_start`
+    /// if it is at or below `seq_start_max`.
+    pub(crate) fn take_first_up_to(&mut self, seq_start_max: u32) -> Option<UpdateBatch> {
+        let entry = self.batches.first_entry()?;
+        (*entry.key() <= seq_start_max).then(|| entry.remove())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.batches.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.batches.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +144,25 @@ mod tests {
         assert_eq!(pending.take_next(SyncBox::Common, 2).map(|update| update.seq), Some(3));
         assert_eq!(pending.take_next(SyncBox::Secondary, 4), None);
         assert_eq!(pending.len(), 1);
+    }
+
+    #[test]
+    fn batches_wait_by_seq_start_and_come_out_lowest_first() {
+        let mut pending = PendingBatches::default();
+        let batch = |seq| UpdateBatch::single(update(seq));
+        assert_eq!(pending.insert(batch(7)), Buffered::Kept);
+        assert_eq!(pending.insert(batch(5)), Buffered::Kept);
+        assert_eq!(pending.insert(batch(5)), Buffered::AlreadyWaiting);
+        assert_eq!(pending.take_first_up_to(4), None);
+        assert_eq!(pending.take_first_up_to(6).map(|batch| batch.seq), Some(5));
+        assert_eq!(pending.take_first_up_to(6), None);
+        assert_eq!(pending.len(), 1);
+        for seq in 100..100 + PENDING_BATCHES_MAX as u32 {
+            pending.insert(batch(seq));
+        }
+        assert_eq!(pending.insert(batch(9)), Buffered::Full);
+        pending.clear();
+        assert!(pending.is_empty());
     }
 
     #[test]

@@ -13,10 +13,17 @@
 //!   pts, pts_count (8) = 44, plus the text's 20-character header
 //!   (`sync::wire`) = 64; the text's length prefix and padding (1..=7) are
 //!   not counted;
-//! - a pushed batch (`updates`): constructor 4 + three vectors (8 each) + date 4 + seq 4.
+//! - a pushed batch (`updates`): constructor 4 + three vectors (8 each) + date 4 + seq 4;
+//! - a history message (`messages.getHistory`): `message` without the
+//!   update around it (constructor 4, flags and flags2 8, id 4, `peerUser`
+//!   12, date 4) = 32, plus the 20-character header = 52; the request is
+//!   `messages.getHistory` with `inputPeerSelf` and six ints and a long;
+//!   the answer `messages.messages` (constructor and four vectors) or
+//!   `messages.messagesSlice` (flags and count too).
 
 use super::difference::Difference;
 use super::list_hash::ListAnswer;
+use super::store::StoredUpdate;
 use super::update::Update;
 
 /// Bytes every encrypted packet costs beyond its body (see the module docs).
@@ -38,8 +45,12 @@ pub(crate) const DIFFERENCE_TOO_LONG_BYTES: u64 = 8;
 /// `updates.getState` (constructor only) and `updates.state` (constructor + 5 ints).
 pub(crate) const STATE_REQUEST_BYTES: u64 = 4;
 pub(crate) const STATE_ANSWER_BYTES: u64 = 24;
-/// The request that starts a full resync (dialogs and history fetch), as one message.
-pub(crate) const FULL_RESYNC_REQUEST_BYTES: u64 = 32;
+/// `messages.getHistory`: constructor, `inputPeerSelf`, six ints, the hash.
+pub(crate) const HISTORY_REQUEST_BYTES: u64 = 40;
+/// `messages.messagesSlice` framing: constructor, flags, count, four vectors.
+pub(crate) const HISTORY_FRAMING_BYTES: u64 = 44;
+/// Framing of one message inside a history answer.
+pub(crate) const HISTORY_MESSAGE_FRAMING_BYTES: u64 = 52;
 /// A list fetch carries its constructor and the client's 64-bit hash.
 pub(crate) const LIST_REQUEST_BYTES: u64 = 12;
 /// A `*NotModified` answer is a bare constructor.
@@ -51,12 +62,13 @@ pub(crate) const LIST_FRAMING_BYTES: u64 = 20;
 #[derive(Clone, Copy, Debug)]
 pub enum SyncMessage<'a> {
     PushedUpdate(&'a Update),
+    PushedBatch(&'a [Update]),
     DifferenceRequest,
     DifferenceAnswer(&'a Difference),
     StateRequest,
     StateAnswer,
-    FullResyncRequest,
-    FullResyncAnswer(&'a [Update]),
+    HistoryRequest,
+    HistoryAnswer(&'a [StoredUpdate]),
     ListRequest,
     ListAnswer(&'a ListAnswer),
 }
@@ -69,9 +81,12 @@ pub(crate) fn wire_bytes(message: SyncMessage<'_>) -> u64 {
         SyncMessage::DifferenceAnswer(difference) => RPC_RESULT_BYTES + difference_bytes(difference),
         SyncMessage::StateRequest => STATE_REQUEST_BYTES,
         SyncMessage::StateAnswer => RPC_RESULT_BYTES + STATE_ANSWER_BYTES,
-        SyncMessage::FullResyncRequest => FULL_RESYNC_REQUEST_BYTES,
-        SyncMessage::FullResyncAnswer(updates) => {
-            RPC_RESULT_BYTES + DIFFERENCE_FRAMING_BYTES + updates.iter().map(update_bytes).sum::<u64>()
+        SyncMessage::PushedBatch(updates) => PUSH_BATCH_BYTES + updates.iter().map(update_bytes).sum::<u64>(),
+        SyncMessage::HistoryRequest => HISTORY_REQUEST_BYTES,
+        SyncMessage::HistoryAnswer(messages) => {
+            let message_bytes =
+                |message: &StoredUpdate| HISTORY_MESSAGE_FRAMING_BYTES + u64::from(message.payload_bytes);
+            RPC_RESULT_BYTES + HISTORY_FRAMING_BYTES + messages.iter().map(message_bytes).sum::<u64>()
         }
         SyncMessage::ListRequest => LIST_REQUEST_BYTES,
         SyncMessage::ListAnswer(ListAnswer::NotModified) => RPC_RESULT_BYTES + NOT_MODIFIED_BYTES,
@@ -135,9 +150,15 @@ mod tests {
             wire_bytes(SyncMessage::DifferenceAnswer(&Difference::TooLong { pts: 1 })),
             76 + 12 + 8
         );
+        let stored = StoredUpdate::from(&update(5));
         assert_eq!(
-            wire_bytes(SyncMessage::FullResyncAnswer(&[update(5)])),
-            76 + 12 + 68 + 69
+            wire_bytes(SyncMessage::HistoryAnswer(&[stored.clone(), stored])),
+            76 + 12 + 44 + 57 + 57
+        );
+        assert_eq!(wire_bytes(SyncMessage::HistoryRequest), 76 + 40);
+        assert_eq!(
+            wire_bytes(SyncMessage::PushedBatch(&[update(1), update(2)])),
+            76 + 36 + 65 + 66
         );
         assert_eq!(
             wire_bytes(SyncMessage::ListAnswer(&ListAnswer::NotModified)),

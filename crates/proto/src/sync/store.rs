@@ -1,10 +1,44 @@
 //! A client's local store of applied updates: ordered by the server's `seq`
 //! (the log order across both boxes) and bounded — the oldest are evicted
 //! first, as a device keeps recent history and refetches older on demand.
+//!
+//! What the store keeps of an update is a [`StoredUpdate`]: its identity
+//! (`seq`, which is also the message id on the wire) and content, not its
+//! place in a box. A device that reloads its history after
+//! `differenceTooLong` gets messages (`messages.getHistory`), which carry no
+//! `pts`; what it stores is the same either way.
 
 use std::collections::BTreeMap;
 
-use super::update::Update;
+use super::update::{Update, UpdateKind};
+use crate::time::Instant;
+
+/// One update as a device keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredUpdate {
+    /// The log's `seq` for the update (the message id on the wire).
+    pub seq: u32,
+    /// Unix seconds at which the server created it.
+    pub date: u32,
+    /// Exact creation time (for the apply-latency metric).
+    pub created_at: Instant,
+    /// What the update is about.
+    pub kind: UpdateKind,
+    /// Size of its content.
+    pub payload_bytes: u32,
+}
+
+impl From<&Update> for StoredUpdate {
+    fn from(update: &Update) -> StoredUpdate {
+        StoredUpdate {
+            seq: update.seq,
+            date: update.date,
+            created_at: update.created_at,
+            kind: update.kind,
+            payload_bytes: update.payload_bytes,
+        }
+    }
+}
 
 /// Updates a client keeps unless configured otherwise.
 pub(crate) const STORE_UPDATES_DEFAULT: usize = 100_000;
@@ -15,7 +49,7 @@ pub(crate) const STORE_UPDATES_MAX: usize = 10_000_000;
 #[derive(Clone, Debug)]
 pub(crate) struct UpdateStore {
     limit: usize,
-    updates: BTreeMap<u32, Update>,
+    updates: BTreeMap<u32, StoredUpdate>,
 }
 
 impl UpdateStore {
@@ -30,7 +64,7 @@ impl UpdateStore {
 
     /// Keep `update`, evicting the oldest beyond the limit. Returns whether
     /// the store did not already hold an update with this `seq`.
-    pub(crate) fn insert(&mut self, update: Update) -> bool {
+    pub(crate) fn insert(&mut self, update: StoredUpdate) -> bool {
         let new = self.updates.insert(update.seq, update).is_none();
         while self.updates.len() > self.limit {
             self.updates.pop_first();
@@ -55,7 +89,7 @@ impl UpdateStore {
     }
 
     /// The stored updates in log order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Update> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &StoredUpdate> + '_ {
         self.updates.values()
     }
 }
@@ -63,16 +97,9 @@ impl UpdateStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::update::{Position, SyncBox, UpdateKind};
-    use crate::time::Instant;
 
-    fn update(seq: u32) -> Update {
-        Update {
-            position: Position {
-                sync_box: SyncBox::Common,
-                end: seq,
-                count: 1,
-            },
+    fn update(seq: u32) -> StoredUpdate {
+        StoredUpdate {
             seq,
             date: 0,
             created_at: Instant::EPOCH,

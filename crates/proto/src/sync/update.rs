@@ -7,7 +7,10 @@
 //! advance it by `pts_count >= 1`) and a secondary box counted by `qts`
 //! (always by one). `seq` numbers every batch the server sends; here a batch
 //! holds exactly one update, so `seq` is also the update's global position in
-//! the log and the order in which stores keep updates.
+//! the log and the order in which stores keep updates. An [`UpdateBatch`] is
+//! what one pushed `updates`/`updatesCombined` container carries: its
+//! updates and the `seq_start..=seq` it covers (0 for a container without
+//! seq, such as `updateShort`).
 
 use crate::time::Instant;
 
@@ -90,6 +93,46 @@ impl Update {
     /// `qts` when the update belongs to the secondary box.
     pub fn qts(&self) -> Option<u32> {
         (self.position.sync_box == SyncBox::Secondary).then_some(self.position.end)
+    }
+}
+
+/// The updates of one pushed container and the `seq` range it covers
+/// (`updates`: `seq_start == seq`; `updatesCombined`: `seq_start <= seq`;
+/// `seq == 0`: unordered, the pts rule alone applies).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateBatch {
+    /// The `seq` of the container's first batch (`seq` itself for `updates`).
+    pub seq_start: u32,
+    /// The `seq` after the container; 0 when the container has none.
+    pub seq: u32,
+    /// The log updates inside, in order (possibly none: a container of
+    /// updates that are not part of the log still advances `seq`).
+    pub updates: Vec<Update>,
+}
+
+impl UpdateBatch {
+    /// The one-update `updates` container the server pushes for `update`
+    /// (its `seq` is the batch's).
+    pub fn single(update: Update) -> UpdateBatch {
+        UpdateBatch {
+            seq_start: update.seq,
+            seq: update.seq,
+            updates: vec![update],
+        }
+    }
+
+    /// A container without seq (`updateShort`): only the pts rule applies.
+    pub fn unordered(updates: Vec<Update>) -> UpdateBatch {
+        UpdateBatch {
+            seq_start: 0,
+            seq: 0,
+            updates,
+        }
+    }
+
+    /// Whether the container takes part in the seq rule.
+    pub fn is_ordered(&self) -> bool {
+        self.seq != 0
     }
 }
 

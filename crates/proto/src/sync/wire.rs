@@ -15,13 +15,16 @@
 //! header as bytes before, so only the fixed framing grew: 44 bytes
 //! instead of 12 per update. The header is protocol overhead, the filler
 //! payload. Only the common box travels: the secondary (`qts`) box is a
-//! server-side model of its own.
+//! server-side model of its own. A history page (`messages.getHistory`)
+//! carries the same `message`s without the update around them: what a
+//! device stores ([`StoredUpdate`]), without a `pts`.
 
 use crate::id::UserId;
 use crate::time::Instant;
 use crate::wire::api;
 
 use super::difference::Difference;
+use super::store::StoredUpdate;
 use super::update::{Position, SyncBox, SyncState, Update, UpdateKind};
 
 /// Characters of the header at the start of an update's message text.
@@ -85,6 +88,16 @@ fn parse_hex(digits: &str) -> Option<u64> {
 /// A common-box update of `user_id`'s log as `updateNewMessage`; `None`
 /// for the secondary box.
 pub fn update_to_wire(update: &Update, user_id: UserId) -> Option<api::Update> {
+    Some(api::Update::NewMessage {
+        message: message_to_wire(update, user_id)?,
+        pts: saturating_i32(update.position.end),
+        pts_count: saturating_i32(update.position.count),
+    })
+}
+
+/// The `message` a common-box update of `user_id`'s log is (in a push, a
+/// difference or a history page); `None` for the secondary box.
+pub(crate) fn message_to_wire(update: &Update, user_id: UserId) -> Option<api::Message> {
     if update.position.sync_box != SyncBox::Common {
         return None;
     }
@@ -96,15 +109,32 @@ pub fn update_to_wire(update: &Update, user_id: UserId) -> Option<api::Update> {
         kind_code(update.kind)
     ));
     text.extend(std::iter::repeat_n(FILLER, filler));
-    Some(api::Update::NewMessage {
-        message: api::Message {
-            id: update.seq as i32,
-            peer_user_id: user_id.to_wire(),
-            date: update.date as i32,
-            text,
-        },
-        pts: saturating_i32(update.position.end),
-        pts_count: saturating_i32(update.position.count),
+    Some(api::Message {
+        id: update.seq as i32,
+        peer_user_id: user_id.to_wire(),
+        date: update.date as i32,
+        text,
+    })
+}
+
+/// What a device stores of a wire `message` (from a history page: no pts).
+pub(crate) fn message_from_wire(message: &api::Message) -> Result<StoredUpdate, WireSyncError> {
+    let text = &message.text;
+    let bad_header = WireSyncError::BadHeader { length: text.len() };
+    let (Some(created_at), Some(kind)) = (
+        text.get(..16).and_then(parse_hex),
+        text.get(16..MESSAGE_HEADER_BYTES).and_then(parse_hex),
+    ) else {
+        return Err(bad_header);
+    };
+    let kind = u32::try_from(kind).map_err(|_| bad_header)?;
+    let kind = *KINDS.get(kind as usize).ok_or(WireSyncError::UnknownKind { kind })?;
+    Ok(StoredUpdate {
+        seq: message.id as u32,
+        date: message.date as u32,
+        created_at: Instant::from_unix_micros(created_at),
+        kind,
+        payload_bytes: u32::try_from(text.len() - MESSAGE_HEADER_BYTES).unwrap_or(u32::MAX),
     })
 }
 
@@ -131,27 +161,18 @@ pub(crate) fn update_from_wire(update: &api::Update) -> Result<Option<Update>, W
             pts_count: *pts_count,
         });
     }
-    let text = &message.text;
-    let bad_header = WireSyncError::BadHeader { length: text.len() };
-    let (Some(created_at), Some(kind)) = (
-        text.get(..16).and_then(parse_hex),
-        text.get(16..MESSAGE_HEADER_BYTES).and_then(parse_hex),
-    ) else {
-        return Err(bad_header);
-    };
-    let kind = u32::try_from(kind).map_err(|_| bad_header)?;
-    let kind = *KINDS.get(kind as usize).ok_or(WireSyncError::UnknownKind { kind })?;
+    let stored = message_from_wire(message)?;
     Ok(Some(Update {
         position: Position {
             sync_box: SyncBox::Common,
             end,
             count,
         },
-        seq: message.id as u32,
-        date: message.date as u32,
-        created_at: Instant::from_unix_micros(created_at),
-        kind,
-        payload_bytes: u32::try_from(text.len() - MESSAGE_HEADER_BYTES).unwrap_or(u32::MAX),
+        seq: stored.seq,
+        date: stored.date,
+        created_at: stored.created_at,
+        kind: stored.kind,
+        payload_bytes: stored.payload_bytes,
     }))
 }
 
@@ -319,6 +340,18 @@ mod tests {
             assert_eq!(message.text.len(), MESSAGE_HEADER_BYTES + payload_bytes as usize);
             assert_eq!(update_from_wire(&wire), Ok(Some(original)));
         }
+    }
+
+    #[test]
+    fn a_history_message_is_the_stored_update() {
+        let original = update(7, 2, 30);
+        let message = message_to_wire(&original, ACCOUNT).expect("common box");
+        assert_eq!(message_from_wire(&message), Ok(StoredUpdate::from(&original)));
+        let bad = api::Message {
+            text: "short".into(),
+            ..message
+        };
+        assert_eq!(message_from_wire(&bad), Err(WireSyncError::BadHeader { length: 5 }));
     }
 
     #[test]

@@ -109,6 +109,11 @@ pub(crate) const USER: u32 = 0xb1b8_cc83;
 pub(crate) const MESSAGE: u32 = 0x7600_b9d3;
 pub(crate) const PEER_USER: u32 = 0x5951_1722;
 pub(crate) const UPDATE_NEW_MESSAGE: u32 = 0x1f2b_0afd;
+pub(crate) const UPDATES_COMBINED: u32 = 0x725b_04c3;
+pub(crate) const MESSAGES_GET_HISTORY: u32 = 0x4423_e6c5;
+pub(crate) const INPUT_PEER_SELF: u32 = 0x7da0_7ec9;
+pub(crate) const MESSAGES_MESSAGES: u32 = 0x1d73_e7ea;
+pub(crate) const MESSAGES_MESSAGES_SLICE: u32 = 0x5f20_6716;
 pub(crate) const JSON_OBJECT_VALUE: u32 = 0xc0de_1bd9;
 pub(crate) const JSON_NULL: u32 = 0x3f6d_7b68;
 pub(crate) const JSON_BOOL: u32 = 0xc734_5e6a;
@@ -139,9 +144,8 @@ pub(crate) const SESSIONLAB_INPUT_CHECK_PASSWORD_PLAIN: u32 = 0x5e55_1ab1;
 pub(crate) const SESSIONLAB_AUTHORIZATION_SIGNALS: u32 = 0x5e55_1ab3;
 /// `sessionlab.authorizationsWithSignals`: `account.authorizations` plus signals.
 pub(crate) const SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS: u32 = 0x5e55_1ab4;
-/// `sessionlab.getFullState = updates.Difference`: a full resync after
-/// `updates.differenceTooLong` (Telegram clients refetch dialogs instead).
-pub(crate) const SESSIONLAB_GET_FULL_STATE: u32 = 0x5e55_1ab9;
+// 0x5e551ab9 was `sessionlab.getFullState`, replaced by `updates.getState`
+// and `messages.getHistory` (the documented recovery): not reused.
 /// `sessionlab.passwordInputSettings`: the new 2FA password itself (or none:
 /// 2FA off) instead of SRP's `account.passwordInputSettings`.
 pub(crate) const SESSIONLAB_PASSWORD_INPUT_SETTINGS: u32 = 0x5e55_1aba;

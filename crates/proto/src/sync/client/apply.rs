@@ -1,16 +1,18 @@
-//! Applying what the server sends: pushed updates by the pts rule, the gap
-//! buffer, and the answers to differences, state fetches and full resyncs.
+//! Applying what the server sends: updates by the pts rule, the gap
+//! buffer, and the answers to differences, state fetches and history
+//! reloads. Pushed containers pass the seq rule first (`seq`).
 
 use super::{ClientSync, Phase, SyncError, UpdateOutcome, GAP_WAIT};
-use crate::sync::difference::{Difference, FullResync};
+use crate::sync::difference::Difference;
 use crate::sync::event::{ApplyPath, FetchKind, FetchReason, SyncEvent};
 use crate::sync::pending::Buffered;
 use crate::sync::size::SyncMessage;
-use crate::sync::update::{SyncBox, SyncState, Update};
+use crate::sync::store::StoredUpdate;
+use crate::sync::update::{SyncBox, SyncState, Update, UpdateBatch};
 use crate::time::{duration_micros, Instant};
 
 /// Every update must cover at least one counter value and start at or above zero.
-fn validate(updates: &[Update]) -> Result<(), SyncError> {
+pub(super) fn validate(updates: &[Update]) -> Result<(), SyncError> {
     for update in updates {
         let position = update.position;
         if position.count == 0 || position.start().is_none() {
@@ -25,26 +27,15 @@ fn validate(updates: &[Update]) -> Result<(), SyncError> {
 }
 
 /// A peer-supplied count for an event, saturating rather than wrapping.
-fn count_u32(count: usize) -> u32 {
+pub(super) fn count_u32(count: usize) -> u32 {
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 impl ClientSync {
-    /// A pushed update arrived.
+    /// A pushed update in its own `updates` container (`seq_start = seq =
+    /// update.seq`, as the server pushes log updates): see [`ClientSync::on_batch`].
     pub fn on_update(&mut self, now: Instant, update: Update) -> Result<UpdateOutcome, SyncError> {
-        validate(std::slice::from_ref(&update))?;
-        if self.phase == Phase::Wiped {
-            return Ok(UpdateOutcome::Ignored);
-        }
-        self.emit(SyncEvent::traffic(SyncMessage::PushedUpdate(&update)));
-        self.last_activity = now;
-        if self.phase != Phase::Synced {
-            // No state to judge against yet: keep it for when the state arrives.
-            let start = update.position.start().unwrap_or(0);
-            self.pending.insert(start, update);
-            return Ok(UpdateOutcome::GapPending);
-        }
-        Ok(self.offer(now, update, ApplyPath::Push))
+        self.on_batch(now, UpdateBatch::single(update))
     }
 
     /// The answer to `SyncAction::GetDifference { request_id, .. }`.
@@ -76,8 +67,12 @@ impl ClientSync {
                 self.fetch(now, FetchReason::Slice);
             }
             Difference::TooLong { pts } => {
+                // The documented recovery: take the server's pts, refetch the
+                // state, then reload the history (`on_state`, `on_history`).
                 self.emit(SyncEvent::DifferenceTooLong { pts });
-                self.phase = Phase::NeedsHistory;
+                self.state.pts = self.state.pts.max(pts);
+                self.phase = Phase::NeedsStateThenHistory;
+                self.resync_reason = FetchReason::TooLong;
                 self.fetch(now, FetchReason::TooLong);
             }
         }
@@ -85,45 +80,53 @@ impl ClientSync {
         Ok(())
     }
 
-    /// The answer to `SyncAction::GetState { request_id }`.
+    /// The answer to `SyncAction::GetState { request_id }`. In a full
+    /// resync the history reload follows.
     pub fn on_state(&mut self, now: Instant, request_id: u64, state: SyncState) {
         if !self.accept_answer(request_id, FetchKind::State) {
             return;
         }
         self.emit(SyncEvent::traffic(SyncMessage::StateAnswer));
         self.last_activity = now;
+        if self.phase == Phase::NeedsStateThenHistory {
+            // Buffered pushes wait for the history: it replaces the store.
+            self.state = self.state.max_with(state);
+            self.phase = Phase::NeedsHistory;
+            self.fetch(now, self.resync_reason);
+            return;
+        }
         self.phase = Phase::Synced;
         self.adopt(now, state);
         self.arm_gap_timer(now);
     }
 
-    /// The answer to `SyncAction::FullResync { request_id }`: the store is
-    /// replaced by the server's retained updates and its state adopted.
-    pub fn on_full_resync(&mut self, now: Instant, request_id: u64, resync: FullResync) -> Result<(), SyncError> {
-        validate(&resync.updates)?;
-        if !self.accept_answer(request_id, FetchKind::FullResync) {
-            return Ok(());
+    /// The answer to `SyncAction::GetHistory { request_id, .. }`: the newest
+    /// messages of the account, in log order (`messages.getHistory`
+    /// answers newest first; the caller reverses). The store is replaced
+    /// by them; those above what was applied before and within the
+    /// refetched state count as newly applied, those beyond the state are
+    /// kept and counted when the pts rule reaches them.
+    pub fn on_history(&mut self, now: Instant, request_id: u64, messages: Vec<StoredUpdate>) {
+        if !self.accept_answer(request_id, FetchKind::History) {
+            return;
         }
-        self.emit(SyncEvent::traffic(SyncMessage::FullResyncAnswer(&resync.updates)));
+        self.emit(SyncEvent::traffic(SyncMessage::HistoryAnswer(&messages)));
         self.last_activity = now;
-        // Updates beyond what the client held before count as newly applied;
-        // the rest is the price of the resync.
-        let previous = self.state;
         self.store.clear();
-        let loaded = count_u32(resync.updates.len());
-        for update in resync.updates {
-            if update.position.end > previous.counter(update.position.sync_box) {
-                self.emit_applied(now, &update, ApplyPath::FullResync);
+        let loaded = count_u32(messages.len());
+        let (floor, ceiling) = (self.applied_seq_max, self.state.seq);
+        for message in messages {
+            if message.seq > floor && message.seq <= ceiling {
+                self.emit_applied(now, &message, ApplyPath::FullResync);
             }
-            self.store.insert(update);
+            self.store.insert(message);
         }
-        self.state = resync.state;
         self.phase = Phase::Synced;
         self.full_resyncs += 1;
         self.emit(SyncEvent::FullResyncLoaded { updates: loaded });
         self.drain(now);
+        self.drain_batches(now);
         self.arm_gap_timer(now);
-        Ok(())
     }
 
     fn offer_all(&mut self, now: Instant, updates: Vec<Update>) {
@@ -133,7 +136,7 @@ impl ClientSync {
     }
 
     /// The pts rule: apply the next update, ignore an old one, buffer one beyond a gap.
-    fn offer(&mut self, now: Instant, update: Update, path: ApplyPath) -> UpdateOutcome {
+    pub(super) fn offer(&mut self, now: Instant, update: Update, path: ApplyPath) -> UpdateOutcome {
         let Some(start) = update.position.start() else {
             unreachable!("updates are validated before they are offered");
         };
@@ -158,14 +161,16 @@ impl ClientSync {
             Some(self.state.counter(position.sync_box)),
             "only the next update applies"
         );
+        // The seq is the container's (the seq rule sets it), not the update's.
         *self.state.counter_mut(position.sync_box) = position.end;
-        self.state.seq = self.state.seq.max(update.seq);
         self.state.date = self.state.date.max(update.date);
-        self.emit_applied(now, &update, path);
-        self.store.insert(update);
+        let stored = StoredUpdate::from(&update);
+        self.emit_applied(now, &stored, path);
+        self.store.insert(stored);
     }
 
-    fn emit_applied(&mut self, now: Instant, update: &Update, path: ApplyPath) {
+    fn emit_applied(&mut self, now: Instant, update: &StoredUpdate, path: ApplyPath) {
+        self.applied_seq_max = self.applied_seq_max.max(update.seq);
         let latency_micros = duration_micros(now.saturating_duration_since(update.created_at));
         self.emit(SyncEvent::Applied {
             seq: update.seq,
@@ -197,10 +202,11 @@ impl ClientSync {
     fn adopt(&mut self, now: Instant, state: SyncState) {
         self.state = self.state.max_with(state);
         self.drain(now);
+        self.drain_batches(now);
     }
 
     /// Apply buffered updates that now fit; discard those already covered.
-    fn drain(&mut self, now: Instant) {
+    pub(super) fn drain(&mut self, now: Instant) {
         loop {
             let mut progressed = false;
             for sync_box in [SyncBox::Common, SyncBox::Secondary] {
@@ -222,10 +228,16 @@ impl ClientSync {
         }
     }
 
-    /// After an answer, updates still buffered mean a gap is still open.
+    /// After an answer, updates or containers still buffered mean a gap is still open.
     fn arm_gap_timer(&mut self, now: Instant) {
-        if !self.pending.is_empty() && self.gap_deadline.is_none() && self.phase == Phase::Synced {
+        if self.phase != Phase::Synced {
+            return;
+        }
+        if !self.pending.is_empty() && self.gap_deadline.is_none() {
             self.gap_deadline = Some(now + GAP_WAIT);
+        }
+        if !self.pending_batches.is_empty() && self.seq_gap_deadline.is_none() {
+            self.seq_gap_deadline = Some(now + GAP_WAIT);
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Fetching: at most one request in flight, its timeout and bounded retries,
-//! and the three timers (gap wait, answer timeout, idle period).
+//! and the timers (pts and seq gap waits, answer timeout, idle period).
 
-use super::{ClientSync, InFlight, Phase, SyncAction, FETCH_ANSWER_TIMEOUT, FETCH_ATTEMPTS_MAX, IDLE_DIFFERENCE_AFTER};
+use super::{
+    ClientSync, InFlight, Phase, SyncAction, FETCH_ANSWER_TIMEOUT, FETCH_ATTEMPTS_MAX, HISTORY_PAGE_MAX,
+    IDLE_DIFFERENCE_AFTER,
+};
 use crate::sync::difference::DifferenceRequest;
 use crate::sync::event::{FetchKind, FetchReason, SyncEvent};
 use crate::sync::size::SyncMessage;
@@ -26,12 +29,16 @@ impl ClientSync {
         let first_request_id = previous.map_or(request_id, |previous| previous.first_request_id);
         self.next_request_id += 1;
         let (kind, action, message) = match self.phase {
-            Phase::NeedsHistory => (
-                FetchKind::FullResync,
-                SyncAction::FullResync { request_id },
-                SyncMessage::FullResyncRequest,
-            ),
-            Phase::NeedsState => (
+            Phase::NeedsHistory => {
+                let limit = u32::try_from(self.config.store_limit)
+                    .map_or(HISTORY_PAGE_MAX, |store_limit| store_limit.min(HISTORY_PAGE_MAX));
+                (
+                    FetchKind::History,
+                    SyncAction::GetHistory { request_id, limit },
+                    SyncMessage::HistoryRequest,
+                )
+            }
+            Phase::NeedsState | Phase::NeedsStateThenHistory => (
                 FetchKind::State,
                 SyncAction::GetState { request_id },
                 SyncMessage::StateRequest,
@@ -90,10 +97,15 @@ impl ClientSync {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         let answer_deadline = self.in_flight.map(|in_flight| in_flight.deadline);
-        [answer_deadline, self.gap_deadline, self.idle_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            answer_deadline,
+            self.gap_deadline,
+            self.seq_gap_deadline,
+            self.idle_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Fire every timer due at `now`.
@@ -115,6 +127,10 @@ impl ClientSync {
         if self.gap_deadline.is_some_and(|deadline| deadline <= now) {
             self.gap_deadline = None;
             self.fetch(now, FetchReason::Gap);
+        }
+        if self.seq_gap_deadline.is_some_and(|deadline| deadline <= now) {
+            self.seq_gap_deadline = None;
+            self.fetch(now, FetchReason::SeqGap);
         }
         if self.idle_deadline().is_some_and(|deadline| deadline <= now) {
             self.fetch(now, FetchReason::Idle);

@@ -1,17 +1,29 @@
 //! The client side: [`ClientSync`], one app instance's sync state machine.
 //!
 //! It keeps the local state (pts, qts, seq, date) and a bounded store of
-//! applied updates, applies pushed updates by the pts rule, buffers updates
-//! beyond a gap for at most [`GAP_WAIT`], and fetches a difference when a gap
-//! does not fill, at start-up and reconnect, on `new_session_created`, and
-//! after [`IDLE_DIFFERENCE_AFTER`] without updates. At most one fetch is in
-//! flight; an unanswered one is retried [`FETCH_ATTEMPTS_MAX`] times.
+//! applied updates. Pushed containers pass the seq rule first
+//! (core.telegram.org/api/updates: `seq_start == local + 1` applies,
+//! `seq_start <= local` was already applied and is ignored, beyond that is
+//! a gap; `seq == 0` skips the check), then each update the pts rule. Both
+//! kinds of gap wait at most [`GAP_WAIT`] for the missing pieces; then the
+//! client fetches a difference, as it does at start-up and reconnect, on
+//! `new_session_created`, and after [`IDLE_DIFFERENCE_AFTER`] without
+//! updates. At most one fetch is in flight; an unanswered one is retried
+//! [`FETCH_ATTEMPTS_MAX`] times.
+//!
+//! A full resync — at start-up with [`Bootstrap::FullHistory`] and after
+//! `differenceTooLong` — goes the documented public way: take the `pts` the
+//! server named, refetch the state (`updates.getState`), then reload the
+//! history (`messages.getHistory` of the account's chat, one page of at most
+//! [`HISTORY_PAGE_MAX`] messages), in that order so that the state never
+//! claims an update the reloaded history lacks.
 //!
 //! Sans-IO: inputs are `on_*` calls with `now`, outputs are polled
 //! [`SyncAction`]s (requests to send) and [`SyncEvent`]s (accounting).
 
 mod apply;
 mod fetch;
+mod seq;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -20,8 +32,9 @@ use thiserror::Error;
 
 use super::difference::DifferenceRequest;
 use super::event::{FetchKind, FetchReason, SyncEvent};
-use super::pending::PendingUpdates;
-use super::store::{UpdateStore, STORE_UPDATES_DEFAULT, STORE_UPDATES_MAX};
+pub use super::log::HISTORY_PAGE_MAX;
+use super::pending::{PendingBatches, PendingUpdates};
+use super::store::{StoredUpdate, UpdateStore, STORE_UPDATES_DEFAULT, STORE_UPDATES_MAX};
 use super::update::{SyncState, Update};
 use crate::time::Instant;
 
@@ -84,12 +97,20 @@ pub enum SyncError {
         /// Its `pts` (the counter after it).
         end: u32,
     },
+    /// A container whose `seq_start` is above its `seq`.
+    #[error("container seq_start {seq_start} is above its seq {seq}")]
+    MalformedBatch {
+        /// The container's `seq_start`.
+        seq_start: u32,
+        /// Its `seq`.
+        seq: u32,
+    },
 }
 
 /// How a client without local state starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bootstrap {
-    /// Load the server's retained updates (a full resync) first.
+    /// Fetch the state, then load the newest history (a full resync).
     FullHistory,
     /// Only learn the current state (`updates.getState`) and sync from there.
     CurrentStateOnly,
@@ -110,21 +131,24 @@ pub enum SyncAction {
         /// Pass it back with the answer (`on_state`).
         request_id: u64,
     },
-    /// Ask for a full resync (`sessionlab.getFullState`).
-    FullResync {
-        /// Pass it back with the answer (`on_full_resync`).
+    /// Send `messages.getHistory` for the account's own chat (`inputPeerSelf`),
+    /// newest first, `limit` messages.
+    GetHistory {
+        /// Pass it back with the answer (`on_history`).
         request_id: u64,
+        /// Messages to ask for (at most [`HISTORY_PAGE_MAX`]).
+        limit: u32,
     },
 }
 
 /// What `on_update` did with a pushed update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpdateOutcome {
-    /// Next by the pts rule: applied.
+    /// Next by the seq and pts rules: applied.
     Applied,
-    /// Already applied; ignored.
+    /// Already applied (by seq or by pts); ignored.
     Duplicate,
-    /// Beyond a gap (or before the client has a state): buffered.
+    /// Beyond a seq or pts gap (or before the client has a state): buffered.
     GapPending,
     /// The client was wiped; nothing is applied any more.
     Ignored,
@@ -132,8 +156,12 @@ pub enum UpdateOutcome {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
-    NeedsHistory,
+    /// A full resync's first step: fetch the state, then the history.
+    NeedsStateThenHistory,
+    /// Fetch the state only.
     NeedsState,
+    /// A full resync's second step: the state is known, reload the history.
+    NeedsHistory,
     Synced,
     Wiped,
 }
@@ -158,8 +186,16 @@ pub struct ClientSync {
     state: SyncState,
     store: UpdateStore,
     pending: PendingUpdates,
+    /// Containers beyond a seq gap.
+    pending_batches: PendingBatches,
     connected: bool,
     gap_deadline: Option<Instant>,
+    seq_gap_deadline: Option<Instant>,
+    /// The highest `seq` ever reported applied: a history reload counts
+    /// only what lies above it (and within the refetched state) as new.
+    applied_seq_max: u32,
+    /// Why the full resync under way started (its history fetch says so).
+    resync_reason: FetchReason,
     in_flight: Option<InFlight>,
     /// Last time an update or an answer arrived (or the client connected).
     last_activity: Instant,
@@ -180,7 +216,7 @@ impl ClientSync {
             return Err(ClientConfigError::ZeroLimit);
         }
         let phase = match bootstrap {
-            Bootstrap::FullHistory => Phase::NeedsHistory,
+            Bootstrap::FullHistory => Phase::NeedsStateThenHistory,
             Bootstrap::CurrentStateOnly => Phase::NeedsState,
         };
         Ok(ClientSync {
@@ -189,8 +225,12 @@ impl ClientSync {
             state: SyncState::default(),
             store: UpdateStore::new(config.store_limit),
             pending: PendingUpdates::default(),
+            pending_batches: PendingBatches::default(),
             connected: false,
             gap_deadline: None,
+            seq_gap_deadline: None,
+            applied_seq_max: 0,
+            resync_reason: FetchReason::Connected,
             in_flight: None,
             last_activity: Instant::EPOCH,
             next_request_id: 1,
@@ -210,8 +250,10 @@ impl ClientSync {
         let mut client = ClientSync::new(config, Bootstrap::FullHistory)?;
         client.phase = Phase::Synced;
         client.state = state;
+        client.applied_seq_max = state.seq;
         for update in updates {
-            client.store.insert(update);
+            client.applied_seq_max = client.applied_seq_max.max(update.seq);
+            client.store.insert(StoredUpdate::from(&update));
         }
         Ok(client)
     }
@@ -222,7 +264,7 @@ impl ClientSync {
     }
 
     /// The stored updates in log order.
-    pub fn updates(&self) -> impl Iterator<Item = &Update> + '_ {
+    pub fn updates(&self) -> impl Iterator<Item = &StoredUpdate> + '_ {
         self.store.iter()
     }
 
@@ -231,9 +273,9 @@ impl ClientSync {
         self.store.len()
     }
 
-    /// Updates buffered beyond a gap.
+    /// Updates buffered beyond a pts gap, and containers beyond a seq gap.
     pub fn pending_len(&self) -> usize {
-        self.pending.len()
+        self.pending.len() + self.pending_batches.len()
     }
 
     /// Whether the authorization was revoked and the local data wiped (final).
@@ -246,7 +288,7 @@ impl ClientSync {
         self.connected
     }
 
-    /// Full resyncs loaded so far.
+    /// Full resyncs (history reloads) loaded so far.
     pub fn full_resyncs(&self) -> u64 {
         self.full_resyncs
     }
@@ -279,6 +321,7 @@ impl ClientSync {
         self.in_flight = None;
         self.action = None;
         self.gap_deadline = None;
+        self.seq_gap_deadline = None;
     }
 
     /// The server started a new session for us: updates may have been missed.
@@ -290,9 +333,11 @@ impl ClientSync {
     pub fn wipe(&mut self) {
         let updates_dropped = self.store.clear() as u64;
         self.pending.clear();
+        self.pending_batches.clear();
         self.phase = Phase::Wiped;
         self.state = SyncState::default();
         self.gap_deadline = None;
+        self.seq_gap_deadline = None;
         self.in_flight = None;
         self.action = None;
         self.emit(SyncEvent::Wiped { updates_dropped });

@@ -1,10 +1,10 @@
 //! Unit tests of the client rules, each with exact outcomes.
 
 use super::*;
-use crate::sync::difference::{Difference, FullResync};
+use crate::sync::difference::Difference;
 use crate::sync::event::{ApplyPath, FetchKind, FetchReason, SyncTotals};
 use crate::sync::log::UpdateLog;
-use crate::sync::update::{Position, SyncBox, UpdateKind};
+use crate::sync::update::{Position, SyncBox, UpdateBatch, UpdateKind};
 
 const T0: Instant = Instant::SCENARIO_EPOCH;
 
@@ -20,15 +20,24 @@ fn config(pts_limit: u32) -> ClientConfig {
     }
 }
 
-/// A connected client already in sync with `log` (its start-up fetch answered).
+/// A connected client already in sync with `log` (its start-up fetches answered).
 fn synced_client(log: &UpdateLog, pts_limit: u32) -> ClientSync {
     let mut client = ClientSync::new(config(pts_limit), Bootstrap::FullHistory).unwrap();
     client.on_connected(T0);
-    let Some(SyncAction::FullResync { request_id }) = client.poll_action() else {
-        panic!("a fresh client starts with a full resync");
-    };
-    client.on_full_resync(T0, request_id, log.full_resync()).unwrap();
+    assert!(
+        matches!(serve(&mut client, log, T0), Some(SyncAction::GetState { .. })),
+        "a fresh client starts with the state"
+    );
+    assert!(
+        matches!(serve(&mut client, log, T0), Some(SyncAction::GetHistory { .. })),
+        "then the history"
+    );
     client
+}
+
+/// A history page of `log`, as the client gets it.
+fn history(log: &UpdateLog, limit: u32) -> Vec<StoredUpdate> {
+    log.history(limit).into_iter().map(StoredUpdate::from).collect()
 }
 
 /// Serve the client's pending action from `log`; returns what it was.
@@ -41,7 +50,7 @@ fn serve(client: &mut ClientSync, log: &UpdateLog, now: Instant) -> Option<SyncA
                 .unwrap();
         }
         SyncAction::GetState { request_id } => client.on_state(now, *request_id, log.state()),
-        SyncAction::FullResync { request_id } => client.on_full_resync(now, *request_id, log.full_resync()).unwrap(),
+        SyncAction::GetHistory { request_id, limit } => client.on_history(now, *request_id, history(log, *limit)),
     }
     Some(action)
 }
@@ -60,6 +69,11 @@ fn totals(client: &mut ClientSync) -> SyncTotals {
 
 fn stored_seqs(client: &ClientSync) -> Vec<u32> {
     client.updates().map(|update| update.seq).collect()
+}
+
+/// Offer `update` in a seq-less container (`updateShort`): the pts rule alone.
+fn unordered(client: &mut ClientSync, now: Instant, update: Update) -> Result<UpdateOutcome, SyncError> {
+    client.on_batch(now, UpdateBatch::unordered(vec![update]))
 }
 
 fn push(log: &mut UpdateLog, now: Instant) -> Update {
@@ -98,14 +112,14 @@ fn duplicate_is_ignored() {
     client.on_update(ms(1), update.clone()).unwrap();
     assert_eq!(client.on_update(ms(2), update), Ok(UpdateOutcome::Duplicate));
     assert_eq!(stored_seqs(&client), [1]);
-    assert_eq!(totals(&mut client).duplicates, 1);
+    assert_eq!(totals(&mut client).old_batches_ignored, 1, "the seq rule sees it first");
 }
 
 #[test]
 fn partial_overlap_counts_as_already_applied() {
     let mut log = UpdateLog::new(100).unwrap();
     let mut client = synced_client(&log, 100);
-    client.on_update(ms(1), push(&mut log, ms(0))).unwrap();
+    unordered(&mut client, ms(1), push(&mut log, ms(0))).unwrap();
     // pts 2 with pts_count 2 covers pts 1 (already applied) and 2.
     let overlapping = Update {
         position: Position {
@@ -115,25 +129,29 @@ fn partial_overlap_counts_as_already_applied() {
         },
         ..push(&mut log, ms(0))
     };
-    assert_eq!(client.on_update(ms(2), overlapping), Ok(UpdateOutcome::Duplicate));
+    assert_eq!(unordered(&mut client, ms(2), overlapping), Ok(UpdateOutcome::Duplicate));
 }
 
-#[test]
-fn gap_filled_in_time_applies_in_order_without_fetching() {
+/// Updates 3, 2, then 1 arrive within the gap wait — in their own seq'd
+/// containers when `ordered`, seq-less otherwise — and all apply in order
+/// without a fetch. Returns what the client counted.
+fn gap_fills_in_time(ordered: bool) -> SyncTotals {
     let mut log = UpdateLog::new(100).unwrap();
     let mut client = synced_client(&log, 100);
     events(&mut client);
     let first = push(&mut log, ms(0));
     let second = push(&mut log, ms(0));
     let third = push(&mut log, ms(0));
-    assert_eq!(client.on_update(ms(10), third), Ok(UpdateOutcome::GapPending));
-    assert_eq!(client.on_update(ms(20), second), Ok(UpdateOutcome::GapPending));
-    assert_eq!(
-        client.poll_timeout(),
-        Some(ms(510)),
-        "the gap wait runs from the first gap"
-    );
-    assert_eq!(client.on_update(ms(400), first), Ok(UpdateOutcome::Applied));
+    let mut offer = |now, update| {
+        if ordered {
+            client.on_update(now, update)
+        } else {
+            unordered(&mut client, now, update)
+        }
+    };
+    assert_eq!(offer(ms(10), third), Ok(UpdateOutcome::GapPending));
+    assert_eq!(offer(ms(20), second), Ok(UpdateOutcome::GapPending));
+    assert_eq!(offer(ms(400), first), Ok(UpdateOutcome::Applied));
     assert_eq!(stored_seqs(&client), [1, 2, 3]);
     assert_eq!(client.pending_len(), 0);
     assert_eq!(client.state().pts, 3);
@@ -144,7 +162,31 @@ fn gap_filled_in_time_applies_in_order_without_fetching() {
     );
     client.handle_timeout(ms(510));
     assert_eq!(client.poll_action(), None);
-    assert_eq!(totals(&mut client).gaps_detected, 1);
+    totals(&mut client)
+}
+
+#[test]
+fn gap_filled_in_time_applies_in_order_without_fetching() {
+    let totals = gap_fills_in_time(false);
+    assert_eq!((totals.gaps_detected, totals.seq_gaps_detected), (1, 0));
+}
+
+#[test]
+fn gap_wait_runs_from_the_first_gap() {
+    let mut log = UpdateLog::new(100).unwrap();
+    let mut client = synced_client(&log, 100);
+    push(&mut log, ms(0));
+    let second = push(&mut log, ms(0));
+    let third = push(&mut log, ms(0));
+    unordered(&mut client, ms(10), third).unwrap();
+    unordered(&mut client, ms(20), second.clone()).unwrap();
+    assert_eq!(client.poll_timeout(), Some(ms(510)));
+    client.on_update(ms(30), second).unwrap();
+    assert_eq!(
+        client.poll_timeout(),
+        Some(ms(510)),
+        "the earlier of the two waits comes first"
+    );
 }
 
 #[test]
@@ -154,7 +196,7 @@ fn gap_not_filled_fetches_a_difference_after_the_wait() {
     events(&mut client);
     push(&mut log, ms(0)); // lost
     let second = push(&mut log, ms(0));
-    assert_eq!(client.on_update(ms(10), second), Ok(UpdateOutcome::GapPending));
+    assert_eq!(unordered(&mut client, ms(10), second), Ok(UpdateOutcome::GapPending));
     client.handle_timeout(ms(509));
     assert_eq!(client.poll_action(), None, "not before 0.5 s");
     client.handle_timeout(ms(510));
@@ -194,38 +236,6 @@ fn slices_chain_until_the_full_difference() {
     let totals = totals(&mut client);
     assert_eq!((totals.difference_calls, totals.difference_slices), (3, 2));
     assert_eq!(totals.updates_applied, 5);
-}
-
-#[test]
-fn too_long_leads_to_a_full_resync() {
-    let mut log = UpdateLog::new(3).unwrap();
-    let mut client = synced_client(&log, 100);
-    client.on_update(ms(1), push(&mut log, ms(0))).unwrap();
-    client.on_disconnected();
-    for _ in 0..5 {
-        push(&mut log, ms(0));
-    }
-    events(&mut client);
-    client.on_connected(ms(100));
-    assert!(matches!(
-        serve(&mut client, &log, ms(200)),
-        Some(SyncAction::GetDifference { .. })
-    ));
-    assert!(matches!(
-        serve(&mut client, &log, ms(300)),
-        Some(SyncAction::FullResync { .. })
-    ));
-    assert_eq!(client.poll_action(), None);
-    assert_eq!(
-        stored_seqs(&client),
-        [4, 5, 6],
-        "the store is exactly what the server retains"
-    );
-    assert_eq!(client.state(), log.state());
-    assert_eq!(client.full_resyncs(), 2, "start-up and this one");
-    let totals = totals(&mut client);
-    assert_eq!((totals.difference_too_long, totals.full_resyncs), (1, 1));
-    assert_eq!(totals.updates_applied, 3, "updates 2 and 3 were never delivered");
 }
 
 #[test]
@@ -345,37 +355,24 @@ fn current_state_only_bootstrap_skips_history() {
 }
 
 #[test]
-fn updates_before_the_first_state_wait_for_it() {
-    let mut log = UpdateLog::new(100).unwrap();
-    let mut client = ClientSync::new(config(100), Bootstrap::FullHistory).unwrap();
-    client.on_connected(ms(0));
-    let Some(SyncAction::FullResync { request_id }) = client.poll_action() else {
-        panic!("expected a full resync");
-    };
-    let resync = log.full_resync();
-    let update = push(&mut log, ms(1));
-    assert_eq!(client.on_update(ms(2), update), Ok(UpdateOutcome::GapPending));
-    client.on_full_resync(ms(3), request_id, resync).unwrap();
-    assert_eq!(stored_seqs(&client), [1]);
-    assert_eq!(client.state(), log.state());
-}
-
-#[test]
 fn secondary_box_follows_the_same_rule() {
     let mut log = UpdateLog::new(100).unwrap();
     let mut client = synced_client(&log, 100);
     let first = log.push_secondary(ms(0), UpdateKind::SecondaryBoxEvent, 10).unwrap();
     let common = push(&mut log, ms(0));
     let second = log.push_secondary(ms(0), UpdateKind::SecondaryBoxEvent, 10).unwrap();
-    assert_eq!(client.on_update(ms(1), second), Ok(UpdateOutcome::GapPending));
+    assert_eq!(unordered(&mut client, ms(1), second), Ok(UpdateOutcome::GapPending));
     assert_eq!(
-        client.on_update(ms(1), common),
+        unordered(&mut client, ms(1), common),
         Ok(UpdateOutcome::Applied),
         "boxes are independent"
     );
-    assert_eq!(client.on_update(ms(2), first), Ok(UpdateOutcome::Applied));
+    assert_eq!(unordered(&mut client, ms(2), first), Ok(UpdateOutcome::Applied));
     assert_eq!(stored_seqs(&client), [1, 2, 3]);
-    assert_eq!(client.state(), log.state());
+    assert_eq!(
+        (client.state().pts, client.state().qts),
+        (log.state().pts, log.state().qts)
+    );
 }
 
 #[test]
@@ -426,26 +423,53 @@ fn malformed_updates_are_errors_not_panics() {
     );
     update.position.count = 2;
     assert!(client.on_update(ms(1), update.clone()).is_err());
-    let resync = FullResync {
-        state: SyncState::default(),
-        updates: vec![update],
+    assert!(client.on_batch(ms(1), UpdateBatch::unordered(vec![update])).is_err());
+    let backwards = UpdateBatch {
+        seq_start: 3,
+        seq: 2,
+        updates: Vec::new(),
     };
-    assert!(client.on_full_resync(ms(1), 1, resync).is_err());
+    assert_eq!(
+        client.on_batch(ms(1), backwards),
+        Err(SyncError::MalformedBatch { seq_start: 3, seq: 2 })
+    );
     assert_eq!(client.state(), SyncState::default());
+}
+
+/// A synced client whose gap buffer — the seq one for `ordered` pushes,
+/// the pts one for seq-less ones — just overflowed; and the `seq` of the
+/// update that did not fit.
+fn overflowed_gap_buffer(ordered: bool) -> (UpdateLog, ClientSync, u32) {
+    let mut log = UpdateLog::new(10_000).unwrap();
+    let mut client = synced_client(&log, 100);
+    push(&mut log, ms(0)); // lost
+    let capacity = if ordered {
+        crate::sync::pending::PENDING_BATCHES_MAX
+    } else {
+        crate::sync::pending::PENDING_UPDATES_MAX
+    };
+    let offer = |client: &mut ClientSync, update| {
+        if ordered {
+            client.on_update(ms(1), update)
+        } else {
+            unordered(client, ms(1), update)
+        }
+    };
+    for _ in 0..capacity {
+        let update = push(&mut log, ms(0));
+        assert_eq!(offer(&mut client, update), Ok(UpdateOutcome::GapPending));
+    }
+    assert_eq!(client.poll_action(), None);
+    let overflowing = push(&mut log, ms(0));
+    let seq = overflowing.seq;
+    offer(&mut client, overflowing).unwrap();
+    assert!(events(&mut client).contains(&SyncEvent::PendingOverflow { seq }));
+    (log, client, seq)
 }
 
 #[test]
 fn pending_overflow_stops_waiting_and_fetches() {
-    let mut log = UpdateLog::new(10_000).unwrap();
-    let mut client = synced_client(&log, 100);
-    push(&mut log, ms(0)); // lost
-    for _ in 0..crate::sync::pending::PENDING_UPDATES_MAX {
-        let update = push(&mut log, ms(0));
-        assert_eq!(client.on_update(ms(1), update), Ok(UpdateOutcome::GapPending));
-    }
-    assert_eq!(client.poll_action(), None);
-    let overflowing = push(&mut log, ms(0));
-    client.on_update(ms(1), overflowing).unwrap();
+    let (log, mut client, _) = overflowed_gap_buffer(false);
     assert!(matches!(
         serve(&mut client, &log, ms(2)),
         Some(SyncAction::GetDifference { .. })
@@ -453,7 +477,11 @@ fn pending_overflow_stops_waiting_and_fetches() {
     // The 1,026-pts gap exceeds pts_total_limit (1,000): a full resync follows.
     assert!(matches!(
         serve(&mut client, &log, ms(3)),
-        Some(SyncAction::FullResync { .. })
+        Some(SyncAction::GetState { .. })
+    ));
+    assert!(matches!(
+        serve(&mut client, &log, ms(4)),
+        Some(SyncAction::GetHistory { .. })
     ));
     assert_eq!(client.state(), log.state());
     assert_eq!(client.pending_len(), 0);
@@ -548,3 +576,6 @@ fn a_late_answer_to_an_earlier_attempt_completes_the_fetch() {
         Some(&SyncEvent::StaleAnswer { request_id: second })
     );
 }
+
+mod full_resync;
+mod seq_rule;

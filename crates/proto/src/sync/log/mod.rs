@@ -1,6 +1,7 @@
 //! The server side: one account's [`UpdateLog`] — the `pts`/`qts` boxes, the
 //! `seq` batch counter, a bounded window of retained updates, and the answers
-//! to `updates.getState`, `updates.getDifference` and a full resync.
+//! to `updates.getState`, `updates.getDifference` and the history a client
+//! reloads after `differenceTooLong` (`messages.getHistory`).
 //!
 //! The log keeps at most `retained_limit` updates; older ones are compacted
 //! away. A client whose state predates the compacted floor can no longer be
@@ -11,7 +12,7 @@ use std::collections::VecDeque;
 
 use thiserror::Error;
 
-use super::difference::{Difference, DifferenceRequest, FullResync, PTS_LIMIT_MAX};
+use super::difference::{Difference, DifferenceRequest, PTS_LIMIT_MAX};
 use super::update::{date_of, Position, SyncBox, SyncState, Update, UpdateKind};
 use crate::time::Instant;
 
@@ -202,12 +203,24 @@ impl UpdateLog {
         self.entries.iter().map(|entry| &entry.update)
     }
 
-    /// Everything a client needs to start over: state and retained updates.
-    pub fn full_resync(&self) -> FullResync {
-        FullResync {
-            state: self.state,
-            updates: self.updates().cloned().collect(),
+    /// The history page a client reloads (`messages.getHistory` of the
+    /// account's chat): the newest retained updates, at most `limit` (and
+    /// at most [`HISTORY_PAGE_MAX`]) and [`DIFFERENCE_MAX_BYTES`] of
+    /// payload (but always one), in log order.
+    pub fn history(&self, limit: u32) -> Vec<&Update> {
+        let limit = limit.min(HISTORY_PAGE_MAX) as usize;
+        let mut page = Vec::new();
+        let mut bytes = 0u64;
+        for entry in self.entries.iter().rev() {
+            let entry_bytes = u64::from(entry.update.payload_bytes) + DIFFERENCE_UPDATE_OVERHEAD_BYTES;
+            if page.len() == limit || (!page.is_empty() && bytes + entry_bytes > DIFFERENCE_MAX_BYTES) {
+                break;
+            }
+            bytes += entry_bytes;
+            page.push(&entry.update);
         }
+        page.reverse();
+        page
     }
 
     /// Answer `updates.getDifference`.
@@ -289,6 +302,10 @@ impl UpdateLog {
         }
     }
 }
+
+/// The most messages one `messages.getHistory` answer carries (Telegram's
+/// documented maximum `limit`).
+pub const HISTORY_PAGE_MAX: u32 = 100;
 
 /// Payload bytes one difference carries at most: half the 1 MiB packet
 /// body limit, leaving room for whatever shares the container.

@@ -143,8 +143,23 @@ fn compaction_keeps_the_newest_retained_limit_updates() {
         log.updates().map(|update| update.position.end).collect::<Vec<_>>(),
         [3, 4, 5]
     );
-    assert_eq!(ends(&log.full_resync().updates), [3, 4, 5]);
-    assert_eq!(log.full_resync().state, log.state());
+    let history: Vec<u32> = log.history(100).iter().map(|update| update.position.end).collect();
+    assert_eq!(history, [3, 4, 5]);
+}
+
+#[test]
+fn history_is_the_newest_page_in_log_order() {
+    let log = log_with(200, &[1; 150]);
+    let seqs = |page: Vec<&Update>| page.iter().map(|update| update.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(log.history(2)), [149, 150]);
+    let page = log.history(1_000);
+    assert_eq!(
+        page.len(),
+        HISTORY_PAGE_MAX as usize,
+        "capped at the documented maximum"
+    );
+    assert_eq!(page.first().map(|update| update.seq), Some(51));
+    assert!(UpdateLog::new(1).unwrap().history(10).is_empty());
 }
 
 #[test]

@@ -14,6 +14,8 @@
 //! updateShort#78d4dec1 update:Update date:int = Updates;
 //! updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat>
 //!   date:int seq:int = Updates;
+//! updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User>
+//!   chats:Vector<Chat> date:int seq_start:int seq:int = Updates;
 //! ```
 //!
 //! Missed messages travel as `updateNewMessage` in `other_updates` (see
@@ -156,6 +158,22 @@ pub enum Updates {
         /// The batch's sequence number: update batches sent so far, this one included.
         seq: i32,
     },
+    /// `updatesCombined`: several batches in one, covering `seq_start..=seq`
+    /// (chats always empty).
+    Combined {
+        /// The updates of the batches.
+        #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<Update, MAX_UPDATES>))]
+        updates: Vec<Update>,
+        /// The users the updates mention.
+        #[cfg_attr(feature = "arbitrary", arbitrary(with = arb::vec::<User, MAX_USERS>))]
+        users: Vec<User>,
+        /// When the batches were sent (Unix seconds).
+        date: i32,
+        /// The `seq` of the first batch.
+        seq_start: i32,
+        /// The `seq` of the last batch.
+        seq: i32,
+    },
 }
 
 impl TlObject for Updates {
@@ -184,6 +202,19 @@ impl TlObject for Updates {
                 write_empty_vector(writer);
                 writer.i32(*date).i32(*seq);
             }
+            Updates::Combined {
+                updates,
+                users,
+                date,
+                seq_start,
+                seq,
+            } => {
+                writer.u32(ids::UPDATES_COMBINED);
+                write_vector(writer, updates);
+                write_vector(writer, users);
+                write_empty_vector(writer);
+                writer.i32(*date).i32(*seq_start).i32(*seq);
+            }
         }
     }
 
@@ -202,6 +233,18 @@ impl TlObject for Updates {
                     updates,
                     users,
                     date: reader.i32()?,
+                    seq: reader.i32()?,
+                })
+            }
+            ids::UPDATES_COMBINED => {
+                let updates = read_vector(reader, MAX_UPDATES)?;
+                let users = read_vector(reader, MAX_USERS)?;
+                read_empty_vector(reader, "updatesCombined.chats")?;
+                Ok(Updates::Combined {
+                    updates,
+                    users,
+                    date: reader.i32()?,
+                    seq_start: reader.i32()?,
                     seq: reader.i32()?,
                 })
             }
@@ -309,7 +352,21 @@ mod tests {
             "15c4b51c0000000015c4b51c000000000700000008000000",
             "empty users and chats, date, seq"
         );
-        for updates in [Updates::TooLong, short, batch] {
+        let combined = Updates::Combined {
+            updates: vec![new_message(4), new_message(5)],
+            users: vec![],
+            date: 7,
+            seq_start: 9,
+            seq: 10,
+        };
+        let encoded = combined.encode();
+        assert_eq!(encoded[..4], ids::UPDATES_COMBINED.to_le_bytes());
+        assert_eq!(
+            hex::encode(&encoded[encoded.len() - 12..]),
+            "07000000090000000a000000",
+            "date, seq_start, seq"
+        );
+        for updates in [Updates::TooLong, short, batch, combined] {
             assert_eq!(Updates::decode(&updates.encode()), Ok(updates));
         }
     }

@@ -13,7 +13,7 @@
 //! written with only the fields session management needs, every other
 //! conditional field absent. Where the project needs something Telegram
 //! does not publish — a SHA-256 password verifier instead of SRP (both to
-//! check and to set a password), a full resync, anomaly signals next to the
+//! check and to set a password), anomaly signals next to the
 //! session list — it uses project-private constructors in the reserved id
 //! range `0x5e551ab0..=0x5e551abf` ([`schema::PRIVATE_DEFINITIONS`]). Those
 //! a server sends reach only a client that opted in ([`json`]); the others
@@ -28,6 +28,7 @@ pub(crate) mod account_functions;
 pub(crate) mod auth_functions;
 pub(crate) mod authorization;
 pub(crate) mod difference;
+pub(crate) mod history;
 pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod login;
@@ -52,6 +53,7 @@ pub use auth_functions::{
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
 pub use difference::{Difference, DifferencePart, Updates};
+pub use history::{GetHistory, Messages};
 pub use json::{JsonValue, OPT_IN_KEY};
 pub use login::{AuthAuthorization, CodeSettings, CodeType, SentCode, SentCodeType};
 pub use message::Message;
@@ -60,7 +62,7 @@ pub use password::{InputCheckPassword, PasswordInputSettings, MAX_PASSWORD_BYTES
 pub use request::{ApiCall, ApiRequest, InitConnection, API_CALL_IDS};
 pub use response::{ApiResponse, API_RESPONSE_IDS};
 pub use schema::{constructor_id_of, PRIVATE_DEFINITIONS, PUBLIC_DEFINITIONS};
-pub use sync_functions::{GetDifference, GetFullState, GetState};
+pub use sync_functions::{GetDifference, GetState};
 pub use tokens::{ExportedAuthorization, LoggedOut, LoginToken};
 pub use update::{UnconfirmedLogin, Update, UpdatesState};
 pub use user::User;

@@ -23,12 +23,13 @@ use super::auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
     ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
+use super::history::GetHistory;
 use super::json::JsonValue;
 use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
 #[cfg(feature = "arbitrary")]
 use super::object::arb;
 use super::object::{bit, has, read_flags, unknown, Bare, TlObject};
-use super::sync_functions::{GetDifference, GetFullState, GetState};
+use super::sync_functions::{GetDifference, GetState};
 use crate::wire::codec::{DecodeError, Reader, Writer};
 use crate::wire::ids;
 
@@ -121,8 +122,9 @@ api_calls! {
     GetState(GetState),
     /// `updates.getDifference`: what was missed since a state.
     GetDifference(GetDifference),
-    /// `sessionlab.getFullState` (project-private): a full resync.
-    GetFullState(GetFullState),
+    /// `messages.getHistory`: a page of the account's own chat (the history
+    /// reload after `updates.differenceTooLong`).
+    GetHistory(GetHistory),
 }
 
 /// What `initConnection` says about the connecting app.

@@ -8,6 +8,7 @@
 
 use super::authorization::{AccountAuthorizations, Authorization, AuthorizationsWithSignals};
 use super::difference::{Difference, Updates};
+use super::history::Messages;
 use super::login::{AuthAuthorization, SentCode};
 use super::object::{unknown, Constructors, TlObject};
 use super::request::ApiCall;
@@ -56,7 +57,15 @@ impl Constructors for Difference {
     ];
 }
 impl Constructors for Updates {
-    const IDS: &'static [u32] = &[ids::UPDATES_TOO_LONG, ids::UPDATE_SHORT, ids::UPDATES];
+    const IDS: &'static [u32] = &[
+        ids::UPDATES_TOO_LONG,
+        ids::UPDATE_SHORT,
+        ids::UPDATES,
+        ids::UPDATES_COMBINED,
+    ];
+}
+impl Constructors for Messages {
+    const IDS: &'static [u32] = &[ids::MESSAGES_MESSAGES, ids::MESSAGES_MESSAGES_SLICE];
 }
 
 /// Declares [`ApiResponse`] with one variant per result type, and its
@@ -119,6 +128,8 @@ api_responses! {
     Difference(Difference),
     /// `Updates`: pushed by the server.
     Updates(Updates),
+    /// `messages.Messages`: `messages.getHistory`.
+    Messages(Messages),
 }
 
 impl ApiResponse {
@@ -159,7 +170,8 @@ impl ApiCall {
                 matches!(response, R::Authorizations(_) | R::AuthorizationsWithSignals(_))
             }
             ApiCall::GetState(_) => matches!(response, R::State(_)),
-            ApiCall::GetDifference(_) | ApiCall::GetFullState(_) => matches!(response, R::Difference(_)),
+            ApiCall::GetDifference(_) => matches!(response, R::Difference(_)),
+            ApiCall::GetHistory(_) => matches!(response, R::Messages(_)),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! instead, so that they stand out in a hex dump; the tests check that they
 //! are in range, distinct, and collide with no published id. Client →
 //! server only: `sessionlab.inputCheckPasswordPlain`,
-//! `sessionlab.passwordInputSettings`, `sessionlab.getFullState`; server →
+//! `sessionlab.passwordInputSettings`; server →
 //! client only to a client that opted in (see [`super::json`]):
 //! `sessionlab.authorizationsWithSignals` and its
 //! `sessionlab.authorizationSignals`.
@@ -63,6 +63,11 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::UPDATES_TOO_LONG, "updatesTooLong#e317af7e = Updates;"),
     (ids::UPDATE_SHORT, "updateShort#78d4dec1 update:Update date:int = Updates;"),
     (ids::UPDATES, "updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates;"),
+    (ids::UPDATES_COMBINED, "updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq_start:int seq:int = Updates;"),
+    (ids::MESSAGES_GET_HISTORY, "messages.getHistory#4423e6c5 peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages;"),
+    (ids::INPUT_PEER_SELF, "inputPeerSelf#7da07ec9 = InputPeer;"),
+    (ids::MESSAGES_MESSAGES, "messages.messages#1d73e7ea messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages;"),
+    (ids::MESSAGES_MESSAGES_SLICE, "messages.messagesSlice#5f206716 flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages;"),
     (ids::INVOKE_WITH_LAYER, "invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X;"),
     (ids::INIT_CONNECTION, "initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X;"),
     // Layer 229 (Telethon 1.45), whole: the project writes only some of
@@ -122,7 +127,6 @@ pub const PRIVATE_DEFINITIONS: &[(u32, &str)] = &[
         ids::SESSIONLAB_AUTHORIZATIONS_WITH_SIGNALS,
         "sessionlab.authorizationsWithSignals#5e551ab4 authorizations:account.Authorizations signals:Vector<sessionlab.AuthorizationSignals> = sessionlab.AuthorizationsWithSignals;",
     ),
-    (ids::SESSIONLAB_GET_FULL_STATE, "sessionlab.getFullState#5e551ab9 = updates.Difference;"),
     (
         ids::SESSIONLAB_PASSWORD_INPUT_SETTINGS,
         "sessionlab.passwordInputSettings#5e551aba flags:# new_password:flags.0?bytes = account.PasswordInputSettings;",

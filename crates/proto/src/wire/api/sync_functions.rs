@@ -2,7 +2,6 @@
 //!
 //! ```text
 //! updates.getState#edd4882a = updates.State;
-//! sessionlab.getFullState#5e551ab9 = updates.Difference;
 //! updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int
 //!   pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference;
 //! ```
@@ -17,14 +16,6 @@ parameterless!(
     ids::UPDATES_GET_STATE,
     "updates.getState",
     "`updates.getState`: the account's current `updates.state`."
-);
-
-parameterless!(
-    GetFullState,
-    ids::SESSIONLAB_GET_FULL_STATE,
-    "sessionlab.getFullState",
-    "`sessionlab.getFullState` (project-private): every update the log still retains and the current state, \
-     as `updates.difference` — the full resync a client does after `updates.differenceTooLong`."
 );
 
 /// `updates.getDifference`: what happened since (`pts`, `date`, `qts`).
@@ -87,8 +78,6 @@ mod tests {
     fn get_state_is_its_id() {
         assert_eq!(hex::encode(GetState.encode()), "2a88d4ed");
         assert_eq!(GetState::decode(&GetState.encode()), Ok(GetState));
-        assert_eq!(hex::encode(GetFullState.encode()), "b91a555e");
-        assert_eq!(GetFullState::decode(&GetFullState.encode()), Ok(GetFullState));
     }
 
     #[test]
