@@ -86,7 +86,9 @@ impl DcAuthority {
         let DuplicateKeyPolicy::On { window } = self.policy.duplicate_key else {
             return false;
         };
-        let Ok((perm_key_id, _)) = self.keys.resolve(now, key_id) else {
+        // A temp key whose binding a newer one replaced still counts for
+        // its permanent key: two holders taking turns are two holders.
+        let Some(perm_key_id) = self.keys.used_for(now, key_id) else {
             return false;
         };
         let Some(binding) = self.keys.binding(perm_key_id).cloned() else {

@@ -38,6 +38,8 @@ pub(crate) struct TempBinding {
 pub(crate) struct TempKey {
     pub expires_at: Instant,
     pub bound_to: Option<AuthKeyId>,
+    /// The permanent key a newer binding took it from, once replaced.
+    pub replaced_from: Option<AuthKeyId>,
 }
 
 /// Why binding a temp key failed.
@@ -157,6 +159,17 @@ impl KeyTable {
         self.temp_by_perm.get(&perm_key_id).copied()
     }
 
+    /// The permanent key a request under `key_id` is a use of: itself, the
+    /// one a live temp key is bound to, or the one a newer binding took it
+    /// from (its holder still uses that permanent key's authorization).
+    pub(crate) fn used_for(&self, now: Instant, key_id: AuthKeyId) -> Option<AuthKeyId> {
+        match self.temp.get(&key_id) {
+            Some(temp) if now >= temp.expires_at => None,
+            Some(temp) => temp.bound_to.or(temp.replaced_from),
+            None => Some(key_id),
+        }
+    }
+
     /// Whether `key_id` is a live temp key (bound or not).
     pub(crate) fn is_temp(&self, key_id: AuthKeyId) -> bool {
         self.temp.contains_key(&key_id)
@@ -190,6 +203,7 @@ impl KeyTable {
             TempKey {
                 expires_at,
                 bound_to: None,
+                replaced_from: None,
             },
         );
         Ok(())
@@ -223,6 +237,7 @@ impl KeyTable {
         if let Some(previous) = replaced {
             if let Some(previous_key) = self.temp.get_mut(&previous) {
                 previous_key.bound_to = None;
+                previous_key.replaced_from = Some(binding.perm_key_id);
             }
         }
         Ok(replaced)

@@ -92,3 +92,24 @@ fn an_unbound_key_is_not_watched() {
     assert!(!used(&mut world, HOME, AuthKeyId::new(9), OWNER_IP));
     assert!(!used(&mut world, HOME, AuthKeyId::new(9), THIEF_IP));
 }
+
+#[test]
+fn holders_taking_turns_at_binding_temp_keys_are_two_holders() {
+    let mut world = AuthFixture::new(Policy::default());
+    world.login_aged(AuthKeyId::new(1), "Pixel 8");
+    let now = world.now;
+    let until = now + Duration::from_secs(3600);
+    // The owner's temp key 10, then the thief's 20, bound to key 1: the
+    // thief's binding unbinds the owner's.
+    let home = world.home();
+    home.register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(10), until)
+        .expect("owner binds");
+    home.register_and_bind_temp(now, AuthKeyId::new(1), AuthKeyId::new(20), until)
+        .expect("thief binds");
+    assert!(!used(&mut world, HOME, AuthKeyId::new(20), THIEF_IP), "a first use");
+    // The owner's next request, under its replaced key (refused
+    // AUTH_KEY_PERM_EMPTY), still uses key 1: from another address.
+    world.advance(Duration::from_secs(5));
+    assert!(used(&mut world, HOME, AuthKeyId::new(10), OWNER_IP));
+    assert_eq!(world.auth(HOME, AuthKeyId::new(1)), Err(RpcError::AuthKeyDuplicated));
+}
