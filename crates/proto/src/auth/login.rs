@@ -103,8 +103,9 @@ pub enum SentCode {
 }
 
 impl DcAuthority {
-    /// `auth.sendCode` under `key_id` (unauthorized). A valid future auth
-    /// token for this account logs in at once (it is used up).
+    /// `auth.sendCode` under `key_id` (unauthorized). A live future auth
+    /// token for this account logs in at once (it is used up); an expired
+    /// or used one is not honoured and a code is sent.
     pub fn send_code(
         &mut self,
         now: Instant,
@@ -119,13 +120,7 @@ impl DcAuthority {
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
         }
-        let account = self.accounts.get_mut(&user_id).ok_or(RpcError::PhoneNumberUnoccupied)?;
-        if let Some(index) = account
-            .future_tokens
-            .iter()
-            .position(|token| future_tokens.contains(token))
-        {
-            account.future_tokens.remove(index);
+        if self.redeem_future_token(now, user_id, future_tokens) {
             let result = self.create_authorization(now, user_id, key_id, info, CreatedVia::FutureToken, rng)?;
             return Ok(SentCode::Success(result));
         }

@@ -87,12 +87,12 @@ impl Server {
                     .filter_map(|token| token.as_slice().try_into().ok())
                     .collect();
                 let sent = authority.send_code(now, key_id, &request.phone_number, &tokens, info, rng);
-                self.sent_code_answer(now, sent)
+                self.sent_code_answer(now, sent, rng)
             }
             ApiCall::ResendCode(request) => {
                 let hash = convert::phone_code_hash_from_wire(&request.phone_code_hash);
                 let sent = authority.resend_code(now, key_id, &request.phone_number, hash);
-                self.sent_code_answer(now, sent)
+                self.sent_code_answer(now, sent, rng)
             }
             ApiCall::SignIn(request) => {
                 let sign_in = SignIn {
@@ -102,7 +102,7 @@ impl Server {
                     info,
                 };
                 match authority.sign_in(now, key_id, &sign_in, rng) {
-                    Ok(result) => self.login_answer(result, None, ApiResponse::AuthAuthorization),
+                    Ok(result) => self.login_answer(now, result, ApiResponse::AuthAuthorization, rng),
                     Err(error) => Reply::Error(error),
                 }
             }
@@ -112,7 +112,7 @@ impl Server {
                     InputCheckPassword::Empty => &[],
                 };
                 match authority.check_password(now, key_id, password) {
-                    Ok(result) => self.login_answer(result, None, ApiResponse::AuthAuthorization),
+                    Ok(result) => self.login_answer(now, result, ApiResponse::AuthAuthorization, rng),
                     Err(error) => Reply::Error(error),
                 }
             }
@@ -233,7 +233,7 @@ impl Server {
     /// `auth.sentCode` for a code on its way: its type, and for a code that
     /// went in-app `next_type = auth.codeTypeSms` with the seconds until
     /// `auth.resendCode` may send it by SMS.
-    fn sent_code_answer(&mut self, now: Instant, sent: Result<SentCode, RpcError>) -> Reply {
+    fn sent_code_answer(&mut self, now: Instant, sent: Result<SentCode, RpcError>, rng: &mut impl RngCore) -> Reply {
         match sent {
             Ok(SentCode::Code {
                 phone_code_hash,
@@ -249,18 +249,24 @@ impl Server {
                 next_type: sms_from.map(|_| api::CodeType::Sms),
                 timeout_s: sms_from.map(|at| convert::seconds_until(now, at)),
             })),
-            Ok(SentCode::Success(result)) => {
-                self.login_answer(result, None, |auth| ApiResponse::SentCode(api::SentCode::Success(auth)))
-            }
+            Ok(SentCode::Success(result)) => self.login_answer(
+                now,
+                result,
+                |auth| ApiResponse::SentCode(api::SentCode::Success(auth)),
+                rng,
+            ),
             Err(error) => Reply::Error(error),
         }
     }
 
+    /// The answer to a completed login: its `auth.authorization`, with a
+    /// fresh future auth token for the next login on this device.
     fn login_answer(
         &mut self,
+        now: Instant,
         result: LoginResult,
-        future_auth_token: Option<Vec<u8>>,
         wrap: impl FnOnce(api::AuthAuthorization) -> ApiResponse,
+        rng: &mut impl RngCore,
     ) -> Reply {
         match result {
             LoginResult::Authorized { user_id, .. } => {
@@ -269,6 +275,10 @@ impl Server {
                     .account(user_id)
                     .map(|account| account.phone.clone())
                     .unwrap_or_default();
+                let future_auth_token = self
+                    .authority
+                    .issue_future_token(now, user_id, rng)
+                    .map(|token| token.to_vec());
                 Reply::Answer(wrap(convert::auth_authorization(user_id, &phone, future_auth_token)))
             }
             LoginResult::PasswordNeeded { .. } => Reply::Error(RpcError::SessionPasswordNeeded),
@@ -289,9 +299,12 @@ impl Server {
                 user_id: handle.user_id,
                 hash: handle.hash,
             };
-            return self.login_answer(result, None, |auth| {
-                ApiResponse::LoginToken(api::LoginToken::Success(auth))
-            });
+            return self.login_answer(
+                now,
+                result,
+                |auth| ApiResponse::LoginToken(api::LoginToken::Success(auth)),
+                rng,
+            );
         }
         self.authority
             .export_login_token(now, key_id, info, rng)

@@ -5,6 +5,7 @@ mod cluster;
 mod datacenters;
 mod dead_keys;
 mod duplicated;
+mod future_tokens;
 mod lifecycle;
 mod login;
 mod password;
