@@ -66,3 +66,62 @@ fn a_future_token_past_its_expiry_gets_a_code() {
     let answer = cluster.call(tablet, send_code(&[token])).expect("sendCode");
     assert!(matches!(answer, ApiResponse::SentCode(api::SentCode::Sent { .. })));
 }
+
+fn export_login_token() -> ApiCall {
+    ApiCall::ExportLoginToken(api::ExportLoginToken {
+        api_id: 4,
+        api_hash: "h".into(),
+        except_ids: Vec::new(),
+    })
+}
+
+#[test]
+fn qr_login_exported_on_another_dc_completes_on_the_home_dc() {
+    // The account lives on DC 2; the new device connected to DC 4.
+    let mut cluster = ServerCluster::new(4, Policy::default(), 5);
+    cluster.add_account(2, USER, PHONE);
+    let phone = cluster.add_device(2);
+    cluster.login_with_code(phone, PHONE).expect("phone login");
+    let desktop_on_4 = cluster.add_device(4);
+    let shown = cluster.call(desktop_on_4, export_login_token()).expect("export");
+    let ApiResponse::LoginToken(api::LoginToken::Token { token, .. }) = shown else {
+        panic!("{shown:?}");
+    };
+
+    // The phone scans the code on the home DC.
+    let accepted = cluster
+        .call(phone, ApiCall::AcceptLoginToken(api::AcceptLoginToken { token }))
+        .expect("accept");
+    let ApiResponse::Authorization(to_be) = accepted else {
+        panic!("{accepted:?}");
+    };
+
+    // DC 4 pushes updateLoginToken; exporting again says where to go.
+    assert!(!cluster.devices[desktop_on_4].pushed.is_empty(), "updateLoginToken");
+    let moved = cluster.call(desktop_on_4, export_login_token()).expect("export again");
+    let ApiResponse::LoginToken(api::LoginToken::MigrateTo { dc_id, token }) = moved else {
+        panic!("{moved:?}");
+    };
+    assert_eq!(dc_id, 2);
+
+    // A key on DC 2 imports the token: logged in, with a future token.
+    let desktop_on_2 = cluster.add_device(2);
+    let import = ApiCall::ImportLoginToken(api::ImportLoginToken { token: token.clone() });
+    let success = cluster.call(desktop_on_2, import.clone()).expect("import");
+    let _ = token_of(&success);
+    let listed = cluster
+        .call(phone, ApiCall::GetAuthorizations(api::GetAuthorizations))
+        .expect("list");
+    let ApiResponse::Authorizations(list) = listed else {
+        panic!("{listed:?}");
+    };
+    assert!(
+        list.authorizations.iter().any(|a| a.hash == to_be.hash),
+        "the accepted authorization is the imported one"
+    );
+
+    // Once only.
+    let again = cluster.add_device(2);
+    let refused = cluster.call(again, import).expect_err("second import");
+    assert_eq!(refused.message, "AUTH_TOKEN_ALREADY_ACCEPTED");
+}

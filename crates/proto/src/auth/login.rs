@@ -360,6 +360,20 @@ impl DcAuthority {
             return Err(RpcError::KeyAlreadyAuthorized);
         }
         let hash = self.fresh_hash(user_id, rng);
+        self.bind_new_authorization(now, user_id, key_id, info, via, hash)
+    }
+
+    /// [`create_authorization`](Self::create_authorization) with its hash
+    /// chosen (unused in the account) and its key checked unbound and live.
+    pub(crate) fn bind_new_authorization(
+        &mut self,
+        now: Instant,
+        user_id: UserId,
+        key_id: AuthKeyId,
+        info: &ClientInfo,
+        via: CreatedVia,
+        hash: AuthorizationHash,
+    ) -> Result<LoginResult, RpcError> {
         let serial = self.next_serial;
         let notify = self.policy.notify_new_login;
         let autoconfirm_at = now.saturating_add(self.policy.autoconfirm_period);

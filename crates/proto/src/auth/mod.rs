@@ -19,7 +19,7 @@
 //! - [`account`], [`authorization`], [`client_info`]: the records.
 //! - [`keys`]: auth key id → binding, revoked-key reasons, temp keys.
 //! - [`authority`]: the per-DC state and its queues; [`authenticate`].
-//! - [`login`], [`resend`], [`qr`], [`password`], [`credentials`]: getting an
+//! - [`login`], [`resend`], [`qr`] (across DCs: [`qr_migrate`]), [`password`], [`credentials`]: getting an
 //!   authorization (re-sending a code by SMS), 2FA and changing it, logging out;
 //!   [`future_tokens`]: the tokens that let a later login skip the code.
 //!   A revoked key is dead: it never logs in again ([`keys`]).
@@ -53,6 +53,7 @@ pub(crate) mod login;
 pub(crate) mod password;
 pub(crate) mod policy;
 pub(crate) mod qr;
+pub(crate) mod qr_migrate;
 pub(crate) mod resend;
 pub(crate) mod revoke;
 pub(crate) mod sessions;
@@ -72,6 +73,7 @@ pub use password::PASSWORD_SALT_BYTES;
 pub use policy::{
     DuplicateKeyPolicy, Policy, RevocationPolicy, DUPLICATE_KEY_WINDOW_DEFAULT, FUTURE_TOKEN_LIFETIME_DEFAULT,
 };
+pub use qr::{AcceptedLoginToken, ExportedLoginToken};
 pub use revoke::ResetAnswer;
 pub use sessions::{AuthorizationList, AuthorizationView};
 

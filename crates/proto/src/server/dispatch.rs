@@ -16,6 +16,7 @@ use crate::auth::client_info::ClientInfo;
 use crate::auth::error::RpcError;
 use crate::auth::events::CodeDelivery;
 use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
+use crate::auth::qr::AcceptedLoginToken;
 use crate::auth::revoke::ResetAnswer;
 
 use crate::sync::difference::DifferenceRequest;
@@ -125,16 +126,24 @@ impl Server {
                 })
                 .into(),
             ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, info, rng),
-            // Tokens are only exported and accepted on the home DC here (no
-            // migration), so an import never succeeds; a dead key hears so.
-            ApiCall::ImportLoginToken(_) => match authority.refuse_revoked_key(now, key_id) {
-                Ok(()) => Reply::Error(RpcError::AuthTokenInvalid),
-                Err(error) => Reply::Error(error),
-            },
+            ApiCall::ImportLoginToken(request) => {
+                match authority.import_login_token(now, key_id, &request.token, info) {
+                    Ok(result) => self.login_answer(
+                        now,
+                        result,
+                        |auth| ApiResponse::LoginToken(api::LoginToken::Success(auth)),
+                        rng,
+                    ),
+                    Err(error) => Reply::Error(error),
+                }
+            }
             ApiCall::AcceptLoginToken(request) => {
                 match authority.accept_login_token(now, key_id, &request.token, rng) {
-                    Ok(LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash }) => {
-                        self.listed_authorization(user_id, hash)
+                    Ok(AcceptedLoginToken::Here(
+                        LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash },
+                    )) => self.listed_authorization(user_id, hash),
+                    Ok(AcceptedLoginToken::Elsewhere { hash, .. }) => {
+                        Reply::Answer(ApiResponse::Authorization(convert::authorization_to_be(now, hash)))
                     }
                     Err(error) => Reply::Error(error),
                 }
@@ -286,7 +295,9 @@ impl Server {
     }
 
     /// `auth.exportLoginToken`: a fresh token, or — once another session
-    /// accepted this key's token — `auth.loginTokenSuccess`.
+    /// accepted this key's token — `auth.loginTokenSuccess`, or, when it
+    /// was accepted on the account's home DC elsewhere,
+    /// `auth.loginTokenMigrateTo` that DC.
     fn export_login_token(
         &mut self,
         now: Instant,
@@ -306,12 +317,16 @@ impl Server {
                 rng,
             );
         }
+        if let Some((dc, token)) = self.authority.login_migration(now, key_id) {
+            let dc_id = i32::try_from(dc.get()).unwrap_or(i32::MAX);
+            return Reply::Answer(ApiResponse::LoginToken(api::LoginToken::MigrateTo { dc_id, token }));
+        }
         self.authority
             .export_login_token(now, key_id, info, rng)
             .map(|exported| {
                 ApiResponse::LoginToken(api::LoginToken::Token {
                     expires: convert::date(exported.expires_at),
-                    token: exported.token.to_vec(),
+                    token: exported.token,
                 })
             })
             .into()

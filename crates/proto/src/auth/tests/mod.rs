@@ -10,6 +10,7 @@ mod lifecycle;
 mod login;
 mod password;
 mod qr;
+mod qr_migrate;
 mod resend;
 mod sessions;
 
