@@ -45,7 +45,9 @@ fn a_login_answer_carries_a_future_token_that_skips_the_next_code_once() {
     // A later login on the same device presents it: no code is sent.
     let tablet = cluster.add_device(2);
     let codes_before = cluster.codes.len();
-    let skipped = cluster.call(tablet, send_code(&[token.clone()])).expect("sendCode");
+    let skipped = cluster
+        .call(tablet, send_code(std::slice::from_ref(&token)))
+        .expect("sendCode");
     assert_ne!(token_of(&skipped), token, "a fresh token for the next login");
     assert_eq!(cluster.codes.len(), codes_before, "no code was delivered");
 
