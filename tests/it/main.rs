@@ -20,6 +20,7 @@ mod scenario_files;
 mod scenario_parse;
 mod server_flows;
 mod server_login_security;
+mod server_login_tokens;
 mod server_model;
 mod sim_attacks;
 mod sim_devices;

@@ -3,6 +3,7 @@
 //! directly against the core on a three-DC cluster.
 
 use super::*;
+use sessionlab_proto::auth::AcceptedLoginToken;
 
 const PHONE: &str = "+1000";
 const DAY: Duration = Duration::from_secs(DAY_S);
@@ -100,9 +101,14 @@ impl Scene {
             .dc(HOME)
             .export_login_token(self.now, new_key, &info(), &mut self.rng)
             .expect("export");
-        self.cluster
+        match self
+            .cluster
             .dc(HOME)
-            .accept_login_token(self.now, via, &token.token, &mut self.rng)
+            .accept_login_token(self.now, via, &token.token, &mut self.rng)?
+        {
+            AcceptedLoginToken::Here(result) => Ok(result),
+            elsewhere => panic!("a token exported on HOME was accepted elsewhere: {elsewhere:?}"),
+        }
     }
 }
 

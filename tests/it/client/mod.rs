@@ -4,6 +4,7 @@
 
 mod flows;
 mod login;
+mod qr_migrate;
 mod revocation;
 mod temp_keys;
 mod transport;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::anomaly::ActivityProfile;
 use super::authorization::Authorization;
+use super::future_tokens::FutureToken;
 use super::password::PasswordVerifier;
 
 use crate::time::Instant;
@@ -76,8 +77,8 @@ pub struct Account {
     /// Active, blocked, being deleted or deleted.
     pub state: AccountState,
     pub(crate) password: Option<PasswordVerifier>,
-    /// Future auth tokens handed out by log-outs, oldest first.
-    pub(crate) future_tokens: VecDeque<[u8; FUTURE_TOKEN_BYTES]>,
+    /// Future auth tokens handed out by logins and log-outs, oldest first.
+    pub(crate) future_tokens: VecDeque<FutureToken>,
     /// Authorizations by serial (creation order: lowest is oldest).
     pub(crate) authorizations: BTreeMap<u64, Authorization>,
     pub(crate) profile: ActivityProfile,
@@ -125,7 +126,8 @@ impl Account {
             .map(|auth| auth.serial)
     }
 
-    /// Future auth tokens currently valid.
+    /// Future auth tokens kept (an expired one is forgotten at the next
+    /// issue or when presented).
     pub fn future_token_count(&self) -> usize {
         self.future_tokens.len()
     }

@@ -88,6 +88,16 @@ impl DcAuthority {
         Err(rejection.rpc_error())
     }
 
+    /// Refuse a login step under a dead key ([`refuse_revoked_key`](Self::refuse_revoked_key))
+    /// or one that is logged in already (`KeyAlreadyAuthorized`).
+    pub(crate) fn check_key_unbound(&mut self, now: Instant, key_id: AuthKeyId) -> Result<(), RpcError> {
+        self.refuse_revoked_key(now, key_id)?;
+        if self.keys.is_bound(key_id) {
+            return Err(RpcError::KeyAlreadyAuthorized);
+        }
+        Ok(())
+    }
+
     /// What `authenticate` would answer, without touching anything (no
     /// activity bump, no event, no re-validation request): for oracles.
     pub fn peek(&self, now: Instant, key_id: AuthKeyId) -> Result<AuthorizationHandle, AuthRejection> {

@@ -14,11 +14,13 @@ use super::events::{AuthDrops, AuthEvent, AuthEventKind, Effect};
 use super::fifo::FifoMap;
 use super::keys::KeyTable;
 use super::limits::{
-    MAX_ACCOUNTS_PER_DC, MAX_QUEUED_EFFECTS, MAX_QUEUED_EVENTS, MAX_REVOKED_HOME_TOMBSTONES, MAX_USED_EXPORT_NONCES,
+    MAX_ACCOUNTS_PER_DC, MAX_LOGIN_TOKENS_PER_DC, MAX_QUEUED_EFFECTS, MAX_QUEUED_EVENTS, MAX_REVOKED_HOME_TOMBSTONES,
+    MAX_USED_EXPORT_NONCES,
 };
 use super::login::PendingCode;
 use super::policy::Policy;
 use super::qr::LoginToken;
+use super::qr_migrate::{Migration, PendingImport};
 use super::revoke::PendingRevocation;
 use super::timers::{Timer, Timers};
 use super::{error::AuthRejection, error::RpcError};
@@ -88,8 +90,14 @@ pub struct DcAuthority {
     pub(crate) dead_temp_keys: Vec<AuthKeyId>,
     /// Login codes by (user, phone_code_hash).
     pub(crate) codes: BTreeMap<(UserId, u64), PendingCode>,
-    /// QR login tokens by id.
+    /// QR login tokens exported here, by id.
     pub(crate) login_tokens: BTreeMap<u64, LoginToken>,
+    /// Keys whose token another DC accepted: where to import it.
+    pub(crate) login_migrations: BTreeMap<AuthKeyId, Migration>,
+    /// Tokens exported elsewhere and accepted here, by import token id.
+    pub(crate) login_imports: BTreeMap<u64, PendingImport>,
+    /// (exporting DC, token id) of tokens accepted here (one-time use).
+    pub(crate) accepted_foreign_tokens: FifoMap<(DcId, u64), ()>,
     /// Revocations awaiting acknowledgements (home side).
     pub(crate) revocations: BTreeMap<u64, PendingRevocation>,
     /// Home authorizations known to be revoked, with why: on the home DC to
@@ -123,6 +131,9 @@ impl DcAuthority {
             dead_temp_keys: Vec::new(),
             codes: BTreeMap::new(),
             login_tokens: BTreeMap::new(),
+            login_migrations: BTreeMap::new(),
+            login_imports: BTreeMap::new(),
+            accepted_foreign_tokens: FifoMap::new(MAX_LOGIN_TOKENS_PER_DC),
             revocations: BTreeMap::new(),
             revoked_homes: FifoMap::new(MAX_REVOKED_HOME_TOMBSTONES),
             used_export_nonces: FifoMap::new(MAX_USED_EXPORT_NONCES),
@@ -220,6 +231,7 @@ impl DcAuthority {
                 phone_code_hash,
             } => self.expire_code(now, user_id, phone_code_hash),
             Timer::LoginTokenPurge { token_id } => self.purge_login_token(now, token_id),
+            Timer::LoginImportPurge { import_id } => self.purge_login_import(now, import_id),
             Timer::RevocationSend { revocation_id } => self.send_revocation(now, revocation_id),
             Timer::DeletionLock { user_id } => self.lock_after_wait(now, user_id),
             Timer::TempKeyExpiry { temp_key_id } => self.expire_temp_key(now, temp_key_id),

@@ -132,15 +132,7 @@ impl DcAuthority {
         match binding {
             Some(KeyBinding::Home { user_id, serial }) => {
                 self.revoke_serials(now, user_id, &[serial], RevocationCause::Logout, None);
-                let mut token = [0u8; FUTURE_TOKEN_BYTES];
-                rng.fill_bytes(&mut token);
-                let keep = self.policy.max_future_tokens;
-                let account = self.accounts.get_mut(&user_id).ok_or(RpcError::AuthKeyUnregistered)?;
-                account.future_tokens.push_back(token);
-                while account.future_tokens.len() > keep {
-                    account.future_tokens.pop_front();
-                }
-                Ok(Some(token).filter(|_| keep > 0))
+                Ok(self.issue_future_token(now, user_id, rng))
             }
             Some(KeyBinding::Derived(derived)) => {
                 let reason = RevocationCause::Logout.rejection();

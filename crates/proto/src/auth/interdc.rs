@@ -6,6 +6,8 @@
 use super::error::AuthRejection;
 use super::events::{AuthEventKind, Effect};
 use super::keys::KeyBinding;
+use super::qr::Nonce;
+use super::qr_migrate::ImportToken;
 use super::DcAuthority;
 use crate::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use crate::time::Instant;
@@ -57,6 +59,16 @@ pub enum InterDcBody {
         verdict: Result<(), AuthRejection>,
         /// When the home DC judged it (its clock); the target caches from here.
         vouched_at: Instant,
+    },
+    /// Home → exporting DC: a session accepted the QR token with `nonce`;
+    /// its key is to import `import_token` on the home DC before `expires_at`.
+    LoginTokenAccepted {
+        /// The random part of the accepted QR token.
+        nonce: Nonce,
+        /// The secret of `auth.loginTokenMigrateTo`, for the exporting key only.
+        import_token: ImportToken,
+        /// When the home DC stops accepting the import.
+        expires_at: Instant,
     },
 }
 
@@ -124,6 +136,11 @@ impl DcAuthority {
                 Ok(()) => self.revalidated(user_id, home_hash, vouched_at),
                 Err(reason) => self.end_derived(now, user_id, home_hash, reason),
             },
+            InterDcBody::LoginTokenAccepted {
+                nonce,
+                import_token,
+                expires_at,
+            } => self.on_login_token_accepted(now, message.from, &nonce, import_token, expires_at),
         }
         Ok(())
     }

@@ -103,8 +103,9 @@ pub enum SentCode {
 }
 
 impl DcAuthority {
-    /// `auth.sendCode` under `key_id` (unauthorized). A valid future auth
-    /// token for this account logs in at once (it is used up).
+    /// `auth.sendCode` under `key_id` (unauthorized). A live future auth
+    /// token for this account logs in at once (it is used up); an expired
+    /// or used one is not honoured and a code is sent.
     pub fn send_code(
         &mut self,
         now: Instant,
@@ -119,13 +120,7 @@ impl DcAuthority {
         if self.keys.is_bound(key_id) {
             return Err(RpcError::KeyAlreadyAuthorized);
         }
-        let account = self.accounts.get_mut(&user_id).ok_or(RpcError::PhoneNumberUnoccupied)?;
-        if let Some(index) = account
-            .future_tokens
-            .iter()
-            .position(|token| future_tokens.contains(token))
-        {
-            account.future_tokens.remove(index);
+        if self.redeem_future_token(now, user_id, future_tokens) {
             let result = self.create_authorization(now, user_id, key_id, info, CreatedVia::FutureToken, rng)?;
             return Ok(SentCode::Success(result));
         }
@@ -365,6 +360,20 @@ impl DcAuthority {
             return Err(RpcError::KeyAlreadyAuthorized);
         }
         let hash = self.fresh_hash(user_id, rng);
+        self.bind_new_authorization(now, user_id, key_id, info, via, hash)
+    }
+
+    /// [`create_authorization`](Self::create_authorization) with its hash
+    /// chosen (unused in the account) and its key checked unbound and live.
+    pub(crate) fn bind_new_authorization(
+        &mut self,
+        now: Instant,
+        user_id: UserId,
+        key_id: AuthKeyId,
+        info: &ClientInfo,
+        via: CreatedVia,
+        hash: AuthorizationHash,
+    ) -> Result<LoginResult, RpcError> {
         let serial = self.next_serial;
         let notify = self.policy.notify_new_login;
         let autoconfirm_at = now.saturating_add(self.policy.autoconfirm_period);

@@ -19,8 +19,9 @@
 //! - [`account`], [`authorization`], [`client_info`]: the records.
 //! - [`keys`]: auth key id → binding, revoked-key reasons, temp keys.
 //! - [`authority`]: the per-DC state and its queues; [`authenticate`].
-//! - [`login`], [`resend`], [`qr`], [`password`], [`credentials`]: getting an
-//!   authorization (re-sending a code by SMS), 2FA and changing it, logging out.
+//! - [`login`], [`resend`], [`qr`] (across DCs: [`qr_migrate`]), [`password`], [`credentials`]: getting an
+//!   authorization (re-sending a code by SMS), 2FA and changing it, logging out;
+//!   [`future_tokens`]: the tokens that let a later login skip the code.
 //!   A revoked key is dead: it never logs in again ([`keys`]).
 //! - [`sessions`], [`anomaly`]: listing, terminating, TTL, confirmation, signals.
 //! - [`revoke`], [`interdc`], [`export`], [`token`]: ending authorizations
@@ -42,6 +43,7 @@ pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod fifo;
+pub(crate) mod future_tokens;
 pub(crate) mod interdc;
 pub(crate) mod invariants;
 pub(crate) mod keys;
@@ -51,6 +53,7 @@ pub(crate) mod login;
 pub(crate) mod password;
 pub(crate) mod policy;
 pub(crate) mod qr;
+pub(crate) mod qr_migrate;
 pub(crate) mod resend;
 pub(crate) mod revoke;
 pub(crate) mod sessions;
@@ -67,7 +70,10 @@ pub use interdc::{InterDcBody, InterDcError, InterDcMessage};
 pub use limits::{MAX_QUEUED_EFFECTS, MAX_QUEUED_EVENTS};
 pub use login::{LoginResult, SentCode, SignIn};
 pub use password::PASSWORD_SALT_BYTES;
-pub use policy::{DuplicateKeyPolicy, Policy, RevocationPolicy, DUPLICATE_KEY_WINDOW_DEFAULT};
+pub use policy::{
+    DuplicateKeyPolicy, Policy, RevocationPolicy, DUPLICATE_KEY_WINDOW_DEFAULT, FUTURE_TOKEN_LIFETIME_DEFAULT,
+};
+pub use qr::{AcceptedLoginToken, ExportedLoginToken};
 pub use revoke::ResetAnswer;
 pub use sessions::{AuthorizationList, AuthorizationView};
 

@@ -61,6 +61,12 @@ pub enum DuplicateKeyPolicy {
 /// stays silent, so two apps online at once are always caught.
 pub const DUPLICATE_KEY_WINDOW_DEFAULT: Duration = Duration::from_secs(60);
 
+/// The default lifetime of a future auth token. Telegram documents none;
+/// we take the default inactivity TTL (180 days, seed 002's "about 6
+/// months"): a token stands for a session in waiting, and should not
+/// outlive what an idle session would.
+pub const FUTURE_TOKEN_LIFETIME_DEFAULT: Duration = Duration::from_secs(180 * SECONDS_PER_DAY);
+
 /// Every session-layer knob of the `[policy]` scenario section, plus login knobs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -96,6 +102,8 @@ pub struct Policy {
     pub login_token_lifetime: Duration,
     /// Future auth tokens kept per account (≤ 20).
     pub max_future_tokens: usize,
+    /// How long a future auth token is honoured after it was issued.
+    pub future_token_lifetime: Duration,
     /// With 2FA and no password given, deletion waits this long.
     pub deletion_wait_2fa: Duration,
     /// Whether a key used from two addresses at once is invalidated.
@@ -120,6 +128,7 @@ impl Default for Policy {
             flood_wait: Duration::from_secs(3600),
             login_token_lifetime: Duration::from_secs(30),
             max_future_tokens: MAX_FUTURE_TOKENS_PER_ACCOUNT,
+            future_token_lifetime: FUTURE_TOKEN_LIFETIME_DEFAULT,
             deletion_wait_2fa: Duration::from_secs(7 * SECONDS_PER_DAY),
             duplicate_key: DuplicateKeyPolicy::On {
                 window: DUPLICATE_KEY_WINDOW_DEFAULT,
@@ -157,6 +166,7 @@ impl Policy {
             ("code_lifetime", self.code_lifetime),
             ("login_token_lifetime", self.login_token_lifetime),
             ("autoconfirm_period", self.autoconfirm_period),
+            ("future_token_lifetime", self.future_token_lifetime),
         ];
         match durations.iter().find(|(_, duration)| duration.is_zero()) {
             Some((name, _)) => Err(PolicyError::ZeroDuration(name)),
@@ -189,6 +199,7 @@ mod tests {
         assert_eq!(policy.login_token_lifetime, Duration::from_secs(30));
         assert_eq!(policy.resend_code_after, Duration::from_secs(60));
         assert_eq!(policy.max_future_tokens, 20);
+        assert_eq!(policy.future_token_lifetime, Duration::from_secs(180 * 86_400));
         assert_eq!(
             policy.duplicate_key,
             DuplicateKeyPolicy::On {

@@ -25,6 +25,8 @@ pub(crate) enum Timer {
     CodeExpiry { user_id: UserId, phone_code_hash: u64 },
     /// Forget an expired or accepted QR login token.
     LoginTokenPurge { token_id: u64 },
+    /// Forget an expired or imported acceptance of a token exported on another DC.
+    LoginImportPurge { import_id: u64 },
     /// Send (or resend) an inter-DC revocation.
     RevocationSend { revocation_id: u64 },
     /// The 2FA wait of a deletion is over: lock the account.

@@ -12,8 +12,10 @@ use crate::wire::{DecodeError, Reader, Writer};
 
 /// Bytes of the MACed fields.
 pub(crate) const TOKEN_FIELDS_BYTES: usize = 8 + 4 + 8 + 4 + 8 + 8 + 8;
+/// Bytes of the MAC that ends every sealed token.
+pub(crate) const MAC_BYTES: usize = 32;
 /// Bytes of a whole token.
-pub(crate) const TOKEN_BYTES: usize = TOKEN_FIELDS_BYTES + 32;
+pub(crate) const TOKEN_BYTES: usize = TOKEN_FIELDS_BYTES + MAC_BYTES;
 
 /// What an exported token says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,17 +54,15 @@ impl ExportClaims {
 
     /// The token bytes: fields then MAC.
     pub(crate) fn encode(&self, secret: &[u8]) -> Vec<u8> {
-        let mut bytes = self.fields();
-        let mac = salted_hash(secret, &bytes);
-        bytes.extend_from_slice(&mac);
+        let bytes = seal(secret, self.fields());
         assert_eq!(bytes.len(), TOKEN_BYTES);
         bytes
     }
 
     /// Parse and verify token bytes.
     pub(crate) fn decode(secret: &[u8], bytes: &[u8]) -> Result<ExportClaims, TokenError> {
-        let mut reader = Reader::new(bytes);
-        let claims = ExportClaims {
+        let mut reader = unseal(secret, bytes, TOKEN_FIELDS_BYTES, "exported authorization")?;
+        Ok(ExportClaims {
             user_id: UserId::new(reader.u64()?),
             home_dc: DcId::new(reader.u32()?),
             home_hash: AuthorizationHash::new(reader.i64()?),
@@ -70,14 +70,34 @@ impl ExportClaims {
             issued_at: Instant::from_unix_micros(reader.u64()?),
             expires_at: Instant::from_unix_micros(reader.u64()?),
             nonce: reader.u64()?,
-        };
-        let tag = reader.take(32)?;
-        reader.finish("exported authorization")?;
-        if !constant_time_eq(&salted_hash(secret, &claims.fields()), tag) {
-            return Err(TokenError::BadMac);
-        }
-        Ok(claims)
+        })
     }
+}
+
+/// `fields ‖ mac`, mac = SHA256(secret ‖ fields ‖ secret): bytes that
+/// cross untrusted hands and come back to a DC of the cluster.
+pub(crate) fn seal(secret: &[u8], mut fields: Vec<u8>) -> Vec<u8> {
+    let mac = salted_hash(secret, &fields);
+    fields.extend_from_slice(&mac);
+    fields
+}
+
+/// A reader over the `fields_bytes` fields of sealed `bytes` (named
+/// `context` in errors), once their length and MAC check out.
+pub(crate) fn unseal<'a>(
+    secret: &[u8],
+    bytes: &'a [u8],
+    fields_bytes: usize,
+    context: &'static str,
+) -> Result<Reader<'a>, TokenError> {
+    let mut reader = Reader::new(bytes);
+    let fields = reader.take(fields_bytes)?;
+    let tag = reader.take(MAC_BYTES)?;
+    reader.finish(context)?;
+    if !constant_time_eq(&salted_hash(secret, fields), tag) {
+        return Err(TokenError::BadMac);
+    }
+    Ok(Reader::new(fields))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::id::DcId;
 use crate::sync::wire::{difference_from_wire, message_from_wire, state_from_wire};
 use crate::time::Instant;
 use crate::wire::api::{
-    self, ApiCall, ApiResponse, AuthorizationsWithSignals, ImportAuthorization, LoginToken, SentCode,
+    self, ApiCall, ApiResponse, AuthorizationsWithSignals, ImportAuthorization, ImportLoginToken, LoginToken, SentCode,
 };
 use crate::wire::{ids, Body};
 
@@ -131,6 +131,15 @@ impl Client {
                     enabled: update.new_settings.new_password.is_some(),
                 });
             }
+            (ApiCall::ImportLoginToken(_), ApiResponse::LoginToken(LoginToken::Success(authorization))) => {
+                // The QR login finished on the account's home DC: that is
+                // this instance's home from now on.
+                self.config.home_dc = dc;
+                self.logged_in(now, authorization);
+            }
+            (ApiCall::ExportLoginToken(_), ApiResponse::LoginToken(LoginToken::MigrateTo { dc_id, token })) => {
+                self.migrate_login_token(now, dc, dc_id, token);
+            }
             (_, ApiResponse::SentCode(SentCode::Success(authorization)))
             | (_, ApiResponse::LoginToken(LoginToken::Success(authorization))) => self.logged_in(now, authorization),
             (ApiCall::ImportAuthorization(_), ApiResponse::AuthAuthorization(_)) => {
@@ -170,6 +179,27 @@ impl Client {
             bytes: exported.bytes,
         });
         // A refusal (queue full) ends the transfer; the caller may retry ConnectDc.
+        let _ = self.submit(now, dc, call, None);
+    }
+
+    /// `auth.loginTokenMigrateTo`: import the token on the account's home
+    /// DC, at once when a key is there, else once the caller made one.
+    fn migrate_login_token(&mut self, now: Instant, from: DcId, dc_id: i32, token: Vec<u8>) {
+        let Ok(dc) = u32::try_from(dc_id).map(DcId::new) else {
+            self.ignore(
+                from,
+                ClientError::WrongAnswerType {
+                    method: "auth.exportLoginToken",
+                },
+            );
+            return;
+        };
+        if !self.links.contains_key(&dc) {
+            self.emit(ClientEvent::LoginTokenMigrate { dc, token });
+            return;
+        }
+        let call = ApiCall::ImportLoginToken(ImportLoginToken { token });
+        // A refusal (queue full) loses the login; the user shows a new QR code.
         let _ = self.submit(now, dc, call, None);
     }
 

@@ -9,7 +9,7 @@ use crate::id::{AuthorizationHash, DcId};
 use crate::time::Instant;
 use crate::wire::api::{
     AcceptLoginToken, ApiCall, ChangeAuthorizationSettings, CheckPassword, CodeSettings, DeleteAccount,
-    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, InputCheckPassword, LogOut,
+    ExportAuthorization, ExportLoginToken, GetAuthorizations, GetState, ImportLoginToken, InputCheckPassword, LogOut,
     PasswordInputSettings, ResendCode, ResetAuthorization, ResetAuthorizations, SendCode, SetAuthorizationTtl, SignIn,
     UpdatePasswordSettings,
 };
@@ -57,6 +57,14 @@ pub enum Command {
     LogOut,
     /// `auth.exportLoginToken`: show a QR code (not logged in).
     ExportLoginToken,
+    /// `auth.importLoginToken` on `dc`, after `LoginTokenMigrate` (not
+    /// logged in; a key on `dc` registered first).
+    ImportLoginToken {
+        /// The account's home DC, as `LoginTokenMigrate` named it.
+        dc: DcId,
+        /// The token of `LoginTokenMigrate`.
+        token: Vec<u8>,
+    },
     /// `auth.acceptLoginToken`: scan another device's QR code (logged in).
     AcceptLoginToken {
         /// The token the other device shows as a QR code.
@@ -118,7 +126,7 @@ impl Client {
     pub fn command(&mut self, now: Instant, command: Command) -> Result<RequestId, CommandError> {
         let call = self.call_for(&command)?;
         let target = match command {
-            Command::FetchFile { dc } => dc,
+            Command::FetchFile { dc } | Command::ImportLoginToken { dc, .. } => dc,
             _ => self.config.home_dc,
         };
         let request = self.submit(now, target, call, None)?;
@@ -191,7 +199,8 @@ impl Client {
             | Command::ResendCode
             | Command::SignIn { .. }
             | Command::CheckPassword { .. }
-            | Command::ExportLoginToken => unreachable!("login commands are handled above"),
+            | Command::ExportLoginToken
+            | Command::ImportLoginToken { .. } => unreachable!("login commands are handled above"),
         })
     }
 
@@ -238,6 +247,9 @@ impl Client {
                 api_hash: device.api_hash.clone(),
                 except_ids: Vec::new(),
             }),
+            Command::ImportLoginToken { token, .. } => {
+                ApiCall::ImportLoginToken(ImportLoginToken { token: token.clone() })
+            }
             _ => return Ok(None),
         };
         if self.login.is_logged_in() {

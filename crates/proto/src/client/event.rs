@@ -91,6 +91,17 @@ pub enum ClientEvent {
         /// When the token expires (Unix seconds).
         expires: i32,
     },
+    /// The exported QR token was accepted, but the account lives on `dc`
+    /// and the client holds no key there: register one
+    /// ([`Client::auth_key_for`](super::Client::auth_key_for)) and send
+    /// `Command::ImportLoginToken` with this token. (With a key there the
+    /// client imports at once and this is not emitted.)
+    LoginTokenMigrate {
+        /// The account's home DC.
+        dc: DcId,
+        /// The token of `auth.loginTokenMigrateTo`.
+        token: Vec<u8>,
+    },
     /// The answer to `Command::GetAuthorizations` (signals empty when the
     /// server sent the plain `account.authorizations`).
     Authorizations(AuthorizationsWithSignals),

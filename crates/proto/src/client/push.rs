@@ -109,10 +109,11 @@ impl Client {
                     api_hash: self.config.device.api_hash.clone(),
                     except_ids: Vec::new(),
                 });
-                let home = self.config.home_dc;
-                // A full queue loses this signal; the token expires and the
+                // Ask the DC that exported it (the account may live on
+                // another: then the answer is auth.loginTokenMigrateTo). A
+                // full queue loses this signal; the token expires and the
                 // user exports a new one.
-                let _ = self.submit(now, home, call, None);
+                let _ = self.submit(now, dc, call, None);
             }
         }
     }

@@ -5,7 +5,7 @@
 use crate::auth::client_info::ClientInfo;
 use crate::auth::error::RpcError;
 use crate::auth::sessions::{AuthorizationList, AuthorizationView};
-use crate::id::UserId;
+use crate::id::{AuthorizationHash, UserId};
 use crate::time::Instant;
 use crate::wire::api;
 use crate::wire::Body;
@@ -65,6 +65,18 @@ pub(super) fn auth_authorization(
         tmp_sessions: None,
         future_auth_token,
         user: user(user_id, phone),
+    }
+}
+
+/// The `authorization` `auth.acceptLoginToken` answers for a token exported
+/// on another DC: the login completes when that device imports it here,
+/// so only the hash it will have and the date are known yet.
+pub(super) fn authorization_to_be(now: Instant, hash: AuthorizationHash) -> api::Authorization {
+    api::Authorization {
+        hash: hash.get(),
+        date_created: date(now),
+        date_active: date(now),
+        ..api::Authorization::default()
     }
 }
 

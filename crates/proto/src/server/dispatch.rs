@@ -16,6 +16,7 @@ use crate::auth::client_info::ClientInfo;
 use crate::auth::error::RpcError;
 use crate::auth::events::CodeDelivery;
 use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
+use crate::auth::qr::AcceptedLoginToken;
 use crate::auth::revoke::ResetAnswer;
 
 use crate::sync::difference::DifferenceRequest;
@@ -82,12 +83,12 @@ impl Server {
                     .filter_map(|token| token.as_slice().try_into().ok())
                     .collect();
                 let sent = authority.send_code(now, key_id, &request.phone_number, &tokens, info, rng);
-                self.sent_code_answer(now, sent)
+                self.sent_code_answer(now, sent, rng)
             }
             ApiCall::ResendCode(request) => {
                 let hash = convert::phone_code_hash_from_wire(&request.phone_code_hash);
                 let sent = authority.resend_code(now, key_id, &request.phone_number, hash);
-                self.sent_code_answer(now, sent)
+                self.sent_code_answer(now, sent, rng)
             }
             ApiCall::SignIn(request) => {
                 let sign_in = SignIn {
@@ -97,7 +98,7 @@ impl Server {
                     info,
                 };
                 match authority.sign_in(now, key_id, &sign_in, rng) {
-                    Ok(result) => self.login_answer(result, None, ApiResponse::AuthAuthorization),
+                    Ok(result) => self.login_answer(now, result, ApiResponse::AuthAuthorization, rng),
                     Err(error) => Reply::Error(error),
                 }
             }
@@ -107,7 +108,7 @@ impl Server {
                     InputCheckPassword::Empty => &[],
                 };
                 match authority.check_password(now, key_id, password) {
-                    Ok(result) => self.login_answer(result, None, ApiResponse::AuthAuthorization),
+                    Ok(result) => self.login_answer(now, result, ApiResponse::AuthAuthorization, rng),
                     Err(error) => Reply::Error(error),
                 }
             }
@@ -120,16 +121,24 @@ impl Server {
                 })
                 .into(),
             ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, info, rng),
-            // Tokens are only exported and accepted on the home DC here (no
-            // migration), so an import never succeeds; a dead key hears so.
-            ApiCall::ImportLoginToken(_) => match authority.refuse_revoked_key(now, key_id) {
-                Ok(()) => Reply::Error(RpcError::AuthTokenInvalid),
-                Err(error) => Reply::Error(error),
-            },
+            ApiCall::ImportLoginToken(request) => {
+                match authority.import_login_token(now, key_id, &request.token, info) {
+                    Ok(result) => self.login_answer(
+                        now,
+                        result,
+                        |auth| ApiResponse::LoginToken(api::LoginToken::Success(auth)),
+                        rng,
+                    ),
+                    Err(error) => Reply::Error(error),
+                }
+            }
             ApiCall::AcceptLoginToken(request) => {
                 match authority.accept_login_token(now, key_id, &request.token, rng) {
-                    Ok(LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash }) => {
-                        self.listed_authorization(user_id, hash)
+                    Ok(AcceptedLoginToken::Here(
+                        LoginResult::Authorized { user_id, hash } | LoginResult::PasswordNeeded { user_id, hash },
+                    )) => self.listed_authorization(user_id, hash),
+                    Ok(AcceptedLoginToken::Elsewhere { hash, .. }) => {
+                        Reply::Answer(ApiResponse::Authorization(convert::authorization_to_be(now, hash)))
                     }
                     Err(error) => Reply::Error(error),
                 }
@@ -222,7 +231,7 @@ impl Server {
     /// `auth.sentCode` for a code on its way: its type, and for a code that
     /// went in-app `next_type = auth.codeTypeSms` with the seconds until
     /// `auth.resendCode` may send it by SMS.
-    fn sent_code_answer(&mut self, now: Instant, sent: Result<SentCode, RpcError>) -> Reply {
+    fn sent_code_answer(&mut self, now: Instant, sent: Result<SentCode, RpcError>, rng: &mut impl RngCore) -> Reply {
         match sent {
             Ok(SentCode::Code {
                 phone_code_hash,
@@ -238,18 +247,24 @@ impl Server {
                 next_type: sms_from.map(|_| api::CodeType::Sms),
                 timeout_s: sms_from.map(|at| convert::seconds_until(now, at)),
             })),
-            Ok(SentCode::Success(result)) => {
-                self.login_answer(result, None, |auth| ApiResponse::SentCode(api::SentCode::Success(auth)))
-            }
+            Ok(SentCode::Success(result)) => self.login_answer(
+                now,
+                result,
+                |auth| ApiResponse::SentCode(api::SentCode::Success(auth)),
+                rng,
+            ),
             Err(error) => Reply::Error(error),
         }
     }
 
+    /// The answer to a completed login: its `auth.authorization`, with a
+    /// fresh future auth token for the next login on this device.
     fn login_answer(
         &mut self,
+        now: Instant,
         result: LoginResult,
-        future_auth_token: Option<Vec<u8>>,
         wrap: impl FnOnce(api::AuthAuthorization) -> ApiResponse,
+        rng: &mut impl RngCore,
     ) -> Reply {
         match result {
             LoginResult::Authorized { user_id, .. } => {
@@ -258,6 +273,10 @@ impl Server {
                     .account(user_id)
                     .map(|account| account.phone.clone())
                     .unwrap_or_default();
+                let future_auth_token = self
+                    .authority
+                    .issue_future_token(now, user_id, rng)
+                    .map(|token| token.to_vec());
                 Reply::Answer(wrap(convert::auth_authorization(user_id, &phone, future_auth_token)))
             }
             LoginResult::PasswordNeeded { .. } => Reply::Error(RpcError::SessionPasswordNeeded),
@@ -265,7 +284,9 @@ impl Server {
     }
 
     /// `auth.exportLoginToken`: a fresh token, or — once another session
-    /// accepted this key's token — `auth.loginTokenSuccess`.
+    /// accepted this key's token — `auth.loginTokenSuccess`, or, when it
+    /// was accepted on the account's home DC elsewhere,
+    /// `auth.loginTokenMigrateTo` that DC.
     fn export_login_token(
         &mut self,
         now: Instant,
@@ -278,16 +299,23 @@ impl Server {
                 user_id: handle.user_id,
                 hash: handle.hash,
             };
-            return self.login_answer(result, None, |auth| {
-                ApiResponse::LoginToken(api::LoginToken::Success(auth))
-            });
+            return self.login_answer(
+                now,
+                result,
+                |auth| ApiResponse::LoginToken(api::LoginToken::Success(auth)),
+                rng,
+            );
+        }
+        if let Some((dc, token)) = self.authority.login_migration(now, key_id) {
+            let dc_id = i32::try_from(dc.get()).unwrap_or(i32::MAX);
+            return Reply::Answer(ApiResponse::LoginToken(api::LoginToken::MigrateTo { dc_id, token }));
         }
         self.authority
             .export_login_token(now, key_id, info, rng)
             .map(|exported| {
                 ApiResponse::LoginToken(api::LoginToken::Token {
                     expires: convert::date(exported.expires_at),
-                    token: exported.token.to_vec(),
+                    token: exported.token,
                 })
             })
             .into()

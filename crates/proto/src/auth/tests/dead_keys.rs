@@ -32,7 +32,7 @@ fn sign_in(world: &mut AuthFixture, key: AuthKeyId, hash: u64, code: &str) -> Re
     world.cluster.dc(HOME).sign_in(now, key, &request, &mut world.rng)
 }
 
-fn export_token(world: &mut AuthFixture, key: AuthKeyId) -> Result<[u8; 16], RpcError> {
+fn export_token(world: &mut AuthFixture, key: AuthKeyId) -> Result<Vec<u8>, RpcError> {
     let now = world.now;
     world
         .cluster

@@ -11,7 +11,7 @@ use crate::auth::{AuthRejection, RpcError};
 
 const NO_TOKENS: [[u8; 32]; 0] = [];
 
-fn send(world: &mut AuthFixture, key: AuthKeyId, tokens: &[[u8; 32]]) -> Result<SentCode, RpcError> {
+pub(super) fn send(world: &mut AuthFixture, key: AuthKeyId, tokens: &[[u8; 32]]) -> Result<SentCode, RpcError> {
     let now = world.now;
     world
         .cluster

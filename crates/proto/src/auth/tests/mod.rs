@@ -5,10 +5,12 @@ mod cluster;
 mod datacenters;
 mod dead_keys;
 mod duplicated;
+mod future_tokens;
 mod lifecycle;
 mod login;
 mod password;
 mod qr;
+mod qr_migrate;
 mod resend;
 mod sessions;
 

@@ -1,28 +1,45 @@
 //! QR login rules: export from an unauthorized key only, accept once,
 //! before expiry, from a session the policy allows.
 
-use crate::id::{AuthKeyId, AuthorizationHash};
+use crate::id::{AuthKeyId, AuthorizationHash, DcId};
 use std::time::Duration;
 
 use super::*;
 use crate::auth::events::{CreatedVia, Notification};
-use crate::auth::RpcError;
+use crate::auth::{AcceptedLoginToken, RpcError};
 
-fn export(world: &mut AuthFixture, key: AuthKeyId) -> Result<[u8; 16], RpcError> {
+/// `auth.exportLoginToken` under `key` on `dc`.
+pub(super) fn export_on(world: &mut AuthFixture, dc: DcId, key: AuthKeyId) -> Result<Vec<u8>, RpcError> {
     let now = world.now;
     world
         .cluster
-        .dc(HOME)
+        .dc(dc)
         .export_login_token(now, key, &info("Web"), &mut world.rng)
         .map(|t| t.token)
 }
 
-fn accept(world: &mut AuthFixture, key: AuthKeyId, token: &[u8]) -> Result<LoginResult, RpcError> {
+/// `auth.acceptLoginToken` under `key` on HOME.
+pub(super) fn accept_on_home(
+    world: &mut AuthFixture,
+    key: AuthKeyId,
+    token: &[u8],
+) -> Result<AcceptedLoginToken, RpcError> {
     let now = world.now;
     world
         .cluster
         .dc(HOME)
         .accept_login_token(now, key, token, &mut world.rng)
+}
+
+fn export(world: &mut AuthFixture, key: AuthKeyId) -> Result<Vec<u8>, RpcError> {
+    export_on(world, HOME, key)
+}
+
+fn accept(world: &mut AuthFixture, key: AuthKeyId, token: &[u8]) -> Result<LoginResult, RpcError> {
+    accept_on_home(world, key, token).map(|accepted| match accepted {
+        AcceptedLoginToken::Here(result) => result,
+        other => panic!("a HOME token accepted elsewhere: {other:?}"),
+    })
 }
 
 #[test]
