@@ -56,7 +56,7 @@ impl Client {
                     Err(error) => self.ignore(dc, error.into()),
                 }
             } else {
-                self.on_update(now, update);
+                self.on_update(now, dc, update);
             }
         }
         if !self.login.is_logged_in() {
@@ -79,7 +79,7 @@ impl Client {
         }
     }
 
-    fn on_update(&mut self, now: Instant, update: Update) {
+    fn on_update(&mut self, now: Instant, dc: DcId, update: Update) {
         match update {
             // Log updates travel through `on_container`.
             Update::NewMessage { .. } => {}
