@@ -161,3 +161,24 @@ fn a_stolen_temp_key_dies_with_its_binding_a_stolen_permanent_key_does_not() {
     // ...and each of its bindings unbinds the owner's: a signal.
     assert_eq!(cluster.call(owner_again, get_state()), error("AUTH_KEY_PERM_EMPTY"));
 }
+
+#[test]
+fn an_opted_in_app_under_a_temp_key_gets_the_private_answers_its_connection_asked_for() {
+    let (mut cluster, _, perm_key) = logged_in();
+    let (temp, expires_at) = cluster.add_temp_device(1, DAY).expect("temp key exchange");
+    cluster.devices[temp].opts_in = true;
+    assert_eq!(
+        cluster.bind_temp_key(temp, &Binding::honest(&perm_key, expires_at)),
+        Ok(ApiResponse::Bool(true))
+    );
+    let list = cluster.call(temp, ApiCall::GetAuthorizations(api::GetAuthorizations));
+    assert!(
+        matches!(list, Ok(ApiResponse::AuthorizationsWithSignals(_))),
+        "{list:?}"
+    );
+    // The permanent key's own connection (a stock client) still gets the
+    // published constructor.
+    let stock = bound_temp_device(&mut cluster, &perm_key);
+    let list = cluster.call(stock, ApiCall::GetAuthorizations(api::GetAuthorizations));
+    assert!(matches!(list, Ok(ApiResponse::Authorizations(_))), "{list:?}");
+}

@@ -61,6 +61,15 @@ fn non_negative(value: i32) -> u32 {
     u32::try_from(value).unwrap_or(0)
 }
 
+/// Who a call came from, beyond the key it acts as.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Caller {
+    /// Whether the connection the call came on opted in to the
+    /// project-private answers (its own key's `initConnection`: a temp
+    /// key's, not the permanent key's it acts as).
+    pub private_answers: bool,
+}
+
 impl Server {
     /// Run one call under `key_id`. `info` is what the key's connection
     /// told about the device.
@@ -70,6 +79,7 @@ impl Server {
         key_id: AuthKeyId,
         call: &ApiCall,
         info: &ClientInfo,
+        caller: Caller,
         rng: &mut impl RngCore,
     ) -> Reply {
         let authority = &mut self.authority;
@@ -205,7 +215,7 @@ impl Server {
                     .into()
             }
             ApiCall::GetAuthorizations(_) => {
-                let private_answers = self.connections.private_answers(key_id);
+                let private_answers = caller.private_answers;
                 authority
                     .get_authorizations(now, key_id)
                     .map(|list| convert::authorizations_answer(&list, private_answers))

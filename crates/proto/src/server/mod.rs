@@ -374,7 +374,10 @@ impl Server {
                     call => match self.authority.refuse_unbound_temp_key(now, key_id) {
                         Ok(()) => {
                             let acting_key_id = self.authority.resolve_key(now, key_id);
-                            self.dispatch(now, acting_key_id, call, &info, rng)
+                            let caller = dispatch::Caller {
+                                private_answers: self.connections.private_answers(key_id),
+                            };
+                            self.dispatch(now, acting_key_id, call, &info, caller, rng)
                         }
                         Err(error) => Reply::Error(error),
                     },
