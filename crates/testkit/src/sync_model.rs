@@ -456,9 +456,13 @@ pub fn run(seed: u64, faults: Faults, limits: &Limits, ops: &[Op], wipe_at: Opti
 /// Operations steps a fuzz input runs at most.
 pub const MAX_FUZZ_OPS: usize = 200;
 
-/// The `sync_sequence` fuzz target: arbitrary faults, limits and operations,
-/// brought into the ranges the property test uses.
-pub fn fuzz(data: &[u8]) {
+/// A decoded `sync_sequence` input: (seed, faults, limits, ops, wipe-at).
+pub type FuzzInput = (u64, Faults, Limits, Vec<Op>, Option<usize>);
+
+/// What a `sync_sequence` fuzz input means: (seed, faults, limits, ops,
+/// the op index before which the last client is wiped), with every value
+/// folded into its range; `None` when the bytes run out.
+pub fn decode_fuzz_input(data: &[u8]) -> Option<FuzzInput> {
     let mut input = Unstructured::new(data);
     let (Ok(seed), Ok(faults), Ok(limits), Ok(ops), Ok(wipe_at)) = (
         u64::arbitrary(&mut input),
@@ -467,7 +471,7 @@ pub fn fuzz(data: &[u8]) {
         Vec::<Op>::arbitrary(&mut input),
         Option::<u16>::arbitrary(&mut input),
     ) else {
-        return;
+        return None;
     };
     let faults = Faults {
         loss_percent: faults.loss_percent % 60,
@@ -517,5 +521,14 @@ pub fn fuzz(data: &[u8]) {
             },
         })
         .collect();
-    run(seed, faults, &limits, &ops, wipe_at.map(usize::from));
+    Some((seed, faults, limits, ops, wipe_at.map(usize::from)))
+}
+
+/// The `sync_sequence` fuzz target: arbitrary faults, limits and operations,
+/// brought into the ranges the property test uses.
+pub fn fuzz(data: &[u8]) {
+    let Some((seed, faults, limits, ops, wipe_at)) = decode_fuzz_input(data) else {
+        return;
+    };
+    run(seed, faults, &limits, &ops, wipe_at);
 }

@@ -80,6 +80,9 @@ pub enum FetchReason {
     TooLong,
     /// The previous request's answer did not come in time.
     Retry,
+    /// A history reload held messages beyond the refetched state: the
+    /// state is behind, and a difference from it catches up.
+    HistoryAhead,
 }
 
 /// Which request a fetch sends.

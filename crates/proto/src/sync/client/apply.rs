@@ -115,10 +115,12 @@ impl ClientSync {
         self.store.clear();
         let loaded = count_u32(messages.len());
         let (floor, ceiling) = (self.applied_seq_max, self.state.seq);
+        let mut ahead = false;
         for message in messages {
             if message.seq > floor && message.seq <= ceiling {
                 self.emit_applied(now, &message, ApplyPath::FullResync);
             }
+            ahead |= message.seq > ceiling;
             self.store.insert(message);
         }
         self.phase = Phase::Synced;
@@ -127,6 +129,11 @@ impl ClientSync {
         self.drain(now);
         self.drain_batches(now);
         self.arm_gap_timer(now);
+        // Nothing may come to move the state past what the page showed
+        // (the push that would was lost): ask for the difference now.
+        if ahead && self.in_flight.is_none() {
+            self.fetch(now, FetchReason::HistoryAhead);
+        }
     }
 
     fn offer_all(&mut self, now: Instant, updates: Vec<Update>) {
