@@ -31,6 +31,7 @@ mod support;
 mod sync_model;
 mod sync_seq;
 mod temp_keys;
+mod transport_old_messages;
 mod transport_properties;
 mod transport_recovery;
 mod transport_rules;

@@ -8,18 +8,20 @@
 
 use std::time::Duration;
 
-use sessionlab_proto::crypto::{self, AuthKey, Direction};
+use sessionlab_proto::crypto::Direction;
 use sessionlab_proto::id::SessionId;
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{
     ClientSession, Outgoing, Received, ServerTransport, TransportEvent, ANSWER_RESEND_AFTER,
 };
 use sessionlab_proto::wire::{
-    Body, Envelope, Message, MAX_FUTURE_SALTS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED, MSG_STATE_NOT_RECEIVED_YET,
+    Body, Message, MAX_FUTURE_SALTS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED, MSG_STATE_NOT_RECEIVED_YET,
     MSG_STATE_RECEIVED,
 };
 
-use crate::support::{answer, answer_skewed, bad_codes, client_msg_id, craft, key, pair, rng, start, SESSION_ID};
+use crate::support::{
+    answer, answer_skewed, bad_codes, client_msg_id, craft, inner_messages, key, opened, pair, rng, start, SESSION_ID,
+};
 
 const QUERY_CONSTRUCTOR: u32 = 0x1234_5678;
 
@@ -469,20 +471,6 @@ fn a_client_answers_a_state_request_without_content_seqno() {
             info: vec![MSG_STATE_NOT_RECEIVED],
         }
     );
-}
-
-/// The message a packet carries, decrypted with `key`.
-fn opened(key: &AuthKey, direction: Direction, packet: &[u8]) -> Message {
-    let plaintext = crypto::decrypt(key, direction, packet).expect("decrypts");
-    Envelope::decode(&plaintext).expect("valid").message
-}
-
-/// A container's messages, or the message itself.
-fn inner_messages(message: Message) -> Vec<Message> {
-    match Body::decode(&message.body) {
-        Ok(Body::Container(inner)) => inner,
-        _ => vec![message],
-    }
 }
 
 #[test]

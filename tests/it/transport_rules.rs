@@ -244,14 +244,6 @@ fn code_48_bad_salt_carries_the_new_salt_and_previous_salt_has_grace() {
     assert_eq!(bad_codes(&stale.processed), [48]);
 }
 
-fn container(msg_id: u64, seq_no: u32, inner: Vec<Message>) -> Message {
-    Message {
-        msg_id,
-        seq_no,
-        body: Body::Container(inner).encode(),
-    }
-}
-
 #[test]
 fn containers_are_flattened_and_code_64_for_bad_ones() {
     let base = client_msg_id(start(), 0);

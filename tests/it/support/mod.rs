@@ -113,3 +113,26 @@ pub fn answer_skewed(
         .expect("session exists");
     client.receive(client_now, &packet).expect("server packet decrypts")
 }
+
+/// The message a packet carries, decrypted with `key`.
+pub fn opened(key: &AuthKey, direction: Direction, packet: &[u8]) -> Message {
+    let plaintext = crypto::decrypt(key, direction, packet).expect("decrypts");
+    Envelope::decode(&plaintext).expect("valid").message
+}
+
+/// A container's messages, or the message itself.
+pub fn inner_messages(message: Message) -> Vec<Message> {
+    match Body::decode(&message.body) {
+        Ok(Body::Container(inner)) => inner,
+        _ => vec![message],
+    }
+}
+
+/// A container of `inner` under `msg_id`.
+pub fn container(msg_id: u64, seq_no: u32, inner: Vec<Message>) -> Message {
+    Message {
+        msg_id,
+        seq_no,
+        body: Body::Container(inner).encode(),
+    }
+}

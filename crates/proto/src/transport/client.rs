@@ -27,7 +27,7 @@ use rand_core::RngCore;
 pub use super::client_delivery::{ClientReceiveError, Delivery, SendError};
 use super::client_salts::{ClientSalts, SALT_REQUEST_RETRY};
 use super::events::TransportEvent;
-use super::msg_id::{MsgIdGenerator, MsgIdKind};
+use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
 use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
 use crate::crypto::{self, AuthKey, Direction};
@@ -56,6 +56,11 @@ pub(crate) const RESTART_SESSION_LEAD: Duration = Duration::from_secs(25);
 /// Service answers waiting for a packet at most; the server asks again
 /// if one is dropped.
 pub(crate) const MAX_SERVICE_REPLIES_DUE: usize = 16;
+/// A message whose id is older than this by the server's clock is sent
+/// inside a container with a fresh id: alone, the server would refuse it
+/// past [`MAX_MSG_AGE`](super::MAX_MSG_AGE) (300 s); the 60 s between
+/// leave room for transit and for the clock offset's error.
+pub const RESEND_IN_CONTAINER_AFTER: Duration = Duration::from_secs(240);
 /// Messages per packet (one container).
 const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 
@@ -282,9 +287,10 @@ impl ClientSession {
                 body: Body::Ack(acked).encode(),
             });
         }
+        let wrap = messages.len() > 1 || messages.iter().any(|message| self.waited_too_long(now, message.msg_id));
         let message = match messages.len() {
             0 => return None,
-            1 => messages.pop()?,
+            1 if !wrap => messages.pop()?,
             _ => {
                 let msg_id = self.next_msg_id(now);
                 self.containers
@@ -307,6 +313,13 @@ impl ClientSession {
             &envelope.encode(),
             rng,
         ))
+    }
+
+    /// Whether `msg_id` is so old by the server's clock that the server
+    /// would refuse it alone (16): such a message goes "in a container with
+    /// a new msg_id" (mtproto/service_messages_about_messages).
+    fn waited_too_long(&self, now: Instant, msg_id: u64) -> bool {
+        msg_id_instant(msg_id).saturating_add(RESEND_IN_CONTAINER_AFTER) < self.server_time(now)
     }
 
     /// Pending messages due now, marked as sent.

@@ -9,7 +9,12 @@
 //! the time window so that a resend of an accepted message is re-acked,
 //! never processed twice. Containers add: no nesting, every inner id below
 //! the container's, no id twice (64), and a container id seen before while
-//! its content is new (19).
+//! its content is new (19). An inner message is exempt from the −300 s
+//! bound (16) once its container passed it: that is how a client re-sends
+//! a message that "had waited too long on the client to be transmitted",
+//! wrapped "in a container with a new msg_id"
+//! (mtproto/service_messages_about_messages); the replay window and the
+//! session's first msg_id still bound it (20).
 //!
 //! Answers are kept until the client acknowledges them ([`AnswerCache`]):
 //! a duplicate of an answered query gets its answer again, and an answer
@@ -131,7 +136,7 @@ impl ServerSession {
         let mut to_ack = Vec::new();
         if message.constructor() == Some(ids::MSG_CONTAINER) {
             self.process_container(now, salt, message, &mut out, &mut to_ack);
-        } else if self.admit(now, Some(salt), message, &mut out, &mut to_ack) {
+        } else if self.admit(now, Place::Outer(salt), message, &mut out, &mut to_ack) {
             self.deliver(now, message, &mut out);
         }
         for (req_msg_id, result) in self.answers.due(now) {
@@ -152,7 +157,7 @@ impl ServerSession {
     fn admit(
         &mut self,
         now: Instant,
-        salt: Option<SaltCheck>,
+        place: Place,
         message: &Message,
         out: &mut Processed,
         to_ack: &mut Vec<u64>,
@@ -182,27 +187,32 @@ impl ServerSession {
         if let IdStatus::Refused(code) = self.received.status(message.msg_id) {
             return self.refuse(message, code, out);
         }
-        if let Some(code) = time_window_violation(now, message.msg_id) {
-            return self.refuse(message, code, out);
+        match time_window_violation(now, message.msg_id) {
+            // The container's own fresh id vouched for the time.
+            Some(BadMsgCode::MsgIdTooLow) if place == Place::InContainer => {}
+            Some(code) => return self.refuse(message, code, out),
+            None => {}
         }
         if self.received.status(message.msg_id) == IdStatus::TooOld || message.msg_id < self.first_msg_id {
             // Below the window, or sent before the session began here: it
             // cannot be told whether an earlier session processed it.
             return self.refuse(message, BadMsgCode::MessageTooOld, out);
         }
-        if let Some(salt) = salt.filter(|salt| !salt.valid) {
-            self.received.record_refusal(message.msg_id, BadMsgCode::BadServerSalt);
-            out.events.push(TransportEvent::BadMessage {
-                msg_id: message.msg_id,
-                code: BadMsgCode::BadServerSalt,
-            });
-            out.replies.push(Body::BadServerSalt {
-                bad_msg_id: message.msg_id,
-                bad_msg_seqno: message.seq_no,
-                error_code: BadMsgCode::BadServerSalt.code(),
-                new_server_salt: salt.current,
-            });
-            return false;
+        if let Place::Outer(salt) = place {
+            if !salt.valid {
+                self.received.record_refusal(message.msg_id, BadMsgCode::BadServerSalt);
+                out.events.push(TransportEvent::BadMessage {
+                    msg_id: message.msg_id,
+                    code: BadMsgCode::BadServerSalt,
+                });
+                out.replies.push(Body::BadServerSalt {
+                    bad_msg_id: message.msg_id,
+                    bad_msg_seqno: message.seq_no,
+                    error_code: BadMsgCode::BadServerSalt.code(),
+                    new_server_salt: salt.current,
+                });
+                return false;
+            }
         }
         let odd = message.seq_no % 2 == 1;
         if content_related && !odd {
@@ -276,11 +286,11 @@ impl ServerSession {
         } else if self.received.status(container.msg_id) == IdStatus::Duplicate && !all_seen {
             self.refuse(container, BadMsgCode::ContainerIdReused, out)
         } else {
-            self.admit(now, Some(salt), container, out, to_ack)
+            self.admit(now, Place::Outer(salt), container, out, to_ack)
         };
         if admitted {
             for message in &inner {
-                if self.admit(now, None, message, out, to_ack) {
+                if self.admit(now, Place::InContainer, message, out, to_ack) {
                     self.deliver(now, message, out);
                 }
             }
@@ -325,6 +335,16 @@ impl ServerSession {
         self.received.record_refusal(message.msg_id, code);
         refuse(message, code, out)
     }
+}
+
+/// Where a message sits in its envelope: the salt is judged on the
+/// outer message only, and the −300 s bound is waived inside a container.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// The outer message: one sent alone, or a container.
+    Outer(SaltCheck),
+    /// A message inside an admitted container.
+    InContainer,
 }
 
 /// 16 or 17 when the id's time is outside [now − 300 s, now + 30 s].
