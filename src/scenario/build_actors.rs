@@ -88,6 +88,13 @@ pub(crate) fn population(ctx: &mut Ctx<'_>, raw: Option<&RawPopulation>) -> Resu
         })?,
     };
     let audit = audit(ctx, raw)?;
+    let sleep = ctx.sampled(
+        "population.sleep",
+        raw.sleep.as_ref(),
+        DEFAULT_SLEEP,
+        true,
+        |ctx, key, node| ctx.duration(key, node, Duration::ZERO, MAX_SLEEP),
+    )?;
     let deny_unrecognized_login = probability_setting(
         ctx,
         "population.deny_unrecognized_login",
@@ -102,6 +109,7 @@ pub(crate) fn population(ctx: &mut Ctx<'_>, raw: Option<&RawPopulation>) -> Resu
         updates_per_day,
         update_bytes,
         audit,
+        sleep,
         deny_unrecognized_login,
     })
 }
@@ -142,6 +150,15 @@ fn devices(ctx: &mut Ctx<'_>, raw: &Spanned<Vec<super::raw::RawDevice>>) -> Resu
     Ok(devices)
 }
 
+/// Owners sleep this long a day unless `population.sleep` says otherwise.
+const DEFAULT_SLEEP: Duration = Duration::from_secs(8 * 3600);
+/// Nobody sleeps more than this.
+const MAX_SLEEP: Duration = Duration::from_secs(16 * 3600);
+/// Signals an audit needs to terminate a session (seed 003: two or more).
+const DEFAULT_MIN_SIGNALS: u32 = 2;
+/// The anomaly signals there are: `min_signals` is at most this.
+const ANOMALY_SIGNALS: u64 = 4;
+
 fn audit(ctx: &mut Ctx<'_>, raw: &RawPopulation) -> Result<Audit<Spec>> {
     let audit = raw.audit.as_ref();
     let every = positive_duration(
@@ -160,10 +177,15 @@ fn audit(ctx: &mut Ctx<'_>, raw: &RawPopulation) -> Result<Audit<Spec>> {
         None => AuditAction::TerminateSuspicious,
         Some(node) => ctx.name_of("population.audit.action", node, AUDIT_ACTIONS)?,
     };
+    let min_signals = match audit.and_then(|a| a.min_signals.as_ref()) {
+        None => DEFAULT_MIN_SIGNALS,
+        Some(node) => ctx.integer("population.audit.min_signals", node, 1, ANOMALY_SIGNALS)? as u32,
+    };
     Ok(Audit {
         every,
         probability,
         action,
+        min_signals,
     })
 }
 

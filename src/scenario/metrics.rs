@@ -116,6 +116,10 @@ metric_table! {
         "attacker sessions an audit flagged";
     DetectionFalsePositives: "detection_false_positives", "count", Number,
         "owner sessions an audit flagged";
+    DetectionPrecision: "detection_precision", "ratio", Number,
+        "detection_true_positives / (detection_true_positives + detection_false_positives): of the sessions owners terminated as suspicious (an audit, or a denied login), the share an attacker held, by the simulator's ground truth; 1 when none was terminated";
+    DetectionRecall: "detection_recall", "ratio", Number,
+        "of the distinct authorizations attackers held (stolen or minted), the share owners terminated as suspicious (an audit, or a denied login); 1 when attackers held none";
     DevicesWiped: "devices_wiped", "count", Number, "terminated devices that wiped their data";
     AccountsCompromisedAtEnd: "accounts_compromised_at_end", "count", Number,
         "accounts with at least one surviving foothold at the end (a key an attacker's app holds that its datacenter still accepts for the account)";
@@ -266,10 +270,12 @@ mod tests {
             "eviction_p50_ms",
             "eviction_p99_ms",
             "owner_requests_abandoned",
+            "detection_precision",
+            "detection_recall",
         ] {
             assert!(MetricId::from_name(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_COUNT, 39);
+        assert_eq!(METRIC_COUNT, 41);
         assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
         assert_eq!(MetricId::from_name("nope"), None);
         assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");

@@ -163,6 +163,10 @@ pub struct Population<S: Stage = Spec> {
     /// Size of one update in bytes.
     pub update_bytes: ByteDistribution,
     pub audit: Audit<S>,
+    /// How long each owner sleeps a day (0: owners keep no daily rhythm).
+    /// Every account draws a time zone and a bedtime; its devices do not
+    /// come online and its owner does not audit while the owner sleeps.
+    pub sleep: S::Of<Duration>,
     /// Probability that an owner denies a login they do not recognise.
     pub deny_unrecognized_login: S::Of<Probability>,
 }
@@ -198,6 +202,10 @@ pub struct Audit<S: Stage = Spec> {
     /// ...and is taken with this probability.
     pub probability: S::Of<Probability>,
     pub action: AuditAction,
+    /// `terminate_suspicious` terminates a session when at least this many
+    /// of its anomaly signals fire (seed 003: one alone is often a false
+    /// positive, two or more mean act).
+    pub min_signals: u32,
 }
 
 /// What an owner does in an audit.

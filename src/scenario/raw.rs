@@ -102,6 +102,7 @@ pub(crate) struct RawPopulation {
     pub updates_per_day: Option<Node>,
     pub update_bytes: Option<Node>,
     pub audit: Option<RawAudit>,
+    pub sleep: Option<Node>,
     pub deny_unrecognized_login: Option<Node>,
 }
 
@@ -120,11 +121,15 @@ pub(crate) struct RawOnline {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a table { every, probability, action }")]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table { every, probability, action, min_signals }"
+)]
 pub(crate) struct RawAudit {
     pub every: Option<Node>,
     pub probability: Option<Node>,
     pub action: Option<Node>,
+    pub min_signals: Option<Node>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -132,7 +132,9 @@ impl Population<Spec> {
                 every: swarm.draw("population.audit.every", &self.audit.every),
                 probability: swarm.draw("population.audit.probability", &self.audit.probability),
                 action: self.audit.action,
+                min_signals: self.audit.min_signals,
             },
+            sleep: swarm.draw("population.sleep", &self.sleep),
             deny_unrecognized_login: swarm.draw("population.deny_unrecognized_login", &self.deny_unrecognized_login),
         }
     }

@@ -90,7 +90,7 @@ fn swarm_paths_must_name_a_sampled_setting() {
                     population.two_factor, population.devices.0.probability, \
                     population.online.mean_session, population.online.mean_gap, \
                     population.updates_per_day, population.audit.every, population.audit.probability, \
-                    population.deny_unrecognized_login";
+                    population.sleep, population.deny_unrecognized_login";
     assert_eq!(
         error_after_minimal("[swarm]\n\"network.nope\" = [1, 2]\n"),
         format!("t.toml:8:1: `network.nope` cannot vary per seed; the settings that can are {per_seed}")

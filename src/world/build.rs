@@ -122,6 +122,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
         routes: BTreeMap::new(),
         holders: BTreeMap::new(),
         attacker_held: BTreeSet::new(),
+        detected: BTreeSet::new(),
         owner_requests: BTreeMap::new(),
         taps: BTreeMap::new(),
         replay_watch: BTreeMap::new(),
@@ -189,6 +190,11 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
             phished_by: None,
             deleted: false,
             new_password: None,
+            // A stream of its own: drawing the rhythm moves no other draw.
+            rhythm: super::rhythm::DailyRhythm::draw(
+                &mut stream(seed, &format!("rhythm/{index}")),
+                world.config.population.sleep,
+            ),
             rng: stream(seed, &format!("owner/{index}")),
         });
         world.schedule_account_processes(index);

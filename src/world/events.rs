@@ -37,6 +37,8 @@ pub enum Event {
     NewUpdate { account: AccountIndex },
     /// The owner audits the session list.
     Audit { account: AccountIndex },
+    /// An audit the owner slept through, taken when they wake.
+    DeferredAudit { account: AccountIndex },
     /// An attacker acquires access to its target.
     Acquire { attacker: usize },
     /// An attacker's periodic activity (heartbeat, re-login).
@@ -101,6 +103,7 @@ impl TraceEncode for Event {
             Event::Online { app, online } => put(out, 7, &[*app as u64, u64::from(*online)]),
             Event::NewUpdate { account } => put(out, 8, &[*account as u64]),
             Event::Audit { account } => put(out, 9, &[*account as u64]),
+            Event::DeferredAudit { account } => put(out, 23, &[*account as u64]),
             Event::Acquire { attacker } => put(out, 10, &[*attacker as u64]),
             Event::AttackerTick { attacker } => put(out, 11, &[*attacker as u64]),
             Event::AttackerFetch { attacker } => put(out, 14, &[*attacker as u64]),

@@ -28,6 +28,7 @@ mod owner;
 mod owner_actions;
 mod owner_requests;
 mod replay;
+pub mod rhythm;
 mod tally;
 
 use std::collections::BTreeMap;
@@ -123,6 +124,8 @@ pub struct AccountSim {
     pub deleted: bool,
     /// A password change the server has not confirmed yet.
     pub new_password: Option<Vec<u8>>,
+    /// When the owner sleeps.
+    pub rhythm: rhythm::DailyRhythm,
     rng: ChaCha12Rng,
 }
 
@@ -174,6 +177,8 @@ pub struct World {
     pub holders: BTreeMap<(UserId, AuthorizationHash), AppId>,
     /// Authorizations an attacker holds (stolen or minted): ground truth.
     pub attacker_held: std::collections::BTreeSet<(UserId, AuthorizationHash)>,
+    /// Of those, the ones an owner terminated as suspicious.
+    pub detected: std::collections::BTreeSet<(UserId, AuthorizationHash)>,
     /// Requests owners asked for and wait on, to ask again if lost.
     owner_requests: BTreeMap<(AppId, sessionlab_proto::client::RequestId), owner_requests::OwnerRequest>,
     /// Tapped owner devices → the replaying attacker with malware on them.
@@ -237,6 +242,7 @@ impl World {
             Event::Online { app, online } => self.owner_online(now, app, online),
             Event::NewUpdate { account } => self.new_update(now, account),
             Event::Audit { account } => self.audit(now, account),
+            Event::DeferredAudit { account } => self.audit_now(now, account),
             Event::Acquire { attacker } => self.acquire(now, attacker),
             Event::AttackerTick { attacker } => self.attacker_tick(now, attacker),
             Event::AttackerFetch { attacker } => self.attacker_fetch(now, attacker),

@@ -273,6 +273,8 @@ impl World {
             surviving_footholds: footholds.len() as u64,
             accounts_compromised_at_end: accounts_compromised(&attackers),
             evictions_sorted_micros: &evictions,
+            attacker_authorizations: self.attacker_held.len() as u64,
+            attacker_authorizations_detected: self.detected.len() as u64,
         };
         let metrics = MetricRow::from_fn(|id| tally.value(id));
         RunOutcome {

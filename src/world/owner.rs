@@ -11,6 +11,7 @@ use sessionlab_proto::id::{AuthorizationHash, DcId, UserId};
 use sessionlab_proto::server::AdminCommand;
 use sessionlab_proto::sync::UpdateKind;
 use sessionlab_proto::time::Instant;
+use sessionlab_proto::wire::api::AuthorizationSignals;
 
 use super::apps::ready_code;
 use super::build::exponential;
@@ -20,6 +21,19 @@ use super::{AccountIndex, AppId, Event, Holder, World};
 pub(super) const MAX_OWNER_LOGIN_RETRIES: u32 = 3;
 /// How long an owner waits before starting a failed login again.
 const OWNER_LOGIN_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether an audit terminates a session with these signals: at least
+/// `min_signals` of the four fire (seed 003: one alone is often a false
+/// positive, two or more mean act).
+pub(super) fn suspicious(signals: &AuthorizationSignals, min_signals: u32) -> bool {
+    let fired = [
+        signals.unseen_device_model,
+        signals.outdated_app_version,
+        signals.impossible_travel,
+        signals.unusual_hours,
+    ];
+    fired.iter().filter(|signal| **signal).count() as u32 >= min_signals
+}
 
 impl World {
     /// An owner's device starts a login (the first one ever, or after a wipe).
@@ -84,6 +98,14 @@ impl World {
         }
         let in_quiet_period = now >= self.config.quiet_from;
         let online = online || in_quiet_period;
+        if let Holder::Owner { account, .. } = self.apps[app].holder {
+            let wake = self.accounts[account].rhythm.awake_from(now);
+            if online && !in_quiet_period && wake > now {
+                // The owner sleeps: the device comes online when they wake.
+                self.schedule(wake, Event::Online { app, online: true });
+                return;
+            }
+        }
         if self.apps[app].online == online && self.apps[app].client.is_online() == online {
             // Already so (an audit brought it online early): this chain ends here,
             // the newer one goes on.
@@ -161,6 +183,17 @@ impl World {
         if !bernoulli(&mut self.accounts[account].rng, audit.probability.get()) {
             return;
         }
+        let wake = self.accounts[account].rhythm.awake_from(now);
+        if wake > now {
+            // The owner sleeps: this audit happens when they wake.
+            self.schedule(wake, Event::DeferredAudit { account });
+            return;
+        }
+        self.audit_now(now, account);
+    }
+
+    /// The owner audits now (awake, and the audit's draw taken).
+    pub(super) fn audit_now(&mut self, now: Instant, account: AccountIndex) {
         // The owner picks up the first logged-in device (the phone, usually),
         // bringing it online if it was not.
         let device = self.accounts[account]
@@ -368,13 +401,11 @@ impl World {
                 self.owner_command(now, app, Command::ResetAuthorizations, 1);
             }
             AuditAction::TerminateSuspicious => {
+                let min_signals = self.config.population.audit.min_signals;
                 for authorization in list.authorizations.authorizations.iter().filter(|a| !a.current) {
-                    let flagged = list.signals_of(authorization.hash).is_some_and(|signals| {
-                        signals.unseen_device_model
-                            || signals.outdated_app_version
-                            || signals.impossible_travel
-                            || signals.unusual_hours
-                    });
+                    let flagged = list
+                        .signals_of(authorization.hash)
+                        .is_some_and(|signals| suspicious(signals, min_signals));
                     if flagged {
                         self.count_detection(user_id, AuthorizationHash(authorization.hash));
                         self.owner_command(
@@ -396,8 +427,44 @@ impl World {
     fn count_detection(&mut self, user_id: UserId, hash: AuthorizationHash) {
         if self.attacker_held.contains(&(user_id, hash)) {
             self.counters.detection_true_positives += 1;
+            self.detected.insert((user_id, hash));
         } else {
             self.counters.detection_false_positives += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signals(fired: usize) -> AuthorizationSignals {
+        AuthorizationSignals {
+            unseen_device_model: fired > 0,
+            outdated_app_version: fired > 1,
+            impossible_travel: fired > 2,
+            unusual_hours: fired > 3,
+            hash: 1,
+        }
+    }
+
+    #[test]
+    fn an_audit_acts_on_at_least_min_signals() {
+        for min_signals in 1..=4u32 {
+            for fired in 0..=4usize {
+                assert_eq!(
+                    suspicious(&signals(fired), min_signals),
+                    fired as u32 >= min_signals,
+                    "{fired} fired, {min_signals} needed"
+                );
+            }
+        }
+        // Each signal counts alike.
+        let hours_only = AuthorizationSignals {
+            unusual_hours: true,
+            ..signals(0)
+        };
+        assert!(suspicious(&hours_only, 1));
+        assert!(!suspicious(&hours_only, 2));
     }
 }

@@ -30,6 +30,10 @@ pub(super) struct Tally<'run> {
     pub accounts_compromised_at_end: u64,
     /// Acquisition → eviction of evicted (attacker, account) pairs, µs, sorted.
     pub evictions_sorted_micros: &'run [u64],
+    /// Distinct authorizations attackers held.
+    pub attacker_authorizations: u64,
+    /// Of those, how many owners terminated as suspicious.
+    pub attacker_authorizations_detected: u64,
 }
 
 impl Tally<'_> {
@@ -73,6 +77,14 @@ impl Tally<'_> {
             MetricId::UpdatesExfiltratedAfterRevocation => count(counters.updates_exfiltrated_after_revocation),
             MetricId::DetectionTruePositives => count(counters.detection_true_positives),
             MetricId::DetectionFalsePositives => count(counters.detection_false_positives),
+            MetricId::DetectionPrecision => MetricValue::Number(share_or_one(
+                counters.detection_true_positives,
+                counters.detection_true_positives + counters.detection_false_positives,
+            )),
+            MetricId::DetectionRecall => MetricValue::Number(share_or_one(
+                self.attacker_authorizations_detected,
+                self.attacker_authorizations,
+            )),
             MetricId::DevicesWiped => count(counters.devices_wiped),
             MetricId::AccountsCompromisedAtEnd => count(self.accounts_compromised_at_end),
             MetricId::EvictionP50Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.50)),
@@ -94,6 +106,15 @@ impl Tally<'_> {
     /// when there are none.
     fn latency_ms(&self, fraction: f64) -> f64 {
         percentile_ms(self.latencies_sorted_micros, fraction)
+    }
+}
+
+/// `part / whole`, or 1 when `whole` is 0 (nothing to get wrong).
+fn share_or_one(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
     }
 }
 
@@ -122,6 +143,8 @@ mod tests {
         let mut counters = Counters {
             resends: 7,
             devices_wiped: 2,
+            detection_true_positives: 1,
+            detection_false_positives: 3,
             ..Counters::default()
         };
         counters.sync.bytes_up = 30;
@@ -145,6 +168,8 @@ mod tests {
             surviving_footholds: 8,
             accounts_compromised_at_end: 2,
             evictions_sorted_micros: &[1000, 3000, 250_000],
+            attacker_authorizations: 4,
+            attacker_authorizations_detected: 1,
         };
         let row = MetricRow::from_fn(|id| tally.value(id));
         let number = |id| row.number(id);
@@ -164,6 +189,8 @@ mod tests {
         assert_eq!(number(MetricId::AccountsCompromisedAtEnd), 2.0);
         assert_eq!(number(MetricId::EvictionP50Ms), 3.0);
         assert_eq!(number(MetricId::EvictionP99Ms), 250.0);
+        assert_eq!(number(MetricId::DetectionPrecision), 0.25);
+        assert_eq!(number(MetricId::DetectionRecall), 0.25);
     }
 
     #[test]
@@ -186,9 +213,14 @@ mod tests {
             surviving_footholds: 0,
             accounts_compromised_at_end: 0,
             evictions_sorted_micros: &[],
+            attacker_authorizations: 0,
+            attacker_authorizations_detected: 0,
         };
         assert_eq!(tally.value(MetricId::SyncOverheadRatio), MetricValue::Number(0.0));
         assert_eq!(tally.value(MetricId::EvictionP50Ms), MetricValue::Number(0.0));
         assert_eq!(tally.value(MetricId::EvictionP99Ms), MetricValue::Number(0.0));
+        // Nothing terminated, nothing held: nothing got wrong.
+        assert_eq!(tally.value(MetricId::DetectionPrecision), MetricValue::Number(1.0));
+        assert_eq!(tally.value(MetricId::DetectionRecall), MetricValue::Number(1.0));
     }
 }

@@ -6,7 +6,9 @@ use sessionlab_testkit::scenario_fixture::{device_with, ScenarioFixture};
 
 /// The world the simulation tests start from: `[scenario]` `name` with a
 /// 1-hour quiet period, 40 ms links, every account with a phone and a
-/// desktop, owners who never audit (`every = "30d"`, probability 0). A test
+/// desktop, owners who never audit (`every = "30d"`, probability 0) and
+/// keep no daily rhythm (`population.sleep = "0s"`: a test of one rule
+/// should not depend on when owners sleep; `sim_detection` tests it). A test
 /// adds its duration, datacenters, accounts, online pattern and update
 /// rate, and overrides what it needs otherwise.
 pub fn tiny_world(name: &str) -> ScenarioFixture {
@@ -15,6 +17,7 @@ pub fn tiny_world(name: &str) -> ScenarioFixture {
         .latency("40ms")
         .devices([device_with("phone", 1.0), device_with("desktop", 1.0)])
         .audit("30d", 0.0, "none")
+        .population("sleep", "0s")
 }
 
 /// A metric of a run by its column name, booleans as 0 or 1.
