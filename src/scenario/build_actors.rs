@@ -295,7 +295,7 @@ pub(crate) fn attackers(
         if name.trim().is_empty() || attackers.iter().any(|seen| seen.name == name) {
             return Err(ctx.out_of_range(&path("name"), &raw.name, "a non-empty name no other attacker uses"));
         }
-        let targets = ctx.share(&path("targets"), &raw.targets)?;
+        let targets = targets(ctx, &path("targets"), &raw.targets, &attackers)?;
         let acquire = acquire(ctx, &path("acquire"), &raw.acquire, meta, population)?;
         let behavior = match &raw.behavior {
             None => BTreeSet::from([Behavior::Exfiltrate]),
@@ -323,15 +323,61 @@ pub(crate) fn attackers(
             }
             Some(node) => ctx.integer(&path("footholds"), node, 1, MAX_FOOTHOLDS_PER_ATTACKER)? as u32,
         };
+        let period = |ctx: &mut Ctx<'_>, key: &str, node: Option<&Node>, default: Duration| match node {
+            None => Ok(default),
+            Some(node) => ctx.duration(&path(key), node, Duration::from_secs(1), MAX_DURATION),
+        };
+        let heartbeat_every = period(
+            ctx,
+            "heartbeat_every",
+            raw.heartbeat_every.as_ref(),
+            DEFAULT_HEARTBEAT_EVERY,
+        )?;
+        let fetch_every = period(ctx, "fetch_every", raw.fetch_every.as_ref(), DEFAULT_FETCH_EVERY)?;
         attackers.push(Attacker {
             name,
             targets,
             acquire,
             behavior,
             footholds,
+            heartbeat_every,
+            fetch_every,
         });
     }
     Ok(attackers)
+}
+
+/// `heartbeat` keeps a session alive past a TTL of days: twice a day.
+pub const DEFAULT_HEARTBEAT_EVERY: Duration = Duration::from_secs(12 * 3600);
+/// `exfiltrate` fetches often enough to land inside short revocation
+/// windows (`async:2s` aside).
+pub const DEFAULT_FETCH_EVERY: Duration = Duration::from_secs(20);
+
+/// `targets`: a share (`"5%"`, a count) or `{ same_as = "NAME" }`, an
+/// attacker listed before this one.
+fn targets(ctx: &mut Ctx<'_>, key: &str, node: &Node, before: &[Attacker<Spec>]) -> Result<Targets> {
+    let NodeValue::Table(entries) = &node.value else {
+        return Ok(Targets::Share(ctx.share(key, node)?));
+    };
+    let [(entry_key, value)] = entries.as_slice() else {
+        return Err(ctx.wrong_type(key, node, "a percentage, a whole count or { same_as = \"NAME\" }"));
+    };
+    if entry_key.name != "same_as" {
+        let problem = Problem::UnknownKey {
+            key: format!("{key}.{}", entry_key.name),
+            expected: "`same_as`".into(),
+        };
+        return Err(ctx.error(&entry_key.span, problem));
+    }
+    let name = ctx.text(&format!("{key}.same_as"), value)?;
+    if !before.iter().any(|attacker| attacker.name == name) {
+        return Err(ctx.out_of_range(
+            &format!("{key}.same_as"),
+            value,
+            "the name of an attacker listed before this one",
+        ));
+    }
+    Ok(Targets::SameAs(name))
 }
 
 fn acquire(

@@ -127,6 +127,8 @@ metric_table! {
         "nearest-rank median of evicted_at_ms - acquired_at_ms over the rows of attackers.csv with an evicted_at_ms: from the attacker's acquisition (it copied a live authorization of the account, or its own login completed) to the home DC's commit of the revocation of the last authorization of the account it held, when every one was revoked by the end; 0 when none was evicted";
     EvictionP99Ms: "eviction_p99_ms", "ms", Number,
         "nearest-rank 99th percentile of the same; 0 when none was evicted";
+    AttacksNotStarted: "attacks_not_started", "count", Number,
+        "(attacker, target account) pairs whose acquisition found nothing to take: a stolen_key, session_file or stolen_device attacker whose target has no device of that kind, or whose device is lost or logged out at the acquisition time; such a pair has a row in attackers.csv with no acquired_at_ms";
     OwnerRequestsAbandoned: "owner_requests_abandoned", "count", Number,
         "requests an owner asked for (owner actions such as terminate all, audits, answers to a new login) that never got an answer: the app sent each up to 3 times (120 s apart, each with the transport's resends) and the owner asked again 10 minutes later, up to 3 times in all; plus logins the owner gave up after 3 failed starts";
 }
@@ -275,7 +277,7 @@ mod tests {
         ] {
             assert!(MetricId::from_name(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_COUNT, 41);
+        assert_eq!(METRIC_COUNT, 42);
         assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
         assert_eq!(MetricId::from_name("nope"), None);
         assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");

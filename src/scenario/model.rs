@@ -225,11 +225,24 @@ pub struct Attacker<S: Stage = Spec> {
     /// Unique among the scenario's attackers.
     pub name: String,
     /// Accounts attacked.
-    pub targets: Share,
+    pub targets: Targets,
     pub acquire: Acquire<S>,
     pub behavior: BTreeSet<Behavior>,
     /// Authorizations `persist` mints (QR logins accepted by the stolen session).
     pub footholds: u32,
+    /// How often `heartbeat` calls `updates.getState` on every held session.
+    pub heartbeat_every: Duration,
+    /// How often `exfiltrate` fetches a file from every media DC.
+    pub fetch_every: Duration,
+}
+
+/// Which accounts an attacker aims at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    /// A share of the population, drawn per seed from the attacker's own stream.
+    Share(Share),
+    /// The accounts an attacker listed earlier in the file aims at.
+    SameAs(String),
 }
 
 /// How and when an attacker gets access.

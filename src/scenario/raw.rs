@@ -140,6 +140,8 @@ pub(crate) struct RawAttacker {
     pub acquire: Spanned<RawAcquire>,
     pub behavior: Option<Node>,
     pub footholds: Option<Node>,
+    pub heartbeat_every: Option<Node>,
+    pub fetch_every: Option<Node>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -144,13 +144,15 @@ impl Attacker<Spec> {
     fn resolve(&self, index: usize, swarm: &mut SwarmRng) -> Attacker<Resolved> {
         Attacker {
             name: self.name.clone(),
-            targets: self.targets,
+            targets: self.targets.clone(),
             acquire: Acquire {
                 kind: self.acquire.kind,
                 at: swarm.draw(&format!("attacker.{index}.acquire.at"), &self.acquire.at),
             },
             behavior: self.behavior.clone(),
             footholds: self.footholds,
+            heartbeat_every: self.heartbeat_every,
+            fetch_every: self.fetch_every,
         }
     }
 }

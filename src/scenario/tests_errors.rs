@@ -238,3 +238,48 @@ fn every_broken_section_and_entry_is_reported_at_once_in_file_order() {
     );
     assert_eq!((errors.first().line, errors.omitted()), (4, 0));
 }
+
+#[test]
+fn targets_same_as_names_an_earlier_attacker() {
+    let thief = |name: &str, targets: &str| {
+        format!(
+            "[[attacker]]\nname = \"{name}\"\ntargets = {targets}\n\
+             acquire = {{ kind = \"session_file\", device = \"phone\", at = \"1d\" }}\n"
+        )
+    };
+    let two = format!(
+        "{MINIMAL}{}{}",
+        thief("a", "\"50%\""),
+        thief("b", "{ same_as = \"a\" }")
+    );
+    let scenario = parse_scenario(&two, "t.toml").expect("valid");
+    assert_eq!(scenario.attackers[1].targets, Targets::SameAs("a".into()));
+    assert_eq!(
+        error_after_minimal(&format!("{}{}", thief("a", "1"), thief("b", "{ same_as = \"c\" }"))),
+        "t.toml:13:23: `attacker.1.targets.same_as` = \"c\" is out of range: expected the name of an attacker \
+         listed before this one"
+    );
+    assert_eq!(
+        error_after_minimal(&thief("a", "{ like = \"a\" }")),
+        "t.toml:9:13: unknown key `attacker.0.targets.like`, expected `same_as`"
+    );
+}
+
+#[test]
+fn attacker_periods_default_to_the_documented_ones() {
+    let file = format!(
+        "{MINIMAL}[[attacker]]\nname = \"a\"\ntargets = 1\n\
+         acquire = {{ kind = \"session_file\", device = \"phone\", at = \"1d\" }}\nfetch_every = \"1m\"\n"
+    );
+    let scenario = parse_scenario(&file, "t.toml").expect("valid");
+    assert_eq!(
+        scenario.attackers[0].heartbeat_every,
+        std::time::Duration::from_secs(12 * 3600)
+    );
+    assert_eq!(scenario.attackers[0].fetch_every, std::time::Duration::from_secs(60));
+    assert_eq!(
+        error_after_minimal(&file.replace("fetch_every = \"1m\"", "heartbeat_every = \"0s\"")[MINIMAL.len()..]),
+        "t.toml:11:19: `attacker.0.heartbeat_every` = \"0s\" is out of range: expected a duration between 1s and \
+         3660d"
+    );
+}

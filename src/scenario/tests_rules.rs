@@ -215,7 +215,7 @@ fn attackers_parse_with_their_behaviour() {
     let scenario = parse(include_str!("../../scenarios/stolen-desktop-key.toml"));
     let attacker = &scenario.attackers[0];
     assert_eq!(attacker.name, "malware-copy");
-    assert_eq!(attacker.targets, Share::Fraction(probability(0.05)));
+    assert_eq!(attacker.targets, Targets::Share(Share::Fraction(probability(0.05))));
     assert_eq!(
         attacker.acquire.kind,
         AcquireKind::StolenKey {

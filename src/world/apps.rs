@@ -330,11 +330,13 @@ impl World {
             }
             ServerEvent::Rpc { method, .. } if by_attacker => {
                 self.counters.attacker_requests += 1;
-                let _ = method;
+                self.note(now, || {
+                    let app = sender.map_or_else(|| "null".to_string(), |app| app.to_string());
+                    format!("\"event\":\"attacker_request\",\"dc\":{dc},\"app\":{app},\"method\":\"{method}\"")
+                });
             }
             _ => {}
         }
-        let _ = dc;
     }
 
     fn observe_auth(&mut self, now: Instant, event: &AuthEvent, sender: Option<AppId>, by_attacker: bool) {

@@ -15,7 +15,7 @@ use sessionlab_proto::wire::api::{CodeType, SentCodeType};
 
 use super::apps::ready_code;
 use super::build::device_info;
-use super::{AppId, Event, Holder, World, ATTACKER_FETCH_EVERY, HEARTBEAT_EVERY};
+use super::{AppId, Event, Holder, World};
 
 /// How long after being thrown out a re-logging attacker tries again.
 const RELOGIN_AFTER: Duration = Duration::from_secs(3600);
@@ -42,12 +42,15 @@ impl World {
             AcquireKind::StolenKey { device }
             | AcquireKind::SessionFile { device }
             | AcquireKind::StolenDevice { device } => {
-                let Some(victim) = self.device_of(account, device) else {
+                let victim = self
+                    .device_of(account, device)
+                    .filter(|victim| self.apps[*victim].client.is_logged_in() && !self.apps[*victim].lost);
+                let Some(victim) = victim else {
+                    // No such device, or nothing on it to take: counted,
+                    // never silent (`attacks_not_started`).
+                    self.counters.attacks_not_started += 1;
                     return;
                 };
-                if !self.apps[victim].client.is_logged_in() || self.apps[victim].lost {
-                    return;
-                }
                 let mut file = self.apps[victim].client.session_file();
                 let mut config = self.attacker_config(attacker);
                 match kind {
@@ -79,13 +82,8 @@ impl World {
             AcquireKind::PhishedCode => self.attacker_login(now, attacker),
         }
         self.attackers[attacker].acquired = true;
-        self.schedule(now.saturating_add(HEARTBEAT_EVERY), Event::AttackerTick { attacker });
-        if self.attackers[attacker].behavior.contains(&Behavior::Exfiltrate) {
-            self.schedule(
-                now.saturating_add(ATTACKER_FETCH_EVERY),
-                Event::AttackerFetch { attacker },
-            );
-        }
+        let heartbeat_every = self.attackers[attacker].heartbeat_every;
+        self.schedule(now.saturating_add(heartbeat_every), Event::AttackerTick { attacker });
     }
 
     fn take_session_file(
@@ -185,6 +183,24 @@ impl World {
     /// What an attacker does once it holds a working session.
     fn after_access(&mut self, now: Instant, attacker: usize, app: AppId) {
         let behavior = self.attackers[attacker].behavior.clone();
+        if behavior.contains(&Behavior::Exfiltrate) {
+            // Like the owner's apps, export the authorization to the media
+            // DC (a copied session file may already hold a key there).
+            let account = self.attackers[attacker].account;
+            if let Some(media) = self.media_dc_of(account) {
+                if !self.apps[app].keys_held.contains_key(&media) {
+                    self.connect_media_dc(now, account, app);
+                    if let Some(key_id) = self.apps[app].client.auth_key_id(media) {
+                        self.apps[app].keys_held.insert(media, key_id);
+                    }
+                }
+            }
+            if !self.attackers[attacker].fetching {
+                self.attackers[attacker].fetching = true;
+                let fetch_every = self.attackers[attacker].fetch_every;
+                self.schedule(now.saturating_add(fetch_every), Event::AttackerFetch { attacker });
+            }
+        }
         if behavior.contains(&Behavior::TerminateOthers) {
             self.command(now, app, Command::ResetAuthorizations);
         }
@@ -215,7 +231,7 @@ impl World {
                 }
             }
         }
-        let next = now.saturating_add(HEARTBEAT_EVERY);
+        let next = now.saturating_add(self.attackers[attacker].heartbeat_every);
         if next < self.config.end {
             self.schedule(next, Event::AttackerTick { attacker });
         }
@@ -241,9 +257,12 @@ impl World {
                 self.command(now, app, Command::FetchFile { dc });
             }
         }
-        let next = now.saturating_add(ATTACKER_FETCH_EVERY);
+        let next = now.saturating_add(self.attackers[attacker].fetch_every);
         if active && next < self.config.end {
             self.schedule(next, Event::AttackerFetch { attacker });
+        } else {
+            // Nothing left to fetch from: a later access starts again.
+            self.attackers[attacker].fetching = false;
         }
     }
 

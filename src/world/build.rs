@@ -13,7 +13,7 @@ use crate::engine::distribution::{bernoulli, unit_open_above};
 use crate::engine::event_loop::Engine;
 use crate::engine::network::{Network, Node};
 use crate::engine::rng;
-use crate::scenario::model::DeviceKind;
+use crate::scenario::model::{DeviceKind, Targets};
 use crate::world::config::WorldConfig;
 use crate::world::oracle::bypass::BypassOracle;
 use crate::world::oracle::credentials::CredentialGraph;
@@ -259,10 +259,18 @@ impl World {
 
     fn build_attackers(&mut self, seed: u64) {
         let accounts = self.accounts.len();
+        let mut aimed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for spec in self.config.attackers.clone() {
-            let mut picker = stream(seed, &format!("attacker/{}", spec.name));
-            let count = spec.targets.of(accounts as u64) as usize;
-            let targets = choose(&mut picker, accounts, count);
+            let targets = match &spec.targets {
+                Targets::Share(share) => {
+                    let mut picker = stream(seed, &format!("attacker/{}", spec.name));
+                    let count = share.of(accounts as u64) as usize;
+                    choose(&mut picker, accounts, count)
+                }
+                // Validation put the named attacker before this one.
+                Targets::SameAs(name) => aimed.get(name).cloned().unwrap_or_default(),
+            };
+            aimed.insert(spec.name.clone(), targets.clone());
             for account in targets {
                 let index = self.attackers.len();
                 self.attackers.push(AttackerSim {
@@ -271,6 +279,9 @@ impl World {
                     acquire: spec.acquire.kind,
                     behavior: spec.behavior.clone(),
                     footholds: spec.footholds,
+                    heartbeat_every: spec.heartbeat_every,
+                    fetch_every: spec.fetch_every,
+                    fetching: false,
                     persist_from: None,
                     apps: Vec::new(),
                     acquired: false,

@@ -53,11 +53,6 @@ pub use outcome::{Foothold, RunOutcome};
 /// Events one run processes at most: a runaway feedback loop ends as an
 /// error, not a hang.
 pub const MAX_EVENTS_PER_RUN: u64 = 200_000_000;
-/// How often an exfiltrating attacker fetches files from media DCs: often
-/// enough to land inside short revocation windows (`async:2s` aside).
-pub const ATTACKER_FETCH_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
-/// Heartbeat period of attackers that defeat the inactivity TTL.
-pub const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
 
 /// Why a run could not be carried out (bad configuration reaching the sim).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -154,6 +149,11 @@ pub struct AttackerSim {
     pub pending_login: Option<AppId>,
     pub code: Option<String>,
     pub code_requested: bool,
+    /// `heartbeat_every` and `fetch_every` of its `[[attacker]]`.
+    pub heartbeat_every: std::time::Duration,
+    pub fetch_every: std::time::Duration,
+    /// Whether its `exfiltrate` fetches are scheduled.
+    pub fetching: bool,
     /// Packets captured on the victim's device (`replay` behaviour).
     pub capture: replay::Capture,
     /// What it got, for its row of `attackers.csv`.

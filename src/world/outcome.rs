@@ -43,6 +43,8 @@ pub struct Counters {
     pub owner_actions_skipped: u64,
     /// Owner requests given up after every try (the app's and the owner's).
     pub owner_requests_abandoned: u64,
+    /// (attacker, target) pairs whose acquisition found nothing to take.
+    pub attacks_not_started: u64,
     /// Captured packets attackers re-injected (each delivered copy).
     pub replayed_packets: u64,
     /// Replays that made a datacenter run an API call.

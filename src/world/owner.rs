@@ -305,15 +305,23 @@ impl World {
 
     /// Devices fetch media from another datacenter, so they hold a derived
     /// authorization and a key there (which a copied session file carries).
-    fn connect_media_dc(&mut self, now: Instant, account: AccountIndex, app: AppId) {
-        let count = self.servers.len() as u32;
-        if count < 2 {
+    pub(super) fn connect_media_dc(&mut self, now: Instant, account: AccountIndex, app: AppId) {
+        let Some(media) = self.media_dc_of(account) else {
             return;
-        }
-        let home = self.accounts[account].home_dc;
-        let media = DcId(home.get() % count + 1);
+        };
         self.exchange_key(now, app, media);
         self.command(now, app, Command::ConnectDc { dc: media });
+    }
+
+    /// The DC an account's apps fetch media from: the one after its home
+    /// DC, in a world of two or more.
+    pub(super) fn media_dc_of(&self, account: AccountIndex) -> Option<DcId> {
+        let count = self.servers.len() as u32;
+        if count < 2 {
+            return None;
+        }
+        let home = self.accounts[account].home_dc;
+        Some(DcId(home.get() % count + 1))
     }
 
     /// Fetch media from every connected media DC (when the device comes online).

@@ -90,6 +90,7 @@ impl Tally<'_> {
             MetricId::EvictionP50Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.50)),
             MetricId::EvictionP99Ms => MetricValue::Number(percentile_ms(self.evictions_sorted_micros, 0.99)),
             MetricId::OwnerRequestsAbandoned => count(counters.owner_requests_abandoned),
+            MetricId::AttacksNotStarted => count(counters.attacks_not_started),
         }
     }
 
@@ -145,6 +146,7 @@ mod tests {
             devices_wiped: 2,
             detection_true_positives: 1,
             detection_false_positives: 3,
+            attacks_not_started: 6,
             ..Counters::default()
         };
         counters.sync.bytes_up = 30;
@@ -190,6 +192,7 @@ mod tests {
         assert_eq!(number(MetricId::EvictionP50Ms), 3.0);
         assert_eq!(number(MetricId::EvictionP99Ms), 250.0);
         assert_eq!(number(MetricId::DetectionPrecision), 0.25);
+        assert_eq!(number(MetricId::AttacksNotStarted), 6.0);
         assert_eq!(number(MetricId::DetectionRecall), 0.25);
     }
 

@@ -27,6 +27,7 @@ mod sim_detection;
 mod sim_devices;
 mod sim_engine;
 mod sim_swarm;
+mod sim_thieves;
 mod sim_world;
 mod support;
 mod sync_model;
