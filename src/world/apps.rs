@@ -7,12 +7,12 @@ use crate::engine::network::Node;
 use sessionlab_proto::auth::InterDcMessage;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CodeDelivery};
 use sessionlab_proto::crypto::AuthKey;
-use sessionlab_proto::id::{DcId, UserId};
+use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::server::{ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::TransportEvent;
 
-use super::{AppId, Event, Holder, World};
+use super::{AccountIndex, AppId, Event, Holder, World};
 
 /// A login code is typed in once both it and the server's `sentCode`
 /// answer (with the phone_code_hash) have arrived, in either order.
@@ -375,8 +375,13 @@ impl World {
         }
     }
 
-    /// A login code reaches whoever it is delivered to. `requester` is the
-    /// app whose `auth.sendCode` / `auth.resendCode` made the code.
+    /// A login code reaches whoever it is delivered to: an SMS whoever
+    /// holds the SIM, an in-app code whoever holds one of the logged-in
+    /// sessions it went to (the owner only through a device of theirs, a
+    /// thief through a session it holds), and a phished owner hands the
+    /// code they see to the phisher. `requester` is the app whose
+    /// `auth.sendCode` / `auth.resendCode` made the code: a code is only
+    /// of use to the one who asked (it is bound to its phone_code_hash).
     fn deliver_code(
         &mut self,
         now: Instant,
@@ -391,29 +396,67 @@ impl World {
         let Some(requester) = requester else {
             return;
         };
-        match self.apps[requester].holder {
+        let owner_sees = match delivery {
+            CodeDelivery::Sms => self.accounts[account].sim_holder.is_none(),
+            CodeDelivery::App { key_ids } => self.owner_holds_a_session(account, key_ids),
+        };
+        let counted = match self.apps[requester].holder {
             Holder::Attacker { attacker } => {
-                let phished = self.accounts[account].phished_by == Some(attacker);
-                let swapped =
-                    matches!(delivery, CodeDelivery::Sms) && self.accounts[account].sim_holder == Some(attacker);
+                let phished = owner_sees && self.accounts[account].phished_by == Some(attacker);
+                let own = match delivery {
+                    CodeDelivery::Sms => self.accounts[account].sim_holder == Some(attacker),
+                    CodeDelivery::App { key_ids } => self.attacker_holds_a_session(attacker, key_ids),
+                };
                 if phished {
                     // One code only: the phished owner hands this one over.
                     self.accounts[account].phished_by = None;
                 }
-                if phished || swapped {
+                if phished || own {
                     self.attacker_got_code(now, attacker, code);
                 }
-                // Otherwise the code reaches the owner, who did not ask for it.
+                phished || own
             }
             Holder::Owner { .. } => {
-                let intercepted = matches!(delivery, CodeDelivery::Sms) && self.accounts[account].sim_holder.is_some();
-                // A swapped SIM's SMS never reaches the owner (nor helps the
-                // attacker: the code is bound to the owner's phone_code_hash).
-                if !intercepted {
+                if owner_sees {
                     self.owner_got_code(now, account, requester, code);
                 }
+                owner_sees
             }
-        }
+        };
+        self.note(now, || {
+            let how = match delivery {
+                CodeDelivery::Sms => "sms",
+                CodeDelivery::App { .. } => "app",
+            };
+            format!("\"event\":\"code_delivered\",\"user\":{user_id},\"by\":\"{how}\",\"requester\":{requester},\"requester_got_it\":{counted},\"owner_saw_it\":{owner_sees}")
+        });
+    }
+
+    /// Whether a device of the owner's, not lost, is logged in under one of `key_ids`.
+    fn owner_holds_a_session(&self, account: AccountIndex, key_ids: &[AuthKeyId]) -> bool {
+        let home_dc = self.accounts[account].home_dc;
+        self.accounts[account].devices.iter().any(|&app| {
+            let app = &self.apps[app];
+            !app.lost
+                && app.client.is_logged_in()
+                && app
+                    .client
+                    .auth_key_id(home_dc)
+                    .is_some_and(|key| key_ids.contains(&key))
+        })
+    }
+
+    /// Whether an app of `attacker`'s holds a session under one of `key_ids`.
+    fn attacker_holds_a_session(&self, attacker: usize, key_ids: &[AuthKeyId]) -> bool {
+        let home_dc = self.accounts[self.attackers[attacker].account].home_dc;
+        self.attackers[attacker].apps.iter().any(|&app| {
+            let app = &self.apps[app];
+            app.client.is_logged_in()
+                && app
+                    .client
+                    .auth_key_id(home_dc)
+                    .is_some_and(|key| key_ids.contains(&key))
+        })
     }
 
     /// Handle what the app's client reported.

@@ -59,6 +59,10 @@ pub enum Event {
     AdvanceDeletion { account: AccountIndex },
     /// A SIM-swap attacker asks for its in-app code again, by SMS.
     AttackerResendCode { attacker: usize },
+    /// An owner gives up waiting for the code of login attempt `attempt`.
+    OwnerLoginPatience { app: AppId, attempt: u32 },
+    /// An owner whose in-app code did not reach them asks for it by SMS.
+    OwnerResendCode { app: AppId },
     /// Faults stop; every owner device comes online.
     QuietPeriod,
     /// The end of the run.
@@ -121,6 +125,8 @@ impl TraceEncode for Event {
             Event::DeviceFate { app, event } => put(out, 19, &[*app as u64, *event as u64]),
             Event::AdvanceDeletion { account } => put(out, 20, &[*account as u64]),
             Event::AttackerResendCode { attacker } => put(out, 21, &[*attacker as u64]),
+            Event::OwnerResendCode { app } => put(out, 24, &[*app as u64]),
+            Event::OwnerLoginPatience { app, attempt } => put(out, 25, &[*app as u64, u64::from(*attempt)]),
             Event::OwnerRetry { app, command, tries } => {
                 put(out, 22, &[*app as u64, u64::from(*tries)]);
                 bytes(out, format!("{command:?}").as_bytes());

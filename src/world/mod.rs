@@ -253,6 +253,8 @@ impl World {
             Event::DeviceFate { app, event } => self.device_fate(now, app, event),
             Event::AdvanceDeletion { account } => self.advance_deletion(now, account),
             Event::AttackerResendCode { attacker } => self.attacker_resend_code(now, attacker),
+            Event::OwnerResendCode { app } => self.owner_resend_code(now, app),
+            Event::OwnerLoginPatience { app, attempt } => self.owner_login_patience(now, app, attempt),
             Event::QuietPeriod => self.quiet_period(now),
             Event::End => {}
         }

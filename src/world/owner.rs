@@ -19,6 +19,9 @@ use super::{AccountIndex, AppId, Event, Holder, World};
 
 /// Logins an owner starts again in a row after failed ones.
 pub(super) const MAX_OWNER_LOGIN_RETRIES: u32 = 3;
+/// How long past the code's lifetime an owner waits for a code that never
+/// comes before taking the login as failed.
+const OWNER_CODE_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 /// How long an owner waits before starting a failed login again.
 const OWNER_LOGIN_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
 
@@ -70,6 +73,19 @@ impl World {
         self.command(now, app, Command::SendCode { phone });
     }
 
+    /// The owner's patience with login attempt `attempt` of `app` ran out.
+    pub(super) fn owner_login_patience(&mut self, now: Instant, app: AppId, attempt: u32) {
+        let Holder::Owner { account, .. } = self.apps[app].holder else {
+            return;
+        };
+        let same_attempt = self.apps[app].login_retries == attempt;
+        let waiting = self.accounts[account].pending_logins.contains_key(&app);
+        if same_attempt && waiting && !self.apps[app].client.is_logged_in() {
+            self.accounts[account].pending_logins.remove(&app);
+            self.owner_login_failed(now, app);
+        }
+    }
+
     /// A code for the owner: it types it into the device that asked.
     /// The code may arrive before the device has the server's answer (the
     /// phone_code_hash); the owner types it once both are there.
@@ -77,6 +93,20 @@ impl World {
         if let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) {
             pending.code = Some(code.to_string());
             self.owner_try_sign_in(now, account, app);
+        }
+    }
+
+    /// The owner, still without the in-app code, asks for it by SMS.
+    pub(super) fn owner_resend_code(&mut self, now: Instant, app: AppId) {
+        let Holder::Owner { account, .. } = self.apps[app].holder else {
+            return;
+        };
+        let waiting = self.accounts[account]
+            .pending_logins
+            .get(&app)
+            .is_some_and(|pending| pending.code.is_none());
+        if waiting && !self.apps[app].client.is_logged_in() {
+            self.command(now, app, Command::ResendCode);
         }
     }
 
@@ -212,10 +242,29 @@ impl World {
 
     pub(super) fn owner_event(&mut self, now: Instant, account: AccountIndex, app: AppId, event: ClientEvent) {
         match event {
-            ClientEvent::CodeSent { .. } => {
+            ClientEvent::CodeSent {
+                kind,
+                next_type,
+                timeout_s,
+            } => {
                 if let Some(pending) = self.accounts[account].pending_logins.get_mut(&app) {
                     pending.code_requested = true;
                     self.owner_try_sign_in(now, account, app);
+                    // A code that never comes: once it would have expired,
+                    // the owner takes the login as failed.
+                    let patience = self.config.policy.code_lifetime.saturating_add(OWNER_CODE_GRACE);
+                    let attempt = self.apps[app].login_retries;
+                    self.schedule(now.saturating_add(patience), Event::OwnerLoginPatience { app, attempt });
+                }
+                // An in-app code the owner may never see (no device of
+                // theirs is logged in): once allowed, they ask for an SMS.
+                let in_app = matches!(kind, sessionlab_proto::wire::api::SentCodeType::App { .. });
+                if in_app && next_type == Some(sessionlab_proto::wire::api::CodeType::Sms) {
+                    let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
+                    let at = now.saturating_add(std::time::Duration::from_secs(wait_s + 1));
+                    if at < self.config.quiet_from {
+                        self.schedule(at, Event::OwnerResendCode { app });
+                    }
                 }
             }
             ClientEvent::PasswordNeeded => {

@@ -23,6 +23,7 @@ mod server_login_security;
 mod server_login_tokens;
 mod server_model;
 mod sim_attacks;
+mod sim_codes;
 mod sim_detection;
 mod sim_devices;
 mod sim_engine;
