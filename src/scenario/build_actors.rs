@@ -33,6 +33,7 @@ const AUDIT_ACTIONS: &[(&str, AuditAction)] = &[
 ];
 const BEHAVIORS: &[(&str, Behavior)] = &[
     ("exfiltrate", Behavior::Exfiltrate),
+    ("dormant", Behavior::Dormant),
     ("heartbeat", Behavior::Heartbeat),
     ("persist", Behavior::Persist),
     ("replay", Behavior::Replay),

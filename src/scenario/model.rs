@@ -320,8 +320,13 @@ pub enum DeviceEventKind {
 /// What an attacker does with access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Behavior {
-    /// Syncs and reads the account.
+    /// Syncs and reads the account, exports the authorization to the
+    /// media DC and fetches files there.
     Exfiltrate,
+    /// Keeps the stolen key and sends nothing with it (so it reads nothing
+    /// either: the server pushes only to sessions it has heard from): the
+    /// control for the inactivity TTL.
+    Dormant,
     /// Keeps the session active to defeat the inactivity TTL.
     Heartbeat,
     /// Mints new authorizations (QR login, future auth tokens).

@@ -4,7 +4,9 @@
 //! attack with nothing to take is counted.
 
 use sessionlab::world::{run, RunOptions};
-use sessionlab_testkit::scenario_fixture::{acquire, attacker, device_with, inline, owner_action, ScenarioFixture};
+use sessionlab_testkit::scenario_fixture::{
+    acquire, attacker, device_event, device_with, inline, owner_action, ScenarioFixture,
+};
 
 use crate::support::sim::{metric, show, tiny_world};
 
@@ -107,4 +109,35 @@ fn the_heartbeat_period_is_the_attacker_s_own() {
     assert_eq!(default, 1, "at 18 h");
     assert_eq!(beats(Some("12h")), default);
     assert_eq!(beats(Some("1h")) - default, 16);
+}
+
+#[test]
+fn a_dormant_thief_never_calls_and_its_idle_key_expires_with_the_ttl() {
+    // The desktop is lost at 6 h; its key, stolen at 2 h, is never used,
+    // so the 1-day TTL expires it: a heartbeat thief on it keeps it alive.
+    let run_with = |behavior: &str| {
+        let fixture = thief_world("thief-dormant", "sync")
+            .duration("3d")
+            .policy("authorization_ttl", "1d")
+            .device_event(device_event("lost", "desktop", "6h"))
+            .attacker(attacker("thief", "100%", acquire("stolen_key", "desktop", "2h")).set("behavior", [behavior]));
+        run(&fixture.resolved(), 0, RunOptions::default()).expect("runs")
+    };
+    let dormant = run_with("dormant");
+    show(&dormant);
+    assert!(dormant.violations.is_empty(), "{:?}", dormant.violations);
+    assert_eq!(dormant.attackers.len(), 4);
+    for row in &dormant.attackers {
+        assert!(row.acquired_at.is_some(), "{row:?}");
+        assert_eq!(row.first_accepted_at, None, "a dormant thief makes no call: {row:?}");
+        assert_eq!(row.evicted_by, Some("authorization_ttl"), "{row:?}");
+        assert_eq!(row.footholds_surviving, 0, "{row:?}");
+        assert_eq!(row.updates_exfiltrated, 0, "never online, never pushed to: {row:?}");
+    }
+    let beating = run_with("heartbeat");
+    for row in &beating.attackers {
+        assert!(row.first_accepted_at.is_some(), "{row:?}");
+        assert_eq!(row.evicted_at, None, "{row:?}");
+        assert_eq!(row.footholds_surviving, 1, "{row:?}");
+    }
 }
