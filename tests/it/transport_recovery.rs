@@ -12,7 +12,7 @@ use sessionlab_proto::crypto::Direction;
 use sessionlab_proto::id::SessionId;
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{
-    ClientSession, Outgoing, Received, ServerTransport, TransportEvent, ANSWER_RESEND_AFTER,
+    ClientSession, Outgoing, Received, SelfNamingBody, ServerTransport, TransportEvent, ANSWER_RESEND_AFTER,
 };
 use sessionlab_proto::wire::{
     Body, Message, MAX_FUTURE_SALTS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED, MSG_STATE_NOT_RECEIVED_YET,
@@ -529,4 +529,46 @@ fn query_body() -> Body {
 fn more_than_sixteen_acks_due_go_alone_at_once_and_fewer_wait() {
     assert!(!acks_go_at_once(16), "16 wait for the ack delay");
     assert!(acks_go_at_once(17), "over 16 go at once");
+}
+
+#[test]
+fn a_body_that_names_its_id_is_built_again_under_the_new_id_and_session() {
+    // As the binding message of auth.bindTempAuthKey names its outer
+    // msg_id and session: here a ping whose ping_id is msg_id ^ session.
+    // The client is 35 s fast and the 17 comes at once, so the re-issue
+    // is under a new id in a restarted session.
+    let key = key(1);
+    let now = start();
+    let (mut server, _) = pair(&key, now);
+    let salt = server.current_salt(key.id(), now).expect("key");
+    let mut client = ClientSession::new(key, SessionId(SESSION_ID), salt);
+    let fast = Duration::from_secs(35);
+    let body = SelfNamingBody::new(|msg_id, session| {
+        Body::Ping {
+            ping_id: msg_id ^ session.get(),
+        }
+        .encode()
+    });
+    let first_id = client.send_with(now + fast, body).expect("queued");
+    let packet = client.poll_transmit(now + fast, &mut rng(4)).expect("a packet");
+    let refused = receive(&mut server, &packet, now);
+    assert_eq!(bad_codes(&refused.processed), [17]);
+    answer_skewed(&mut server, &mut client, &refused, now, now + fast);
+    let packet = client.poll_transmit(now + fast, &mut rng(4)).expect("the re-issue");
+    let again = receive(&mut server, &packet, now);
+    let pongs: Vec<(u64, u64)> = again
+        .processed
+        .replies
+        .iter()
+        .filter_map(|body| match body {
+            Body::Pong { msg_id, ping_id } => Some((*msg_id, *ping_id)),
+            _ => None,
+        })
+        .collect();
+    let session = client.session_id();
+    assert_ne!(session, SessionId(SESSION_ID), "the session restarted");
+    assert_eq!(pongs.len(), 1, "{pongs:?}");
+    let (new_id, ping_id) = pongs[0];
+    assert_ne!(new_id, first_id);
+    assert_eq!(ping_id, new_id ^ session.get(), "built for the new id and session");
 }

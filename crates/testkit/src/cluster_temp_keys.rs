@@ -10,7 +10,7 @@ use crate::server_cluster::{CallError, DeviceId, ServerCluster};
 use sessionlab_proto::crypto::AuthKey;
 use sessionlab_proto::id::{AuthKeyId, DcId, SessionId};
 use sessionlab_proto::time::Instant;
-use sessionlab_proto::transport::seal_bind_message;
+use sessionlab_proto::transport::{seal_bind_message, SelfNamingBody};
 use sessionlab_proto::wire::api::{ApiCall, ApiRequest, ApiResponse, BindAuthKeyInner, BindTempAuthKey};
 
 /// What a hand-made binding says; [`Binding::honest`] is what a real
@@ -70,25 +70,27 @@ impl ServerCluster {
     pub fn bind_temp_key(&mut self, device: DeviceId, binding: &Binding) -> Result<ApiResponse, CallError> {
         let nonce = self.rng().next_u64() as i64;
         let raw = &mut self.devices[device];
-        let inner = BindAuthKeyInner {
-            nonce,
-            temp_auth_key_id: raw.key.id().get() as i64,
-            perm_auth_key_id: binding.perm_key_id.get() as i64,
-            temp_session_id: binding.inner_session_id.unwrap_or(raw.session.session_id()).get() as i64,
-            expires_at: binding.expires_at.unix_seconds() as i32,
-        };
-        let msg_id = raw
-            .session
-            .send_with(self.now, |msg_id| {
-                let request = BindTempAuthKey {
-                    perm_auth_key_id: inner.perm_auth_key_id,
-                    nonce,
-                    expires_at: inner.expires_at,
-                    encrypted_message: seal_bind_message(&binding.sealing_key, msg_id, &inner, nonce as u64),
-                };
-                ApiRequest::Call(ApiCall::BindTempAuthKey(request)).encode()
-            })
-            .unwrap_or(0);
+        let temp_auth_key_id = raw.key.id().get() as i64;
+        let (perm_key_id, inner_session_id) = (binding.perm_key_id, binding.inner_session_id);
+        let expires_at = binding.expires_at.unix_seconds() as i32;
+        let sealing_key = binding.sealing_key.clone();
+        let body = SelfNamingBody::new(move |msg_id, session_id| {
+            let inner = BindAuthKeyInner {
+                nonce,
+                temp_auth_key_id,
+                perm_auth_key_id: perm_key_id.get() as i64,
+                temp_session_id: inner_session_id.unwrap_or(session_id).get() as i64,
+                expires_at,
+            };
+            let request = BindTempAuthKey {
+                perm_auth_key_id: inner.perm_auth_key_id,
+                nonce,
+                expires_at: inner.expires_at,
+                encrypted_message: seal_bind_message(&sealing_key, msg_id, &inner, nonce as u64),
+            };
+            ApiRequest::Call(ApiCall::BindTempAuthKey(request)).encode()
+        });
+        let msg_id = raw.session.send_with(self.now, body).unwrap_or(0);
         self.settle();
         self.answer(device, msg_id)
     }

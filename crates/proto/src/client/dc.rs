@@ -17,7 +17,9 @@ use super::config::{DeviceInfo, API_LAYER, MAX_PENDING_REQUESTS_PER_DC, TEMP_KEY
 use super::event::{CommandError, RequestId};
 use crate::crypto::{self, AuthKey, Direction};
 use crate::time::Instant;
-use crate::transport::{seal_bind_message, ClientReceiveError, ClientSession, Delivery, TransportEvent};
+use crate::transport::{
+    seal_bind_message, ClientReceiveError, ClientSession, Delivery, SelfNamingBody, TransportEvent,
+};
 use crate::wire::api::{ApiCall, ApiRequest, BindAuthKeyInner, BindTempAuthKey, InitConnection, JsonValue};
 use crate::wire::{Body, Envelope};
 
@@ -142,21 +144,24 @@ impl DcLink {
         let Some(temp) = self.temp.as_ref() else {
             return Err(CommandError::NoTempKey);
         };
-        let inner = BindAuthKeyInner {
-            nonce: bind.nonce,
-            temp_auth_key_id: temp.key.id().get() as i64,
-            perm_auth_key_id: self.key.id().get() as i64,
-            temp_session_id: self.session.session_id().get() as i64,
-            expires_at: bind.expires_at,
-        };
-        let perm_key = &self.key;
-        let msg_id = self.session.send_with(now, |msg_id| {
+        let temp_auth_key_id = temp.key.id().get() as i64;
+        let perm_key = self.key.clone();
+        let bind = bind.clone();
+        let body = SelfNamingBody::new(move |msg_id, session_id| {
+            let inner = BindAuthKeyInner {
+                nonce: bind.nonce,
+                temp_auth_key_id,
+                perm_auth_key_id: perm_key.id().get() as i64,
+                temp_session_id: session_id.get() as i64,
+                expires_at: bind.expires_at,
+            };
             let sealed = BindTempAuthKey {
-                encrypted_message: seal_bind_message(perm_key, msg_id, &inner, bind.nonce as u64),
+                encrypted_message: seal_bind_message(&perm_key, msg_id, &inner, bind.nonce as u64),
                 ..bind.clone()
             };
             ApiRequest::Call(ApiCall::BindTempAuthKey(sealed)).encode()
-        })?;
+        });
+        let msg_id = self.session.send_with(now, body)?;
         self.by_msg_id.insert(msg_id, request);
         Ok(())
     }

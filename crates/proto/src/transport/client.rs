@@ -20,6 +20,7 @@
 //! [`ClientSession::handle_timeout`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand_core::RngCore;
@@ -71,9 +72,37 @@ mod recovery;
 struct Pending {
     seq_no: u32,
     body: Vec<u8>,
+    /// For a body that names its own msg_id and session: how to build it
+    /// again when it is re-issued under a new id (or session).
+    rebuild: Option<SelfNamingBody>,
     attempts: u32,
     /// When to send (again); `None` when due at the next transmit.
     resend_at: Option<Instant>,
+}
+
+/// A body that names the msg_id and session it is sent under, as the
+/// binding message of `auth.bindTempAuthKey` does (api/pfs: its
+/// `encrypted_message` carries the outer msg_id and `temp_session_id`):
+/// the transport builds it again for every id it is re-issued under, or a
+/// re-issued binding would be refused with `ENCRYPTED_MESSAGE_INVALID`.
+#[derive(Clone)]
+pub struct SelfNamingBody(Arc<dyn Fn(u64, SessionId) -> Vec<u8> + Send + Sync>);
+
+impl SelfNamingBody {
+    /// A body built by `build(msg_id, session_id)`.
+    pub fn new(build: impl Fn(u64, SessionId) -> Vec<u8> + Send + Sync + 'static) -> SelfNamingBody {
+        SelfNamingBody(Arc::new(build))
+    }
+
+    fn build(&self, msg_id: u64, session_id: SessionId) -> Vec<u8> {
+        (self.0)(msg_id, session_id)
+    }
+}
+
+impl std::fmt::Debug for SelfNamingBody {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("SelfNamingBody")
+    }
 }
 
 /// One session of one auth key, as the client sees it.
@@ -204,19 +233,34 @@ impl ClientSession {
     /// Queue a content-related body; returns its msg_id (what an
     /// `rpc_result` will name).
     pub fn send(&mut self, now: Instant, body: Vec<u8>) -> Result<u64, SendError> {
-        self.send_with(now, |_| body)
+        self.queue(now, |_, _| body, None)
     }
 
-    /// [`ClientSession::send`] for a body that names its own msg_id (the
-    /// binding message of `auth.bindTempAuthKey`): `body` gets the id.
-    pub fn send_with(&mut self, now: Instant, body: impl FnOnce(u64) -> Vec<u8>) -> Result<u64, SendError> {
+    /// [`ClientSession::send`] for a body that names its own msg_id and
+    /// session (the binding message of `auth.bindTempAuthKey`): built for
+    /// the id it gets, and again for each id it is re-issued under.
+    pub fn send_with(&mut self, now: Instant, body: SelfNamingBody) -> Result<u64, SendError> {
+        let build = body.clone();
+        self.queue(
+            now,
+            move |msg_id, session_id| build.build(msg_id, session_id),
+            Some(body),
+        )
+    }
+
+    fn queue(
+        &mut self,
+        now: Instant,
+        body: impl FnOnce(u64, SessionId) -> Vec<u8>,
+        rebuild: Option<SelfNamingBody>,
+    ) -> Result<u64, SendError> {
         self.observe_clock(now);
         if self.pending.len() >= MAX_PENDING_MESSAGES {
             return Err(SendError::QueueFull);
         }
         // An id refused with its body is skipped: ids only need to grow.
         let msg_id = self.next_msg_id(now);
-        let body = body(msg_id);
+        let body = body(msg_id, self.session_id);
         if body.is_empty() || body.len() % 4 != 0 {
             return Err(SendError::MalformedBody);
         }
@@ -226,6 +270,7 @@ impl ClientSession {
             Pending {
                 seq_no,
                 body,
+                rebuild,
                 attempts: 0,
                 resend_at: None,
             },
@@ -565,6 +610,9 @@ impl ClientSession {
         let new_id = self.next_msg_id(now);
         pending.seq_no = self.seqno.next(true);
         pending.resend_at = None;
+        if let Some(rebuild) = &pending.rebuild {
+            pending.body = rebuild.build(new_id, self.session_id);
+        }
         if self.salt_request.is_some_and(|(asked, _)| asked == old_id) {
             self.salt_request = self.salt_request.map(|(_, at)| (new_id, at));
         }

@@ -21,7 +21,7 @@ pub(crate) mod server;
 pub(crate) mod server_session;
 
 pub use bind_message::{open_bind_message, seal_bind_message, BindMessageError, BIND_INNER_BYTES};
-pub use client::{ClientReceiveError, ClientSession, Delivery, SendError, RESEND_IN_CONTAINER_AFTER};
+pub use client::{ClientReceiveError, ClientSession, Delivery, SelfNamingBody, SendError, RESEND_IN_CONTAINER_AFTER};
 pub use client_salts::ClientSalts;
 pub use events::TransportEvent;
 pub use msg_id::{msg_id_instant, msg_id_unix_seconds, MsgIdGenerator, MsgIdKind};
