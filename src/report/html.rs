@@ -16,7 +16,8 @@ pub const CHARTED: &[MetricId] = &[
     MetricId::SurvivingFootholds,
     MetricId::UpdatesExfiltratedAfterRevocation,
     MetricId::SyncOverheadRatio,
-    MetricId::ConvergenceP99Ms,
+    MetricId::PushLatencyP99Ms,
+    MetricId::CatchUpP99Ms,
     MetricId::DifferenceCalls,
 ];
 

@@ -462,7 +462,9 @@ impl World {
     /// Handle what the app's client reported.
     pub(super) fn drain_app_events(&mut self, now: Instant, app: AppId) {
         while let Some(event) = self.apps[app].client.poll_event() {
-            self.counters.observe_client_event(&event, self.is_attacker(app));
+            let connected_at = self.apps[app].connected_at;
+            self.counters
+                .observe_client_event(now, &event, self.is_attacker(app), connected_at);
             match self.apps[app].holder {
                 Holder::Owner { account, .. } => self.owner_event(now, account, app, event),
                 Holder::Attacker { attacker } => self.attacker_event(now, attacker, app, event),

@@ -83,6 +83,7 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
         holder,
         skew_micros,
         online: true,
+        connected_at: None,
         timer_generation: 0,
         timer_at: None,
         lost: false,

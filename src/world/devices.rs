@@ -62,6 +62,21 @@ impl World {
         }
     }
 
+    /// The app's client connects at `now`: a logged-in app's catch-up is
+    /// timed from here (one still logging in, from its login).
+    pub(super) fn connect_client(&mut self, now: Instant, app: AppId) {
+        let local = self.local_now(app, now);
+        let logged_in = self.apps[app].client.is_logged_in();
+        self.apps[app].connected_at = logged_in.then_some(now);
+        self.apps[app].client.on_connected(local);
+    }
+
+    /// The app's client disconnects: what was in flight is lost with it.
+    pub(super) fn disconnect_client(&mut self, app: AppId) {
+        self.apps[app].connected_at = None;
+        self.apps[app].client.on_disconnected();
+    }
+
     /// The owner no longer has the device: it goes dark for good.
     pub(super) fn lose_device(&mut self, now: Instant, app: AppId) {
         if self.apps[app].lost {
@@ -71,7 +86,7 @@ impl World {
         self.counters.devices_lost += 1;
         if self.apps[app].online {
             self.apps[app].online = false;
-            self.apps[app].client.on_disconnected();
+            self.disconnect_client(app);
             self.pump_app(now, app);
         }
         self.note(now, || format!("\"event\":\"device_lost\",\"app\":{app}"));
@@ -90,10 +105,9 @@ impl World {
         entry.client = backup;
         entry.timer_at = None;
         entry.timer_generation += 1;
-        let local = self.local_now(app, now);
         if self.apps[app].online {
-            self.apps[app].client.on_disconnected();
-            self.apps[app].client.on_connected(local);
+            self.disconnect_client(app);
+            self.connect_client(now, app);
         }
         // Answers addressed to the sessions of the newer state reach the
         // device but mean nothing to the restored one: it must recover.

@@ -86,6 +86,9 @@ pub struct App {
     pub holder: Holder,
     pub skew_micros: i64,
     pub online: bool,
+    /// When its client last connected, by the simulator's true clock, while
+    /// it stays connected: catch-up and push latencies run from here.
+    pub connected_at: Option<Instant>,
     pub timer_generation: u64,
     pub timer_at: Option<Instant>,
     pub origin: sessionlab_proto::auth::NetworkOrigin,

@@ -8,7 +8,9 @@ use crate::world::oracle::credentials::Credential;
 use sessionlab_proto::client::ClientEvent;
 use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::sync::{SyncEvent, SyncTotals};
+use sessionlab_proto::time::{duration_micros, Instant};
 use sessionlab_proto::transport::TransportEvent;
+use std::time::Duration;
 
 use super::attacker_outcome::{accounts_compromised, eviction_times_sorted_micros, AttackerOutcome};
 use super::tally::Tally;
@@ -53,12 +55,23 @@ pub struct Counters {
     pub replays_processed_twice: u64,
     /// Owner devices' sync traffic and work.
     pub sync: SyncTotals,
-    /// Update latencies (creation → application), µs.
-    pub latencies_micros: Vec<u64>,
+    /// Push latencies: an update created while the device was connected,
+    /// from its creation to its application, µs, on the true clock.
+    pub push_latencies_micros: Vec<u64>,
+    /// Catch-up times: from a device connecting to its first catch-up, µs.
+    pub catch_up_micros: Vec<u64>,
 }
 
 impl Counters {
-    pub fn observe_client_event(&mut self, event: &ClientEvent, attacker: bool) {
+    /// Fold in one of an app's events at `now` (true time); `connected_at`
+    /// is when the app last connected, if it still is.
+    pub fn observe_client_event(
+        &mut self,
+        now: Instant,
+        event: &ClientEvent,
+        attacker: bool,
+        connected_at: Option<Instant>,
+    ) {
         match event {
             ClientEvent::Wiped { .. } => self.devices_wiped += 1,
             // Each retransmission once: a re-issued message (a new msg_id
@@ -70,10 +83,15 @@ impl Counters {
             } => self.resends += 1,
             ClientEvent::Sync(sync) if !attacker => {
                 self.sync.record(sync);
-                if let SyncEvent::Applied { latency_micros, .. } = sync {
-                    if self.latencies_micros.len() < MAX_LATENCY_SAMPLES {
-                        self.latencies_micros.push(*latency_micros);
+                match (sync, connected_at) {
+                    (SyncEvent::Applied { created_at, .. }, Some(connected)) if *created_at >= connected => {
+                        let latency = now.saturating_duration_since(*created_at);
+                        push_sample(&mut self.push_latencies_micros, latency);
                     }
+                    (SyncEvent::CaughtUp, Some(connected)) => {
+                        push_sample(&mut self.catch_up_micros, now.saturating_duration_since(connected));
+                    }
+                    _ => {}
                 }
             }
             _ => {}
@@ -81,8 +99,15 @@ impl Counters {
     }
 }
 
-/// Latency samples kept at most (beyond, percentiles describe the first ones).
+/// Latency samples kept at most, per kind (beyond, percentiles describe the
+/// first ones).
 pub const MAX_LATENCY_SAMPLES: usize = 10_000_000;
+
+fn push_sample(samples: &mut Vec<u64>, latency: Duration) {
+    if samples.len() < MAX_LATENCY_SAMPLES {
+        samples.push(duration_micros(latency));
+    }
+}
 
 /// Attacker access still working at the end, with how it was obtained.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,8 +270,10 @@ impl World {
             ));
         }
         let counters = &self.counters;
-        let mut latencies = counters.latencies_micros.clone();
-        latencies.sort_unstable();
+        let mut push_latencies = counters.push_latencies_micros.clone();
+        push_latencies.sort_unstable();
+        let mut catch_ups = counters.catch_up_micros.clone();
+        catch_ups.sort_unstable();
         let attacker_bypasses: Vec<&Bypass> = self.bypasses.attacker_bypasses().collect();
         let max_window_ms = attacker_bypasses
             .iter()
@@ -263,7 +290,8 @@ impl World {
             accounts: self.accounts.len() as u64,
             devices: devices as u64,
             counters,
-            latencies_sorted_micros: &latencies,
+            push_latencies_sorted_micros: &push_latencies,
+            catch_up_sorted_micros: &catch_ups,
             converged,
             updates_lost: lost,
             updates_duplicated: duplicated,

@@ -62,8 +62,7 @@ impl World {
             .pending_logins
             .insert(app, super::PendingLogin::default());
         if self.apps[app].online && !self.apps[app].client.is_online() {
-            let local = self.local_now(app, now);
-            self.apps[app].client.on_connected(local);
+            self.connect_client(now, app);
             // Devices then alternate between online and offline sessions.
             let mean = self.config.population.online.mean_session;
             let next = now.saturating_add(exponential(&mut self.accounts[account].rng, mean));
@@ -141,13 +140,12 @@ impl World {
             // the newer one goes on.
             return;
         }
-        let local = self.local_now(app, now);
         self.apps[app].online = online;
         if online {
-            self.apps[app].client.on_connected(local);
+            self.connect_client(now, app);
             self.fetch_media(now, app);
         } else {
-            self.apps[app].client.on_disconnected();
+            self.disconnect_client(app);
         }
         self.pump_app(now, app);
         if in_quiet_period {
@@ -279,6 +277,10 @@ impl World {
                 }
             }
             ClientEvent::LoggedIn { .. } => {
+                // Its sync starts now: catch-up and push latencies run from here.
+                if self.apps[app].client.is_online() {
+                    self.apps[app].connected_at = Some(now);
+                }
                 self.accounts[account].pending_logins.remove(&app);
                 self.apps[app].login_retries = 0;
                 self.enable_two_factor_once(now, account, app);

@@ -14,8 +14,11 @@ pub(super) struct Tally<'run> {
     /// Owner devices (attackers' apps are not counted).
     pub devices: u64,
     pub counters: &'run Counters,
-    /// Update latencies (creation → application), µs, sorted.
-    pub latencies_sorted_micros: &'run [u64],
+    /// Push latencies (an update created while the device was connected:
+    /// creation → application), µs, sorted.
+    pub push_latencies_sorted_micros: &'run [u64],
+    /// Catch-up times (connect → first caught up), µs, sorted.
+    pub catch_up_sorted_micros: &'run [u64],
     pub converged: bool,
     pub updates_lost: u64,
     pub updates_duplicated: u64,
@@ -56,8 +59,10 @@ impl Tally<'_> {
             MetricId::DifferenceSlices => count(sync.difference_slices),
             MetricId::DifferenceTooLong => count(sync.difference_too_long),
             MetricId::GapsDetected => count(sync.gaps_detected),
-            MetricId::ConvergenceP50Ms => MetricValue::Number(self.latency_ms(0.50)),
-            MetricId::ConvergenceP99Ms => MetricValue::Number(self.latency_ms(0.99)),
+            MetricId::PushLatencyP50Ms => MetricValue::Number(percentile_ms(self.push_latencies_sorted_micros, 0.50)),
+            MetricId::PushLatencyP99Ms => MetricValue::Number(percentile_ms(self.push_latencies_sorted_micros, 0.99)),
+            MetricId::CatchUpP50Ms => MetricValue::Number(percentile_ms(self.catch_up_sorted_micros, 0.50)),
+            MetricId::CatchUpP99Ms => MetricValue::Number(percentile_ms(self.catch_up_sorted_micros, 0.99)),
             MetricId::SyncConverged => MetricValue::Bool(self.converged),
             MetricId::UpdatesLost => count(self.updates_lost),
             MetricId::UpdatesDuplicated => count(self.updates_duplicated),
@@ -101,12 +106,6 @@ impl Tally<'_> {
             return 0.0;
         }
         (sync.bytes_up + sync.bytes_down) as f64 / sync.payload_bytes_applied as f64
-    }
-
-    /// The nearest-rank `fraction` percentile of the latencies, in ms; 0
-    /// when there are none.
-    fn latency_ms(&self, fraction: f64) -> f64 {
-        percentile_ms(self.latencies_sorted_micros, fraction)
     }
 }
 
@@ -152,13 +151,15 @@ mod tests {
         counters.sync.bytes_up = 30;
         counters.sync.bytes_down = 70;
         counters.sync.payload_bytes_applied = 50;
-        let latencies = [2000, 4000];
+        let push_latencies = [2000, 4000];
+        let catch_ups = [1000, 5000, 9000];
         let tally = Tally {
             seed: 9,
             accounts: 3,
             devices: 5,
             counters: &counters,
-            latencies_sorted_micros: &latencies,
+            push_latencies_sorted_micros: &push_latencies,
+            catch_up_sorted_micros: &catch_ups,
             converged: true,
             updates_lost: 0,
             updates_duplicated: 1,
@@ -178,8 +179,10 @@ mod tests {
         assert_eq!(number(MetricId::Seed), 9.0);
         assert_eq!(number(MetricId::Devices), 5.0);
         assert_eq!(number(MetricId::SyncOverheadRatio), 2.0);
-        assert_eq!(number(MetricId::ConvergenceP50Ms), 2.0);
-        assert_eq!(number(MetricId::ConvergenceP99Ms), 4.0);
+        assert_eq!(number(MetricId::PushLatencyP50Ms), 2.0);
+        assert_eq!(number(MetricId::PushLatencyP99Ms), 4.0);
+        assert_eq!(number(MetricId::CatchUpP50Ms), 5.0);
+        assert_eq!(number(MetricId::CatchUpP99Ms), 9.0);
         assert_eq!(row.get(MetricId::SyncConverged), MetricValue::Bool(true));
         assert_eq!(number(MetricId::UpdatesDuplicated), 1.0);
         assert_eq!(number(MetricId::MessagesLost), 4.0);
@@ -204,7 +207,8 @@ mod tests {
             accounts: 0,
             devices: 0,
             counters: &counters,
-            latencies_sorted_micros: &[],
+            push_latencies_sorted_micros: &[],
+            catch_up_sorted_micros: &[],
             converged: true,
             updates_lost: 0,
             updates_duplicated: 0,

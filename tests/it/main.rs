@@ -27,6 +27,7 @@ mod sim_codes;
 mod sim_detection;
 mod sim_devices;
 mod sim_engine;
+mod sim_latency;
 mod sim_swarm;
 mod sim_thieves;
 mod sim_world;

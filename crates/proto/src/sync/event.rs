@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::list_hash::ListAnswer;
 use super::size::{wire_bytes, SyncMessage};
 use super::update::SyncBox;
+use crate::time::Instant;
 
 /// Which way a message travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -114,8 +115,10 @@ pub enum SyncEvent {
         seq: u32,
         /// Bytes of the update's content.
         payload_bytes: u32,
-        /// From the server creating the update to the client applying it (µs).
-        latency_micros: u64,
+        /// When the server created the update, by the server's clock (the
+        /// caller, which knows the true time, measures the latency: the
+        /// client's own clock may be skewed).
+        created_at: Instant,
         /// How the update arrived.
         path: ApplyPath,
     },
@@ -183,6 +186,9 @@ pub enum SyncEvent {
     },
     /// `updates.differenceEmpty` arrived: nothing was missed.
     DifferenceEmpty,
+    /// The first time since connecting that nothing is left to fetch: the
+    /// client is synced, nothing is in flight or buffered beyond a gap.
+    CaughtUp,
     /// `updates.differenceSlice` arrived: more is to be fetched.
     DifferenceSlice {
         /// Updates in the slice.
@@ -249,10 +255,6 @@ pub struct SyncTotals {
     pub full_resyncs: u64,
     /// Fetches whose answer did not come in time.
     pub fetch_timeouts: u64,
-    /// Sum of the apply latencies (µs), for the mean.
-    pub latency_micros_sum: u64,
-    /// Largest apply latency (µs).
-    pub latency_micros_max: u64,
 }
 
 impl SyncTotals {
@@ -266,15 +268,9 @@ impl SyncTotals {
                 }
                 *self.bytes_by_kind.entry(kind).or_default() += bytes;
             }
-            SyncEvent::Applied {
-                payload_bytes,
-                latency_micros,
-                ..
-            } => {
+            SyncEvent::Applied { payload_bytes, .. } => {
                 self.updates_applied += 1;
                 self.payload_bytes_applied += u64::from(payload_bytes);
-                self.latency_micros_sum = self.latency_micros_sum.saturating_add(latency_micros);
-                self.latency_micros_max = self.latency_micros_max.max(latency_micros);
             }
             SyncEvent::Duplicate { .. } => self.duplicates += 1,
             SyncEvent::GapDetected { .. } => self.gaps_detected += 1,
@@ -313,13 +309,13 @@ mod tests {
         totals.record(&SyncEvent::Applied {
             seq: 1,
             payload_bytes: 50,
-            latency_micros: 7,
+            created_at: Instant::EPOCH,
             path: ApplyPath::Push,
         });
         totals.record(&SyncEvent::Applied {
             seq: 2,
             payload_bytes: 50,
-            latency_micros: 3,
+            created_at: Instant::EPOCH,
             path: ApplyPath::Push,
         });
         totals.record(&SyncEvent::FetchSent {
@@ -340,7 +336,6 @@ mod tests {
         );
         assert_eq!(totals.updates_applied, 2);
         assert_eq!(totals.payload_bytes_applied, 100);
-        assert_eq!((totals.latency_micros_sum, totals.latency_micros_max), (10, 7));
         assert_eq!(totals.difference_calls, 1);
         assert_eq!(
             totals.overhead_ratio(),

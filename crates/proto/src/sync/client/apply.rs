@@ -9,7 +9,7 @@ use crate::sync::pending::Buffered;
 use crate::sync::size::SyncMessage;
 use crate::sync::store::StoredUpdate;
 use crate::sync::update::{SyncBox, SyncState, Update, UpdateBatch};
-use crate::time::{duration_micros, Instant};
+use crate::time::Instant;
 
 /// Every update must cover at least one counter value and start at or above zero.
 pub(super) fn validate(updates: &[Update]) -> Result<(), SyncError> {
@@ -77,6 +77,7 @@ impl ClientSync {
             }
         }
         self.arm_gap_timer(now);
+        self.report_caught_up();
         Ok(())
     }
 
@@ -98,6 +99,7 @@ impl ClientSync {
         self.phase = Phase::Synced;
         self.adopt(now, state);
         self.arm_gap_timer(now);
+        self.report_caught_up();
     }
 
     /// The answer to `SyncAction::GetHistory { request_id, .. }`: the newest
@@ -118,7 +120,7 @@ impl ClientSync {
         let mut ahead = false;
         for message in messages {
             if message.seq > floor && message.seq <= ceiling {
-                self.emit_applied(now, &message, ApplyPath::FullResync);
+                self.emit_applied(&message, ApplyPath::FullResync);
             }
             ahead |= message.seq > ceiling;
             self.store.insert(message);
@@ -126,7 +128,7 @@ impl ClientSync {
         self.phase = Phase::Synced;
         self.full_resyncs += 1;
         self.emit(SyncEvent::FullResyncLoaded { updates: loaded });
-        self.drain(now);
+        self.drain();
         self.drain_batches(now);
         self.arm_gap_timer(now);
         // Nothing may come to move the state past what the page showed
@@ -134,6 +136,7 @@ impl ClientSync {
         if ahead && self.in_flight.is_none() {
             self.fetch(now, FetchReason::HistoryAhead);
         }
+        self.report_caught_up();
     }
 
     fn offer_all(&mut self, now: Instant, updates: Vec<Update>) {
@@ -149,8 +152,8 @@ impl ClientSync {
         };
         let local = self.state.counter(update.position.sync_box);
         if start == local {
-            self.apply(now, update, path);
-            self.drain(now);
+            self.apply(update, path);
+            self.drain();
             UpdateOutcome::Applied
         } else if start < local {
             self.emit(SyncEvent::Duplicate { seq: update.seq });
@@ -161,7 +164,7 @@ impl ClientSync {
         }
     }
 
-    fn apply(&mut self, now: Instant, update: Update, path: ApplyPath) {
+    fn apply(&mut self, update: Update, path: ApplyPath) {
         let position = update.position;
         assert_eq!(
             position.start(),
@@ -172,17 +175,16 @@ impl ClientSync {
         *self.state.counter_mut(position.sync_box) = position.end;
         self.state.date = self.state.date.max(update.date);
         let stored = StoredUpdate::from(&update);
-        self.emit_applied(now, &stored, path);
+        self.emit_applied(&stored, path);
         self.store.insert(stored);
     }
 
-    fn emit_applied(&mut self, now: Instant, update: &StoredUpdate, path: ApplyPath) {
+    fn emit_applied(&mut self, update: &StoredUpdate, path: ApplyPath) {
         self.applied_seq_max = self.applied_seq_max.max(update.seq);
-        let latency_micros = duration_micros(now.saturating_duration_since(update.created_at));
         self.emit(SyncEvent::Applied {
             seq: update.seq,
             payload_bytes: update.payload_bytes,
-            latency_micros,
+            created_at: update.created_at,
             path,
         });
     }
@@ -208,12 +210,12 @@ impl ClientSync {
     /// Adopt a state the server vouches for, never moving a counter back.
     fn adopt(&mut self, now: Instant, state: SyncState) {
         self.state = self.state.max_with(state);
-        self.drain(now);
+        self.drain();
         self.drain_batches(now);
     }
 
     /// Apply buffered updates that now fit; discard those already covered.
-    pub(super) fn drain(&mut self, now: Instant) {
+    pub(super) fn drain(&mut self) {
         loop {
             let mut progressed = false;
             for sync_box in [SyncBox::Common, SyncBox::Secondary] {
@@ -222,7 +224,7 @@ impl ClientSync {
                     self.emit(SyncEvent::Duplicate { seq: covered.seq });
                 }
                 if let Some(next) = self.pending.take_next(sync_box, local) {
-                    self.apply(now, next, ApplyPath::Push);
+                    self.apply(next, ApplyPath::Push);
                     progressed = true;
                 }
             }

@@ -204,6 +204,9 @@ pub struct ClientSync {
     events: VecDeque<SyncEvent>,
     events_dropped: u64,
     full_resyncs: u64,
+    /// Connected and not yet caught up since: the next time nothing is
+    /// left to fetch, [`SyncEvent::CaughtUp`] says so.
+    catching_up: bool,
 }
 
 impl ClientSync {
@@ -238,6 +241,7 @@ impl ClientSync {
             events: VecDeque::new(),
             events_dropped: 0,
             full_resyncs: 0,
+            catching_up: false,
         })
     }
 
@@ -311,6 +315,7 @@ impl ClientSync {
     /// The transport is up (start-up or reconnect): fetch what was missed.
     pub fn on_connected(&mut self, now: Instant) {
         self.connected = true;
+        self.catching_up = true;
         self.last_activity = now;
         self.fetch(now, FetchReason::Connected);
     }
@@ -335,12 +340,27 @@ impl ClientSync {
         self.pending.clear();
         self.pending_batches.clear();
         self.phase = Phase::Wiped;
+        self.catching_up = false;
         self.state = SyncState::default();
         self.gap_deadline = None;
         self.seq_gap_deadline = None;
         self.in_flight = None;
         self.action = None;
         self.emit(SyncEvent::Wiped { updates_dropped });
+    }
+
+    /// Once per connection: the first time after `on_connected` that the
+    /// client is synced with nothing in flight and nothing buffered beyond
+    /// a gap, it has caught up.
+    pub(super) fn report_caught_up(&mut self) {
+        let settled = self.phase == Phase::Synced
+            && self.in_flight.is_none()
+            && self.pending.is_empty()
+            && self.pending_batches.is_empty();
+        if self.catching_up && self.connected && settled {
+            self.catching_up = false;
+            self.emit(SyncEvent::CaughtUp);
+        }
     }
 
     fn emit(&mut self, event: SyncEvent) {

@@ -98,7 +98,7 @@ fn next_update_applies() {
         [SyncEvent::Applied {
             seq: 1,
             payload_bytes: 100,
-            latency_micros: 30_000,
+            created_at: ms(0),
             path: ApplyPath::Push
         }]
     );
