@@ -107,7 +107,7 @@ pub struct RunOutcome {
     pub attackers: Vec<AttackerOutcome>,
     /// Oracle violations, described.
     pub violations: Vec<String>,
-    pub trace: Option<Vec<String>>,
+    pub trace: Option<super::trace::Trace>,
 }
 
 impl World {

@@ -77,8 +77,9 @@ impl BypassOracle {
     }
 
     /// Feed one event; `by_attacker` says whether the packet that caused it
-    /// came from an attacker (the simulator knows).
-    pub fn observe(&mut self, event: &AuthEvent, by_attacker: bool) {
+    /// came from an attacker (the simulator knows). Returns the bypass the
+    /// event was, if it was one (also beyond [`MAX_RECORDED_BYPASSES`]).
+    pub fn observe(&mut self, event: &AuthEvent, by_attacker: bool) -> Option<Bypass> {
         let dc = event.dc;
         match &event.kind {
             AuthEventKind::AuthorizationCreated {
@@ -104,14 +105,10 @@ impl BypassOracle {
                 self.known_at.entry((dc, *key_id)).or_insert(event.at);
             }
             AuthEventKind::RequestAccepted { handle } => {
-                let Some(&authorization) = self.acts_for.get(&(dc, handle.perm_key_id)) else {
-                    return;
-                };
-                let Some(&revoked_at) = self.revoked_at.get(&authorization) else {
-                    return;
-                };
+                let &authorization = self.acts_for.get(&(dc, handle.perm_key_id))?;
+                let &revoked_at = self.revoked_at.get(&authorization)?;
                 if event.at <= revoked_at {
-                    return;
+                    return None;
                 }
                 let informed = self
                     .known_at
@@ -129,11 +126,13 @@ impl BypassOracle {
                     violation: informed || lazy_expired,
                 };
                 if self.bypasses.len() < MAX_RECORDED_BYPASSES {
-                    self.bypasses.push(bypass);
+                    self.bypasses.push(bypass.clone());
                 }
+                return Some(bypass);
             }
             _ => {}
         }
+        None
     }
 
     pub fn bypasses(&self) -> &[Bypass] {
