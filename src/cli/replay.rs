@@ -14,8 +14,10 @@ use crate::report::text::draw_cell;
 use crate::scenario::load_scenario;
 use crate::world::batch::run_seed;
 use crate::world::config::WorldConfig;
+use crate::world::oracle::credentials::ChainStep;
 use crate::world::trace::Trace;
 use crate::world::{user_ids, RunOptions};
+use sessionlab_proto::time::Instant;
 
 /// Arguments of `replay`.
 #[derive(Debug, clap::Args)]
@@ -98,13 +100,14 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
     for bypass in outcome.bypasses.iter().filter(|bypass| bypass.by_attacker) {
         writeln!(
             out,
-            "bypass: DC {} accepted key {:#018x} {} ms after authorization {:#018x} was revoked{}",
+            "bypass: DC {} accepted key {:016x} {} ms after authorization {:016x} was revoked{}",
             bypass.dc,
             bypass.key_id,
             bypass.window().as_millis(),
             bypass.authorization.1,
             if bypass.violation { " (ORACLE VIOLATION)" } else { "" }
         )?;
+        write_chain(out, &bypass.chain, scenario.meta.epoch)?;
     }
     for foothold in &outcome.footholds {
         writeln!(
@@ -112,9 +115,7 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
             "surviving foothold of {} on DC {}:",
             foothold.attacker, foothold.dc
         )?;
-        for (step, link) in foothold.chain.iter().enumerate() {
-            writeln!(out, "  {}{link}", if step == 0 { "" } else { "→ " })?;
-        }
+        write_chain(out, &foothold.chain, scenario.meta.epoch)?;
     }
     for violation in &outcome.violations {
         writeln!(out, "oracle violation: {violation}")?;
@@ -125,6 +126,27 @@ pub fn replay(arguments: &ReplayArguments, out: &mut dyn Write, err: &mut dyn Wr
     } else {
         Exit::ExpectationFailed
     })
+}
+
+/// A causal chain, one step a line: its time since the run's start, the
+/// label of the edge that led to it, the credential.
+fn write_chain(out: &mut dyn Write, chain: &[ChainStep], epoch: Instant) -> std::io::Result<()> {
+    for step in chain {
+        let at = elapsed(step.at.saturating_duration_since(epoch));
+        match step.link {
+            None => writeln!(out, "  {at}  {}", step.credential)?,
+            Some(link) => writeln!(out, "  {at}  → {} → {}", link.label(), step.credential)?,
+        }
+    }
+    Ok(())
+}
+
+/// `+H:MM:SS.mmm` since the run's start.
+fn elapsed(since_start: std::time::Duration) -> String {
+    let millis = since_start.as_millis();
+    let (hours, rest) = (millis / 3_600_000, millis % 3_600_000);
+    let (minutes, rest) = (rest / 60_000, rest % 60_000);
+    format!("+{hours}:{minutes:02}:{:02}.{:03}", rest / 1000, rest % 1000)
 }
 
 fn write_trace(path: &Path, trace: &Trace, account: Option<u64>) -> std::io::Result<()> {

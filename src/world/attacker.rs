@@ -134,6 +134,7 @@ impl World {
                 },
                 key,
                 Link::Holds,
+                now,
             );
             if let Some((owner, hash)) = self.bypasses.acts_for(dc, key_id) {
                 if owner == user_id {
@@ -184,6 +185,7 @@ impl World {
                 key_id: key_id_of(&self.apps[app].client, home_dc),
             },
             Link::Holds,
+            now,
         );
         let local = self.local_now(app, now);
         self.apps[app].client.on_connected(local);

@@ -215,6 +215,9 @@ pub fn run(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Resul
     let end = world.config.end;
     if let Some(trace) = world.trace.as_mut() {
         trace.flush_until(end);
+        // Explaining is for `replay` (which keeps a trace): `run` skips it.
+        let credentials = &world.credentials;
+        world.bypasses.explain(|key| credentials.chain_to(key));
     }
     Ok(world.finish())
 }

@@ -26,6 +26,8 @@ use std::time::Duration;
 use sessionlab_proto::auth::RevocationPolicy;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
 
+use super::credentials::{ChainStep, Credential, Link};
+
 use sessionlab_proto::time::Instant;
 
 /// (account, home authorization hash): what a revocation ends.
@@ -41,6 +43,9 @@ pub struct Bypass {
     pub accepted_at: Instant,
     pub by_attacker: bool,
     pub violation: bool,
+    /// How the attacker came to hold the key, then the revocation and the
+    /// acceptance (filled in when `replay` explains the run; else empty).
+    pub chain: Vec<ChainStep>,
 }
 
 impl Bypass {
@@ -124,6 +129,7 @@ impl BypassOracle {
                     accepted_at: event.at,
                     by_attacker,
                     violation: informed || lazy_expired,
+                    chain: Vec::new(),
                 };
                 if self.bypasses.len() < MAX_RECORDED_BYPASSES {
                     self.bypasses.push(bypass.clone());
@@ -146,6 +152,35 @@ impl BypassOracle {
 
     pub fn violations(&self) -> impl Iterator<Item = &Bypass> + '_ {
         self.bypasses.iter().filter(|bypass| bypass.violation)
+    }
+
+    /// Give each attacker bypass its causal chain: how the attacker came
+    /// to hold the key (`chain_to`, asked once per key), then "revoked at"
+    /// the authorization, then "request accepted after" on the key.
+    pub fn explain(&mut self, chain_to: impl Fn(&Credential) -> Vec<ChainStep>) {
+        let mut known: BTreeMap<(DcId, AuthKeyId), Vec<ChainStep>> = BTreeMap::new();
+        for bypass in self.bypasses.iter_mut().filter(|bypass| bypass.by_attacker) {
+            let key = Credential::Key {
+                dc: bypass.dc,
+                key_id: bypass.key_id,
+            };
+            let mut chain = known
+                .entry((bypass.dc, bypass.key_id))
+                .or_insert_with(|| chain_to(&key))
+                .clone();
+            let (user_id, hash) = bypass.authorization;
+            chain.push(ChainStep {
+                credential: Credential::Authorization { user_id, hash },
+                link: Some(Link::RevokedAt),
+                at: bypass.revoked_at,
+            });
+            chain.push(ChainStep {
+                credential: key,
+                link: Some(Link::AcceptedAfterRevocation),
+                at: bypass.accepted_at,
+            });
+            bypass.chain = chain;
+        }
     }
 
     /// When authorization `id` was revoked, if it was.
