@@ -305,7 +305,8 @@ impl World {
                 }
             }
             ClientEvent::RequestDone { request, method } => {
-                if self.owner_request_settled(app, request) {
+                let asked_for = self.owner_request_settled(app, request);
+                if asked_for {
                     self.note(now, |world| TraceEvent::OwnerRequestDone {
                         user_id: world.user_of(app),
                         app,
