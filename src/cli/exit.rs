@@ -5,7 +5,7 @@
 //! |------|---------|
 //! | 0 | everything held |
 //! | 1 | an `[expect]` bound failed or an oracle was violated |
-//! | 2 | bad input: arguments, unreadable or invalid files, an output that cannot be written |
+//! | 2 | bad input: arguments (`replay --account` naming a user id the run does not have, or not a number, included), unreadable or invalid files, an output that cannot be written |
 //! | 3 | a run crashed (a panic: a bug in sessionlab) or ran away (over its event limit) |
 //!
 //! When one command meets several outcomes (many scenario files), the

@@ -12,6 +12,8 @@ use sessionlab_proto::server::{ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::TransportEvent;
 
+use super::trace::notes::{AttackerRequest, PacketRequests};
+use super::trace::TraceEvent;
 use super::{AccountIndex, AppId, Event, Holder, World};
 
 /// A login code is typed in once both it and the server's `sentCode`
@@ -197,6 +199,10 @@ impl World {
 
     pub(super) fn deliver_inter_dc(&mut self, now: Instant, message: InterDcMessage) {
         let to = message.to;
+        if !self.servers.contains_key(&to) {
+            return;
+        }
+        self.note_inter_dc(now, &message, None);
         let Some(server) = self.servers.get_mut(&to) else {
             return;
         };
@@ -229,9 +235,14 @@ impl World {
             .iter()
             .filter(|event| matches!(event, ServerEvent::Rpc { .. }))
             .count();
+        // The attacker's calls of this packet and its acceptance, traced
+        // together once both are known (the core reports a packet's calls
+        // before its authentication events).
+        let mut requests = PacketRequests::default();
         for event in events {
-            self.observe_server_event(now, dc, &event, sender, by_attacker);
+            self.observe_server_event(now, dc, &event, sender, by_attacker, &mut requests);
         }
+        self.note_attacker_requests(now, requests);
         for output in outputs {
             self.carry_out(now, dc, output, sender);
         }
@@ -289,6 +300,7 @@ impl World {
                 let from = Node::Datacenter(message.from.get());
                 let to = Node::Datacenter(message.to.get());
                 if let Ok(outcome) = self.network.send(now, from, to, 64, &mut self.network_rng) {
+                    self.note_inter_dc(now, &message, Some(outcome.deliveries.as_slice().len()));
                     for delivery in outcome.deliveries.as_slice() {
                         self.schedule(
                             delivery.at,
@@ -315,10 +327,14 @@ impl World {
         event: &ServerEvent,
         sender: Option<AppId>,
         by_attacker: bool,
+        requests: &mut PacketRequests,
     ) {
         match event {
             ServerEvent::Auth(auth) => {
-                self.bypasses.observe(auth, by_attacker);
+                let bypass = self.bypasses.observe(auth, by_attacker);
+                if let AuthEventKind::RequestAccepted { handle } = &auth.kind {
+                    requests.accepted(handle.perm_key_id, bypass);
+                }
                 self.credentials.observe(auth);
                 self.observe_auth(now, auth, sender, by_attacker);
             }
@@ -328,12 +344,22 @@ impl World {
             } => {
                 self.counters.bad_msg_notifications += 1;
             }
-            ServerEvent::Rpc { method, .. } if by_attacker => {
+            ServerEvent::Rpc {
+                method,
+                auth_key_id,
+                error,
+                ..
+            } if by_attacker => {
                 self.counters.attacker_requests += 1;
-                self.note(now, || {
-                    let app = sender.map_or_else(|| "null".to_string(), |app| app.to_string());
-                    format!("\"event\":\"attacker_request\",\"dc\":{dc},\"app\":{app},\"method\":\"{method}\"")
-                });
+                if let (Some(app), true) = (sender, self.trace.is_some()) {
+                    requests.calls.push(AttackerRequest {
+                        app,
+                        dc,
+                        key_id: *auth_key_id,
+                        method,
+                        error: error.clone(),
+                    });
+                }
             }
             _ => {}
         }
@@ -352,15 +378,16 @@ impl World {
                         self.attacker_holds(attacker, (*user_id, *hash));
                     }
                 }
-                self.note(now, || format!("\"event\":\"authorization_created\",\"user\":{user_id},\"hash\":{hash},\"dc\":{},\"attacker\":{by_attacker}", event.dc));
+                self.note_auth(now, event, sender, by_attacker);
             }
             AuthEventKind::AuthorizationRevoked {
                 user_id, hash, cause, ..
             } => {
                 self.counters.authorizations_revoked += 1;
                 self.revocations.record((*user_id, *hash), event.at, *cause);
-                self.note(now, || format!("\"event\":\"authorization_revoked\",\"user\":{user_id},\"hash\":{hash},\"cause\":\"{cause:?}\""));
+                self.note_auth(now, event, sender, by_attacker);
             }
+            AuthEventKind::DerivedRevoked { .. } => self.note_auth(now, event, sender, by_attacker),
             AuthEventKind::RequestAccepted { handle } if by_attacker => {
                 self.counters.attacker_requests_accepted += 1;
                 if let Some(attacker) = sender.and_then(|app| self.attacker_of(app)) {
@@ -423,12 +450,15 @@ impl World {
                 owner_sees
             }
         };
-        self.note(now, || {
-            let how = match delivery {
+        self.note(now, |_| TraceEvent::CodeDelivered {
+            user_id: user_id.get(),
+            by: match delivery {
                 CodeDelivery::Sms => "sms",
                 CodeDelivery::App { .. } => "app",
-            };
-            format!("\"event\":\"code_delivered\",\"user\":{user_id},\"by\":\"{how}\",\"requester\":{requester},\"requester_got_it\":{counted},\"owner_saw_it\":{owner_sees}")
+            },
+            requester,
+            requester_got_it: counted,
+            owner_saw_it: owner_sees,
         });
     }
 

@@ -14,7 +14,10 @@ use sessionlab_proto::time::Instant;
 use sessionlab_proto::wire::api::{CodeType, SentCodeType};
 
 use super::apps::ready_code;
+use super::attacker_outcome::acquisition_name;
 use super::build::device_info;
+use super::trace::names::{acquired_device, device_name};
+use super::trace::TraceEvent;
 use super::{AppId, Event, Holder, World};
 
 /// How long after being thrown out a re-logging attacker tries again.
@@ -49,6 +52,12 @@ impl World {
                     // No such device, or nothing on it to take: counted,
                     // never silent (`attacks_not_started`).
                     self.counters.attacks_not_started += 1;
+                    self.note(now, |world| TraceEvent::AttackNotStarted {
+                        attacker: world.attackers[attacker].name.clone(),
+                        user_id: world.accounts[account].user_id.get(),
+                        kind: acquisition_name(kind),
+                        device: Some(device_name(device)),
+                    });
                     return;
                 };
                 let mut file = self.apps[victim].client.session_file();
@@ -66,7 +75,9 @@ impl World {
                     }
                     _ => {}
                 }
-                self.take_session_file(now, attacker, file, config, &format!("{device:?} {}", describe(kind)));
+                let what = format!("{} {}", device_name(device), describe(kind));
+                let taken = self.take_session_file(now, attacker, file, config, &what, device);
+                self.note_acquisition(now, attacker, taken);
                 if matches!(kind, AcquireKind::StolenDevice { .. }) {
                     // The thief starts where the device was taken.
                     if let Some(app) = self.attackers[attacker].apps.last().copied() {
@@ -77,9 +88,13 @@ impl World {
             }
             AcquireKind::SimSwap => {
                 self.accounts[account].sim_holder = Some(attacker);
-                self.attacker_login(now, attacker);
+                let app = self.attacker_login(now, attacker);
+                self.note_acquisition(now, attacker, Some(app));
             }
-            AcquireKind::PhishedCode => self.attacker_login(now, attacker),
+            AcquireKind::PhishedCode => {
+                let app = self.attacker_login(now, attacker);
+                self.note_acquisition(now, attacker, Some(app));
+            }
         }
         self.attackers[attacker].acquired = true;
         let heartbeat_every = self.attackers[attacker].heartbeat_every;
@@ -93,17 +108,19 @@ impl World {
         file: SessionFile,
         config: ClientConfig,
         what: &str,
-    ) {
+        device: DeviceKind,
+    ) -> Option<AppId> {
         let id = self.apps.len();
         let holder = Holder::Attacker { attacker };
         let mut app = super::build::new_app(id, config.clone(), holder, self.seed, 0);
         match sessionlab_proto::client::Client::from_session_file(file.clone(), config, &mut app.rng) {
             Ok(client) => app.client = client,
-            Err(_) => return,
+            Err(_) => return None,
         }
         app.keys_held = file.keys.iter().map(|(dc, stored)| (*dc, stored.key.id())).collect();
         self.apps.push(app);
         self.register_attacker_node(id);
+        self.note_app_created(now, id, device);
         self.attackers[attacker].apps.push(id);
         let name = self.attackers[attacker].name.clone();
         let account = self.attackers[attacker].account;
@@ -117,6 +134,7 @@ impl World {
                 },
                 key,
                 Link::Holds,
+                now,
             );
             if let Some((owner, hash)) = self.bypasses.acts_for(dc, key_id) {
                 if owner == user_id {
@@ -128,10 +146,28 @@ impl World {
         let local = self.local_now(id, now);
         self.apps[id].client.on_connected(local);
         self.after_access(now, attacker, id);
+        Some(id)
+    }
+
+    /// Trace what attacker `attacker` acquired, from app `app`.
+    fn note_acquisition(&mut self, now: Instant, attacker: usize, app: Option<AppId>) {
+        let Some(app) = app else {
+            return;
+        };
+        self.note(now, |world| {
+            let record = &world.attackers[attacker];
+            TraceEvent::Acquisition {
+                attacker: record.name.clone(),
+                user_id: world.accounts[record.account].user_id.get(),
+                kind: acquisition_name(record.acquire),
+                device: acquired_device(record.acquire).map(device_name),
+                app,
+            }
+        });
     }
 
     /// A fresh attacker app asks for a login code (SIM swap, phishing).
-    fn attacker_login(&mut self, now: Instant, attacker: usize) {
+    fn attacker_login(&mut self, now: Instant, attacker: usize) -> AppId {
         let account = self.attackers[attacker].account;
         let config = self.attacker_config(attacker);
         let app = self.add_app(config, Holder::Attacker { attacker });
@@ -149,6 +185,7 @@ impl World {
                 key_id: key_id_of(&self.apps[app].client, home_dc),
             },
             Link::Holds,
+            now,
         );
         let local = self.local_now(app, now);
         self.apps[app].client.on_connected(local);
@@ -159,6 +196,7 @@ impl World {
             // gets, wherever it is delivered (SMS or in the app).
             self.accounts[account].phished_by = Some(attacker);
         }
+        app
     }
 
     /// The SIM-swap attacker's `auth.resendCode`: the same code, by SMS.

@@ -11,7 +11,7 @@ use rand_core::RngCore;
 use super::{AccountSim, App, AttackerSim, Event, Holder, RunOptions, SimError, World};
 use crate::engine::distribution::{bernoulli, unit_open_above};
 use crate::engine::event_loop::Engine;
-use crate::engine::network::{Network, Node};
+use crate::engine::network::{Fault, Network, Node};
 use crate::engine::rng;
 use crate::scenario::model::{DeviceKind, Targets};
 use crate::world::config::WorldConfig;
@@ -100,6 +100,12 @@ pub(super) fn new_app(world_apps: usize, config: ClientConfig, holder: Holder, s
 /// The user id of account 0; account `i` is `FIRST_USER_ID + i`.
 pub(super) const FIRST_USER_ID: u64 = 1_000;
 
+/// The user ids of the accounts a run of `config` has.
+pub fn user_ids(config: &WorldConfig) -> std::ops::Range<u64> {
+    let accounts = config.population.accounts.min(MAX_ACCOUNTS);
+    FIRST_USER_ID..FIRST_USER_ID + accounts
+}
+
 pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Result<World, SimError> {
     let epoch = config.epoch;
     let dc_count = config.datacenters;
@@ -131,11 +137,11 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
         server_timers: BTreeMap::new(),
         credentials: CredentialGraph::new(),
         counters: Default::default(),
-        trace: options.record_trace.then(Vec::new),
+        trace: None,
         network_rng: stream(seed, rng::NETWORK_LABEL),
         server_rng: stream(seed, "servers"),
     };
-    let accounts = world.config.population.accounts.min(MAX_ACCOUNTS) as usize;
+    let accounts = user_ids(&world.config).count();
     for index in 0..accounts {
         let home_dc = DcId(1 + (population.next_u32() % dc_count));
         let user_id = UserId(FIRST_USER_ID + index as u64);
@@ -203,7 +209,10 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
     world.build_attackers(seed);
     world.schedule_owner_actions(seed);
     world.schedule_device_events(seed);
-    world.install_faults(seed)?;
+    let faults = world.install_faults(seed, options.record_trace)?;
+    if options.record_trace {
+        world.start_trace(&faults);
+    }
     let (quiet_from, end) = (world.config.quiet_from, world.config.end);
     world.schedule(quiet_from, Event::QuietPeriod);
     world.schedule(end, Event::End);
@@ -226,6 +235,8 @@ impl World {
         let app = new_app(id, config, holder, self.seed, 0);
         self.apps.push(app);
         self.register_attacker_node(id);
+        // Attackers' fresh apps present themselves as desktops.
+        self.note_app_created(self.engine.now(), id, DeviceKind::Desktop);
         id
     }
 
@@ -298,7 +309,9 @@ impl World {
         }
     }
 
-    fn install_faults(&mut self, seed: u64) -> Result<(), SimError> {
+    /// Put the scenario's faults on the network; returns them when `keep`
+    /// (for the trace), else nothing.
+    fn install_faults(&mut self, seed: u64, keep: bool) -> Result<Vec<Fault>, SimError> {
         let mut picker = stream(seed, "faults");
         let owner_devices: Vec<u32> = self
             .apps
@@ -315,6 +328,7 @@ impl World {
                 .map(|i| owner_devices[i])
                 .collect()
         });
+        let kept = if keep { faults.clone() } else { Vec::new() };
         let mut network =
             Network::new(self.config.network.clone(), faults).map_err(|e| SimError::Network(e.to_string()))?;
         for app in &self.apps {
@@ -326,7 +340,7 @@ impl World {
             added.map_err(|error| SimError::Network(error.to_string()))?;
         }
         self.network = network;
-        Ok(())
+        Ok(kept)
     }
 }
 

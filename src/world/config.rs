@@ -30,6 +30,8 @@ const DAY_SECONDS: u64 = 86_400;
 /// Everything one run is built from.
 #[derive(Clone, Debug)]
 pub struct WorldConfig {
+    /// The scenario's `[scenario] name`.
+    pub name: String,
     /// Virtual time at the start of the run.
     pub epoch: Instant,
     /// Virtual time at the end of the run.
@@ -67,6 +69,7 @@ impl WorldConfig {
         let epoch = meta.epoch;
         let datacenters = u32::try_from(scenario.datacenters.count).unwrap_or(u32::MAX).max(1);
         WorldConfig {
+            name: meta.name.clone(),
             epoch,
             end: epoch.saturating_add(meta.duration),
             quiet_from: epoch.saturating_add(meta.duration.saturating_sub(meta.quiet_period)),

@@ -8,6 +8,7 @@ use crate::scenario::model::DeviceEventKind;
 use sessionlab_proto::time::Instant;
 
 use super::build::{choose, stream};
+use super::trace::TraceEvent;
 use super::{AppId, Event, Holder, World};
 
 /// Backups kept at once in one run (one per restore event and device).
@@ -89,7 +90,10 @@ impl World {
             self.disconnect_client(app);
             self.pump_app(now, app);
         }
-        self.note(now, || format!("\"event\":\"device_lost\",\"app\":{app}"));
+        self.note(now, |world| TraceEvent::DeviceLost {
+            user_id: world.user_of(app),
+            app,
+        });
     }
 
     /// Replace the app's state with the backup; it reconnects as it was then.
@@ -112,6 +116,9 @@ impl World {
         // Answers addressed to the sessions of the newer state reach the
         // device but mean nothing to the restored one: it must recover.
         self.pump_app(now, app);
-        self.note(now, || format!("\"event\":\"device_restored\",\"app\":{app}"));
+        self.note(now, |world| TraceEvent::DeviceRestored {
+            user_id: world.user_of(app),
+            app,
+        });
     }
 }

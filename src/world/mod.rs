@@ -30,6 +30,7 @@ mod owner_requests;
 mod replay;
 pub mod rhythm;
 mod tally;
+pub mod trace;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,7 @@ use sessionlab_proto::server::Server;
 use sessionlab_proto::time::Instant;
 
 pub use attacker_outcome::AttackerOutcome;
+pub use build::user_ids;
 pub use events::{AccountIndex, AppId, Event};
 pub use outcome::{Foothold, RunOutcome};
 
@@ -196,8 +198,8 @@ pub struct World {
     pub revocations: attacker_outcome::Revocations,
     pub credentials: CredentialGraph,
     pub counters: outcome::Counters,
-    /// JSON lines of what happened, when asked for (`replay --trace`).
-    pub trace: Option<Vec<String>>,
+    /// What happened, when asked for (`replay --trace`).
+    pub trace: Option<trace::Trace>,
     network_rng: ChaCha12Rng,
     server_rng: ChaCha12Rng,
 }
@@ -213,6 +215,13 @@ pub struct RunOptions {
 pub fn run(scenario: &ResolvedScenario, seed: u64, options: RunOptions) -> Result<RunOutcome, SimError> {
     let mut world = build::world(WorldConfig::from_scenario(scenario), seed, options)?;
     world.run_loop()?;
+    let end = world.config.end;
+    if let Some(trace) = world.trace.as_mut() {
+        trace.flush_until(end);
+        // Explaining is for `replay` (which keeps a trace): `run` skips it.
+        let credentials = &world.credentials;
+        world.bypasses.explain(|key| credentials.chain_to(key));
+    }
     Ok(world.finish())
 }
 
@@ -281,10 +290,28 @@ impl World {
             .map(|_| index)
     }
 
-    fn note(&mut self, now: Instant, what: impl FnOnce() -> String) {
-        if let Some(trace) = self.trace.as_mut() {
-            trace.push(format!("{{\"at_us\":{},{}}}", now.unix_micros(), what()));
+    /// Record what `what` builds in the trace, if one is kept (only then
+    /// is it built).
+    fn note(&mut self, now: Instant, what: impl FnOnce(&Self) -> trace::TraceEvent) {
+        if self.trace.is_some() {
+            let event = what(self);
+            if let Some(trace) = self.trace.as_mut() {
+                trace.push(now, event);
+            }
         }
+    }
+
+    /// The user id of the account `app` belongs to (an owner's device) or
+    /// is aimed at (an attacker's app).
+    fn user_of(&self, app: AppId) -> u64 {
+        let account = match self.apps.get(app).map(|entry| entry.holder) {
+            Some(Holder::Owner { account, .. }) => Some(account),
+            Some(Holder::Attacker { attacker }) => self.attackers.get(attacker).map(|record| record.account),
+            None => None,
+        };
+        account
+            .and_then(|account| self.accounts.get(account))
+            .map_or(0, |record| record.user_id.get())
     }
 }
 #[cfg(test)]

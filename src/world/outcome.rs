@@ -4,7 +4,7 @@
 
 use crate::scenario::MetricRow;
 use crate::world::oracle::bypass::Bypass;
-use crate::world::oracle::credentials::Credential;
+use crate::world::oracle::credentials::{ChainStep, Credential};
 use sessionlab_proto::client::ClientEvent;
 use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::sync::{SyncEvent, SyncTotals};
@@ -116,7 +116,7 @@ pub struct Foothold {
     pub account_user_id: UserId,
     pub dc: DcId,
     pub key_id: AuthKeyId,
-    pub chain: Vec<String>,
+    pub chain: Vec<ChainStep>,
 }
 
 /// Everything one run produced.
@@ -132,7 +132,7 @@ pub struct RunOutcome {
     pub attackers: Vec<AttackerOutcome>,
     /// Oracle violations, described.
     pub violations: Vec<String>,
-    pub trace: Option<Vec<String>>,
+    pub trace: Option<super::trace::Trace>,
 }
 
 impl World {

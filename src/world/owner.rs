@@ -15,6 +15,7 @@ use sessionlab_proto::wire::api::AuthorizationSignals;
 
 use super::apps::ready_code;
 use super::build::exponential;
+use super::trace::TraceEvent;
 use super::{AccountIndex, AppId, Event, Holder, World};
 
 /// Logins an owner starts again in a row after failed ones.
@@ -294,8 +295,10 @@ impl World {
             ClientEvent::Authorizations(list) => self.act_on_audit(now, account, app, &list),
             ClientEvent::PasswordUpdated { .. } => self.password_updated(account),
             ClientEvent::RequestLost { request, method } => {
-                self.note(now, || {
-                    format!("\"event\":\"owner_request_lost\",\"app\":{app},\"method\":\"{method}\"")
+                self.note(now, |world| TraceEvent::OwnerRequestLost {
+                    user_id: world.user_of(app),
+                    app,
+                    method,
                 });
                 if matches!(method, "auth.sendCode" | "auth.signIn" | "auth.checkPassword") {
                     self.owner_login_failed(now, app);
@@ -303,21 +306,36 @@ impl World {
                     self.owner_request_lost(now, app, request, method);
                 }
             }
-            ClientEvent::RequestDone { request, .. } => self.owner_request_settled(app, request),
+            ClientEvent::RequestDone { request, method } => {
+                let asked_for = self.owner_request_settled(app, request);
+                if asked_for {
+                    self.note(now, |world| TraceEvent::OwnerRequestDone {
+                        user_id: world.user_of(app),
+                        app,
+                        method,
+                    });
+                }
+            }
             ClientEvent::Ignored { dc, ref error } => {
-                self.note(now, || {
-                    format!("\"event\":\"owner_app_ignored\",\"app\":{app},\"dc\":{dc},\"error\":\"{error}\"")
+                self.note(now, |world| TraceEvent::OwnerAppIgnored {
+                    user_id: world.user_of(app),
+                    app,
+                    dc: dc.get(),
+                    error: error.to_string(),
                 });
             }
             ClientEvent::RequestFailed {
                 request,
                 method,
+                code,
                 ref message,
-                ..
             } => {
                 self.owner_request_settled(app, request);
-                self.note(now, || {
-                    format!("\"event\":\"owner_request_failed\",\"app\":{app},\"method\":\"{method}\",\"error\":\"{message}\"")
+                self.note(now, |world| TraceEvent::OwnerRequestFailed {
+                    user_id: world.user_of(app),
+                    app,
+                    method,
+                    error: format!("{code} {message}"),
                 });
                 if matches!(method, "auth.sendCode" | "auth.signIn" | "auth.checkPassword") {
                     self.owner_login_failed(now, app);

@@ -12,6 +12,8 @@ use sessionlab_proto::server::AdminCommand;
 use sessionlab_proto::time::Instant;
 
 use super::build::{choose, stream};
+use super::trace::names::{device_name, owner_action_name};
+use super::trace::TraceEvent;
 use super::{AccountIndex, AppId, Event, World};
 
 /// How long the operator takes between the phases of an account deletion
@@ -59,11 +61,18 @@ impl World {
             self.owner_online(now, app, true);
         }
         self.counters.owner_actions += 1;
-        self.note(now, || {
-            format!(
-                "\"event\":\"owner_action\",\"account\":{account},\"app\":{app},\"action\":\"{:?}\"",
-                spec.action
-            )
+        self.note(now, |world| TraceEvent::OwnerAction {
+            user_id: world.user_of(app),
+            app,
+            action: owner_action_name(spec.action),
+            target_device: match spec.action {
+                OwnerActionKind::TerminateDevice { device } => Some(device_name(device)),
+                _ => None,
+            },
+            ttl_days: match spec.action {
+                OwnerActionKind::SetTtl { days } => Some(days),
+                _ => None,
+            },
         });
         let command = match spec.action {
             OwnerActionKind::TerminateAllOthers => Command::ResetAuthorizations,

@@ -17,6 +17,7 @@ use std::time::Duration;
 use sessionlab_proto::client::{Command, RequestId};
 use sessionlab_proto::time::Instant;
 
+use super::trace::TraceEvent;
 use super::{AppId, Event, World};
 
 /// Times an owner asks for one thing at most, the first included.
@@ -51,22 +52,23 @@ impl World {
     }
 
     /// The request was answered (a result or an error): nothing to retry.
-    pub(super) fn owner_request_settled(&mut self, app: AppId, request: RequestId) {
-        self.owner_requests.remove(&(app, request));
+    /// Returns whether it was one the owner asked for.
+    pub(super) fn owner_request_settled(&mut self, app: AppId, request: RequestId) -> bool {
+        self.owner_requests.remove(&(app, request)).is_some()
     }
 
     /// The app gave up on `request`: ask again later, or abandon it.
-    pub(super) fn owner_request_lost(&mut self, now: Instant, app: AppId, request: RequestId, method: &str) {
+    pub(super) fn owner_request_lost(&mut self, now: Instant, app: AppId, request: RequestId, method: &'static str) {
         let Some(lost) = self.owner_requests.remove(&(app, request)) else {
             return;
         };
         let at = now.saturating_add(OWNER_RETRY_AFTER);
         if lost.tries < MAX_OWNER_TRIES && at < self.config.quiet_from {
-            self.note(now, || {
-                format!(
-                    "\"event\":\"owner_request_retried_later\",\"app\":{app},\"method\":\"{method}\",\"try\":{}",
-                    lost.tries + 1
-                )
+            self.note(now, |world| TraceEvent::OwnerRequestRetriedLater {
+                user_id: world.user_of(app),
+                app,
+                method,
+                attempt: lost.tries + 1,
             });
             self.schedule(
                 at,
@@ -78,8 +80,10 @@ impl World {
             );
         } else {
             self.counters.owner_requests_abandoned += 1;
-            self.note(now, || {
-                format!("\"event\":\"owner_request_abandoned\",\"app\":{app},\"method\":\"{method}\"")
+            self.note(now, |world| TraceEvent::OwnerRequestAbandoned {
+                user_id: world.user_of(app),
+                app,
+                method,
             });
         }
     }

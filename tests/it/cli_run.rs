@@ -98,6 +98,6 @@ fn replay_writes_a_trace_and_explains_the_run() {
     let lines = std::fs::read_to_string(&trace).expect("trace written");
     assert!(lines
         .lines()
-        .all(|line| line.starts_with("{\"at_us\":") && line.ends_with('}')));
+        .all(|line| line.starts_with("{\"at_ms\":") && line.ends_with('}')));
     assert!(lines.lines().count() > 10);
 }

@@ -35,6 +35,7 @@ mod support;
 mod sync_model;
 mod sync_seq;
 mod temp_keys;
+mod trace;
 mod transport_old_messages;
 mod transport_properties;
 mod transport_recovery;

@@ -30,7 +30,7 @@ fn stolen_phone(name: &str) -> ScenarioFixture {
 fn traced(fixture: &ScenarioFixture) -> (RunOutcome, Vec<String>) {
     let mut outcome = run(&fixture.resolved(), 0, RunOptions { record_trace: true }).expect("runs");
     show(&outcome);
-    let trace = outcome.trace.take().expect("recorded");
+    let trace = outcome.trace.take().expect("recorded").lines();
     for line in trace.iter().filter(|line| line.contains("code_delivered")) {
         eprintln!("{line}");
     }

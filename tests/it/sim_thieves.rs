@@ -3,6 +3,7 @@
 //! attacker's own keys, two attackers can aim at the same accounts, and an
 //! attack with nothing to take is counted.
 
+use sessionlab::world::trace::TraceEvent;
 use sessionlab::world::{run, RunOptions};
 use sessionlab_testkit::scenario_fixture::{
     acquire, attacker, device_event, device_with, inline, owner_action, ScenarioFixture,
@@ -98,10 +99,19 @@ fn the_heartbeat_period_is_the_attacker_s_own() {
         // The seconds in which the DC got an updates.getState from it: a
         // call refused and sent again (a temp key to bind first) arrives
         // more than once within its second.
-        let seconds: std::collections::BTreeSet<&str> = trace
+        let seconds: std::collections::BTreeSet<u64> = trace
+            .records()
             .iter()
-            .filter(|line| line.contains("\"event\":\"attacker_request\"") && line.contains("updates.getState"))
-            .filter_map(|line| line.get(9..19))
+            .filter(|record| {
+                matches!(
+                    record.event,
+                    TraceEvent::AttackerRequest {
+                        method: "updates.getState",
+                        ..
+                    }
+                )
+            })
+            .map(|record| (record.at_ms / 1000.0) as u64)
             .collect();
         seconds.len()
     };

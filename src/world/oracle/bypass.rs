@@ -26,6 +26,8 @@ use std::time::Duration;
 use sessionlab_proto::auth::RevocationPolicy;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
 
+use super::credentials::{ChainStep, Credential, Link};
+
 use sessionlab_proto::time::Instant;
 
 /// (account, home authorization hash): what a revocation ends.
@@ -41,6 +43,9 @@ pub struct Bypass {
     pub accepted_at: Instant,
     pub by_attacker: bool,
     pub violation: bool,
+    /// How the attacker came to hold the key, then the revocation and the
+    /// acceptance (filled in when `replay` explains the run; else empty).
+    pub chain: Vec<ChainStep>,
 }
 
 impl Bypass {
@@ -77,8 +82,9 @@ impl BypassOracle {
     }
 
     /// Feed one event; `by_attacker` says whether the packet that caused it
-    /// came from an attacker (the simulator knows).
-    pub fn observe(&mut self, event: &AuthEvent, by_attacker: bool) {
+    /// came from an attacker (the simulator knows). Returns the bypass the
+    /// event was, if it was one (also beyond [`MAX_RECORDED_BYPASSES`]).
+    pub fn observe(&mut self, event: &AuthEvent, by_attacker: bool) -> Option<Bypass> {
         let dc = event.dc;
         match &event.kind {
             AuthEventKind::AuthorizationCreated {
@@ -104,14 +110,10 @@ impl BypassOracle {
                 self.known_at.entry((dc, *key_id)).or_insert(event.at);
             }
             AuthEventKind::RequestAccepted { handle } => {
-                let Some(&authorization) = self.acts_for.get(&(dc, handle.perm_key_id)) else {
-                    return;
-                };
-                let Some(&revoked_at) = self.revoked_at.get(&authorization) else {
-                    return;
-                };
+                let &authorization = self.acts_for.get(&(dc, handle.perm_key_id))?;
+                let &revoked_at = self.revoked_at.get(&authorization)?;
                 if event.at <= revoked_at {
-                    return;
+                    return None;
                 }
                 let informed = self
                     .known_at
@@ -127,13 +129,16 @@ impl BypassOracle {
                     accepted_at: event.at,
                     by_attacker,
                     violation: informed || lazy_expired,
+                    chain: Vec::new(),
                 };
                 if self.bypasses.len() < MAX_RECORDED_BYPASSES {
-                    self.bypasses.push(bypass);
+                    self.bypasses.push(bypass.clone());
                 }
+                return Some(bypass);
             }
             _ => {}
         }
+        None
     }
 
     pub fn bypasses(&self) -> &[Bypass] {
@@ -147,6 +152,35 @@ impl BypassOracle {
 
     pub fn violations(&self) -> impl Iterator<Item = &Bypass> + '_ {
         self.bypasses.iter().filter(|bypass| bypass.violation)
+    }
+
+    /// Give each attacker bypass its causal chain: how the attacker came
+    /// to hold the key (`chain_to`, asked once per key), then "revoked at"
+    /// the authorization, then "request accepted after" on the key.
+    pub fn explain(&mut self, chain_to: impl Fn(&Credential) -> Vec<ChainStep>) {
+        let mut known: BTreeMap<(DcId, AuthKeyId), Vec<ChainStep>> = BTreeMap::new();
+        for bypass in self.bypasses.iter_mut().filter(|bypass| bypass.by_attacker) {
+            let key = Credential::Key {
+                dc: bypass.dc,
+                key_id: bypass.key_id,
+            };
+            let mut chain = known
+                .entry((bypass.dc, bypass.key_id))
+                .or_insert_with(|| chain_to(&key))
+                .clone();
+            let (user_id, hash) = bypass.authorization;
+            chain.push(ChainStep {
+                credential: Credential::Authorization { user_id, hash },
+                link: Some(Link::RevokedAt),
+                at: bypass.revoked_at,
+            });
+            chain.push(ChainStep {
+                credential: key,
+                link: Some(Link::AcceptedAfterRevocation),
+                at: bypass.accepted_at,
+            });
+            bypass.chain = chain;
+        }
     }
 
     /// When authorization `id` was revoked, if it was.

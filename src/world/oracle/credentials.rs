@@ -5,7 +5,9 @@
 //! stolen key gives its authorization, an authorization accepts a QR token
 //! that mints another, a home authorization is exported as a derived key
 //! on another DC. A chain is the path from the stolen material to the
-//! credential a request used. Built from typed events only (invariant 6).
+//! credential a request used, each step with the time its edge was made
+//! (the theft, the login, the mint, the export) and the edge's label.
+//! Built from typed events only (invariant 6).
 
 use sessionlab_proto::id::{AuthKeyId, AuthorizationHash, DcId, UserId};
 use std::collections::BTreeMap;
@@ -14,6 +16,7 @@ use std::fmt;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
+use sessionlab_proto::time::Instant;
 
 /// One credential.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,9 +34,9 @@ impl fmt::Display for Credential {
         match self {
             Credential::Stolen { attacker, what } => write!(formatter, "{what} stolen by {attacker}"),
             Credential::Authorization { user_id, hash } => {
-                write!(formatter, "authorization {hash:#018x} of account {user_id}")
+                write!(formatter, "authorization {hash:016x} of account {user_id}")
             }
-            Credential::Key { dc, key_id } => write!(formatter, "key {key_id:#018x} on DC {dc}"),
+            Credential::Key { dc, key_id } => write!(formatter, "key {key_id:016x} on DC {dc}"),
         }
     }
 }
@@ -51,12 +54,42 @@ pub enum Link {
     MintedByFutureToken,
     /// A home authorization was exported to another DC.
     DerivedOnAnotherDc,
+    /// (Bypass chains only.) The home DC committed the authorization's end.
+    RevokedAt,
+    /// (Bypass chains only.) A DC accepted a request under the key after it.
+    AcceptedAfterRevocation,
+}
+
+impl Link {
+    /// The edge's label, as `replay` prints it (read "previous → label → next").
+    pub fn label(self) -> &'static str {
+        match self {
+            Link::Holds => "holds",
+            Link::BoundTo => "bound to",
+            Link::MintedByQrLogin => "minted by QR login",
+            Link::MintedByFutureToken => "minted by future token",
+            Link::DerivedOnAnotherDc => "exported to another DC as",
+            Link::RevokedAt => "revoked at",
+            Link::AcceptedAfterRevocation => "request accepted after",
+        }
+    }
+}
+
+/// One step of a causal chain: a credential, reached by `link` (none for
+/// the first, the stolen material) at `at` (when that edge was made; for
+/// the first, when the material was taken).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainStep {
+    pub credential: Credential,
+    pub link: Option<Link>,
+    pub at: Instant,
 }
 
 /// The graph, with an index from credential to node.
 #[derive(Clone, Debug, Default)]
 pub struct CredentialGraph {
-    graph: DiGraph<Credential, Link>,
+    /// Nodes: a credential and when it was first seen; edges: how and when.
+    graph: DiGraph<(Credential, Instant), (Link, Instant)>,
     nodes: BTreeMap<Credential, NodeIndex>,
     /// (dc, key) → the authorization it is bound to.
     key_owner: BTreeMap<(DcId, AuthKeyId), (UserId, AuthorizationHash)>,
@@ -70,23 +103,23 @@ impl CredentialGraph {
         CredentialGraph::default()
     }
 
-    fn node(&mut self, credential: Credential) -> Option<NodeIndex> {
+    fn node(&mut self, credential: Credential, at: Instant) -> Option<NodeIndex> {
         if let Some(index) = self.nodes.get(&credential) {
             return Some(*index);
         }
         if self.nodes.len() >= MAX_CREDENTIALS {
             return None;
         }
-        let index = self.graph.add_node(credential.clone());
+        let index = self.graph.add_node((credential.clone(), at));
         self.nodes.insert(credential, index);
         Some(index)
     }
 
-    /// `from` led to `to`.
-    pub fn link(&mut self, from: Credential, to: Credential, link: Link) {
-        if let (Some(from), Some(to)) = (self.node(from), self.node(to)) {
+    /// `from` led to `to` at `at` (the first time counts).
+    pub fn link(&mut self, from: Credential, to: Credential, link: Link, at: Instant) {
+        if let (Some(from), Some(to)) = (self.node(from, at), self.node(to, at)) {
             if self.graph.find_edge(from, to).is_none() {
-                self.graph.add_edge(from, to, link);
+                self.graph.add_edge(from, to, (link, at));
             }
         }
     }
@@ -108,6 +141,7 @@ impl CredentialGraph {
             key_id: *key_id,
         };
         let (user_id, hash) = (*user_id, *hash);
+        let at = event.at;
         match via {
             CreatedVia::Import { home_hash, .. } => {
                 self.key_owner.insert((event.dc, *key_id), (user_id, *home_hash));
@@ -115,13 +149,13 @@ impl CredentialGraph {
                     user_id,
                     hash: *home_hash,
                 };
-                self.link(home, key, Link::DerivedOnAnotherDc);
+                self.link(home, key, Link::DerivedOnAnotherDc, at);
             }
             other => {
                 self.key_owner.insert((event.dc, *key_id), (user_id, hash));
                 let authorization = Credential::Authorization { user_id, hash };
-                self.link(key.clone(), authorization.clone(), Link::BoundTo);
-                self.link(authorization.clone(), key, Link::BoundTo);
+                self.link(key.clone(), authorization.clone(), Link::BoundTo, at);
+                self.link(authorization.clone(), key, Link::BoundTo, at);
                 match other {
                     CreatedVia::QrLogin { accepted_by_hash } => self.link(
                         Credential::Authorization {
@@ -130,6 +164,7 @@ impl CredentialGraph {
                         },
                         authorization,
                         Link::MintedByQrLogin,
+                        at,
                     ),
                     CreatedVia::FutureToken => {}
                     _ => {}
@@ -143,9 +178,9 @@ impl CredentialGraph {
         self.key_owner.get(&(dc, key_id)).copied()
     }
 
-    /// The shortest chain from any stolen material to `target`, as
-    /// readable steps; empty when no stolen material leads there.
-    pub fn chain_to(&self, target: &Credential) -> Vec<String> {
+    /// The shortest chain from any stolen material to `target`; empty
+    /// when no stolen material leads there.
+    pub fn chain_to(&self, target: &Credential) -> Vec<ChainStep> {
         let Some(&goal) = self.nodes.get(target) else {
             return Vec::new();
         };
@@ -162,8 +197,24 @@ impl CredentialGraph {
                 }
             }
         }
-        best.map(|path| path.iter().map(|node| self.graph[*node].to_string()).collect())
-            .unwrap_or_default()
+        let Some(path) = best else {
+            return Vec::new();
+        };
+        let mut steps = Vec::with_capacity(path.len());
+        let mut previous: Option<NodeIndex> = None;
+        for &node in &path {
+            let (credential, first_seen) = &self.graph[node];
+            let edge = previous
+                .and_then(|from| self.graph.find_edge(from, node))
+                .map(|edge| self.graph[edge]);
+            steps.push(ChainStep {
+                credential: credential.clone(),
+                link: edge.map(|(link, _)| link),
+                at: edge.map_or(*first_seen, |(_, at)| at),
+            });
+            previous = Some(node);
+        }
+        steps
     }
 
     pub fn len(&self) -> usize {
@@ -214,6 +265,7 @@ mod tests {
                 key_id: AuthKeyId(100),
             },
             Link::Holds,
+            Instant::SCENARIO_EPOCH,
         );
         graph.observe(&created(
             DcId(1),
@@ -236,14 +288,26 @@ mod tests {
             dc: DcId(2),
             key_id: AuthKeyId(400),
         });
+        let credentials: Vec<String> = chain.iter().map(|step| step.credential.to_string()).collect();
         assert_eq!(
-            chain,
+            credentials,
             [
                 "desktop key stolen by malware",
-                "key 0x0000000000000064 on DC 1",
-                "authorization 0x000000000000000a of account 1",
-                "authorization 0x0000000000000014 of account 1",
-                "key 0x0000000000000190 on DC 2",
+                "key 0000000000000064 on DC 1",
+                "authorization 000000000000000a of account 1",
+                "authorization 0000000000000014 of account 1",
+                "key 0000000000000190 on DC 2",
+            ]
+        );
+        let links: Vec<Option<&str>> = chain.iter().map(|step| step.link.map(Link::label)).collect();
+        assert_eq!(
+            links,
+            [
+                None,
+                Some("holds"),
+                Some("bound to"),
+                Some("minted by QR login"),
+                Some("exported to another DC as"),
             ]
         );
         assert_eq!(
