@@ -53,6 +53,11 @@ pub fn write_shard(dir: &Path, manifest: &ShardManifest, scenario_text: &str, ro
                 .map(|text| vec![row.seed.to_string(), text.clone()]),
         );
     }
+    // Reports of an earlier plain run into the same directory would pass
+    // for this shard's; the merge writes them.
+    for stale in ["summary.csv", "summary.md", "report.html"] {
+        let _ = std::fs::remove_file(dir.join(stale));
+    }
     write(dir.join(SCENARIO_COPY), scenario_text)?;
     write(dir.join("runs.csv"), &runs_csv_with(&sorted, Numbers::Exact))?;
     write(dir.join("attackers.csv"), &attackers_csv(&sorted))?;
