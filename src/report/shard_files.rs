@@ -235,3 +235,78 @@ pub fn read_shard_rows(dir: &Path, seeds: &[u64], draws: &dyn Fn(u64) -> Draws) 
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{DrawnValue, MetricId, SeedRange, Shard};
+
+    fn draws(seed: u64) -> Draws {
+        let mut draws = Draws::default();
+        draws.push("network.loss", DrawnValue::Number(seed as f64 / 7.0));
+        draws
+    }
+
+    fn row(seed: u64) -> Row {
+        Row {
+            seed,
+            values: MetricRow::from_fn(|id| match (id.spec().kind, id) {
+                (MetricKind::Bool, _) => MetricValue::Bool(seed % 2 == 0),
+                (_, MetricId::Seed) => MetricValue::Number(seed as f64),
+                (_, MetricId::SyncOverheadRatio) => MetricValue::Number(1.0 / 3.0 + seed as f64),
+                (_, MetricId::Resends) => MetricValue::Number(f64::INFINITY),
+                _ => MetricValue::Number(0.1 + 0.2),
+            }),
+            params: draws(seed),
+            attackers: Vec::new(),
+            violations: vec![format!("seed {seed}: a \"quoted\",\nmultiline problem")],
+        }
+    }
+
+    fn manifest() -> ShardManifest {
+        ShardManifest {
+            version: "0.1.0".into(),
+            scenario: "t".into(),
+            scenario_file: "t.toml".into(),
+            scenario_sha256: super::super::shard_manifest::sha256_hex("text"),
+            seeds: SeedRange::new(1, 7, 10).expect("range"),
+            shard: Shard::new(0, 3).expect("shard"),
+        }
+    }
+
+    #[test]
+    fn a_shard_reads_back_into_its_exact_rows_and_a_changed_draw_is_damage() {
+        let dir = std::env::temp_dir().join(format!("sessionlab-shard-files-{}", std::process::id()));
+        let rows = vec![row(4), row(1)];
+        write_shard(&dir, &manifest(), "text", &rows).expect("written");
+        let read = read_shard_rows(&dir, &[1, 4], &draws).expect("read back");
+        assert_eq!(read, vec![row(1), row(4)], "every value exactly, in seed order");
+        assert_eq!(read_scenario_copy(&dir).expect("copy"), "text");
+        let other = |seed: u64| {
+            let mut draws = Draws::default();
+            draws.push("network.loss", DrawnValue::Number(seed as f64));
+            draws
+        };
+        let error = read_shard_rows(&dir, &[1, 4], &other).expect_err("another draw");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: damaged: line 2: param.network.loss is \"0.142857\", but the scenario draws \"1\" for this seed",
+                dir.join("runs.csv").display()
+            )
+        );
+        let error = read_shard_rows(&dir, &[1, 4, 7], &draws).expect_err("a seed short");
+        assert!(
+            error.to_string().ends_with("runs.csv: damaged: no row for seed 7"),
+            "{error}"
+        );
+        let error = read_shard_rows(&dir, &[1], &draws).expect_err("a seed too many");
+        assert!(
+            error
+                .to_string()
+                .ends_with("line 3: seed 4 is not one of this shard's seeds"),
+            "{error}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
