@@ -5,11 +5,17 @@
 //! |------|---------|
 //! | 0 | everything held |
 //! | 1 | an `[expect]` bound failed or an oracle was violated |
-//! | 2 | bad input: arguments (`replay --account` naming a user id the run does not have, or not a number, included), unreadable or invalid files, an output that cannot be written |
+//! | 2 | bad input: arguments (`replay --account` naming a user id the run does not have, or not a number, included), unreadable or invalid files, an output that cannot be written, shards that do not merge |
 //! | 3 | a run crashed (a panic: a bug in sessionlab) or ran away (over its event limit) |
 //!
 //! When one command meets several outcomes (many scenario files), the
 //! highest code wins.
+//!
+//! `run --shard I/N` judges nothing: 0 unless its input is bad (2) or a
+//! seed crashed (3). `merge` judges the merged rows as `run` does (0 or 1)
+//! and is 2 when its parts do not make a whole: a missing, repeated or
+//! overlapping shard, shards of different scenario files, versions or
+//! seed ranges, a damaged manifest or CSV.
 
 use std::io::Write;
 use std::path::Path;

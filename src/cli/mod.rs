@@ -7,7 +7,9 @@
 
 mod check;
 mod exit;
+mod finish;
 mod list_metrics;
+mod merge;
 mod replay;
 mod run;
 mod status;
@@ -23,6 +25,7 @@ use clap::{Parser, Subcommand};
 pub use check::{check, ok_line, printable, write_scenario_errors, MAX_CHECK_FILES};
 pub use exit::{report_batch_error, Exit, EXIT_BAD_INPUT, EXIT_CRASHED, EXIT_EXPECTATION_FAILED, EXIT_OK};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
+pub use merge::{merge, MergeArguments};
 pub use replay::{replay, ReplayArguments};
 pub use run::{run_command, RunArguments, MAX_SEEDS};
 pub use status::status_text;
@@ -37,7 +40,8 @@ pub use table::aligned_table;
     long_about = "Deterministic discrete-event simulator and fuzzing testbed for multi-device session \
                   management modelled on Telegram's MTProto. Scenarios are TOML files (see \
                   scenarios/README.md). Exit codes: 0 ok, 1 an expectation failed or an oracle was \
-                  violated, 2 bad input (arguments, unreadable or invalid files), 3 a run \
+                  violated, 2 bad input (arguments, unreadable or invalid files, shards that do not \
+                  merge), 3 a run \
                   crashed or ran away (the seed is named with the replay command that \
                   reproduces it).",
     after_help = "Example:\n  sessionlab check scenarios/*.toml"
@@ -76,10 +80,29 @@ pub enum Command {
                       p95, p99, min, max per metric), summary.md and report.html, byte-identical for \
                       the same inputs whatever --jobs is, and prints a short summary. Exits 0 when every \
                       [expect] bound holds on every seed and no oracle was violated, 1 otherwise, 2 on \
-                      bad input.",
+                      bad input. With --shard I/N, runs only the seeds s with (s - A) % N == I and \
+                      writes their rows with a manifest (shard.json) for `sessionlab merge`, which \
+                      writes the reports and judges [expect]; a shard exits 0 unless its input is bad \
+                      (2) or a run crashed (3).",
         after_help = "Example:\n  sessionlab run scenarios/healthy-baseline.toml --seeds 0..10 --jobs 2 --out out"
     )]
     Run(RunArguments),
+    /// Merge the shards of a run into the reports of one run.
+    #[command(
+        long_about = "Merge the shards of a run (`run --shard I/N`, perhaps on several machines) into \
+                      DIR/<name>/: runs.csv, attackers.csv, summary.csv, summary.md and report.html, \
+                      byte-identical to what one `run` over the whole seed range writes. Each DIR is a \
+                      shard's directory (holding shard.json) or the --out directory of a sharded run. \
+                      Parts of one scenario must come from the same scenario file, the same sessionlab \
+                      version and the same seed range in the same number of shards, each shard exactly \
+                      once. Exits as that run would: 0 when every [expect] bound holds and no oracle was \
+                      violated, 1 otherwise; 2 when the parts do not make a whole (a missing, repeated or \
+                      foreign shard, a damaged file), naming the problem.",
+        after_help = "Example:\n  sessionlab run scenarios/smoke.toml --seeds 0..6 --shard 0/2 --out part0\n  \
+                      sessionlab run scenarios/smoke.toml --seeds 0..6 --shard 1/2 --out part1\n  \
+                      sessionlab merge part0 part1 --out out"
+    )]
+    Merge(MergeArguments),
     /// Run one seed and explain its bypasses and footholds.
     #[command(
         long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
@@ -155,6 +178,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     match command {
         Command::Check(arguments) => check(&arguments.scenarios, out, err),
         Command::ListMetrics(arguments) => list_metrics(arguments.format, out),
+        Command::Merge(arguments) => merge(&arguments, out, err),
         Command::Replay(arguments) => replay(&arguments, out, err),
         Command::Run(arguments) => run_command(&arguments, out, err),
         Command::Status => {

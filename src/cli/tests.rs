@@ -147,3 +147,55 @@ fn output_failures_end_the_command_as_not_done() {
         );
     }
 }
+
+#[test]
+fn shards_are_parsed_by_clap_into_valid_shards_and_anything_else_is_a_usage_error() {
+    let cases = [
+        (
+            "3/3",
+            "shard 3 of 3 does not exist: I must be below N (shards count from 0)",
+        ),
+        ("0/0", "no shards: N must be at least 1"),
+        ("1", "not a shard such as \"0/4\" (I/N: shard I of N, counting from 0)"),
+        (
+            "1/two",
+            "not a shard such as \"0/4\" (I/N: shard I of N, counting from 0)",
+        ),
+    ];
+    for (shard, problem) in cases {
+        let (exit, out, err) = sessionlab(&["run", "scenarios/smoke.toml", "--shard", shard]);
+        assert_eq!((exit, out.as_str()), (Exit::BadInput, ""), "{shard}");
+        let expected = format!("error: invalid value '{shard}' for '--shard <I/N>': {problem}\n");
+        assert!(err.starts_with(&expected), "{shard}: {err}");
+    }
+    let parsed = Arguments::try_parse_from(["sessionlab", "run", "x.toml", "--shard", "2/5"]).expect("parses");
+    let Command::Run(run) = parsed.command else {
+        panic!("not run: {parsed:?}");
+    };
+    assert_eq!(run.shard, crate::scenario::Shard::new(2, 5).ok());
+}
+
+#[test]
+fn a_shard_without_seeds_is_refused_before_anything_runs() {
+    let (exit, out, err) = sessionlab(&["run", "scenarios/smoke.toml", "--seeds", "0..2", "--shard", "2/3"]);
+    assert_eq!((exit, out.as_str()), (Exit::BadInput, ""));
+    assert_eq!(
+        err,
+        "scenarios/smoke.toml: shard 2/3 of seeds 0..2 holds no seed: use at most 2 shards\n"
+    );
+}
+
+#[test]
+fn a_manifest_takes_as_many_seeds_as_a_run_runs() {
+    assert_eq!(MAX_SEEDS, crate::report::shard_manifest::MAX_MANIFEST_SEEDS);
+}
+
+#[test]
+fn merge_without_a_shard_is_bad_input() {
+    let (exit, out, err) = sessionlab(&["merge", "src", "--out", "/nonexistent/out"]);
+    assert_eq!((exit, out.as_str()), (Exit::BadInput, ""));
+    assert_eq!(
+        err,
+        "src: no shard here: neither it nor a subdirectory holds a shard.json\n"
+    );
+}

@@ -5,17 +5,22 @@
 
 use crate::engine::percentile::nearest_rank;
 use crate::scenario::{Draws, Metric, MetricRow, METRICS};
-use crate::world::AttackerOutcome;
+
+use super::attacker_row::AttackerRow;
 
 /// One seed's row: a value for every metric of [`METRICS`], the seed's
-/// per-seed draws (the `param.` columns of `runs.csv`) and what each of
-/// its attackers got (its rows of `attackers.csv`).
+/// per-seed draws (the `param.` columns of `runs.csv`), what each of its
+/// attackers got (its rows of `attackers.csv`) and its oracle violations.
+/// Every report is written from rows, whether they come from live runs or
+/// from the files of shards (`sessionlab merge`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub seed: u64,
     pub values: MetricRow,
     pub params: Draws,
-    pub attackers: Vec<AttackerOutcome>,
+    pub attackers: Vec<AttackerRow>,
+    /// The oracle violations of the run, described.
+    pub violations: Vec<String>,
 }
 
 /// One metric over all seeds.
@@ -106,6 +111,7 @@ mod tests {
                 }),
                 params: Draws::default(),
                 attackers: Vec::new(),
+                violations: Vec::new(),
             })
             .collect();
         let summary = aggregate(&rows);

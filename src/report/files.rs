@@ -50,12 +50,21 @@ pub fn check_expectations(rows: &[Row], expectations: &[Expectation]) -> Vec<Exp
         .collect()
 }
 
-fn write(path: PathBuf, contents: &str) -> Result<PathBuf, ReportError> {
+/// Writes `contents` to `path`.
+pub(super) fn write(path: PathBuf, contents: &str) -> Result<PathBuf, ReportError> {
     std::fs::write(&path, contents).map_err(|source| ReportError {
         path: path.clone(),
         source,
     })?;
     Ok(path)
+}
+
+/// Creates `dir` and its parents.
+pub(super) fn create_dir(dir: &Path) -> Result<(), ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Write `runs.csv`, `attackers.csv`, `summary.csv`, `summary.md` and
@@ -67,10 +76,7 @@ pub fn write_reports(
     rows: &[Row],
     expectations: &[ExpectationOutcome],
 ) -> Result<ReportPaths, ReportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ReportError {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    create_dir(dir)?;
     let mut sorted = rows.to_vec();
     sorted.sort_by_key(|row| row.seed);
     let summaries = aggregate(&sorted);

@@ -162,6 +162,7 @@ mod tests {
                 }),
                 params: crate::scenario::Draws::default(),
                 attackers: Vec::new(),
+                violations: Vec::new(),
             })
             .collect();
         let svg = chart(MetricId::LogoutBypasses, &rows);

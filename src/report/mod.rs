@@ -3,15 +3,25 @@
 //! (one row per seed, attacker and target account), `summary.csv`,
 //! `summary.md`, `report.html`.
 //!
+//! A shard of a run (`run --shard I/N`) writes its per-seed rows and a
+//! manifest instead (`shard_files`, `shard_manifest`); `merge` reads them
+//! back into rows and writes the same files through the same renderers.
+//!
 //! Every renderer is a pure function of the rows (sorted by seed) and the
 //! scenario's name and description: no wall-clock figure, no hash-map
 //! order, floats in one fixed format. The same inputs give byte-identical
 //! files on any machine, whatever `--jobs` was.
 
 pub mod aggregate;
+pub mod attacker_row;
 pub mod files;
 pub mod html;
+pub mod shard_files;
+pub mod shard_manifest;
 pub mod text;
 
 pub use aggregate::{aggregate, MetricSummary, Row};
+pub use attacker_row::AttackerRow;
 pub use files::{check_expectations, write_reports, ExpectationOutcome, ReportError, ReportPaths};
+pub use shard_files::{read_scenario_copy, read_shard_rows, write_shard, ShardFileError};
+pub use shard_manifest::{sha256_hex, ManifestError, ShardManifest, MANIFEST_FILE};

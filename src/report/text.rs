@@ -1,10 +1,9 @@
 //! Text renderers: `runs.csv`, `attackers.csv`, `summary.csv` and `summary.md`.
 
-use std::time::Duration;
-
-use crate::scenario::{DrawnValue, MetricId, MetricValue, METRICS};
+use crate::scenario::{DrawnValue, Draws, MetricId, MetricValue, METRICS};
 
 use super::aggregate::{MetricSummary, Row};
+use super::attacker_row::ATTACKERS_CSV_HEADER;
 use super::files::ExpectationOutcome;
 
 /// A number in the one format every output uses: integers without a
@@ -26,14 +25,27 @@ pub fn draw_cell(value: &DrawnValue) -> String {
     value.number().map_or_else(|| value.text(), format_number)
 }
 
-fn format_value(value: MetricValue) -> String {
-    match value {
-        MetricValue::Number(number) => format_number(number),
-        MetricValue::Bool(flag) => flag.to_string(),
+/// How `runs.csv` writes metric values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// The one number format every report uses ([`format_number`]).
+    Rounded,
+    /// Rust's shortest form that reads back to the same `f64` (`NaN`,
+    /// `inf` for values that are not finite): a shard's `runs.csv`, so that
+    /// `merge` aggregates the very values a plain run would.
+    Exact,
+}
+
+/// A metric value's cell in `numbers`' format; booleans are `true`/`false`.
+pub fn format_value(value: MetricValue, numbers: Numbers) -> String {
+    match (value, numbers) {
+        (MetricValue::Number(number), Numbers::Rounded) => format_number(number),
+        (MetricValue::Number(number), Numbers::Exact) => number.to_string(),
+        (MetricValue::Bool(flag), _) => flag.to_string(),
     }
 }
 
-fn csv_text(records: Vec<Vec<String>>) -> String {
+pub(super) fn csv_text(records: Vec<Vec<String>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for record in records {
         // Writing to a Vec cannot fail.
@@ -43,47 +55,33 @@ fn csv_text(records: Vec<Vec<String>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// The header of `runs.csv` for rows whose draws are `params`.
+pub fn runs_csv_header(params: &Draws) -> Vec<String> {
+    let mut header: Vec<String> = vec![MetricId::Seed.name().to_string()];
+    header.extend(params.iter().map(|draw| draw.column()));
+    header.extend(METRICS.iter().skip(1).map(|metric| metric.name.to_string()));
+    header
+}
+
 /// `runs.csv`: one row per seed, a column per metric in [`METRICS`] order,
 /// and after `seed` a `param.` column per per-seed draw (every seed of a
 /// scenario draws the same settings; the first row names the columns).
 pub fn runs_csv(rows: &[Row]) -> String {
-    let params: Vec<String> = rows
-        .first()
-        .map(|row| row.params.iter().map(|draw| draw.column()).collect())
-        .unwrap_or_default();
-    let mut header: Vec<String> = vec![MetricId::Seed.name().to_string()];
-    header.extend(params);
-    header.extend(METRICS.iter().skip(1).map(|metric| metric.name.to_string()));
+    runs_csv_with(rows, Numbers::Rounded)
+}
+
+/// [`runs_csv`] with metric values in `numbers`' format.
+pub fn runs_csv_with(rows: &[Row], numbers: Numbers) -> String {
+    let header = runs_csv_header(&rows.first().map(|row| row.params.clone()).unwrap_or_default());
     let mut records = vec![header];
     for row in rows {
-        let mut values = row.values.iter().map(|(_, value)| format_value(value));
+        let mut values = row.values.iter().map(|(_, value)| format_value(value, numbers));
         let mut record: Vec<String> = values.next().into_iter().collect();
         record.extend(row.params.iter().map(|draw| draw_cell(&draw.value)));
         record.extend(values);
         records.push(record);
     }
     csv_text(records)
-}
-
-/// The columns of `attackers.csv`, in order.
-pub const ATTACKERS_CSV_HEADER: [&str; 12] = [
-    "seed",
-    "attacker",
-    "account",
-    "acquisition",
-    "acquired_at_ms",
-    "first_accepted_ms",
-    "last_accepted_ms",
-    "evicted_at_ms",
-    "evicted_by",
-    "updates_exfiltrated",
-    "footholds_minted",
-    "footholds_surviving",
-];
-
-/// A time from the run's start in milliseconds (µs precision); empty for none.
-fn milliseconds(time: Option<Duration>) -> String {
-    time.map_or_else(String::new, |time| format_number(time.as_micros() as f64 / 1000.0))
 }
 
 /// `attackers.csv`: one row per (seed, attacker, target account), seeds in
@@ -93,20 +91,9 @@ pub fn attackers_csv(rows: &[Row]) -> String {
     let mut records = vec![ATTACKERS_CSV_HEADER.iter().map(|cell| cell.to_string()).collect()];
     for row in rows {
         for attacker in &row.attackers {
-            records.push(vec![
-                row.seed.to_string(),
-                attacker.attacker.clone(),
-                attacker.account.to_string(),
-                attacker.acquisition.to_string(),
-                milliseconds(attacker.acquired_at),
-                milliseconds(attacker.first_accepted_at),
-                milliseconds(attacker.last_accepted_at),
-                milliseconds(attacker.evicted_at),
-                attacker.evicted_by.unwrap_or_default().to_string(),
-                attacker.updates_exfiltrated.to_string(),
-                attacker.footholds_minted.to_string(),
-                attacker.footholds_surviving.to_string(),
-            ]);
+            let mut record = vec![row.seed.to_string()];
+            record.extend(attacker.cells());
+            records.push(record);
         }
     }
     csv_text(records)
@@ -200,6 +187,7 @@ mod tests {
         use crate::scenario::{Draws, MetricRow};
         use crate::world::AttackerOutcome;
         use sessionlab_proto::id::UserId;
+        use std::time::Duration;
         let evicted = AttackerOutcome {
             attacker: "thief".into(),
             account: UserId(1000),
@@ -227,7 +215,8 @@ mod tests {
             seed: 3,
             values: MetricRow::from_fn(|_| MetricValue::Number(0.0)),
             params: Draws::default(),
-            attackers: vec![evicted, not_started],
+            attackers: vec![(&evicted).into(), (&not_started).into()],
+            violations: Vec::new(),
         };
         assert_eq!(
             attackers_csv(&[row]),
@@ -256,6 +245,7 @@ mod tests {
                 }),
                 params,
                 attackers: Vec::new(),
+                violations: Vec::new(),
             }
         };
         let text = runs_csv(&[row(4, 0.125, 1_500), row(5, 1.0 / 3.0, 86_400_000_000)]);

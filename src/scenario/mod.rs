@@ -30,6 +30,7 @@ pub mod quantity;
 mod raw;
 mod resolve;
 pub mod sampled;
+pub mod shard;
 
 use std::io::Read;
 use std::path::Path;
@@ -46,6 +47,7 @@ pub use metrics::{Metric, MetricId, MetricKind, MetricRow, MetricValue, METRICS,
 pub use model::*;
 pub use quantity::{Probability, SeedRange, Share};
 pub use sampled::{Resolved, Sampled, Spec, Stage, SwarmRng};
+pub use shard::{Shard, ShardError, MAX_SHARDS};
 
 use error::Locator;
 
@@ -62,6 +64,11 @@ pub fn parse_scenario(source: &str, file_name: &str) -> Result<Scenario, Scenari
 
 /// Reads and parses a scenario file (at most [`limits::MAX_SOURCE_BYTES`]).
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioErrors> {
+    load_scenario_source(path).map(|(_, scenario)| scenario)
+}
+
+/// [`load_scenario`], with the text it parsed (what a shard records).
+pub fn load_scenario_source(path: &Path) -> Result<(String, Scenario), ScenarioErrors> {
     let file_name = path.display().to_string();
     let read_error = |reason: String| ScenarioError {
         file: file_name.clone(),
@@ -70,7 +77,8 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioErrors> {
         problem: Problem::Read(reason),
     };
     let source = read_source(path).map_err(read_error)?;
-    parse_scenario(&source, &file_name)
+    let scenario = parse_scenario(&source, &file_name)?;
+    Ok((source, scenario))
 }
 
 /// The text of `path`, at most [`limits::MAX_SOURCE_BYTES`], or why not.

@@ -2,47 +2,17 @@
 //! output and its exit code (0 ok, 2 bad input), and the exact
 //! `file:line:column: problem` message for each kind of malformed scenario.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use sessionlab::scenario::duration::format_duration;
 use sessionlab::scenario::{load_scenario, METRICS};
 use sessionlab_testkit::scenario_fixture::{device, ScenarioFixture};
 
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `sessionlab ARGS...` in `directory`.
-fn sessionlab_in(directory: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_sessionlab"))
-        .args(args)
-        .current_dir(directory)
-        .output()
-        .expect("the binary runs");
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("utf-8 output");
-    Run {
-        code: output.status.code(),
-        stdout: text(output.stdout),
-        stderr: text(output.stderr),
-    }
-}
+use crate::support::binary::{scratch, sessionlab_in, Run};
 
 /// Runs `sessionlab ARGS...` in the repository root.
 fn sessionlab(args: &[&str]) -> Run {
     sessionlab_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-/// An empty scratch directory for one test.
-fn scratch(test: &str) -> PathBuf {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(test);
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("scratch directory");
-    directory
 }
 
 /// The smallest valid scenario; malformed ones append to it (from line 7).
@@ -251,12 +221,12 @@ fn status_prints_the_layers_in_their_order_and_points_to_the_code_map() {
     assert_eq!(lines[8], "code map and invariants: ARCHITECTURE.md");
     assert!(run
         .stdout
-        .ends_with("subcommands: run, check, replay, list-metrics, status\n"));
+        .ends_with("subcommands: run, merge, check, replay, list-metrics, status\n"));
 }
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for subcommand in ["run", "check", "replay", "list-metrics", "status"] {
+    for subcommand in ["run", "merge", "check", "replay", "list-metrics", "status"] {
         let run = sessionlab(&[subcommand, "--help"]);
         assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:?}");
         assert!(

@@ -22,7 +22,8 @@ fn temp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("sessionlab-cli-run-{}-{name}", std::process::id()))
 }
 
-fn tiny() -> ScenarioFixture {
+/// A two-account world for half a day: seconds per seed in a debug build.
+pub(crate) fn tiny() -> ScenarioFixture {
     ScenarioFixture::new("tiny-cli")
         .duration("12h")
         .seeds("0..2")

@@ -10,6 +10,7 @@ mod architecture;
 mod auth_model;
 mod cli;
 mod cli_run;
+mod cli_shard;
 mod client;
 mod client_scripted;
 mod crypto_vectors;

@@ -2,6 +2,7 @@
 //! packet crafting, so that tests can send what a real client never would.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod sim;
 
 use rand_chacha::rand_core::SeedableRng;
