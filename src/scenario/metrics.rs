@@ -277,20 +277,25 @@ mod tests {
             "owner_requests_abandoned",
             "detection_precision",
             "detection_recall",
+            "push_latency_p50_ms",
+            "push_latency_p99_ms",
+            "catch_up_p50_ms",
+            "catch_up_p99_ms",
         ] {
             assert!(MetricId::from_name(name).is_some(), "{name}");
         }
-        assert_eq!(METRIC_COUNT, 42);
+        assert_eq!(METRIC_COUNT, 44);
         assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
         assert_eq!(MetricId::from_name("nope"), None);
+        assert_eq!(MetricId::from_name("convergence_p50_ms"), None, "replaced by the latency split");
         assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");
     }
 
     #[test]
     fn a_row_holds_one_value_per_metric_in_column_order() {
         let row = MetricRow::from_fn(|id| MetricValue::Number(id as usize as f64));
-        assert_eq!(row.get(MetricId::Resends), MetricValue::Number(21.0));
-        assert_eq!(row.by_name("resends"), Some(MetricValue::Number(21.0)));
+        assert_eq!(row.get(MetricId::Resends), MetricValue::Number(23.0));
+        assert_eq!(row.by_name("resends"), Some(MetricValue::Number(23.0)));
         assert_eq!(row.by_name("nope"), None);
         let names: Vec<_> = row.iter().map(|(metric, _)| metric.name).collect();
         let expected: Vec<_> = METRICS.iter().map(|metric| metric.name).collect();
