@@ -287,7 +287,11 @@ mod tests {
         assert_eq!(METRIC_COUNT, 44);
         assert_eq!(MetricId::SyncConverged.spec().kind, MetricKind::Bool);
         assert_eq!(MetricId::from_name("nope"), None);
-        assert_eq!(MetricId::from_name("convergence_p50_ms"), None, "replaced by the latency split");
+        assert_eq!(
+            MetricId::from_name("convergence_p50_ms"),
+            None,
+            "replaced by the latency split"
+        );
         assert_eq!(MetricId::MaxBypassWindowMs.to_string(), "max_bypass_window_ms");
     }
 

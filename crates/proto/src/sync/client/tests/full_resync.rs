@@ -128,3 +128,75 @@ fn updates_before_the_first_state_wait_for_it() {
     assert_eq!(stored_seqs(&client), [1]);
     assert_eq!(client.state(), log.state());
 }
+
+#[test]
+fn history_ahead_of_the_state_asks_for_the_difference_when_no_push_follows() {
+    // As above, but the push of the update is lost: the page alone shows
+    // it, so the client asks for the difference at once (HistoryAhead).
+    let mut log = UpdateLog::new(100).unwrap();
+    let mut client = synced_client(&log, 100);
+    client.on_new_session_created(ms(0));
+    let Some(SyncAction::GetDifference { request_id, .. }) = client.poll_action() else {
+        panic!("expected a difference request");
+    };
+    client
+        .on_difference(ms(1), request_id, Difference::TooLong { pts: 0 })
+        .unwrap();
+    assert!(matches!(
+        serve(&mut client, &log, ms(2)),
+        Some(SyncAction::GetState { .. })
+    ));
+    push(&mut log, ms(3));
+    events(&mut client);
+    assert!(matches!(
+        serve(&mut client, &log, ms(4)),
+        Some(SyncAction::GetHistory { .. })
+    ));
+    let reasons: Vec<FetchReason> = events(&mut client)
+        .into_iter()
+        .filter_map(|event| match event {
+            SyncEvent::FetchSent { reason, .. } => Some(reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons, [FetchReason::HistoryAhead]);
+    assert!(matches!(
+        serve(&mut client, &log, ms(5)),
+        Some(SyncAction::GetDifference { .. })
+    ));
+    while serve(&mut client, &log, ms(6)).is_some() {}
+    assert_eq!(client.state(), log.state());
+    assert_eq!(stored_seqs(&client), [1]);
+    assert_eq!(totals(&mut client).updates_applied, 1, "counted once");
+}
+
+#[test]
+fn a_connection_is_caught_up_once_nothing_is_left_to_fetch() {
+    // Five updates missed with a pts_limit of 2: two slices, then the
+    // final difference; only then, once, CaughtUp.
+    let mut log = UpdateLog::new(100).unwrap();
+    let mut client = synced_client(&log, 2);
+    client.on_disconnected();
+    for _ in 0..5 {
+        push(&mut log, ms(0));
+    }
+    events(&mut client);
+    client.on_connected(ms(10));
+    let mut caught_up_after = Vec::new();
+    let mut answers = 0;
+    while serve(&mut client, &log, ms(20)).is_some() {
+        answers += 1;
+        let caught = events(&mut client)
+            .into_iter()
+            .filter(|event| *event == SyncEvent::CaughtUp)
+            .count();
+        caught_up_after.push(caught);
+    }
+    assert_eq!(client.state(), log.state());
+    assert!(answers >= 3, "two slices, then the rest: {caught_up_after:?}");
+    assert_eq!(caught_up_after.iter().sum::<usize>(), 1, "{caught_up_after:?}");
+    assert_eq!(caught_up_after.last(), Some(&1), "only after the last answer");
+    // A push while connected does not report it again.
+    client.on_update(ms(30), push(&mut log, ms(29))).unwrap();
+    assert!(!events(&mut client).contains(&SyncEvent::CaughtUp));
+}
