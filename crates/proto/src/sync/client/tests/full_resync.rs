@@ -76,9 +76,10 @@ fn too_long_recovery_counts_each_reloaded_update_once() {
     assert_eq!(totals.updates_applied, 3, "updates 2 and 3 were never delivered");
 }
 
-#[test]
-fn history_newer_than_the_refetched_state_is_counted_when_the_pts_rule_applies_it() {
-    let mut log = UpdateLog::new(100).unwrap();
+/// A synced client told `differenceTooLong` after a new session: its
+/// state is refetched, the history page is yet to be asked for.
+fn state_refetched_after_too_long() -> (UpdateLog, ClientSync) {
+    let log = UpdateLog::new(100).unwrap();
     let mut client = synced_client(&log, 100);
     events(&mut client);
     client.on_new_session_created(ms(0));
@@ -92,6 +93,12 @@ fn history_newer_than_the_refetched_state_is_counted_when_the_pts_rule_applies_i
         serve(&mut client, &log, ms(2)),
         Some(SyncAction::GetState { .. })
     ));
+    (log, client)
+}
+
+#[test]
+fn history_newer_than_the_refetched_state_is_counted_when_the_pts_rule_applies_it() {
+    let (mut log, mut client) = state_refetched_after_too_long();
     // An update happens between the state and the history answers.
     let update = push(&mut log, ms(3));
     assert!(matches!(
@@ -133,19 +140,7 @@ fn updates_before_the_first_state_wait_for_it() {
 fn history_ahead_of_the_state_asks_for_the_difference_when_no_push_follows() {
     // As above, but the push of the update is lost: the page alone shows
     // it, so the client asks for the difference at once (HistoryAhead).
-    let mut log = UpdateLog::new(100).unwrap();
-    let mut client = synced_client(&log, 100);
-    client.on_new_session_created(ms(0));
-    let Some(SyncAction::GetDifference { request_id, .. }) = client.poll_action() else {
-        panic!("expected a difference request");
-    };
-    client
-        .on_difference(ms(1), request_id, Difference::TooLong { pts: 0 })
-        .unwrap();
-    assert!(matches!(
-        serve(&mut client, &log, ms(2)),
-        Some(SyncAction::GetState { .. })
-    ));
+    let (mut log, mut client) = state_refetched_after_too_long();
     push(&mut log, ms(3));
     events(&mut client);
     assert!(matches!(
