@@ -125,11 +125,9 @@ fn run_one(
         )?;
         return Ok(Exit::BadInput);
     }
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(seeds.len() as u64);
-        bar.set_message(scenario.meta.name.clone());
-        bar
-    });
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| seed_progress(seeds.len(), &scenario.meta.name));
     let started = WallClock::now();
     let on_done = |_seed: u64| {
         if let Some(bar) = &progress {
@@ -178,4 +176,32 @@ fn run_one(
         dir.display()
     )?;
     Ok(Exit::Ok)
+}
+
+/// What the progress bar shows (indicatif's template syntax).
+const SEED_PROGRESS_TEMPLATE: &str = "{msg} [{bar:30}] {pos}/{len} seeds, ETA {eta}";
+
+/// A progress bar on a terminal: the scenario, seeds done of all, and the
+/// time left at the pace so far.
+fn seed_progress(seeds: usize, name: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(seeds as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(SEED_PROGRESS_TEMPLATE) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(name.to_string());
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_template_parses_and_counts_seeds() {
+        assert!(indicatif::ProgressStyle::with_template(SEED_PROGRESS_TEMPLATE).is_ok());
+        let bar = seed_progress(7, "smoke");
+        bar.inc(2);
+        assert_eq!((bar.position(), bar.length()), (2, Some(7)));
+        assert_eq!(bar.message(), "smoke");
+    }
 }
