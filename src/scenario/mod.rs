@@ -37,6 +37,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+/// The device kinds as scenario files spell them (the trace's test checks
+/// it writes the same).
+#[cfg(test)]
+pub(crate) use build_actors::DEVICE_KINDS;
 pub use distribution::{ByteDistribution, Distribution, DurationDistribution, OffsetDistribution};
 pub use draws::{Draw, DrawnValue, Draws};
 pub use duration::{parse_duration, SignedDuration};

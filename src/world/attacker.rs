@@ -143,8 +143,7 @@ impl World {
                 }
             }
         }
-        let local = self.local_now(id, now);
-        self.apps[id].client.on_connected(local);
+        self.connect_client(now, id);
         self.after_access(now, attacker, id);
         Some(id)
     }
@@ -187,8 +186,7 @@ impl World {
             Link::Holds,
             now,
         );
-        let local = self.local_now(app, now);
-        self.apps[app].client.on_connected(local);
+        self.connect_client(now, app);
         let phone = self.accounts[account].phone.clone();
         self.command(now, app, Command::SendCode { phone });
         if self.attackers[attacker].acquire == AcquireKind::PhishedCode {
@@ -253,8 +251,7 @@ impl World {
                 self.attackers[attacker].apps.push(minter);
                 let key = self.exchange_key(now, minter, home_dc);
                 self.apps[minter].keys_held.insert(home_dc, key.id());
-                let local = self.local_now(minter, now);
-                self.apps[minter].client.on_connected(local);
+                self.connect_client(now, minter);
                 self.command(now, minter, Command::ExportLoginToken);
             }
         }

@@ -136,16 +136,22 @@ fn a_notice_about_a_message_not_pending_changes_nothing() {
     assert_eq!(client.take_events(), []);
 }
 
+/// A server and a client of one key whose clock is 35 s fast: the
+/// server's time, and the client's lead.
+fn fast_clock_client() -> (ServerTransport, ClientSession, Instant, Duration) {
+    let key = key(1);
+    let now = start();
+    let (server, _) = pair(&key, now);
+    let salt = server.current_salt(key.id(), now).expect("key");
+    let client = ClientSession::new(key, SessionId(SESSION_ID), salt);
+    (server, client, now, Duration::from_secs(35))
+}
+
 /// A client whose clock is 35 s fast sends a ping; the 17 reaches it after
 /// `notice_delay`. Returns the client's events and whether the re-issued
 /// ping was accepted.
 fn fast_clock_ping(notice_delay: Duration) -> (Vec<TransportEvent>, bool, SessionId) {
-    let key = key(1);
-    let now = start();
-    let (mut server, _) = pair(&key, now);
-    let salt = server.current_salt(key.id(), now).expect("key");
-    let mut client = ClientSession::new(key, SessionId(SESSION_ID), salt);
-    let fast = Duration::from_secs(35);
+    let (mut server, mut client, now, fast) = fast_clock_client();
     let first_id = client
         .send(now + fast, Body::Ping { ping_id: 1 }.encode())
         .expect("queued");
@@ -537,12 +543,7 @@ fn a_body_that_names_its_id_is_built_again_under_the_new_id_and_session() {
     // msg_id and session: here a ping whose ping_id is msg_id ^ session.
     // The client is 35 s fast and the 17 comes at once, so the re-issue
     // is under a new id in a restarted session.
-    let key = key(1);
-    let now = start();
-    let (mut server, _) = pair(&key, now);
-    let salt = server.current_salt(key.id(), now).expect("key");
-    let mut client = ClientSession::new(key, SessionId(SESSION_ID), salt);
-    let fast = Duration::from_secs(35);
+    let (mut server, mut client, now, fast) = fast_clock_client();
     let body = SelfNamingBody::new(|msg_id, session| {
         Body::Ping {
             ping_id: msg_id ^ session.get(),

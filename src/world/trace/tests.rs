@@ -396,3 +396,11 @@ fn faults_are_written_in_time_order_and_acks_carry_their_account() {
         }
     ));
 }
+
+#[test]
+fn device_names_are_the_scenario_file_s() {
+    // One spelling for a device kind: what `[population] devices` parses.
+    for (name, kind) in crate::scenario::DEVICE_KINDS {
+        assert_eq!(names::device_name(*kind), *name);
+    }
+}

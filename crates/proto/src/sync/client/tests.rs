@@ -216,8 +216,9 @@ fn gap_not_filled_fetches_a_difference_after_the_wait() {
     assert!(events.contains(&SyncEvent::Duplicate { seq: 2 }));
 }
 
-#[test]
-fn slices_chain_until_the_full_difference() {
+/// A synced client with `pts_limit` 2 that missed five updates while
+/// offline and reconnected at `at`: slices, then the full difference.
+fn reconnected_after_missing_five(at: Instant) -> (UpdateLog, ClientSync) {
     let mut log = UpdateLog::new(100).unwrap();
     let mut client = synced_client(&log, 2);
     client.on_disconnected();
@@ -225,7 +226,13 @@ fn slices_chain_until_the_full_difference() {
         push(&mut log, ms(0));
     }
     events(&mut client);
-    client.on_connected(ms(100));
+    client.on_connected(at);
+    (log, client)
+}
+
+#[test]
+fn slices_chain_until_the_full_difference() {
+    let (log, mut client) = reconnected_after_missing_five(ms(100));
     let mut requests = 0;
     while serve(&mut client, &log, ms(200)).is_some() {
         requests += 1;

@@ -169,14 +169,7 @@ fn history_ahead_of_the_state_asks_for_the_difference_when_no_push_follows() {
 fn a_connection_is_caught_up_once_nothing_is_left_to_fetch() {
     // Five updates missed with a pts_limit of 2: two slices, then the
     // final difference; only then, once, CaughtUp.
-    let mut log = UpdateLog::new(100).unwrap();
-    let mut client = synced_client(&log, 2);
-    client.on_disconnected();
-    for _ in 0..5 {
-        push(&mut log, ms(0));
-    }
-    events(&mut client);
-    client.on_connected(ms(10));
+    let (mut log, mut client) = reconnected_after_missing_five(ms(10));
     let mut caught_up_after = Vec::new();
     let mut answers = 0;
     while serve(&mut client, &log, ms(20)).is_some() {
