@@ -11,6 +11,8 @@ use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::server::{ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::TransportEvent;
+use sessionlab_proto::wire::api::{CodeType, SentCodeType};
+use std::time::Duration;
 
 use super::trace::notes::{AttackerRequest, PacketRequests};
 use super::trace::TraceEvent;
@@ -30,6 +32,23 @@ pub(super) fn ready_code(
     let code = code.take()?;
     *requested = false;
     Some((app, code))
+}
+
+/// When the code of a `CodeSent { kind, next_type, timeout_s }` may be
+/// asked for again by SMS (`auth.resendCode`), if it went in-app and the
+/// next type is SMS: a second after the timeout the answer names.
+pub(super) fn sms_resend_at(
+    now: Instant,
+    kind: &SentCodeType,
+    next_type: Option<CodeType>,
+    timeout_s: Option<i32>,
+) -> Option<Instant> {
+    let in_app = matches!(kind, SentCodeType::App { .. });
+    if !in_app || next_type != Some(CodeType::Sms) {
+        return None;
+    }
+    let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
+    Some(now.saturating_add(Duration::from_secs(wait_s + 1)))
 }
 
 impl World {
@@ -425,14 +444,16 @@ impl World {
         };
         let owner_sees = match delivery {
             CodeDelivery::Sms => self.accounts[account].sim_holder.is_none(),
-            CodeDelivery::App { key_ids } => self.owner_holds_a_session(account, key_ids),
+            CodeDelivery::App { key_ids } => self.holds_a_session(account, &self.accounts[account].devices, key_ids),
         };
         let counted = match self.apps[requester].holder {
             Holder::Attacker { attacker } => {
                 let phished = owner_sees && self.accounts[account].phished_by == Some(attacker);
                 let own = match delivery {
                     CodeDelivery::Sms => self.accounts[account].sim_holder == Some(attacker),
-                    CodeDelivery::App { key_ids } => self.attacker_holds_a_session(attacker, key_ids),
+                    CodeDelivery::App { key_ids } => {
+                        self.holds_a_session(account, &self.attackers[attacker].apps, key_ids)
+                    }
                 };
                 if phished {
                     // One code only: the phished owner hands this one over.
@@ -462,26 +483,14 @@ impl World {
         });
     }
 
-    /// Whether a device of the owner's, not lost, is logged in under one of `key_ids`.
-    fn owner_holds_a_session(&self, account: AccountIndex, key_ids: &[AuthKeyId]) -> bool {
+    /// Whether one of `apps`, not lost, is logged in to `account`'s home DC
+    /// under one of `key_ids` (where an in-app code went).
+    fn holds_a_session(&self, account: AccountIndex, apps: &[AppId], key_ids: &[AuthKeyId]) -> bool {
         let home_dc = self.accounts[account].home_dc;
-        self.accounts[account].devices.iter().any(|&app| {
+        apps.iter().any(|&app| {
             let app = &self.apps[app];
             !app.lost
                 && app.client.is_logged_in()
-                && app
-                    .client
-                    .auth_key_id(home_dc)
-                    .is_some_and(|key| key_ids.contains(&key))
-        })
-    }
-
-    /// Whether an app of `attacker`'s holds a session under one of `key_ids`.
-    fn attacker_holds_a_session(&self, attacker: usize, key_ids: &[AuthKeyId]) -> bool {
-        let home_dc = self.accounts[self.attackers[attacker].account].home_dc;
-        self.attackers[attacker].apps.iter().any(|&app| {
-            let app = &self.apps[app];
-            app.client.is_logged_in()
                 && app
                     .client
                     .auth_key_id(home_dc)
@@ -500,5 +509,25 @@ impl World {
                 Holder::Attacker { attacker } => self.attacker_event(now, attacker, app, event),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_sms_may_be_asked_for_a_second_after_an_in_app_code_s_timeout() {
+        let now = Instant::from_unix_micros(1_000_000);
+        let in_app = SentCodeType::App { length: 5 };
+        let later = |seconds| Some(now.saturating_add(Duration::from_secs(seconds)));
+        assert_eq!(sms_resend_at(now, &in_app, Some(CodeType::Sms), Some(60)), later(61));
+        // No timeout named, or a nonsensical negative one: at once, plus the second.
+        assert_eq!(sms_resend_at(now, &in_app, Some(CodeType::Sms), None), later(1));
+        assert_eq!(sms_resend_at(now, &in_app, Some(CodeType::Sms), Some(-5)), later(1));
+        // Nothing to ask for: no next type, or the code already went by SMS.
+        assert_eq!(sms_resend_at(now, &in_app, None, Some(60)), None);
+        let by_sms = SentCodeType::Sms { length: 5 };
+        assert_eq!(sms_resend_at(now, &by_sms, Some(CodeType::Sms), Some(60)), None);
     }
 }

@@ -11,9 +11,8 @@ use crate::scenario::model::{AcquireKind, Behavior, DeviceKind};
 use crate::world::oracle::credentials::{Credential, Link};
 use sessionlab_proto::client::{ClientConfig, ClientEvent, Command, SessionFile};
 use sessionlab_proto::time::Instant;
-use sessionlab_proto::wire::api::{CodeType, SentCodeType};
 
-use super::apps::ready_code;
+use super::apps::{ready_code, sms_resend_at};
 use super::attacker_outcome::acquisition_name;
 use super::build::device_info;
 use super::trace::names::{acquired_device, device_name};
@@ -312,11 +311,8 @@ impl World {
                 self.attacker_try_sign_in(now, attacker);
                 // The code went to the owner's logged-in devices; with the
                 // SIM in hand, ask for it again by SMS once allowed.
-                let in_app = matches!(kind, SentCodeType::App { .. });
-                let by_sms_next = next_type == Some(CodeType::Sms);
-                if in_app && by_sms_next && self.attackers[attacker].acquire == AcquireKind::SimSwap {
-                    let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
-                    let at = now.saturating_add(Duration::from_secs(wait_s + 1));
+                let swapped = self.attackers[attacker].acquire == AcquireKind::SimSwap;
+                if let (true, Some(at)) = (swapped, sms_resend_at(now, &kind, next_type, timeout_s)) {
                     if at < self.config.end {
                         self.schedule(at, Event::AttackerResendCode { attacker });
                     }

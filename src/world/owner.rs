@@ -13,7 +13,7 @@ use sessionlab_proto::sync::UpdateKind;
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::wire::api::AuthorizationSignals;
 
-use super::apps::ready_code;
+use super::apps::{ready_code, sms_resend_at};
 use super::build::exponential;
 use super::trace::TraceEvent;
 use super::{AccountIndex, AppId, Event, Holder, World};
@@ -257,10 +257,7 @@ impl World {
                 }
                 // An in-app code the owner may never see (no device of
                 // theirs is logged in): once allowed, they ask for an SMS.
-                let in_app = matches!(kind, sessionlab_proto::wire::api::SentCodeType::App { .. });
-                if in_app && next_type == Some(sessionlab_proto::wire::api::CodeType::Sms) {
-                    let wait_s = u64::try_from(timeout_s.unwrap_or(0)).unwrap_or(0);
-                    let at = now.saturating_add(std::time::Duration::from_secs(wait_s + 1));
+                if let Some(at) = sms_resend_at(now, &kind, next_type, timeout_s) {
                     if at < self.config.quiet_from {
                         self.schedule(at, Event::OwnerResendCode { app });
                     }
