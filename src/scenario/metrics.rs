@@ -79,10 +79,10 @@ metric_table! {
     GapsDetected: "gaps_detected", "count", Number,
         "pts gaps a client detected (seq gaps between pushed containers are not counted here)";
     PushLatencyP50Ms: "push_latency_p50_ms", "ms", Number,
-        "nearest-rank median, over each (owner device, update created while that device was connected), of the time from the server creating the update to the device applying it (pushed, or fetched after a gap), on the simulator's true clock; 0 when there is none";
+        "nearest-rank median, over each (owner device, update created while that device was connected and logged in: since it connected, or since its login completed if it was logging in), of the time from the server creating the update to the device applying it (pushed, or fetched after a gap), on the simulator's true clock; 0 when there is none";
     PushLatencyP99Ms: "push_latency_p99_ms", "ms", Number, "nearest-rank 99th percentile of the same";
     CatchUpP50Ms: "catch_up_p50_ms", "ms", Number,
-        "nearest-rank median, over each time an owner device connected and then caught up before disconnecting, of the time from connecting to being caught up (synced, nothing in flight, nothing buffered beyond a gap), on the simulator's true clock; 0 when there is none";
+        "nearest-rank median, over each time an owner device connected and then caught up before disconnecting, of the time from connecting (for a device logging in, from its login completing) to being caught up (synced, nothing in flight, nothing buffered beyond a gap), on the simulator's true clock; 0 when there is none";
     CatchUpP99Ms: "catch_up_p99_ms", "ms", Number, "nearest-rank 99th percentile of the same";
     SyncConverged: "sync_converged", "bool", Bool,
         "after the quiet period every online device holds exactly the server's updates";
