@@ -29,6 +29,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("server_ops", server_ops),
     ("sim_swarm", crate::swarm::sim_swarm),
     ("sync_sequence", crate::sync_model::fuzz),
+    ("shard_files", crate::fuzz_shard::shard_files),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

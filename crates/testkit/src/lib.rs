@@ -26,6 +26,7 @@ pub mod auth_cluster;
 pub mod client_harness;
 pub mod cluster_temp_keys;
 pub mod fuzz;
+pub mod fuzz_shard;
 pub mod scenario_fixture;
 pub mod scripted_dc;
 pub mod server_cluster;
