@@ -64,9 +64,9 @@ metric_table! {
     AuthorizationsRevoked: "authorizations_revoked", "count", Number,
         "authorizations terminated for any reason";
     SyncBytesUp: "sync_bytes_up", "bytes", Number,
-        "bytes devices sent for sync (getState, getDifference, getHistory, acks)";
+        "bytes of the packets owner devices put on the wire that carried sync, each packet's whole encoded length (auth_key_id, msg_key, envelope, padding) split over its messages by their encoded lengths, the sync part counted: updates.getState, updates.getDifference and messages.getHistory (every send, resends and re-issues included), and acks, msg_resend_req and msgs_state_req for the part of their ids that are sync messages";
     SyncBytesDown: "sync_bytes_down", "bytes", Number,
-        "bytes devices received for sync (pushed updates, states, differences, history pages)";
+        "bytes of the packets owner devices received and decrypted that carried sync, split the same way (duplicate copies included): pushed updates, updatesCombined and updatesTooLong, answers and refusals (rpc_result, rpc_error, bad_msg_notification, bad_server_salt, msg_detailed_info) naming a sync request, and the server's acks for the part of their ids that are sync requests";
     SyncPayloadBytes: "sync_payload_bytes", "bytes", Number,
         "bytes of the updates themselves, once per device";
     SyncOverheadRatio: "sync_overhead_ratio", "ratio", Number,

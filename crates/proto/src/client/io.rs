@@ -11,8 +11,9 @@ use rand_core::RngCore;
 use super::config::{KEEP_ALIVE_INTERVAL, REQUEST_TIMEOUT};
 use super::event::{ClientError, ClientEvent, RequestId};
 use super::Client;
+use crate::sync::{Direction, SyncEvent};
 use crate::time::Instant;
-use crate::transport::{Delivery, TransportEvent};
+use crate::transport::{Delivery, SyncTraffic, TransportEvent};
 use crate::wire::api::ApiCall;
 
 /// Bytes of a transport error packet: one little-endian `int32`.
@@ -220,18 +221,32 @@ impl Client {
         }
     }
 
-    /// Report the links' transport events; returns the requests whose
-    /// message the transport gave up on (the caller retries or loses them).
+    /// Report the links' transport events and the sync share of the
+    /// packets they sent and received (one `SyncEvent::Traffic` each way);
+    /// returns the requests whose message the transport gave up on (the
+    /// caller retries or loses them).
     #[must_use]
     pub(super) fn drain_transport_events(&mut self) -> Vec<RequestId> {
         let mut collected = Vec::new();
+        let mut traffic = SyncTraffic::default();
         for (dc, link) in self.links.iter_mut() {
+            let link_traffic = link.session.take_sync_traffic();
+            traffic.sent_bytes += link_traffic.sent_bytes;
+            traffic.received_bytes += link_traffic.received_bytes;
             for event in link.take_events() {
                 let lost = match event {
                     TransportEvent::GaveUp { msg_id } => link.by_msg_id.remove(&msg_id),
                     _ => None,
                 };
                 collected.push((*dc, event, lost));
+            }
+        }
+        for (direction, bytes) in [
+            (Direction::Up, traffic.sent_bytes),
+            (Direction::Down, traffic.received_bytes),
+        ] {
+            if bytes > 0 {
+                self.emit(ClientEvent::Sync(SyncEvent::Traffic { direction, bytes }));
             }
         }
         let mut given_up = Vec::new();

@@ -2,10 +2,6 @@
 //! metrics come from typed events, never from logs), and [`SyncTotals`], a
 //! fold of them into the counters the simulator reports.
 
-use std::collections::BTreeMap;
-
-use super::list_hash::ListAnswer;
-use super::size::{wire_bytes, SyncMessage};
 use super::update::SyncBox;
 use crate::time::Instant;
 
@@ -16,36 +12,6 @@ pub enum Direction {
     Up,
     /// Server to client.
     Down,
-}
-
-/// What a message of sync traffic is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TrafficKind {
-    PushedUpdate,
-    DifferenceRequest,
-    DifferenceAnswer,
-    StateFetch,
-    FullResync,
-    ListFetch,
-    NotModifiedAnswer,
-}
-
-impl TrafficKind {
-    /// The kind and direction of `message`.
-    pub fn of(message: SyncMessage<'_>) -> (TrafficKind, Direction) {
-        match message {
-            SyncMessage::PushedUpdate(_) | SyncMessage::PushedBatch(_) => (TrafficKind::PushedUpdate, Direction::Down),
-            SyncMessage::DifferenceRequest => (TrafficKind::DifferenceRequest, Direction::Up),
-            SyncMessage::DifferenceAnswer(_) => (TrafficKind::DifferenceAnswer, Direction::Down),
-            SyncMessage::StateRequest => (TrafficKind::StateFetch, Direction::Up),
-            SyncMessage::StateAnswer => (TrafficKind::StateFetch, Direction::Down),
-            SyncMessage::HistoryRequest => (TrafficKind::FullResync, Direction::Up),
-            SyncMessage::HistoryAnswer(_) => (TrafficKind::FullResync, Direction::Down),
-            SyncMessage::ListRequest => (TrafficKind::ListFetch, Direction::Up),
-            SyncMessage::ListAnswer(ListAnswer::NotModified) => (TrafficKind::NotModifiedAnswer, Direction::Down),
-            SyncMessage::ListAnswer(ListAnswer::Full { .. }) => (TrafficKind::ListFetch, Direction::Down),
-        }
-    }
 }
 
 /// How an update reached the client.
@@ -100,13 +66,13 @@ pub enum FetchKind {
 /// One accounting event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncEvent {
-    /// A sync message of `bytes` (estimated, see `size`) was sent or received.
+    /// Packets carrying sync messages were sent (`Up`) or received
+    /// (`Down`): `bytes` is their sync share, from their encoded lengths
+    /// (see `transport::sync_meter`).
     Traffic {
-        /// What the message was for.
-        kind: TrafficKind,
         /// Up (client to server) or down.
         direction: Direction,
-        /// The message's estimated size on the wire.
+        /// The sync share of the packets' bytes.
         bytes: u64,
     },
     /// An update was applied for the first time.
@@ -212,18 +178,6 @@ pub enum SyncEvent {
     },
 }
 
-impl SyncEvent {
-    /// The traffic event for `message`.
-    pub fn traffic(message: SyncMessage<'_>) -> SyncEvent {
-        let (kind, direction) = TrafficKind::of(message);
-        SyncEvent::Traffic {
-            kind,
-            direction,
-            bytes: wire_bytes(message),
-        }
-    }
-}
-
 /// Counters folded from [`SyncEvent`]s.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncTotals {
@@ -231,8 +185,6 @@ pub struct SyncTotals {
     pub bytes_up: u64,
     /// Bytes of sync traffic from server to client.
     pub bytes_down: u64,
-    /// Bytes of sync traffic, both ways, per kind of message.
-    pub bytes_by_kind: BTreeMap<TrafficKind, u64>,
     /// Content bytes of the updates applied.
     pub payload_bytes_applied: u64,
     /// Updates applied (each once).
@@ -261,13 +213,10 @@ impl SyncTotals {
     /// Fold one event in.
     pub fn record(&mut self, event: &SyncEvent) {
         match *event {
-            SyncEvent::Traffic { kind, direction, bytes } => {
-                match direction {
-                    Direction::Up => self.bytes_up += bytes,
-                    Direction::Down => self.bytes_down += bytes,
-                }
-                *self.bytes_by_kind.entry(kind).or_default() += bytes;
-            }
+            SyncEvent::Traffic { direction, bytes } => match direction {
+                Direction::Up => self.bytes_up += bytes,
+                Direction::Down => self.bytes_down += bytes,
+            },
             SyncEvent::Applied { payload_bytes, .. } => {
                 self.updates_applied += 1;
                 self.payload_bytes_applied += u64::from(payload_bytes);
@@ -299,13 +248,18 @@ impl SyncTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::size::PACKET_OVERHEAD_BYTES;
 
     #[test]
     fn totals_fold_traffic_and_applies() {
         let mut totals = SyncTotals::default();
-        totals.record(&SyncEvent::traffic(SyncMessage::DifferenceRequest));
-        totals.record(&SyncEvent::traffic(SyncMessage::ListAnswer(&ListAnswer::NotModified)));
+        totals.record(&SyncEvent::Traffic {
+            direction: Direction::Up,
+            bytes: 104,
+        });
+        totals.record(&SyncEvent::Traffic {
+            direction: Direction::Down,
+            bytes: 92,
+        });
         totals.record(&SyncEvent::Applied {
             seq: 1,
             payload_bytes: 50,
@@ -328,19 +282,12 @@ mod tests {
             reason: FetchReason::Gap,
             attempt: 1,
         });
-        assert_eq!(totals.bytes_up, PACKET_OVERHEAD_BYTES + 28);
-        assert_eq!(totals.bytes_down, PACKET_OVERHEAD_BYTES + 16);
-        assert_eq!(
-            totals.bytes_by_kind[&TrafficKind::NotModifiedAnswer],
-            PACKET_OVERHEAD_BYTES + 16
-        );
+        assert_eq!(totals.bytes_up, 104);
+        assert_eq!(totals.bytes_down, 92);
         assert_eq!(totals.updates_applied, 2);
         assert_eq!(totals.payload_bytes_applied, 100);
         assert_eq!(totals.difference_calls, 1);
-        assert_eq!(
-            totals.overhead_ratio(),
-            Some((2.0 * PACKET_OVERHEAD_BYTES as f64 + 44.0) / 100.0)
-        );
+        assert_eq!(totals.overhead_ratio(), Some(196.0 / 100.0));
         assert_eq!(SyncTotals::default().overhead_ratio(), None);
     }
 }

@@ -3,8 +3,10 @@
 //! batches, bounded retention, getState/getDifference/history page), the
 //! client's [`ClientSync`] (the seq and pts rules, gap buffers, difference
 //! fetching, the documented recovery after `differenceTooLong`),
-//! the list hash with [`CachedList`], and typed accounting [`SyncEvent`]s
-//! whose byte sizes come from one replaceable place ([`size`]).
+//! the list hash with [`CachedList`], and typed accounting [`SyncEvent`]s.
+//! Sync bytes are measured by the transport from the packets' encoded
+//! lengths (`transport::sync_meter`) and reported by the client as
+//! [`SyncEvent::Traffic`].
 //!
 //! ```text
 //!   server                                   client
@@ -23,14 +25,13 @@ pub(crate) mod event;
 pub(crate) mod list_hash;
 pub(crate) mod log;
 pub(crate) mod pending;
-pub(crate) mod size;
 pub(crate) mod store;
 pub(crate) mod update;
 pub(crate) mod wire;
 
 pub use client::{Bootstrap, ClientConfig, ClientSync, SyncAction, SyncError, UpdateOutcome, HISTORY_PAGE_MAX};
 pub use difference::{Difference, DifferenceRequest};
-pub use event::{ApplyPath, FetchKind, FetchReason, SyncEvent, SyncTotals};
+pub use event::{ApplyPath, Direction, FetchKind, FetchReason, SyncEvent, SyncTotals};
 pub use list_hash::{list_hash, CachedList, ListAnswer, ListEntry};
 pub use log::{DifferenceError, PushError, UpdateLog};
 pub use store::StoredUpdate;

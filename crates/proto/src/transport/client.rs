@@ -31,6 +31,7 @@ use super::events::TransportEvent;
 use super::msg_id::{msg_id_instant, MsgIdGenerator, MsgIdKind};
 use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
+use super::sync_meter::{SyncMeter, SyncTraffic};
 use crate::crypto::{self, AuthKey, Direction};
 use crate::id::{AuthKeyId, SessionId};
 use crate::time::Instant;
@@ -130,6 +131,8 @@ pub struct ClientSession {
     received: ReplayWindow,
     /// Sessions this one restarted as (for a fresh, deterministic id).
     restarts: u32,
+    /// The sync share of the packets sent and received.
+    sync_meter: SyncMeter,
     events: Vec<TransportEvent>,
 }
 
@@ -153,6 +156,7 @@ impl ClientSession {
             latest_now: None,
             received: ReplayWindow::new(),
             restarts: 0,
+            sync_meter: SyncMeter::default(),
             events: Vec::new(),
         }
     }
@@ -333,11 +337,14 @@ impl ClientSession {
             });
         }
         let wrap = messages.len() > 1 || messages.iter().any(|message| self.waited_too_long(now, message.msg_id));
+        let weights = self.sync_meter.weigh_sent(&messages);
+        let mut container_id = None;
         let message = match messages.len() {
             0 => return None,
             1 if !wrap => messages.pop()?,
             _ => {
                 let msg_id = self.next_msg_id(now);
+                container_id = Some(msg_id);
                 self.containers
                     .insert(msg_id, messages.iter().map(|message| message.msg_id).collect());
                 Message {
@@ -352,12 +359,15 @@ impl ClientSession {
             session_id: self.session_id.get(),
             message,
         };
-        Some(crypto::encrypt(
-            &self.key,
-            Direction::ClientToServer,
-            &envelope.encode(),
-            rng,
-        ))
+        let packet = crypto::encrypt(&self.key, Direction::ClientToServer, &envelope.encode(), rng);
+        self.sync_meter.on_sent(packet.len(), container_id, weights);
+        Some(packet)
+    }
+
+    /// The sync share of the packets sent and received since the last
+    /// call, from their encoded lengths (see `sync_meter`).
+    pub fn take_sync_traffic(&mut self) -> SyncTraffic {
+        self.sync_meter.take()
     }
 
     /// Whether `msg_id` is so old by the server's clock that the server
@@ -442,6 +452,7 @@ impl ClientSession {
             Ok(Body::Container(inner)) => inner,
             _ => vec![outer],
         };
+        self.sync_meter.on_received(packet.len(), &messages);
         let mut deliveries = Vec::new();
         for message in messages {
             self.handle_message(now, message, &mut deliveries);

@@ -19,6 +19,7 @@ pub(crate) mod salt;
 pub(crate) mod seqno;
 pub(crate) mod server;
 pub(crate) mod server_session;
+pub(crate) mod sync_meter;
 
 pub use bind_message::{open_bind_message, seal_bind_message, BindMessageError, BIND_INNER_BYTES};
 pub use client::{ClientReceiveError, ClientSession, Delivery, SelfNamingBody, SendError, RESEND_IN_CONTAINER_AFTER};
@@ -33,3 +34,4 @@ pub use server::{
     CONTAINER_ITEM_OVERHEAD_BYTES, TRANSPORT_ERROR_UNKNOWN_KEY,
 };
 pub use server_session::{Processed, SaltCheck, ServerSession, ANSWER_RESEND_AFTER, MAX_MSG_AGE, MAX_MSG_LEAD};
+pub use sync_meter::SyncTraffic;

@@ -7,6 +7,7 @@ pub(crate) mod codec;
 pub(crate) mod envelope;
 pub(crate) mod ids;
 pub(crate) mod service;
+pub(crate) mod traffic;
 
 pub use codec::{DecodeError, Reader, Writer, MAX_BODY_BYTES};
 pub use envelope::{Envelope, Message, ENVELOPE_HEADER_BYTES};
@@ -15,3 +16,4 @@ pub use service::{
     BadMsgCode, Body, FutureSalt, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS, MSG_STATE_ANSWERED,
     MSG_STATE_NOT_RECEIVED, MSG_STATE_NOT_RECEIVED_YET, MSG_STATE_RECEIVED, MSG_STATE_UNKNOWN,
 };
+pub use traffic::{is_sync_push, is_sync_request, named_ids, NamedIds};

@@ -6,7 +6,6 @@ use super::{ClientSync, Phase, SyncError, UpdateOutcome, GAP_WAIT};
 use crate::sync::difference::Difference;
 use crate::sync::event::{ApplyPath, FetchKind, FetchReason, SyncEvent};
 use crate::sync::pending::Buffered;
-use crate::sync::size::SyncMessage;
 use crate::sync::store::StoredUpdate;
 use crate::sync::update::{SyncBox, SyncState, Update, UpdateBatch};
 use crate::time::Instant;
@@ -44,7 +43,6 @@ impl ClientSync {
         if !self.accept_answer(request_id, FetchKind::Difference) {
             return Ok(());
         }
-        self.emit(SyncEvent::traffic(SyncMessage::DifferenceAnswer(&difference)));
         self.last_activity = now;
         match difference {
             Difference::Empty { state } => {
@@ -87,7 +85,6 @@ impl ClientSync {
         if !self.accept_answer(request_id, FetchKind::State) {
             return;
         }
-        self.emit(SyncEvent::traffic(SyncMessage::StateAnswer));
         self.last_activity = now;
         if self.phase == Phase::NeedsStateThenHistory {
             // Buffered pushes wait for the history: it replaces the store.
@@ -112,7 +109,6 @@ impl ClientSync {
         if !self.accept_answer(request_id, FetchKind::History) {
             return;
         }
-        self.emit(SyncEvent::traffic(SyncMessage::HistoryAnswer(&messages)));
         self.last_activity = now;
         self.store.clear();
         let loaded = count_u32(messages.len());

@@ -7,7 +7,6 @@ use super::{
 };
 use crate::sync::difference::DifferenceRequest;
 use crate::sync::event::{FetchKind, FetchReason, SyncEvent};
-use crate::sync::size::SyncMessage;
 use crate::time::Instant;
 
 impl ClientSync {
@@ -28,26 +27,18 @@ impl ClientSync {
         let request_id = self.next_request_id;
         let first_request_id = previous.map_or(request_id, |previous| previous.first_request_id);
         self.next_request_id += 1;
-        let (kind, action, message) = match self.phase {
+        let (kind, action) = match self.phase {
             Phase::NeedsHistory => {
                 let limit = u32::try_from(self.config.store_limit)
                     .map_or(HISTORY_PAGE_MAX, |store_limit| store_limit.min(HISTORY_PAGE_MAX));
-                (
-                    FetchKind::History,
-                    SyncAction::GetHistory { request_id, limit },
-                    SyncMessage::HistoryRequest,
-                )
+                (FetchKind::History, SyncAction::GetHistory { request_id, limit })
             }
-            Phase::NeedsState | Phase::NeedsStateThenHistory => (
-                FetchKind::State,
-                SyncAction::GetState { request_id },
-                SyncMessage::StateRequest,
-            ),
+            Phase::NeedsState | Phase::NeedsStateThenHistory => (FetchKind::State, SyncAction::GetState { request_id }),
             Phase::Synced => {
                 let request =
                     DifferenceRequest::from_state(self.state, self.config.pts_limit, self.config.pts_total_limit);
                 let action = SyncAction::GetDifference { request_id, request };
-                (FetchKind::Difference, action, SyncMessage::DifferenceRequest)
+                (FetchKind::Difference, action)
             }
             Phase::Wiped => unreachable!("a wiped client never fetches"),
         };
@@ -59,7 +50,6 @@ impl ClientSync {
             deadline: now + FETCH_ANSWER_TIMEOUT,
         });
         self.action = Some(action);
-        self.emit(SyncEvent::traffic(message));
         self.emit(SyncEvent::FetchSent { kind, reason, attempt });
     }
 

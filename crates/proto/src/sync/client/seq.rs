@@ -10,7 +10,6 @@ use super::apply::validate;
 use super::{ClientSync, Phase, SyncError, UpdateOutcome, GAP_WAIT};
 use crate::sync::event::{ApplyPath, FetchReason, SyncEvent};
 use crate::sync::pending::Buffered;
-use crate::sync::size::SyncMessage;
 use crate::sync::update::UpdateBatch;
 use crate::time::Instant;
 
@@ -43,7 +42,6 @@ impl ClientSync {
         if self.phase == Phase::Wiped {
             return Ok(UpdateOutcome::Ignored);
         }
-        self.emit(SyncEvent::traffic(SyncMessage::PushedBatch(&batch.updates)));
         self.last_activity = now;
         if self.phase != Phase::Synced {
             // No state to judge against yet: keep the container (or, without

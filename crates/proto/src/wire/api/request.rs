@@ -270,6 +270,26 @@ impl ApiRequest {
         TlObject::decode(bytes)
     }
 
+    /// The constructor of the API function `bytes` invokes, inside any
+    /// `invokeWithLayer`/`initConnection` wrappers (at most
+    /// [`MAX_WRAPPER_DEPTH`]), read without decoding the function itself;
+    /// `None` when the wrappers do not decode.
+    pub fn invoked_function(bytes: &[u8]) -> Option<u32> {
+        let mut reader = Reader::new(bytes);
+        for _ in 0..=MAX_WRAPPER_DEPTH {
+            match reader.u32().ok()? {
+                ids::INVOKE_WITH_LAYER => {
+                    reader.i32().ok()?;
+                }
+                ids::INIT_CONNECTION => {
+                    InitConnection::read_head(&mut reader).ok()?;
+                }
+                function => return Some(function),
+            }
+        }
+        None
+    }
+
     fn read_at_depth(reader: &mut Reader<'_>, depth: usize) -> Result<ApiRequest, DecodeError> {
         let constructor = reader.u32()?;
         if constructor != ids::INVOKE_WITH_LAYER && constructor != ids::INIT_CONNECTION {
