@@ -13,6 +13,7 @@ mod merge;
 mod replay;
 mod run;
 mod status;
+mod sweep;
 mod table;
 
 use std::ffi::OsString;
@@ -29,6 +30,7 @@ pub use merge::{merge, MergeArguments};
 pub use replay::{replay, ReplayArguments};
 pub use run::{run_command, RunArguments, MAX_SEEDS};
 pub use status::status_text;
+pub use sweep::{sweep, SweepArguments, DEFAULT_CHARTED};
 pub use table::aligned_table;
 
 /// Deterministic simulator and fuzzing testbed for multi-device session management.
@@ -103,6 +105,23 @@ pub enum Command {
                       sessionlab merge part0 part1 --out out"
     )]
     Merge(MergeArguments),
+    /// Run a grid of variants of a scenario and chart the metrics against the settings.
+    #[command(
+        long_about = "Run the grid of variants of SCENARIO: each --set PATH=V1,V2,… fixes a per-seed \
+                      setting (any path [swarm] accepts: network.loss, policy.revocation, \
+                      population.accounts, …) to each of its values in turn, and every combination runs \
+                      the same seeds (the file's range, or --seeds). Writes DIR/<name>/sweep.csv (tidy: one \
+                      row per variant and seed, a column per swept setting, then seed, the other per-seed \
+                      draws and every metric), sweep.md (per charted metric, each variant's mean and 95 % \
+                      interval) and sweep.html (each charted metric against each swept setting). --metric \
+                      chooses the metrics charted (by default the main ones that vary). The [expect] bounds \
+                      are reported per variant in sweep.md, not judged. Exits 0, or 1 when an oracle was \
+                      violated, 2 on bad input (a setting that is not per-seed, a value out of range: every \
+                      variant is checked before any runs).",
+        after_help = "Example:\n  sessionlab sweep scenarios/healthy-baseline.toml --set network.loss=0,0.1,0.2 \
+                      --seeds 0..8 --jobs 2 --out out"
+    )]
+    Sweep(SweepArguments),
     /// Run one seed and explain its bypasses and footholds.
     #[command(
         long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
@@ -181,6 +200,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         Command::Merge(arguments) => merge(&arguments, out, err),
         Command::Replay(arguments) => replay(&arguments, out, err),
         Command::Run(arguments) => run_command(&arguments, out, err),
+        Command::Sweep(arguments) => sweep(&arguments, out, err),
         Command::Status => {
             writeln!(out, "{}", status_text())?;
             out.flush()?;

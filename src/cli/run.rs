@@ -54,7 +54,7 @@ fn parse_seeds(text: &str) -> Result<SeedRange, String> {
     SeedRange::parse(text, MAX_SEEDS).map_err(|error| error.to_string())
 }
 
-fn row(scenario: &Scenario, outcome: &RunOutcome) -> Row {
+pub(super) fn row(scenario: &Scenario, outcome: &RunOutcome) -> Row {
     Row {
         seed: outcome.seed,
         values: outcome.metrics.clone(),
@@ -183,7 +183,7 @@ const SEED_PROGRESS_TEMPLATE: &str = "{msg} [{bar:30}] {pos}/{len} seeds, ETA {e
 
 /// A progress bar on a terminal: the scenario, seeds done of all, and the
 /// time left at the pace so far.
-fn seed_progress(seeds: usize, name: &str) -> indicatif::ProgressBar {
+pub(super) fn seed_progress(seeds: usize, name: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(seeds as u64);
     if let Ok(style) = indicatif::ProgressStyle::with_template(SEED_PROGRESS_TEMPLATE) {
         bar.set_style(style.progress_chars("=> "));

@@ -1,7 +1,8 @@
 //! Outputs of a batch of runs: one metric row per seed, the aggregate over
 //! seeds, and the files a researcher reads — `runs.csv`, `attackers.csv`
 //! (one row per seed, attacker and target account), `summary.csv`,
-//! `summary.md`, `report.html`.
+//! `summary.md`, `report.html`; and a sweep's `sweep.csv`, `sweep.md` and
+//! `sweep.html` (`sweep_files`).
 //!
 //! A shard of a run (`run --shard I/N`) writes its per-seed rows and a
 //! manifest instead (`shard_files`, `shard_manifest`); `merge` reads them
@@ -16,8 +17,11 @@ pub mod aggregate;
 pub mod attacker_row;
 pub mod files;
 pub mod html;
+pub mod interval;
 pub mod shard_files;
 pub mod shard_manifest;
+pub mod sweep_chart;
+pub mod sweep_files;
 pub mod text;
 
 pub use aggregate::{aggregate, MetricSummary, Row};
@@ -25,3 +29,4 @@ pub use attacker_row::AttackerRow;
 pub use files::{check_expectations, write_reports, ExpectationOutcome, ReportError, ReportPaths};
 pub use shard_files::{read_scenario_copy, read_shard_rows, write_shard, ShardFileError};
 pub use shard_manifest::{sha256_hex, ManifestError, ShardManifest, MANIFEST_FILE};
+pub use sweep_files::{write_sweep, Sweep, VariantRows, SWEEP_FILES};

@@ -45,7 +45,7 @@ pub fn format_value(value: MetricValue, numbers: Numbers) -> String {
     }
 }
 
-pub(super) fn csv_text(records: Vec<Vec<String>>) -> String {
+pub(crate) fn csv_text(records: Vec<Vec<String>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for record in records {
         // Writing to a Vec cannot fail.

@@ -31,6 +31,7 @@ mod raw;
 mod resolve;
 pub mod sampled;
 pub mod shard;
+pub mod variant;
 
 use std::io::Read;
 use std::path::Path;

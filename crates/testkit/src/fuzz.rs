@@ -30,6 +30,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("sim_swarm", crate::swarm::sim_swarm),
     ("sync_sequence", crate::sync_model::fuzz),
     ("shard_files", crate::fuzz_shard::shard_files),
+    ("sweep_settings", crate::fuzz_sweep::sweep_settings),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

@@ -27,6 +27,7 @@ pub mod client_harness;
 pub mod cluster_temp_keys;
 pub mod fuzz;
 pub mod fuzz_shard;
+pub mod fuzz_sweep;
 pub mod scenario_fixture;
 pub mod scripted_dc;
 pub mod server_cluster;
