@@ -13,12 +13,13 @@
 //! problem, with exit 2 and no file of that scenario written.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant as WallClock;
 
 use super::check::write_scenario_errors;
 use super::finish::{finish, Finished};
+use super::run::seed_progress;
 use super::Exit;
 use crate::report::{self, sha256_hex, Row, ShardManifest, MANIFEST_FILE};
 use crate::scenario::{parse_scenario, Scenario};
@@ -218,15 +219,27 @@ fn merge_one(parts: &[Part], out_dir: &Path, out: &mut dyn Write, err: &mut dyn 
         return Ok(Exit::BadInput);
     };
     let mut rows: Vec<Row> = Vec::new();
+    // On a terminal: seeds read of the whole range, and the time left.
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| seed_progress(first.manifest.seeds.len() as usize, &first.manifest.scenario));
     for part in parts {
         let seeds: Vec<u64> = part.manifest.shard.seeds(&part.manifest.seeds).collect();
         match report::read_shard_rows(&part.dir, &seeds, &|seed| scenario.draws(seed)) {
-            Ok(part_rows) => rows.extend(part_rows),
+            Ok(part_rows) => {
+                if let Some(bar) = &progress {
+                    bar.inc(part_rows.len() as u64);
+                }
+                rows.extend(part_rows);
+            }
             Err(error) => {
                 writeln!(err, "{error}")?;
                 return Ok(Exit::BadInput);
             }
         }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     let finished = Finished {
         scenario: &scenario,

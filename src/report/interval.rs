@@ -59,7 +59,7 @@ mod tests {
         assert_eq!((one.mean, one.low, one.high), (3.0, 3.0, 3.0));
         // 1, 2, 3: mean 2, s = 1, t(2) = 4.303: 2 ± 4.303 / √3.
         let three = mean_interval(&[1.0, 2.0, 3.0, f64::INFINITY]).expect("three values");
-        let half = 4.303 / 3f64.sqrt();
+        let half = 4.303 * (1.0f64 / 3.0).sqrt();
         assert_eq!(three.count, 3);
         assert_eq!((three.mean, three.low, three.high), (2.0, 2.0 - half, 2.0 + half));
         let same = mean_interval(&[5.0; 40]).expect("forty values");

@@ -17,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::client::{Client, ClientConfig, ClientEvent, Command, WipeReason};
 use sessionlab_proto::sync::difference_to_wire;
 use sessionlab_proto::sync::{ApplyPath, FetchKind};
-use sessionlab_proto::sync::{Difference, SyncEvent};
+use sessionlab_proto::sync::{Difference, Direction, SyncEvent};
 use sessionlab_proto::wire::api::{
     ApiCall, ApiRequest, ApiResponse, GetDifference, InputCheckPassword, Messages, SentCode, Update as WireUpdate,
     Updates,
@@ -325,6 +325,12 @@ fn session_revoked_wipes_the_client() {
     assert_eq!(
         events,
         [
+            // The request's packet also carried the acks due, among them
+            // that of the sync answer: its share of the packet is sync.
+            ClientEvent::Sync(SyncEvent::Traffic {
+                direction: Direction::Up,
+                bytes: 52
+            }),
             ClientEvent::RequestFailed {
                 request,
                 method: "account.getAuthorizations",
