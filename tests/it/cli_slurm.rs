@@ -244,6 +244,35 @@ fn the_scripts_run_by_bash_write_the_files_of_one_run() {
 }
 
 #[test]
+fn one_array_runs_several_scenarios_and_the_merge_writes_each() {
+    let dir = scratch("slurm-two-scenarios");
+    let (first, second) = (dir.join("first.toml"), dir.join("second.toml"));
+    std::fs::write(&first, tiny().render()).expect("write the scenario");
+    let renamed = tiny().set("scenario", "name", "tiny-second");
+    std::fs::write(&second, renamed.render()).expect("write the scenario");
+    let (whole, out) = (dir.join("whole"), dir.join("out"));
+    let (code, _, stderr) = sessionlab(&["run", utf8(&first), utf8(&second), "--out", utf8(&whole)]);
+    assert_eq!(code, 0, "{stderr}");
+    let binary = env!("CARGO_BIN_EXE_sessionlab");
+    let args = [
+        "slurm",
+        utf8(&first),
+        utf8(&second),
+        "--tasks",
+        "2",
+        "--out",
+        utf8(&out),
+        "--bin",
+        binary,
+    ];
+    assert_eq!(sessionlab(&args).0, 0);
+    assert_eq!(run_scripts_locally(&dir.join("out.parts"), 2), (0, "0\n".to_string()));
+    let whole = tree(&whole);
+    assert_eq!(whole.len(), 10, "five reports of each scenario");
+    assert!(tree(&out) == whole, "the merged files differ from the run's");
+}
+
+#[test]
 fn the_merge_job_fails_when_an_expectation_fails() {
     let dir = scratch("slurm-expect");
     let scenario = dir.join("failing.toml");
