@@ -12,6 +12,8 @@ mod list_metrics;
 mod merge;
 mod replay;
 mod run;
+mod slurm;
+mod slurm_script;
 mod status;
 mod sweep;
 mod table;
@@ -29,6 +31,7 @@ pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv
 pub use merge::{merge, MergeArguments};
 pub use replay::{replay, ReplayArguments};
 pub use run::{run_command, RunArguments, MAX_SEEDS};
+pub use slurm::{slurm, Partition, SlurmArguments, TimeLimit};
 pub use status::status_text;
 pub use sweep::{sweep, SweepArguments, DEFAULT_CHARTED};
 pub use table::aligned_table;
@@ -122,6 +125,23 @@ pub enum Command {
                       --seeds 0..8 --jobs 2 --out out"
     )]
     Sweep(SweepArguments),
+    /// Write (and submit) Slurm jobs that run the shards and merge them.
+    #[command(
+        long_about = "Write Slurm batch scripts that run the seeds of each SCENARIO as a job array of \
+                      --tasks N shard tasks (task I runs `run --shard I/N`) and a merge job that starts \
+                      once every task succeeded (`--dependency=afterok:`) and merges them into DIR: DIR \
+                      then holds exactly what `run SCENARIO... --seeds A..B --out DIR` writes. The \
+                      scripts (array.sh, merge.sh, submit.sh), the shards, the Slurm logs (logs/) and \
+                      the merge's exit status (merge.status) go in DIR.parts/ beside DIR. The jobs call \
+                      this binary (or --bin) and the scenarios by absolute path, with --jobs set from \
+                      SLURM_CPUS_PER_TASK. With --submit, submits both with `sbatch --parsable` and \
+                      prints their ids; without, `bash DIR.parts/submit.sh` does it later. The merge \
+                      job fails (exit 1) when an [expect] bound failed. Exits 2 on bad input: \
+                      arguments, invalid scenarios, more tasks than seeds, no sbatch for --submit.",
+        after_help = "Example:\n  sessionlab slurm scenarios/stolen-desktop-key.toml --seeds 0..400 --tasks 40 \
+                      --out out --time 2:00:00 --submit"
+    )]
+    Slurm(SlurmArguments),
     /// Run one seed and explain its bypasses and footholds.
     #[command(
         long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
@@ -201,6 +221,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         Command::Replay(arguments) => replay(&arguments, out, err),
         Command::Run(arguments) => run_command(&arguments, out, err),
         Command::Sweep(arguments) => sweep(&arguments, out, err),
+        Command::Slurm(arguments) => slurm(&arguments, out, err),
         Command::Status => {
             writeln!(out, "{}", status_text())?;
             out.flush()?;

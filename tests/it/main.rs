@@ -11,6 +11,7 @@ mod auth_model;
 mod cli;
 mod cli_run;
 mod cli_shard;
+mod cli_slurm;
 mod cli_sweep;
 mod client;
 mod client_scripted;
