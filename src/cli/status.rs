@@ -15,7 +15,7 @@ pub const LAYERS: &[(&str, &str)] = &[
 ];
 
 /// The subcommands that exist, in the order `--help` lists them.
-const SUBCOMMANDS: &[&str] = &["run", "merge", "check", "replay", "list-metrics", "status"];
+const SUBCOMMANDS: &[&str] = &["run", "merge", "compare", "check", "replay", "list-metrics", "status"];
 
 /// What scenarios cannot drive yet.
 const NOT_YET: &str =
@@ -67,7 +67,7 @@ mod tests {
              cli       src/cli\n\
              code map and invariants: ARCHITECTURE.md\n\
              not yet: {NOT_YET}\n\
-             subcommands: run, merge, check, replay, list-metrics, status",
+             subcommands: run, merge, compare, check, replay, list-metrics, status",
             env!("CARGO_PKG_VERSION")
         );
         assert_eq!(text, expected);

@@ -221,12 +221,12 @@ fn status_prints_the_layers_in_their_order_and_points_to_the_code_map() {
     assert_eq!(lines[8], "code map and invariants: ARCHITECTURE.md");
     assert!(run
         .stdout
-        .ends_with("subcommands: run, merge, check, replay, list-metrics, status\n"));
+        .ends_with("subcommands: run, merge, compare, check, replay, list-metrics, status\n"));
 }
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for subcommand in ["run", "merge", "check", "replay", "list-metrics", "status"] {
+    for subcommand in ["run", "merge", "compare", "check", "replay", "list-metrics", "status"] {
         let run = sessionlab(&[subcommand, "--help"]);
         assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:?}");
         assert!(
