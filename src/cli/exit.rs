@@ -16,6 +16,10 @@
 //! and is 2 when its parts do not make a whole: a missing, repeated or
 //! overlapping shard, shards of different scenario files, versions or
 //! seed ranges, a damaged manifest or CSV.
+//!
+//! `compare` is 1 when a `--fail-if` bound on a mean difference is
+//! crossed, 2 on bad input (an unknown metric or malformed bound, a missing
+//! or damaged `runs.csv`, metric columns that differ, no seed in common).
 
 use std::io::Write;
 use std::path::Path;

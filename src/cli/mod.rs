@@ -6,7 +6,9 @@
 //! everything a file can get wrong arrives as a typed error from the library.
 
 mod check;
+mod compare;
 mod exit;
+mod fail_if;
 mod finish;
 mod list_metrics;
 mod merge;
@@ -26,7 +28,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use check::{check, ok_line, printable, write_scenario_errors, MAX_CHECK_FILES};
+pub use compare::{compare, CompareArguments};
 pub use exit::{report_batch_error, Exit, EXIT_BAD_INPUT, EXIT_CRASHED, EXIT_EXPECTATION_FAILED, EXIT_OK};
+pub use fail_if::{FailIf, FailIfError, Operator};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
 pub use merge::{merge, MergeArguments};
 pub use replay::{replay, ReplayArguments};
@@ -142,6 +146,24 @@ pub enum Command {
                       --out out --time 2:00:00 --submit"
     )]
     Slurm(SlurmArguments),
+    /// Compare two designs' runs, paired by seed.
+    #[command(
+        long_about = "Compare two designs' runs, paired by seed: per metric, the mean difference B − A \
+                      over the seeds both ran, a 95 % percentile bootstrap interval of it (--resamples \
+                      draws, 10,000 by default, from ChaCha8 streams seeded by --seed: the same inputs \
+                      give the same interval) and a two-sided exact sign test over the seeds where they \
+                      differ. Each DIR is a scenario's report directory (holding runs.csv) or a run's \
+                      --out directory; when both hold one scenario they are compared whatever their \
+                      names, otherwise scenarios of the same name are. Writes compare.csv and \
+                      compare.md into --out (DIR/<name>/ when pairing by name) and prints the metrics \
+                      that differ. Exits 1 when a --fail-if bound on a mean difference is crossed, 2 \
+                      on bad input (an unknown metric or malformed bound, a missing or damaged \
+                      runs.csv, metric columns that differ, no seed in common).",
+        after_help = "Example:\n  sessionlab run scenarios/terminate-all-sync.toml --seeds 0..20 --out sync\n  \
+                      sessionlab run scenarios/terminate-all-lazy.toml --seeds 0..20 --out lazy\n  \
+                      sessionlab compare sync lazy --out compare --fail-if 'max_bypass_window_ms>1000'"
+    )]
+    Compare(CompareArguments),
     /// Run one seed and explain its bypasses and footholds.
     #[command(
         long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
@@ -216,6 +238,7 @@ where
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     match command {
         Command::Check(arguments) => check(&arguments.scenarios, out, err),
+        Command::Compare(arguments) => compare(&arguments, out, err),
         Command::ListMetrics(arguments) => list_metrics(arguments.format, out),
         Command::Merge(arguments) => merge(&arguments, out, err),
         Command::Replay(arguments) => replay(&arguments, out, err),

@@ -20,6 +20,7 @@ const SUBCOMMANDS: &[&str] = &[
     "merge",
     "slurm",
     "sweep",
+    "compare",
     "check",
     "replay",
     "list-metrics",
@@ -76,7 +77,7 @@ mod tests {
              cli       src/cli\n\
              code map and invariants: ARCHITECTURE.md\n\
              not yet: {NOT_YET}\n\
-             subcommands: run, merge, slurm, sweep, check, replay, list-metrics, status",
+             subcommands: run, merge, slurm, sweep, compare, check, replay, list-metrics, status",
             env!("CARGO_PKG_VERSION")
         );
         assert_eq!(text, expected);

@@ -12,9 +12,16 @@
 //! scenario's name and description: no wall-clock figure, no hash-map
 //! order, floats in one fixed format. The same inputs give byte-identical
 //! files on any machine, whatever `--jobs` was.
+//!
+//! `sessionlab compare` reads two runs' `runs.csv` back (`compare_runs`),
+//! pairs their rows by seed and compares each metric (`compare`), and
+//! writes `compare.csv` and `compare.md` (`compare_text`).
 
 pub mod aggregate;
 pub mod attacker_row;
+pub mod compare;
+pub mod compare_runs;
+pub mod compare_text;
 pub mod files;
 pub mod html;
 pub mod interval;
@@ -26,6 +33,9 @@ pub mod text;
 
 pub use aggregate::{aggregate, MetricSummary, Row};
 pub use attacker_row::AttackerRow;
+pub use compare::{compare_tables, BootstrapSettings, CompareError, Comparison, MetricComparison};
+pub use compare_runs::{read_runs, RunsTable, RunsTableError};
+pub use compare_text::{compare_csv, compare_markdown, BoundOutcome, Sides};
 pub use files::{check_expectations, write_reports, ExpectationOutcome, ReportError, ReportPaths};
 pub use shard_files::{read_scenario_copy, read_shard_rows, write_shard, ShardFileError};
 pub use shard_manifest::{sha256_hex, ManifestError, ShardManifest, MANIFEST_FILE};

@@ -9,6 +9,7 @@ mod api_codecs;
 mod architecture;
 mod auth_model;
 mod cli;
+mod cli_compare;
 mod cli_run;
 mod cli_shard;
 mod cli_slurm;

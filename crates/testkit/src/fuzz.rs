@@ -31,6 +31,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("sync_sequence", crate::sync_model::fuzz),
     ("shard_files", crate::fuzz_shard::shard_files),
     ("sweep_settings", crate::fuzz_sweep::sweep_settings),
+    ("compare_runs", crate::fuzz_compare::compare_runs),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

@@ -17,6 +17,7 @@
 //!   ([`sync_model::SyncModel`]) and the server ([`server_model::run`]
 //!   against a private `ServerModel`).
 //! - [`fuzz`], [`swarm`]: the bodies of the fuzz targets.
+//! - [`fuzz_compare`]: the body of `compare_runs` (`sessionlab compare`'s input).
 //! - [`scenario_fixture`]: scenario files as typed values
 //!   ([`scenario_fixture::ScenarioFixture`]).
 //! - [`tl_walk`]: encoded TL walked by the schema text, listing every
@@ -26,6 +27,7 @@ pub mod auth_cluster;
 pub mod client_harness;
 pub mod cluster_temp_keys;
 pub mod fuzz;
+pub mod fuzz_compare;
 pub mod fuzz_shard;
 pub mod fuzz_sweep;
 pub mod scenario_fixture;
