@@ -49,7 +49,7 @@ pub use table::aligned_table;
     long_about = "Deterministic discrete-event simulator and fuzzing testbed for multi-device session \
                   management modelled on Telegram's MTProto. Scenarios are TOML files (see \
                   scenarios/README.md). Exit codes: 0 ok, 1 an expectation failed or an oracle was \
-                  violated, 2 bad input (arguments, unreadable or invalid files, shards that do not \
+                  violated (for compare: a --fail-if bound was crossed), 2 bad input (arguments, unreadable or invalid files, shards that do not \
                   merge), 3 a run \
                   crashed or ran away (the seed is named with the replay command that \
                   reproduces it).",
