@@ -3,28 +3,13 @@
 //! bad input exiting 2 with its message and no file, scenarios paired by
 //! name, and two small designs run and compared end to end.
 
+use crate::support::binary::in_process as sessionlab;
 use std::path::{Path, PathBuf};
 
-use sessionlab::cli::run_with_args;
 use sessionlab::scenario::METRICS;
 
 use crate::cli_run::tiny;
 use crate::support::binary::scratch;
-
-/// Runs the command line in-process: (exit code, stdout, stderr).
-fn sessionlab(args: &[&str]) -> (u8, String, String) {
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let exit = run_with_args(
-        std::iter::once("sessionlab").chain(args.iter().copied()),
-        &mut stdout,
-        &mut stderr,
-    );
-    (
-        exit.code(),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
 
 fn utf8(path: &Path) -> &str {
     path.to_str().expect("a utf-8 path")

@@ -5,26 +5,13 @@
 //! `run`, in a directory whose path holds a space and a quote.
 //! (CI runs the real thing on a one-node cluster, `scripts/slurm-local`.)
 
+use crate::support::binary::in_process as sessionlab;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sessionlab::cli::run_with_args;
-
 use crate::cli_run::tiny;
 use crate::support::binary::scratch;
-
-/// Runs the command line in-process: (exit code, stdout, stderr).
-fn sessionlab(args: &[&str]) -> (u8, String, String) {
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let exit = run_with_args(
-        std::iter::once("sessionlab").chain(args.iter().copied()),
-        &mut stdout,
-        &mut stderr,
-    );
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("utf-8 output");
-    (exit.code(), text(stdout), text(stderr))
-}
 
 fn utf8(path: &Path) -> &str {
     path.to_str().expect("a utf-8 path")

@@ -2,10 +2,10 @@
 //! what `replay` prints of it: the per-seed draws as `param.` columns of
 //! `runs.csv`, and `attackers.csv`, one row per (seed, attacker, account).
 
+use crate::support::binary::in_process as sessionlab;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sessionlab::cli::run_with_args;
 use sessionlab::report::text::format_number;
 use sessionlab::scenario::model::Revocation;
 use sessionlab::scenario::{Probability, Sampled, SwarmRng, METRICS};
@@ -21,21 +21,6 @@ fn scratch(test: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&directory);
     std::fs::create_dir_all(&directory).expect("a scratch directory");
     directory
-}
-
-/// Runs the command line in-process: (exit code, stdout, stderr).
-fn sessionlab(args: &[&str]) -> (u8, String, String) {
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let exit = run_with_args(
-        std::iter::once("sessionlab").chain(args.iter().copied()),
-        &mut stdout,
-        &mut stderr,
-    );
-    (
-        exit.code(),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 /// `fixture`, whose `scenario.name` is `name`, written to a scratch

@@ -1,6 +1,7 @@
 //! The built `sessionlab` binary, run as a user runs it, and scratch
 //! directories for its files.
 
+use sessionlab::cli::run_with_args;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,4 +48,19 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).expect("copy a file");
         }
     }
+}
+
+/// Runs the command line in-process: (exit code, stdout, stderr).
+pub fn in_process(args: &[&str]) -> (u8, String, String) {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let exit = run_with_args(
+        std::iter::once("sessionlab").chain(args.iter().copied()),
+        &mut stdout,
+        &mut stderr,
+    );
+    (
+        exit.code(),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
 }
