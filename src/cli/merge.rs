@@ -3,14 +3,15 @@
 //! `run` over the whole seed range writes, byte for byte, and judge its
 //! `[expect]` section and oracles as that run would (exit 1 on a failure).
 //!
-//! Each DIR is a shard's directory (holding `shard.json`) or the `--out`
-//! directory of a sharded run (each subdirectory with a `shard.json` is a
-//! part). Parts are grouped by scenario name, and each scenario merges
+//! Each DIR is a shard's directory (holding `shard.json`, or `sweep.json`
+//! for a shard of a sweep) or the `--out` directory of a sharded run or
+//! sweep (each subdirectory holding one is a part). Parts are grouped by scenario name, and each scenario merges
 //! alone. A scenario's parts must come from the same scenario file, the
 //! same sessionlab version (this one) and the same seed range split into
 //! the same number of shards, every shard exactly once, and its files
 //! must be as a shard writes them: anything else is refused, naming the
-//! problem, with exit 2 and no file of that scenario written.
+//! problem, with exit 2 and no file of that scenario written. A sweep's
+//! parts merge into the files one sweep writes (`sweep_merge`).
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -20,8 +21,9 @@ use std::time::Instant as WallClock;
 use super::check::write_scenario_errors;
 use super::finish::{finish, Finished};
 use super::run::seed_progress;
+use super::sweep_merge::{merge_sweep, SweepPart};
 use super::Exit;
-use crate::report::{self, sha256_hex, Row, ShardManifest, MANIFEST_FILE};
+use crate::report::{self, sha256_hex, Row, ShardManifest, MANIFEST_FILE, SWEEP_MANIFEST_FILE};
 use crate::scenario::{parse_scenario, Scenario};
 
 /// Arguments of `merge`.
@@ -36,12 +38,19 @@ pub struct MergeArguments {
 }
 
 /// One shard's directory and its manifest.
-struct Part {
-    dir: PathBuf,
-    manifest: ShardManifest,
+pub(super) struct Part {
+    pub(super) dir: PathBuf,
+    pub(super) manifest: ShardManifest,
 }
 
 impl Part {
+    /// Reads the manifest in `dir`.
+    pub(super) fn read(dir: PathBuf) -> Result<Part, String> {
+        ShardManifest::read(&dir)
+            .map(|manifest| Part { dir, manifest })
+            .map_err(|error| error.to_string())
+    }
+
     /// "`dir`: shard 1/3 of smoke", how messages begin.
     fn named(&self) -> String {
         format!(
@@ -53,35 +62,55 @@ impl Part {
     }
 }
 
-/// The parts in `dir`: itself, if it holds a manifest, else each
+/// The parts found in the DIRs: shards of runs and shards of sweeps.
+#[derive(Default)]
+struct Found {
+    runs: Vec<Part>,
+    sweeps: Vec<SweepPart>,
+}
+
+impl Found {
+    /// Adds the part in `dir`, if it holds a manifest.
+    fn add(&mut self, dir: PathBuf) -> Result<bool, String> {
+        if dir.join(SWEEP_MANIFEST_FILE).is_file() {
+            self.sweeps.push(SweepPart::read(dir)?);
+        } else if dir.join(MANIFEST_FILE).is_file() {
+            self.runs.push(Part::read(dir)?);
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+}
+
+/// Adds the parts in `dir`: itself, if it holds a manifest, else each
 /// subdirectory that does (in name order).
-fn find_parts(dir: &Path) -> Result<Vec<Part>, String> {
-    let read = |dir: PathBuf| {
-        ShardManifest::read(&dir)
-            .map(|manifest| Part { dir, manifest })
-            .map_err(|error| error.to_string())
-    };
-    if dir.join(MANIFEST_FILE).exists() {
-        return Ok(vec![read(dir.to_path_buf())?]);
+fn find_parts(dir: &Path, found: &mut Found) -> Result<(), String> {
+    if found.add(dir.to_path_buf())? {
+        return Ok(());
     }
     let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: cannot read it: {error}", dir.display()))?;
     let mut subdirectories: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.join(MANIFEST_FILE).is_file())
+        .filter(|path| path.is_dir())
         .collect();
     subdirectories.sort();
-    if subdirectories.is_empty() {
+    let mut any = false;
+    for subdirectory in subdirectories {
+        any |= found.add(subdirectory)?;
+    }
+    if !any {
         return Err(format!(
-            "{}: no shard here: neither it nor a subdirectory holds a {MANIFEST_FILE}",
+            "{}: no shard here: neither it nor a subdirectory holds a {MANIFEST_FILE} or a {SWEEP_MANIFEST_FILE}",
             dir.display()
         ));
     }
-    subdirectories.into_iter().map(read).collect()
+    Ok(())
 }
 
 /// Why the parts of one scenario do not make a whole, if they do not.
-fn check_parts(name: &str, parts: &[Part], out_dir: &Path) -> Result<(), String> {
+pub(super) fn check_parts(name: &str, parts: &[Part], out_dir: &Path) -> Result<(), String> {
     let version = env!("CARGO_PKG_VERSION");
     let Some(first) = parts.first() else {
         return Err(format!("{name}: no shard"));
@@ -164,7 +193,7 @@ fn same_directory(a: &Path, b: &Path) -> bool {
 
 /// The scenario the parts ran, from the first part's copy; every part's
 /// copy must be the text its manifest hashed.
-fn scenario_of(parts: &[Part], err: &mut dyn Write) -> anyhow::Result<Option<Scenario>> {
+pub(super) fn scenario_of(parts: &[Part], err: &mut dyn Write) -> anyhow::Result<Option<Scenario>> {
     let mut text = String::new();
     for part in parts {
         let copy = match report::read_scenario_copy(&part.dir) {
@@ -205,6 +234,24 @@ fn scenario_of(parts: &[Part], err: &mut dyn Write) -> anyhow::Result<Option<Sce
     }
 }
 
+/// Every part's rows, read back and checked; `progress` counts them.
+pub(super) fn read_rows(
+    parts: &[Part],
+    scenario: &Scenario,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<Row>, report::ShardFileError> {
+    let mut rows: Vec<Row> = Vec::new();
+    for part in parts {
+        let seeds: Vec<u64> = part.manifest.shard.seeds(&part.manifest.seeds).collect();
+        let part_rows = report::read_shard_rows(&part.dir, &seeds, &|seed| scenario.draws(seed))?;
+        if let Some(bar) = progress {
+            bar.inc(part_rows.len() as u64);
+        }
+        rows.extend(part_rows);
+    }
+    Ok(rows)
+}
+
 /// Merges the parts of one scenario into `arguments.out`.
 fn merge_one(parts: &[Part], out_dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let started = WallClock::now();
@@ -218,29 +265,21 @@ fn merge_one(parts: &[Part], out_dir: &Path, out: &mut dyn Write, err: &mut dyn 
     let Some(scenario) = scenario_of(parts, err)? else {
         return Ok(Exit::BadInput);
     };
-    let mut rows: Vec<Row> = Vec::new();
     // On a terminal: seeds read of the whole range, and the time left.
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| seed_progress(first.manifest.seeds.len() as usize, &first.manifest.scenario));
-    for part in parts {
-        let seeds: Vec<u64> = part.manifest.shard.seeds(&part.manifest.seeds).collect();
-        match report::read_shard_rows(&part.dir, &seeds, &|seed| scenario.draws(seed)) {
-            Ok(part_rows) => {
-                if let Some(bar) = &progress {
-                    bar.inc(part_rows.len() as u64);
-                }
-                rows.extend(part_rows);
-            }
-            Err(error) => {
-                writeln!(err, "{error}")?;
-                return Ok(Exit::BadInput);
-            }
-        }
-    }
+    let rows = read_rows(parts, &scenario, progress.as_ref());
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            return Ok(Exit::BadInput);
+        }
+    };
     let finished = Finished {
         scenario: &scenario,
         label: &first.manifest.scenario_file,
@@ -254,25 +293,29 @@ fn merge_one(parts: &[Part], out_dir: &Path, out: &mut dyn Write, err: &mut dyn 
 /// Runs `merge`: every scenario found in the DIRs, each on its own; the
 /// worst outcome is the exit.
 pub fn merge(arguments: &MergeArguments, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut groups: BTreeMap<String, Vec<Part>> = BTreeMap::new();
+    let mut found = Found::default();
     for dir in &arguments.parts {
-        match find_parts(dir) {
-            Ok(parts) => {
-                for part in parts {
-                    groups.entry(part.manifest.scenario.clone()).or_default().push(part);
-                }
-            }
-            Err(problem) => {
-                // A part that cannot be read would show up as a missing
-                // shard of some scenario; say what is wrong instead.
-                writeln!(err, "{problem}")?;
-                return Ok(Exit::BadInput);
-            }
+        if let Err(problem) = find_parts(dir, &mut found) {
+            // A part that cannot be read would show up as a missing
+            // shard of some scenario; say what is wrong instead.
+            writeln!(err, "{problem}")?;
+            return Ok(Exit::BadInput);
         }
+    }
+    let mut groups: BTreeMap<String, Vec<Part>> = BTreeMap::new();
+    for part in found.runs {
+        groups.entry(part.manifest.scenario.clone()).or_default().push(part);
+    }
+    let mut sweeps: BTreeMap<String, Vec<SweepPart>> = BTreeMap::new();
+    for part in found.sweeps {
+        sweeps.entry(part.manifest.scenario.clone()).or_default().push(part);
     }
     let mut exit = Exit::Ok;
     for parts in groups.values() {
         exit = exit.worst(merge_one(parts, &arguments.out, out, err)?);
+    }
+    for parts in sweeps.values() {
+        exit = exit.worst(merge_sweep(parts, &arguments.out, out, err)?);
     }
     out.flush()?;
     Ok(exit)

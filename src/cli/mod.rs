@@ -18,6 +18,7 @@ mod slurm;
 mod slurm_script;
 mod status;
 mod sweep;
+mod sweep_merge;
 mod table;
 
 use std::ffi::OsString;
@@ -102,6 +103,8 @@ pub enum Command {
                       DIR/<name>/: runs.csv, attackers.csv, summary.csv, summary.md and report.html, \
                       byte-identical to what one `run` over the whole seed range writes. Each DIR is a \
                       shard's directory (holding shard.json) or the --out directory of a sharded run. \
+                      Shards of a sweep (`sweep --shard I/N`, holding sweep.json) merge into the sweep's \
+                      sweep.csv, sweep.md and sweep.html, byte-identical to one `sweep` over all the seeds. \
                       Parts of one scenario must come from the same scenario file, the same sessionlab \
                       version and the same seed range in the same number of shards, each shard exactly \
                       once. Exits as that run would: 0 when every [expect] bound holds and no oracle was \
@@ -124,9 +127,13 @@ pub enum Command {
                       chooses the metrics charted (by default the main ones that vary). The [expect] bounds \
                       are reported per variant in sweep.md, not judged. Exits 0, or 1 when an oracle was \
                       violated, 2 on bad input (a setting that is not per-seed, a value out of range: every \
-                      variant is checked before any runs).",
+                      variant is checked before any runs). With --shard I/N, runs shard I of the seeds for \
+                      every variant and writes sweep.json and one run shard per variant for `sessionlab \
+                      merge`.",
         after_help = "Example:\n  sessionlab sweep scenarios/healthy-baseline.toml --set network.loss=0,0.1,0.2 \
-                      --seeds 0..8 --jobs 2 --out out"
+                      --seeds 0..8 --jobs 2 --out out\n  \
+                      sessionlab sweep scenarios/healthy-baseline.toml --set network.loss=0,0.1 --seeds 0..8 \
+                      --shard 0/2 --out part0"
     )]
     Sweep(SweepArguments),
     /// Write (and submit) Slurm jobs that run the shards and merge them.

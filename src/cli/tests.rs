@@ -196,6 +196,6 @@ fn merge_without_a_shard_is_bad_input() {
     assert_eq!((exit, out.as_str()), (Exit::BadInput, ""));
     assert_eq!(
         err,
-        "src: no shard here: neither it nor a subdirectory holds a shard.json\n"
+        "src: no shard here: neither it nor a subdirectory holds a shard.json or a sweep.json\n"
     );
 }

@@ -51,7 +51,7 @@ pub fn check_expectations(rows: &[Row], expectations: &[Expectation]) -> Vec<Exp
 }
 
 /// Writes `contents` to `path`.
-pub(super) fn write(path: PathBuf, contents: &str) -> Result<PathBuf, ReportError> {
+pub(crate) fn write(path: PathBuf, contents: &str) -> Result<PathBuf, ReportError> {
     std::fs::write(&path, contents).map_err(|source| ReportError {
         path: path.clone(),
         source,

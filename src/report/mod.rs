@@ -7,6 +7,8 @@
 //! A shard of a run (`run --shard I/N`) writes its per-seed rows and a
 //! manifest instead (`shard_files`, `shard_manifest`); `merge` reads them
 //! back into rows and writes the same files through the same renderers.
+//! A shard of a sweep writes one run shard per variant and `sweep.json`
+//! (`sweep_manifest`).
 //!
 //! Every renderer is a pure function of the rows (sorted by seed) and the
 //! scenario's name and description: no wall-clock figure, no hash-map
@@ -29,6 +31,7 @@ pub mod shard_files;
 pub mod shard_manifest;
 pub mod sweep_chart;
 pub mod sweep_files;
+pub mod sweep_manifest;
 pub mod text;
 
 pub use aggregate::{aggregate, MetricSummary, Row};
@@ -40,3 +43,4 @@ pub use files::{check_expectations, write_reports, ExpectationOutcome, ReportErr
 pub use shard_files::{read_scenario_copy, read_shard_rows, write_shard, ShardFileError};
 pub use shard_manifest::{sha256_hex, ManifestError, ShardManifest, MANIFEST_FILE};
 pub use sweep_files::{write_sweep, Sweep, VariantRows, SWEEP_FILES};
+pub use sweep_manifest::{variant_dir, SweepManifest, SWEEP_MANIFEST_FILE};

@@ -135,25 +135,30 @@ impl ShardManifest {
 
     /// Reads `dir`'s [`MANIFEST_FILE`].
     pub fn read(dir: &Path) -> Result<ShardManifest, ManifestError> {
-        use std::io::Read;
         let path = dir.join(MANIFEST_FILE);
-        let mut bytes = Vec::new();
-        std::fs::File::open(&path)
-            .and_then(|file| file.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|source| ManifestError::Read {
-                path: path.clone(),
-                source,
-            })?;
-        let damaged = |problem: String| ManifestError::Damaged {
-            path: path.clone(),
-            problem,
-        };
-        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-            return Err(damaged(format!("larger than {MAX_MANIFEST_BYTES} bytes")));
-        }
-        let json = String::from_utf8(bytes).map_err(|_| damaged("not UTF-8".to_string()))?;
-        ShardManifest::from_json(&json).map_err(damaged)
+        let json = read_bounded_text(&path)?;
+        ShardManifest::from_json(&json).map_err(|problem| ManifestError::Damaged { path, problem })
     }
+}
+
+/// A manifest file's text: at most [`MAX_MANIFEST_BYTES`], UTF-8.
+pub(crate) fn read_bounded_text(path: &Path) -> Result<String, ManifestError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|source| ManifestError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let damaged = |problem: &str| ManifestError::Damaged {
+        path: path.to_path_buf(),
+        problem: problem.to_string(),
+    };
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(damaged(&format!("larger than {MAX_MANIFEST_BYTES} bytes")));
+    }
+    String::from_utf8(bytes).map_err(|_| damaged("not UTF-8"))
 }
 
 #[cfg(test)]

@@ -74,6 +74,14 @@ impl std::str::FromStr for SweepSetting {
     }
 }
 
+/// `PATH=V1,V2,…` as `--set` takes it: parsing it gives the setting back.
+impl fmt::Display for SweepSetting {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let values: Vec<String> = self.values.iter().map(value_text).collect();
+        write!(formatter, "{}={}", self.path, values.join(","))
+    }
+}
+
 /// A value as TOML reads it, else the text as a string.
 fn read_value(text: &str) -> toml::Value {
     toml::from_str::<toml::Table>(&format!("value = {text}"))
@@ -201,6 +209,8 @@ mod tests {
                 toml::Value::Boolean(true)
             ]
         );
+        assert_eq!(parsed.to_string(), "network.loss=0,0.1,30m,true");
+        assert_eq!(parsed.to_string().parse::<SweepSetting>(), Ok(parsed.clone()));
         for bad in [
             "",
             "=1",

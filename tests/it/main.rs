@@ -14,6 +14,7 @@ mod cli_run;
 mod cli_shard;
 mod cli_slurm;
 mod cli_sweep;
+mod cli_sweep_shard;
 mod client;
 mod client_scripted;
 mod crypto_vectors;

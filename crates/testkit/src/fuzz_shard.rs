@@ -1,12 +1,13 @@
 //! Fuzz target `shard_files`: what `sessionlab merge` reads from a shard
 //! directory — `shard.json`, `runs.csv`, `attackers.csv`,
-//! `violations.csv` — as arbitrary bytes. A damaged file must be an error
-//! value, never a panic; and rows that read back must write and read back
-//! to the same rows.
+//! `violations.csv`, and a sweep shard's `sweep.json` — as arbitrary
+//! bytes. A damaged file must be an error value, never a panic; rows that
+//! read back must write and read back to the same rows, and a sweep
+//! manifest that reads must write and read back to itself.
 
 use std::path::PathBuf;
 
-use sessionlab::report::{read_shard_rows, write_shard, ShardManifest, MANIFEST_FILE};
+use sessionlab::report::{read_shard_rows, write_shard, ShardManifest, SweepManifest, MANIFEST_FILE};
 use sessionlab::scenario::Draws;
 
 /// The files a shard directory holds, in the order the input gives them
@@ -20,7 +21,24 @@ fn scratch(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("sessionlab-fuzz-{name}-{}", std::process::id()))
 }
 
+/// A `sweep.json` that reads must be written back to the same manifest.
+fn sweep_manifest(bytes: &[u8]) {
+    let Some(manifest) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|json| SweepManifest::from_json(json).ok())
+    else {
+        return;
+    };
+    assert_eq!(
+        SweepManifest::from_json(&manifest.to_json()).as_ref(),
+        Ok(&manifest),
+        "a sweep manifest does not survive a write and a read"
+    );
+}
+
 pub fn shard_files(data: &[u8]) {
+    // The fifth part, after the shard's four files, is a sweep.json.
+    sweep_manifest(data.split(|byte| *byte == 0).nth(SHARD_FILES.len()).unwrap_or_default());
     let dir = scratch("shard");
     if std::fs::create_dir_all(&dir).is_err() {
         return;
