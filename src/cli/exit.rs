@@ -6,7 +6,7 @@
 //! | 0 | everything held |
 //! | 1 | an `[expect]` bound failed or an oracle was violated |
 //! | 2 | bad input: arguments (`replay --account` naming a user id the run does not have, or not a number, included), unreadable or invalid files, an output that cannot be written, shards that do not merge |
-//! | 3 | a run crashed (a panic: a bug in sessionlab) or ran away (over its event limit) |
+//! | 3 | a run crashed (a panic: a bug in sessionlab) or ran away (over its event limit), or `run --check-determinism` found a seed whose two runs differ |
 //!
 //! When one command meets several outcomes (many scenario files), the
 //! highest code wins.

@@ -7,6 +7,7 @@
 
 mod check;
 mod compare;
+mod determinism;
 mod exit;
 mod fail_if;
 mod finish;
@@ -30,6 +31,7 @@ use clap::{Parser, Subcommand};
 
 pub use check::{check, ok_line, printable, write_scenario_errors, MAX_CHECK_FILES};
 pub use compare::{compare, CompareArguments};
+pub use determinism::{first_divergence, Divergence};
 pub use exit::{report_batch_error, Exit, EXIT_BAD_INPUT, EXIT_CRASHED, EXIT_EXPECTATION_FAILED, EXIT_OK};
 pub use fail_if::{FailIf, FailIfError, Operator};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
@@ -93,7 +95,9 @@ pub enum Command {
                       bad input. With --shard I/N, runs only the seeds s with (s - A) % N == I and \
                       writes their rows with a manifest (shard.json) for `sessionlab merge`, which \
                       writes the reports and judges [expect]; a shard exits 0 unless its input is bad \
-                      (2) or a run crashed (3).",
+                      (2) or a run crashed (3). With --check-determinism, every seed runs a second time \
+                      in the opposite order across the threads, and the first seed whose trace hash or \
+                      metrics differ between its two runs is named with exit 3.",
         after_help = "Example:\n  sessionlab run scenarios/healthy-baseline.toml --seeds 0..10 --jobs 2 --out out"
     )]
     Run(RunArguments),

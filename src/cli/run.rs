@@ -3,6 +3,7 @@
 //! reports, print a short summary, and judge its `[expect]` section and
 //! the oracles. With `--shard`, run one interleaved part of the seeds and
 //! write its rows and manifest for `sessionlab merge`, judging nothing.
+//! With `--check-determinism`, every seed runs twice (`determinism`).
 //!
 //! Files hold no wall-clock figure; timings go to the terminal only.
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant as WallClock;
 
 use super::check::write_scenario_errors;
+use super::determinism;
 use super::exit::report_batch_error;
 use super::finish::{finish, Finished};
 use super::Exit;
@@ -43,6 +45,11 @@ pub struct RunArguments {
     /// Parallel jobs (threads).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_JOBS as i64))]
     pub jobs: u32,
+    /// Run every seed twice, the second time in the opposite order across
+    /// the threads, and exit 3 naming the first seed whose trace hash or
+    /// metrics differ.
+    #[arg(long)]
+    pub check_determinism: bool,
 }
 
 fn parse_shard(text: &str) -> Result<Shard, String> {
@@ -142,6 +149,18 @@ fn run_one(
         Ok(outcomes) => outcomes,
         Err(error) => return Ok(report_batch_error(path, &error, err)?),
     };
+    if arguments.check_determinism {
+        let reversed: Vec<u64> = seeds.iter().rev().copied().collect();
+        let again = match run_seeds(scenario, &reversed, arguments.jobs as usize, &|_| ()) {
+            Ok(again) => again,
+            Err(error) => return Ok(report_batch_error(path, &error, err)?),
+        };
+        let label = path.display().to_string();
+        let verdict = determinism::judge(&scenario.meta.name, &label, &outcomes, &again, out, err)?;
+        if verdict != Exit::Ok {
+            return Ok(verdict);
+        }
+    }
     let rows: Vec<Row> = outcomes.iter().map(|outcome| row(scenario, outcome)).collect();
     let label = path.display().to_string();
     let Some(shard) = arguments.shard else {

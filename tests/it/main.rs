@@ -10,6 +10,7 @@ mod architecture;
 mod auth_model;
 mod cli;
 mod cli_compare;
+mod cli_determinism;
 mod cli_run;
 mod cli_shard;
 mod cli_slurm;
