@@ -54,6 +54,7 @@ fn difference() -> Difference {
     Difference::Full(DifferencePart {
         other_updates,
         users: vec![User {
+            is_self: false,
             id: 1,
             phone: Some("+351912345678".into()),
         }],

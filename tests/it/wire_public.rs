@@ -300,3 +300,51 @@ fn the_fuzz_seeds_of_the_layer_229_objects_decode() {
         Ok(api::JsonValue::opt_in())
     );
 }
+
+#[test]
+fn a_stock_clients_first_calls_are_answered_before_and_after_login() {
+    let mut cluster = ServerCluster::new(2, Policy::default(), 13);
+    cluster.add_account(1, USER, PHONE);
+    let phone = cluster.add_device(1);
+    // help.getConfig needs no authorization: Telethon sends it first.
+    let config = match cluster.call(phone, ApiCall::GetConfig(api::GetConfig)) {
+        Ok(ApiResponse::Config(config)) => config,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(config.this_dc, 1);
+    assert_eq!(config.expires - config.date, 3_600);
+    assert_eq!(config.limits, api::DEFAULT_CONFIG_LIMITS);
+    // users.getUsers([inputUserSelf]) before login: the key is unregistered.
+    let me = || {
+        ApiCall::GetUsers(api::GetUsers {
+            ids: vec![api::InputUser::Caller, api::InputUser::Empty],
+        })
+    };
+    let refused = cluster.call(phone, me()).expect_err("not logged in");
+    assert!(format!("{refused:?}").contains("AUTH_KEY_UNREGISTERED"), "{refused:?}");
+    cluster.login_with_code(phone, PHONE).expect("phone logs in");
+    let users = match cluster.call(phone, me()) {
+        Ok(ApiResponse::Users(users)) => users,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        users.0,
+        [api::User {
+            is_self: true,
+            id: USER as i64,
+            phone: Some(PHONE.into()),
+        }],
+        "the caller, flagged self; the empty input names nobody"
+    );
+    let schema = Schema::of_the_core();
+    let mut names = std::collections::BTreeSet::new();
+    for body in &cluster.devices[phone].received {
+        assert_eq!(private_constructors(&schema, body), Vec::<String>::new());
+        for id in schema.constructors_in(body).expect("walked") {
+            names.extend(schema.name_of(id));
+        }
+    }
+    for expected in ["config", "user", "rpc_error"] {
+        assert!(names.contains(expected), "{expected}: {names:?}");
+    }
+}

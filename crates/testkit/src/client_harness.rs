@@ -257,6 +257,7 @@ pub fn auth_authorization(future_auth_token: Option<Vec<u8>>) -> AuthAuthorizati
     AuthAuthorization {
         future_auth_token,
         user: User {
+            is_self: true,
             id: USER_ID,
             phone: Some(PHONE.into()),
         },

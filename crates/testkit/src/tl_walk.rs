@@ -55,7 +55,13 @@ impl Schema {
             at: 0,
             seen: Vec::new(),
         };
-        walk.boxed(0)?;
+        // A function's answer may be a boxed vector of objects
+        // (`users.getUsers` answers `Vector<User>`).
+        if bytes.get(..4) == Some(&VECTOR_ID.to_le_bytes()[..]) {
+            walk.value("Vector<Object>", 0)?;
+        } else {
+            walk.boxed(0)?;
+        }
         if walk.at != bytes.len() {
             return Err(format!("{} trailing bytes", bytes.len() - walk.at));
         }

@@ -46,9 +46,11 @@ pub(super) fn phone_code_hash_from_wire(text: &str) -> u64 {
     }
 }
 
-/// The compact user the API returns with a login.
+/// The compact user the API returns to its own account (`self` set): with
+/// a login, and for `users.getUsers([inputUserSelf])`.
 pub(super) fn user(user_id: UserId, phone: &str) -> api::User {
     api::User {
+        is_self: true,
         id: user_id.to_wire(),
         phone: Some(phone.to_string()),
     }

@@ -227,7 +227,50 @@ impl Server {
                 .into(),
             ApiCall::GetDifference(request) => self.get_difference(now, key_id, request),
             ApiCall::GetHistory(request) => self.get_history(now, key_id, request),
+            ApiCall::GetConfig(_) => Reply::Answer(ApiResponse::Config(self.config_answer(now))),
+            ApiCall::GetUsers(request) => self
+                .authenticated(now, key_id)
+                .map(|user_id| ApiResponse::Users(self.users_answer(user_id, &request.ids)))
+                .into(),
         }
+    }
+
+    /// `config`: this datacenter and every one's addresses, valid for an
+    /// hour. Open to any key: a client asks before it has logged in.
+    fn config_answer(&self, now: Instant) -> api::Config {
+        let date = i32::try_from(now.unix_seconds()).unwrap_or(i32::MAX);
+        let dc_options = self
+            .config
+            .dc_options
+            .iter()
+            .take(api::MAX_DC_OPTIONS)
+            .cloned()
+            .collect();
+        api::Config::new(date, i32::try_from(self.config.dc_id.0).unwrap_or(i32::MAX), dc_options)
+    }
+
+    /// The users of `inputs` the caller may see: itself (`inputUserSelf`,
+    /// or its own id), in the order asked. Other accounts are not
+    /// modelled as contacts, so they are left out, as Telegram leaves out
+    /// users the caller has no access to.
+    fn users_answer(&self, user_id: UserId, inputs: &[api::InputUser]) -> api::UserList {
+        let phone = self
+            .authority
+            .account(user_id)
+            .map(|account| account.phone.clone())
+            .unwrap_or_default();
+        let own = |input: &api::InputUser| match input {
+            api::InputUser::Caller => true,
+            api::InputUser::User { user_id: id, .. } => *id == user_id.to_wire(),
+            api::InputUser::Empty => false,
+        };
+        api::UserList(
+            inputs
+                .iter()
+                .filter(|input| own(input))
+                .map(|_| convert::user(user_id, &phone))
+                .collect(),
+        )
     }
 
     /// Authenticate a call the session layer does not check itself.

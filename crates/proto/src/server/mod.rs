@@ -104,6 +104,10 @@ pub struct ServerConfig {
     pub pts_total_limit: u32,
     /// Updates an account's log keeps before compacting the oldest.
     pub log_retained_limit: usize,
+    /// Every datacenter's addresses, as `help.getConfig` lists them (at
+    /// most `api::config::MAX_DC_OPTIONS`; `sessionlab serve` fills them
+    /// with its sockets, a simulation leaves them empty).
+    pub dc_options: Vec<api::DcOption>,
 }
 
 impl ServerConfig {
@@ -116,6 +120,7 @@ impl ServerConfig {
             pts_limit: DEFAULT_PTS_LIMIT,
             pts_total_limit: DEFAULT_PTS_TOTAL_LIMIT,
             log_retained_limit: RETAINED_UPDATES_DEFAULT,
+            dc_options: Vec::new(),
         }
     }
 }

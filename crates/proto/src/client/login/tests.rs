@@ -9,6 +9,7 @@ const OTHER_PHONE: &str = "+351912345679";
 
 fn user() -> User {
     User {
+        is_self: true,
         id: 7,
         phone: Some(PHONE.to_string()),
     }

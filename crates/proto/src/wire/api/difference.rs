@@ -276,6 +276,7 @@ mod tests {
         DifferencePart {
             other_updates: vec![new_message(1), new_message(2)],
             users: vec![User {
+                is_self: false,
                 id: 1,
                 phone: Some("+1".into()),
             }],

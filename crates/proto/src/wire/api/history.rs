@@ -231,7 +231,10 @@ mod tests {
             inexact: true,
             count: 300,
             messages: vec![message(3)],
-            users: vec![User { id: 7, phone: None }],
+            users: vec![User {
+                id: 7,
+                ..User::default()
+            }],
         };
         assert_eq!(
             slice.encode()[..12],

@@ -305,6 +305,7 @@ pub(crate) fn sample_auth_authorization() -> AuthAuthorization {
     AuthAuthorization {
         future_auth_token: Some(vec![9; 40]),
         user: User {
+            is_self: true,
             id: 777,
             phone: Some("+351912345678".into()),
         },
@@ -387,6 +388,7 @@ mod tests {
             tmp_sessions: Some(2),
             future_auth_token: Some(vec![0xee]),
             user: User {
+                is_self: true,
                 id: 5,
                 phone: Some("".into()),
             },

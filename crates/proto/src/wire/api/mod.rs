@@ -27,6 +27,7 @@
 pub(crate) mod account_functions;
 pub(crate) mod auth_functions;
 pub(crate) mod authorization;
+pub(crate) mod config;
 pub(crate) mod difference;
 pub(crate) mod history;
 pub(crate) mod json;
@@ -42,6 +43,7 @@ pub(crate) mod sync_functions;
 pub(crate) mod tokens;
 pub(crate) mod update;
 pub(crate) mod user;
+pub(crate) mod user_functions;
 
 pub use account_functions::{
     ChangeAuthorizationSettings, DeleteAccount, GetAuthorizations, ResetAuthorization, SetAuthorizationTtl,
@@ -52,6 +54,7 @@ pub use auth_functions::{
     ImportAuthorization, ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
 pub use authorization::{AccountAuthorizations, Authorization, AuthorizationSignals, AuthorizationsWithSignals};
+pub use config::{Config, DcOption, GetConfig, CONFIG_LIMIT_NAMES, DEFAULT_CONFIG_LIMITS, MAX_DC_OPTIONS};
 pub use difference::{Difference, DifferencePart, Updates};
 pub use history::{GetHistory, Messages};
 pub use json::{JsonValue, OPT_IN_KEY};
@@ -65,4 +68,5 @@ pub use schema::{constructor_id_of, PRIVATE_DEFINITIONS, PUBLIC_DEFINITIONS};
 pub use sync_functions::{GetDifference, GetState};
 pub use tokens::{ExportedAuthorization, LoggedOut, LoginToken};
 pub use update::{UnconfirmedLogin, Update, UpdatesState};
-pub use user::User;
+pub use user::{User, UserList};
+pub use user_functions::{GetUsers, InputUser};

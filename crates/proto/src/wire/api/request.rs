@@ -1,8 +1,9 @@
 //! Client → server: [`ApiRequest`], one API function ([`ApiCall`]) possibly
-//! wrapped in `invokeWithLayer` and `initConnection`.
+//! wrapped in `invokeWithLayer`, `initConnection` and `invokeWithoutUpdates`.
 //!
 //! ```text
 //! invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X;
+//! invokeWithoutUpdates#bf9459b7 {X:Type} query:!X = X;
 //! initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string
 //!   system_version:string app_version:string system_lang_code:string lang_pack:string
 //!   lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X;
@@ -23,6 +24,7 @@ use super::auth_functions::{
     AcceptLoginToken, BindTempAuthKey, CheckPassword, ExportAuthorization, ExportLoginToken, ImportAuthorization,
     ImportLoginToken, LogOut, ResendCode, ResetAuthorizations, SendCode, SignIn,
 };
+use super::config::GetConfig;
 use super::history::GetHistory;
 use super::json::JsonValue;
 use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
@@ -30,6 +32,7 @@ use super::limits::{MAX_SHORT_STRING_BYTES, MAX_WRAPPER_DEPTH};
 use super::object::arb;
 use super::object::{bit, has, read_flags, unknown, Bare, TlObject};
 use super::sync_functions::{GetDifference, GetState};
+use super::user_functions::GetUsers;
 use crate::wire::codec::{DecodeError, Reader, Writer};
 use crate::wire::ids;
 
@@ -125,6 +128,11 @@ api_calls! {
     /// `messages.getHistory`: a page of the account's own chat (the history
     /// reload after `updates.differenceTooLong`).
     GetHistory(GetHistory),
+    /// `help.getConfig`: the datacenters' addresses and limits (no
+    /// authorization needed: a stock client's first call).
+    GetConfig(GetConfig),
+    /// `users.getUsers`: who the caller is (`[inputUserSelf]`).
+    GetUsers(GetUsers),
 }
 
 /// What `initConnection` says about the connecting app.
@@ -217,6 +225,12 @@ pub enum ApiRequest {
         /// The request to run.
         query: Box<ApiRequest>,
     },
+    /// `invokeWithoutUpdates`: run `query`, and push no updates to this
+    /// session for it.
+    InvokeWithoutUpdates {
+        /// The request to run.
+        query: Box<ApiRequest>,
+    },
     /// A bare function.
     Call(ApiCall),
 }
@@ -225,7 +239,9 @@ impl ApiRequest {
     /// The innermost function.
     pub fn call(&self) -> &ApiCall {
         match self {
-            ApiRequest::InvokeWithLayer { query, .. } | ApiRequest::InitConnection { query, .. } => query.call(),
+            ApiRequest::InvokeWithLayer { query, .. }
+            | ApiRequest::InitConnection { query, .. }
+            | ApiRequest::InvokeWithoutUpdates { query } => query.call(),
             ApiRequest::Call(call) => call,
         }
     }
@@ -234,7 +250,7 @@ impl ApiRequest {
     pub fn layer(&self) -> Option<i32> {
         match self {
             ApiRequest::InvokeWithLayer { layer, .. } => Some(*layer),
-            ApiRequest::InitConnection { query, .. } => query.layer(),
+            ApiRequest::InitConnection { query, .. } | ApiRequest::InvokeWithoutUpdates { query } => query.layer(),
             ApiRequest::Call(_) => None,
         }
     }
@@ -242,7 +258,9 @@ impl ApiRequest {
     /// The outermost `initConnection` parameters, if any.
     pub fn init_connection(&self) -> Option<&InitConnection> {
         match self {
-            ApiRequest::InvokeWithLayer { query, .. } => query.init_connection(),
+            ApiRequest::InvokeWithLayer { query, .. } | ApiRequest::InvokeWithoutUpdates { query } => {
+                query.init_connection()
+            }
             ApiRequest::InitConnection { params, .. } => Some(params),
             ApiRequest::Call(_) => None,
         }
@@ -251,8 +269,21 @@ impl ApiRequest {
     /// How many wrappers surround the function.
     pub fn depth(&self) -> usize {
         match self {
-            ApiRequest::InvokeWithLayer { query, .. } | ApiRequest::InitConnection { query, .. } => 1 + query.depth(),
+            ApiRequest::InvokeWithLayer { query, .. }
+            | ApiRequest::InitConnection { query, .. }
+            | ApiRequest::InvokeWithoutUpdates { query } => 1 + query.depth(),
             ApiRequest::Call(_) => 0,
+        }
+    }
+
+    /// Whether an `invokeWithoutUpdates` surrounds the function.
+    pub fn without_updates(&self) -> bool {
+        match self {
+            ApiRequest::InvokeWithoutUpdates { .. } => true,
+            ApiRequest::InvokeWithLayer { query, .. } | ApiRequest::InitConnection { query, .. } => {
+                query.without_updates()
+            }
+            ApiRequest::Call(_) => false,
         }
     }
 
@@ -284,6 +315,7 @@ impl ApiRequest {
                 ids::INIT_CONNECTION => {
                     InitConnection::read_head(&mut reader).ok()?;
                 }
+                ids::INVOKE_WITHOUT_UPDATES => {}
                 function => return Some(function),
             }
         }
@@ -292,7 +324,13 @@ impl ApiRequest {
 
     fn read_at_depth(reader: &mut Reader<'_>, depth: usize) -> Result<ApiRequest, DecodeError> {
         let constructor = reader.u32()?;
-        if constructor != ids::INVOKE_WITH_LAYER && constructor != ids::INIT_CONNECTION {
+        if ![
+            ids::INVOKE_WITH_LAYER,
+            ids::INIT_CONNECTION,
+            ids::INVOKE_WITHOUT_UPDATES,
+        ]
+        .contains(&constructor)
+        {
             return ApiCall::read_call(constructor, reader).map(ApiRequest::Call);
         }
         if depth == MAX_WRAPPER_DEPTH {
@@ -306,6 +344,9 @@ impl ApiRequest {
             let layer = reader.i32()?;
             let query = Box::new(ApiRequest::read_at_depth(reader, depth + 1)?);
             Ok(ApiRequest::InvokeWithLayer { layer, query })
+        } else if constructor == ids::INVOKE_WITHOUT_UPDATES {
+            let query = Box::new(ApiRequest::read_at_depth(reader, depth + 1)?);
+            Ok(ApiRequest::InvokeWithoutUpdates { query })
         } else {
             let params = InitConnection::read_head(reader)?;
             let query = Box::new(ApiRequest::read_at_depth(reader, depth + 1)?);
@@ -329,6 +370,10 @@ impl TlObject for ApiRequest {
                 params.write_head(writer);
                 query.write(writer);
             }
+            ApiRequest::InvokeWithoutUpdates { query } => {
+                writer.u32(ids::INVOKE_WITHOUT_UPDATES);
+                query.write(writer);
+            }
             ApiRequest::Call(call) => call.write_call(writer),
         }
     }
@@ -347,16 +392,16 @@ impl<'a> arbitrary::Arbitrary<'a> for ApiRequest {
         let mut request = ApiRequest::Call(u.arbitrary()?);
         for _ in 0..depth {
             let query = Box::new(request);
-            request = if u.arbitrary()? {
-                ApiRequest::InvokeWithLayer {
+            request = match u.int_in_range(0..=2u8)? {
+                0 => ApiRequest::InvokeWithLayer {
                     layer: u.arbitrary()?,
                     query,
-                }
-            } else {
-                ApiRequest::InitConnection {
+                },
+                1 => ApiRequest::InitConnection {
                     params: u.arbitrary()?,
                     query,
-                }
+                },
+                _ => ApiRequest::InvokeWithoutUpdates { query },
             };
         }
         Ok(request)
@@ -438,9 +483,28 @@ mod tests {
     }
 
     #[test]
+    fn telethons_first_call_decodes_with_its_wrappers() {
+        // invokeWithLayer(229, initConnection(…, help.getConfig)), as
+        // Telethon 1.45 sends it first; here inside invokeWithoutUpdates
+        // too, as it does with receive_updates=False.
+        let first = ApiRequest::InvokeWithoutUpdates {
+            query: Box::new(wrapped(ApiCall::GetConfig(GetConfig))),
+        };
+        let encoded = first.encode();
+        assert_eq!(&encoded[..4], &ids::INVOKE_WITHOUT_UPDATES.to_le_bytes());
+        assert_eq!(&encoded[encoded.len() - 4..], &ids::HELP_GET_CONFIG.to_le_bytes());
+        assert_eq!(ApiRequest::decode(&encoded), Ok(first.clone()));
+        assert!(first.without_updates());
+        assert!(!wrapped(ApiCall::GetConfig(GetConfig)).without_updates());
+        assert_eq!(first.layer(), Some(214));
+        assert_eq!(first.depth(), 3);
+        assert_eq!(ApiRequest::invoked_function(&encoded), Some(ids::HELP_GET_CONFIG));
+    }
+
+    #[test]
     fn unknown_function_and_proxy_flag_are_errors() {
         assert!(matches!(
-            ApiRequest::decode(&0xc4f9_186bu32.to_le_bytes()), // help.getConfig
+            ApiRequest::decode(&0x1fb3_3026u32.to_le_bytes()), // help.getNearestDc
             Err(DecodeError::UnknownConstructor { .. })
         ));
         let mut encoded = wrapped(ApiCall::GetState(GetState)).encode();
@@ -454,7 +518,7 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), API_CALL_IDS.len());
-        assert_eq!(API_CALL_IDS.len(), 21);
+        assert_eq!(API_CALL_IDS.len(), 23);
         for id in API_CALL_IDS {
             // Each id is recognised: a truncated body fails later than dispatch.
             let result = ApiRequest::decode(&id.to_le_bytes());

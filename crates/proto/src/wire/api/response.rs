@@ -7,6 +7,7 @@
 //! without knowing which request it answers.
 
 use super::authorization::{AccountAuthorizations, Authorization, AuthorizationsWithSignals};
+use super::config::Config;
 use super::difference::{Difference, Updates};
 use super::history::Messages;
 use super::login::{AuthAuthorization, SentCode};
@@ -14,6 +15,7 @@ use super::object::{unknown, Constructors, TlObject};
 use super::request::ApiCall;
 use super::tokens::{ExportedAuthorization, LoggedOut, LoginToken};
 use super::update::UpdatesState;
+use super::user::UserList;
 use crate::wire::codec::{DecodeError, Reader, Writer};
 use crate::wire::ids;
 
@@ -63,6 +65,12 @@ impl Constructors for Updates {
         ids::UPDATES,
         ids::UPDATES_COMBINED,
     ];
+}
+impl Constructors for Config {
+    const IDS: &'static [u32] = &[ids::CONFIG];
+}
+impl Constructors for UserList {
+    const IDS: &'static [u32] = &[crate::wire::codec::VECTOR_ID];
 }
 impl Constructors for Messages {
     const IDS: &'static [u32] = &[ids::MESSAGES_MESSAGES, ids::MESSAGES_MESSAGES_SLICE];
@@ -130,6 +138,10 @@ api_responses! {
     Updates(Updates),
     /// `messages.Messages`: `messages.getHistory`.
     Messages(Messages),
+    /// `Config`: `help.getConfig`.
+    Config(Config),
+    /// `Vector<User>`: `users.getUsers`.
+    Users(UserList),
 }
 
 impl ApiResponse {
@@ -172,6 +184,8 @@ impl ApiCall {
             ApiCall::GetState(_) => matches!(response, R::State(_)),
             ApiCall::GetDifference(_) => matches!(response, R::Difference(_)),
             ApiCall::GetHistory(_) => matches!(response, R::Messages(_)),
+            ApiCall::GetConfig(_) => matches!(response, R::Config(_)),
+            ApiCall::GetUsers(_) => matches!(response, R::Users(_)),
         }
     }
 }
