@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod client;
 pub mod crypto;
+pub mod framing;
 pub mod id;
 mod queue;
 pub mod server;
