@@ -10,7 +10,9 @@
 pub mod auth;
 pub mod client;
 pub mod crypto;
+pub mod framing;
 pub mod id;
+pub mod key_exchange;
 mod queue;
 pub mod server;
 pub mod sync;

@@ -32,6 +32,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("shard_files", crate::fuzz_shard::shard_files),
     ("sweep_settings", crate::fuzz_sweep::sweep_settings),
     ("compare_runs", crate::fuzz_compare::compare_runs),
+    ("transport_framing", crate::fuzz_framing::transport_framing),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

@@ -18,6 +18,7 @@
 //!   against a private `ServerModel`).
 //! - [`fuzz`], [`swarm`]: the bodies of the fuzz targets.
 //! - [`fuzz_compare`]: the body of `compare_runs` (`sessionlab compare`'s input).
+//! - [`fuzz_framing`]: the body of `transport_framing` (TCP transport framings).
 //! - [`scenario_fixture`]: scenario files as typed values
 //!   ([`scenario_fixture::ScenarioFixture`]).
 //! - [`tl_walk`]: encoded TL walked by the schema text, listing every
@@ -28,6 +29,7 @@ pub mod client_harness;
 pub mod cluster_temp_keys;
 pub mod fuzz;
 pub mod fuzz_compare;
+pub mod fuzz_framing;
 pub mod fuzz_shard;
 pub mod fuzz_sweep;
 pub mod scenario_fixture;
