@@ -190,13 +190,21 @@ fn observed(metric: MetricId, rows: &[Row]) -> String {
             .count();
         return format!("true on {held} of {} seeds", rows.len());
     }
-    let values: Vec<f64> = rows.iter().map(|row| row.values.number(metric)).collect();
+    let values: Vec<f64> = rows
+        .iter()
+        .map(|row| row.values.number(metric))
+        .filter(|value| value.is_finite())
+        .collect();
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let seeds = match rows.len() - values.len() {
+        0 => "every seed".to_string(),
+        missing => format!("the {} seeds with a value ({missing} without)", values.len()),
+    };
     match (values.is_empty(), low == high) {
-        (true, _) => "no seed".to_string(),
-        (false, true) => format!("{} on every seed", format_number(low)),
-        (false, false) => format!("{} … {} over the seeds", format_number(low), format_number(high)),
+        (true, _) => "no value on any seed".to_string(),
+        (false, true) => format!("{} on {seeds}", format_number(low)),
+        (false, false) => format!("{} … {} over {seeds}", format_number(low), format_number(high)),
     }
 }
 
@@ -325,6 +333,28 @@ mod tests {
         assert!(page.contains("n&lt;ame"));
         assert!(page.contains("<p>No seeds.</p>"));
         assert!(!page.contains("NaN"));
+    }
+
+    #[test]
+    fn observed_values_name_their_range_and_the_seeds_without_one() {
+        let row = |seed: u64, value: f64| Row {
+            seed,
+            values: crate::scenario::MetricRow::from_fn(|id| match id {
+                MetricId::SyncConverged => MetricValue::Bool(seed != 1),
+                _ => MetricValue::Number(value),
+            }),
+            params: crate::scenario::Draws::default(),
+            attackers: Vec::new(),
+            violations: Vec::new(),
+        };
+        let rows = [row(0, 1.5), row(1, f64::NAN), row(2, 2.0)];
+        assert_eq!(
+            observed(MetricId::Resends, &rows),
+            "1.5 … 2 over the 2 seeds with a value (1 without)"
+        );
+        assert_eq!(observed(MetricId::Resends, &rows[..1]), "1.5 on every seed");
+        assert_eq!(observed(MetricId::Resends, &rows[1..2]), "no value on any seed");
+        assert_eq!(observed(MetricId::SyncConverged, &rows), "true on 2 of 3 seeds");
     }
 
     #[test]
