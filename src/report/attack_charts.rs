@@ -206,8 +206,8 @@ fn holding_access_figure(rows: &[Row]) -> Option<Figure> {
     Some(Figure {
         title: title.to_string(),
         caption: "Per seed, the (attacker, target account) pairs of attackers.csv holding access: \
-                  from acquired_at_ms until evicted_at_ms, or to the end when never evicted. \
-                  The table lists each change."
+                  from acquired_at_ms until evicted_at_ms (never evicted: on to the latest time \
+                  attackers.csv records, where the lines end). The table lists each change."
             .to_string(),
         svg,
         table: plain_table(&["seed", &x_name, "holding access from then on"], table),
