@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::scenario::{Expectation, ExpectationFailure};
 
-use super::aggregate::{aggregate, Row};
+use super::aggregate::{aggregate, MetricSummary, Row};
 use super::{html, text};
 
 /// Why the reports could not be written.
@@ -29,8 +29,21 @@ pub struct ReportPaths {
 /// One expectation judged over every seed: the first failing seed, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpectationOutcome {
+    /// The bound judged.
+    pub expectation: Expectation,
     pub description: String,
     pub failure: Option<(u64, ExpectationFailure)>,
+}
+
+/// What a batch's `summary.md` and `report.html` are written from.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    /// Sorted by seed.
+    pub rows: &'a [Row],
+    pub summaries: &'a [MetricSummary],
+    pub expectations: &'a [ExpectationOutcome],
 }
 
 /// Judge each expectation against every row.
@@ -43,6 +56,7 @@ pub fn check_expectations(rows: &[Row], expectations: &[Expectation]) -> Vec<Exp
                 expectation.check(actual).err().map(|failure| (row.seed, failure))
             });
             ExpectationOutcome {
+                expectation: expectation.clone(),
                 description: format!("{} {}", expectation.metric, expectation.bound),
                 failure,
             }
@@ -80,17 +94,18 @@ pub fn write_reports(
     let mut sorted = rows.to_vec();
     sorted.sort_by_key(|row| row.seed);
     let summaries = aggregate(&sorted);
+    let batch = Batch {
+        name,
+        description,
+        rows: &sorted,
+        summaries: &summaries,
+        expectations,
+    };
     Ok(ReportPaths {
         runs_csv: write(dir.join("runs.csv"), &text::runs_csv(&sorted))?,
         attackers_csv: write(dir.join("attackers.csv"), &text::attackers_csv(&sorted))?,
         summary_csv: write(dir.join("summary.csv"), &text::summary_csv(&summaries))?,
-        summary_md: write(
-            dir.join("summary.md"),
-            &text::summary_markdown(name, description, &sorted, &summaries, expectations),
-        )?,
-        report_html: write(
-            dir.join("report.html"),
-            &html::report_html(name, description, &sorted, &summaries),
-        )?,
+        summary_md: write(dir.join("summary.md"), &text::summary_markdown(&batch))?,
+        report_html: write(dir.join("report.html"), &html::report_html(&batch))?,
     })
 }

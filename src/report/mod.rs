@@ -20,15 +20,20 @@
 //! writes `compare.csv` and `compare.md` (`compare_text`).
 
 pub mod aggregate;
+pub mod attack_charts;
 pub mod attacker_row;
+pub mod chart_axis;
 pub mod compare;
 pub mod compare_runs;
 pub mod compare_text;
 pub mod files;
 pub mod html;
 pub mod interval;
+pub mod layout_check;
 pub mod shard_files;
 pub mod shard_manifest;
+pub mod step_chart;
+pub mod strip_chart;
 pub mod sweep_chart;
 pub mod sweep_files;
 pub mod sweep_manifest;
@@ -39,7 +44,7 @@ pub use attacker_row::AttackerRow;
 pub use compare::{compare_tables, BootstrapSettings, CompareError, Comparison, MetricComparison};
 pub use compare_runs::{read_runs, RunsTable, RunsTableError};
 pub use compare_text::{compare_csv, compare_markdown, BoundOutcome, Sides};
-pub use files::{check_expectations, write_reports, ExpectationOutcome, ReportError, ReportPaths};
+pub use files::{check_expectations, write_reports, Batch, ExpectationOutcome, ReportError, ReportPaths};
 pub use shard_files::{read_scenario_copy, read_shard_rows, write_shard, ShardFileError};
 pub use shard_manifest::{sha256_hex, ManifestError, ShardManifest, MANIFEST_FILE};
 pub use sweep_files::{write_sweep, Sweep, VariantRows, SWEEP_FILES};

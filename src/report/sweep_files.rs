@@ -2,7 +2,8 @@
 //! column per swept setting, then every metric and the other per-seed
 //! draws), `sweep.md` (per charted metric, the mean and 95 % interval of
 //! each variant) and `sweep.html` (each charted metric against each swept
-//! setting, one line per combination of the other settings).
+//! setting, one line per combination of the other settings, in the style
+//! of `report.html` and with its layout self-check).
 
 use std::path::Path;
 
@@ -10,8 +11,9 @@ use crate::scenario::{Metric, MetricId, METRICS};
 
 use super::aggregate::Row;
 use super::files::{ExpectationOutcome, ReportError};
-use super::html::escape;
+use super::html::{escape, PAGE_STYLE};
 use super::interval::{mean_interval, MeanInterval};
+use super::layout_check::LAYOUT_CHECK;
 use super::sweep_chart::{line_chart, Series};
 use super::text::{csv_text, draw_cell, format_number, format_value, Numbers};
 
@@ -208,10 +210,8 @@ pub fn sweep_html(sweep: &Sweep<'_>) -> String {
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{name} sweep</title>\n\
-         <style>body{{font-family:sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse}}\
-         td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}svg{{display:block;margin:1em 0}}</style>\n\
-         </head>\n<body>\n<h1>{name} (sweep)</h1>\n<p>{description}</p>\n<p>Each point: the mean over the \
-         variant's seeds, with its 95 % interval (Student's t) as a bar.</p>\n{body}</body>\n</html>\n",
+         {PAGE_STYLE}</head>\n<body>\n<h1>{name} (sweep)</h1>\n<p>{description}</p>\n<p>Each point: the mean over the \
+         variant's seeds, with its 95 % interval (Student's t) as a bar.</p>\n{body}{LAYOUT_CHECK}</body>\n</html>\n",
         name = escape(sweep.name),
         description = escape(sweep.description),
     )

@@ -4,7 +4,7 @@ use crate::scenario::{DrawnValue, Draws, MetricId, MetricValue, METRICS};
 
 use super::aggregate::{MetricSummary, Row};
 use super::attacker_row::ATTACKERS_CSV_HEADER;
-use super::files::ExpectationOutcome;
+use super::files::Batch;
 
 /// A number in the one format every output uses: integers without a
 /// fraction, others with up to 6 decimals, trailing zeros dropped.
@@ -121,23 +121,28 @@ pub fn summary_csv(summaries: &[MetricSummary]) -> String {
     csv_text(records)
 }
 
+/// "4 seeds (0..=3)." or "No seeds." (`rows` sorted by seed).
+pub fn seeds_sentence(rows: &[Row]) -> String {
+    match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => format!("{} seeds ({}..={}).", rows.len(), first.seed, last.seed),
+        _ => "No seeds.".to_string(),
+    }
+}
+
 /// `summary.md`: the scenario, the seeds, the summary table, expectations.
-pub fn summary_markdown(
-    name: &str,
-    description: &str,
-    rows: &[Row],
-    summaries: &[MetricSummary],
-    expectations: &[ExpectationOutcome],
-) -> String {
+pub fn summary_markdown(batch: &Batch<'_>) -> String {
+    let Batch {
+        name,
+        description,
+        rows,
+        summaries,
+        expectations,
+    } = *batch;
     let mut text = format!("# {name}\n\n");
     if !description.is_empty() {
         text.push_str(&format!("{description}\n\n"));
     }
-    let seeds: Vec<u64> = rows.iter().map(|row| row.seed).collect();
-    match (seeds.first(), seeds.last()) {
-        (Some(first), Some(last)) => text.push_str(&format!("{} seeds ({first}..={last}).\n\n", seeds.len())),
-        _ => text.push_str("No seeds.\n\n"),
-    }
+    text.push_str(&format!("{}\n\n", seeds_sentence(rows)));
     if let Some(first) = rows.first().filter(|row| !row.params.is_empty()) {
         let paths: Vec<String> = first.params.iter().map(|draw| format!("`{}`", draw.path)).collect();
         text.push_str(&format!(

@@ -20,6 +20,7 @@ mod client;
 mod client_scripted;
 mod crypto_vectors;
 mod fuzz_regressions;
+mod report_html;
 mod reports_reproduce;
 mod run_reports;
 mod scenario_files;

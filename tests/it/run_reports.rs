@@ -172,7 +172,7 @@ fn a_scenario_drawing_nothing_has_no_param_columns() {
 /// desktop's session file a thief copies at 1 h; two datacenters, so the
 /// thief fetches from the media DC every 20 s; the owner terminates all
 /// other sessions from the phone at 2 h. A second attacker wants the tablet.
-fn one_thief() -> ScenarioFixture {
+pub(crate) fn one_thief() -> ScenarioFixture {
     tiny_world("one-thief")
         .duration("3h")
         // The thieves use their copies beside the owners: with AUTH_KEY_DUPLICATED
