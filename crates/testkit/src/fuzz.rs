@@ -33,6 +33,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("sweep_settings", crate::fuzz_sweep::sweep_settings),
     ("compare_runs", crate::fuzz_compare::compare_runs),
     ("transport_framing", crate::fuzz_framing::transport_framing),
+    ("key_exchange", crate::fuzz_key_exchange::key_exchange),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

@@ -30,6 +30,7 @@ pub mod cluster_temp_keys;
 pub mod fuzz;
 pub mod fuzz_compare;
 pub mod fuzz_framing;
+pub mod fuzz_key_exchange;
 pub mod fuzz_shard;
 pub mod fuzz_sweep;
 pub mod scenario_fixture;
