@@ -26,13 +26,18 @@ const FORBIDDEN: &[&str] = &[
 ];
 
 /// The only crates `sessionlab-proto` may depend on outside its tests: the
-/// crypto crates, `rand_core` (with ChaCha for key material), `thiserror`,
-/// and `arbitrary` behind the fuzzing feature.
+/// crypto crates (with `crc32fast` for the full transport's checksum and
+/// `rsa` for the key exchange, which needs a `rand_chacha` 0.3 under its
+/// own name), `rand_core` (with ChaCha for key material), `thiserror`, and
+/// `arbitrary` behind the fuzzing feature.
 const ALLOWED_DEPENDENCIES: &[&str] = &[
     "aes",
     "ige",
     "sha1",
     "sha2",
+    "crc32fast",
+    "rsa",
+    "rand_chacha_for_rsa",
     "rand_core",
     "rand_chacha",
     "thiserror",
