@@ -128,9 +128,10 @@ impl DcAuthority {
             return Err(RpcError::LimitExceeded);
         }
         self.evict_codes_beyond(user_id, MAX_PENDING_CODES_PER_ACCOUNT - 1);
+        let drawn = rng.next_u32() % 10u32.pow(CODE_DIGITS);
         let code = format!(
             "{:0width$}",
-            rng.next_u32() % 10u32.pow(CODE_DIGITS),
+            self.policy.fixed_login_code.unwrap_or(drawn),
             width = CODE_DIGITS as usize
         );
         let phone_code_hash = rng.next_u64();

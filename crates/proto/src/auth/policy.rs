@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::limits::{MAX_FUTURE_TOKENS_PER_ACCOUNT, MAX_TTL_DAYS, MIN_TTL_DAYS, SECONDS_PER_DAY};
+use super::login::CODE_DIGITS;
 
 /// How a revocation on the home DC reaches derived authorizations elsewhere.
 // Ordered (Sync < Async < Lazy, then by duration) only so that generic
@@ -108,6 +109,11 @@ pub struct Policy {
     pub deletion_wait_2fa: Duration,
     /// Whether a key used from two addresses at once is invalidated.
     pub duplicate_key: DuplicateKeyPolicy,
+    /// Every login code is this one (printed with five digits, zeros first)
+    /// instead of a random one: for a person or a test script talking to
+    /// `sessionlab serve`. The RNG is drawn from all the same, so a run's
+    /// other draws do not move. `None` (the default): random codes.
+    pub fixed_login_code: Option<u32>,
 }
 
 impl Default for Policy {
@@ -133,6 +139,7 @@ impl Default for Policy {
             duplicate_key: DuplicateKeyPolicy::On {
                 window: DUPLICATE_KEY_WINDOW_DEFAULT,
             },
+            fixed_login_code: None,
         }
     }
 }
@@ -148,6 +155,8 @@ pub enum PolicyError {
     SignInAttempts,
     #[error("{0} must be positive")]
     ZeroDuration(&'static str),
+    #[error("a fixed login code has at most {CODE_DIGITS} digits, got {0}")]
+    LoginCode(u32),
 }
 
 impl Policy {
@@ -161,6 +170,9 @@ impl Policy {
         }
         if self.max_sign_in_attempts == 0 {
             return Err(PolicyError::SignInAttempts);
+        }
+        if let Some(code) = self.fixed_login_code.filter(|code| *code >= 10u32.pow(CODE_DIGITS)) {
+            return Err(PolicyError::LoginCode(code));
         }
         let durations = [
             ("code_lifetime", self.code_lifetime),

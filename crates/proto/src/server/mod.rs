@@ -26,8 +26,14 @@
 //! silently. The server reads no clock, RNG, socket or file of its own.
 //!
 //! Conventions shared with `proto::client`:
-//! - The key exchange is not on the wire: the caller registers a client's
-//!   key with [`Server::register_key`].
+//! - The key exchange runs outside the server, on the connection
+//!   ([`crate::key_exchange::ServerKeyExchange`]); the caller registers the
+//!   key it made with [`Server::register_exchanged_key`] (its first salt
+//!   accepted), or, in a simulation that does not model the exchange, a
+//!   drawn key with [`Server::register_key`].
+//! - [`Server::handle_packet`] says which session a packet was on, so a
+//!   caller holding real connections can send that session's packets back
+//!   down the connection it last heard it on.
 //! - The first request of a session is `invokeWithLayer(initConnection(…))`;
 //!   the server records the device it describes for the key, and whether
 //!   the app opted in to project-private answers (`params` with
@@ -51,7 +57,7 @@ pub(crate) mod online;
 mod outputs;
 mod temp_keys;
 
-use crate::id::{AuthKeyId, DcId, UserId};
+use crate::id::{AuthKeyId, DcId, SessionId, UserId};
 use std::collections::BTreeMap;
 
 use rand_core::RngCore;
@@ -172,6 +178,12 @@ impl Server {
         let key_id = key.id();
         self.transport.add_key(key, rng);
         self.transport.current_salt(key_id, now).unwrap_or(0)
+    }
+
+    /// A key the key exchange just made at `now` (on a connection), with
+    /// the first salt it ended with: the client's first messages carry it.
+    pub fn register_exchanged_key(&mut self, now: Instant, key: AuthKey, first_salt: u64, rng: &mut impl RngCore) {
+        self.transport.add_exchanged_key(now, key, first_salt, rng);
     }
 
     /// An account whose home is this datacenter.
@@ -315,8 +327,17 @@ impl Server {
         Ok(update)
     }
 
-    /// One packet from a client; `origin` is where it came from.
-    pub fn handle_packet(&mut self, now: Instant, packet: &[u8], origin: &NetworkOrigin, rng: &mut impl RngCore) {
+    /// One packet from a client; `origin` is where it came from. Returns
+    /// the session the packet was on — (auth key id, session id) — when it
+    /// decrypted and was accepted by the transport, `None` when it was
+    /// refused (the reason is queued as an output or an event).
+    pub fn handle_packet(
+        &mut self,
+        now: Instant,
+        packet: &[u8],
+        origin: &NetworkOrigin,
+        rng: &mut impl RngCore,
+    ) -> Option<(AuthKeyId, SessionId)> {
         let received = match self.transport.receive(now, packet, rng) {
             Ok(received) => received,
             Err(ReceiveError::UnknownAuthKey { auth_key_id }) => {
@@ -324,11 +345,11 @@ impl Server {
                     auth_key_id,
                     code: crate::transport::TRANSPORT_ERROR_UNKNOWN_KEY,
                 });
-                return;
+                return None;
             }
             Err(error) => {
                 self.queues.event(ServerEvent::PacketDropped { error });
-                return;
+                return None;
             }
         };
         let key_id = received.auth_key_id;
@@ -352,6 +373,7 @@ impl Server {
         self.online.heard(now, address, user);
         self.send(now, address, &replies, rng);
         self.after_authority(now, rng);
+        Some(address)
     }
 
     /// Decode and run one request; returns the `rpc_result` to send now

@@ -5,6 +5,12 @@
 //! schedule needs no state and no clock: any period's salt can be computed
 //! from `now`. The secret comes from the caller's RNG when the key is
 //! registered.
+//!
+//! A key made by the key exchange also has its first salt,
+//! `new_nonce[0..8] XOR server_nonce[0..8]` (mtproto/auth_key, step 9),
+//! which the client sends its first messages with: it is accepted during
+//! the period the key was made in and the grace after it, like the
+//! previous period's salt.
 
 use rand_core::RngCore;
 use sha2::{Digest, Sha256};
@@ -25,11 +31,13 @@ pub struct SaltSchedule {
     /// asks, and a period lasts 30 minutes, so one SHA-256 per period
     /// instead of up to three per packet.
     cache: std::cell::Cell<Option<(u64, u64, u64)>>,
+    /// The key exchange's salt and the period the key was made in.
+    first: Option<(u64, u64)>,
 }
 
 impl PartialEq for SaltSchedule {
     fn eq(&self, other: &SaltSchedule) -> bool {
-        self.secret == other.secret
+        self.secret == other.secret && self.first == other.first
     }
 }
 
@@ -54,6 +62,17 @@ impl SaltSchedule {
         SaltSchedule {
             secret,
             cache: std::cell::Cell::new(None),
+            first: None,
+        }
+    }
+
+    /// The schedule of a key the exchange made at `made_at`, ending with
+    /// `first_salt`: that salt is accepted too, until the grace after the
+    /// period of `made_at` ends.
+    pub fn with_first_salt(rng: &mut impl RngCore, first_salt: u64, made_at: Instant) -> SaltSchedule {
+        SaltSchedule {
+            first: Some((first_salt, Self::period(made_at))),
+            ..SaltSchedule::new(rng)
         }
     }
 
@@ -101,7 +120,10 @@ impl SaltSchedule {
         // The previous period's salt became non-current at period·1800 s;
         // with a 1800 s grace it is valid throughout the current period.
         const _: () = assert!(SALT_GRACE_SECONDS == SALT_PERIOD_SECONDS);
-        salt == current || (period > 0 && salt == previous)
+        let first_valid = self
+            .first
+            .is_some_and(|(first, made_in)| salt == first && period <= made_in.saturating_add(1));
+        salt == current || (period > 0 && salt == previous) || first_valid
     }
 
     /// `future_salts`' list for `get_future_salts(num)`: the current salt
@@ -176,6 +198,25 @@ mod tests {
         assert_ne!(
             SaltSchedule::from_secret([1; 32]).current(at),
             SaltSchedule::from_secret([2; 32]).current(at)
+        );
+    }
+
+    #[test]
+    fn the_key_exchanges_salt_is_accepted_until_the_grace_after_its_period() {
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let made_at = Instant::from_unix_seconds(1_767_225_600 + 1799);
+        let schedule = SaltSchedule::with_first_salt(&mut rng, 0xfeed, made_at);
+        assert_ne!(schedule.current(made_at), 0xfeed);
+        assert!(schedule.is_valid(0xfeed, made_at));
+        let next_period_end = Instant::from_unix_seconds(1_767_225_600 + 2 * SALT_PERIOD_SECONDS - 1);
+        assert!(schedule.is_valid(0xfeed, next_period_end), "valid through the grace");
+        let after = Instant::from_unix_seconds(1_767_225_600 + 2 * SALT_PERIOD_SECONDS);
+        assert!(!schedule.is_valid(0xfeed, after), "and no longer");
+        assert!(!schedule.is_valid(0xfeee, made_at));
+        assert!(
+            !SaltSchedule::from_secret([7; 32]).is_valid(0xfeed, made_at),
+            "a schedule without a first salt does not take it"
         );
     }
 }

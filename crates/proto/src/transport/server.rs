@@ -149,6 +149,18 @@ impl ServerTransport {
         });
     }
 
+    /// Register a key the key exchange made at `now`, whose first salt
+    /// (`new_nonce XOR server_nonce`) the client will send with. Re-adding
+    /// keeps the sessions and the first schedule.
+    pub fn add_exchanged_key(&mut self, now: Instant, key: AuthKey, first_salt: u64, rng: &mut impl RngCore) {
+        let salts = SaltSchedule::with_first_salt(rng, first_salt, now);
+        self.keys.entry(key.id()).or_insert(KeyState {
+            key,
+            salts,
+            sessions: BTreeMap::new(),
+        });
+    }
+
     /// Forget a key and its sessions (`destroy_auth_key`). Returns whether it existed.
     pub fn remove_key(&mut self, auth_key_id: AuthKeyId) -> bool {
         self.keys.remove(&auth_key_id).is_some()

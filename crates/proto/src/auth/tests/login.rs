@@ -63,6 +63,31 @@ fn code_goes_by_sms_without_sessions_and_in_app_to_logged_in_keys() {
 }
 
 #[test]
+fn a_fixed_login_code_is_the_code_and_draws_as_a_random_one_does() {
+    let fixed = Policy {
+        fixed_login_code: Some(42),
+        ..Policy::default()
+    };
+    let mut pinned = AuthFixture::new(fixed);
+    let mut random = AuthFixture::new(Policy::default());
+    let pinned_hash = code_hash(send(&mut pinned, AuthKeyId::new(1), &NO_TOKENS).expect("sent"));
+    let random_hash = code_hash(send(&mut random, AuthKeyId::new(1), &NO_TOKENS).expect("sent"));
+    assert_eq!(pinned_hash, random_hash, "the same draws either way");
+    pinned.pump();
+    let user_id = pinned.home().user_of_phone(PHONE).expect("the account");
+    assert_eq!(pinned.cluster.last_code(user_id).as_deref(), Some("00042"));
+    assert!(sign_in(&mut pinned, AuthKeyId::new(1), pinned_hash, "00042").is_ok());
+    assert_eq!(
+        Policy {
+            fixed_login_code: Some(100_000),
+            ..Policy::default()
+        }
+        .validate(),
+        Err(crate::auth::policy::PolicyError::LoginCode(100_000))
+    );
+}
+
+#[test]
 fn unknown_phone_is_unoccupied() {
     let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
