@@ -15,6 +15,7 @@ mod list_metrics;
 mod merge;
 mod replay;
 mod run;
+mod serve;
 mod slurm;
 mod slurm_script;
 mod status;
@@ -38,6 +39,7 @@ pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv
 pub use merge::{merge, MergeArguments};
 pub use replay::{replay, ReplayArguments};
 pub use run::{run_command, RunArguments, MAX_SEEDS};
+pub use serve::{device_kind_name, serve_command, serve_config, sessions_jsonl, ServeArguments};
 pub use slurm::{slurm, Partition, SlurmArguments, TimeLimit};
 pub use status::status_text;
 pub use sweep::{sweep, SweepArguments, DEFAULT_CHARTED};
@@ -175,6 +177,25 @@ pub enum Command {
                       sessionlab compare sync lazy --out compare --fail-if 'max_bypass_window_ms>1000'"
     )]
     Compare(CompareArguments),
+    /// Serve the core's datacenters over TCP to real Telegram clients.
+    #[command(
+        long_about = "Run the core's datacenters behind TCP sockets with the wall clock, for stock \
+                      Telegram clients (Telethon) and people: DC i listens on PORT + i - 1 and speaks \
+                      every TCP transport Telegram does (abridged, intermediate, padded intermediate, \
+                      full; detected per connection), the key exchange with the server's own RSA key \
+                      (--rsa-key-out writes it for the client to add), and the layer-229 calls a stock \
+                      client makes. With SCENARIO, its [policy] is enforced. --accounts N provisions N \
+                      accounts whose --devices logged in two days ago; --sessions-out writes one JSON \
+                      line per device with a Telethon session_string. Login codes are printed on \
+                      standard error (or fixed with --login-code); so is one line per connection and \
+                      per RPC unless --quiet. Standard output says where each DC listens once it does. \
+                      Runs until Ctrl-C or SIGTERM, then exits 0; exits 2 on bad input (arguments, the \
+                      scenario, a port that cannot be bound, a file that cannot be written).",
+        after_help = "Example:\n  sessionlab serve --listen 127.0.0.1:4430 --dcs 2 --accounts 1 \
+                      --devices phone,desktop --sessions-out sessions.jsonl --rsa-key-out server.pem \
+                      --login-code 12345"
+    )]
+    Serve(ServeArguments),
     /// Run one seed and explain its bypasses and footholds.
     #[command(
         long_about = "Run one seed of a scenario and explain it: the metric row, every logout bypass by \
@@ -254,6 +275,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         Command::Merge(arguments) => merge(&arguments, out, err),
         Command::Replay(arguments) => replay(&arguments, out, err),
         Command::Run(arguments) => run_command(&arguments, out, err),
+        Command::Serve(arguments) => serve_command(&arguments, out, err),
         Command::Sweep(arguments) => sweep(&arguments, out, err),
         Command::Slurm(arguments) => slurm(&arguments, out, err),
         Command::Status => {

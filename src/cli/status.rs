@@ -11,6 +11,7 @@ pub const LAYERS: &[(&str, &str)] = &[
     ("scenario", "src/scenario"),
     ("world", "src/world"),
     ("report", "src/report"),
+    ("serve", "src/serve"),
     ("cli", "src/cli"),
 ];
 
@@ -21,6 +22,7 @@ const SUBCOMMANDS: &[&str] = &[
     "slurm",
     "sweep",
     "compare",
+    "serve",
     "check",
     "replay",
     "list-metrics",

@@ -36,7 +36,8 @@ pub(super) fn exponential(rng: &mut impl RngCore, mean: Duration) -> Duration {
     Duration::from_secs_f64((-u.ln() * mean.as_secs_f64()).min(10.0 * 365.0 * 86_400.0))
 }
 
-pub(super) fn device_info(kind: DeviceKind) -> DeviceInfo {
+/// What an app on a device of `kind` says it is in `initConnection`.
+pub fn device_info(kind: DeviceKind) -> DeviceInfo {
     let (model, system, platform) = match kind {
         DeviceKind::Phone => ("Pixel 8", "Android 14", "android"),
         DeviceKind::Desktop => ("Desktop", "Windows 11", "windows"),

@@ -48,7 +48,7 @@ use sessionlab_proto::server::Server;
 use sessionlab_proto::time::Instant;
 
 pub use attacker_outcome::AttackerOutcome;
-pub use build::user_ids;
+pub use build::{device_info, user_ids};
 pub use events::{AccountIndex, AppId, Event};
 pub use outcome::{Foothold, RunOutcome};
 

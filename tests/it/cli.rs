@@ -201,9 +201,9 @@ fn status_prints_the_layers_in_their_order_and_points_to_the_code_map() {
     assert_eq!(lines[0], format!("sessionlab {}", env!("CARGO_PKG_VERSION")));
     assert_eq!(
         lines[1],
-        "layers, each using only those above it: core ← engine ← scenario ← world ← report ← cli"
+        "layers, each using only those above it: core ← engine ← scenario ← world ← report ← serve ← cli"
     );
-    let folders: Vec<&str> = lines[2..8]
+    let folders: Vec<&str> = lines[2..9]
         .iter()
         .filter_map(|line| line.split_whitespace().nth(1))
         .collect();
@@ -215,13 +215,14 @@ fn status_prints_the_layers_in_their_order_and_points_to_the_code_map() {
             "src/scenario",
             "src/world",
             "src/report",
+            "src/serve",
             "src/cli"
         ]
     );
-    assert_eq!(lines[8], "code map and invariants: ARCHITECTURE.md");
+    assert_eq!(lines[9], "code map and invariants: ARCHITECTURE.md");
     assert!(run
         .stdout
-        .ends_with("subcommands: run, merge, slurm, sweep, compare, check, replay, list-metrics, status\n"));
+        .ends_with("subcommands: run, merge, slurm, sweep, compare, serve, check, replay, list-metrics, status\n"));
 }
 
 #[test]
@@ -232,6 +233,7 @@ fn every_subcommand_has_help_with_an_example() {
         "slurm",
         "sweep",
         "compare",
+        "serve",
         "check",
         "replay",
         "list-metrics",

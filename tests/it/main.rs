@@ -26,6 +26,7 @@ mod run_reports;
 mod scenario_files;
 mod scenario_parse;
 mod scenario_sweeps;
+mod serve;
 mod server_flows;
 mod server_login_security;
 mod server_login_tokens;

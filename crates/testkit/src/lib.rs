@@ -21,6 +21,8 @@
 //! - [`fuzz_framing`]: the body of `transport_framing` (TCP transport framings).
 //! - [`scenario_fixture`]: scenario files as typed values
 //!   ([`scenario_fixture::ScenarioFixture`]).
+//! - [`tcp_device`]: the project's client over TCP for `sessionlab serve`
+//!   ([`tcp_device::TcpLink`], [`tcp_device::TcpDevice`]).
 //! - [`tl_walk`]: encoded TL walked by the schema text, listing every
 //!   constructor id ([`tl_walk::Schema`]).
 
@@ -39,5 +41,6 @@ pub mod server_cluster;
 pub mod server_model;
 pub mod swarm;
 pub mod sync_model;
+pub mod tcp_device;
 pub mod tl_walk;
 pub mod transport;

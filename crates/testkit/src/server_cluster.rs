@@ -30,6 +30,24 @@ pub fn seeded(seed: u64) -> ChaCha8Rng {
 /// Deliveries one `settle` carries out at most: a broken loop ends as an error.
 pub const MAX_DELIVERIES_PER_SETTLE: usize = 100_000;
 
+/// An `rpc_result` payload as the caller sees it: the answer, or the
+/// `rpc_error` (code 0 when the payload decodes as neither).
+pub fn decode_answer(bytes: &[u8]) -> Result<ApiResponse, CallError> {
+    match Body::decode(bytes) {
+        Ok(Body::RpcError {
+            error_code,
+            error_message,
+        }) => Err(CallError {
+            code: error_code,
+            message: error_message,
+        }),
+        _ => ApiResponse::decode(bytes).map_err(|error| CallError {
+            code: 0,
+            message: error.to_string(),
+        }),
+    }
+}
+
 /// Index of a device in the cluster.
 pub type DeviceId = usize;
 
@@ -219,19 +237,7 @@ impl ServerCluster {
                 message: "NO_ANSWER".into(),
             });
         };
-        match Body::decode(&bytes) {
-            Ok(Body::RpcError {
-                error_code,
-                error_message,
-            }) => Err(CallError {
-                code: error_code,
-                message: error_message,
-            }),
-            _ => ApiResponse::decode(&bytes).map_err(|error| CallError {
-                code: 0,
-                message: error.to_string(),
-            }),
-        }
+        decode_answer(&bytes)
     }
 
     /// Deliver every queued packet and message until nothing moves.
