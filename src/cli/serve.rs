@@ -54,6 +54,9 @@ pub struct ServeArguments {
     /// No line per connection and per RPC on standard error (login codes are still printed).
     #[arg(long)]
     pub quiet: bool,
+    /// Write each connection's bytes, both ways, into DIR (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub capture: Option<PathBuf>,
 }
 
 fn parse_device_kind(text: &str) -> Result<DeviceKind, String> {
@@ -114,6 +117,7 @@ pub fn serve_config(arguments: &ServeArguments, err: &mut dyn Write) -> anyhow::
         devices: arguments.devices.clone(),
         policy,
         quiet: arguments.quiet,
+        capture: arguments.capture.clone(),
     }))
 }
 
@@ -122,6 +126,12 @@ pub fn serve_command(arguments: &ServeArguments, out: &mut dyn Write, err: &mut 
     let Ok(config) = serve_config(arguments, err)? else {
         return Ok(Exit::BadInput);
     };
+    if let Some(directory) = &config.capture {
+        if let Err(error) = std::fs::create_dir_all(directory) {
+            writeln!(err, "sessionlab serve: cannot create {}: {error}", directory.display())?;
+            return Ok(Exit::BadInput);
+        }
+    }
     let (stop_sender, stop) = std::sync::mpsc::channel();
     if let Err(error) = ctrlc::set_handler(move || {
         let _ = stop_sender.send(());

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use rand_chacha::ChaCha20Rng;
 use sessionlab_proto::auth::NetworkOrigin;
-use sessionlab_proto::auth::RpcError;
+use sessionlab_proto::auth::{CodeDelivery, RpcError};
 use sessionlab_proto::crypto::packet_key_id;
 use sessionlab_proto::id::{AuthKeyId, DcId, SessionId};
 use sessionlab_proto::key_exchange::KeyExchangeOutcome;
@@ -224,7 +224,13 @@ impl Cluster {
                         ServerOutput::InterDc(message) => inter_dc.push(message),
                         ServerOutput::DeliverCode {
                             phone, code, delivery, ..
-                        } => Log::always(format_args!("login code for {phone}: {code} ({delivery:?})")),
+                        } => {
+                            let how = match delivery {
+                                CodeDelivery::Sms => "by SMS".to_string(),
+                                CodeDelivery::App { key_ids } => format!("in the app, to {} sessions", key_ids.len()),
+                            };
+                            Log::always(format_args!("login code for {phone}: {code} ({how})"));
+                        }
                     }
                 }
             }

@@ -22,6 +22,7 @@ use sessionlab_proto::id::DcId;
 use sessionlab_proto::key_exchange::{ServerKeyExchange, ServerStep};
 use sessionlab_proto::transport::{MsgIdGenerator, MsgIdKind};
 
+use super::capture::{Capture, CaptureDirection};
 use super::cluster::{ConnectionId, Log, Outbound};
 use super::{wall_now, Shared};
 
@@ -42,15 +43,17 @@ struct WriterState {
     stream: TcpStream,
     encoder: FrameEncoder,
     rng: ChaCha20Rng,
+    capture: Option<Capture>,
 }
 
 impl ConnectionWriter {
-    fn new(stream: TcpStream, framing: Framing, rng: ChaCha20Rng) -> ConnectionWriter {
+    fn new(stream: TcpStream, framing: Framing, rng: ChaCha20Rng, capture: Option<Capture>) -> ConnectionWriter {
         ConnectionWriter {
             state: Mutex::new(WriterState {
                 stream,
                 encoder: FrameEncoder::for_server(framing),
                 rng,
+                capture,
             }),
         }
     }
@@ -58,13 +61,21 @@ impl ConnectionWriter {
     /// Encode and write one frame; an error means the connection is gone.
     pub fn write(&self, outbound: &Outbound) -> std::io::Result<()> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let WriterState { stream, encoder, rng } = &mut *state;
+        let WriterState {
+            stream,
+            encoder,
+            rng,
+            capture,
+        } = &mut *state;
         let mut bytes = Vec::new();
         match outbound {
             Outbound::Packet(payload) => encoder
                 .encode_packet(payload, rng, &mut bytes)
                 .map_err(|error| std::io::Error::new(ErrorKind::InvalidData, error.to_string()))?,
             Outbound::TransportError(code) => encoder.encode_transport_error(*code, &mut bytes),
+        }
+        if let Some(capture) = capture {
+            capture.record(&bytes);
         }
         stream.write_all(&bytes)
     }
@@ -133,6 +144,7 @@ struct Connection<'a> {
     exchange: Option<ServerKeyExchange>,
     message_ids: MsgIdGenerator,
     rng: ChaCha20Rng,
+    capture: Option<Capture>,
 }
 
 impl<'a> Connection<'a> {
@@ -155,6 +167,10 @@ impl<'a> Connection<'a> {
             exchange: None,
             message_ids: MsgIdGenerator::new(),
             rng,
+            capture: shared
+                .capture
+                .as_deref()
+                .map(|directory| Capture::open(directory, id, dc, CaptureDirection::Client, shared.log)),
         }
     }
 
@@ -166,7 +182,12 @@ impl<'a> Connection<'a> {
             }
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Closed::ByPeer,
-                Ok(read) => self.decoder.handle_bytes(&chunk[..read]),
+                Ok(read) => {
+                    if let Some(capture) = &mut self.capture {
+                        capture.record(&chunk[..read]);
+                    }
+                    self.decoder.handle_bytes(&chunk[..read]);
+                }
                 Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => continue,
                 Err(error) if error.kind() == ErrorKind::Interrupted => continue,
                 Err(error) => return Closed::Io(error),
@@ -210,10 +231,16 @@ impl<'a> Connection<'a> {
             return Err(Closed::Malformed("a frame before the framing was known".into()));
         };
         let stream = self.stream.try_clone().map_err(Closed::Io)?;
+        let capture = self
+            .shared
+            .capture
+            .as_deref()
+            .map(|directory| Capture::open(directory, self.id, self.dc, CaptureDirection::Server, self.shared.log));
         let writer = Arc::new(ConnectionWriter::new(
             stream,
             framing,
             ChaCha20Rng::from_rng(&mut self.rng),
+            capture,
         ));
         self.shared
             .writers

@@ -22,6 +22,7 @@
 //!
 //! [`FrameDecoder`]: sessionlab_proto::framing::FrameDecoder
 
+mod capture;
 mod cluster;
 mod connection;
 mod provision;
@@ -29,6 +30,7 @@ mod session_string;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -43,6 +45,7 @@ use sessionlab_proto::server::{Server, ServerConfig};
 use sessionlab_proto::time::Instant;
 use sessionlab_proto::wire::api::DcOption;
 
+pub use capture::{capture_file_name, CaptureDirection, MAX_CAPTURED_BYTES};
 pub use cluster::{ConnectionId, Log, Outbound, ServeStatistics};
 pub use provision::{
     provision, provisioned_phone, ProvisionError, ProvisionedDevice, FIRST_USER_ID, MAX_DEVICES_PER_ACCOUNT,
@@ -82,6 +85,8 @@ pub struct ServeConfig {
     pub policy: Policy,
     /// No connection or RPC lines.
     pub quiet: bool,
+    /// Write every connection's bytes, both ways, into this directory.
+    pub capture: Option<PathBuf>,
 }
 
 /// Why `serve` could not start.
@@ -117,6 +122,7 @@ pub(crate) struct Shared {
     rsa_key: Arc<ServerRsaKey>,
     log: Log,
     max_connections: usize,
+    capture: Option<PathBuf>,
 }
 
 impl Shared {
@@ -351,6 +357,7 @@ pub fn start(config: &ServeConfig) -> Result<RunningServer, ServeError> {
         rsa_key: Arc::new(rsa_key),
         log,
         max_connections: config.max_connections,
+        capture: config.capture.clone(),
     });
     // Bring the servers from the provisioning instant to now.
     let writes = shared

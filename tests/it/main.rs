@@ -44,6 +44,7 @@ mod sim_world;
 mod support;
 mod sync_model;
 mod sync_seq;
+mod telethon_capture;
 mod temp_keys;
 mod trace;
 mod transport_old_messages;

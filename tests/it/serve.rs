@@ -29,6 +29,7 @@ fn config(dcs: u32, accounts: u32) -> ServeConfig {
             ..Policy::default()
         },
         quiet: true,
+        capture: None,
     }
 }
 

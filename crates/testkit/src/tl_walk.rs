@@ -188,6 +188,10 @@ impl Walk<'_> {
                         return Err(format!("{count} items cannot fit"));
                     }
                     (0..count).try_for_each(|_| self.value(element, depth + 1))
+                } else if kind == "Object" && self.bytes.get(self.at..self.at + 4) == Some(&VECTOR_ID.to_le_bytes()[..]) {
+                    // `rpc_result`'s `result:Object` may be a boxed vector of
+                    // objects (`users.getUsers` answers `Vector<User>`).
+                    self.value("Vector<Object>", depth)
                 } else if kind.starts_with(|first: char| first.is_ascii_lowercase()) && !kind.contains('.') {
                     Err(format!("bare type {kind} is not walked"))
                 } else {

@@ -77,6 +77,7 @@ pub struct DcAuthority {
     pub(crate) cluster_secret: [u8; CLUSTER_SECRET_BYTES],
     pub(crate) policy: Policy,
     pub(crate) accounts: BTreeMap<UserId, Account>,
+    /// Accounts by [`phone_index_key`] of their number.
     pub(crate) phones: BTreeMap<String, UserId>,
     pub(crate) keys: KeyTable,
     /// Where and when each bound key was last used (`AUTH_KEY_DUPLICATED`).
@@ -159,10 +160,10 @@ impl DcAuthority {
     /// Register an account homed on this DC (sign-up is not modelled: the
     /// simulator creates its population this way).
     pub fn register_account(&mut self, user_id: UserId, phone: &str) -> Result<(), RpcError> {
-        if phone.is_empty() || phone.len() > 32 {
+        if phone_index_key(phone).is_empty() || phone.len() > 32 {
             return Err(RpcError::PhoneNumberInvalid);
         }
-        if self.phones.contains_key(phone) || self.accounts.contains_key(&user_id) {
+        if self.phones.contains_key(&phone_index_key(phone)) || self.accounts.contains_key(&user_id) {
             return Err(RpcError::PhoneNumberOccupied);
         }
         if self.accounts.len() >= MAX_ACCOUNTS_PER_DC {
@@ -175,7 +176,7 @@ impl DcAuthority {
             self.policy.authorization_ttl_days,
         );
         self.accounts.insert(user_id, account);
-        self.phones.insert(phone.to_string(), user_id);
+        self.phones.insert(phone_index_key(phone), user_id);
         Ok(())
     }
 
@@ -184,9 +185,10 @@ impl DcAuthority {
         self.accounts.get(&user_id)
     }
 
-    /// The account registered with `phone`.
+    /// The account registered with `phone` (`+` and separators aside:
+    /// Telethon sends `9996610001` for `+9996610001`).
     pub fn user_of_phone(&self, phone: &str) -> Option<UserId> {
-        self.phones.get(phone).copied()
+        self.phones.get(&phone_index_key(phone)).copied()
     }
 
     /// Accounts homed here, by user id.
@@ -405,4 +407,11 @@ mod tests {
         assert_eq!(dc.poll_event().map(|e| e.kind), Some(AuthEventKind::EffectDropped));
         assert_eq!(dc.poll_event(), None);
     }
+}
+
+/// How a phone number is looked up: its digits only. Telegram takes
+/// `+351 912 345 678`, `+351912345678` and `351912345678` as one number,
+/// and stock clients send it without the `+`.
+pub(crate) fn phone_index_key(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
 }

@@ -2,6 +2,7 @@
 //! after every operation: the indexes agree with the records they index.
 //! A failure is a bug in this module, never something a peer can cause.
 
+use super::authority::phone_index_key;
 use super::keys::KeyBinding;
 use super::limits::{MAX_AUTHORIZATIONS_PER_ACCOUNT, MAX_FUTURE_TOKENS_PER_ACCOUNT, MAX_PENDING_CODES_PER_ACCOUNT};
 use super::DcAuthority;
@@ -12,7 +13,7 @@ impl DcAuthority {
         for (phone, user_id) in &self.phones {
             let account = self.accounts.get(user_id);
             assert!(
-                account.is_some_and(|a| &a.phone == phone),
+                account.is_some_and(|a| phone_index_key(&a.phone) == *phone),
                 "phone index {phone} → {user_id} is stale"
             );
         }

@@ -7,6 +7,7 @@
 //! owner can cancel).
 
 use super::account::{AccountState, DeletionPhase};
+use super::authority::phone_index_key;
 use super::error::{AuthRejection, RpcError};
 use super::events::{AuthEventKind, RevocationCause};
 use super::limits::MAX_PASSWORD_BYTES;
@@ -32,10 +33,10 @@ impl DcAuthority {
     /// Change the account's number (the new number's code check is the
     /// caller's business): every other authorization ends.
     pub fn change_number(&mut self, now: Instant, key_id: AuthKeyId, new_phone: &str) -> Result<ResetAnswer, RpcError> {
-        if new_phone.is_empty() || new_phone.len() > 32 {
+        if phone_index_key(new_phone).is_empty() || new_phone.len() > 32 {
             return Err(RpcError::PhoneNumberInvalid);
         }
-        if self.phones.contains_key(new_phone) {
+        if self.phones.contains_key(&phone_index_key(new_phone)) {
             return Err(RpcError::PhoneNumberOccupied);
         }
         let (user_id, serial) = self.home_session(now, key_id)?;
@@ -47,8 +48,8 @@ impl DcAuthority {
             .copied()
             .filter(|s| *s != serial)
             .collect();
-        self.phones.remove(&old_phone);
-        self.phones.insert(new_phone.to_string(), user_id);
+        self.phones.remove(&phone_index_key(&old_phone));
+        self.phones.insert(phone_index_key(new_phone), user_id);
         self.event(now, AuthEventKind::NumberChanged { user_id });
         Ok(self.revoke_serials(now, user_id, &others, RevocationCause::NumberChange, Some(key_id)))
     }
@@ -200,7 +201,7 @@ impl DcAuthority {
         if let Some(account) = self.accounts.get_mut(&user_id) {
             erased_bytes = account.erased_bytes;
             account.state = AccountState::Deleted { erased_bytes };
-            let phone = account.phone.clone();
+            let phone = phone_index_key(&account.phone);
             self.phones.remove(&phone);
         }
         let released = AuthEventKind::DeletionAdvanced {

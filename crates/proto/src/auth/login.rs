@@ -11,6 +11,7 @@ use crate::id::{AuthKeyId, AuthorizationHash, UserId};
 use rand_core::RngCore;
 
 use super::account::FUTURE_TOKEN_BYTES;
+use super::authority::phone_index_key;
 use super::authorization::{Authorization, HOURS_PER_DAY};
 use super::client_info::ClientInfo;
 use super::error::RpcError;
@@ -157,7 +158,11 @@ impl DcAuthority {
                 phone_code_hash,
             },
         );
-        let phone = phone.to_string();
+        // The SMS goes to the number as registered, however it was typed.
+        let phone = self
+            .accounts
+            .get(&user_id)
+            .map_or_else(|| phone.to_string(), |account| account.phone.clone());
         self.effect(
             now,
             Effect::DeliverCode {
@@ -211,7 +216,10 @@ impl DcAuthority {
     /// The account behind `phone`, if it may log in now (not flooded,
     /// not deactivated).
     pub(crate) fn login_account(&self, now: Instant, phone: &str) -> Result<UserId, RpcError> {
-        let user_id = *self.phones.get(phone).ok_or(RpcError::PhoneNumberUnoccupied)?;
+        let user_id = *self
+            .phones
+            .get(&phone_index_key(phone))
+            .ok_or(RpcError::PhoneNumberUnoccupied)?;
         let account = self.accounts.get(&user_id).ok_or(RpcError::PhoneNumberUnoccupied)?;
         if !account.state.serves_requests() {
             return Err(RpcError::UserDeactivated);

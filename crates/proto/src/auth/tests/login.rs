@@ -88,6 +88,47 @@ fn a_fixed_login_code_is_the_code_and_draws_as_a_random_one_does() {
 }
 
 #[test]
+fn a_number_typed_without_plus_or_with_spaces_is_the_same_account() {
+    for typed in ["15550001", "+1 555 0001", "+1-555-0001"] {
+        let mut world = AuthFixture::new(Policy::default());
+        let now = world.now;
+        let sent = world.home().send_code(
+            now,
+            AuthKeyId::new(1),
+            typed,
+            &NO_TOKENS,
+            &info("x"),
+            &mut ChaCha8Rng::seed_from_u64(1),
+        );
+        assert!(matches!(sent, Ok(SentCode::Code { .. })), "{typed}: {sent:?}");
+        world.pump();
+        let user_id = world.home().user_of_phone(typed).expect("found by any spelling");
+        assert_eq!(world.home().user_of_phone(PHONE), Some(user_id));
+        let delivered: Vec<&str> = world
+            .cluster
+            .outside
+            .iter()
+            .filter_map(|(_, effect)| match effect {
+                Effect::DeliverCode { phone, .. } => Some(phone.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(delivered, [PHONE], "the SMS goes to the number as registered");
+    }
+    let mut world = AuthFixture::new(Policy::default());
+    assert_eq!(
+        world.home().register_account(crate::id::UserId::new(77), "+ -"),
+        Err(RpcError::PhoneNumberInvalid),
+        "no digits, no number"
+    );
+    assert_eq!(
+        world.home().register_account(crate::id::UserId::new(78), "1555 0001"),
+        Err(RpcError::PhoneNumberOccupied),
+        "the same digits are the same number"
+    );
+}
+
+#[test]
 fn unknown_phone_is_unoccupied() {
     let mut world = AuthFixture::new(Policy::default());
     let now = world.now;
