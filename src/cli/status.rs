@@ -70,16 +70,17 @@ mod tests {
         let text = status_text();
         let expected = format!(
             "sessionlab {}\n\
-             layers, each using only those above it: core ← engine ← scenario ← world ← report ← cli\n  \
+             layers, each using only those above it: core ← engine ← scenario ← world ← report ← serve ← cli\n  \
              core      crates/proto\n  \
              engine    src/engine\n  \
              scenario  src/scenario\n  \
              world     src/world\n  \
              report    src/report\n  \
+             serve     src/serve\n  \
              cli       src/cli\n\
              code map and invariants: ARCHITECTURE.md\n\
              not yet: {NOT_YET}\n\
-             subcommands: run, merge, slurm, sweep, compare, check, replay, list-metrics, status",
+             subcommands: run, merge, slurm, sweep, compare, serve, check, replay, list-metrics, status",
             env!("CARGO_PKG_VERSION")
         );
         assert_eq!(text, expected);

@@ -47,7 +47,13 @@ pub struct Capture {
 
 impl Capture {
     /// Open the file in `directory` (or capture nothing when it cannot be created).
-    pub fn open(directory: &Path, connection: ConnectionId, dc: DcId, direction: CaptureDirection, log: Log) -> Capture {
+    pub fn open(
+        directory: &Path,
+        connection: ConnectionId,
+        dc: DcId,
+        direction: CaptureDirection,
+        log: Log,
+    ) -> Capture {
         let path = directory.join(capture_file_name(connection, dc, direction));
         let file = match File::create(&path) {
             Ok(file) => Some(file),
@@ -71,7 +77,8 @@ impl Capture {
         }
         self.written += taken.len();
         if self.written == MAX_CAPTURED_BYTES {
-            self.log.line(format_args!("capture stopped at {MAX_CAPTURED_BYTES} bytes"));
+            self.log
+                .line(format_args!("capture stopped at {MAX_CAPTURED_BYTES} bytes"));
             self.file = None;
         }
     }

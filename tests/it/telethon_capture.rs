@@ -74,10 +74,19 @@ fn telethons_frames_decode_in_the_full_framing_both_ways() {
     for connection in ["phone", "newcomer"] {
         let mut server_side = FrameDecoder::for_server();
         let sent = packets(&vector(&format!("{connection}.client.bin")), &mut server_side);
-        assert_eq!(server_side.framing(), Some(Framing::Full), "{connection}: Telethon's default");
+        assert_eq!(
+            server_side.framing(),
+            Some(Framing::Full),
+            "{connection}: Telethon's default"
+        );
         let mut client_side = FrameDecoder::for_client(Framing::Full);
         let received = packets(&vector(&format!("{connection}.server.bin")), &mut client_side);
-        assert!(sent.len() >= 5 && received.len() >= 5, "{connection}: {} / {}", sent.len(), received.len());
+        assert!(
+            sent.len() >= 5 && received.len() >= 5,
+            "{connection}: {} / {}",
+            sent.len(),
+            received.len()
+        );
     }
 }
 
@@ -117,11 +126,16 @@ fn the_phones_requests_are_layer_229_calls_and_its_answers_are_published() {
         ]
     );
     let schema = Schema::of_the_core();
-    let received = packets(&vector("phone.server.bin"), &mut FrameDecoder::for_client(Framing::Full));
+    let received = packets(
+        &vector("phone.server.bin"),
+        &mut FrameDecoder::for_client(Framing::Full),
+    );
     let mut names = std::collections::BTreeSet::new();
     for packet in &received {
         for message in messages(&key, Direction::ServerToClient, packet) {
-            let ids = schema.constructors_in(&message.body).expect("the schema walks every answer");
+            let ids = schema
+                .constructors_in(&message.body)
+                .expect("the schema walks every answer");
             assert!(
                 !ids.iter().any(|id| (PRIVATE_ID_FIRST..=PRIVATE_ID_LAST).contains(id)),
                 "a private constructor went to Telethon"
@@ -129,7 +143,13 @@ fn the_phones_requests_are_layer_229_calls_and_its_answers_are_published() {
             names.extend(ids.iter().filter_map(|id| schema.name_of(*id)).map(str::to_string));
         }
     }
-    for expected in ["bad_server_salt", "new_session_created", "rpc_result", "config", "account.authorizations"] {
+    for expected in [
+        "bad_server_salt",
+        "new_session_created",
+        "rpc_result",
+        "config",
+        "account.authorizations",
+    ] {
         assert!(names.contains(expected), "{expected} in {names:?}");
     }
 }
@@ -140,7 +160,10 @@ fn the_newcomers_key_exchange_opens_with_the_servers_regenerated_key() {
     let pem = String::from_utf8(vector("server.pem")).expect("UTF-8");
     assert_eq!(server_key.public_key().to_pem().expect("PEM"), pem, "the capture's key");
     let sent = packets(&vector("newcomer.client.bin"), &mut FrameDecoder::for_server());
-    let received = packets(&vector("newcomer.server.bin"), &mut FrameDecoder::for_client(Framing::Full));
+    let received = packets(
+        &vector("newcomer.server.bin"),
+        &mut FrameDecoder::for_client(Framing::Full),
+    );
     let plain = |packet: &Vec<u8>| open_plain_message(packet).map(|(_, data)| data.to_vec());
     let req_pq = ClientMessage::decode(&plain(&sent[0]).expect("unencrypted")).expect("req_pq_multi");
     let ClientMessage::ReqPq { nonce } = req_pq else {
@@ -167,8 +190,14 @@ fn the_newcomers_key_exchange_opens_with_the_servers_regenerated_key() {
         .expect("the server's key opens Telethon's inner data");
     assert_eq!((inner.nonce, inner.pq), (nonce, pq));
     assert!(
-        matches!(ClientMessage::decode(&plain(&sent[2]).expect("unencrypted")), Ok(ClientMessage::SetClientDhParams { .. })),
+        matches!(
+            ClientMessage::decode(&plain(&sent[2]).expect("unencrypted")),
+            Ok(ClientMessage::SetClientDhParams { .. })
+        ),
         "then set_client_DH_params"
     );
-    assert!(plain(&sent[3]).is_err(), "and then everything is encrypted under the new key");
+    assert!(
+        plain(&sent[3]).is_err(),
+        "and then everything is encrypted under the new key"
+    );
 }

@@ -188,7 +188,8 @@ impl Walk<'_> {
                         return Err(format!("{count} items cannot fit"));
                     }
                     (0..count).try_for_each(|_| self.value(element, depth + 1))
-                } else if kind == "Object" && self.bytes.get(self.at..self.at + 4) == Some(&VECTOR_ID.to_le_bytes()[..]) {
+                } else if kind == "Object" && self.bytes.get(self.at..self.at + 4) == Some(&VECTOR_ID.to_le_bytes()[..])
+                {
                     // `rpc_result`'s `result:Object` may be a boxed vector of
                     // objects (`users.getUsers` answers `Vector<User>`).
                     self.value("Vector<Object>", depth)
