@@ -307,6 +307,13 @@ impl DcAuthority {
     }
 }
 
+/// How a phone number is looked up: its digits only. Telegram takes
+/// `+351 912 345 678`, `+351912345678` and `351912345678` as one number,
+/// and stock clients send it without the `+`.
+pub(crate) fn phone_index_key(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,11 +414,4 @@ mod tests {
         assert_eq!(dc.poll_event().map(|e| e.kind), Some(AuthEventKind::EffectDropped));
         assert_eq!(dc.poll_event(), None);
     }
-}
-
-/// How a phone number is looked up: its digits only. Telegram takes
-/// `+351 912 345 678`, `+351912345678` and `351912345678` as one number,
-/// and stock clients send it without the `+`.
-pub(crate) fn phone_index_key(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
 }
