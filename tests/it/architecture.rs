@@ -26,7 +26,8 @@ const FORBIDDEN: &[&str] = &[
 ];
 
 /// The only crates `sessionlab-proto` may depend on outside its tests: the
-/// crypto crates (with `crc32fast` for the full transport's checksum and
+/// crypto crates (with `crc32fast` for the full transport's checksum,
+/// `flate2` for inbound `gzip_packed` bodies, and
 /// `rsa` for the key exchange, which needs a `rand_chacha` 0.3 under its
 /// own name), `rand_core` (with ChaCha for key material), `thiserror`, and
 /// `arbitrary` behind the fuzzing feature.
@@ -36,6 +37,7 @@ const ALLOWED_DEPENDENCIES: &[&str] = &[
     "sha1",
     "sha2",
     "crc32fast",
+    "flate2",
     "rsa",
     "rand_chacha_for_rsa",
     "rand_core",

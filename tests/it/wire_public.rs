@@ -7,7 +7,7 @@
 use sessionlab_proto::auth::Policy;
 use sessionlab_proto::id::{DcId, UserId};
 use sessionlab_proto::sync::UpdateKind;
-use sessionlab_proto::wire::api::{self, ApiCall, ApiResponse, TlObject};
+use sessionlab_proto::wire::api::{self, ApiCall, ApiRequest, ApiResponse, TlObject};
 use sessionlab_proto::wire::{PRIVATE_ID_FIRST, PRIVATE_ID_LAST};
 use sessionlab_testkit::server_cluster::ServerCluster;
 use sessionlab_testkit::tl_walk::Schema;
@@ -347,4 +347,47 @@ fn a_stock_clients_first_calls_are_answered_before_and_after_login() {
     for expected in ["config", "user", "rpc_error"] {
         assert!(names.contains(expected), "{expected}: {names:?}");
     }
+}
+
+#[test]
+fn a_gzip_packed_request_is_opened_and_answered() {
+    let mut cluster = ServerCluster::new(1, Policy::default(), 17);
+    let device = cluster.add_device(1);
+    let request = ApiRequest::InvokeWithLayer {
+        layer: sessionlab_proto::client::API_LAYER,
+        query: Box::new(ApiRequest::Call(ApiCall::GetConfig(api::GetConfig))),
+    };
+    let packed = sessionlab_proto::wire::pack_gzip(&request.encode());
+    let id = cluster.send_body(device, packed);
+    cluster.settle();
+    match cluster.answer(device, id) {
+        Ok(ApiResponse::Config(config)) => assert_eq!(config.this_dc, 1),
+        other => panic!("{other:?}"),
+    }
+    // A pack that does not inflate is answered, not dropped.
+    let mut broken = sessionlab_proto::wire::pack_gzip(&request.encode());
+    let middle = broken.len() / 2;
+    broken[middle] ^= 0x55;
+    let id = cluster.send_body(device, broken);
+    cluster.settle();
+    let unopened = cluster
+        .answer(device, id)
+        .expect_err("no answer to a body that does not open");
+    assert_eq!(unopened.message, "NO_ANSWER");
+    let methods: Vec<&str> = cluster
+        .events
+        .iter()
+        .filter_map(|(_, event)| match event {
+            sessionlab_proto::server::ServerEvent::Rpc { method, error, .. } => Some((*method, error.clone())),
+            _ => None,
+        })
+        .map(|(method, error)| if error.is_some() { "refused" } else { method })
+        .collect();
+    // A pack that does not open counts as a non-content service message
+    // (as `gzip_packed` itself is): nothing runs, nothing is answered.
+    assert_eq!(methods, ["help.getConfig"], "the broken pack is not run");
+    // And the session goes on.
+    let id = cluster.send_body(device, sessionlab_proto::wire::pack_gzip(&request.encode()));
+    cluster.settle();
+    assert!(matches!(cluster.answer(device, id), Ok(ApiResponse::Config(_))));
 }

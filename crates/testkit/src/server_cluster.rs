@@ -221,6 +221,12 @@ impl ServerCluster {
         raw.session.send(self.now, request.encode()).unwrap_or(0)
     }
 
+    /// Send an already encoded body (a hand-made or gzip-packed request)
+    /// from `device`; returns its msg_id, for [`ServerCluster::answer`].
+    pub fn send_body(&mut self, device: DeviceId, body: Vec<u8>) -> u64 {
+        self.devices[device].session.send(self.now, body).unwrap_or(0)
+    }
+
     /// Send `call` from `device`, deliver everything, and return the
     /// `rpc_result` payload undecoded (`None` when no answer arrived).
     pub fn call_bytes(&mut self, device: DeviceId, call: ApiCall) -> Option<Vec<u8>> {

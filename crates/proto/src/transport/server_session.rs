@@ -33,8 +33,10 @@ use super::replay::{IdStatus, ReplayWindow};
 use super::seqno::SeqNoCounter;
 use crate::id::SessionId;
 use crate::time::Instant;
+use std::borrow::Cow;
+
 use crate::wire::{
-    ids, BadMsgCode, Body, Message, MAX_ACK_IDS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED,
+    ids, unpack_gzip, BadMsgCode, Body, Message, MAX_ACK_IDS, MSG_STATE_ANSWERED, MSG_STATE_NOT_RECEIVED,
     MSG_STATE_NOT_RECEIVED_YET, MSG_STATE_RECEIVED, MSG_STATE_UNKNOWN,
 };
 
@@ -136,8 +138,11 @@ impl ServerSession {
         let mut to_ack = Vec::new();
         if message.constructor() == Some(ids::MSG_CONTAINER) {
             self.process_container(now, salt, message, &mut out, &mut to_ack);
-        } else if self.admit(now, Place::Outer(salt), message, &mut out, &mut to_ack) {
-            self.deliver(now, message, &mut out);
+        } else {
+            let message = opened(message);
+            if self.admit(now, Place::Outer(salt), &message, &mut out, &mut to_ack) {
+                self.deliver(now, &message, &mut out);
+            }
         }
         for (req_msg_id, result) in self.answers.due(now) {
             out.events.push(TransportEvent::AnswerResent { req_msg_id });
@@ -290,8 +295,9 @@ impl ServerSession {
         };
         if admitted {
             for message in &inner {
-                if self.admit(now, Place::InContainer, message, out, to_ack) {
-                    self.deliver(now, message, out);
+                let message = opened(message);
+                if self.admit(now, Place::InContainer, &message, out, to_ack) {
+                    self.deliver(now, &message, out);
                 }
             }
         } else {
@@ -334,6 +340,20 @@ impl ServerSession {
     fn refuse(&mut self, message: &Message, code: BadMsgCode, out: &mut Processed) -> bool {
         self.received.record_refusal(message.msg_id, code);
         refuse(message, code, out)
+    }
+}
+
+/// The message a client sent inside `gzip_packed`, in its place: its
+/// seqno, acknowledgement and answer are the packed content's (Telethon
+/// numbers a packed query as the query). A pack that does not open is
+/// kept as sent, so the layer above answers it with an rpc_error.
+fn opened(message: &Message) -> Cow<'_, Message> {
+    match unpack_gzip(&message.body) {
+        Ok(Some(body)) => Cow::Owned(Message {
+            body,
+            ..message.clone()
+        }),
+        Ok(None) | Err(_) => Cow::Borrowed(message),
     }
 }
 
