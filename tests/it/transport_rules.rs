@@ -17,6 +17,34 @@ fn receive_one(server: &mut ServerTransport, packet: &[u8], now: Instant) -> Rec
 }
 
 #[test]
+fn ping_delay_disconnect_is_answered_with_a_pong_and_acknowledged() {
+    let key = key(1);
+    let now = start();
+    let (mut server, client) = pair(&key, now);
+    let id = client_msg_id(now, 0);
+    let message = Message {
+        msg_id: id,
+        seq_no: 1,
+        body: Body::PingDelayDisconnect {
+            ping_id: 99,
+            disconnect_delay: 75,
+        }
+        .encode(),
+    };
+    let received = receive_one(
+        &mut server,
+        &craft(&key, client.salt_at(start()), SESSION_ID, message),
+        now,
+    );
+    assert!(received.processed.replies.contains(&Body::Pong {
+        msg_id: id,
+        ping_id: 99
+    }));
+    assert_eq!(acked_ids(&received.processed), [id], "content-related, like ping");
+    assert!(received.processed.accepted.is_empty(), "answered here, not sent up");
+}
+
+#[test]
 fn first_message_creates_the_session_and_is_accepted() {
     let key = key(1);
     let now = start();

@@ -243,7 +243,8 @@ impl ServerSession {
                 self.answers.acknowledged(&msg_ids);
                 out.acknowledged.extend(msg_ids);
             }
-            Ok(Body::Ping { ping_id }) => out.replies.push(Body::Pong {
+            // The disconnect delay is the socket's business (serve), not the session's.
+            Ok(Body::Ping { ping_id } | Body::PingDelayDisconnect { ping_id, .. }) => out.replies.push(Body::Pong {
                 msg_id: message.msg_id,
                 ping_id,
             }),

@@ -10,6 +10,7 @@ pub(crate) const NEW_SESSION_CREATED: u32 = 0x9ec2_0908;
 pub(crate) const RPC_RESULT: u32 = 0xf35c_6d01;
 pub(crate) const RPC_ERROR: u32 = 0x2144_ca19;
 pub(crate) const PING: u32 = 0x7abe_77ec;
+pub(crate) const PING_DELAY_DISCONNECT: u32 = 0xf342_7b8c;
 pub(crate) const PONG: u32 = 0x3477_73c5;
 pub(crate) const GZIP_PACKED: u32 = 0x3072_cfa1;
 pub(crate) const GET_FUTURE_SALTS: u32 = 0xb921_bd04;

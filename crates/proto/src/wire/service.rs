@@ -167,6 +167,16 @@ pub enum Body {
         /// An id of the client's choosing, echoed by the pong.
         ping_id: u64,
     },
+    /// `ping_delay_disconnect#f3427b8c`: a ping that also asks the server
+    /// to close the connection if no other comes within `disconnect_delay`
+    /// seconds (what keeps a client's socket alive through NATs). Answered
+    /// with `pong` like `ping`.
+    PingDelayDisconnect {
+        /// An id of the client's choosing, echoed by the pong.
+        ping_id: u64,
+        /// Seconds of silence after which the server may close the connection.
+        disconnect_delay: i32,
+    },
     /// `pong#347773c5`.
     Pong {
         /// The msg_id of the ping this answers.
@@ -256,6 +266,7 @@ impl Body {
             Body::RpcResult { .. } => ids::RPC_RESULT,
             Body::RpcError { .. } => ids::RPC_ERROR,
             Body::Ping { .. } => ids::PING,
+            Body::PingDelayDisconnect { .. } => ids::PING_DELAY_DISCONNECT,
             Body::Pong { .. } => ids::PONG,
             Body::GetFutureSalts { .. } => ids::GET_FUTURE_SALTS,
             Body::FutureSalts { .. } => ids::FUTURE_SALTS,
@@ -337,6 +348,15 @@ impl Body {
             }
             Body::Ping { ping_id } => {
                 writer.u32(ids::PING).u64(*ping_id);
+            }
+            Body::PingDelayDisconnect {
+                ping_id,
+                disconnect_delay,
+            } => {
+                writer
+                    .u32(ids::PING_DELAY_DISCONNECT)
+                    .u64(*ping_id)
+                    .i32(*disconnect_delay);
             }
             Body::Pong { msg_id, ping_id } => {
                 writer.u32(ids::PONG).u64(*msg_id).u64(*ping_id);
@@ -443,6 +463,10 @@ impl Body {
                 error_message: reader.string(MAX_ERROR_MESSAGE_BYTES)?,
             },
             ids::PING => Body::Ping { ping_id: reader.u64()? },
+            ids::PING_DELAY_DISCONNECT => Body::PingDelayDisconnect {
+                ping_id: reader.u64()?,
+                disconnect_delay: reader.i32()?,
+            },
             ids::PONG => Body::Pong {
                 msg_id: reader.u64()?,
                 ping_id: reader.u64()?,

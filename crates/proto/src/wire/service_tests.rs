@@ -31,6 +31,10 @@ pub(crate) fn samples() -> Vec<Body> {
             error_message: "AUTH_KEY_UNREGISTERED".into(),
         },
         Body::Ping { ping_id: 7 },
+        Body::PingDelayDisconnect {
+            ping_id: 8,
+            disconnect_delay: 75,
+        },
         Body::Pong { msg_id: 8, ping_id: 7 },
         Body::GetFutureSalts { num: 64 },
         Body::MsgsStateReq { msg_ids: vec![4, 8] },

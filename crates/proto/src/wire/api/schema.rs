@@ -106,6 +106,7 @@ pub const PUBLIC_DEFINITIONS: &[(u32, &str)] = &[
     (ids::RPC_RESULT, "rpc_result#f35c6d01 req_msg_id:long result:Object = RpcResult;"),
     (ids::RPC_ERROR, "rpc_error#2144ca19 error_code:int error_message:string = RpcError;"),
     (ids::PING, "ping#7abe77ec ping_id:long = Pong;"),
+    (ids::PING_DELAY_DISCONNECT, "ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong;"),
     (ids::PONG, "pong#347773c5 msg_id:long ping_id:long = Pong;"),
     (ids::GZIP_PACKED, "gzip_packed#3072cfa1 packed_data:bytes = Object;"),
     (ids::GET_FUTURE_SALTS, "get_future_salts#b921bd04 num:int = FutureSalts;"),
