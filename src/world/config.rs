@@ -15,6 +15,7 @@ use crate::scenario::quantity::Share;
 use crate::scenario::Resolved;
 use sessionlab_proto::auth::Policy;
 use sessionlab_proto::server::ServerConfig;
+use sessionlab_proto::sync::ClientConfig as SyncConfig;
 use sessionlab_proto::time::{duration_micros, Instant};
 
 use crate::engine::distribution::Distribution;
@@ -74,7 +75,16 @@ impl WorldConfig {
             end: epoch.saturating_add(meta.duration),
             quiet_from: epoch.saturating_add(meta.duration.saturating_sub(meta.quiet_period)),
             datacenters,
-            policy: policy(&scenario.policy),
+            #[allow(clippy::let_and_return)]
+            policy: {
+                let policy = policy(&scenario.policy);
+                #[cfg(feature = "mutants")]
+                let policy = Policy {
+                    mutant: meta.mutant,
+                    ..policy
+                };
+                policy
+            },
             pts_limit: u32::try_from(scenario.policy.pts_limit).unwrap_or(u32::MAX).max(1),
             pts_total_limit: u32::try_from(scenario.policy.pts_total_limit)
                 .unwrap_or(u32::MAX)
@@ -87,6 +97,17 @@ impl WorldConfig {
             device_events: scenario.device_events.clone(),
             faults: scenario.faults.clone(),
         }
+    }
+
+    /// The sync settings of every app: the defaults, and the run's mutant.
+    pub fn app_sync_config(&self) -> SyncConfig {
+        #[allow(unused_mut)]
+        let mut sync = SyncConfig::default();
+        #[cfg(feature = "mutants")]
+        {
+            sync.mutant = self.policy.mutant;
+        }
+        sync
     }
 
     /// Datacenter `dc`'s configuration.

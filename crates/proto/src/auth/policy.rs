@@ -108,6 +108,10 @@ pub struct Policy {
     pub deletion_wait_2fa: Duration,
     /// Whether a key used from two addresses at once is invalidated.
     pub duplicate_key: DuplicateKeyPolicy,
+    /// The deliberately broken rule this datacenter runs with, if any
+    /// (`sessionlab mutants`); only with the `mutants` feature.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<crate::mutant::Mutant>,
 }
 
 impl Default for Policy {
@@ -133,6 +137,8 @@ impl Default for Policy {
             duplicate_key: DuplicateKeyPolicy::On {
                 window: DUPLICATE_KEY_WINDOW_DEFAULT,
             },
+            #[cfg(feature = "mutants")]
+            mutant: None,
         }
     }
 }
