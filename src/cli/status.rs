@@ -23,6 +23,8 @@ const SUBCOMMANDS: &[&str] = &[
     "compare",
     "check",
     "replay",
+    "shrink",
+    "mutants",
     "list-metrics",
     "status",
 ];
@@ -77,7 +79,7 @@ mod tests {
              cli       src/cli\n\
              code map and invariants: ARCHITECTURE.md\n\
              not yet: {NOT_YET}\n\
-             subcommands: run, merge, slurm, sweep, compare, check, replay, list-metrics, status",
+             subcommands: run, merge, slurm, sweep, compare, check, replay, shrink, mutants, list-metrics, status",
             env!("CARGO_PKG_VERSION")
         );
         assert_eq!(text, expected);

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::scenario::{Expectation, MetricId, MetricRow, MetricValue};
+use crate::scenario::{Bound, Expectation, MetricId, MetricRow, MetricValue};
 use crate::world::oracle::oracle_of;
 
 /// One reason a run failed.
@@ -25,7 +25,42 @@ pub enum Failure {
         /// The bound as messages state it (`= 0`, `<= 1000`).
         wanted: String,
         actual: MetricValue,
+        /// Which side of the bound the value fell on.
+        side: Side,
     },
+}
+
+/// Which side of its bound a failing value is on: a run with no attacker
+/// fails `surviving_footholds in 4..=12` too, but from below, which is not
+/// the failure of a run that kept too many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Above,
+    Below,
+    /// A boolean bound, or a value of the wrong kind (NaN included).
+    Other,
+}
+
+impl Side {
+    fn of(bound: &Bound, actual: MetricValue) -> Side {
+        let MetricValue::Number(value) = actual else {
+            return Side::Other;
+        };
+        let (low, high) = match bound {
+            Bound::Equal(wanted) => (*wanted, *wanted),
+            Bound::AtMost(max) => (f64::NEG_INFINITY, *max),
+            Bound::AtLeast(min) => (*min, f64::INFINITY),
+            Bound::Between { min, max } => (*min, *max),
+            Bound::Is(_) => return Side::Other,
+        };
+        if value > high {
+            Side::Above
+        } else if value < low {
+            Side::Below
+        } else {
+            Side::Other
+        }
+    }
 }
 
 impl Failure {
@@ -39,18 +74,24 @@ impl Failure {
     }
 
     /// Whether `other` is the same failure: the same oracle, or the same
-    /// metric failing the same bound (whatever the values).
+    /// metric failing the same bound on the same side (whatever the values).
     pub fn same_way(&self, other: &Failure) -> bool {
         match (self, other) {
             (Failure::Oracle { oracle: a, .. }, Failure::Oracle { oracle: b, .. }) => a == b,
             (
                 Failure::Expect {
-                    metric: a, wanted: x, ..
+                    metric: a,
+                    wanted: x,
+                    side: s,
+                    ..
                 },
                 Failure::Expect {
-                    metric: b, wanted: y, ..
+                    metric: b,
+                    wanted: y,
+                    side: t,
+                    ..
                 },
-            ) => a == b && x == y,
+            ) => a == b && x == y && s == t,
             _ => false,
         }
     }
@@ -60,7 +101,9 @@ impl fmt::Display for Failure {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Oracle { detail, .. } => write!(formatter, "oracle violation: {detail}"),
-            Failure::Expect { metric, wanted, actual } => {
+            Failure::Expect {
+                metric, wanted, actual, ..
+            } => {
                 write!(formatter, "expected {} {wanted}, got {actual}", metric.name())
             }
         }
@@ -82,6 +125,7 @@ pub fn failures(values: &MetricRow, violations: &[String], expectations: &[Expec
                 metric: failure.metric,
                 wanted: failure.wanted,
                 actual: failure.actual,
+                side: Side::of(&expectation.bound, failure.actual),
             })
     });
     oracles.chain(bounds).collect()
@@ -110,8 +154,16 @@ mod tests {
             metric: MetricId::LogoutBypasses,
             wanted: "= 0".into(),
             actual: MetricValue::Number(9.0),
+            side: Side::Above,
         };
         assert!(found[1].same_way(&other_value));
+        let from_below = Failure::Expect {
+            metric: MetricId::LogoutBypasses,
+            wanted: "= 0".into(),
+            actual: MetricValue::Number(-1.0),
+            side: Side::Below,
+        };
+        assert!(!found[1].same_way(&from_below), "the other side of the bound");
         assert!(!found[0].same_way(&other_value));
         let other_wipe = Failure::Oracle {
             oracle: "wipe".into(),

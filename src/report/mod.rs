@@ -45,7 +45,7 @@ pub use attacker_row::AttackerRow;
 pub use compare::{compare_tables, BootstrapSettings, CompareError, Comparison, MetricComparison};
 pub use compare_runs::{read_runs, RunsTable, RunsTableError};
 pub use compare_text::{compare_csv, compare_markdown, BoundOutcome, Sides};
-pub use failure::{failures, Failure};
+pub use failure::{failures, Failure, Side};
 pub use files::{check_expectations, write_reports, Batch, ExpectationOutcome, ReportError, ReportPaths};
 pub use shard_files::{read_scenario_copy, read_shard_rows, write_shard, ShardFileError};
 pub use shard_manifest::{sha256_hex, ManifestError, ShardManifest, MANIFEST_FILE};

@@ -266,6 +266,7 @@ impl World {
             .collect();
         violations.extend(self.unwiped_terminated_devices());
         violations.extend(self.temp_keys.violations());
+        violations.extend(crate::world::oracle::ttl::outlived_ttl(&self.servers, self.config.end));
         if self.counters.replays_processed_twice > 0 {
             violations.push(format!(
                 "{}: {} replayed packets were processed a second time",

@@ -117,7 +117,7 @@ pub fn shrink_command(arguments: &ShrinkArguments, out: &mut dyn Write, err: &mu
         target.by(),
         seed + 1
     );
-    let minimal = format!("{header}{}", toml::to_string(&shrunk.document)?);
+    let minimal = format!("{header}{}", render(&shrunk.document)?);
     reproduce(&minimal, &file_name, seed, &target, arguments, out, err)
 }
 
@@ -194,11 +194,53 @@ fn reproduce(
     Ok(Exit::Ok)
 }
 
+/// The sections in the order `scenarios/README.md` documents them.
+const SECTION_ORDER: [&str; 11] = [
+    "scenario",
+    "policy",
+    "datacenters",
+    "network",
+    "fault",
+    "population",
+    "attacker",
+    "owner_action",
+    "device_event",
+    "expect",
+    "swarm",
+];
+
+/// A document as TOML with its sections in the documented order (any
+/// other after them), empty tables left out.
+pub fn render(document: &Table) -> Result<String, toml::ser::Error> {
+    let mut keys: Vec<&String> = document.keys().collect();
+    keys.sort_by_key(|key| {
+        SECTION_ORDER
+            .iter()
+            .position(|known| known == key)
+            .unwrap_or(SECTION_ORDER.len())
+    });
+    let mut text = String::new();
+    for key in keys {
+        let value = &document[key.as_str()];
+        if value.as_table().is_some_and(Table::is_empty) {
+            continue;
+        }
+        let mut one = Table::new();
+        one.insert(key.clone(), value.clone());
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&toml::to_string(&one)?);
+    }
+    Ok(text)
+}
+
 fn verdict_text(verdict: &Verdict) -> String {
     match verdict {
         Verdict::Kept => "fails the same way: kept".into(),
         Verdict::Passes => "passes".into(),
         Verdict::FailsOtherwise(by) => format!("fails otherwise ({by})"),
+        Verdict::FailsWithoutMutant => "fails the same way without the mutant too: not kept".into(),
         Verdict::Invalid(why) => format!("not a valid scenario ({why})"),
         Verdict::Crashed(why) => format!("crashed ({why})"),
     }
@@ -244,7 +286,7 @@ impl std::fmt::Display for Size {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             formatter,
-            "{} accounts, {} attackers, {} faults, {} owner actions, {} device events, {}",
+            "accounts {}, attackers {}, faults {}, owner actions {}, device events {}, duration {}",
             self.accounts, self.attackers, self.faults, self.owner_actions, self.device_events, self.duration
         )
     }

@@ -196,10 +196,25 @@ fn duration(document: &Table) -> Vec<Candidate> {
         return Vec::new();
     }
     let half_text = format_duration(half);
+    // An explicit quiet period must stay shorter than the run.
+    let quiet = section(document, "scenario")
+        .and_then(|meta| meta.get("quiet_period"))
+        .and_then(Value::as_str)
+        .and_then(|quiet| parse_duration(quiet).ok());
+    let shorter_quiet = quiet
+        .filter(|quiet| *quiet >= half)
+        .map(|_| format_duration(Duration::from_secs(half.as_secs() / 4)));
+    let step = match &shorter_quiet {
+        Some(quiet) => format!("halve scenario.duration: {text} → {half_text} (quiet_period → {quiet})"),
+        None => format!("halve scenario.duration: {text} → {half_text}"),
+    };
     vec![Candidate {
-        step: format!("halve scenario.duration: {text} → {half_text}"),
+        step,
         document: with_section(document, "scenario", |meta| {
             meta.insert("duration".into(), Value::String(half_text.clone()));
+            if let Some(quiet) = shorter_quiet {
+                meta.insert("quiet_period".into(), Value::String(quiet));
+            }
         }),
     }]
 }

@@ -5,6 +5,12 @@
 //! whole round keeps nothing or the budget is spent. Every candidate tried
 //! is a [`Step`], so the report shows the whole path. The same file, seed
 //! and run budget give the same steps on any machine.
+//!
+//! A scenario that names a `mutant` must keep failing *because of* it: a
+//! candidate is kept only if, run without the mutant, it does not fail
+//! that way (else a reduction could trade the mutant's failure for a
+//! bound that a smaller world fails by itself, e.g. more footholds once
+//! the owner's sweep is gone).
 
 use std::collections::BTreeMap;
 
@@ -26,6 +32,8 @@ pub enum Verdict {
     Passes,
     /// It fails, but otherwise (the first way it fails).
     FailsOtherwise(String),
+    /// It fails the same way without its mutant too: not the mutant's failure.
+    FailsWithoutMutant,
     /// The parser refuses it (not run).
     Invalid(String),
     /// Its run crashed or ran away.
@@ -55,6 +63,25 @@ pub fn judge(scenario: &Scenario, seed: u64) -> Result<Vec<Failure>, Verdict> {
     let outcome =
         run_seed(scenario, seed, RunOptions::default()).map_err(|error| Verdict::Crashed(error.to_string()))?;
     Ok(failures(&outcome.metrics, &outcome.violations, &scenario.expectations))
+}
+
+/// Whether `text` names a mutant and, without it, still fails like `target`.
+fn unmutated_fails_too(text: &str, file_name: &str, seed: u64, target: &Failure, spending: &mut Spending) -> bool {
+    let Ok(mut document) = text.parse::<Table>() else {
+        return false;
+    };
+    let named = match document.get_mut("scenario") {
+        Some(toml::Value::Table(meta)) => meta.remove("mutant").is_some(),
+        _ => false,
+    };
+    if !named {
+        return false;
+    }
+    let Ok(scenario) = parse_scenario(&toml::to_string(&document).unwrap_or_default(), file_name) else {
+        return false;
+    };
+    spending.spend();
+    judge(&scenario, seed).is_ok_and(|found| found.iter().any(|failure| failure.same_way(target)))
 }
 
 fn first_line(text: &str) -> String {
@@ -120,7 +147,12 @@ fn verdict_of(text: &str, file_name: &str, seed: u64, target: &Failure, spending
     };
     spending.spend();
     match judge(&scenario, seed) {
-        Ok(found) if found.iter().any(|failure| failure.same_way(target)) => Verdict::Kept,
+        Ok(found) if found.iter().any(|failure| failure.same_way(target)) => {
+            match unmutated_fails_too(text, file_name, seed, target, spending) {
+                true => Verdict::FailsWithoutMutant,
+                false => Verdict::Kept,
+            }
+        }
         Ok(found) => match found.first() {
             Some(other) => Verdict::FailsOtherwise(other.by()),
             None => Verdict::Passes,

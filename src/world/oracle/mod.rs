@@ -1,11 +1,13 @@
 //! Oracles: what must (or must not) happen in a run, judged against the
 //! simulator's ground truth — logout bypasses, surviving footholds with
 //! their causal chains, sync convergence, wipes of terminated devices,
-//! temp keys ended with their permanent key (`temp_keys`).
+//! temp keys ended with their permanent key (`temp_keys`), the inactivity
+//! TTL applied (`ttl`).
 
 pub mod bypass;
 pub mod credentials;
 pub mod temp_keys;
+pub mod ttl;
 
 /// The oracles' names, each the first word of the violations it reports
 /// (`NAME: what happened`): what `sessionlab mutants` and `sessionlab
@@ -21,8 +23,10 @@ pub mod names {
     pub const EVENT_QUEUE: &str = "event-queue";
     /// A temp key stayed bound after its permanent key's authorization ended.
     pub const TEMP_KEY: &str = "temp-key";
+    /// An authorization idle past its TTL was still alive at the end.
+    pub const TTL: &str = "ttl";
     /// Every oracle name, in the order the run reports them.
-    pub const ALL: [&str; 5] = [LOGOUT_BYPASS, WIPE, REPLAY, EVENT_QUEUE, TEMP_KEY];
+    pub const ALL: [&str; 6] = [LOGOUT_BYPASS, WIPE, TEMP_KEY, TTL, REPLAY, EVENT_QUEUE];
 }
 
 /// The oracle a violation's text names (its first word, before `: `).
