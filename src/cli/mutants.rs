@@ -90,7 +90,7 @@ mod hunt {
             Mutant::FreshSessionRuleOff => &["sim-swap-fresh-session"],
             Mutant::RevokedDeviceNeverWipes => &["stolen-phone", "terminate-all-sync"],
             Mutant::LostUpdateNeverRefetched => &["smoke", "healthy-baseline"],
-            Mutant::TerminateAllSparesOne => &["terminate-all-limit", "terminate-all-dc-outage"],
+            Mutant::TerminateAllSparesOne => &["terminate-all-dc-outage", "terminate-all-limit"],
         }
     }
 
