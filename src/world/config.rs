@@ -75,16 +75,7 @@ impl WorldConfig {
             end: epoch.saturating_add(meta.duration),
             quiet_from: epoch.saturating_add(meta.duration.saturating_sub(meta.quiet_period)),
             datacenters,
-            #[allow(clippy::let_and_return)]
-            policy: {
-                let policy = policy(&scenario.policy);
-                #[cfg(feature = "mutants")]
-                let policy = Policy {
-                    mutant: meta.mutant,
-                    ..policy
-                };
-                policy
-            },
+            policy: run_policy(scenario),
             pts_limit: u32::try_from(scenario.policy.pts_limit).unwrap_or(u32::MAX).max(1),
             pts_total_limit: u32::try_from(scenario.policy.pts_total_limit)
                 .unwrap_or(u32::MAX)
@@ -117,6 +108,17 @@ impl WorldConfig {
         config.pts_total_limit = self.pts_total_limit;
         config
     }
+}
+
+/// The run's policy: the `[policy]` knobs, and the scenario's mutant.
+fn run_policy(scenario: &ResolvedScenario) -> Policy {
+    #[allow(unused_mut)]
+    let mut run = policy(&scenario.policy);
+    #[cfg(feature = "mutants")]
+    {
+        run.mutant = scenario.meta.mutant;
+    }
+    run
 }
 
 /// The session layer's policy a scenario's `[policy]` asks for.
