@@ -17,6 +17,11 @@
 //! overlapping shard, shards of different scenario files, versions or
 //! seed ranges, a damaged manifest or CSV.
 //!
+//! `mutants` is 0 when every mutant was caught, 1 when one survived, 2 on
+//! bad input and in a build without the `mutants` feature. `shrink` is 0
+//! once it wrote the minimal scenario, 2 on bad input or a seed that
+//! passes (nothing to shrink), 3 when the seed crashes.
+//!
 //! `compare` is 1 when a `--fail-if` bound on a mean difference is
 //! crossed, 2 on bad input (an unknown metric or malformed bound, a missing
 //! or damaged `runs.csv`, metric columns that differ, no seed in common).

@@ -13,9 +13,11 @@ mod fail_if;
 mod finish;
 mod list_metrics;
 mod merge;
+mod mutants;
 mod replay;
 mod run;
 mod serve;
+mod shrink;
 mod slurm;
 mod slurm_script;
 mod status;
@@ -37,9 +39,13 @@ pub use exit::{report_batch_error, Exit, EXIT_BAD_INPUT, EXIT_CRASHED, EXIT_EXPE
 pub use fail_if::{FailIf, FailIfError, Operator};
 pub use list_metrics::{kind_name, list_metrics, metrics_table, write_metrics_csv, MetricsFormat, CSV_HEADER};
 pub use merge::{merge, MergeArguments};
+pub use mutants::{mutants, MutantsArguments, DEFAULT_MUTANT_SEEDS};
+#[cfg(feature = "mutants")]
+pub use mutants::{targets as mutant_targets, Catch};
 pub use replay::{replay, ReplayArguments};
 pub use run::{run_command, RunArguments, MAX_SEEDS};
 pub use serve::{device_kind_name, serve_command, serve_config, sessions_jsonl, ServeArguments};
+pub use shrink::{shrink_command, Budget, ShrinkArguments, Size};
 pub use slurm::{slurm, Partition, SlurmArguments, TimeLimit};
 pub use status::status_text;
 pub use sweep::{sweep, SweepArguments, DEFAULT_CHARTED};
@@ -206,6 +212,35 @@ pub enum Command {
         after_help = "Example:\n  sessionlab replay scenarios/stolen-desktop-key.toml --seed 3 --trace trace.jsonl"
     )]
     Replay(ReplayArguments),
+    /// Run the core's deliberately broken variants and say what caught each.
+    #[command(
+        long_about = "Run each mutant of the core (a deliberately broken rule: derived-not-revoked, \
+                      sync-answers-early, temp-keys-outlive-permanent, replay-window-off, \
+                      ttl-never-applied, fresh-session-rule-off, revoked-device-never-wipes, \
+                      lost-update-never-refetched, terminate-all-spares-one) against the shipped \
+                      scenarios that exercise its rule, printed first, on --seeds (0..2 by default), \
+                      stopping at the first seed an oracle or an [expect] bound fails. Prints and writes \
+                      DIR/mutants.csv (mutant, caught, scenario, seed, by). Exits 0 when every mutant was \
+                      caught, 1 when one survived, 2 on bad input, and 2 in a build without the \
+                      `mutants` feature, which has no mutants.",
+        after_help = "Example:\n  sessionlab mutants --seeds 0..2 --out out\n(sessionlab built with `cargo build --release --features mutants`)"
+    )]
+    Mutants(MutantsArguments),
+    /// Shrink a failing seed's scenario to a minimal one that fails the same way.
+    #[command(
+        long_about = "Take a seed of SCENARIO that fails (an oracle violation or an [expect] bound) and \
+                      search greedily, in a fixed order, for a smaller scenario that fails the same way \
+                      at that seed (the same oracle, or the same metric failing the same bound): fewer \
+                      accounts, attackers, faults, owner actions, device events, device kinds and \
+                      behaviours, a shorter duration, no [swarm], simpler network settings, fewer DCs. \
+                      Prints every step tried and writes DIR/NAME.min.toml, which `sessionlab run \
+                      NAME.min.toml --seeds N..N+1` reproduces, and its trace NAME.min.trace.jsonl. \
+                      --budget bounds the search in candidate runs (200runs by default: the same steps \
+                      on any machine) or wall time (5m). Exits 0 once written, 2 on bad input or a seed \
+                      that passes, 3 when the seed crashes.",
+        after_help = "Example:\n  sessionlab shrink scenarios/stolen-phone.toml --seed 3 --budget 100runs --out ."
+    )]
+    Shrink(ShrinkArguments),
     /// Print the version, the layers that exist so far and the subcommands.
     #[command(
         long_about = "Print the version, the layers of the protocol core and the simulator that exist \
@@ -273,9 +308,11 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         Command::Compare(arguments) => compare(&arguments, out, err),
         Command::ListMetrics(arguments) => list_metrics(arguments.format, out),
         Command::Merge(arguments) => merge(&arguments, out, err),
+        Command::Mutants(arguments) => mutants(&arguments, out, err),
         Command::Replay(arguments) => replay(&arguments, out, err),
         Command::Run(arguments) => run_command(&arguments, out, err),
         Command::Serve(arguments) => serve_command(&arguments, out, err),
+        Command::Shrink(arguments) => shrink_command(&arguments, out, err),
         Command::Sweep(arguments) => sweep(&arguments, out, err),
         Command::Slurm(arguments) => slurm(&arguments, out, err),
         Command::Status => {

@@ -149,7 +149,7 @@ fn elapsed(since_start: std::time::Duration) -> String {
     format!("+{hours}:{minutes:02}:{:02}.{:03}", rest / 1000, rest % 1000)
 }
 
-fn write_trace(path: &Path, trace: &Trace, account: Option<u64>) -> std::io::Result<()> {
+pub(super) fn write_trace(path: &Path, trace: &Trace, account: Option<u64>) -> std::io::Result<()> {
     let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
     trace.write_jsonl(&mut file, account)
 }

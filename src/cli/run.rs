@@ -57,7 +57,7 @@ fn parse_shard(text: &str) -> Result<Shard, String> {
         .map_err(|error: crate::scenario::ShardError| error.to_string())
 }
 
-fn parse_seeds(text: &str) -> Result<SeedRange, String> {
+pub(super) fn parse_seeds(text: &str) -> Result<SeedRange, String> {
     SeedRange::parse(text, MAX_SEEDS).map_err(|error| error.to_string())
 }
 

@@ -25,6 +25,8 @@ const SUBCOMMANDS: &[&str] = &[
     "serve",
     "check",
     "replay",
+    "shrink",
+    "mutants",
     "list-metrics",
     "status",
 ];
@@ -80,7 +82,7 @@ mod tests {
              cli       src/cli\n\
              code map and invariants: ARCHITECTURE.md\n\
              not yet: {NOT_YET}\n\
-             subcommands: run, merge, slurm, sweep, compare, serve, check, replay, list-metrics, status",
+             subcommands: run, merge, slurm, sweep, compare, serve, check, replay, shrink, mutants, list-metrics, status",
             env!("CARGO_PKG_VERSION")
         );
         assert_eq!(text, expected);

@@ -107,6 +107,11 @@ pub(crate) fn build(
 }
 
 fn meta(ctx: &Ctx<'_>, raw: &RawMeta) -> Result<Meta> {
+    #[cfg(not(feature = "mutants"))]
+    if let Some(node) = &raw.mutant {
+        let message = "`scenario.mutant` needs sessionlab built with `--features mutants`".to_string();
+        return Err(ctx.error(&node.span, Problem::Invalid(message)));
+    }
     let name = ctx.text("scenario.name", &raw.name)?;
     if name.trim().is_empty() {
         return Err(ctx.out_of_range("scenario.name", &raw.name, "a non-empty name"));
@@ -146,6 +151,17 @@ fn meta(ctx: &Ctx<'_>, raw: &RawMeta) -> Result<Meta> {
         seeds,
         quiet_period,
         epoch,
+        #[cfg(feature = "mutants")]
+        mutant: raw.mutant.as_ref().map(|node| mutant(ctx, node)).transpose()?,
+    })
+}
+
+/// `scenario.mutant`: a mutant's name, in a build with the `mutants` feature.
+#[cfg(feature = "mutants")]
+fn mutant(ctx: &Ctx<'_>, node: &Node) -> Result<sessionlab_proto::mutant::Mutant> {
+    let name = ctx.text("scenario.mutant", node)?;
+    name.parse().map_err(|error: sessionlab_proto::mutant::UnknownMutant| {
+        ctx.error(&node.span, Problem::Invalid(error.to_string()))
     })
 }
 

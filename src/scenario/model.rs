@@ -53,6 +53,10 @@ pub struct Meta {
     pub quiet_period: Duration,
     /// Virtual time at the start of the run.
     pub epoch: Instant,
+    /// `mutant`: the deliberately broken core this scenario runs against
+    /// (`sessionlab mutants`, `sessionlab shrink`); only with the `mutants` feature.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<sessionlab_proto::mutant::Mutant>,
 }
 
 /// `[policy]`: the server's session-management rules.

@@ -43,6 +43,9 @@ pub(crate) struct RawMeta {
     pub seeds: Option<Node>,
     pub quiet_period: Option<Node>,
     pub epoch: Option<Spanned<toml::Value>>,
+    /// Read in every build, so that a build without the `mutants` feature
+    /// says why it refuses the key instead of calling it unknown.
+    pub mutant: Option<Node>,
 }
 
 #[derive(Debug, Default, Deserialize)]

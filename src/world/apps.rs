@@ -355,6 +355,7 @@ impl World {
                     requests.accepted(handle.perm_key_id, bypass);
                 }
                 self.credentials.observe(auth);
+                self.temp_keys.observe(auth);
                 self.observe_auth(now, auth, sender, by_attacker);
             }
             ServerEvent::Transport {

@@ -33,6 +33,7 @@ impl World {
             device,
             // A thief's app is a stock app: temp keys like the owner's.
             temp_key_lifetime: self.config.policy.temp_key_lifetime,
+            sync: self.config.app_sync_config(),
             ..ClientConfig::default()
         }
     }

@@ -118,6 +118,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
     let network = Network::new(config.network.clone(), Vec::new()).map_err(|e| SimError::Network(e.to_string()))?;
     let mut world = World {
         bypasses: BypassOracle::new(config.policy.revocation),
+        temp_keys: Default::default(),
         revocations: Default::default(),
         config,
         seed,
@@ -170,6 +171,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
                 device: device_info(kind),
                 // Apps use temp keys whenever the DCs allow them (api/pfs).
                 temp_key_lifetime: world.config.policy.temp_key_lifetime,
+                sync: world.config.app_sync_config(),
                 ..ClientConfig::default()
             };
             let app = new_app(

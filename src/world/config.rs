@@ -15,6 +15,7 @@ use crate::scenario::quantity::Share;
 use crate::scenario::Resolved;
 use sessionlab_proto::auth::Policy;
 use sessionlab_proto::server::ServerConfig;
+use sessionlab_proto::sync::ClientConfig as SyncConfig;
 use sessionlab_proto::time::{duration_micros, Instant};
 
 use crate::engine::distribution::Distribution;
@@ -74,7 +75,7 @@ impl WorldConfig {
             end: epoch.saturating_add(meta.duration),
             quiet_from: epoch.saturating_add(meta.duration.saturating_sub(meta.quiet_period)),
             datacenters,
-            policy: policy(&scenario.policy),
+            policy: run_policy(scenario),
             pts_limit: u32::try_from(scenario.policy.pts_limit).unwrap_or(u32::MAX).max(1),
             pts_total_limit: u32::try_from(scenario.policy.pts_total_limit)
                 .unwrap_or(u32::MAX)
@@ -89,6 +90,17 @@ impl WorldConfig {
         }
     }
 
+    /// The sync settings of every app: the defaults, and the run's mutant.
+    pub fn app_sync_config(&self) -> SyncConfig {
+        #[allow(unused_mut)]
+        let mut sync = SyncConfig::default();
+        #[cfg(feature = "mutants")]
+        {
+            sync.mutant = self.policy.mutant;
+        }
+        sync
+    }
+
     /// Datacenter `dc`'s configuration.
     pub fn server_config(&self, dc: DcId) -> ServerConfig {
         let mut config = ServerConfig::new(dc, CLUSTER_SECRET, self.policy.clone());
@@ -96,6 +108,17 @@ impl WorldConfig {
         config.pts_total_limit = self.pts_total_limit;
         config
     }
+}
+
+/// The run's policy: the `[policy]` knobs, and the scenario's mutant.
+fn run_policy(scenario: &ResolvedScenario) -> Policy {
+    #[allow(unused_mut)]
+    let mut run = policy(&scenario.policy);
+    #[cfg(feature = "mutants")]
+    {
+        run.mutant = scenario.meta.mutant;
+    }
+    run
 }
 
 /// The session layer's policy a scenario's `[policy]` asks for.

@@ -194,6 +194,7 @@ pub struct World {
     backups: BTreeMap<(AppId, usize), Client>,
     server_timers: BTreeMap<DcId, (u64, Option<Instant>)>,
     pub bypasses: BypassOracle,
+    pub temp_keys: oracle::temp_keys::TempKeyOracle,
     /// Every committed revocation with its cause (attackers' evictions).
     pub revocations: attacker_outcome::Revocations,
     pub credentials: CredentialGraph,

@@ -53,7 +53,7 @@ fn a_terminated_device_that_did_not_wipe_is_a_violation() {
     assert_eq!(
         outcome.violations,
         vec![format!(
-            "device {phone} (account 0) was terminated at 3600 s and did not wipe its data"
+            "wipe: device {phone} (account 0) was terminated at 3600 s and did not wipe its data"
         )]
     );
 }

@@ -5,6 +5,7 @@
 use crate::scenario::MetricRow;
 use crate::world::oracle::bypass::Bypass;
 use crate::world::oracle::credentials::{ChainStep, Credential};
+use crate::world::oracle::names;
 use sessionlab_proto::client::ClientEvent;
 use sessionlab_proto::id::{AuthKeyId, DcId, UserId};
 use sessionlab_proto::sync::{SyncEvent, SyncTotals};
@@ -190,7 +191,8 @@ impl World {
             if let Some(at) = revoked.filter(|at| *at < self.config.quiet_from) {
                 let seconds = at.saturating_duration_since(self.config.epoch).as_secs();
                 unwiped.push(format!(
-                    "device {id} (account {account}) was terminated at {seconds} s and did not wipe its data"
+                    "{}: device {id} (account {account}) was terminated at {seconds} s and did not wipe its data",
+                    names::WIPE
                 ));
             }
         }
@@ -247,8 +249,14 @@ impl World {
             .bypasses
             .violations()
             .map(|bypass| {
+                let broken = if bypass.after_sync_answer {
+                    "after the owner's sync answer said it was done everywhere"
+                } else {
+                    "it already knew of"
+                };
                 format!(
-                    "DC {} accepted key {:#018x} {} ms after the revocation of authorization {:#018x} it already knew of",
+                    "{}: DC {} accepted key {:#018x} {} ms after the revocation of authorization {:#018x} {broken}",
+                    names::LOGOUT_BYPASS,
                     bypass.dc,
                     bypass.key_id,
                     bypass.window().as_millis(),
@@ -257,15 +265,19 @@ impl World {
             })
             .collect();
         violations.extend(self.unwiped_terminated_devices());
+        violations.extend(self.temp_keys.violations());
+        violations.extend(crate::world::oracle::ttl::outlived_ttl(&self.servers, self.config.end));
         if self.counters.replays_processed_twice > 0 {
             violations.push(format!(
-                "{} replayed packets were processed a second time",
+                "{}: {} replayed packets were processed a second time",
+                names::REPLAY,
                 self.counters.replays_processed_twice
             ));
         }
         if self.counters.events_dropped > 0 {
             violations.push(format!(
-                "{} events dropped by the bounded queue",
+                "{}: {} events dropped by the bounded queue",
+                names::EVENT_QUEUE,
                 self.counters.events_dropped
             ));
         }

@@ -305,6 +305,9 @@ impl World {
             }
             ClientEvent::RequestDone { request, method } => {
                 let asked_for = self.owner_request_settled(app, request);
+                if matches!(method, "account.resetAuthorization" | "auth.resetAuthorizations") {
+                    self.bypasses.owner_answered(UserId::new(self.user_of(app)), now);
+                }
                 if asked_for {
                     self.note(now, |world| TraceEvent::OwnerRequestDone {
                         user_id: world.user_of(app),

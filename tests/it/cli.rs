@@ -220,9 +220,9 @@ fn status_prints_the_layers_in_their_order_and_points_to_the_code_map() {
         ]
     );
     assert_eq!(lines[9], "code map and invariants: ARCHITECTURE.md");
-    assert!(run
-        .stdout
-        .ends_with("subcommands: run, merge, slurm, sweep, compare, serve, check, replay, list-metrics, status\n"));
+    assert!(run.stdout.ends_with(
+        "subcommands: run, merge, slurm, sweep, compare, serve, check, replay, shrink, mutants, list-metrics, status\n"
+    ));
 }
 
 #[test]
@@ -236,6 +236,8 @@ fn every_subcommand_has_help_with_an_example() {
         "serve",
         "check",
         "replay",
+        "shrink",
+        "mutants",
         "list-metrics",
         "status",
     ] {

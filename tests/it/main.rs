@@ -13,6 +13,7 @@ mod cli_compare;
 mod cli_determinism;
 mod cli_run;
 mod cli_shard;
+mod cli_shrink;
 mod cli_slurm;
 mod cli_sweep;
 mod cli_sweep_shard;

@@ -13,6 +13,8 @@ pub mod crypto;
 pub mod framing;
 pub mod id;
 pub mod key_exchange;
+#[cfg(feature = "mutants")]
+pub mod mutant;
 mod queue;
 pub mod server;
 pub mod sync;

@@ -118,11 +118,14 @@ pub struct SyncModel {
 }
 
 impl SyncModel {
+    // The update fills the `mutant` field of a `mutants` build.
+    #[allow(clippy::needless_update)]
     pub fn new(seed: u64, faults: Faults, limits: &Limits) -> SyncModel {
         let config = ClientConfig {
             store_limit: limits.store_limit,
             pts_limit: limits.pts_limit,
             pts_total_limit: limits.pts_total_limit,
+            ..ClientConfig::default()
         };
         let mut harness = SyncModel {
             now: Instant::SCENARIO_EPOCH,

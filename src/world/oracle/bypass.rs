@@ -11,7 +11,11 @@
 //!   after its commit; another DC after it processed the revocation
 //!   message) — under every policy, a DC that knows must refuse;
 //! - under `lazy`, the request was accepted more than the cache TTL after
-//!   t (any re-validation after t would have said "revoked").
+//!   t (any re-validation after t would have said "revoked");
+//! - under `sync`, the request was accepted after the owner's app had its
+//!   answer to the request that revoked A (`account.resetAuthorization`,
+//!   `auth.resetAuthorizations`): the home DC promises that answer only
+//!   once every DC acknowledged, so no DC may accept A's keys after it.
 //!
 //! Delivery delays between DCs are the network's, not the core's: under
 //! `sync` and `async` a DC that has not yet heard may still accept, which
@@ -24,7 +28,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use sessionlab_proto::auth::RevocationPolicy;
-use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia};
+use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CreatedVia, RevocationCause};
 
 use super::credentials::{ChainStep, Credential, Link};
 
@@ -43,6 +47,9 @@ pub struct Bypass {
     pub accepted_at: Instant,
     pub by_attacker: bool,
     pub violation: bool,
+    /// Under `sync`: accepted after the owner was answered that the
+    /// revocation was done (a violation even where the DC had not heard).
+    pub after_sync_answer: bool,
     /// How the attacker came to hold the key, then the revocation and the
     /// acceptance (filled in when `replay` explains the run; else empty).
     pub chain: Vec<ChainStep>,
@@ -64,6 +71,11 @@ pub struct BypassOracle {
     revoked_at: BTreeMap<AuthorizationId, Instant>,
     /// (dc, key) → when that DC recorded the key's revocation.
     known_at: BTreeMap<(DcId, AuthKeyId), Instant>,
+    /// Revocations an owner's request caused (their answer is held under
+    /// `sync`), per account: (hash, commit time), until the answer comes.
+    awaiting_answer: BTreeMap<UserId, Vec<(AuthorizationHash, Instant)>>,
+    /// When the owner's app was told the revocation was done.
+    answered_at: BTreeMap<AuthorizationId, Instant>,
     bypasses: Vec<Bypass>,
 }
 
@@ -77,6 +89,8 @@ impl BypassOracle {
             acts_for: BTreeMap::new(),
             revoked_at: BTreeMap::new(),
             known_at: BTreeMap::new(),
+            awaiting_answer: BTreeMap::new(),
+            answered_at: BTreeMap::new(),
             bypasses: Vec::new(),
         }
     }
@@ -101,10 +115,23 @@ impl BypassOracle {
                 self.acts_for.insert((dc, *key_id), (*user_id, home_hash));
             }
             AuthEventKind::AuthorizationRevoked {
-                user_id, hash, key_id, ..
+                user_id,
+                hash,
+                key_id,
+                cause,
             } => {
                 self.revoked_at.entry((*user_id, *hash)).or_insert(event.at);
                 self.known_at.entry((dc, *key_id)).or_insert(event.at);
+                let asked = matches!(
+                    cause,
+                    RevocationCause::ResetOne | RevocationCause::ResetAll | RevocationCause::DeniedLogin
+                );
+                if asked && self.policy == RevocationPolicy::Sync {
+                    self.awaiting_answer
+                        .entry(*user_id)
+                        .or_default()
+                        .push((*hash, event.at));
+                }
             }
             AuthEventKind::DerivedRevoked { key_id, .. } => {
                 self.known_at.entry((dc, *key_id)).or_insert(event.at);
@@ -121,6 +148,7 @@ impl BypassOracle {
                     .is_some_and(|at| *at < event.at);
                 let lazy_expired = matches!(self.policy, RevocationPolicy::Lazy { cache_ttl }
                     if event.at > revoked_at.saturating_add(cache_ttl));
+                let after_sync_answer = self.answered_at.get(&authorization).is_some_and(|at| event.at > *at);
                 let bypass = Bypass {
                     authorization,
                     dc,
@@ -128,7 +156,8 @@ impl BypassOracle {
                     revoked_at,
                     accepted_at: event.at,
                     by_attacker,
-                    violation: informed || lazy_expired,
+                    violation: informed || lazy_expired || after_sync_answer,
+                    after_sync_answer,
                     chain: Vec::new(),
                 };
                 if self.bypasses.len() < MAX_RECORDED_BYPASSES {
@@ -139,6 +168,21 @@ impl BypassOracle {
             _ => {}
         }
         None
+    }
+
+    /// An owner's app had the successful answer to a request that ends
+    /// authorizations of `user_id` (`account.resetAuthorization`,
+    /// `auth.resetAuthorizations`) at `at`: every revocation of the account
+    /// such a request committed by then is promised done everywhere.
+    pub fn owner_answered(&mut self, user_id: UserId, at: Instant) {
+        let Some(awaiting) = self.awaiting_answer.get_mut(&user_id) else {
+            return;
+        };
+        let (answered, still): (Vec<_>, Vec<_>) = awaiting.drain(..).partition(|(_, revoked)| *revoked <= at);
+        *awaiting = still;
+        for (hash, _) in answered {
+            self.answered_at.entry((user_id, hash)).or_insert(at);
+        }
     }
 
     pub fn bypasses(&self) -> &[Bypass] {

@@ -119,13 +119,19 @@ pub struct DcAuthority {
 impl DcAuthority {
     /// A DC with no accounts. All DCs of a cluster share `cluster_secret`.
     pub fn new(dc_id: DcId, cluster_secret: [u8; CLUSTER_SECRET_BYTES], policy: Policy) -> DcAuthority {
+        #[allow(unused_mut)]
+        let mut keys = KeyTable::default();
+        #[cfg(feature = "mutants")]
+        {
+            keys.mutant = policy.mutant;
+        }
         DcAuthority {
             dc_id,
             cluster_secret,
             policy,
             accounts: BTreeMap::new(),
             phones: BTreeMap::new(),
-            keys: KeyTable::default(),
+            keys,
             key_uses: KeyUseWatch::default(),
             derived_by_home: BTreeMap::new(),
             derived_total: 0,

@@ -112,6 +112,10 @@ impl DcAuthority {
                 reason,
             } => {
                 for home_hash in home_hashes {
+                    #[cfg(feature = "mutants")]
+                    if crate::mutant::is(self.policy.mutant, crate::mutant::Mutant::DerivedNotRevoked) {
+                        continue;
+                    }
                     self.end_derived(now, user_id, home_hash, reason);
                 }
                 self.send_inter_dc(now, message.from, InterDcBody::RevokeAck { revocation_id });

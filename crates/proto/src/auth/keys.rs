@@ -67,6 +67,9 @@ pub(crate) struct KeyTable {
     /// Permanent key → the one temp key bound to it (api/pfs: binding a
     /// new one overwrites the previous).
     temp_by_perm: BTreeMap<AuthKeyId, AuthKeyId>,
+    /// The policy's mutant (the table has no policy of its own).
+    #[cfg(feature = "mutants")]
+    pub(crate) mutant: Option<crate::mutant::Mutant>,
 }
 
 impl KeyTable {
@@ -112,6 +115,10 @@ impl KeyTable {
             }
         }
         self.remember_revoked(key_id, reason);
+        #[cfg(feature = "mutants")]
+        if crate::mutant::is(self.mutant, crate::mutant::Mutant::TempKeysOutlivePermanent) {
+            return Vec::new();
+        }
         let temps: Vec<AuthKeyId> = self.temp_by_perm.remove(&key_id).into_iter().collect();
         for temp_key_id in &temps {
             self.temp.remove(temp_key_id);

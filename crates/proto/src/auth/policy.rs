@@ -114,6 +114,10 @@ pub struct Policy {
     /// `sessionlab serve`. The RNG is drawn from all the same, so a run's
     /// other draws do not move. `None` (the default): random codes.
     pub fixed_login_code: Option<u32>,
+    /// The deliberately broken rule this datacenter runs with, if any
+    /// (`sessionlab mutants`); only with the `mutants` feature.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<crate::mutant::Mutant>,
 }
 
 impl Default for Policy {
@@ -140,6 +144,8 @@ impl Default for Policy {
                 window: DUPLICATE_KEY_WINDOW_DEFAULT,
             },
             fixed_login_code: None,
+            #[cfg(feature = "mutants")]
+            mutant: None,
         }
     }
 }

@@ -155,6 +155,8 @@ impl DcAuthority {
             RevocationPolicy::Async { delay } => now.saturating_add(delay),
         };
         let held = matches!(self.policy.revocation, RevocationPolicy::Sync);
+        #[cfg(feature = "mutants")]
+        let held = held && !crate::mutant::is(self.policy.mutant, crate::mutant::Mutant::SyncAnswersEarly);
         let answer = match answer_to {
             Some(key_id) if held => Some(HeldAnswer {
                 answer_id: self.allocate_id(),

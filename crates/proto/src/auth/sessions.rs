@@ -74,7 +74,10 @@ impl DcAuthority {
     /// and changing the TTL.
     fn check_may_reset(&self, now: Instant, user_id: UserId, serial: u64) -> Result<(), RpcError> {
         let caller = self.authorization(user_id, serial)?;
-        if now < caller.date_created.saturating_add(self.policy.fresh_reset_window) {
+        let fresh = now < caller.date_created.saturating_add(self.policy.fresh_reset_window);
+        #[cfg(feature = "mutants")]
+        let fresh = fresh && !crate::mutant::is(self.policy.mutant, crate::mutant::Mutant::FreshSessionRuleOff);
+        if fresh {
             return Err(RpcError::FreshResetForbidden);
         }
         if caller.unconfirmed && !self.policy.unconfirmed_can_reset {
@@ -143,13 +146,18 @@ impl DcAuthority {
             limit => limit as usize,
         };
         // BTreeMap order is serial order: oldest first.
-        let targets: Vec<u64> = account
+        #[allow(unused_mut)]
+        let mut targets: Vec<u64> = account
             .authorizations
             .keys()
             .copied()
             .filter(|s| *s != serial)
             .take(limit)
             .collect();
+        #[cfg(feature = "mutants")]
+        if crate::mutant::is(self.policy.mutant, crate::mutant::Mutant::TerminateAllSparesOne) {
+            targets.pop();
+        }
         Ok(self.revoke_serials(now, user_id, &targets, RevocationCause::ResetAll, Some(key_id)))
     }
 
@@ -232,6 +240,10 @@ impl DcAuthority {
         let Some(auth) = account.authorizations.get(&serial) else {
             return;
         };
+        #[cfg(feature = "mutants")]
+        if crate::mutant::is(self.policy.mutant, crate::mutant::Mutant::TtlNeverApplied) {
+            return;
+        }
         let deadline = auth
             .date_active
             .saturating_add(ttl_duration(account.authorization_ttl_days));

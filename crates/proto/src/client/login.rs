@@ -64,6 +64,10 @@ impl Client {
         if !self.login.is_logged_in() {
             return;
         }
+        #[cfg(feature = "mutants")]
+        if crate::mutant::is(self.config.sync.mutant, crate::mutant::Mutant::RevokedDeviceNeverWipes) {
+            return;
+        }
         if let Some(sync) = self.sync.as_mut() {
             sync.wipe();
         }

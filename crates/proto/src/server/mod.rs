@@ -149,9 +149,13 @@ impl Server {
     /// A datacenter with no keys, accounts or sessions yet.
     pub fn new(config: ServerConfig) -> Server {
         let authority = DcAuthority::new(config.dc_id, config.cluster_secret, config.policy.clone());
+        #[allow(unused_mut)]
+        let mut transport = ServerTransport::new();
+        #[cfg(feature = "mutants")]
+        transport.set_mutant(config.policy.mutant);
         Server {
             config,
-            transport: ServerTransport::new(),
+            transport,
             authority,
             logs: BTreeMap::new(),
             online: OnlineSessions::default(),

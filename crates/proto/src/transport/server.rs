@@ -131,12 +131,21 @@ struct KeyState {
 #[derive(Clone, Debug, Default)]
 pub struct ServerTransport {
     keys: BTreeMap<AuthKeyId, KeyState>,
+    /// The datacenter's mutant, handed to every session it makes.
+    #[cfg(feature = "mutants")]
+    mutant: Option<crate::mutant::Mutant>,
 }
 
 impl ServerTransport {
     /// A datacenter with no key.
     pub fn new() -> ServerTransport {
         ServerTransport::default()
+    }
+
+    /// Run every session this transport makes from now on with `mutant`.
+    #[cfg(feature = "mutants")]
+    pub fn set_mutant(&mut self, mutant: Option<crate::mutant::Mutant>) {
+        self.mutant = mutant;
     }
 
     /// Register a key (after a key exchange). Re-adding keeps the sessions.
@@ -205,10 +214,13 @@ impl ServerTransport {
                     events.push(TransportEvent::SessionEvicted { session_id: evicted });
                 }
             }
-            state.sessions.insert(
-                session_id,
-                ServerSession::new(session_id, now, first_msg_id(&envelope.message)),
-            );
+            #[allow(unused_mut)]
+            let mut session = ServerSession::new(session_id, now, first_msg_id(&envelope.message));
+            #[cfg(feature = "mutants")]
+            {
+                session.mutant = self.mutant;
+            }
+            state.sessions.insert(session_id, session);
             events.push(TransportEvent::SessionCreated { session_id });
         }
         let session = state

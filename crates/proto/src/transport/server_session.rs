@@ -85,6 +85,9 @@ pub struct ServerSession {
     /// the client re-sends it under a new id.
     first_msg_id: u64,
     last_active: Instant,
+    /// The datacenter's mutant, set by the transport that made the session.
+    #[cfg(feature = "mutants")]
+    pub(crate) mutant: Option<crate::mutant::Mutant>,
 }
 
 impl ServerSession {
@@ -99,6 +102,8 @@ impl ServerSession {
             answers: AnswerCache::new(),
             first_msg_id,
             last_active: now,
+            #[cfg(feature = "mutants")]
+            mutant: None,
         }
     }
 
@@ -172,7 +177,10 @@ impl ServerSession {
             // Never a valid client id: nothing to remember.
             return refuse(message, BadMsgCode::MsgIdBadLowBits, out);
         }
-        if self.received.status(message.msg_id) == IdStatus::Duplicate {
+        let duplicate = self.received.status(message.msg_id) == IdStatus::Duplicate;
+        #[cfg(feature = "mutants")]
+        let duplicate = duplicate && !crate::mutant::is(self.mutant, crate::mutant::Mutant::ReplayWindowOff);
+        if duplicate {
             out.events
                 .push(TransportEvent::DuplicateIgnored { msg_id: message.msg_id });
             if let Some(result) = self.answers.answer_to(now, message.msg_id) {

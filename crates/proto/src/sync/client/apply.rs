@@ -136,6 +136,11 @@ impl ClientSync {
     }
 
     fn offer_all(&mut self, now: Instant, updates: Vec<Update>) {
+        #[cfg(feature = "mutants")]
+        if crate::mutant::is(self.config.mutant, crate::mutant::Mutant::LostUpdateNeverRefetched) {
+            // What the app missed is dropped; the state moves past it.
+            return;
+        }
         for update in updates {
             self.offer(now, update, ApplyPath::Difference);
         }
@@ -155,6 +160,14 @@ impl ClientSync {
             self.emit(SyncEvent::Duplicate { seq: update.seq });
             UpdateOutcome::Duplicate
         } else {
+            #[cfg(feature = "mutants")]
+            if crate::mutant::is(self.config.mutant, crate::mutant::Mutant::LostUpdateNeverRefetched) {
+                // Skip the gap: the missing updates are never fetched.
+                *self.state.counter_mut(update.position.sync_box) = start;
+                self.apply(update, path);
+                self.drain();
+                return UpdateOutcome::Applied;
+            }
             self.buffer(now, start, update, local);
             UpdateOutcome::GapPending
         }

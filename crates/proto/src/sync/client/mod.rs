@@ -63,6 +63,10 @@ pub struct ClientConfig {
     pub pts_limit: u32,
     /// `pts_total_limit` of every `updates.getDifference`: a larger gap is answered `differenceTooLong`.
     pub pts_total_limit: u32,
+    /// The deliberately broken rule this app runs with, if any (`sessionlab
+    /// mutants`; the whole client reads it here); only with the `mutants` feature.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<crate::mutant::Mutant>,
 }
 
 impl Default for ClientConfig {
@@ -71,6 +75,8 @@ impl Default for ClientConfig {
             store_limit: STORE_UPDATES_DEFAULT,
             pts_limit: PTS_LIMIT_DEFAULT,
             pts_total_limit: PTS_TOTAL_LIMIT_DEFAULT,
+            #[cfg(feature = "mutants")]
+            mutant: None,
         }
     }
 }

@@ -12,11 +12,14 @@ fn ms(millis: u64) -> Instant {
     T0 + Duration::from_millis(millis)
 }
 
+// The update fills the `mutant` field of a `mutants` build.
+#[allow(clippy::needless_update)]
 fn config(pts_limit: u32) -> ClientConfig {
     ClientConfig {
         store_limit: 100,
         pts_limit,
         pts_total_limit: 1_000,
+        ..ClientConfig::default()
     }
 }
 
