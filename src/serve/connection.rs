@@ -257,11 +257,10 @@ impl<'a> Connection<'a> {
     /// An unencrypted packet: a step of this connection's key exchange (a
     /// finished exchange followed by `req_pq_multi` starts a new one).
     fn handle_plain_packet(&mut self, payload: &[u8]) -> Result<(), Closed> {
-        let exchange = match self.exchange.take() {
+        let mut exchange = match self.exchange.take() {
             Some(exchange) if !exchange.is_finished() => exchange,
             _ => ServerKeyExchange::new(Arc::clone(&self.shared.rsa_key)),
         };
-        let mut exchange = exchange;
         let now = wall_now();
         let message_id = self.message_ids.next(now, MsgIdKind::ServerResponse);
         let now_seconds = i32::try_from(now.unix_seconds()).unwrap_or(i32::MAX);
@@ -306,7 +305,7 @@ impl<'a> Connection<'a> {
     }
 }
 
-/// For `Log` users that only hold the connection's id.
+/// The line for a connection closed at accept because `limit` are open.
 pub fn log_refused(log: Log, peer: SocketAddr, limit: usize) {
     log.line(format_args!(
         "connection from {peer} refused: {limit} connections are open"

@@ -236,13 +236,11 @@ impl RunningServer {
         for thread in connections {
             let _ = thread.join();
         }
-        let statistics = self
-            .shared
+        self.shared
             .cluster
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .statistics;
-        statistics
+            .statistics
     }
 }
 
@@ -312,7 +310,10 @@ pub fn start(config: &ServeConfig) -> Result<RunningServer, ServeError> {
         .iter()
         .map(|listener| listener.local_addr())
         .collect::<Result<_, _>>()
-        .map_err(ServeError::Thread)?;
+        .map_err(|source| ServeError::Bind {
+            address: config.listen,
+            source,
+        })?;
     let mut rng = match config.seed {
         Some(seed) => ChaCha20Rng::seed_from_u64(seed),
         None => ChaCha20Rng::from_os_rng(),

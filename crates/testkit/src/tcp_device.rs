@@ -20,7 +20,6 @@ use sessionlab_proto::id::SessionId;
 use sessionlab_proto::key_exchange::{
     ClientKeyExchange, ClientKeyRequest, ClientStep, KeyExchangeOutcome, ServerPublicKey,
 };
-use sessionlab_proto::time::Instant;
 use sessionlab_proto::transport::{ClientSession, Delivery, MsgIdGenerator, MsgIdKind};
 use sessionlab_proto::wire::api::{self, ApiCall, ApiRequest, ApiResponse};
 
@@ -29,13 +28,8 @@ use crate::server_cluster::{decode_answer, CallError};
 /// How long any wait for the server lasts at most.
 pub const WAIT: Duration = Duration::from_secs(10);
 
-/// The wall clock as the core's instant.
-pub fn now() -> Instant {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    Instant::from_unix_micros(since.as_micros() as u64)
-}
+/// The wall clock as the core's instant (as `serve` reads it).
+pub use sessionlab::serve::wall_now as now;
 
 /// One TCP connection speaking one framing.
 #[derive(Debug)]
