@@ -76,6 +76,15 @@ pub fn wire_decode(data: &[u8]) {
     decode_round_trip::<Updates>(data);
     decode_round_trip::<JsonValue>(data);
     decode_round_trip::<BindAuthKeyInner>(data);
+    // A client's gzip_packed: opened within the body limit, or refused.
+    if let Ok(Some(inflated)) = sessionlab_proto::wire::unpack_gzip(data) {
+        assert!(inflated.len() <= sessionlab_proto::wire::MAX_BODY_BYTES);
+        assert_eq!(
+            sessionlab_proto::wire::unpack_gzip(&sessionlab_proto::wire::pack_gzip(&inflated)),
+            Ok(Some(inflated)),
+            "pack∘unpack is not the identity"
+        );
+    }
     if let Ok(body) = Body::decode(data) {
         let encoded = body.encode();
         assert_eq!(
