@@ -124,6 +124,11 @@ impl Cluster {
         self.now
     }
 
+    /// Whether `dc` already knows a key with this id.
+    pub fn key_is_taken(&self, dc: DcId, auth_key_id: AuthKeyId) -> bool {
+        self.servers.get(&dc).is_some_and(|server| server.has_key(auth_key_id))
+    }
+
     /// A key a connection's exchange made, registered on `dc`: a
     /// permanent key with its first salt, a temp key (PFS) with its
     /// lifetime, to be bound with `auth.bindTempAuthKey`.

@@ -264,7 +264,12 @@ impl<'a> Connection<'a> {
         let now = wall_now();
         let message_id = self.message_ids.next(now, MsgIdKind::ServerResponse);
         let now_seconds = i32::try_from(now.unix_seconds()).unwrap_or(i32::MAX);
-        let step = exchange.handle_packet(payload, message_id, now_seconds, &mut self.rng);
+        let cluster = &self.shared.cluster;
+        let key_is_taken = |id| {
+            let cluster = cluster.lock().unwrap_or_else(PoisonError::into_inner);
+            cluster.key_is_taken(self.dc, id)
+        };
+        let step = exchange.handle_packet(payload, message_id, now_seconds, &key_is_taken, &mut self.rng);
         self.exchange = Some(exchange);
         let reply = match step {
             Ok(ServerStep::Reply(reply)) => reply,
@@ -291,6 +296,14 @@ impl<'a> Connection<'a> {
                         key_id.get()
                     )),
                 }
+                reply
+            }
+            Ok(ServerStep::Failed { reply, error }) => {
+                // The client may start again on this connection.
+                self.shared.count(|statistics| statistics.key_exchanges_failed += 1);
+                self.shared
+                    .log
+                    .line(format_args!("connection {} sent dh_gen_fail: {error}", self.id));
                 reply
             }
             Err(error) => {

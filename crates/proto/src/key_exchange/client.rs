@@ -15,6 +15,7 @@ use super::messages::{
     PqInnerData, ServerDhInnerData, ServerMessage,
 };
 use super::rsa_key::{minimal_bytes, ServerPublicKey};
+use super::server::MAX_DH_GEN_RETRIES;
 use super::KeyExchangeOutcome;
 use crate::crypto::AuthKey;
 
@@ -34,7 +35,9 @@ pub struct ClientKeyRequest {
 /// Sans-IO: [`start`](ClientKeyExchange::start) gives the first packet;
 /// [`handle_packet`](ClientKeyExchange::handle_packet) takes each server
 /// answer (input) and returns the next packet to send or the key
-/// (output). Message ids come in as arguments, randomness as `rng`. Any
+/// (output). Message ids come in as arguments, randomness as `rng`. A
+/// `dh_gen_retry` is answered with a new `b` and `retry_id` = the refused
+/// key's `auth_key_aux_hash`, at most [`MAX_DH_GEN_RETRIES`] times. Any
 /// error ends the exchange.
 #[derive(Debug)]
 #[must_use = "a key exchange does nothing until packets are handled"]
@@ -67,10 +70,30 @@ enum ClientState {
         nonce: Nonce,
         server_nonce: Nonce,
         new_nonce: NewNonce,
-        auth_key: Box<AuthKey>,
-        server_time: i32,
+        attempt: Box<Attempt>,
     },
     Finished,
+}
+
+/// What `server_DH_inner_data` gave: enough to send `set_client_DH_params`
+/// again, with a new `b`, after a `dh_gen_retry`.
+#[derive(Debug)]
+struct ServerDhAnswer {
+    g: u32,
+    g_a: BigUint,
+    tmp_aes_key: [u8; 32],
+    tmp_aes_iv: [u8; 32],
+    server_time: i32,
+}
+
+/// One `set_client_DH_params` sent.
+#[derive(Debug)]
+struct Attempt {
+    answer: ServerDhAnswer,
+    /// The key this attempt makes.
+    auth_key: AuthKey,
+    /// How many `dh_gen_retry` came before this attempt.
+    retries: u32,
 }
 
 fn message_name(message: &ServerMessage) -> &'static str {
@@ -142,14 +165,12 @@ impl ClientKeyExchange {
                 },
                 message @ (ServerMessage::DhParamsOk { .. } | ServerMessage::DhParamsFail { .. }),
             ) => {
-                let (request, auth_key, server_time) =
-                    answer_dh_params(&message, (&nonce, &server_nonce, &new_nonce), rng)?;
+                let (request, attempt) = answer_dh_params(&message, (&nonce, &server_nonce, &new_nonce), rng)?;
                 self.state = ClientState::AwaitingDhGen {
                     nonce,
                     server_nonce,
                     new_nonce,
-                    auth_key: Box::new(auth_key),
-                    server_time,
+                    attempt: Box::new(attempt),
                 };
                 Ok(seal(request))
             }
@@ -158,8 +179,7 @@ impl ClientKeyExchange {
                     nonce,
                     server_nonce,
                     new_nonce,
-                    auth_key,
-                    server_time,
+                    attempt,
                 },
                 ServerMessage::DhGen {
                     outcome,
@@ -169,17 +189,31 @@ impl ClientKeyExchange {
                 },
             ) => {
                 check_nonces((&nonce, &server_nonce), (&echoed, &echoed_server))?;
-                if hash != new_nonce_hash(&new_nonce, outcome as u8, auth_key.aux_hash()) {
+                if hash != new_nonce_hash(&new_nonce, outcome as u8, attempt.auth_key.aux_hash()) {
                     return Err(PeerError::BadNewNonceHash.into());
                 }
                 match outcome {
                     DhGenOutcome::Ok => Ok(ClientStep::Finished(Box::new(KeyExchangeOutcome {
-                        auth_key: *auth_key,
+                        auth_key: attempt.auth_key,
                         server_salt: first_server_salt(&new_nonce, &server_nonce),
                         expires_in_seconds: self.request.expires_in_seconds,
-                        server_time,
+                        server_time: attempt.answer.server_time,
                     }))),
-                    DhGenOutcome::Retry => Err(PeerError::Refused("dh_gen_retry").into()),
+                    DhGenOutcome::Retry if attempt.retries < MAX_DH_GEN_RETRIES => {
+                        let retry_id = attempt.auth_key.aux_hash();
+                        let (request, next) =
+                            attempt
+                                .answer
+                                .attempt((&nonce, &server_nonce), (retry_id, attempt.retries + 1), rng);
+                        self.state = ClientState::AwaitingDhGen {
+                            nonce,
+                            server_nonce,
+                            new_nonce,
+                            attempt: Box::new(next),
+                        };
+                        Ok(seal(request))
+                    }
+                    DhGenOutcome::Retry => Err(PeerError::TooManyRetries.into()),
                     DhGenOutcome::Fail => Err(PeerError::Refused("dh_gen_fail").into()),
                 }
             }
@@ -249,7 +283,7 @@ fn answer_dh_params(
     message: &ServerMessage,
     (nonce, server_nonce, new_nonce): (&Nonce, &Nonce, &NewNonce),
     rng: &mut impl RngCore,
-) -> Result<(ClientMessage, AuthKey, i32), PeerError> {
+) -> Result<(ClientMessage, Attempt), PeerError> {
     let encrypted_answer = match message {
         ServerMessage::DhParamsOk {
             nonce: echoed,
@@ -295,18 +329,45 @@ fn answer_dh_params(
     if !public_value_in_range(&g_a, &prime) {
         return Err(PeerError::DhValueOutOfRange(DhValue::GA));
     }
-    let (secret, g_b) = generate_secret(rng, inner.g, &prime);
-    let auth_key = AuthKey::from_bytes(shared_key_bytes(&g_a, &secret, &prime));
-    let client_inner = ClientDhInnerData {
-        nonce: *nonce,
-        server_nonce: *server_nonce,
-        retry_id: 0,
-        g_b: minimal_bytes(&g_b),
+    let answer = ServerDhAnswer {
+        g: inner.g,
+        g_a,
+        tmp_aes_key,
+        tmp_aes_iv,
+        server_time: inner.server_time,
     };
-    let request = ClientMessage::SetClientDhParams {
-        nonce: *nonce,
-        server_nonce: *server_nonce,
-        encrypted_data: seal_hashed(&client_inner.encode(), &tmp_aes_key, &tmp_aes_iv, rng),
-    };
-    Ok((request, auth_key, inner.server_time))
+    Ok(answer.attempt((nonce, server_nonce), (0, 0), rng))
+}
+
+impl ServerDhAnswer {
+    /// Draw a `b`, make its key, and seal `client_DH_inner_data` with
+    /// `retry_id`, as attempt number `retries + 1`: the request, and the
+    /// attempt that waits for `dh_gen`.
+    fn attempt(
+        self,
+        (nonce, server_nonce): (&Nonce, &Nonce),
+        (retry_id, retries): (u64, u32),
+        rng: &mut impl RngCore,
+    ) -> (ClientMessage, Attempt) {
+        let prime = dh_prime();
+        let (secret, g_b) = generate_secret(rng, self.g, &prime);
+        let auth_key = AuthKey::from_bytes(shared_key_bytes(&self.g_a, &secret, &prime));
+        let client_inner = ClientDhInnerData {
+            nonce: *nonce,
+            server_nonce: *server_nonce,
+            retry_id,
+            g_b: minimal_bytes(&g_b),
+        };
+        let request = ClientMessage::SetClientDhParams {
+            nonce: *nonce,
+            server_nonce: *server_nonce,
+            encrypted_data: seal_hashed(&client_inner.encode(), &self.tmp_aes_key, &self.tmp_aes_iv, rng),
+        };
+        let attempt = Attempt {
+            answer: self,
+            auth_key,
+            retries,
+        };
+        (request, attempt)
+    }
 }

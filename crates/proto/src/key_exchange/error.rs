@@ -81,6 +81,9 @@ pub enum PeerError {
         /// The id sent.
         found: u64,
     },
+    /// The new key's id was taken again after every `dh_gen_retry` allowed.
+    #[error("the key id was taken after {} dh_gen_retry", super::server::MAX_DH_GEN_RETRIES)]
+    TooManyRetries,
     /// `new_nonce_hash` does not match the key (or `new_nonce`).
     #[error("new_nonce_hash does not match")]
     BadNewNonceHash,

@@ -11,7 +11,14 @@
 //!                                     ←    server_DH_params_ok(AES(g, dh_prime, g_a, server_time))
 //! set_client_DH_params(AES(g_b))      →
 //!                                     ←    dh_gen_ok(new_nonce_hash1)
+//!                                          (dh_gen_retry(new_nonce_hash2) when the key id is
+//!                                           taken: set_client_DH_params again, new b, retry_id;
+//!                                           dh_gen_fail(new_nonce_hash3) on a bad g_b or retry_id)
 //! ```
+//!
+//! The worked example of core.telegram.org/mtproto/samples-auth_key is
+//! replayed value for value, Diffie-Hellman included, by the tests in
+//! `sample_exchange.rs` (`samples_auth_key.txt`).
 //!
 //! Both ends are sans-IO state machines, written as rustls writes its
 //! handshakes: an enum of states, each consumed by its transition, and
@@ -31,6 +38,8 @@ mod rsa_key;
 mod server;
 
 #[cfg(test)]
+mod sample_exchange;
+#[cfg(test)]
 mod tests;
 
 pub use client::{ClientKeyExchange, ClientKeyRequest, ClientStep};
@@ -48,7 +57,7 @@ pub use messages::{
     SERVER_DH_PARAMS_OK_ID, SET_CLIENT_DH_PARAMS_ID,
 };
 pub use rsa_key::{ServerPublicKey, ServerRsaKey, RSA_BLOCK_BYTES};
-pub use server::{ServerKeyExchange, ServerStep};
+pub use server::{ServerKeyExchange, ServerStep, MAX_DH_GEN_RETRIES};
 
 use crate::crypto::AuthKey;
 

@@ -18,14 +18,21 @@ use super::messages::{
 use super::rsa_key::{minimal_bytes, ServerRsaKey};
 use super::{factor::random_pq, KeyExchangeOutcome};
 use crate::crypto::AuthKey;
+use crate::id::AuthKeyId;
 
 /// A datacenter's side of one key exchange, on one connection.
 ///
 /// Sans-IO: [`handle_packet`](ServerKeyExchange::handle_packet) takes each
 /// unencrypted packet the client sends (input) and returns the packet to
 /// answer with (output), until [`ServerStep::Finished`] hands over the
-/// key. Time and message ids come in as arguments, randomness as `rng`.
-/// Any error ends the exchange; later packets get [`LocalError::Finished`].
+/// key. Time and message ids come in as arguments, randomness as `rng`,
+/// and the datacenter's key table as `key_is_taken`: a new key whose id
+/// is taken is answered with `dh_gen_retry` (the client tries again with
+/// a new `b` and `retry_id` = the refused key's `auth_key_aux_hash`), at
+/// most [`MAX_DH_GEN_RETRIES`] times. A bad `g_b` or `retry_id`, or one
+/// retry too many, is answered with `dh_gen_fail` and ends the exchange
+/// ([`ServerStep::Failed`]); any other error ends it with no answer.
+/// Later packets get [`LocalError::Finished`].
 #[derive(Debug)]
 #[must_use = "a key exchange does nothing until packets are handled"]
 pub struct ServerKeyExchange {
@@ -46,7 +53,17 @@ pub enum ServerStep {
         /// The key, salt and lifetime.
         outcome: Box<KeyExchangeOutcome>,
     },
+    /// Send this packet (`dh_gen_fail`); the exchange is over, no key.
+    Failed {
+        /// The `dh_gen_fail` packet.
+        reply: Vec<u8>,
+        /// What the client did wrong.
+        error: PeerError,
+    },
 }
+
+/// How many `dh_gen_retry` one exchange may get before `dh_gen_fail`.
+pub const MAX_DH_GEN_RETRIES: u32 = 3;
 
 /// The states, each consumed by the transition out of it.
 #[derive(Debug)]
@@ -74,6 +91,10 @@ struct DhSent {
     tmp_aes_key: [u8; 32],
     tmp_aes_iv: [u8; 32],
     expires_in_seconds: Option<i32>,
+    /// `retry_id` the next `client_DH_inner_data` must carry: 0 at first,
+    /// then the aux hash of the key refused by `dh_gen_retry`.
+    expected_retry_id: u64,
+    retries: u32,
 }
 
 fn message_name(message: &ClientMessage) -> &'static str {
@@ -111,6 +132,7 @@ impl ServerKeyExchange {
         packet: &[u8],
         reply_message_id: u64,
         now_unix_seconds: i32,
+        key_is_taken: &dyn Fn(AuthKeyId) -> bool,
         rng: &mut impl RngCore,
     ) -> Result<ServerStep, KeyExchangeError> {
         let state = std::mem::replace(&mut self.state, ServerState::Finished);
@@ -145,10 +167,19 @@ impl ServerKeyExchange {
                 Ok(ServerStep::Reply(seal(reply)))
             }
             (ServerState::AwaitingClientDhParams(sent), message @ ClientMessage::SetClientDhParams { .. }) => {
-                let (reply, outcome) = finish(*sent, &message, now_unix_seconds)?;
-                Ok(ServerStep::Finished {
-                    reply: seal(reply),
-                    outcome: Box::new(outcome),
+                Ok(match finish(*sent, &message, now_unix_seconds, key_is_taken)? {
+                    Finish::Made(reply, outcome) => ServerStep::Finished {
+                        reply: seal(reply),
+                        outcome,
+                    },
+                    Finish::Retry(reply, sent) => {
+                        self.state = ServerState::AwaitingClientDhParams(sent);
+                        ServerStep::Reply(seal(reply))
+                    }
+                    Finish::Failed(reply, error) => ServerStep::Failed {
+                        reply: seal(reply),
+                        error,
+                    },
                 })
             }
             (state, message) => Err(PeerError::UnexpectedMessage {
@@ -227,6 +258,8 @@ impl ServerKeyExchange {
             tmp_aes_key,
             tmp_aes_iv,
             expires_in_seconds: inner.expires_in_seconds,
+            expected_retry_id: 0,
+            retries: 0,
         };
         let reply = ServerMessage::DhParamsOk {
             nonce: sent.nonce,
@@ -237,12 +270,24 @@ impl ServerKeyExchange {
     }
 }
 
-/// `set_client_DH_params` → `dh_gen_ok` and the key.
+/// What `set_client_DH_params` leads to.
+enum Finish {
+    /// `dh_gen_ok` and the key.
+    Made(ServerMessage, Box<KeyExchangeOutcome>),
+    /// `dh_gen_retry`; the exchange waits for the next attempt.
+    Retry(ServerMessage, Box<DhSent>),
+    /// `dh_gen_fail`; the exchange is over.
+    Failed(ServerMessage, PeerError),
+}
+
+/// `set_client_DH_params` → `dh_gen_ok` and the key, `dh_gen_retry` when
+/// the key's id is taken, or `dh_gen_fail`.
 fn finish(
-    sent: DhSent,
+    mut sent: DhSent,
     message: &ClientMessage,
     now_unix_seconds: i32,
-) -> Result<(ServerMessage, KeyExchangeOutcome), PeerError> {
+    key_is_taken: &dyn Fn(AuthKeyId) -> bool,
+) -> Result<Finish, PeerError> {
     let ClientMessage::SetClientDhParams {
         nonce,
         server_nonce,
@@ -264,29 +309,43 @@ fn finish(
     if inner.nonce != sent.nonce || inner.server_nonce != sent.server_nonce {
         return Err(PeerError::InnerDataMismatch);
     }
-    if inner.retry_id != 0 {
-        return Err(PeerError::WrongRetryId {
-            expected: 0,
-            found: inner.retry_id,
-        });
-    }
     let prime = dh_prime();
     let g_b = BigUint::from_bytes_be(&inner.g_b);
-    if !public_value_in_range(&g_b, &prime) {
-        return Err(PeerError::DhValueOutOfRange(DhValue::GB));
-    }
     let auth_key = AuthKey::from_bytes(shared_key_bytes(&g_b, &sent.secret, &prime));
-    let reply = ServerMessage::DhGen {
-        outcome: DhGenOutcome::Ok,
-        nonce: sent.nonce,
-        server_nonce: sent.server_nonce,
-        new_nonce_hash: new_nonce_hash(&sent.new_nonce, DhGenOutcome::Ok as u8, auth_key.aux_hash()),
+    let (nonces, new_nonce, aux_hash) = ((sent.nonce, sent.server_nonce), sent.new_nonce, auth_key.aux_hash());
+    let answer = |outcome: DhGenOutcome| ServerMessage::DhGen {
+        outcome,
+        nonce: nonces.0,
+        server_nonce: nonces.1,
+        new_nonce_hash: new_nonce_hash(&new_nonce, outcome as u8, aux_hash),
     };
+    let taken = key_is_taken(auth_key.id());
+    let refusal = if !public_value_in_range(&g_b, &prime) {
+        Some(PeerError::DhValueOutOfRange(DhValue::GB))
+    } else if inner.retry_id != sent.expected_retry_id {
+        Some(PeerError::WrongRetryId {
+            expected: sent.expected_retry_id,
+            found: inner.retry_id,
+        })
+    } else if taken && sent.retries >= MAX_DH_GEN_RETRIES {
+        Some(PeerError::TooManyRetries)
+    } else {
+        None
+    };
+    if let Some(error) = refusal {
+        return Ok(Finish::Failed(answer(DhGenOutcome::Fail), error));
+    }
+    if taken {
+        let reply = answer(DhGenOutcome::Retry);
+        sent.expected_retry_id = aux_hash;
+        sent.retries += 1;
+        return Ok(Finish::Retry(reply, Box::new(sent)));
+    }
     let outcome = KeyExchangeOutcome {
         server_salt: first_server_salt(&sent.new_nonce, &sent.server_nonce),
         auth_key,
         expires_in_seconds: sent.expires_in_seconds,
         server_time: now_unix_seconds,
     };
-    Ok((reply, outcome))
+    Ok(Finish::Made(answer(DhGenOutcome::Ok), Box::new(outcome)))
 }

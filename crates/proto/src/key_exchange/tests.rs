@@ -125,25 +125,46 @@ fn request() -> ClientKeyRequest {
 
 const NOW_SECONDS: i32 = 1_700_000_000;
 
+/// No key id is taken.
+fn none_taken(_: crate::id::AuthKeyId) -> bool {
+    false
+}
+
 /// Run client against server; the client's and the server's outcomes.
 fn run(request: ClientKeyRequest, seed: u64) -> (KeyExchangeOutcome, KeyExchangeOutcome) {
+    match run_against(request, seed, &none_taken) {
+        Ok(outcomes) => outcomes,
+        Err((client, server)) => panic!("client {client:?}, server {server:?}"),
+    }
+}
+
+/// Run client against a server whose key table is `key_is_taken`: both
+/// outcomes, or the client's error and the server's `dh_gen_fail` reason.
+#[allow(clippy::type_complexity)]
+fn run_against(
+    request: ClientKeyRequest,
+    seed: u64,
+    key_is_taken: &dyn Fn(crate::id::AuthKeyId) -> bool,
+) -> Result<(KeyExchangeOutcome, KeyExchangeOutcome), (KeyExchangeError, Option<PeerError>)> {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let mut server = ServerKeyExchange::new(server_key().clone());
     let (mut client, mut packet) = ClientKeyExchange::start(request, 4, &mut rng);
-    for step in 1..4u64 {
-        match server.handle_packet(&packet, step * 4 + 1, NOW_SECONDS, &mut rng) {
-            Ok(ServerStep::Reply(reply)) => match client.handle_packet(&reply, step * 4 + 4, &mut rng) {
-                Ok(ClientStep::Send(next)) => packet = next,
-                other => panic!("client at step {step}: {other:?}"),
-            },
-            Ok(ServerStep::Finished { reply, outcome }) => match client.handle_packet(&reply, 0, &mut rng) {
-                Ok(ClientStep::Finished(mine)) => return (*mine, *outcome),
-                other => panic!("client at the end: {other:?}"),
-            },
-            Err(error) => panic!("server at step {step}: {error}"),
+    for step in 1..=(3 + u64::from(MAX_DH_GEN_RETRIES)) {
+        let (reply, made, failed) =
+            match server.handle_packet(&packet, step * 4 + 1, NOW_SECONDS, key_is_taken, &mut rng) {
+                Ok(ServerStep::Reply(reply)) => (reply, None, None),
+                Ok(ServerStep::Finished { reply, outcome }) => (reply, Some(outcome), None),
+                Ok(ServerStep::Failed { reply, error }) => (reply, None, Some(error)),
+                Err(error) => panic!("server at step {step}: {error}"),
+            };
+        match (client.handle_packet(&reply, step * 4 + 4, &mut rng), made) {
+            (Ok(ClientStep::Send(next)), None) => packet = next,
+            (Ok(ClientStep::Finished(mine)), Some(theirs)) => return Ok((*mine, *theirs)),
+            (Err(error), None) => return Err((error, failed)),
+            other => panic!("client and server disagree at step {step}: {other:?}"),
         }
     }
-    panic!("the exchange did not finish in three round trips")
+    panic!("the exchange did not end")
 }
 
 #[test]
@@ -180,7 +201,7 @@ impl Manual {
         let mut server = ServerKeyExchange::new(server_key().clone());
         let nonce = [7u8; 16];
         let hello = seal_plain_message(4, &ClientMessage::ReqPq { nonce }.encode());
-        let Ok(ServerStep::Reply(reply)) = server.handle_packet(&hello, 5, NOW_SECONDS, &mut rng) else {
+        let Ok(ServerStep::Reply(reply)) = server.handle_packet(&hello, 5, NOW_SECONDS, &none_taken, &mut rng) else {
             panic!("resPQ")
         };
         let Ok(ServerMessage::ResPq { server_nonce, pq, .. }) = ServerMessage::decode(&reply[PLAIN_HEADER_BYTES..])
@@ -216,7 +237,8 @@ impl Manual {
 
     fn send(&mut self, message: ClientMessage) -> Result<ServerStep, KeyExchangeError> {
         let packet = seal_plain_message(8, &message.encode());
-        self.server.handle_packet(&packet, 9, NOW_SECONDS, &mut self.rng)
+        self.server
+            .handle_packet(&packet, 9, NOW_SECONDS, &none_taken, &mut self.rng)
     }
 
     fn req_dh_params(&mut self, inner: &PqInnerData, fingerprint: u64) -> Result<ServerStep, KeyExchangeError> {
@@ -236,11 +258,15 @@ impl Manual {
     }
 
     fn set_client_dh_params(&mut self, g_b: Vec<u8>) -> Result<ServerStep, KeyExchangeError> {
+        self.set_client_dh_params_retry(g_b, 0)
+    }
+
+    fn set_client_dh_params_retry(&mut self, g_b: Vec<u8>, retry_id: u64) -> Result<ServerStep, KeyExchangeError> {
         let (key, iv) = temporary_aes_key_iv(&self.server_nonce, &self.new_nonce);
         let inner = ClientDhInnerData {
             nonce: self.nonce,
             server_nonce: self.server_nonce,
-            retry_id: 0,
+            retry_id,
             g_b,
         };
         let encrypted_data = super::hashed::seal_hashed(&inner.encode(), &key, &iv, &mut self.rng);
@@ -254,6 +280,25 @@ impl Manual {
 
 fn peer(error: PeerError) -> Result<(), KeyExchangeError> {
     Err(KeyExchangeError::Peer(error))
+}
+
+/// The reason of a `dh_gen_fail` step; its packet must be `dh_gen_fail`.
+fn dh_gen_fail(step: Result<ServerStep, KeyExchangeError>) -> PeerError {
+    let Ok(ServerStep::Failed { reply, error }) = step else {
+        panic!("not dh_gen_fail: {step:?}")
+    };
+    let message = ServerMessage::decode(&reply[PLAIN_HEADER_BYTES..]);
+    assert!(
+        matches!(
+            message,
+            Ok(ServerMessage::DhGen {
+                outcome: DhGenOutcome::Fail,
+                ..
+            })
+        ),
+        "{message:?}"
+    );
+    error
 }
 
 fn outcome(step: Result<ServerStep, KeyExchangeError>) -> Result<(), KeyExchangeError> {
@@ -307,8 +352,16 @@ fn rejections_are_exact() {
     let inner = manual.inner();
     assert!(manual.req_dh_params(&inner, server_key().fingerprint()).is_ok());
     assert_eq!(
-        outcome(manual.set_client_dh_params(vec![1])),
-        peer(PeerError::DhValueOutOfRange(DhValue::GB))
+        dh_gen_fail(manual.set_client_dh_params(vec![1])),
+        PeerError::DhValueOutOfRange(DhValue::GB)
+    );
+
+    let mut manual = Manual::after_res_pq();
+    let inner = manual.inner();
+    assert!(manual.req_dh_params(&inner, server_key().fingerprint()).is_ok());
+    assert_eq!(
+        dh_gen_fail(manual.set_client_dh_params_retry((dh_prime() >> 1usize).to_bytes_be(), 7)),
+        PeerError::WrongRetryId { expected: 0, found: 7 }
     );
 
     let mut manual = Manual::after_res_pq();
@@ -326,16 +379,41 @@ fn rejections_are_exact() {
 }
 
 #[test]
+fn a_taken_key_id_is_retried_with_the_refused_keys_aux_hash() {
+    // The first key the exchange makes is "taken": dh_gen_retry, then the
+    // client's second b makes a key both sides agree on.
+    let first = std::cell::RefCell::new(None);
+    let taken = |id: crate::id::AuthKeyId| *first.borrow_mut().get_or_insert(id) == id;
+    let (client, server) = run_against(request(), 5, &taken).expect("made after one retry");
+    assert_eq!(client, server);
+    let refused = first.borrow().expect("the server asked");
+    assert_ne!(client.auth_key.id(), refused, "a new key");
+    assert_eq!(client.server_salt, server.server_salt);
+}
+
+#[test]
+fn a_key_id_taken_every_time_ends_in_dh_gen_fail() {
+    let always = |_: crate::id::AuthKeyId| true;
+    let (client, server) = run_against(request(), 5, &always).expect_err("no key");
+    assert_eq!(client, KeyExchangeError::Peer(PeerError::Refused("dh_gen_fail")));
+    assert_eq!(server, Some(PeerError::TooManyRetries));
+}
+
+#[test]
 fn the_client_rejects_a_forged_new_nonce_hash() {
     let mut rng = ChaCha20Rng::seed_from_u64(11);
     let mut server = ServerKeyExchange::new(server_key().clone());
     let (mut client, mut packet) = ClientKeyExchange::start(request(), 4, &mut rng);
     loop {
-        match server.handle_packet(&packet, 5, NOW_SECONDS, &mut rng).expect("server") {
+        match server
+            .handle_packet(&packet, 5, NOW_SECONDS, &none_taken, &mut rng)
+            .expect("server")
+        {
             ServerStep::Reply(reply) => match client.handle_packet(&reply, 8, &mut rng).expect("client") {
                 ClientStep::Send(next) => packet = next,
                 ClientStep::Finished(_) => panic!("early"),
             },
+            ServerStep::Failed { error, .. } => panic!("{error}"),
             ServerStep::Finished { mut reply, .. } => {
                 let last = reply.len() - 1;
                 reply[last] ^= 1;
@@ -368,7 +446,7 @@ proptest! {
             }
         };
         let packet = if wrapped { seal_plain_message(4, &garbage) } else { garbage };
-        let step = server.handle_packet(&packet, 1, NOW_SECONDS, &mut ChaCha20Rng::seed_from_u64(3));
+        let step = server.handle_packet(&packet, 1, NOW_SECONDS, &none_taken, &mut ChaCha20Rng::seed_from_u64(3));
         prop_assert!(step.is_err(), "{:?}", step);
         prop_assert!(server.is_finished());
     }

@@ -190,6 +190,12 @@ impl Server {
         self.transport.add_exchanged_key(now, key, first_salt, rng);
     }
 
+    /// Whether a key (permanent or temporary) with this id is known here:
+    /// a key exchange that makes one gets `dh_gen_retry`.
+    pub fn has_key(&self, auth_key_id: AuthKeyId) -> bool {
+        self.transport.has_key(auth_key_id)
+    }
+
     /// An account whose home is this datacenter.
     pub fn register_account(&mut self, user_id: UserId, phone: &str) -> Result<(), RpcError> {
         self.authority.register_account(user_id, phone)?;
