@@ -157,11 +157,12 @@ pub fn serve_command(arguments: &ServeArguments, out: &mut dyn Write, err: &mut 
     let statistics = server.shutdown();
     writeln!(
         err,
-        "sessionlab serve: stopped after {} connections ({} refused, {} with a malformed frame), {} keys \
-         exchanged, {} RPCs",
+        "sessionlab serve: stopped after {} connections ({} refused, {} with a malformed frame, {} timed out), \
+         {} keys exchanged, {} RPCs",
         statistics.connections_accepted,
         statistics.connections_refused,
         statistics.malformed_frames,
+        statistics.connections_timed_out,
         statistics.keys_exchanged,
         statistics.rpcs
     )?;

@@ -21,6 +21,7 @@ use sessionlab_proto::id::{AuthKeyId, DcId, SessionId};
 use sessionlab_proto::key_exchange::KeyExchangeOutcome;
 use sessionlab_proto::server::{Server, ServerEvent, ServerOutput};
 use sessionlab_proto::time::Instant;
+use sessionlab_proto::transport::TransportEvent;
 
 /// A connection's number, in the order they were accepted (from 1).
 pub type ConnectionId = u64;
@@ -32,6 +33,9 @@ pub enum Outbound {
     Packet(Vec<u8>),
     /// A transport error (`-404`: no such auth key here).
     TransportError(i32),
+    /// `ping_delay_disconnect`: close the connection after this long
+    /// unless another one comes first (it replaces any earlier deadline).
+    CloseAfter(Duration),
 }
 
 /// What `serve` counted since it started.
@@ -45,8 +49,11 @@ pub struct ServeStatistics {
     pub malformed_frames: u64,
     /// Key exchanges that made a key.
     pub keys_exchanged: u64,
-    /// Key exchanges a client got wrong (the connection was closed).
+    /// Key exchanges a client got wrong (`dh_gen_fail`, or the
+    /// connection was closed).
     pub key_exchanges_failed: u64,
+    /// Connections closed because a `ping_delay_disconnect` delay passed.
+    pub connections_timed_out: u64,
     /// Encrypted packets handed to the servers.
     pub packets_received: u64,
     /// Packets and transport errors written to connections.
@@ -205,8 +212,21 @@ impl Cluster {
             let mut inter_dc = Vec::new();
             for (dc, server) in self.servers.iter_mut() {
                 while let Some(event) = server.poll_event() {
-                    if let ServerEvent::Rpc { .. } = event {
-                        self.statistics.rpcs += 1;
+                    match &event {
+                        ServerEvent::Rpc { .. } => self.statistics.rpcs += 1,
+                        ServerEvent::Transport {
+                            auth_key_id,
+                            event:
+                                TransportEvent::DisconnectDelayRequested {
+                                    disconnect_delay_seconds,
+                                },
+                        } => {
+                            if let Some(connection) = self.last_connection_of_key.get(&(*dc, *auth_key_id)) {
+                                let delay = Duration::from_secs(u64::from(*disconnect_delay_seconds));
+                                writes.push((*connection, Outbound::CloseAfter(delay)));
+                            }
+                        }
+                        _ => {}
                     }
                     log_event(self.log, *dc, &event);
                 }

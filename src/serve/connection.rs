@@ -44,6 +44,8 @@ struct WriterState {
     encoder: FrameEncoder,
     rng: ChaCha20Rng,
     capture: Option<Capture>,
+    /// When a `ping_delay_disconnect` delay runs out.
+    close_at: Option<std::time::Instant>,
 }
 
 impl ConnectionWriter {
@@ -54,8 +56,15 @@ impl ConnectionWriter {
                 encoder: FrameEncoder::for_server(framing),
                 rng,
                 capture,
+                close_at: None,
             }),
         }
+    }
+
+    /// Whether a `ping_delay_disconnect` delay has run out.
+    fn close_is_due(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.close_at.is_some_and(|at| std::time::Instant::now() >= at)
     }
 
     /// Encode and write one frame; an error means the connection is gone.
@@ -66,9 +75,14 @@ impl ConnectionWriter {
             encoder,
             rng,
             capture,
+            close_at,
         } = &mut *state;
         let mut bytes = Vec::new();
         match outbound {
+            Outbound::CloseAfter(delay) => {
+                *close_at = std::time::Instant::now().checked_add(*delay);
+                return Ok(());
+            }
             Outbound::Packet(payload) => encoder
                 .encode_packet(payload, rng, &mut bytes)
                 .map_err(|error| std::io::Error::new(ErrorKind::InvalidData, error.to_string()))?,
@@ -85,6 +99,7 @@ impl ConnectionWriter {
 #[derive(Debug)]
 enum Closed {
     ByPeer,
+    DisconnectDelay,
     Shutdown,
     Malformed(String),
     KeyExchange(String),
@@ -118,6 +133,7 @@ pub fn serve_connection(stream: TcpStream, peer: SocketAddr, id: ConnectionId, d
     }
     let reason = match &closed {
         Closed::ByPeer => "closed by the client".to_string(),
+        Closed::DisconnectDelay => "closed: the ping_delay_disconnect delay ran out".to_string(),
         Closed::Shutdown => "closed: the server is shutting down".to_string(),
         Closed::Malformed(why) => format!("closed: malformed frame: {why}"),
         Closed::KeyExchange(why) => format!("closed: key exchange failed: {why}"),
@@ -179,6 +195,10 @@ impl<'a> Connection<'a> {
         loop {
             if self.shared.shutdown.load(Ordering::SeqCst) {
                 return Closed::Shutdown;
+            }
+            if self.writer.as_ref().is_some_and(|writer| writer.close_is_due()) {
+                self.shared.count(|statistics| statistics.connections_timed_out += 1);
+                return Closed::DisconnectDelay;
             }
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Closed::ByPeer,

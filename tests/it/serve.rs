@@ -1,7 +1,8 @@
 //! `sessionlab serve` in process on port 0, driven over real TCP by the
 //! project's own client (`sessionlab_testkit::tcp_device`): the key
 //! exchange in every framing, `help.getConfig`, a login by code announced
-//! to the owner and denied by them, bad frames and the connection limit.
+//! to the owner and denied by them, `ping_delay_disconnect`, bad frames
+//! and the connection limit.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -79,6 +80,33 @@ fn a_key_made_over_tcp_in_every_framing_gets_the_config_listing_every_dc() {
     assert_eq!(statistics.keys_exchanged, 4);
     assert_eq!(statistics.connections_accepted, 4);
     assert_eq!((statistics.malformed_frames, statistics.key_exchanges_failed), (0, 0));
+}
+
+#[test]
+fn ping_delay_disconnect_closes_the_connection_when_its_delay_runs_out() {
+    use sessionlab_proto::wire::Body;
+    let server = start(&config(1, 0));
+    let mut device = fresh_device(&server, 1, Framing::Abridged, 21);
+    assert!(matches!(
+        device.call(ApiCall::GetConfig(api::GetConfig)),
+        Ok(ApiResponse::Config(_))
+    ));
+    let ping = |disconnect_delay| {
+        Body::PingDelayDisconnect {
+            ping_id: 7,
+            disconnect_delay,
+        }
+        .encode()
+    };
+    // 75 s, as Telethon asks: the connection stays open.
+    device.send_body(ping(75)).expect("sent");
+    assert!(!device.link.is_closed_within(Duration::from_millis(400)));
+    // A new delay replaces the old one: 0 s closes it after the pong.
+    device.send_body(ping(0)).expect("sent");
+    assert!(device.link.is_closed_within(Duration::from_secs(5)));
+    let statistics = server.shutdown();
+    assert_eq!(statistics.connections_timed_out, 1);
+    assert_eq!(statistics.connections_accepted, 1);
 }
 
 #[test]

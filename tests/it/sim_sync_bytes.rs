@@ -3,20 +3,22 @@
 //!
 //! A packet is `auth_key_id` (8) + `msg_key` (16) + the encrypted envelope
 //! (salt, session_id, msg_id: 8 each; seqno, length: 4 each) + the body +
-//! the least padding (12 bytes at least, to a multiple of 16). The server
-//! acknowledges each request in a container with its answer; a container
-//! leaf costs its body + 16 (msg_id, seqno, length), and a packet's bytes
-//! are split over its leaves by that length.
+//! the least padding (12 bytes at least, to a multiple of 16). An answer
+//! is its request's acknowledgement: the server sends no `msgs_ack` for a
+//! request it answers in the same packet. A container leaf costs its
+//! body + 16 (msg_id, seqno, length), and a packet's bytes are split over
+//! its leaves by that length.
 //! - `getDifference` (28-byte body): 24 + 32 + 28 + 12 → 104 bytes, all sync.
-//! - its answer, `msgs_ack` (20) + `rpc_result(updates.differenceEmpty)`
-//!   (24) in a container (8 + 36 + 40 = 84): 24 + 32 + 84 + 12 → 152.
+//! - its answer, `rpc_result(updates.differenceEmpty)` alone (24-byte
+//!   body): 24 + 32 + 24 + 12 → 104.
 //! - the client's ack of that answer, alone (20-byte body): 88.
 //! - a push of one 200-byte update (`updates`, 304-byte body): 376, and
 //!   the client's ack of it: 88.
 //! - the first sync packet: `updates.getState` (4-byte body) rides in a
 //!   container with the ack of the login answer (20): 136 bytes, of which
-//!   the state request's part is 136 × 20 / 56 = 48; the state answer with
-//!   the server's ack (20 + 36) is 168; its ack alone 88.
+//!   the state request's part is 136 × 20 / 56 = 48; the state answer
+//!   alone (`rpc_result(updates.state)`, 36-byte body) is 104; its ack
+//!   alone 88.
 
 use sessionlab::world::{run, RunOptions};
 use sessionlab_testkit::scenario_fixture::device_with;
@@ -47,8 +49,8 @@ fn sync_bytes_are_the_encoded_packets_of_one_phone() {
     assert_eq!(metric(&outcome, "sync_bytes_up"), 3336.0);
     assert_eq!(
         metric(&outcome, "sync_bytes_down"),
-        168.0 + differences * 152.0 + pushes * 376.0
+        104.0 + differences * 104.0 + pushes * 376.0
     );
-    assert_eq!(metric(&outcome, "sync_bytes_down"), 5152.0);
-    assert_eq!(metric(&outcome, "sync_overhead_ratio"), (3336.0 + 5152.0) / 1600.0);
+    assert_eq!(metric(&outcome, "sync_bytes_down"), 4464.0);
+    assert_eq!(metric(&outcome, "sync_overhead_ratio"), (3336.0 + 4464.0) / 1600.0);
 }

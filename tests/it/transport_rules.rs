@@ -42,6 +42,16 @@ fn ping_delay_disconnect_is_answered_with_a_pong_and_acknowledged() {
     }));
     assert_eq!(acked_ids(&received.processed), [id], "content-related, like ping");
     assert!(received.processed.accepted.is_empty(), "answered here, not sent up");
+    assert!(
+        received
+            .processed
+            .events
+            .contains(&TransportEvent::DisconnectDelayRequested {
+                disconnect_delay_seconds: 75
+            }),
+        "{:?}",
+        received.processed.events
+    );
 }
 
 #[test]

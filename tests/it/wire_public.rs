@@ -364,7 +364,7 @@ fn a_gzip_packed_request_is_opened_and_answered() {
         Ok(ApiResponse::Config(config)) => assert_eq!(config.this_dc, 1),
         other => panic!("{other:?}"),
     }
-    // A pack that does not inflate is answered, not dropped.
+    // A pack that does not inflate is answered with an error, not dropped.
     let mut broken = sessionlab_proto::wire::pack_gzip(&request.encode());
     let middle = broken.len() / 2;
     broken[middle] ^= 0x55;
@@ -372,20 +372,27 @@ fn a_gzip_packed_request_is_opened_and_answered() {
     cluster.settle();
     let unopened = cluster
         .answer(device, id)
-        .expect_err("no answer to a body that does not open");
-    assert_eq!(unopened.message, "NO_ANSWER");
-    let methods: Vec<&str> = cluster
+        .expect_err("a body that does not open is refused");
+    assert_eq!((unopened.code, unopened.message.as_str()), (400, "INPUT_FETCH_FAIL"));
+    let methods: Vec<(&str, Option<String>)> = cluster
         .events
         .iter()
         .filter_map(|(_, event)| match event {
-            sessionlab_proto::server::ServerEvent::Rpc { method, error, .. } => Some((*method, error.clone())),
+            sessionlab_proto::server::ServerEvent::Rpc { method, error, .. } => {
+                Some((*method, error.as_ref().map(|error| error.message())))
+            }
             _ => None,
         })
-        .map(|(method, error)| if error.is_some() { "refused" } else { method })
         .collect();
-    // A pack that does not open counts as a non-content service message
-    // (as `gzip_packed` itself is): nothing runs, nothing is answered.
-    assert_eq!(methods, ["help.getConfig"], "the broken pack is not run");
+    // A client packs only queries: the broken pack is judged as content
+    // (acknowledged, answered), and nothing in it runs.
+    assert_eq!(
+        methods,
+        [
+            ("help.getConfig", None),
+            ("gzip_packed", Some("INPUT_FETCH_FAIL".to_string()))
+        ]
+    );
     // And the session goes on.
     let id = cluster.send_body(device, sessionlab_proto::wire::pack_gzip(&request.encode()));
     cluster.settle();

@@ -232,6 +232,16 @@ impl TcpDevice {
         Err(no_answer("NO_ANSWER".into()))
     }
 
+    /// Send `body` as is (a service message such as
+    /// `ping_delay_disconnect`) and flush it; its msg_id.
+    pub fn send_body(&mut self, body: Vec<u8>) -> Result<u64, String> {
+        let msg_id = self.session.send(now(), body).map_err(|error| error.to_string())?;
+        while let Some(packet) = self.session.poll_transmit(now(), &mut self.rng) {
+            self.link.send(&packet).map_err(|error| error.to_string())?;
+        }
+        Ok(msg_id)
+    }
+
     /// Read for `wait`, keeping pushed content (acknowledging as the
     /// session does).
     pub fn listen(&mut self, wait: Duration) -> std::io::Result<()> {

@@ -163,6 +163,10 @@ pub enum RpcError {
     /// A request body that decodes to no known function.
     #[error("400 INPUT_METHOD_INVALID")]
     InputMethodInvalid,
+    /// A body that cannot be deserialised at all: a `gzip_packed` that
+    /// does not inflate ("Failed deserializing TL payload").
+    #[error("400 INPUT_FETCH_FAIL")]
+    InputFetchFail,
 }
 
 impl RpcError {
@@ -228,6 +232,7 @@ mod tests {
                 "PERSISTENT_TIMESTAMP_INVALID",
             ),
             (RpcError::InputMethodInvalid, 400, "INPUT_METHOD_INVALID"),
+            (RpcError::InputFetchFail, 400, "INPUT_FETCH_FAIL"),
             (RpcError::SendCodeUnavailable, 406, "SEND_CODE_UNAVAILABLE"),
             (RpcError::AuthKeyDuplicated, 406, "AUTH_KEY_DUPLICATED"),
         ];

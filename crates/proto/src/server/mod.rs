@@ -49,6 +49,7 @@
 //!   `Terminated` notification is not pushed, because nothing could be
 //!   delivered under a key the server no longer accepts.
 
+mod acks;
 mod admin;
 mod connection;
 mod convert;
@@ -77,6 +78,7 @@ use crate::transport::{MsgIdKind, Outgoing, ReceiveError, ServerTransport};
 use crate::wire::api::{self, ApiCall, ApiRequest, TlObject};
 use crate::wire::Body;
 
+use acks::answers_before_acks;
 use connection::Connections;
 use dispatch::Reply;
 use online::{OnlineSessions, SessionAddress};
@@ -373,12 +375,13 @@ impl Server {
                 event,
             });
         }
-        let mut replies: Vec<Outgoing> = received.processed.replies.iter().map(Outgoing::response).collect();
+        let mut bodies = received.processed.replies;
         for message in &received.processed.accepted {
             if let Some(answer) = self.handle_request(now, address, message.msg_id, &message.body, origin, rng) {
-                replies.push(Outgoing::response(&answer));
+                bodies.push(answer);
             }
         }
+        let replies: Vec<Outgoing> = answers_before_acks(bodies).iter().map(Outgoing::response).collect();
         let user = self.authority.peek(now, key_id).ok().map(|handle| handle.user_id);
         self.online.heard(now, address, user);
         self.send(now, address, &replies, rng);
@@ -425,6 +428,10 @@ impl Server {
                     }
                 }
                 (request.call().name(), reply)
+            }
+            // A pack the transport could not open is still packed here.
+            Err(_) if body.get(..4) == Some(&crate::wire::ids::GZIP_PACKED.to_le_bytes()[..]) => {
+                ("gzip_packed", Reply::Error(RpcError::InputFetchFail))
             }
             Err(_) => ("unknown", Reply::Error(RpcError::InputMethodInvalid)),
         };

@@ -70,6 +70,13 @@ pub enum TransportEvent {
         /// The msg_id of the query the answer is for.
         req_msg_id: u64,
     },
+    /// A client sent `ping_delay_disconnect`: the connection it came on is
+    /// to be closed after `disconnect_delay_seconds` unless another one
+    /// arrives first (the socket's business, so it is only announced).
+    DisconnectDelayRequested {
+        /// The delay the client asked for (at least 0).
+        disconnect_delay_seconds: u32,
+    },
     /// A client corrected its clock offset from a server msg_id.
     ClockCorrected {
         /// The new offset: server clock minus device clock (µs).

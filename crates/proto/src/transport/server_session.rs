@@ -172,7 +172,12 @@ impl ServerSession {
         out: &mut Processed,
         to_ack: &mut Vec<u64>,
     ) -> bool {
-        let content_related = message.constructor().is_some_and(ids::is_content_related);
+        // A `gzip_packed` still packed here did not open: only queries are
+        // packed (Telethon numbers one as its query), so it is judged as
+        // content and answered with INPUT_FETCH_FAIL above.
+        let content_related = message
+            .constructor()
+            .is_some_and(|constructor| ids::is_content_related(constructor) || constructor == ids::GZIP_PACKED);
         if message.msg_id % 4 != 0 || message.msg_id & 0xffff_ffff == 0 {
             // Never a valid client id: nothing to remember.
             return refuse(message, BadMsgCode::MsgIdBadLowBits, out);
@@ -251,11 +256,24 @@ impl ServerSession {
                 self.answers.acknowledged(&msg_ids);
                 out.acknowledged.extend(msg_ids);
             }
-            // The disconnect delay is the socket's business (serve), not the session's.
-            Ok(Body::Ping { ping_id } | Body::PingDelayDisconnect { ping_id, .. }) => out.replies.push(Body::Pong {
+            Ok(Body::Ping { ping_id }) => out.replies.push(Body::Pong {
                 msg_id: message.msg_id,
                 ping_id,
             }),
+            // The disconnect delay is the socket's business (serve), not the
+            // session's: announced, and answered like a ping.
+            Ok(Body::PingDelayDisconnect {
+                ping_id,
+                disconnect_delay,
+            }) => {
+                out.events.push(TransportEvent::DisconnectDelayRequested {
+                    disconnect_delay_seconds: u32::try_from(disconnect_delay).unwrap_or(0),
+                });
+                out.replies.push(Body::Pong {
+                    msg_id: message.msg_id,
+                    ping_id,
+                });
+            }
             Ok(Body::GetFutureSalts { num }) => out.salt_requests.push((message.msg_id, num)),
             Ok(Body::MsgsStateReq { msg_ids }) => out.replies.push(Body::MsgsStateInfo {
                 req_msg_id: message.msg_id,
@@ -355,7 +373,8 @@ impl ServerSession {
 /// The message a client sent inside `gzip_packed`, in its place: its
 /// seqno, acknowledgement and answer are the packed content's (Telethon
 /// numbers a packed query as the query). A pack that does not open is
-/// kept as sent, so the layer above answers it with an rpc_error.
+/// kept as sent, admitted as content, and answered by the layer above
+/// with `rpc_error` 400 INPUT_FETCH_FAIL.
 fn opened(message: &Message) -> Cow<'_, Message> {
     match unpack_gzip(&message.body) {
         Ok(Some(body)) => Cow::Owned(Message {
