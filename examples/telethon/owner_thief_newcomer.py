@@ -23,7 +23,9 @@ What happens, each step printed as one JSON line:
   5. a newcomer with an empty session makes a key (the DH exchange against
      the server's RSA key), signs in with the code, and shows up unconfirmed
      in the phone's list; the phone denies it (account.resetAuthorization)
-     and the newcomer's next call fails the same way.
+     and the newcomer's next call fails the same way;
+  6. the phone logs out (auth.logOut) and gets auth.loggedOut with its
+     future_auth_token (the answer, never an ack taken for it).
 The script exits 0 when every step went as described, 1 otherwise.
 """
 
@@ -151,6 +153,11 @@ async def owner(arguments, sessions):
     listed = await list_authorizations(phone)
     say("phone_lists_at_the_end", devices=[entry["device_model"] for entry in listed])
     ok &= len(listed) == 1
+
+    answer = await phone(functions.auth.LogOutRequest())
+    token = getattr(answer, "future_auth_token", None) or b""
+    say("phone_logs_out", answer=type(answer).__name__, future_auth_token_bytes=len(token))
+    ok &= isinstance(answer, types.auth.LoggedOut) and len(token) > 0
     await newcomer.disconnect()
     await phone.disconnect()
     say("done", ok=ok)
