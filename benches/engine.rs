@@ -1,7 +1,11 @@
 //! Criterion benchmarks of the simulator's hot paths: events per second of
-//! the bare queue and of the engine (clock + trace hash), and network send
-//! decisions per second on a lossy, reordering link.
+//! the bare queue and of the engine (clock + trace hash), the engine against
+//! a bare `BinaryHeap` floor on one ping-pong workload (1 and 1,000 pairs, 1
+//! ms hops), and network send decisions per second on a lossy, reordering
+//! link. `scripts/performance-report` reads the ping-pong figures.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -13,6 +17,7 @@ use sessionlab::engine::network::link::{LinkModel, NetworkConfig};
 use sessionlab::engine::network::topology::Node;
 use sessionlab::engine::network::Network;
 use sessionlab::engine::queue::EventQueue;
+use sessionlab::engine::trace::TraceEncode;
 use sessionlab_proto::time::Instant;
 
 const EVENTS: u64 = 100_000;
@@ -57,6 +62,86 @@ fn queue_schedule_pop(c: &mut Criterion) {
     group.finish();
 }
 
+/// Events each ping-pong iteration processes, whatever the number of pairs.
+const PING_PONG_EVENTS: u64 = 100_000;
+/// One hop of the ping-pong: every ball is answered 1 ms after it lands.
+const HOP_MICROS: u64 = 1_000;
+
+/// A ball in flight between the two ends of pair `pair`: the event of the
+/// ping-pong workload, as small as a simulator's timer event.
+#[derive(Clone, Copy)]
+struct Ball {
+    pair: u32,
+    hops: u32,
+}
+
+impl TraceEncode for Ball {
+    fn encode_trace(&self, out: &mut Vec<u8>) {
+        self.pair.encode_trace(out);
+        self.hops.encode_trace(out);
+    }
+}
+
+/// The floor: a bare `BinaryHeap` of (time, insertion sequence, ball), the
+/// least a queue with the engine's total order can do. Returns the last
+/// time reached, so the work cannot be optimised away.
+fn ping_pong_floor(pairs: u32) -> u64 {
+    let mut heap = BinaryHeap::with_capacity(pairs as usize);
+    let mut sequence = 0u64;
+    for pair in 0..pairs {
+        heap.push(Reverse((0u64, sequence, pair, 0u32)));
+        sequence += 1;
+    }
+    let mut last = 0;
+    for _ in 0..PING_PONG_EVENTS {
+        let Some(Reverse((at, _, pair, hops))) = heap.pop() else {
+            break;
+        };
+        last = at;
+        heap.push(Reverse((at + HOP_MICROS, sequence, pair, hops + 1)));
+        sequence += 1;
+    }
+    last
+}
+
+/// The engine on the same workload: its queue (slots, lazy cancellation,
+/// the floor check), its clock and its trace hash of every event.
+fn ping_pong_engine(pairs: u32) -> [u8; 32] {
+    let mut engine: Engine<Ball> = Engine::default();
+    for pair in 0..pairs {
+        engine
+            .schedule(Instant::SCENARIO_EPOCH, Ball { pair, hops: 0 })
+            .expect("room");
+    }
+    for _ in 0..PING_PONG_EVENTS {
+        let Some((at, ball)) = engine.pop() else {
+            break;
+        };
+        let answer = Ball {
+            pair: ball.pair,
+            hops: ball.hops + 1,
+        };
+        engine
+            .schedule(at.offset_by_micros(HOP_MICROS as i64), answer)
+            .expect("room");
+    }
+    engine.trace().digest()
+}
+
+fn ping_pong(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ping_pong");
+    group.throughput(Throughput::Elements(PING_PONG_EVENTS));
+    for pairs in [1u32, 1_000] {
+        group.bench_function(format!("floor_{pairs}_pairs"), |b| {
+            b.iter(|| black_box(ping_pong_floor(pairs)))
+        });
+        group.bench_function(format!("engine_{pairs}_pairs"), |b| {
+            b.iter(|| black_box(ping_pong_engine(pairs)))
+        });
+    }
+    group.finish();
+}
+
 fn network_sends(c: &mut Criterion) {
     let access = LinkModel {
         latency: Distribution::LogNormal {
@@ -91,5 +176,5 @@ fn network_sends(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, queue_schedule_pop, network_sends);
+criterion_group!(benches, queue_schedule_pop, ping_pong, network_sends);
 criterion_main!(benches);

@@ -6,8 +6,13 @@
 //! entry stays in the heap as a tombstone until it reaches the top or a
 //! compaction sweeps it; a slab of slots makes it O(1) — and the number of
 //! pending events is bounded.
+//!
+//! The heap holds only 16-byte keys — time, sequence and slot packed into
+//! one `u128` whose order is the queue's order — and the events wait in
+//! their slots: a pop sifts keys, not 60-byte events, which made the heap
+//! the hottest part of a large run when it held the events themselves.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use sessionlab_proto::time::Instant;
@@ -17,10 +22,21 @@ use sessionlab_proto::time::Instant;
 /// actor (a retry loop without backoff) fails loudly instead of eating memory.
 pub const MAX_PENDING_EVENTS: usize = 1 << 22;
 
+/// The largest bound a queue takes: slots (at most about twice the
+/// pending events, tombstones included) must fit in [`SLOT_BITS`].
+pub const MAX_EVENT_LIMIT: usize = 1 << 24;
+
 /// Tombstones tolerated beyond the live count before the heap is compacted.
 /// Keeps the heap within about twice the live events without rebuilding it
 /// on every cancellation.
 const COMPACTION_SLACK: usize = 1024;
+
+/// Bits of a heap key's low word that hold the slot; the sequence takes
+/// the rest (2^38 schedules, over a thousand times a run's event budget).
+const SLOT_BITS: u32 = 26;
+const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
+/// Schedules a queue takes in its life at most.
+const MAX_SEQUENCE: u64 = 1 << (64 - SLOT_BITS);
 
 /// A handle on a scheduled event: its insertion sequence number (unique per
 /// queue, and the tie-breaker of the order) and the slot tracking its state.
@@ -45,56 +61,38 @@ pub enum QueueError {
     Full { limit: usize },
     #[error("event scheduled at {at:?}, before the current time {now:?}")]
     InThePast { at: Instant, now: Instant },
+    #[error("event queue exhausted: {schedules} events scheduled in its life")]
+    Exhausted { schedules: u64 },
 }
 
-struct Entry<E> {
-    at: Instant,
+/// A heap key: time in the high word, then (sequence, slot) in the low
+/// word. Sequences are unique, so the slot never decides an order.
+fn pack(at: Instant, sequence: u64, slot: u32) -> u128 {
+    (u128::from(at.unix_micros()) << 64) | u128::from((sequence << SLOT_BITS) | u64::from(slot))
+}
+
+/// (time, sequence, slot) of a heap key.
+fn unpack(key: u128) -> (Instant, u64, u32) {
+    let low = key as u64;
+    let slot = u32::try_from(low & SLOT_MASK).unwrap_or(u32::MAX);
+    (Instant::from_unix_micros((key >> 64) as u64), low >> SLOT_BITS, slot)
+}
+
+/// One heap entry's state, so cancellation and pops are O(1) lookups. A
+/// slot is recycled once its key has left the heap; the sequence number
+/// tells a stale [`EventId`] from the slot's new occupant, and a slot
+/// without an event is a tombstone (its event was popped or cancelled).
+struct Slot<E> {
     sequence: u64,
-    slot: u32,
-    event: E,
-}
-
-impl<E> Entry<E> {
-    fn key(&self) -> (Instant, u64) {
-        (self.at, self.sequence)
-    }
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Entry<E> {
-    /// Reversed, because `BinaryHeap` is a max-heap and we want the earliest key on top.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key().cmp(&self.key())
-    }
-}
-
-/// The state of one heap entry, so cancellation and pops are O(1) lookups.
-/// A slot is recycled once its entry has left the heap; the sequence number
-/// tells a stale [`EventId`] from the slot's new occupant.
-#[derive(Clone, Copy)]
-struct Slot {
-    sequence: u64,
-    live: bool,
+    event: Option<E>,
 }
 
 /// A bounded min-heap of events of type `E`, ordered by (time, insertion sequence).
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
-    /// One slot per heap entry (live or tombstone), plus free ones.
-    slots: Vec<Slot>,
+    /// Keys of live entries and tombstones, smallest on top.
+    heap: BinaryHeap<Reverse<u128>>,
+    /// One slot per heap key (live or tombstone), plus free ones.
+    slots: Vec<Slot<E>>,
     free_slots: Vec<u32>,
     /// Events scheduled and neither popped nor cancelled.
     live: usize,
@@ -111,11 +109,10 @@ impl<E> EventQueue<E> {
         EventQueue::with_limit(start, MAX_PENDING_EVENTS)
     }
 
-    /// An empty queue bounded by `limit` pending events.
+    /// An empty queue bounded by `limit` pending events, at most [`MAX_EVENT_LIMIT`].
     pub fn with_limit(start: Instant, limit: usize) -> EventQueue<E> {
         assert!(limit > 0, "an event queue must hold at least one event");
-        // Slots are u32-indexed; the heap holds at most about twice the limit.
-        assert!(limit <= (u32::MAX / 4) as usize, "event queue limit too large");
+        assert!(limit <= MAX_EVENT_LIMIT, "event queue limit too large");
         EventQueue {
             heap: BinaryHeap::new(),
             slots: Vec::new(),
@@ -151,8 +148,14 @@ impl<E> EventQueue<E> {
             return Err(QueueError::Full { limit: self.limit });
         }
         let sequence = self.next_sequence;
+        if sequence >= MAX_SEQUENCE {
+            return Err(QueueError::Exhausted { schedules: sequence });
+        }
         self.next_sequence += 1;
-        let state = Slot { sequence, live: true };
+        let state = Slot {
+            sequence,
+            event: Some(event),
+        };
         let slot = match self.free_slots.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = state;
@@ -163,23 +166,19 @@ impl<E> EventQueue<E> {
                 u32::try_from(self.slots.len() - 1).expect("slots bounded by the limit")
             }
         };
-        self.heap.push(Entry {
-            at,
-            sequence,
-            slot,
-            event,
-        });
+        debug_assert!(u64::from(slot) <= SLOT_MASK, "slots bounded by the limit");
+        self.heap.push(Reverse(pack(at, sequence, slot)));
         self.live += 1;
         Ok(EventId { sequence, slot })
     }
 
-    /// Cancel a pending event. Returns whether it was pending (false when it
-    /// was already popped or cancelled, or never existed).
+    /// Cancel a pending event; returns whether it was pending (a popped or
+    /// already-cancelled event is not).
     pub fn cancel(&mut self, id: EventId) -> bool {
         if !self.is_pending(id) {
             return false;
         }
-        self.slots[id.slot as usize].live = false;
+        self.slots[id.slot as usize].event = None;
         self.live -= 1;
         if self.heap.len() > 2 * self.live + COMPACTION_SLACK {
             self.compact();
@@ -187,34 +186,31 @@ impl<E> EventQueue<E> {
         true
     }
 
-    /// Whether `id` is still pending.
+    /// Whether `id` is scheduled and neither popped nor cancelled.
     pub fn is_pending(&self, id: EventId) -> bool {
         let slot = self.slots.get(id.slot as usize);
-        slot.is_some_and(|slot| slot.live && slot.sequence == id.sequence)
+        slot.is_some_and(|slot| slot.event.is_some() && slot.sequence == id.sequence)
     }
 
-    /// The time of the next pending event, discarding cancelled entries on top.
+    /// The time of the next pending event.
     pub fn peek_time(&mut self) -> Option<Instant> {
         self.drop_cancelled_top();
-        self.heap.peek().map(|entry| entry.at)
+        self.heap.peek().map(|Reverse(key)| unpack(*key).0)
     }
 
     /// Remove and return the next pending event: earliest time, then earliest scheduled.
     pub fn pop(&mut self) -> Option<(Instant, EventId, E)> {
         self.drop_cancelled_top();
-        let entry = self.heap.pop()?;
-        let slot = &mut self.slots[entry.slot as usize];
-        assert!(slot.live && slot.sequence == entry.sequence, "popped a dead entry");
-        assert!(entry.at >= self.floor, "the heap yielded an event before the floor");
-        slot.live = false;
-        self.free_slots.push(entry.slot);
+        let Reverse(key) = self.heap.pop()?;
+        let (at, sequence, slot) = unpack(key);
+        let state = &mut self.slots[slot as usize];
+        assert_eq!(state.sequence, sequence, "a heap key names its slot's occupant");
+        let event = state.event.take().expect("popped a dead entry");
+        assert!(at >= self.floor, "the heap yielded an event before the floor");
+        self.free_slots.push(slot);
         self.live -= 1;
-        self.floor = entry.at;
-        let id = EventId {
-            sequence: entry.sequence,
-            slot: entry.slot,
-        };
-        Some((entry.at, id, entry.event))
+        self.floor = at;
+        Some((at, EventId { sequence, slot }, event))
     }
 
     /// Close the past up to `to`: nothing may be scheduled before it any more.
@@ -231,11 +227,11 @@ impl<E> EventQueue<E> {
     }
 
     fn drop_cancelled_top(&mut self) {
-        while let Some(top) = self.heap.peek() {
-            if self.slots[top.slot as usize].live {
+        while let Some(Reverse(top)) = self.heap.peek() {
+            let (_, _, slot) = unpack(*top);
+            if self.slots[slot as usize].event.is_some() {
                 return;
             }
-            let slot = top.slot;
             self.heap.pop();
             self.free_slots.push(slot);
         }
@@ -245,10 +241,11 @@ impl<E> EventQueue<E> {
     /// the slots of live entries are in use.
     fn compact(&mut self) {
         let slots = &self.slots;
-        self.heap.retain(|entry| slots[entry.slot as usize].live);
+        self.heap
+            .retain(|Reverse(key)| slots[unpack(*key).2 as usize].event.is_some());
         assert_eq!(self.heap.len(), self.live, "compaction left tombstones");
         self.free_slots.clear();
-        let dead = self.slots.iter().enumerate().filter(|(_, slot)| !slot.live);
+        let dead = self.slots.iter().enumerate().filter(|(_, slot)| slot.event.is_none());
         // Descending, so the lowest free slots are reused first.
         let mut free: Vec<u32> = dead.map(|(index, _)| index as u32).collect();
         free.reverse();
@@ -400,5 +397,34 @@ mod tests {
         );
         let times: Vec<u64> = drain(&mut queue).iter().map(|(time, _)| *time).collect();
         assert_eq!(times, (4900..5000).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn a_queue_whose_sequences_ran_out_refuses_more() {
+        let mut queue = EventQueue::new(at(0));
+        queue.next_sequence = MAX_SEQUENCE - 1;
+        let last = queue.schedule(at(1), "last").unwrap();
+        assert_eq!(last.sequence(), MAX_SEQUENCE - 1);
+        assert_eq!(
+            queue.schedule(at(1), "one more"),
+            Err(QueueError::Exhausted {
+                schedules: MAX_SEQUENCE
+            })
+        );
+        assert_eq!(drain(&mut queue), vec![(1, "last")], "the refusal lost nothing");
+    }
+
+    #[test]
+    fn keys_order_by_time_then_sequence_whatever_the_slot() {
+        let early = pack(at(5), 9, 0);
+        let later_time = pack(at(6), 0, 0);
+        let later_sequence = pack(at(5), 10, 0);
+        let high_slot = pack(at(5), 9, (SLOT_MASK) as u32);
+        assert!(early < later_time && early < later_sequence && high_slot < later_sequence);
+        assert_eq!(unpack(high_slot), (at(5), 9, SLOT_MASK as u32));
+        assert_eq!(
+            unpack(pack(at(u64::MAX), MAX_SEQUENCE - 1, 3)),
+            (at(u64::MAX), MAX_SEQUENCE - 1, 3)
+        );
     }
 }
