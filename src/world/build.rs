@@ -128,7 +128,7 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
         apps: Vec::new(),
         accounts: Vec::new(),
         attackers: Vec::new(),
-        routes: BTreeMap::new(),
+        routes: rustc_hash::FxHashMap::default(),
         holders: BTreeMap::new(),
         attacker_held: BTreeSet::new(),
         detected: BTreeSet::new(),

@@ -176,8 +176,9 @@ pub struct World {
     pub apps: Vec<App>,
     pub accounts: Vec<AccountSim>,
     pub attackers: Vec<AttackerSim>,
-    /// (dc, key, session) → the app holding that session.
-    routes: BTreeMap<(DcId, AuthKeyId, SessionId), AppId>,
+    /// (dc, key, session) → the app holding that session. Looked up for
+    /// every packet a DC sends, never iterated: a fixed-key hash map.
+    routes: rustc_hash::FxHashMap<(DcId, AuthKeyId, SessionId), AppId>,
     /// (user, authorization hash) → the app that holds it (ground truth).
     pub holders: BTreeMap<(UserId, AuthorizationHash), AppId>,
     /// Authorizations an attacker holds (stolen or minted): ground truth.

@@ -29,8 +29,10 @@ const FORBIDDEN: &[&str] = &[
 /// crypto crates (with `crc32fast` for the full transport's checksum,
 /// `flate2` for inbound `gzip_packed` bodies, and
 /// `rsa` for the key exchange, which needs a `rand_chacha` 0.3 under its
-/// own name), `rand_core` (with ChaCha for key material), `thiserror`, and
-/// `arbitrary` behind the fuzzing feature.
+/// own name), `rand_core` (with ChaCha for key material), `thiserror`,
+/// `rustc-hash` (a fixed-key hasher: the same hashes on every run and
+/// machine, for maps no output's order comes from), and `arbitrary` behind
+/// the fuzzing feature.
 const ALLOWED_DEPENDENCIES: &[&str] = &[
     "aes",
     "ige",
@@ -43,6 +45,7 @@ const ALLOWED_DEPENDENCIES: &[&str] = &[
     "rand_core",
     "rand_chacha",
     "thiserror",
+    "rustc-hash",
     "arbitrary",
 ];
 

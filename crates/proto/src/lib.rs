@@ -16,6 +16,7 @@ pub mod key_exchange;
 #[cfg(feature = "mutants")]
 pub mod mutant;
 mod queue;
+mod recency;
 pub mod server;
 pub mod sync;
 pub mod time;

@@ -11,13 +11,12 @@
 //! Bounded: at most [`MAX_WATCHED_KEYS`] keys are remembered; past that
 //! the key heard from longest ago is forgotten (it is then judged afresh).
 
-use std::collections::BTreeMap;
-
 use super::authority::DcAuthority;
 use super::events::{AuthEventKind, RevocationCause};
 use super::keys::KeyBinding;
 use super::policy::DuplicateKeyPolicy;
 use crate::id::AuthKeyId;
+use crate::recency::RecencyMap;
 use crate::time::Instant;
 
 /// Keys whose last use a DC remembers at most.
@@ -25,14 +24,26 @@ pub(crate) const MAX_WATCHED_KEYS: usize = 1 << 20;
 
 /// Where and when each bound key was last used. The address is kept as a
 /// fixed-key hash: its length is the caller's, and only equality matters.
-#[derive(Clone, Debug, Default)]
+/// Touched on every packet of a bound key: a [`RecencyMap`], whose hash
+/// lookups cost the same at any population.
+#[derive(Clone, Debug)]
 pub(crate) struct KeyUseWatch {
-    last: BTreeMap<AuthKeyId, (u64, Instant)>,
-    /// (last use, key), to forget the longest-silent key first.
-    by_time: BTreeMap<(Instant, AuthKeyId), ()>,
+    last: RecencyMap<AuthKeyId, u64>,
+}
+
+impl Default for KeyUseWatch {
+    fn default() -> KeyUseWatch {
+        KeyUseWatch::with_limit(MAX_WATCHED_KEYS)
+    }
 }
 
 impl KeyUseWatch {
+    fn with_limit(limit: usize) -> KeyUseWatch {
+        KeyUseWatch {
+            last: RecencyMap::new(limit),
+        }
+    }
+
     /// Record a use of `key_id` from `address` at `now`; returns whether it
     /// was a use from another address less than `window` after the last one.
     pub(crate) fn record(
@@ -44,29 +55,17 @@ impl KeyUseWatch {
     ) -> bool {
         let address = address_hash(address);
         let duplicated = match self.last.get(&key_id) {
-            Some((previous, at)) => *previous != address && now < at.saturating_add(window),
+            Some((at, previous)) => *previous != address && now < at.saturating_add(window),
             None => false,
         };
-        if let Some((_, at)) = self.last.remove(&key_id) {
-            self.by_time.remove(&(at, key_id));
-        }
-        while self.last.len() >= MAX_WATCHED_KEYS {
-            let Some(((_, oldest), ())) = self.by_time.pop_first() else {
-                break;
-            };
-            self.last.remove(&oldest);
-        }
-        self.last.insert(key_id, (address, now));
-        self.by_time.insert((now, key_id), ());
-        debug_assert_eq!(self.last.len(), self.by_time.len());
+        self.last.touch(now, key_id, address);
+        while self.last.pop_stalest_beyond_limit().is_some() {}
         duplicated
     }
 
     /// Forget `key_id` (it was invalidated).
     pub(crate) fn forget(&mut self, key_id: AuthKeyId) {
-        if let Some((_, at)) = self.last.remove(&key_id) {
-            self.by_time.remove(&(at, key_id));
-        }
+        self.last.remove(&key_id);
     }
 }
 
@@ -152,6 +151,18 @@ mod tests {
             !watch.record(at(2), AuthKeyId::new(1), "c", WINDOW),
             "a forgotten key starts afresh"
         );
-        assert_eq!(watch.last.len(), watch.by_time.len());
+        assert_eq!(watch.last.len(), 2);
+    }
+
+    #[test]
+    fn past_the_bound_the_longest_silent_key_is_judged_afresh() {
+        let mut watch = KeyUseWatch::with_limit(2);
+        let (one, two, three) = (AuthKeyId::new(1), AuthKeyId::new(2), AuthKeyId::new(3));
+        watch.record(at(0), one, "a", WINDOW);
+        watch.record(at(1), two, "b", WINDOW);
+        watch.record(at(2), three, "c", WINDOW);
+        assert_eq!(watch.last.len(), 2);
+        assert!(!watch.record(at(3), one, "elsewhere", WINDOW), "key 1 was forgotten");
+        assert!(watch.record(at(4), three, "elsewhere", WINDOW), "key 3 was kept");
     }
 }

@@ -8,7 +8,9 @@
 //! cannot log back in with it; the device that owned it makes a new key.
 
 use crate::id::{AuthKeyId, UserId};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use super::authorization::DerivedAuthorization;
 use super::error::AuthRejection;
@@ -55,18 +57,20 @@ pub(crate) enum TempBindError {
     Revoked,
 }
 
-/// Key id → binding, revoked reasons and temp keys.
+/// Key id → binding, revoked reasons and temp keys. Every packet looks its
+/// key up here: hash maps with a fixed-key hasher, which nothing iterates
+/// in an order that reaches an output (only counts and invariant checks).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyTable {
-    bindings: BTreeMap<AuthKeyId, KeyBinding>,
-    revoked: BTreeMap<AuthKeyId, AuthRejection>,
+    bindings: FxHashMap<AuthKeyId, KeyBinding>,
+    revoked: FxHashMap<AuthKeyId, AuthRejection>,
     /// Revocation order, for evicting the oldest reason past the bound.
     revoked_order: VecDeque<AuthKeyId>,
     /// Every live temp key, bound or not.
-    temp: BTreeMap<AuthKeyId, TempKey>,
+    temp: FxHashMap<AuthKeyId, TempKey>,
     /// Permanent key → the one temp key bound to it (api/pfs: binding a
     /// new one overwrites the previous).
-    temp_by_perm: BTreeMap<AuthKeyId, AuthKeyId>,
+    temp_by_perm: FxHashMap<AuthKeyId, AuthKeyId>,
     /// The policy's mutant (the table has no policy of its own).
     #[cfg(feature = "mutants")]
     pub(crate) mutant: Option<crate::mutant::Mutant>,
@@ -264,7 +268,7 @@ impl KeyTable {
         Some(temp)
     }
 
-    /// Keys bound to derived authorizations.
+    /// Keys bound to derived authorizations, in no set order (callers count).
     pub(crate) fn derived_keys(&self) -> impl Iterator<Item = AuthKeyId> + '_ {
         self.bindings
             .iter()

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use rand_core::RngCore;
 
 use super::events::TransportEvent;
@@ -130,7 +132,8 @@ struct KeyState {
 /// Every auth key a datacenter knows, with its sessions.
 #[derive(Clone, Debug, Default)]
 pub struct ServerTransport {
-    keys: BTreeMap<AuthKeyId, KeyState>,
+    /// Looked up on every packet, never iterated: a fixed-key hash map.
+    keys: FxHashMap<AuthKeyId, KeyState>,
     /// The datacenter's mutant, handed to every session it makes.
     #[cfg(feature = "mutants")]
     mutant: Option<crate::mutant::Mutant>,
