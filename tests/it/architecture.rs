@@ -31,8 +31,9 @@ const FORBIDDEN: &[&str] = &[
 /// `rsa` for the key exchange, which needs a `rand_chacha` 0.3 under its
 /// own name), `rand_core` (with ChaCha for key material), `thiserror`,
 /// `rustc-hash` (a fixed-key hasher: the same hashes on every run and
-/// machine, for maps no output's order comes from), and `arbitrary` behind
-/// the fuzzing feature.
+/// machine, for maps no output's order comes from), `litemap` (a sorted
+/// vector map for the few entries of one client or session), and
+/// `arbitrary` behind the fuzzing feature.
 const ALLOWED_DEPENDENCIES: &[&str] = &[
     "aes",
     "ige",
@@ -46,6 +47,7 @@ const ALLOWED_DEPENDENCIES: &[&str] = &[
     "rand_chacha",
     "thiserror",
     "rustc-hash",
+    "litemap",
     "arbitrary",
 ];
 

@@ -103,7 +103,7 @@ impl Client {
         if !self.online {
             return;
         }
-        for link in self.links.values_mut() {
+        for link in self.links.iter_mut().map(|(_, link)| link) {
             link.session.handle_timeout(now);
         }
         if let Some(sync) = self.sync.as_mut() {

@@ -76,7 +76,7 @@ impl Client {
         self.future_tokens.clear();
         // Nothing outstanding can be answered usefully any more.
         self.requests.clear();
-        for link in self.links.values_mut() {
+        for link in self.links.iter_mut().map(|(_, link)| link) {
             link.by_msg_id.clear();
         }
         self.drop_keys();
@@ -118,7 +118,7 @@ impl Client {
     fn forget_account(&mut self) {
         self.advance_login(LoginState::account_left);
         self.next_ping_at = None;
-        for link in self.links.values_mut() {
+        for link in self.links.iter_mut().map(|(_, link)| link) {
             link.authorized = false;
         }
     }

@@ -6,7 +6,7 @@
 //! transport error −404), finds or creates the session (announcing
 //! `new_session_created`), and validates via [`ServerSession`].
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use rustc_hash::FxHashMap;
 
@@ -126,7 +126,8 @@ impl Outgoing {
 struct KeyState {
     key: AuthKey,
     salts: SaltSchedule,
-    sessions: BTreeMap<SessionId, ServerSession>,
+    /// A key's few sessions, sorted: a B-tree node pads them to eleven.
+    sessions: LiteMap<SessionId, ServerSession>,
 }
 
 /// Every auth key a datacenter knows, with its sessions.
@@ -157,7 +158,7 @@ impl ServerTransport {
         self.keys.entry(key.id()).or_insert(KeyState {
             key,
             salts,
-            sessions: BTreeMap::new(),
+            sessions: LiteMap::new(),
         });
     }
 
@@ -169,7 +170,7 @@ impl ServerTransport {
         self.keys.entry(key.id()).or_insert(KeyState {
             key,
             salts,
-            sessions: BTreeMap::new(),
+            sessions: LiteMap::new(),
         });
     }
 
@@ -354,7 +355,7 @@ fn first_msg_id(message: &Message) -> u64 {
     }
 }
 
-fn least_recently_active(sessions: &BTreeMap<SessionId, ServerSession>) -> Option<SessionId> {
+fn least_recently_active(sessions: &LiteMap<SessionId, ServerSession>) -> Option<SessionId> {
     sessions
         .values()
         .min_by_key(|session| (session.last_active(), session.session_id()))
