@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand_core::RngCore;
 
 use super::account::Account;
+use super::account_table::AccountTable;
 use super::duplicate::KeyUseWatch;
 use super::events::{AuthDrops, AuthEvent, AuthEventKind, Effect};
 use super::fifo::FifoMap;
@@ -76,7 +77,7 @@ pub struct DcAuthority {
     pub(crate) dc_id: DcId,
     pub(crate) cluster_secret: [u8; CLUSTER_SECRET_BYTES],
     pub(crate) policy: Policy,
-    pub(crate) accounts: BTreeMap<UserId, Account>,
+    pub(crate) accounts: AccountTable,
     /// Accounts by [`phone_index_key`] of their number.
     pub(crate) phones: BTreeMap<String, UserId>,
     pub(crate) keys: KeyTable,
@@ -129,7 +130,7 @@ impl DcAuthority {
             dc_id,
             cluster_secret,
             policy,
-            accounts: BTreeMap::new(),
+            accounts: AccountTable::default(),
             phones: BTreeMap::new(),
             keys,
             key_uses: KeyUseWatch::default(),
@@ -181,7 +182,8 @@ impl DcAuthority {
             self.dc_id,
             self.policy.authorization_ttl_days,
         );
-        self.accounts.insert(user_id, account);
+        let stored = self.accounts.insert(account);
+        debug_assert!(stored, "checked above: the user id is new");
         self.phones.insert(phone_index_key(phone), user_id);
         Ok(())
     }

@@ -16,7 +16,8 @@
 //! - [`policy`]: every knob (fresh-session window, TTL, revocation mode, ...).
 //! - [`error`]: Telegram's RPC errors and the reasons a request is rejected.
 //! - [`limits`]: the named bound on every collection.
-//! - [`account`], [`authorization`], [`client_info`]: the records.
+//! - [`account`], [`authorization`], [`client_info`]: the records;
+//!   [`account_table`]: a DC's accounts, hashed by user id, walked in order.
 //! - [`keys`]: auth key id → binding, revoked-key reasons, temp keys.
 //! - [`authority`]: the per-DC state and its queues; [`authenticate`].
 //! - [`login`], [`resend`], [`qr`] (across DCs: [`qr_migrate`]), [`password`], [`credentials`]: getting an
@@ -32,6 +33,7 @@
 //! - [`invariants`]: `check_invariants`, run by tests after every step.
 
 pub(crate) mod account;
+pub(crate) mod account_table;
 pub(crate) mod anomaly;
 pub(crate) mod authenticate;
 pub(crate) mod authority;

@@ -96,7 +96,7 @@ impl Client {
             nonce,
             bound: false,
         };
-        link.exchanging = Some((temp, session_id));
+        link.exchanging = Some(Box::new((temp, session_id)));
         link.wants_temp_key = false;
         Some((key, lifetime))
     }
@@ -108,16 +108,17 @@ impl Client {
         let Some(link) = self.links.get_mut(&dc) else {
             return;
         };
-        let Some((mut temp, session_id)) = link.exchanging.take() else {
+        let Some(exchanging) = link.exchanging.take() else {
             return;
         };
+        let (mut temp, session_id) = *exchanging;
         temp.expires_at = expires_at;
         let (nonce, temp_expires) = (temp.nonce, expires_at.unix_seconds());
         // What was in flight on the old session goes again on the new one.
         let in_flight: Vec<RequestId> = std::mem::take(&mut link.by_msg_id).into_values().collect();
         link.held.splice(0..0, in_flight);
         link.session = ClientSession::new(temp.key.clone(), session_id, salt);
-        link.temp = Some(temp);
+        link.temp = Some(Box::new(temp));
         link.connection_initialized = false;
         let call = ApiCall::BindTempAuthKey(BindTempAuthKey {
             perm_auth_key_id: link.key.id().get() as i64,
