@@ -3,7 +3,7 @@
 //! packet caused it, which is how the oracles know an attacker's request
 //! from an owner's.
 
-use crate::engine::network::Node;
+use crate::engine::network::{Delivery, Node};
 use sessionlab_proto::auth::InterDcMessage;
 use sessionlab_proto::auth::{AuthEvent, AuthEventKind, CodeDelivery};
 use sessionlab_proto::crypto::AuthKey;
@@ -143,16 +143,8 @@ impl World {
                 &mut self.network_rng,
             );
             if let Ok(outcome) = outcome {
-                for delivery in outcome.deliveries.as_slice() {
-                    self.schedule(
-                        delivery.at,
-                        Event::ToDc {
-                            dc,
-                            app,
-                            bytes: bytes.clone(),
-                        },
-                    );
-                }
+                let deliveries = outcome.deliveries.as_slice();
+                self.schedule_deliveries(deliveries, bytes, |bytes| Event::ToDc { dc, app, bytes });
             }
         }
         self.arm_app_timer(now, app);
@@ -208,11 +200,11 @@ impl World {
     /// Hand a packet from `sender`'s host to datacenter `dc`; returns how
     /// many API calls it made the datacenter run.
     pub(super) fn deliver_packet_to_dc(&mut self, now: Instant, dc: DcId, sender: AppId, bytes: &[u8]) -> usize {
-        let origin = self.apps[sender].origin.clone();
+        let origin = &self.apps[sender].origin;
         let Some(server) = self.servers.get_mut(&dc) else {
             return 0;
         };
-        server.handle_packet(now, bytes, &origin, &mut self.server_rng);
+        server.handle_packet(now, bytes, origin, &mut self.server_rng);
         self.drain_server(now, dc, Some(sender))
     }
 
@@ -283,11 +275,22 @@ impl World {
             .network
             .send(now, from, to, bytes.len() as u64, &mut self.network_rng)
         {
-            for delivery in outcome.deliveries.as_slice() {
-                let bytes = bytes.clone();
-                self.schedule(delivery.at, Event::ToApp { app, dc, bytes });
-            }
+            let deliveries = outcome.deliveries.as_slice();
+            self.schedule_deliveries(deliveries, bytes, |bytes| Event::ToApp { app, dc, bytes });
         }
+    }
+
+    /// One event per copy of a packet the network delivers, in delivery
+    /// order. The packet is copied only for the network's duplicates: the
+    /// last delivery takes it (a copy per packet was a hot allocation).
+    fn schedule_deliveries(&mut self, deliveries: &[Delivery], bytes: Vec<u8>, event: impl Fn(Vec<u8>) -> Event) {
+        let Some((last, duplicates)) = deliveries.split_last() else {
+            return;
+        };
+        for delivery in duplicates {
+            self.schedule(delivery.at, event(bytes.clone()));
+        }
+        self.schedule(last.at, event(bytes));
     }
 
     fn carry_out(&mut self, now: Instant, dc: DcId, output: ServerOutput, sender: Option<AppId>) {

@@ -60,15 +60,19 @@ impl Client {
         if !self.online {
             return None;
         }
-        let start = self.last_transmit_dc;
-        let order: Vec<DcId> = {
-            let (after, upto): (Vec<DcId>, Vec<DcId>) = self
-                .links
-                .keys()
-                .partition(|dc| start.is_some_and(|start| **dc > start));
-            after.into_iter().chain(upto).collect()
-        };
-        for dc in order {
+        // Round robin: the DCs after the last one that sent, then the rest,
+        // by index into the sorted links (this runs once per packet: no
+        // list is built for it).
+        let count = self.links.len();
+        let first = self.last_transmit_dc.map_or(0, |last| {
+            (0..count)
+                .find(|index| self.links.get_indexed(*index).is_some_and(|(dc, _)| *dc > last))
+                .unwrap_or(count)
+        });
+        for turn in 0..count {
+            let Some(dc) = self.links.get_indexed((first + turn) % count).map(|(dc, _)| *dc) else {
+                continue;
+            };
             let Some(link) = self.links.get_mut(&dc) else {
                 continue;
             };

@@ -355,7 +355,7 @@ impl ClientSession {
             }
         };
         let envelope = Envelope {
-            salt: self.salts.salt_at(now),
+            salt: self.salts.salt_to_send(now),
             session_id: self.session_id.get(),
             message,
         };

@@ -89,8 +89,10 @@ impl ReplayWindow {
             Entry::Refused { .. } => None,
         };
         // Ids below msg_id end at `split`; ids above start after it.
-        let split = self.seen.partition_point(|(id, _)| *id < msg_id);
-        let after_start = split + usize::from(self.seen.get(split).is_some_and(|(id, _)| *id == msg_id));
+        let (split, after_start) = match self.position(msg_id) {
+            Ok(index) => (index, index + 1),
+            Err(index) => (index, index),
+        };
         if let Some(before) = self.seen.range(..split).rev().find_map(accepted) {
             if before > seq_no || (before == seq_no && before % 2 == 1) {
                 return Some(BadMsgCode::SeqNoTooLow);
@@ -118,21 +120,27 @@ impl ReplayWindow {
     }
 
     fn get(&self, msg_id: u64) -> Option<Entry> {
-        let index = self.seen.binary_search_by_key(&msg_id, |(id, _)| *id).ok()?;
+        let index = self.position(msg_id).ok()?;
         self.seen.get(index).map(|(_, entry)| *entry)
+    }
+
+    /// Where `msg_id` is (`Ok`) or would go (`Err`), as a binary search
+    /// says; an id above every remembered one — nearly every id, since a
+    /// session's ids rise — is answered without searching.
+    fn position(&self, msg_id: u64) -> Result<usize, usize> {
+        if self.seen.back().is_none_or(|(newest, _)| *newest < msg_id) {
+            return Err(self.seen.len());
+        }
+        self.seen.binary_search_by_key(&msg_id, |(id, _)| *id)
     }
 
     /// Insert or replace `msg_id`'s entry in id order, then forget the
     /// lowest ids beyond the window.
     fn insert(&mut self, msg_id: u64, entry: Entry) {
-        let newest = self.seen.back().is_none_or(|(id, _)| *id < msg_id);
-        if newest {
-            self.seen.push_back((msg_id, entry));
-        } else {
-            match self.seen.binary_search_by_key(&msg_id, |(id, _)| *id) {
-                Ok(index) => self.seen[index].1 = entry,
-                Err(index) => self.seen.insert(index, (msg_id, entry)),
-            }
+        match self.position(msg_id) {
+            Ok(index) => self.seen[index].1 = entry,
+            Err(index) if index == self.seen.len() => self.seen.push_back((msg_id, entry)),
+            Err(index) => self.seen.insert(index, (msg_id, entry)),
         }
         while self.seen.len() > REPLAY_WINDOW_MESSAGES {
             self.seen.pop_front();
