@@ -78,8 +78,10 @@ struct Outstanding {
 pub struct Client {
     config: ClientConfig,
     /// One link per DC it talks to (a few): a sorted vector, not a B-tree,
-    /// whose every node held room for eleven links (17 KiB a device).
-    links: LiteMap<DcId, DcLink>,
+    /// whose every node held room for eleven links (17 KiB a device). The
+    /// links are boxed: a vector of 984-byte links starts with room for
+    /// four, 4 KiB for a device that talks to one DC.
+    links: LiteMap<DcId, Box<DcLink>>,
     requests: BTreeMap<RequestId, Outstanding>,
     next_request: u64,
     /// Logged out (a login perhaps under way), wiped, or logged in.
@@ -143,8 +145,8 @@ impl Client {
         let mut stream = ChaCha20Rng::from_rng(rng);
         let key = AuthKey::generate(&mut stream);
         let session_id = stream.next_u64();
-        self.links
-            .insert(dc, DcLink::new(key.clone(), SessionId::new(session_id)));
+        let link = DcLink::new(key.clone(), SessionId::new(session_id));
+        self.links.insert(dc, Box::new(link));
         key
     }
 

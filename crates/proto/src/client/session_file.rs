@@ -75,7 +75,7 @@ impl Client {
         for (dc, stored) in file.keys.into_iter().take(MAX_DATACENTERS) {
             let mut link = DcLink::new(stored.key, SessionId::new(stream.next_u64()));
             link.authorized = stored.authorized;
-            client.links.insert(dc, link);
+            client.links.insert(dc, Box::new(link));
         }
         if file.user.is_some() {
             client.sync = Some(ClientSync::new(client.config.sync, client.config.bootstrap)?);

@@ -134,7 +134,9 @@ struct KeyState {
 #[derive(Clone, Debug, Default)]
 pub struct ServerTransport {
     /// Looked up on every packet, never iterated: a fixed-key hash map.
-    keys: FxHashMap<AuthKeyId, KeyState>,
+    /// Its states are boxed: a hash table keeps up to half its buckets
+    /// empty, and an empty bucket of 400-byte states cost as much as a key.
+    keys: FxHashMap<AuthKeyId, Box<KeyState>>,
     /// The datacenter's mutant, handed to every session it makes.
     #[cfg(feature = "mutants")]
     mutant: Option<crate::mutant::Mutant>,
@@ -155,11 +157,7 @@ impl ServerTransport {
     /// Register a key (after a key exchange). Re-adding keeps the sessions.
     pub fn add_key(&mut self, key: AuthKey, rng: &mut impl RngCore) {
         let salts = SaltSchedule::new(rng);
-        self.keys.entry(key.id()).or_insert(KeyState {
-            key,
-            salts,
-            sessions: LiteMap::new(),
-        });
+        self.insert_key(key, salts);
     }
 
     /// Register a key the key exchange made at `now`, whose first salt
@@ -167,10 +165,17 @@ impl ServerTransport {
     /// keeps the sessions and the first schedule.
     pub fn add_exchanged_key(&mut self, now: Instant, key: AuthKey, first_salt: u64, rng: &mut impl RngCore) {
         let salts = SaltSchedule::with_first_salt(rng, first_salt, now);
-        self.keys.entry(key.id()).or_insert(KeyState {
-            key,
-            salts,
-            sessions: LiteMap::new(),
+        self.insert_key(key, salts);
+    }
+
+    /// A new key with `salts` and no session; a known key keeps its own.
+    fn insert_key(&mut self, key: AuthKey, salts: SaltSchedule) {
+        self.keys.entry(key.id()).or_insert_with(|| {
+            Box::new(KeyState {
+                key,
+                salts,
+                sessions: LiteMap::new(),
+            })
         });
     }
 
