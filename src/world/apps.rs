@@ -238,8 +238,12 @@ impl World {
         let Some(server) = self.servers.get_mut(&dc) else {
             return 0;
         };
-        let outputs: Vec<ServerOutput> = std::iter::from_fn(|| server.poll_output()).collect();
-        let events: Vec<ServerEvent> = std::iter::from_fn(|| server.poll_event()).collect();
+        // Buffers kept from the last packet (a nested drain finds them
+        // taken and uses fresh ones).
+        let mut outputs = std::mem::take(&mut self.server_outputs);
+        let mut events = std::mem::take(&mut self.server_events);
+        outputs.extend(std::iter::from_fn(|| server.poll_output()));
+        events.extend(std::iter::from_fn(|| server.poll_event()));
         let deadline = server.poll_timeout();
         let by_attacker = sender.is_some_and(|app| self.is_attacker(app));
         let calls = events
@@ -250,13 +254,14 @@ impl World {
         // together once both are known (the core reports a packet's calls
         // before its authentication events).
         let mut requests = PacketRequests::default();
-        for event in events {
+        for event in events.drain(..) {
             self.observe_server_event(now, dc, &event, sender, by_attacker, &mut requests);
         }
         self.note_attacker_requests(now, requests);
-        for output in outputs {
+        for output in outputs.drain(..) {
             self.carry_out(now, dc, output, sender);
         }
+        (self.server_outputs, self.server_events) = (outputs, events);
         let (generation, armed) = self.server_timers.get(&dc).copied().unwrap_or((0, None));
         if let Some(deadline) = deadline {
             if armed != Some(deadline) {

@@ -129,6 +129,8 @@ pub(super) fn world(config: WorldConfig, seed: u64, options: RunOptions) -> Resu
         accounts: Vec::new(),
         attackers: Vec::new(),
         routes: rustc_hash::FxHashMap::default(),
+        server_outputs: Vec::new(),
+        server_events: Vec::new(),
         holders: BTreeMap::new(),
         attacker_held: BTreeSet::new(),
         detected: BTreeSet::new(),

@@ -436,7 +436,7 @@ impl ClientSession {
     pub fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
         self.observe_clock(now);
         let plaintext = crypto::decrypt(&self.key, Direction::ServerToClient, packet)?;
-        let envelope = Envelope::decode(&plaintext)?;
+        let envelope = Envelope::decode_owned(plaintext)?;
         let found = SessionId::new(envelope.session_id);
         if found != self.session_id {
             return Err(ClientReceiveError::WrongSession {

@@ -208,7 +208,7 @@ impl ServerTransport {
             .get_mut(&auth_key_id)
             .ok_or(ReceiveError::UnknownAuthKey { auth_key_id })?;
         let plaintext = crypto::decrypt(&state.key, Direction::ClientToServer, packet)?;
-        let envelope = Envelope::decode(&plaintext)?;
+        let envelope = Envelope::decode_owned(plaintext)?;
         let salt = SaltCheck {
             valid: state.salts.is_valid(envelope.salt, now),
             current: state.salts.current(now),
