@@ -93,7 +93,15 @@ pub fn wire_decode(data: &[u8]) {
             "encode∘decode is not the identity"
         );
     }
-    if let Ok(envelope) = Envelope::decode(data) {
+    // The receive paths decode into the plaintext's own buffer: that must
+    // be the borrowed decoder without the copy, error for error.
+    let decoded = Envelope::decode(data);
+    assert_eq!(
+        Envelope::decode_owned(data.to_vec()),
+        decoded,
+        "owned and borrowed decoders differ"
+    );
+    if let Ok(envelope) = decoded {
         let mut encoded = envelope.encode();
         encoded.extend_from_slice(&[0; 12]);
         assert_eq!(

@@ -64,11 +64,12 @@ impl Client {
         // by index into the sorted links (this runs once per packet: no
         // list is built for it).
         let count = self.links.len();
-        let first = self.last_transmit_dc.map_or(0, |last| {
-            (0..count)
-                .find(|index| self.links.get_indexed(*index).is_some_and(|(dc, _)| *dc > last))
-                .unwrap_or(count)
-        });
+        let first = self
+            .last_transmit_dc
+            .map_or(0, |last| match self.links.find_index(&last) {
+                Ok(index) => index + 1,
+                Err(index) => index,
+            });
         for turn in 0..count {
             let Some(dc) = self.links.get_indexed((first + turn) % count).map(|(dc, _)| *dc) else {
                 continue;

@@ -30,7 +30,7 @@ struct HeldSalt {
 }
 
 /// The salts of one auth key as its client holds them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ClientSalts {
     /// `(valid_since, salt)` sorted by `valid_since` on the device's
     /// clock, at most one salt per start: a sorted `Vec` rather than a
