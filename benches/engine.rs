@@ -173,8 +173,28 @@ fn network_sends(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // The same sends spread over a large population: the link lookup must
+    // not grow with it (the cost the scaling benchmark watches).
+    let mut crowded = Network::new(network.config().clone(), Vec::new()).expect("valid network");
+    for device in 0..CROWD_DEVICES {
+        crowded.add_device(device).expect("new device");
+    }
+    let mut rng = ChaCha12Rng::seed_from_u64(3);
+    group.bench_function("send_decisions_100k_over_100k_devices", |b| {
+        b.iter(|| {
+            for i in 0..SENDS {
+                let now = Instant::SCENARIO_EPOCH.offset_by_micros(i as i64 * 1_000);
+                let device = Node::Device((i * 7_919 % u64::from(CROWD_DEVICES)) as u32);
+                let dc = Node::Datacenter(1 + (i % 3) as u32);
+                black_box(crowded.send(now, device, dc, 200, &mut rng).expect("linked"));
+            }
+        })
+    });
     group.finish();
 }
+
+/// Devices of the crowded network bench.
+const CROWD_DEVICES: u32 = 100_000;
 
 criterion_group!(benches, queue_schedule_pop, ping_pong, network_sends);
 criterion_main!(benches);

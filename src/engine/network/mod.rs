@@ -13,6 +13,7 @@
 pub mod counters;
 pub mod fault;
 pub mod link;
+pub mod link_index;
 pub mod topology;
 
 use rand_core::RngCore;
