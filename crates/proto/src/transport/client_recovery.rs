@@ -86,6 +86,7 @@ impl ClientSession {
         self.acks_due.clear();
         self.ack_deadline = None;
         self.containers.clear();
+        self.containers_after_prune = 0;
         self.events.push(TransportEvent::SessionRestarted {
             old_session_id: old_session,
             new_session_id: self.session_id,
