@@ -153,7 +153,9 @@ mod tests {
         ) {
             let mut topology = Topology::new();
             for (kind_a, id_a, kind_b, id_b, latency) in links {
-                let (a, b) = (node_of(kind_a, id_a), node_of(kind_b, id_b * 150));
+                // Mostly small ids (indexed), some sparse or past the indexed DCs.
+                let id_b = if id_b < 12 { id_b } else { id_b * 150 };
+                let (a, b) = (node_of(kind_a, id_a), node_of(kind_b, id_b));
                 for node in [a, b] {
                     if !topology.contains(node) {
                         topology.add_node(node).unwrap();
