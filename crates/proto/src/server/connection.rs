@@ -13,6 +13,7 @@
 //! constructors only. The simulator's apps (`proto::client`) always opt in.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::auth::client_info::{ClientInfo, NetworkOrigin};
 use crate::id::AuthKeyId;
@@ -24,7 +25,8 @@ use super::MAX_CONNECTION_INFOS;
 /// One key's `initConnection`, as the server keeps it.
 #[derive(Clone, Debug, Default)]
 struct Connection {
-    info: ClientInfo,
+    /// Shared, because every call hands it to the dispatcher.
+    info: Arc<ClientInfo>,
     private_answers: bool,
 }
 
@@ -33,6 +35,8 @@ struct Connection {
 #[derive(Debug, Default)]
 pub(super) struct Connections {
     by_key: BTreeMap<AuthKeyId, Connection>,
+    /// What a key that never sent `initConnection` is described as.
+    unknown: Arc<ClientInfo>,
 }
 
 impl Connections {
@@ -42,18 +46,18 @@ impl Connections {
             self.by_key.pop_first();
         }
         let connection = Connection {
-            info: convert::client_info(init, origin),
+            info: Arc::new(convert::client_info(init, origin)),
             private_answers: init.opts_in(),
         };
         self.by_key.insert(key_id, connection);
     }
 
-    /// The device `key_id`'s connection described (empty when none did).
-    pub(super) fn info(&self, key_id: AuthKeyId) -> ClientInfo {
+    /// The device `key_id`'s connection described (empty when none did):
+    /// a reference count, not a copy of its strings.
+    pub(super) fn info(&self, key_id: AuthKeyId) -> Arc<ClientInfo> {
         self.by_key
             .get(&key_id)
-            .map(|connection| connection.info.clone())
-            .unwrap_or_default()
+            .map_or_else(|| self.unknown.clone(), |connection| connection.info.clone())
     }
 
     /// Whether `key_id`'s app opted in to the project-private answers.

@@ -12,12 +12,13 @@ use rand_core::RngCore;
 use super::convert;
 use super::Server;
 use crate::auth::account::FUTURE_TOKEN_BYTES;
-use crate::auth::client_info::ClientInfo;
+use crate::auth::client_info::{ClientInfo, NetworkOrigin};
 use crate::auth::error::RpcError;
 use crate::auth::events::CodeDelivery;
 use crate::auth::login::{LoginResult, SentCode, SignIn, CODE_DIGITS};
 use crate::auth::qr::AcceptedLoginToken;
 use crate::auth::revoke::ResetAnswer;
+use std::sync::Arc;
 
 use crate::sync::difference::DifferenceRequest;
 use crate::sync::log::HISTORY_PAGE_MAX;
@@ -62,24 +63,38 @@ fn non_negative(value: i32) -> u32 {
 }
 
 /// Who a call came from, beyond the key it acts as.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Caller {
+#[derive(Clone, Debug)]
+pub(super) struct Caller<'a> {
     /// Whether the connection the call came on opted in to the
     /// project-private answers (its own key's `initConnection`: a temp
     /// key's, not the permanent key's it acts as).
     pub private_answers: bool,
+    /// What the key's connection told about the device.
+    pub device: Arc<ClientInfo>,
+    /// Where this call came from.
+    pub origin: &'a NetworkOrigin,
+}
+
+impl Caller<'_> {
+    /// The device described, from where this call came: built only for
+    /// the calls that record it (logins and login tokens), so that the
+    /// others copy no strings.
+    fn client_info(&self) -> ClientInfo {
+        ClientInfo {
+            origin: self.origin.clone(),
+            ..(*self.device).clone()
+        }
+    }
 }
 
 impl Server {
-    /// Run one call under `key_id`. `info` is what the key's connection
-    /// told about the device.
+    /// Run one call under `key_id`, from `caller`.
     pub(super) fn dispatch(
         &mut self,
         now: Instant,
         key_id: AuthKeyId,
         call: &ApiCall,
-        info: &ClientInfo,
-        caller: Caller,
+        caller: &Caller,
         rng: &mut impl RngCore,
     ) -> Reply {
         let authority = &mut self.authority;
@@ -92,7 +107,7 @@ impl Server {
                     .flatten()
                     .filter_map(|token| token.as_slice().try_into().ok())
                     .collect();
-                let sent = authority.send_code(now, key_id, &request.phone_number, &tokens, info, rng);
+                let sent = authority.send_code(now, key_id, &request.phone_number, &tokens, &caller.client_info(), rng);
                 self.sent_code_answer(now, sent, rng)
             }
             ApiCall::ResendCode(request) => {
@@ -101,11 +116,12 @@ impl Server {
                 self.sent_code_answer(now, sent, rng)
             }
             ApiCall::SignIn(request) => {
+                let info = caller.client_info();
                 let sign_in = SignIn {
                     phone: &request.phone_number,
                     phone_code_hash: convert::phone_code_hash_from_wire(&request.phone_code_hash),
                     code: request.phone_code.as_deref().unwrap_or(""),
-                    info,
+                    info: &info,
                 };
                 match authority.sign_in(now, key_id, &sign_in, rng) {
                     Ok(result) => self.login_answer(now, result, ApiResponse::AuthAuthorization, rng),
@@ -130,9 +146,9 @@ impl Server {
                     })
                 })
                 .into(),
-            ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, info, rng),
+            ApiCall::ExportLoginToken(_) => self.export_login_token(now, key_id, &caller.client_info(), rng),
             ApiCall::ImportLoginToken(request) => {
-                match authority.import_login_token(now, key_id, &request.token, info) {
+                match authority.import_login_token(now, key_id, &request.token, &caller.client_info()) {
                     Ok(result) => self.login_answer(
                         now,
                         result,

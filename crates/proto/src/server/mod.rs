@@ -406,8 +406,6 @@ impl Server {
                 if let Some(init) = request.init_connection() {
                     self.connections.remember(key_id, init, origin);
                 }
-                let mut info = self.connections.info(key_id);
-                info.origin = origin.clone();
                 let reply = match request.call() {
                     ApiCall::BindTempAuthKey(bind) => self.bind_temp_key(now, address, req_msg_id, bind),
                     // Under a bound temp key every call acts as its permanent key.
@@ -416,8 +414,10 @@ impl Server {
                             let acting_key_id = self.authority.resolve_key(now, key_id);
                             let caller = dispatch::Caller {
                                 private_answers: self.connections.private_answers(key_id),
+                                device: self.connections.info(key_id),
+                                origin,
                             };
-                            self.dispatch(now, acting_key_id, call, &info, caller, rng)
+                            self.dispatch(now, acting_key_id, call, &caller, rng)
                         }
                         Err(error) => Reply::Error(error),
                     },
