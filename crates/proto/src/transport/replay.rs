@@ -39,14 +39,19 @@ enum Entry {
     Refused { code: BadMsgCode },
 }
 
-/// Remembered ids of one direction of one session, sorted by id in a ring
-/// buffer: ids arrive almost in order, so a record is a push at the back
+/// Remembered ids of one direction of one session, sorted by id in ring
+/// buffers: ids arrive almost in order, so a record is a push at the back
 /// and forgetting the lowest a pop at the front, and a lookup a binary
-/// search — 16 bytes an id, where a B-tree took half as much again and
-/// walked nodes for every neighbour query.
+/// search. Accepted ids and their seqnos sit in two parallel deques, 12
+/// bytes an id (a deque of `(id, entry)` pairs took 16, a B-tree 24); the
+/// rare refused ids have a deque of their own. An id is in one of them at
+/// most, and the window's order and bound are over both together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReplayWindow {
-    seen: VecDeque<(u64, Entry)>,
+    accepted_ids: VecDeque<u64>,
+    /// The seqno of `accepted_ids[i]` at `i`.
+    accepted_seq_nos: VecDeque<u32>,
+    refused: VecDeque<(u64, BadMsgCode)>,
 }
 
 impl ReplayWindow {
@@ -57,49 +62,44 @@ impl ReplayWindow {
 
     /// Ids remembered (accepted and refused).
     pub fn len(&self) -> usize {
-        self.seen.len()
+        self.accepted_ids.len() + self.refused.len()
     }
 
     /// Whether no id is remembered yet.
     pub fn is_empty(&self) -> bool {
-        self.seen.is_empty()
+        self.len() == 0
     }
 
     /// Whether `msg_id` is new, a duplicate or too old to tell.
     pub fn status(&self, msg_id: u64) -> IdStatus {
-        if let Some(entry) = self.get(msg_id) {
-            match entry {
-                Entry::Accepted { .. } => IdStatus::Duplicate,
-                Entry::Refused { code } => IdStatus::Refused(code),
+        match self.get(msg_id) {
+            Some(Entry::Accepted { .. }) => IdStatus::Duplicate,
+            Some(Entry::Refused { code }) => IdStatus::Refused(code),
+            None if self.len() >= REPLAY_WINDOW_MESSAGES && self.lowest().is_some_and(|low| msg_id < low) => {
+                IdStatus::TooOld
             }
-        } else if self.seen.len() >= REPLAY_WINDOW_MESSAGES && self.seen.front().is_some_and(|&(low, _)| msg_id < low) {
-            IdStatus::TooOld
-        } else {
-            IdStatus::Fresh
+            None => IdStatus::Fresh,
         }
     }
 
     /// Whether `seq_no` for a fresh `msg_id` contradicts the neighbours:
     /// an earlier id with a higher seqno, or an equal odd one, is 32 (too
     /// low); a later id with a lower seqno, or an equal one when the new
-    /// message is content-related (odd), is 33 (too high).
+    /// message is content-related (odd), is 33 (too high). Refused ids
+    /// have no seqno that counts.
     pub fn seqno_conflict(&self, msg_id: u64, seq_no: u32) -> Option<BadMsgCode> {
-        let accepted = |(_, entry): &(u64, Entry)| match entry {
-            Entry::Accepted { seq_no } => Some(*seq_no),
-            Entry::Refused { .. } => None,
-        };
-        // Ids below msg_id end at `split`; ids above start after it.
-        let (split, after_start) = match self.position(msg_id) {
+        // Accepted ids below msg_id end at `split`; ids above start at `after`.
+        let (split, after) = match accepted_position(&self.accepted_ids, msg_id) {
             Ok(index) => (index, index + 1),
             Err(index) => (index, index),
         };
-        if let Some(before) = self.seen.range(..split).rev().find_map(accepted) {
+        if let Some(&before) = split.checked_sub(1).and_then(|index| self.accepted_seq_nos.get(index)) {
             if before > seq_no || (before == seq_no && before % 2 == 1) {
                 return Some(BadMsgCode::SeqNoTooLow);
             }
         }
-        if let Some(after) = self.seen.range(after_start..).find_map(accepted) {
-            if after < seq_no || (after == seq_no && seq_no % 2 == 1) {
+        if let Some(&later) = self.accepted_seq_nos.get(after) {
+            if later < seq_no || (later == seq_no && seq_no % 2 == 1) {
                 return Some(BadMsgCode::SeqNoTooHigh);
             }
         }
@@ -107,46 +107,102 @@ impl ReplayWindow {
     }
 
     /// Remember a processed message, forgetting the lowest id when full.
+    /// A refusal of the same id is replaced.
     pub fn record(&mut self, msg_id: u64, seq_no: u32) {
-        self.insert(msg_id, Entry::Accepted { seq_no });
+        if let Ok(index) = refused_position(&self.refused, msg_id) {
+            self.refused.remove(index);
+        }
+        match accepted_position(&self.accepted_ids, msg_id) {
+            Ok(index) => self.accepted_seq_nos[index] = seq_no,
+            Err(index) => {
+                self.accepted_ids.insert(index, msg_id);
+                self.accepted_seq_nos.insert(index, seq_no);
+            }
+        }
+        self.forget_beyond_window();
     }
 
     /// Remember a refused message so that copies of it stay refused. An id
     /// already accepted stays accepted.
     pub fn record_refusal(&mut self, msg_id: u64, code: BadMsgCode) {
-        if !matches!(self.get(msg_id), Some(Entry::Accepted { .. })) {
-            self.insert(msg_id, Entry::Refused { code });
+        if accepted_position(&self.accepted_ids, msg_id).is_ok() {
+            return;
         }
+        match refused_position(&self.refused, msg_id) {
+            Ok(index) => self.refused[index].1 = code,
+            Err(index) => self.refused.insert(index, (msg_id, code)),
+        }
+        self.forget_beyond_window();
     }
 
     fn get(&self, msg_id: u64) -> Option<Entry> {
-        let index = self.position(msg_id).ok()?;
-        self.seen.get(index).map(|(_, entry)| *entry)
+        if let Ok(index) = accepted_position(&self.accepted_ids, msg_id) {
+            let seq_no = *self.accepted_seq_nos.get(index)?;
+            return Some(Entry::Accepted { seq_no });
+        }
+        let index = refused_position(&self.refused, msg_id).ok()?;
+        self.refused.get(index).map(|&(_, code)| Entry::Refused { code })
     }
 
-    /// Where `msg_id` is (`Ok`) or would go (`Err`), as a binary search
-    /// says; an id above every remembered one — nearly every id, since a
-    /// session's ids rise — is answered without searching.
-    fn position(&self, msg_id: u64) -> Result<usize, usize> {
-        if self.seen.back().is_none_or(|(newest, _)| *newest < msg_id) {
-            return Err(self.seen.len());
+    /// The lowest id remembered, accepted or refused.
+    fn lowest(&self) -> Option<u64> {
+        let refused = self.refused.front().map(|&(id, _)| id);
+        match (self.accepted_ids.front().copied(), refused) {
+            (Some(accepted), Some(refused)) => Some(accepted.min(refused)),
+            (accepted, refused) => accepted.or(refused),
         }
-        self.seen.binary_search_by_key(&msg_id, |(id, _)| *id)
     }
 
-    /// Insert or replace `msg_id`'s entry in id order, then forget the
-    /// lowest ids beyond the window.
-    fn insert(&mut self, msg_id: u64, entry: Entry) {
-        match self.position(msg_id) {
-            Ok(index) => self.seen[index].1 = entry,
-            Err(index) if index == self.seen.len() => self.seen.push_back((msg_id, entry)),
-            Err(index) => self.seen.insert(index, (msg_id, entry)),
+    /// Forget the lowest ids, of either kind, beyond the window.
+    fn forget_beyond_window(&mut self) {
+        while self.len() > REPLAY_WINDOW_MESSAGES {
+            let lowest_refused = self.refused.front().map(|&(id, _)| id);
+            match (self.accepted_ids.front().copied(), lowest_refused) {
+                (Some(accepted), Some(refused)) if refused < accepted => {
+                    self.refused.pop_front();
+                }
+                (Some(_), _) => {
+                    self.accepted_ids.pop_front();
+                    self.accepted_seq_nos.pop_front();
+                }
+                (None, _) => {
+                    self.refused.pop_front();
+                }
+            }
         }
-        while self.seen.len() > REPLAY_WINDOW_MESSAGES {
-            self.seen.pop_front();
-        }
-        debug_assert!(self.seen.len() <= REPLAY_WINDOW_MESSAGES);
+        debug_assert!(self.len() <= REPLAY_WINDOW_MESSAGES);
+        debug_assert_eq!(self.accepted_ids.len(), self.accepted_seq_nos.len());
     }
+
+    /// Every remembered id in order with its entry (for the tests' oracle).
+    #[cfg(test)]
+    fn entries(&self) -> Vec<(u64, Entry)> {
+        let accepted = self.accepted_ids.iter().zip(&self.accepted_seq_nos);
+        let mut all: Vec<(u64, Entry)> = accepted
+            .map(|(&id, &seq_no)| (id, Entry::Accepted { seq_no }))
+            .chain(self.refused.iter().map(|&(id, code)| (id, Entry::Refused { code })))
+            .collect();
+        all.sort_by_key(|&(id, _)| id);
+        all
+    }
+}
+
+/// Where `msg_id` is (`Ok`) or would go (`Err`) among the sorted accepted
+/// ids; an id above every one — nearly every id, since a session's ids
+/// rise — is answered without searching.
+fn accepted_position(ids: &VecDeque<u64>, msg_id: u64) -> Result<usize, usize> {
+    if ids.back().is_none_or(|&newest| newest < msg_id) {
+        return Err(ids.len());
+    }
+    ids.binary_search(&msg_id)
+}
+
+/// [`accepted_position`] among the refused ids.
+fn refused_position(refused: &VecDeque<(u64, BadMsgCode)>, msg_id: u64) -> Result<usize, usize> {
+    if refused.back().is_none_or(|&(newest, _)| newest < msg_id) {
+        return Err(refused.len());
+    }
+    refused.binary_search_by_key(&msg_id, |&(id, _)| id)
 }
 
 #[cfg(test)]
@@ -293,7 +349,7 @@ mod tests {
                 proptest::prop_assert_eq!(window.len(), oracle.seen.len());
             }
             let expected: Vec<(u64, Entry)> = oracle.seen.into_iter().collect();
-            proptest::prop_assert_eq!(window.seen.into_iter().collect::<Vec<_>>(), expected);
+            proptest::prop_assert_eq!(window.entries(), expected);
         }
     }
 }
