@@ -9,8 +9,9 @@
 //! which it is dropped — the client's own resend of the query then gets
 //! an acknowledgement only, as for an answer never cached.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
+
+use litemap::LiteMap;
 
 use crate::time::Instant;
 
@@ -38,11 +39,15 @@ struct CachedAnswer {
 }
 
 /// One session's unacknowledged answers, by the msg_id of their query.
+///
+/// The maps are sorted Vecs: a session holds a few answers at a time, and
+/// a B-tree kept a whole node (about 800 bytes for the two) allocated in
+/// every session that ever cached an answer, emptied or not.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AnswerCache {
-    by_query: BTreeMap<u64, CachedAnswer>,
+    by_query: LiteMap<u64, CachedAnswer>,
     /// The server msg_id each answer last went out under → its query.
-    by_answer_id: BTreeMap<u64, u64>,
+    by_answer_id: LiteMap<u64, u64>,
     bytes: usize,
 }
 
@@ -65,7 +70,7 @@ impl AnswerCache {
             return;
         }
         while self.by_query.len() >= MAX_CACHED_ANSWERS || self.bytes + result.len() > MAX_CACHED_ANSWER_BYTES {
-            let Some(oldest) = self.by_query.keys().next().copied() else {
+            let Some(oldest) = self.by_query.first().map(|(&req_msg_id, _)| req_msg_id) else {
                 break;
             };
             self.remove(oldest);
