@@ -19,10 +19,10 @@
 //! packets, [`ClientSession::poll_timeout`] says when to call
 //! [`ClientSession::handle_timeout`].
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use litemap::LiteMap;
 use rand_core::RngCore;
 
 pub use super::client_delivery::{ClientReceiveError, Delivery, SendError};
@@ -119,13 +119,18 @@ pub struct ClientSession {
     clock_offset_micros: i64,
     ids: MsgIdGenerator,
     seqno: SeqNoCounter,
-    pending: BTreeMap<u64, Pending>,
+    /// Unacknowledged messages by id. This map, `containers` and
+    /// `acks_due` are sorted Vecs: a session holds a few entries at a time
+    /// (at most [`MAX_PENDING_MESSAGES`]), ids rise so inserts land at the
+    /// end, and a B-tree kept a node of about a kilobyte allocated in
+    /// every session that ever used it.
+    pending: LiteMap<u64, Pending>,
     /// Containers sent, with their inner ids, so a refused container's
     /// content can be re-issued. Pruned as the inner messages settle.
-    containers: BTreeMap<u64, Vec<u64>>,
+    containers: LiteMap<u64, Vec<u64>>,
     /// Containers kept by the last prune: the next waits for twice as many.
     containers_after_prune: usize,
-    acks_due: BTreeSet<u64>,
+    acks_due: LiteMap<u64, ()>,
     /// Service answers that need no acknowledgement (`msgs_state_info`),
     /// sent with the next packet; at most [`MAX_SERVICE_REPLIES_DUE`].
     service_due: Vec<Body>,
@@ -152,10 +157,10 @@ impl ClientSession {
             clock_offset_micros: 0,
             ids: MsgIdGenerator::new(),
             seqno: SeqNoCounter::new(),
-            pending: BTreeMap::new(),
-            containers: BTreeMap::new(),
+            pending: LiteMap::new(),
+            containers: LiteMap::new(),
             containers_after_prune: 0,
-            acks_due: BTreeSet::new(),
+            acks_due: LiteMap::new(),
             service_due: Vec::new(),
             ack_deadline: None,
             latest_now: None,
@@ -225,7 +230,7 @@ impl ClientSession {
         if let Some(latest) = self.latest_now {
             if now < latest {
                 let jump = latest.saturating_duration_since(now);
-                for pending in self.pending.values_mut() {
+                for (_, pending) in self.pending.iter_mut() {
                     pending.resend_at = pending.resend_at.map(|at| at.saturating_sub(jump));
                 }
                 self.ack_deadline = self.ack_deadline.map(|at| at.saturating_sub(jump));
@@ -329,7 +334,7 @@ impl ClientSession {
             });
         }
         if !self.acks_due.is_empty() && (acks_ripe || !messages.is_empty()) {
-            let acked: Vec<u64> = self.acks_due.iter().copied().take(MAX_ACK_IDS).collect();
+            let acked: Vec<u64> = self.acks_due.keys().copied().take(MAX_ACK_IDS).collect();
             for id in &acked {
                 self.acks_due.remove(id);
             }
@@ -474,7 +479,7 @@ impl ClientSession {
     fn handle_message(&mut self, now: Instant, message: Message, deliveries: &mut Vec<Delivery>) {
         let content_related = message.constructor().is_some_and(ids::is_content_related);
         if content_related {
-            self.acks_due.insert(message.msg_id);
+            self.acks_due.insert(message.msg_id, ());
             self.ack_deadline.get_or_insert(now.saturating_add(ACK_DELAY));
         }
         if message.msg_id % 4 == 0 || self.received.status(message.msg_id) != IdStatus::Fresh {

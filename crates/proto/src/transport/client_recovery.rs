@@ -19,7 +19,7 @@ impl ClientSession {
     /// came, else ask for it again (`msg_resend_req`).
     pub(super) fn want_answer(&mut self, now: Instant, answer_msg_id: u64) {
         if self.received.status(answer_msg_id) == IdStatus::Duplicate {
-            self.acks_due.insert(answer_msg_id);
+            self.acks_due.insert(answer_msg_id, ());
             self.ack_deadline.get_or_insert(now.saturating_add(ACK_DELAY));
         } else if self.pending.len() < MAX_PENDING_MESSAGES {
             let body = Body::MsgResendReq {
