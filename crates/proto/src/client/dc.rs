@@ -9,7 +9,9 @@
 //! request (see [`settled_in_packet`]).
 
 use crate::id::{DcId, SessionId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use litemap::LiteMap;
 
 use rand_core::RngCore;
 
@@ -63,7 +65,7 @@ pub(super) struct DcLink {
     /// Whether this DC's key is bound to the account (login or import).
     pub authorized: bool,
     /// The request each outstanding msg_id carries.
-    pub by_msg_id: BTreeMap<u64, RequestId>,
+    pub by_msg_id: LiteMap<u64, RequestId>,
     pub bytes_sent: u64,
     pub bytes_received: u64,
     events: Vec<TransportEvent>,
@@ -85,7 +87,7 @@ impl DcLink {
             bind_failures: 0,
             connection_initialized: false,
             authorized: false,
-            by_msg_id: BTreeMap::new(),
+            by_msg_id: LiteMap::new(),
             bytes_sent: 0,
             bytes_received: 0,
             events: Vec::new(),

@@ -134,7 +134,7 @@ impl Client {
     /// clocks, fetch what was missed, keep the session alive.
     pub fn on_connected(&mut self, now: Instant) {
         self.online = true;
-        for outstanding in self.requests.values_mut() {
+        for (_, outstanding) in self.requests.iter_mut() {
             outstanding.deadline = now.saturating_add(REQUEST_TIMEOUT);
         }
         if self.login.is_logged_in() {

@@ -103,7 +103,7 @@ impl Client {
         };
         self.retired_bytes.0 += link.bytes_sent;
         self.retired_bytes.1 += link.bytes_received;
-        let waiting: Vec<_> = link.by_msg_id.into_values().collect();
+        let waiting: Vec<_> = link.by_msg_id.into_iter().map(|(_, request)| request).collect();
         for request in waiting {
             self.lose(request);
         }

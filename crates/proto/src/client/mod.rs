@@ -37,7 +37,7 @@ mod temp_key;
 
 use crate::id::{AuthKeyId, DcId, SessionId, UserId};
 use litemap::LiteMap;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -82,7 +82,7 @@ pub struct Client {
     /// links are boxed: a vector of 984-byte links starts with room for
     /// four, 4 KiB for a device that talks to one DC.
     links: LiteMap<DcId, Box<DcLink>>,
-    requests: BTreeMap<RequestId, Outstanding>,
+    requests: LiteMap<RequestId, Outstanding>,
     next_request: u64,
     /// Logged out (a login perhaps under way), wiped, or logged in.
     login: LoginState,
@@ -110,7 +110,7 @@ impl Client {
         Ok(Client {
             config,
             links: LiteMap::new(),
-            requests: BTreeMap::new(),
+            requests: LiteMap::new(),
             next_request: 1,
             login: LoginState::default(),
             future_tokens: VecDeque::new(),

@@ -115,7 +115,10 @@ impl Client {
         temp.expires_at = expires_at;
         let (nonce, temp_expires) = (temp.nonce, expires_at.unix_seconds());
         // What was in flight on the old session goes again on the new one.
-        let in_flight: Vec<RequestId> = std::mem::take(&mut link.by_msg_id).into_values().collect();
+        let in_flight: Vec<RequestId> = std::mem::take(&mut link.by_msg_id)
+            .into_iter()
+            .map(|(_, request)| request)
+            .collect();
         link.held.splice(0..0, in_flight);
         link.session = ClientSession::new(temp.key.clone(), session_id, salt);
         link.temp = Some(Box::new(temp));
@@ -240,7 +243,10 @@ impl Client {
         if code != TRANSPORT_ERROR_UNKNOWN_KEY || link.temp.is_none() {
             return;
         }
-        let in_flight: Vec<RequestId> = std::mem::take(&mut link.by_msg_id).into_values().collect();
+        let in_flight: Vec<RequestId> = std::mem::take(&mut link.by_msg_id)
+            .into_iter()
+            .map(|(_, request)| request)
+            .collect();
         link.held.splice(0..0, in_flight);
         self.on_temp_key_unbound(dc, code.to_string(), false);
         self.after_input(now);
