@@ -22,6 +22,7 @@ mod build;
 pub mod config;
 mod devices;
 pub mod events;
+pub mod footprint;
 pub mod oracle;
 mod outcome;
 mod owner;

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod client;
 pub mod crypto;
+pub mod footprint;
 pub mod framing;
 pub mod id;
 pub mod key_exchange;

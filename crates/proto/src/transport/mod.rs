@@ -29,6 +29,7 @@ pub use msg_id::{msg_id_instant, msg_id_unix_seconds, MsgIdGenerator, MsgIdKind}
 pub use replay::{IdStatus, ReplayWindow, REPLAY_WINDOW_MESSAGES};
 pub use salt::SaltSchedule;
 pub use seqno::SeqNoCounter;
+pub(crate) use server::KEY_STATE_BYTES;
 pub use server::{
     sealed_body_bytes, Outgoing, ReceiveError, Received, SealError, ServerTransport, CONTAINER_HEADER_BYTES,
     CONTAINER_ITEM_OVERHEAD_BYTES, TRANSPORT_ERROR_UNKNOWN_KEY,

@@ -122,6 +122,9 @@ impl Outgoing {
     }
 }
 
+/// Inline bytes of one key's state (for [`crate::footprint`]).
+pub(crate) const KEY_STATE_BYTES: usize = std::mem::size_of::<KeyState>();
+
 #[derive(Clone, Debug)]
 struct KeyState {
     key: AuthKey,

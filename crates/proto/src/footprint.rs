@@ -1,0 +1,150 @@
+//! What the core keeps per device, per session, per key and per
+//! authorization: the inline size of each record (`size_of`) and the
+//! bounded heap behind it, for the performance report's footprint table
+//! (`examples/footprint.rs` prints it; `scripts/performance-report` puts
+//! it beside the measured bytes per device).
+//!
+//! Inline sizes come from the compiler, so they cannot drift from the
+//! code; the heap rows name the bound that caps them.
+
+use std::mem::size_of;
+
+use crate::auth::{Account, Authorization};
+use crate::client::Client;
+use crate::crypto::AUTH_KEY_BYTES;
+use crate::transport::{ClientSession, ReplayWindow, ServerSession, REPLAY_WINDOW_MESSAGES};
+use crate::wire::MAX_FUTURE_SALTS;
+
+/// One row of the footprint table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The record, as the code names it.
+    pub name: &'static str,
+    /// What one of it is kept for: a device, a session, a key, ...
+    pub per: &'static str,
+    /// Bytes: the inline size, or the heap bound for a heap row.
+    pub bytes: usize,
+    /// Whether `bytes` is a heap bound (grown as used) rather than inline.
+    pub heap: bool,
+    /// What the bytes are.
+    pub what: &'static str,
+}
+
+/// Bytes a remembered id takes in a [`ReplayWindow`]: its id and seqno in
+/// parallel deques.
+pub const REPLAY_BYTES_PER_ID: usize = size_of::<u64>() + size_of::<u32>();
+/// Bytes a held future salt takes: its start, its end and the salt.
+pub const FUTURE_SALT_BYTES: usize = 3 * size_of::<u64>();
+
+/// The core's records, client side first.
+pub fn records() -> Vec<Record> {
+    let inline = |name, per, bytes, what| Record {
+        name,
+        per,
+        bytes,
+        heap: false,
+        what,
+    };
+    let heap = |name, per, bytes, what| Record {
+        name,
+        per,
+        bytes,
+        heap: true,
+        what,
+    };
+    vec![
+        inline(
+            "Client",
+            "device",
+            size_of::<Client>(),
+            "the app's client: config, login, sync, links",
+        ),
+        inline(
+            "DcLink",
+            "device and DC it talks to",
+            crate::client::DC_LINK_BYTES,
+            "boxed; holds its ClientSession",
+        ),
+        inline(
+            "ClientSession",
+            "device and DC",
+            size_of::<ClientSession>(),
+            "inside DcLink",
+        ),
+        heap(
+            "ClientSession replay window",
+            "device and DC",
+            REPLAY_WINDOW_MESSAGES * REPLAY_BYTES_PER_ID,
+            "12 bytes an id received, up to 1,000 ids",
+        ),
+        heap(
+            "ClientSalts future salts",
+            "device and DC",
+            MAX_FUTURE_SALTS * FUTURE_SALT_BYTES,
+            "24 bytes a salt, up to 64 salts",
+        ),
+        inline(
+            "KeyState",
+            "key a DC holds",
+            crate::transport::KEY_STATE_BYTES,
+            "boxed; its sessions and salts",
+        ),
+        inline(
+            "AuthKey bytes",
+            "key",
+            AUTH_KEY_BYTES + 2 * size_of::<usize>(),
+            "shared by every holder (Arc)",
+        ),
+        inline(
+            "ServerSession",
+            "session a DC holds",
+            size_of::<ServerSession>(),
+            "in its KeyState",
+        ),
+        heap(
+            "ServerSession replay window",
+            "session a DC holds",
+            REPLAY_WINDOW_MESSAGES * REPLAY_BYTES_PER_ID,
+            "12 bytes an id received, up to 1,000 ids",
+        ),
+        inline(
+            "ReplayWindow",
+            "window",
+            size_of::<ReplayWindow>(),
+            "three deque headers",
+        ),
+        inline(
+            "Account",
+            "account a DC serves",
+            size_of::<Account>(),
+            "in the DC's account table",
+        ),
+        inline(
+            "Authorization",
+            "authorization",
+            size_of::<Authorization>(),
+            "in its account's sorted list",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_record_has_bytes_and_a_unique_name() {
+        let records = records();
+        assert!(records.iter().all(|record| record.bytes > 0));
+        let mut names: Vec<_> = records.iter().map(|record| record.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), records.len());
+    }
+
+    #[test]
+    fn the_replay_bound_is_twelve_kilobytes() {
+        assert_eq!(REPLAY_BYTES_PER_ID, 12);
+        assert_eq!(REPLAY_WINDOW_MESSAGES * REPLAY_BYTES_PER_ID, 12_000);
+    }
+}
