@@ -71,6 +71,10 @@ const MAX_MESSAGES_PER_PACKET: usize = MAX_CONTAINER_MESSAGES - 1;
 #[path = "client_recovery.rs"]
 mod recovery;
 
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod tests;
+
 #[derive(Clone, Debug)]
 struct Pending {
     seq_no: u32,
