@@ -62,6 +62,7 @@ use crate::id::{AuthKeyId, DcId, SessionId, UserId};
 use std::collections::BTreeMap;
 
 use rand_core::RngCore;
+use rustc_hash::FxHashMap;
 
 use crate::auth::client_info::NetworkOrigin;
 use crate::auth::error::RpcError;
@@ -139,7 +140,10 @@ pub struct Server {
     config: ServerConfig,
     transport: ServerTransport,
     authority: DcAuthority,
-    logs: BTreeMap<UserId, UpdateLog>,
+    /// Each home account's update log. Only ever looked up by user, never
+    /// walked, so hashed: a B-tree over every account of the DC cost a
+    /// cache miss a level on every update and sync call.
+    logs: FxHashMap<UserId, UpdateLog>,
     online: OnlineSessions,
     connections: Connections,
     /// answer_id → where the held `rpc_result` goes.
@@ -159,7 +163,7 @@ impl Server {
             config,
             transport,
             authority,
-            logs: BTreeMap::new(),
+            logs: FxHashMap::default(),
             online: OnlineSessions::default(),
             connections: Connections::default(),
             held: BTreeMap::new(),
