@@ -200,19 +200,28 @@ impl DcLink {
     /// Decrypt and handle one packet, following re-issued msg_ids.
     pub(super) fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
         self.events.append(&mut self.session.take_events());
-        let before: BTreeSet<u64> = self.session.pending_ids().collect();
+        // Both in id order (the session keeps pending messages sorted), as
+        // sets were; a Vec and a binary search cost no tree per packet.
+        let before: Vec<u64> = self.session.pending_ids().collect();
+        debug_assert!(before.is_sorted(), "pending ids come in order");
         let deliveries = self.session.receive(now, packet)?;
         self.bytes_received += packet.len() as u64;
         let events = self.session.take_events();
-        let after: BTreeSet<u64> = self.session.pending_ids().collect();
-        let fresh: Vec<u64> = after.difference(&before).copied().collect();
+        let fresh: Vec<u64> = self
+            .session
+            .pending_ids()
+            .filter(|msg_id| before.binary_search(msg_id).is_err())
+            .collect();
         if !fresh.is_empty() {
+            let after: Vec<u64> = self.session.pending_ids().collect();
             let mut settled = settled_in_packet(self.session_key(), packet);
             settled.extend(events.iter().filter_map(|event| match event {
                 TransportEvent::GaveUp { msg_id } => Some(*msg_id),
                 _ => None,
             }));
-            let reissued = before.difference(&after).filter(|msg_id| !settled.contains(msg_id));
+            let reissued = before
+                .iter()
+                .filter(|msg_id| after.binary_search(msg_id).is_err() && !settled.contains(msg_id));
             // The transport re-issues in the order of the refused ids and
             // hands out increasing ids, so the k-th re-issued old id is the
             // k-th fresh one.
