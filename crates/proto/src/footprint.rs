@@ -30,11 +30,8 @@ pub struct Record {
     pub what: &'static str,
 }
 
-/// Bytes a remembered id takes in a [`ReplayWindow`]: its id and seqno in
-/// parallel deques.
-pub const REPLAY_BYTES_PER_ID: usize = size_of::<u64>() + size_of::<u32>();
-/// Bytes a held future salt takes: its start, its end and the salt.
-pub const FUTURE_SALT_BYTES: usize = 3 * size_of::<u64>();
+use crate::transport::client_salts::FUTURE_SALT_BYTES;
+use crate::transport::replay::REPLAY_BYTES_PER_ID;
 
 /// The core's records, client side first.
 pub fn records() -> Vec<Record> {

@@ -50,15 +50,15 @@ use crate::time::Instant;
 use crate::wire::api::ApiCall;
 
 pub use command::{Command, Password};
-
-/// Inline bytes of one DC link (for [`crate::footprint`]).
-pub(crate) const DC_LINK_BYTES: usize = std::mem::size_of::<dc::DcLink>();
 pub use config::{
     ClientConfig, DeviceInfo, API_LAYER, KEEP_ALIVE_INTERVAL, MAX_BIND_ATTEMPTS, MAX_DATACENTERS, MAX_EVENTS,
     MAX_FUTURE_AUTH_TOKENS, MAX_PENDING_REQUESTS_PER_DC, MAX_REQUEST_ATTEMPTS, REQUEST_TIMEOUT, TEMP_KEY_RENEW_LEAD,
 };
 pub use event::{ClientError, ClientEvent, CommandError, RequestId, WipeReason};
 pub use session_file::{SessionFile, SessionKey};
+
+/// Inline bytes of one DC link (for [`crate::footprint`]).
+pub(crate) const DC_LINK_BYTES: usize = std::mem::size_of::<dc::DcLink>();
 
 use dc::DcLink;
 use login::LoginState;

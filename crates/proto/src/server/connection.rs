@@ -22,6 +22,7 @@ use crate::id::AuthKeyId;
 use crate::wire::api;
 
 use super::convert;
+use super::dispatch::Caller;
 use super::MAX_CONNECTION_INFOS;
 
 /// One key's `initConnection`, as the server keeps it.
@@ -65,18 +66,16 @@ impl Connections {
         debug_assert_eq!(self.by_key.len(), self.order.len());
     }
 
-    /// The device `key_id`'s connection described (empty when none did):
-    /// a reference count, not a copy of its strings.
-    pub(super) fn info(&self, key_id: AuthKeyId) -> Arc<ClientInfo> {
-        self.by_key
-            .get(&key_id)
-            .map_or_else(|| self.unknown.clone(), |connection| connection.info.clone())
-    }
-
-    /// Whether `key_id`'s app opted in to the project-private answers.
-    pub(super) fn private_answers(&self, key_id: AuthKeyId) -> bool {
-        self.by_key
-            .get(&key_id)
-            .is_some_and(|connection| connection.private_answers)
+    /// Who a call on `key_id`'s connection, from `origin`, comes from:
+    /// the device its `initConnection` described (empty when none did; a
+    /// reference count, not a copy of its strings) and whether it opted
+    /// in to the project-private answers. One lookup a call.
+    pub(super) fn caller<'a>(&self, key_id: AuthKeyId, origin: &'a NetworkOrigin) -> Caller<'a> {
+        let connection = self.by_key.get(&key_id);
+        Caller {
+            private_answers: connection.is_some_and(|connection| connection.private_answers),
+            device: connection.map_or_else(|| self.unknown.clone(), |connection| connection.info.clone()),
+            origin,
+        }
     }
 }

@@ -416,11 +416,7 @@ impl Server {
                     call => match self.authority.refuse_unbound_temp_key(now, key_id) {
                         Ok(()) => {
                             let acting_key_id = self.authority.resolve_key(now, key_id);
-                            let caller = dispatch::Caller {
-                                private_answers: self.connections.private_answers(key_id),
-                                device: self.connections.info(key_id),
-                                origin,
-                            };
+                            let caller = self.connections.caller(key_id, origin);
                             self.dispatch(now, acting_key_id, call, &caller, rng)
                         }
                         Err(error) => Reply::Error(error),

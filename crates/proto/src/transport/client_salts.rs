@@ -29,6 +29,9 @@ struct HeldSalt {
     salt: u64,
 }
 
+/// Bytes one held future salt takes (for [`crate::footprint`]).
+pub(crate) const FUTURE_SALT_BYTES: usize = std::mem::size_of::<(Instant, HeldSalt)>();
+
 /// The salts of one auth key as its client holds them.
 #[derive(Clone, Debug)]
 pub struct ClientSalts {

@@ -39,6 +39,10 @@ enum Entry {
     Refused { code: BadMsgCode },
 }
 
+/// Bytes one accepted id takes: an element of each parallel deque (for
+/// [`crate::footprint`]).
+pub(crate) const REPLAY_BYTES_PER_ID: usize = std::mem::size_of::<u64>() + std::mem::size_of::<u32>();
+
 /// Remembered ids of one direction of one session, sorted by id in ring
 /// buffers: ids arrive almost in order, so a record is a push at the back
 /// and forgetting the lowest a pop at the front, and a lookup a binary
@@ -156,18 +160,15 @@ impl ReplayWindow {
     /// Forget the lowest ids, of either kind, beyond the window.
     fn forget_beyond_window(&mut self) {
         while self.len() > REPLAY_WINDOW_MESSAGES {
-            let lowest_refused = self.refused.front().map(|&(id, _)| id);
-            match (self.accepted_ids.front().copied(), lowest_refused) {
-                (Some(accepted), Some(refused)) if refused < accepted => {
-                    self.refused.pop_front();
-                }
-                (Some(_), _) => {
+            match self.lowest() {
+                Some(lowest) if self.accepted_ids.front() == Some(&lowest) => {
                     self.accepted_ids.pop_front();
                     self.accepted_seq_nos.pop_front();
                 }
-                (None, _) => {
+                Some(_) => {
                     self.refused.pop_front();
                 }
+                None => break,
             }
         }
         debug_assert!(self.len() <= REPLAY_WINDOW_MESSAGES);
@@ -191,18 +192,19 @@ impl ReplayWindow {
 /// ids; an id above every one — nearly every id, since a session's ids
 /// rise — is answered without searching.
 fn accepted_position(ids: &VecDeque<u64>, msg_id: u64) -> Result<usize, usize> {
-    if ids.back().is_none_or(|&newest| newest < msg_id) {
-        return Err(ids.len());
-    }
-    ids.binary_search(&msg_id)
+    position(ids, msg_id, |&id| id)
 }
 
 /// [`accepted_position`] among the refused ids.
 fn refused_position(refused: &VecDeque<(u64, BadMsgCode)>, msg_id: u64) -> Result<usize, usize> {
-    if refused.back().is_none_or(|&(newest, _)| newest < msg_id) {
-        return Err(refused.len());
+    position(refused, msg_id, |&(id, _)| id)
+}
+
+fn position<T>(sorted: &VecDeque<T>, msg_id: u64, id_of: impl Fn(&T) -> u64) -> Result<usize, usize> {
+    if sorted.back().is_none_or(|newest| id_of(newest) < msg_id) {
+        return Err(sorted.len());
     }
-    refused.binary_search_by_key(&msg_id, |&(id, _)| id)
+    sorted.binary_search_by_key(&msg_id, id_of)
 }
 
 #[cfg(test)]
