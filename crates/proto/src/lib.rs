@@ -20,6 +20,7 @@ mod queue;
 mod recency;
 pub mod server;
 pub mod sync;
+mod tight_store;
 pub mod time;
 pub mod transport;
 pub mod wire;

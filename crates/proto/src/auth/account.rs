@@ -3,13 +3,13 @@
 //! profile behind the anomaly signals.
 
 use crate::id::{AuthorizationHash, DcId, UserId};
-use litemap::LiteMap;
 use std::collections::VecDeque;
 
 use super::anomaly::ActivityProfile;
 use super::authorization::Authorization;
 use super::future_tokens::FutureToken;
 use super::password::PasswordVerifier;
+use crate::tight_store::TightMap;
 
 use crate::time::Instant;
 
@@ -81,9 +81,10 @@ pub struct Account {
     /// Future auth tokens handed out by logins and log-outs, oldest first.
     pub(crate) future_tokens: VecDeque<FutureToken>,
     /// Authorizations by serial (creation order: lowest is oldest).
-    /// A sorted `Vec` (litemap): an account holds a few, and a B-tree node
-    /// padded them to eleven, 3 KiB per account in a heap profile.
-    pub(crate) authorizations: LiteMap<u64, Authorization>,
+    /// Sorted, with no spare room: an account holds a few, and a B-tree
+    /// node padded them to eleven (3 KiB per account in a heap profile), a
+    /// `Vec` to four.
+    pub(crate) authorizations: TightMap<u64, Authorization>,
     pub(crate) profile: ActivityProfile,
     /// Failed sign-in or password attempts since the last success or flood.
     pub(crate) failed_attempts: u32,
@@ -103,7 +104,7 @@ impl Account {
             state: AccountState::Active,
             password: None,
             future_tokens: VecDeque::new(),
-            authorizations: LiteMap::new(),
+            authorizations: TightMap::new(),
             profile: ActivityProfile::default(),
             failed_attempts: 0,
             flood_until: None,

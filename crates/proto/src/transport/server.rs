@@ -6,7 +6,7 @@
 //! transport error −404), finds or creates the session (announcing
 //! `new_session_created`), and validates via [`ServerSession`].
 
-use litemap::LiteMap;
+use crate::tight_store::TightMap;
 
 use rustc_hash::FxHashMap;
 
@@ -129,8 +129,9 @@ pub(crate) const KEY_STATE_BYTES: usize = std::mem::size_of::<KeyState>();
 struct KeyState {
     key: AuthKey,
     salts: SaltSchedule,
-    /// A key's few sessions, sorted: a B-tree node pads them to eleven.
-    sessions: LiteMap<SessionId, ServerSession>,
+    /// A key's few sessions, sorted, with no spare room: a B-tree node
+    /// padded them to eleven, a `Vec` to four.
+    sessions: TightMap<SessionId, ServerSession>,
 }
 
 /// Every auth key a datacenter knows, with its sessions.
@@ -177,7 +178,7 @@ impl ServerTransport {
             Box::new(KeyState {
                 key,
                 salts,
-                sessions: LiteMap::new(),
+                sessions: TightMap::new(),
             })
         });
     }
@@ -363,7 +364,7 @@ fn first_msg_id(message: &Message) -> u64 {
     }
 }
 
-fn least_recently_active(sessions: &LiteMap<SessionId, ServerSession>) -> Option<SessionId> {
+fn least_recently_active(sessions: &TightMap<SessionId, ServerSession>) -> Option<SessionId> {
     sessions
         .values()
         .min_by_key(|session| (session.last_active(), session.session_id()))
