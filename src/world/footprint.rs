@@ -16,7 +16,7 @@ pub fn records() -> Vec<Record> {
         per: "device",
         bytes: size_of::<App>(),
         heap: false,
-        what: "the world's device: its Client, node, clocks, origin",
+        what: "the world's device: its Client, node, clocks, origin".to_owned(),
     };
     std::iter::once(app).chain(footprint::records()).collect()
 }

@@ -16,7 +16,7 @@ use crate::transport::{ClientSession, ReplayWindow, ServerSession, REPLAY_WINDOW
 use crate::wire::MAX_FUTURE_SALTS;
 
 /// One row of the footprint table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     /// The record, as the code names it.
     pub name: &'static str,
@@ -26,28 +26,34 @@ pub struct Record {
     pub bytes: usize,
     /// Whether `bytes` is a heap bound (grown as used) rather than inline.
     pub heap: bool,
-    /// What the bytes are.
-    pub what: &'static str,
+    /// What the bytes are; a heap row's text is made from the same
+    /// constants as its bound.
+    pub what: String,
 }
 
-use crate::transport::client_salts::FUTURE_SALT_BYTES;
+use crate::transport::held_salts::{LISTED_SALT_BYTES, RUN_SALT_BYTES};
 use crate::transport::replay::REPLAY_BYTES_PER_ID;
+
+/// The heap text of a bound of `per_item` bytes for each of `limit` items.
+fn bound_text(per_item: usize, item: &str, limit: usize) -> String {
+    format!("{per_item} bytes {item}, up to {limit} of them")
+}
 
 /// The core's records, client side first.
 pub fn records() -> Vec<Record> {
-    let inline = |name, per, bytes, what| Record {
+    let inline = |name, per, bytes, what: &str| Record {
         name,
         per,
         bytes,
         heap: false,
-        what,
+        what: what.to_owned(),
     };
-    let heap = |name, per, bytes, what| Record {
+    let heap = |name, per, per_item, item: &str, limit| Record {
         name,
         per,
-        bytes,
+        bytes: per_item * limit,
         heap: true,
-        what,
+        what: bound_text(per_item, item, limit),
     };
     vec![
         inline(
@@ -71,14 +77,23 @@ pub fn records() -> Vec<Record> {
         heap(
             "ClientSession replay window",
             "device and DC",
-            REPLAY_WINDOW_MESSAGES * REPLAY_BYTES_PER_ID,
-            "12 bytes an id received, up to 1,000 ids",
+            REPLAY_BYTES_PER_ID,
+            "an id received",
+            REPLAY_WINDOW_MESSAGES,
         ),
         heap(
-            "ClientSalts future salts",
+            "ClientSalts future salts, one answer",
             "device and DC",
-            MAX_FUTURE_SALTS * FUTURE_SALT_BYTES,
-            "24 bytes a salt, up to 64 salts",
+            RUN_SALT_BYTES,
+            "a salt of an evenly spaced run",
+            MAX_FUTURE_SALTS,
+        ),
+        heap(
+            "ClientSalts future salts, merged answers",
+            "device and DC",
+            LISTED_SALT_BYTES,
+            "a salt with its validity",
+            MAX_FUTURE_SALTS,
         ),
         inline(
             "KeyState",
@@ -101,8 +116,9 @@ pub fn records() -> Vec<Record> {
         heap(
             "ServerSession replay window",
             "session a DC holds",
-            REPLAY_WINDOW_MESSAGES * REPLAY_BYTES_PER_ID,
-            "12 bytes an id received, up to 1,000 ids",
+            REPLAY_BYTES_PER_ID,
+            "an id received",
+            REPLAY_WINDOW_MESSAGES,
         ),
         inline(
             "ReplayWindow",
@@ -143,5 +159,23 @@ mod tests {
     fn the_replay_bound_is_twelve_kilobytes() {
         assert_eq!(REPLAY_BYTES_PER_ID, 12);
         assert_eq!(REPLAY_WINDOW_MESSAGES * REPLAY_BYTES_PER_ID, 12_000);
+        let window = records()
+            .into_iter()
+            .find(|record| record.name == "ServerSession replay window")
+            .expect("the server's window");
+        assert_eq!(window.bytes, 12_000);
+        assert_eq!(window.what, "12 bytes an id received, up to 1000 of them");
+    }
+
+    #[test]
+    fn one_answer_of_salts_takes_a_third_of_a_merged_set() {
+        let bytes = |name: &str| {
+            records()
+                .into_iter()
+                .find(|record| record.name == name)
+                .map(|record| record.bytes)
+        };
+        assert_eq!(bytes("ClientSalts future salts, one answer"), Some(512));
+        assert_eq!(bytes("ClientSalts future salts, merged answers"), Some(1536));
     }
 }

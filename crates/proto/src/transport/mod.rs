@@ -13,6 +13,7 @@ pub(crate) mod client;
 pub(crate) mod client_delivery;
 pub(crate) mod client_salts;
 pub(crate) mod events;
+pub(crate) mod held_salts;
 pub(crate) mod msg_id;
 pub(crate) mod replay;
 pub(crate) mod salt;
