@@ -81,7 +81,7 @@ impl World {
         let same_attempt = self.apps[app].login_retries == attempt;
         let waiting = self.accounts[account].pending_logins.contains_key(&app);
         if same_attempt && waiting && !self.apps[app].client.is_logged_in() {
-            self.accounts[account].pending_logins.remove(&app);
+            self.accounts[account].end_pending_login(app);
             self.owner_login_failed(now, app);
         }
     }
@@ -279,7 +279,7 @@ impl World {
                 if self.apps[app].client.is_online() {
                     self.apps[app].connected_at = Some(now);
                 }
-                self.accounts[account].pending_logins.remove(&app);
+                self.accounts[account].end_pending_login(app);
                 self.apps[app].login_retries = 0;
                 self.enable_two_factor_once(now, account, app);
                 self.connect_media_dc(now, account, app);
