@@ -8,12 +8,11 @@
 //! and the one trigonometric function is a fixed polynomial (IEEE `+ * sqrt`
 //! are correctly rounded everywhere; libm's `cos` need not be).
 
-use std::collections::BTreeSet;
-
 use super::account::Account;
 use super::authorization::{Authorization, HOURS_PER_DAY};
 use super::client_info::GeoPoint;
 use super::limits::MAX_KNOWN_DEVICE_MODELS;
+use crate::tight_store::TightMap;
 use crate::time::Instant;
 
 /// Faster than an airliner is impossible travel.
@@ -40,8 +39,10 @@ pub(crate) const EARTH_RADIUS_KM: f64 = 6371.0;
 pub(crate) struct ActivityProfile {
     /// Requests per UTC hour of day over all authorizations.
     pub hours: [u64; HOURS_PER_DAY],
-    /// Device models of confirmed authorizations (bounded; first ones kept).
-    pub known_device_models: BTreeSet<String>,
+    /// Device models of confirmed authorizations (bounded; first ones
+    /// kept), sorted with no spare room: an account knows one or two, and
+    /// a B-tree node kept room for eleven.
+    pub known_device_models: TightMap<String, ()>,
 }
 
 impl ActivityProfile {
@@ -57,10 +58,17 @@ impl ActivityProfile {
         hour
     }
 
+    /// Whether a confirmed authorization used `model`.
+    pub(crate) fn knows_device_model(&self, model: &str) -> bool {
+        self.known_device_models
+            .get_by(|known| known.as_str().cmp(model))
+            .is_some()
+    }
+
     /// Remember a device model the owner uses (on confirmation).
     pub(crate) fn learn_device_model(&mut self, model: &str) {
-        if self.known_device_models.len() < MAX_KNOWN_DEVICE_MODELS {
-            self.known_device_models.insert(model.to_string());
+        if self.known_device_models.len() < MAX_KNOWN_DEVICE_MODELS && !self.knows_device_model(model) {
+            self.known_device_models.insert(model.to_string(), ());
         }
     }
 }
@@ -92,7 +100,7 @@ impl AnomalySignals {
 /// Compute the signals of `auth` within `account`.
 pub(crate) fn signals(account: &Account, auth: &Authorization) -> AnomalySignals {
     AnomalySignals {
-        new_device_model: !account.profile.known_device_models.contains(&auth.info.device_model),
+        new_device_model: !account.profile.knows_device_model(&auth.info.device_model),
         outdated_app_version: is_outdated(account, auth),
         impossible_travel: is_impossible_travel(account, auth),
         unusual_hours: is_unusual_hours(account, auth),
@@ -229,6 +237,17 @@ mod tests {
             profile.learn_device_model(&format!("m{model}"));
         }
         assert_eq!(profile.known_device_models.len(), MAX_KNOWN_DEVICE_MODELS);
+        profile.learn_device_model("m3");
+        assert_eq!(
+            profile.known_device_models.len(),
+            MAX_KNOWN_DEVICE_MODELS,
+            "known already"
+        );
+        assert!(profile.knows_device_model("m0") && profile.knows_device_model("m31"));
+        assert!(
+            !profile.knows_device_model("m32"),
+            "past the bound: the first ones are kept"
+        );
         let signals = AnomalySignals {
             new_device_model: true,
             unusual_hours: true,

@@ -402,7 +402,7 @@ impl DcAuthority {
             hash,
             key_id,
             official_app: info.is_official_app(),
-            device_model_was_new: !account.profile.known_device_models.contains(&info.device_model),
+            device_model_was_new: !account.profile.knows_device_model(&info.device_model),
             info,
             date_created: now,
             date_active: now,
