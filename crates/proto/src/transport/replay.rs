@@ -161,7 +161,9 @@ impl ReplayWindow {
 
     /// Forget the lowest ids, of either kind, beyond the window.
     fn forget_beyond_window(&mut self) {
-        while self.len() > REPLAY_WINDOW_MESSAGES {
+        // One pop per id beyond the window, no more: a loop until the
+        // window fits would spin forever if a pop ever missed.
+        for _ in 0..self.len().saturating_sub(REPLAY_WINDOW_MESSAGES) {
             match self.lowest() {
                 Some(lowest) if self.accepted_ids.front() == Some(&lowest) => {
                     self.accepted_ids.pop_front();
