@@ -108,7 +108,7 @@ metric_table! {
     MaxBypassWindowMs: "max_bypass_window_ms", "ms", Number,
         "longest time from a revocation to an accepted bypass";
     OracleViolations: "oracle_violations", "count", Number,
-        "broken promises (bugs): bypasses beyond the policy's window, terminated devices that did not wipe, replayed messages processed twice";
+        "broken promises (bugs), one per finding: a bypass beyond the policy's window, a terminated device that did not wipe, a temp key still bound after its permanent key's authorization ended, an authorization alive at the end although idle beyond its TTL (plus 60 s), and one each for replayed packets processed twice and for events the bounded queue dropped";
     FootholdsMinted: "footholds_minted", "count", Number,
         "authorizations attackers minted (QR login, future tokens)";
     SurvivingFootholds: "surviving_footholds", "count", Number,
