@@ -34,6 +34,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("compare_runs", crate::fuzz_compare::compare_runs),
     ("transport_framing", crate::fuzz_framing::transport_framing),
     ("key_exchange", crate::fuzz_key_exchange::key_exchange),
+    ("session_string", crate::fuzz_session_string::session_string),
 ];
 
 /// Random operations against a three-DC cluster of real servers, checked

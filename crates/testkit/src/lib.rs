@@ -33,6 +33,7 @@ pub mod fuzz;
 pub mod fuzz_compare;
 pub mod fuzz_framing;
 pub mod fuzz_key_exchange;
+pub mod fuzz_session_string;
 pub mod fuzz_shard;
 pub mod fuzz_sweep;
 pub mod scenario_fixture;
