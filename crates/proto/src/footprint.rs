@@ -124,7 +124,7 @@ pub fn records() -> Vec<Record> {
             "ReplayWindow",
             "window",
             size_of::<ReplayWindow>(),
-            "three deque headers",
+            "three deque headers and the newest ids",
         ),
         inline(
             "Account",
