@@ -1,8 +1,9 @@
 //! Criterion benchmarks of the transport layer's hot paths: MTProto 2.0
 //! encryption and decryption of one 256-byte message, packet decoding, and
-//! the server's validation of one incoming message, and its answer cache
-//! (an answer sealed and kept, then acknowledged; a duplicate query
-//! answered from the cache).
+//! the server's validation of one incoming message, its answer cache (an
+//! answer sealed and kept, then acknowledged; a duplicate query answered
+//! from the cache), and the replay window every received message passes
+//! (a full window taking the next id; a late id looked up inside it).
 
 use std::time::Duration;
 
@@ -12,7 +13,9 @@ use rand_chacha::ChaCha8Rng;
 use sessionlab_proto::crypto::{self, AuthKey, Direction};
 use sessionlab_proto::id::{AuthKeyId, SessionId};
 use sessionlab_proto::time::Instant;
-use sessionlab_proto::transport::{MsgIdGenerator, MsgIdKind, Outgoing, SeqNoCounter, ServerTransport};
+use sessionlab_proto::transport::{
+    IdStatus, MsgIdGenerator, MsgIdKind, Outgoing, ReplayWindow, SeqNoCounter, ServerTransport, REPLAY_WINDOW_MESSAGES,
+};
 use sessionlab_proto::wire::{Body, Envelope, Message};
 
 fn key() -> AuthKey {
@@ -195,11 +198,49 @@ fn answer_cache(c: &mut Criterion) {
     });
 }
 
+/// A window holding its full 1,000 ids, 4 apart as a session's rise, with
+/// even seqnos: the state of every session after its first thousand messages.
+fn full_window() -> (ReplayWindow, u64) {
+    let mut window = ReplayWindow::new();
+    let mut msg_id = 1 << 32;
+    for index in 0..REPLAY_WINDOW_MESSAGES as u32 {
+        msg_id += 4;
+        window.record(msg_id, 2 * index);
+    }
+    (window, msg_id)
+}
+
+fn replay_window(c: &mut Criterion) {
+    // What a session does with each message: is it new, is its seqno
+    // consistent, remember it (forgetting the lowest).
+    c.bench_function("replay/full_window_takes_the_next_id", |b| {
+        let (mut window, mut msg_id) = full_window();
+        let mut seq_no = 2 * REPLAY_WINDOW_MESSAGES as u32;
+        b.iter(|| {
+            msg_id += 4;
+            seq_no += 2;
+            assert_eq!(window.status(msg_id), IdStatus::Fresh);
+            assert_eq!(window.seqno_conflict(msg_id, seq_no), None);
+            window.record(black_box(msg_id), seq_no);
+        })
+    });
+    // A late copy of an id in the middle: the binary searches.
+    c.bench_function("replay/late_id_found_inside_a_full_window", |b| {
+        let (window, newest) = full_window();
+        let late = newest - 4 * (REPLAY_WINDOW_MESSAGES as u64 / 2);
+        b.iter(|| {
+            assert_eq!(window.status(black_box(late)), IdStatus::Duplicate);
+            window.seqno_conflict(black_box(late + 1), 999)
+        })
+    });
+}
+
 criterion_group!(
     benches,
     crypto_per_message,
     packet_decode,
     server_validation,
-    answer_cache
+    answer_cache,
+    replay_window
 );
 criterion_main!(benches);
