@@ -146,10 +146,7 @@ impl ClientSalts {
     }
 
     fn latest_valid_until(&self) -> Option<Instant> {
-        (0..self.future.len())
-            .filter_map(|index| self.future.get(index))
-            .map(|(_, held)| held.valid_until)
-            .max()
+        self.future.iter().map(|(_, held)| held.valid_until).max()
     }
 
     /// How many future salts are held.

@@ -59,8 +59,13 @@ impl HeldSalts {
     }
 
     /// Every salt with its start, in order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (Instant, HeldSalt)> + '_ {
+        (0..self.len()).filter_map(|index| self.get(index))
+    }
+
+    /// [`iter`](Self::iter), collected.
     pub(super) fn to_listed(&self) -> Vec<(Instant, HeldSalt)> {
-        (0..self.len()).filter_map(|index| self.get(index)).collect()
+        self.iter().collect()
     }
 
     pub(super) fn len(&self) -> usize {

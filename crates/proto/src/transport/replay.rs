@@ -111,8 +111,7 @@ impl ReplayWindow {
         let (newest, newest_seq_no) = self.newest_accepted;
         if msg_id > newest {
             // The only neighbour is the newest accepted id, below.
-            let too_low = newest_seq_no > seq_no || (newest_seq_no == seq_no && newest_seq_no % 2 == 1);
-            return too_low.then_some(BadMsgCode::SeqNoTooLow);
+            return seqno_below_conflicts(newest_seq_no, seq_no).then_some(BadMsgCode::SeqNoTooLow);
         }
         // Accepted ids below msg_id end at `split`; ids above start at `after`.
         let (split, after) = match accepted_position(&self.accepted_ids, msg_id) {
@@ -120,7 +119,7 @@ impl ReplayWindow {
             Err(index) => (index, index),
         };
         if let Some(&before) = split.checked_sub(1).and_then(|index| self.accepted_seq_nos.get(index)) {
-            if before > seq_no || (before == seq_no && before % 2 == 1) {
+            if seqno_below_conflicts(before, seq_no) {
                 return Some(BadMsgCode::SeqNoTooLow);
             }
         }
@@ -243,6 +242,12 @@ impl ReplayWindow {
         all.sort_by_key(|&(id, _)| id);
         all
     }
+}
+
+/// Whether an accepted neighbour below with seqno `before` contradicts
+/// `seq_no`: higher, or equal and odd (code 32).
+fn seqno_below_conflicts(before: u32, seq_no: u32) -> bool {
+    before > seq_no || (before == seq_no && before % 2 == 1)
 }
 
 /// Room for one more id: a quarter more than held (at least four), never
