@@ -214,6 +214,65 @@ fn a_large_backwards_correction_restarts_the_session_instead_of_lowering_ids() {
     )));
 }
 
+#[test]
+fn a_restart_moves_the_refused_message_once_even_when_its_new_id_equals_the_old() {
+    // A ping goes out at the right time; then the client's clock jumps
+    // 2,057 s ahead and a second ping goes out. A 17 about the first, on
+    // the server's clock, corrects the clock back by 2,057 s: the last id
+    // leads by far more than 25 s, so the session restarts and both pings
+    // move. The new session's first id is the first ping's old id (the
+    // same instant on a fresh generator); the refusal names the old
+    // session's message and must not move the new one a second time.
+    let key = key(1);
+    let now = start();
+    let (mut server, mut client) = pair(&key, now);
+    let jumped = now + Duration::from_secs(2057);
+    let first = client.send(now, Body::Ping { ping_id: 1 }.encode()).expect("queued");
+    let second = client.send(jumped, Body::Ping { ping_id: 2 }.encode()).expect("queued");
+    let packet = client.poll_transmit(jumped, &mut rng(4)).expect("a packet");
+    let received = receive(&mut server, &packet, now);
+    let refusal = Body::BadMsgNotification {
+        bad_msg_id: first,
+        bad_msg_seqno: 1,
+        error_code: 17,
+    };
+    let notice = server
+        .seal(
+            now,
+            received.auth_key_id,
+            received.session_id,
+            &[Outgoing::response(&refusal)],
+            &mut rng(5),
+        )
+        .expect("sealed");
+    client.take_events();
+    client.receive(jumped, &notice).expect("decrypts");
+    let events = client.take_events();
+    let moves: Vec<(u64, u64, u32)> = events
+        .iter()
+        .filter_map(|event| match event {
+            TransportEvent::Reissued {
+                old_msg_id,
+                new_msg_id,
+                attempt,
+            } => Some((*old_msg_id, *new_msg_id, *attempt)),
+            _ => None,
+        })
+        .collect();
+    // Three moves, one per pending message (the first packet also asked
+    // for future salts), each of an old id, each once.
+    assert_eq!(moves.len(), 3, "{events:?}");
+    assert_eq!((moves[0].0, moves[0].1), (first, first), "{events:?}");
+    assert_eq!(moves.iter().filter(|(old, _, _)| *old == second).count(), 1);
+    assert!(moves
+        .iter()
+        .all(|(old, new, attempt)| *attempt == 2 && *new < second && *old >= first));
+    let mut moved_to: Vec<u64> = moves.iter().map(|(_, new, _)| *new).collect();
+    moved_to.sort_unstable();
+    assert_eq!(client.pending_ids().collect::<Vec<_>>(), moved_to);
+    assert_ne!(client.session_id(), SessionId(SESSION_ID));
+}
+
 /// A query answered by the server; the answer's packet is returned, not
 /// delivered (lost unless the caller hands it on).
 struct Answered {

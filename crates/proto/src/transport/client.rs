@@ -512,7 +512,14 @@ impl ClientSession {
                 }
                 let code = BadMsgCode::from_code(error_code);
                 if matches!(code, Some(BadMsgCode::MsgIdTooLow | BadMsgCode::MsgIdTooHigh)) {
+                    let session_before = self.session_id;
                     self.correct_clock(now, message.msg_id);
+                    if self.session_id != session_before {
+                        // The restart moved every pending message, the
+                        // refused one included; `bad_msg_id` is the old
+                        // session's and may equal a new message's id.
+                        return;
+                    }
                 }
                 if code == Some(BadMsgCode::SeqNoTooLow) {
                     // Only the refused message is re-issued, as for every
