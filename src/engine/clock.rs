@@ -33,6 +33,7 @@ impl Clock {
     }
 
     /// The current virtual time.
+    #[inline]
     pub const fn now(&self) -> Instant {
         self.now
     }
@@ -65,6 +66,7 @@ impl Clock {
 
     /// Move to `to`. Only the engine calls this, with the time of the event it
     /// pops; the queue guarantees that time is never in the past.
+    #[inline]
     pub(crate) fn advance_to(&mut self, to: Instant) {
         assert!(to >= self.now, "virtual time went backwards: {to:?} < {:?}", self.now);
         self.now = to;

@@ -60,6 +60,7 @@ impl<E: TraceEncode> Engine<E> {
     }
 
     /// Schedule `event` at `at` (not before now).
+    #[inline(always)]
     pub fn schedule(&mut self, at: Instant, event: E) -> Result<EventId, QueueError> {
         self.queue.schedule(at, event)
     }
@@ -91,6 +92,7 @@ impl<E: TraceEncode> Engine<E> {
     }
 
     /// Pop the next event, advance the clock to it and record it in the trace.
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(Instant, E)> {
         let (at, _id, event) = self.queue.pop()?;
         self.clock.advance_to(at);

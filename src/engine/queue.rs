@@ -67,11 +67,13 @@ pub enum QueueError {
 
 /// A heap key: time in the high word, then (sequence, slot) in the low
 /// word. Sequences are unique, so the slot never decides an order.
+#[inline]
 fn pack(at: Instant, sequence: u64, slot: u32) -> u128 {
     (u128::from(at.unix_micros()) << 64) | u128::from((sequence << SLOT_BITS) | u64::from(slot))
 }
 
 /// (time, sequence, slot) of a heap key.
+#[inline]
 fn unpack(key: u128) -> (Instant, u64, u32) {
     let low = key as u64;
     let slot = u32::try_from(low & SLOT_MASK).unwrap_or(u32::MAX);
@@ -140,6 +142,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Schedule `event` at `at`, which must not be before the last popped event.
+    #[inline]
     pub fn schedule(&mut self, at: Instant, event: E) -> Result<EventId, QueueError> {
         if at < self.floor {
             return Err(QueueError::InThePast { at, now: self.floor });
@@ -199,18 +202,24 @@ impl<E> EventQueue<E> {
     }
 
     /// Remove and return the next pending event: earliest time, then earliest scheduled.
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(Instant, EventId, E)> {
-        self.drop_cancelled_top();
-        let Reverse(key) = self.heap.pop()?;
-        let (at, sequence, slot) = unpack(key);
-        let state = &mut self.slots[slot as usize];
-        assert_eq!(state.sequence, sequence, "a heap key names its slot's occupant");
-        let event = state.event.take().expect("popped a dead entry");
-        assert!(at >= self.floor, "the heap yielded an event before the floor");
-        self.free_slots.push(slot);
-        self.live -= 1;
-        self.floor = at;
-        Some((at, EventId { sequence, slot }, event))
+        // One pass over the top: a tombstone is dropped on the way (its
+        // slot freed), without a peek before every pop.
+        loop {
+            let Reverse(key) = self.heap.pop()?;
+            let (at, sequence, slot) = unpack(key);
+            let state = &mut self.slots[slot as usize];
+            assert_eq!(state.sequence, sequence, "a heap key names its slot's occupant");
+            self.free_slots.push(slot);
+            let Some(event) = state.event.take() else {
+                continue; // cancelled: a tombstone
+            };
+            assert!(at >= self.floor, "the heap yielded an event before the floor");
+            self.live -= 1;
+            self.floor = at;
+            return Some((at, EventId { sequence, slot }, event));
+        }
     }
 
     /// Close the past up to `to`: nothing may be scheduled before it any more.
