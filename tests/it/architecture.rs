@@ -32,7 +32,8 @@ const FORBIDDEN: &[&str] = &[
 /// own name), `rand_core` (with ChaCha for key material), `thiserror`,
 /// `rustc-hash` (a fixed-key hasher: the same hashes on every run and
 /// machine, for maps no output's order comes from), `litemap` (a sorted
-/// vector map for the few entries of one client or session), and
+/// vector map for the few entries of one client or session), `smallvec`
+/// (per-packet scratch lists on the stack instead of the heap), and
 /// `arbitrary` behind the fuzzing feature.
 const ALLOWED_DEPENDENCIES: &[&str] = &[
     "aes",
@@ -48,6 +49,7 @@ const ALLOWED_DEPENDENCIES: &[&str] = &[
     "thiserror",
     "rustc-hash",
     "litemap",
+    "smallvec",
     "arbitrary",
 ];
 

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use litemap::LiteMap;
 
 use rand_core::RngCore;
+use smallvec::SmallVec;
 
 use super::config::{DeviceInfo, API_LAYER, MAX_PENDING_REQUESTS_PER_DC, TEMP_KEY_RENEW_LEAD};
 use super::event::{CommandError, RequestId};
@@ -24,6 +25,10 @@ use crate::transport::{
 };
 use crate::wire::api::{ApiCall, ApiRequest, BindAuthKeyInner, BindTempAuthKey, InitConnection, JsonValue};
 use crate::wire::{Body, Envelope};
+
+/// Pending ids a packet's re-issue check keeps on the stack: a link has a
+/// few messages in flight (more spill to the heap).
+const PENDING_IDS_INLINE: usize = 16;
 
 /// A temp key (api/pfs) and its binding to the link's permanent key.
 #[derive(Clone, Debug)]
@@ -202,12 +207,12 @@ impl DcLink {
         self.events.append(&mut self.session.take_events());
         // Both in id order (the session keeps pending messages sorted), as
         // sets were; a Vec and a binary search cost no tree per packet.
-        let before: Vec<u64> = self.session.pending_ids().collect();
+        let before: SmallVec<[u64; PENDING_IDS_INLINE]> = self.session.pending_ids().collect();
         debug_assert!(before.is_sorted(), "pending ids come in order");
         let deliveries = self.session.receive(now, packet)?;
         self.bytes_received += packet.len() as u64;
         let events = self.session.take_events();
-        let fresh: Vec<u64> = self
+        let fresh: SmallVec<[u64; PENDING_IDS_INLINE]> = self
             .session
             .pending_ids()
             .filter(|msg_id| before.binary_search(msg_id).is_err())

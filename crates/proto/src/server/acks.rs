@@ -1,6 +1,11 @@
 //! Which acknowledgements go with the answers to one packet.
 
+use smallvec::SmallVec;
+
 use crate::wire::Body;
+
+/// Answered ids kept without a heap allocation.
+const ANSWERS_INLINE: usize = 8;
 
 /// The replies to one packet with every acknowledged id that is answered
 /// in the same packet (`rpc_result`, `pong`, `future_salts`) left out of
@@ -9,7 +14,9 @@ use crate::wire::Body;
 /// `future_auth_token`). An ack left empty is dropped; the acks of
 /// requests answered later stay, and stay first.
 pub(super) fn answers_before_acks(mut bodies: Vec<Body>) -> Vec<Body> {
-    let answered: Vec<u64> = bodies
+    // On the stack for the usual handful of answers (a pong, a result):
+    // this runs for every packet a DC receives.
+    let answered: SmallVec<[u64; ANSWERS_INLINE]> = bodies
         .iter()
         .filter_map(|body| match body {
             Body::RpcResult { req_msg_id, .. } | Body::FutureSalts { req_msg_id, .. } => Some(*req_msg_id),

@@ -594,14 +594,16 @@ fn new_log(retained_limit: usize) -> UpdateLog {
 /// [`MAX_CONTAINER_MESSAGES`](crate::wire::MAX_CONTAINER_MESSAGES)
 /// messages and a body of at most [`MAX_BODY_BYTES`](crate::wire::MAX_BODY_BYTES).
 /// A message too large even alone gets a run of its own (which `seal` refuses).
-fn packet_chunks(messages: &[Outgoing]) -> Vec<&[Outgoing]> {
+fn packet_chunks(messages: &[Outgoing]) -> impl Iterator<Item = &[Outgoing]> {
     use crate::transport::{CONTAINER_HEADER_BYTES, CONTAINER_ITEM_OVERHEAD_BYTES};
     use crate::wire::{MAX_BODY_BYTES, MAX_CONTAINER_MESSAGES};
-    let mut chunks = Vec::new();
+    // An iterator, not a Vec: one packet's send allocated a list of runs
+    // that is nearly always one run long.
     let mut start = 0;
-    while start < messages.len() {
+    std::iter::from_fn(move || {
+        let first = messages.get(start)?;
         // The run grows while it fits as a container.
-        let mut container_bytes = CONTAINER_HEADER_BYTES + messages[start].body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
+        let mut container_bytes = CONTAINER_HEADER_BYTES + first.body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
         let mut end = start + 1;
         while end < messages.len() && end - start < MAX_CONTAINER_MESSAGES {
             let grown = container_bytes + messages[end].body.len() + CONTAINER_ITEM_OVERHEAD_BYTES;
@@ -611,10 +613,10 @@ fn packet_chunks(messages: &[Outgoing]) -> Vec<&[Outgoing]> {
             container_bytes = grown;
             end += 1;
         }
-        chunks.push(&messages[start..end]);
+        let chunk = &messages[start..end];
         start = end;
-    }
-    chunks
+        Some(chunk)
+    })
 }
 
 #[cfg(test)]

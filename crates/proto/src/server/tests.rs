@@ -16,16 +16,17 @@ fn outgoing(bytes: usize) -> Outgoing {
 #[test]
 fn chunks_respect_the_message_count_and_the_byte_limit() {
     let many: Vec<Outgoing> = (0..2500).map(|_| outgoing(8)).collect();
-    let sizes: Vec<usize> = packet_chunks(&many).iter().map(|chunk| chunk.len()).collect();
+    let sizes: Vec<usize> = packet_chunks(&many).map(|chunk| chunk.len()).collect();
     assert_eq!(sizes, [MAX_CONTAINER_MESSAGES, MAX_CONTAINER_MESSAGES, 452]);
     let big: Vec<Outgoing> = (0..5).map(|_| outgoing(400 * 1024)).collect();
-    let chunks = packet_chunks(&big);
+    let chunks: Vec<&[Outgoing]> = packet_chunks(&big).collect();
     assert_eq!(chunks.iter().map(|chunk| chunk.len()).collect::<Vec<_>>(), [2, 2, 1]);
     assert!(chunks.iter().all(|chunk| sealed_body_bytes(chunk) <= MAX_BODY_BYTES));
     // Too large alone: a run of its own, which `seal` refuses.
     let huge = [outgoing(8), outgoing(MAX_BODY_BYTES + 4), outgoing(8)];
-    let sizes: Vec<usize> = packet_chunks(&huge).iter().map(|chunk| chunk.len()).collect();
+    let sizes: Vec<usize> = packet_chunks(&huge).map(|chunk| chunk.len()).collect();
     assert_eq!(sizes, [1, 1, 1]);
+    assert_eq!(packet_chunks(&[]).count(), 0, "nothing to send: no run");
 }
 
 fn server() -> Server {

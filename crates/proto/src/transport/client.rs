@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use litemap::LiteMap;
 use rand_core::RngCore;
+use smallvec::{smallvec, SmallVec};
 
 pub use super::client_delivery::{ClientReceiveError, Delivery, SendError};
 use super::client_salts::{ClientSalts, SALT_REQUEST_RETRY};
@@ -462,9 +463,16 @@ impl ClientSession {
         if outer.msg_id % 4 != 1 && outer.msg_id % 4 != 3 {
             return Err(ClientReceiveError::BadServerMsgId { msg_id: outer.msg_id });
         }
-        let messages = match Body::decode(&outer.body) {
-            Ok(Body::Container(inner)) => inner,
-            _ => vec![outer],
+        // Only a container's constructor can decode to a container: any
+        // other body is decoded once, in `handle_message`, and a lone
+        // message stays off the heap.
+        let messages: SmallVec<[Message; 1]> = if outer.constructor() == Some(ids::MSG_CONTAINER) {
+            match Body::decode(&outer.body) {
+                Ok(Body::Container(inner)) => SmallVec::from_vec(inner),
+                _ => smallvec![outer],
+            }
+        } else {
+            smallvec![outer]
         };
         self.sync_meter.on_received(packet.len(), &messages);
         let mut deliveries = Vec::new();

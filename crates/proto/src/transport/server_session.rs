@@ -251,6 +251,13 @@ impl ServerSession {
 
     /// Hand an admitted message up, or answer it here (acks, pings).
     fn deliver(&mut self, now: Instant, message: &Message, out: &mut Processed) {
+        if !message.constructor().is_some_and(answered_here) {
+            // A body decodes to its constructor's variant, so no other body
+            // reaches an arm below but the last: it goes up undecoded (an
+            // application body's decode copied every byte only to drop it).
+            out.accepted.push(message.clone());
+            return;
+        }
         match Body::decode(&message.body) {
             Ok(Body::Ack(msg_ids)) => {
                 self.answers.acknowledged(&msg_ids);
@@ -370,6 +377,24 @@ impl ServerSession {
     }
 }
 
+/// Whether a message with this constructor is answered by the session
+/// itself ([`ServerSession::deliver`]'s arms) rather than handed up.
+fn answered_here(constructor: u32) -> bool {
+    matches!(
+        constructor,
+        ids::MSGS_ACK
+            | ids::PING
+            | ids::PING_DELAY_DISCONNECT
+            | ids::GET_FUTURE_SALTS
+            | ids::MSGS_STATE_REQ
+            | ids::MSG_RESEND_REQ
+            | ids::MSGS_STATE_INFO
+            | ids::MSGS_ALL_INFO
+            | ids::MSG_DETAILED_INFO
+            | ids::MSG_NEW_DETAILED_INFO
+    )
+}
+
 /// The message a client sent inside `gzip_packed`, in its place: its
 /// seqno, acknowledgement and answer are the packed content's (Telethon
 /// numbers a packed query as the query). A pack that does not open is
@@ -429,4 +454,31 @@ fn refuse(message: &Message, code: BadMsgCode, out: &mut Processed) -> bool {
         error_code: code.code(),
     });
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::service::tests::samples;
+
+    /// `answered_here` names exactly the constructors `deliver` answers
+    /// itself: each sample body is handed up whole if and only if its
+    /// constructor is not on the list.
+    #[test]
+    fn the_answered_list_agrees_with_deliver() {
+        let now = Instant::SCENARIO_EPOCH;
+        for body in samples() {
+            let message = Message {
+                msg_id: 4,
+                seq_no: 1,
+                body: body.encode(),
+            };
+            let mut session = ServerSession::new(SessionId::new(1), now, 4);
+            let mut out = Processed::default();
+            session.deliver(now, &message, &mut out);
+            let handed_up = out.accepted == [message.clone()];
+            assert_eq!(handed_up, !answered_here(body.constructor()), "{body:?}");
+            assert!(handed_up || out.accepted.is_empty(), "{body:?}");
+        }
+    }
 }

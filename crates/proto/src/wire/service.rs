@@ -589,4 +589,4 @@ fn decode_container_messages(reader: &mut Reader<'_>) -> Result<Vec<Message>, De
 
 #[cfg(test)]
 #[path = "service_tests.rs"]
-mod tests;
+pub(crate) mod tests;
