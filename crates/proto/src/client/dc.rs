@@ -4,31 +4,28 @@
 //! the bytes exchanged.
 //!
 //! The transport re-issues a refused message under a new msg_id and says
-//! only the new id (`TransportEvent::Resent`). [`DcLink::receive`] follows
-//! the move so that the answer, which names the new id, still finds its
-//! request (see [`settled_in_packet`]).
+//! so (`TransportEvent::Reissued { old_msg_id, new_msg_id }`); a session
+//! restart moves every pending message the same way, after
+//! `TransportEvent::SessionRestarted`. [`DcLink`] follows each move, in the
+//! order the transport made them, so that the answer, which names the new
+//! id, still finds its request, and a message given up names its own
+//! request (see `DcLink::follow`).
 
 use crate::id::{DcId, SessionId};
-use std::collections::BTreeSet;
 
 use litemap::LiteMap;
 
 use rand_core::RngCore;
-use smallvec::SmallVec;
 
 use super::config::{DeviceInfo, API_LAYER, MAX_PENDING_REQUESTS_PER_DC, TEMP_KEY_RENEW_LEAD};
 use super::event::{CommandError, RequestId};
-use crate::crypto::{self, AuthKey, Direction};
+use crate::crypto::AuthKey;
 use crate::time::Instant;
 use crate::transport::{
     seal_bind_message, ClientReceiveError, ClientSession, Delivery, SelfNamingBody, TransportEvent,
 };
 use crate::wire::api::{ApiCall, ApiRequest, BindAuthKeyInner, BindTempAuthKey, InitConnection, JsonValue};
-use crate::wire::{Body, Envelope};
-
-/// Pending ids a packet's re-issue check keeps on the stack: a link has a
-/// few messages in flight (more spill to the heap).
-const PENDING_IDS_INLINE: usize = 16;
+use crate::wire::Body;
 
 /// A temp key (api/pfs) and its binding to the link's permanent key.
 #[derive(Clone, Debug)]
@@ -73,7 +70,10 @@ pub(super) struct DcLink {
     pub by_msg_id: LiteMap<u64, RequestId>,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// The session's events, already followed, not yet taken.
     events: Vec<TransportEvent>,
+    /// Requests whose message the transport gave up on, not yet taken.
+    given_up: Vec<RequestId>,
 }
 
 impl DcLink {
@@ -96,6 +96,7 @@ impl DcLink {
             bytes_sent: 0,
             bytes_received: 0,
             events: Vec::new(),
+            given_up: Vec::new(),
         }
     }
 
@@ -125,11 +126,6 @@ impl DcLink {
             }),
         }
         .encode()
-    }
-
-    /// The key the session's packets are encrypted with.
-    pub(super) fn session_key(&self) -> &AuthKey {
-        self.temp.as_ref().map_or(&self.key, |temp| &temp.key)
     }
 
     /// Whether requests may go under the temp key now: it is bound and
@@ -204,46 +200,85 @@ impl DcLink {
 
     /// Decrypt and handle one packet, following re-issued msg_ids.
     pub(super) fn receive(&mut self, now: Instant, packet: &[u8]) -> Result<Vec<Delivery>, ClientReceiveError> {
-        self.events.append(&mut self.session.take_events());
-        // Both in id order (the session keeps pending messages sorted), as
-        // sets were; a Vec and a binary search cost no tree per packet.
-        let before: SmallVec<[u64; PENDING_IDS_INLINE]> = self.session.pending_ids().collect();
-        debug_assert!(before.is_sorted(), "pending ids come in order");
+        // Events of earlier calls first: each call's batch is followed alone.
+        self.collect_events();
         let deliveries = self.session.receive(now, packet)?;
         self.bytes_received += packet.len() as u64;
-        let events = self.session.take_events();
-        let fresh: SmallVec<[u64; PENDING_IDS_INLINE]> = self
-            .session
-            .pending_ids()
-            .filter(|msg_id| before.binary_search(msg_id).is_err())
-            .collect();
-        if !fresh.is_empty() {
-            let after: Vec<u64> = self.session.pending_ids().collect();
-            let mut settled = settled_in_packet(self.session_key(), packet);
-            settled.extend(events.iter().filter_map(|event| match event {
-                TransportEvent::GaveUp { msg_id } => Some(*msg_id),
-                _ => None,
-            }));
-            let reissued = before
-                .iter()
-                .filter(|msg_id| after.binary_search(msg_id).is_err() && !settled.contains(msg_id));
-            // The transport re-issues in the order of the refused ids and
-            // hands out increasing ids, so the k-th re-issued old id is the
-            // k-th fresh one.
-            for (old, new) in reissued.zip(fresh) {
-                if let Some(request) = self.by_msg_id.remove(old) {
-                    self.by_msg_id.insert(new, request);
-                }
-            }
-        }
-        self.events.extend(events);
+        self.collect_events();
         Ok(deliveries)
     }
 
     /// Transport events since the last call.
     pub(super) fn take_events(&mut self) -> Vec<TransportEvent> {
-        self.events.append(&mut self.session.take_events());
+        self.collect_events();
         std::mem::take(&mut self.events)
+    }
+
+    /// Requests whose message the transport gave up on since the last call
+    /// (the caller retries or loses them).
+    pub(super) fn take_given_up(&mut self) -> Vec<RequestId> {
+        self.collect_events();
+        std::mem::take(&mut self.given_up)
+    }
+
+    /// Take the session's new events, follow them and keep them.
+    fn collect_events(&mut self) {
+        let events = self.session.take_events();
+        if events.is_empty() {
+            return;
+        }
+        self.follow(&events);
+        self.events.extend(events);
+    }
+
+    /// Move each request along the transport's moves, in order, and set
+    /// aside those whose message was given up.
+    ///
+    /// A move within a session names a fresh id, above every id the
+    /// session issued, so it is applied at once. A restart's moves are not:
+    /// their old ids are the old session's and their new ids the new
+    /// session's, which start again from the clock and may equal old ones
+    /// (A 604→608 while B 608→612). They are applied together, every old
+    /// id out before any new id in. `events` is one call's worth of the
+    /// session's: a restart ends the packet that caused it, so nothing
+    /// after its moves names the new session's ids.
+    fn follow(&mut self, events: &[TransportEvent]) {
+        let mut restart_moves: Option<Vec<(u64, RequestId)>> = None;
+        for event in events {
+            match *event {
+                TransportEvent::SessionRestarted { .. } => {
+                    self.apply_moves(restart_moves.take());
+                    restart_moves = Some(Vec::new());
+                }
+                TransportEvent::Reissued {
+                    old_msg_id, new_msg_id, ..
+                } => {
+                    let Some(request) = self.by_msg_id.remove(&old_msg_id) else {
+                        continue; // not a request: a ping, a salts query, acks
+                    };
+                    match restart_moves.as_mut() {
+                        Some(moves) => moves.push((new_msg_id, request)),
+                        None => {
+                            // Fresh, so at most an entry of an earlier
+                            // session's gives way: acknowledged, never
+                            // answered (its answer cannot come on this one)
+                            // and left to its deadline.
+                            self.by_msg_id.insert(new_msg_id, request);
+                        }
+                    }
+                }
+                TransportEvent::GaveUp { msg_id } => self.given_up.extend(self.by_msg_id.remove(&msg_id)),
+                _ => {}
+            }
+        }
+        self.apply_moves(restart_moves);
+    }
+
+    /// Put a restart's moved requests under their new ids.
+    fn apply_moves(&mut self, moves: Option<Vec<(u64, RequestId)>>) {
+        for (new_msg_id, request) in moves.into_iter().flatten() {
+            self.by_msg_id.insert(new_msg_id, request);
+        }
     }
 
     /// Forget `request` (answered, lost or expired).
@@ -253,37 +288,5 @@ impl DcLink {
     }
 }
 
-/// The client msg_ids a server packet settles without re-issuing them:
-/// acknowledged, answered by `rpc_result`, or answered by `pong`. Only
-/// needed when the packet made the transport re-issue something, so the
-/// second decryption is paid on refusals only.
-fn settled_in_packet(key: &AuthKey, packet: &[u8]) -> BTreeSet<u64> {
-    let mut settled = BTreeSet::new();
-    let Ok(plaintext) = crypto::decrypt(key, Direction::ServerToClient, packet) else {
-        return settled;
-    };
-    let Ok(envelope) = Envelope::decode(&plaintext) else {
-        return settled;
-    };
-    let bodies = match Body::decode(&envelope.message.body) {
-        Ok(Body::Container(inner)) => inner
-            .into_iter()
-            .filter_map(|message| Body::decode(&message.body).ok())
-            .collect(),
-        Ok(body) => vec![body],
-        Err(_) => Vec::new(),
-    };
-    for body in bodies {
-        match body {
-            Body::Ack(msg_ids) => settled.extend(msg_ids),
-            Body::RpcResult { req_msg_id, .. } => {
-                settled.insert(req_msg_id);
-            }
-            Body::Pong { msg_id, .. } => {
-                settled.insert(msg_id);
-            }
-            _ => {}
-        }
-    }
-    settled
-}
+#[cfg(test)]
+mod tests;

@@ -13,7 +13,7 @@ use super::event::{ClientError, ClientEvent, RequestId};
 use super::Client;
 use crate::sync::{Direction, SyncEvent};
 use crate::time::Instant;
-use crate::transport::{Delivery, SyncTraffic, TransportEvent};
+use crate::transport::{Delivery, SyncTraffic};
 use crate::wire::api::ApiCall;
 
 /// Bytes of a transport error packet: one little-endian `int32`.
@@ -233,18 +233,14 @@ impl Client {
     #[must_use]
     pub(super) fn drain_transport_events(&mut self) -> Vec<RequestId> {
         let mut collected = Vec::new();
+        let mut given_up = Vec::new();
         let mut traffic = SyncTraffic::default();
         for (dc, link) in self.links.iter_mut() {
             let link_traffic = link.session.take_sync_traffic();
             traffic.sent_bytes += link_traffic.sent_bytes;
             traffic.received_bytes += link_traffic.received_bytes;
-            for event in link.take_events() {
-                let lost = match event {
-                    TransportEvent::GaveUp { msg_id } => link.by_msg_id.remove(&msg_id),
-                    _ => None,
-                };
-                collected.push((*dc, event, lost));
-            }
+            collected.extend(link.take_events().into_iter().map(|event| (*dc, event)));
+            given_up.extend(link.take_given_up());
         }
         for (direction, bytes) in [
             (Direction::Up, traffic.sent_bytes),
@@ -254,10 +250,8 @@ impl Client {
                 self.emit(ClientEvent::Sync(SyncEvent::Traffic { direction, bytes }));
             }
         }
-        let mut given_up = Vec::new();
-        for (dc, event, lost) in collected {
+        for (dc, event) in collected {
             self.emit(ClientEvent::Transport { dc, event });
-            given_up.extend(lost);
         }
         given_up
     }

@@ -217,6 +217,13 @@ impl ClientSession {
         self.pending.keys().copied()
     }
 
+    /// The body of pending message `msg_id`, for the crate's tests to
+    /// check what an id carries.
+    #[cfg(test)]
+    pub(crate) fn pending_body(&self, msg_id: u64) -> Option<&[u8]> {
+        self.pending.get(&msg_id).map(|pending| pending.body.as_slice())
+    }
+
     /// Events since the last call.
     pub fn take_events(&mut self) -> Vec<TransportEvent> {
         std::mem::take(&mut self.events)
