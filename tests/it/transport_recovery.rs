@@ -632,3 +632,104 @@ fn a_body_that_names_its_id_is_built_again_under_the_new_id_and_session() {
     assert_ne!(new_id, first_id);
     assert_eq!(ping_id, new_id ^ session.get(), "built for the new id and session");
 }
+
+#[test]
+fn a_query_answered_before_its_container_s_refusal_is_not_sent_again() {
+    // The answer to a query is lost. Past ANSWER_RESEND_AFTER the client
+    // sends the query again (same id) in a container with a new one, under
+    // a salt the server no longer takes. The server refuses the container
+    // (48) and sends the kept answer again; the server puts the answer
+    // where the query's ack was, before the refusal (`answers_before_acks`).
+    // Read in that order, only the new message is re-issued: re-issuing the
+    // answered query would make the server run it a second time.
+    let now = start();
+    let (mut server, mut client, _, req_msg_id) = lost_answer(now);
+    let later = now + ANSWER_RESEND_AFTER + Duration::from_secs(1);
+    client.handle_timeout(later);
+    let second = client.send(later, query()).expect("queued");
+    client.handle_issued_salt(0x0bad_5a17);
+    let packet = client.poll_transmit(later, &mut rng(4)).expect("a container");
+    let received = receive(&mut server, &packet, later);
+    let is_answer = |body: &Body| matches!(body, Body::RpcResult { req_msg_id: id, .. } if *id == req_msg_id);
+    let (answers, rest): (Vec<Body>, Vec<Body>) = received.processed.replies.iter().cloned().partition(is_answer);
+    assert_eq!(answers.len(), 1, "{:?}", received.processed.replies);
+    assert!(
+        rest.iter().any(|body| matches!(body, Body::BadServerSalt { .. })),
+        "{rest:?}"
+    );
+    let ordered: Vec<Outgoing> = answers.iter().chain(&rest).map(Outgoing::response).collect();
+    let reply = server
+        .seal(later, received.auth_key_id, received.session_id, &ordered, &mut rng(5))
+        .expect("sealed");
+    client.take_events();
+    let deliveries = client.receive(later, &reply).expect("decrypts");
+    assert!(deliveries.iter().any(
+        |delivery| matches!(delivery, sessionlab_proto::transport::Delivery::RpcResult { req_msg_id: id, .. } if *id == req_msg_id)
+    ));
+    let reissued: Vec<u64> = client
+        .take_events()
+        .iter()
+        .filter_map(|event| match event {
+            TransportEvent::Reissued { old_msg_id, .. } => Some(*old_msg_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reissued, [second]);
+}
+
+#[test]
+fn a_container_settled_earlier_in_the_packet_that_refuses_it_still_gives_its_salt() {
+    // Every message of a container is acknowledged, then the container is
+    // refused for its salt, in one packet. Nothing is left to re-issue, but
+    // the salt is current: the client takes it, or its next message would
+    // be refused for the same salt.
+    let now = start();
+    let key = key(1);
+    let (mut server, mut client) = pair(&key, now);
+    client.send(now, query()).expect("queued");
+    client.send(now, query()).expect("queued");
+    let packet = client.poll_transmit(now, &mut rng(4)).expect("a container");
+    let container_id = opened(&key, Direction::ClientToServer, &packet).msg_id;
+    // The two queries and the first packet's get_future_salts.
+    let in_flight: Vec<u64> = client.pending_ids().collect();
+    assert_eq!(in_flight.len(), 3);
+    let received = receive(&mut server, &packet, now);
+    let new_server_salt = 0x5a17_0002;
+    let replies = [
+        Outgoing::response(&Body::Ack(in_flight)),
+        Outgoing::response(&Body::BadServerSalt {
+            bad_msg_id: container_id,
+            bad_msg_seqno: 4,
+            error_code: 48,
+            new_server_salt,
+        }),
+    ];
+    let reply = server
+        .seal(now, received.auth_key_id, received.session_id, &replies, &mut rng(5))
+        .expect("sealed");
+    client.take_events();
+    client.receive(now, &reply).expect("decrypts");
+    let events = client.take_events();
+    assert!(
+        events.contains(&TransportEvent::SaltUpdated { salt: new_server_salt }),
+        "{events:?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|event| matches!(event, TransportEvent::Reissued { .. })),
+        "{events:?}"
+    );
+    // A notice about a container settled in an earlier packet is stale.
+    let stale = [Outgoing::response(&Body::BadServerSalt {
+        bad_msg_id: container_id,
+        bad_msg_seqno: 4,
+        error_code: 48,
+        new_server_salt: 0x5a17_0003,
+    })];
+    let later = server
+        .seal(now, received.auth_key_id, received.session_id, &stale, &mut rng(6))
+        .expect("sealed");
+    client.receive(now, &later).expect("decrypts");
+    assert!(client.take_events().is_empty());
+}

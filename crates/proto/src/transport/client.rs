@@ -39,6 +39,11 @@ use crate::time::Instant;
 use crate::wire::{ids, BadMsgCode, Body, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS};
 
 /// First wait for an acknowledgement before resending.
+/// Ids of ours one packet settled so far (acknowledged or answered), on
+/// the stack for the usual few: a refusal later in the packet of a
+/// container they were in is still about messages we waited on.
+pub(super) type SettledInPacket = SmallVec<[u64; 8]>;
+
 pub(crate) const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
 /// Attempts per message (first send included); the waits double, so the
 /// last attempt is sent 2+4+8+16 = 30 s after the first, well inside the
@@ -483,8 +488,9 @@ impl ClientSession {
         };
         self.sync_meter.on_received(packet.len(), &messages);
         let mut deliveries = Vec::new();
+        let mut settled = SettledInPacket::new();
         for message in messages {
-            self.handle_message(now, message, &mut deliveries);
+            self.handle_message(now, message, &mut deliveries, &mut settled);
             if self.session_id != found {
                 // The session restarted: the rest of the packet is the old
                 // session's, and its ids may name the new session's messages.
@@ -495,7 +501,21 @@ impl ClientSession {
         Ok(deliveries)
     }
 
-    fn handle_message(&mut self, now: Instant, message: Message, deliveries: &mut Vec<Delivery>) {
+    /// Remove `msg_id` from the pending messages (acknowledged or
+    /// answered), noting it among those the packet settled.
+    fn settle(&mut self, msg_id: u64, settled: &mut SettledInPacket) {
+        if self.pending.remove(&msg_id).is_some() {
+            settled.push(msg_id);
+        }
+    }
+
+    fn handle_message(
+        &mut self,
+        now: Instant,
+        message: Message,
+        deliveries: &mut Vec<Delivery>,
+        settled: &mut SettledInPacket,
+    ) {
         let content_related = message.constructor().is_some_and(ids::is_content_related);
         if content_related {
             self.acks_due.insert(message.msg_id, ());
@@ -516,13 +536,13 @@ impl ClientSession {
         match body {
             Body::Ack(msg_ids) => {
                 for msg_id in msg_ids {
-                    self.pending.remove(&msg_id);
+                    self.settle(msg_id, settled);
                 }
             }
             Body::BadMsgNotification {
                 bad_msg_id, error_code, ..
             } => {
-                if !self.is_ours_pending(bad_msg_id) {
+                if !self.was_pending_in_packet(bad_msg_id, settled) {
                     return; // not a message we still wait on: nothing to correct or re-send
                 }
                 let code = BadMsgCode::from_code(error_code);
@@ -548,7 +568,7 @@ impl ClientSession {
                 new_server_salt,
                 ..
             } => {
-                if !self.is_ours_pending(bad_msg_id) {
+                if !self.was_pending_in_packet(bad_msg_id, settled) {
                     return;
                 }
                 self.salts.adopt_named(new_server_salt, true);
@@ -560,7 +580,7 @@ impl ClientSession {
                 now: server_now,
                 salts,
             } => {
-                self.pending.remove(&req_msg_id);
+                self.settle(req_msg_id, settled);
                 if self.salt_request.is_some_and(|(asked, _)| asked == req_msg_id) {
                     self.salt_request = None;
                 }
@@ -589,17 +609,17 @@ impl ClientSession {
                 }
             }
             Body::RpcResult { req_msg_id, result } => {
-                self.pending.remove(&req_msg_id);
+                self.settle(req_msg_id, settled);
                 deliveries.push(Delivery::RpcResult { req_msg_id, result });
             }
             Body::Pong { msg_id, .. } => {
-                self.pending.remove(&msg_id);
+                self.settle(msg_id, settled);
             }
             Body::MsgDetailedInfo {
                 msg_id, answer_msg_id, ..
             } => {
                 // Our message was received and answered as `answer_msg_id`.
-                self.pending.remove(&msg_id);
+                self.settle(msg_id, settled);
                 self.want_answer(now, answer_msg_id);
             }
             Body::MsgNewDetailedInfo { answer_msg_id, .. } => self.want_answer(now, answer_msg_id),
@@ -676,7 +696,7 @@ impl ClientSession {
     /// they have doubled since the last prune (amortised O(1) a container;
     /// pruning after every packet took 2.5 % of a large run). When a
     /// settled container goes is invisible: every reader — a refusal's
-    /// re-issue, `is_ours_pending` — looks only at its pending messages.
+    /// re-issue, `was_pending_in_packet` — looks only at its pending messages.
     fn prune_containers(&mut self) {
         if self.containers.len() < 2 * self.containers_after_prune + CONTAINERS_KEPT_UNPRUNED {
             return;

@@ -38,15 +38,20 @@ impl ClientSession {
         }
     }
 
-    /// Whether `msg_id` is a message (or a container of messages) this
-    /// session sent and still waits on: only such a refusal may move the
-    /// clock or the salt, so a stale or forged notice changes nothing.
-    pub(super) fn is_ours_pending(&self, msg_id: u64) -> bool {
-        self.pending.contains_key(&msg_id)
+    /// Whether a refusal of `msg_id`, read after the packet settled
+    /// `settled`, is about a message (or a container of messages) this
+    /// session waited on when the packet came: only such a refusal may
+    /// move the clock or the salt, so a stale notice changes nothing. A
+    /// container whose content the same packet answered before refusing
+    /// it still counts: its new salt is current, and ignoring it cost the
+    /// next message a refusal of its own.
+    pub(super) fn was_pending_in_packet(&self, msg_id: u64, settled: &[u64]) -> bool {
+        let was_pending = |id: &u64| self.pending.contains_key(id) || settled.contains(id);
+        was_pending(&msg_id)
             || self
                 .containers
                 .get(&msg_id)
-                .is_some_and(|inner| inner.iter().any(|id| self.pending.contains_key(id)))
+                .is_some_and(|inner| inner.iter().any(was_pending))
     }
 
     /// Adopt the server's clock from one of its msg_ids (codes 16 and 17).
