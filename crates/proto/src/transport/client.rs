@@ -38,12 +38,13 @@ use crate::id::{AuthKeyId, SessionId};
 use crate::time::Instant;
 use crate::wire::{ids, BadMsgCode, Body, Envelope, Message, MAX_ACK_IDS, MAX_CONTAINER_MESSAGES, MAX_FUTURE_SALTS};
 
-/// First wait for an acknowledgement before resending.
-/// Ids of ours one packet settled so far (acknowledged or answered), on
-/// the stack for the usual few: a refusal later in the packet of a
-/// container they were in is still about messages we waited on.
+/// Ids of ours one packet settled so far (acknowledged or answered),
+/// sorted, on the stack for the usual few: a refusal later in the packet
+/// of a container they were in is still about messages we waited on. At
+/// most [`MAX_PENDING_MESSAGES`]: only a pending id is settled.
 pub(super) type SettledInPacket = SmallVec<[u64; 8]>;
 
+/// First wait for an acknowledgement before resending.
 pub(crate) const INITIAL_RESEND_TIMEOUT: Duration = Duration::from_secs(2);
 /// Attempts per message (first send included); the waits double, so the
 /// last attempt is sent 2+4+8+16 = 30 s after the first, well inside the
@@ -504,8 +505,13 @@ impl ClientSession {
     /// Remove `msg_id` from the pending messages (acknowledged or
     /// answered), noting it among those the packet settled.
     fn settle(&mut self, msg_id: u64, settled: &mut SettledInPacket) {
-        if self.pending.remove(&msg_id).is_some() {
-            settled.push(msg_id);
+        if self.pending.remove(&msg_id).is_none() {
+            return;
+        }
+        // Kept sorted: a hostile server's packet of refusals, each of a
+        // full container, looks each inner id up in it.
+        if let Err(index) = settled.binary_search(&msg_id) {
+            settled.insert(index, msg_id);
         }
     }
 
@@ -696,7 +702,8 @@ impl ClientSession {
     /// they have doubled since the last prune (amortised O(1) a container;
     /// pruning after every packet took 2.5 % of a large run). When a
     /// settled container goes is invisible: every reader — a refusal's
-    /// re-issue, `was_pending_in_packet` — looks only at its pending messages.
+    /// re-issue, `was_pending_in_packet` — looks only at its pending messages
+    /// (and at those the packet being read settled).
     fn prune_containers(&mut self) {
         if self.containers.len() < 2 * self.containers_after_prune + CONTAINERS_KEPT_UNPRUNED {
             return;

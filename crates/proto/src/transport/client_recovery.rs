@@ -44,9 +44,10 @@ impl ClientSession {
     /// move the clock or the salt, so a stale notice changes nothing. A
     /// container whose content the same packet answered before refusing
     /// it still counts: its new salt is current, and ignoring it cost the
-    /// next message a refusal of its own.
+    /// next message a refusal of its own. `settled` is sorted.
     pub(super) fn was_pending_in_packet(&self, msg_id: u64, settled: &[u64]) -> bool {
-        let was_pending = |id: &u64| self.pending.contains_key(id) || settled.contains(id);
+        debug_assert!(settled.is_sorted(), "settled ids are kept sorted");
+        let was_pending = |id: &u64| self.pending.contains_key(id) || settled.binary_search(id).is_ok();
         was_pending(&msg_id)
             || self
                 .containers
